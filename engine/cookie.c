@@ -1,0 +1,108 @@
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cookie.h"
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	put_be32(p, v >> 32);
+	put_be32(p + 4, (uint32_t)v);
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
+}
+
+static uint64_t siphash(const struct isw_cookie_key *key, const uint8_t *in, size_t len)
+{
+	uint8_t out[crypto_shorthash_siphash24_BYTES];
+	uint64_t v;
+
+	crypto_shorthash_siphash24(out, in, len, key->k);
+	memcpy(&v, out, sizeof(v));
+	return v;
+}
+
+void isw_key_derive(uint64_t seed, const char *label, uint8_t out[ISW_COOKIE_KEY_LEN])
+{
+	/* The seed is recorded in the metadata (and a pcapng header), so the keys are only as
+	 * secret as those files: they stop forgery by other hosts, not by whoever reads them. */
+	static const struct isw_cookie_key fixed = {
+	    {'i', 'c', 'm', 'p', 's', 'w', 'e', 'e', 'p', '-', 'k', 'd', 'f', '-', 'v', '1'}};
+	uint8_t in[8 + 32] = {0};
+	size_t n = strnlen(label, 32);
+	uint64_t h;
+
+	put_be64(in, seed);
+	memcpy(in + 8, label, n);
+	h = siphash(&fixed, in, 8 + n);
+	memcpy(out, &h, 8);
+	in[8 + 31] ^= 0x5a;
+	h = siphash(&fixed, in, sizeof(in));
+	memcpy(out + 8, &h, 8);
+}
+
+void isw_cookie_key_init(struct isw_cookie_key *key, uint64_t seed)
+{
+	isw_key_derive(seed, "probe-mac", key->k);
+}
+
+uint32_t isw_cookie_dst_tag(const struct isw_cookie_key *key, uint32_t dst)
+{
+	uint8_t in[5] = {'D'};
+
+	put_be32(in + 1, dst);
+	return (uint32_t)siphash(key, in, sizeof(in));
+}
+
+uint32_t isw_cookie_payload_tag(const struct isw_cookie_key *key, uint32_t dst, uint8_t probe,
+                                uint64_t send_ns)
+{
+	uint8_t in[14] = {'P'};
+
+	in[1] = probe;
+	put_be32(in + 2, dst);
+	put_be64(in + 6, send_ns);
+	return (uint32_t)siphash(key, in, sizeof(in));
+}
+
+void isw_cookie_fill_payload(const struct isw_cookie_key *key, uint8_t *payload, uint32_t dst,
+                             uint8_t probe, uint64_t send_ns)
+{
+	put_be64(payload + ISW_PAYLOAD_OFF_TIME, send_ns);
+	payload[ISW_PAYLOAD_OFF_PROBE] = probe;
+	payload[ISW_PAYLOAD_OFF_FORMAT] = ISW_PAYLOAD_FORMAT;
+	payload[10] = 0;
+	payload[11] = 0;
+	put_be32(payload + ISW_PAYLOAD_OFF_TAG, isw_cookie_payload_tag(key, dst, probe, send_ns));
+}
+
+int isw_cookie_check_payload(const struct isw_cookie_key *key, const uint8_t *payload,
+                             uint32_t addr, uint8_t *probe, uint64_t *send_ns)
+{
+	uint64_t t = get_be64(payload + ISW_PAYLOAD_OFF_TIME);
+	uint8_t k = payload[ISW_PAYLOAD_OFF_PROBE];
+
+	if (payload[ISW_PAYLOAD_OFF_FORMAT] != ISW_PAYLOAD_FORMAT)
+		return 0;
+	if (get_be32(payload + ISW_PAYLOAD_OFF_TAG) != isw_cookie_payload_tag(key, addr, k, t))
+		return 0;
+	*probe = k;
+	*send_ns = t;
+	return 1;
+}

@@ -1,0 +1,9 @@
+#include <string.h>
+
+#include "icmpsweep/error.h"
+
+const char *isw_strerror(int err)
+{
+	/* strerror() is enough: the library only uses errno values. */
+	return strerror(err < 0 ? -err : err);
+}

@@ -1,0 +1,70 @@
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "cookie.h"
+#include "permute.h"
+
+/* The round function only has to look random, not resist an adversary: a keyed 64-bit
+ * finalizer (murmur3/splitmix style) is several times cheaper than SipHash here. */
+static inline uint64_t round_fn(uint64_t key, uint64_t v)
+{
+	uint64_t x = v ^ key;
+	x ^= x >> 31;
+	x *= 0x9e3779b97f4a7c15ULL;
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 32;
+	return x;
+}
+
+int isw_perm_init(struct isw_perm *p, uint64_t n, uint64_t seed)
+{
+	uint8_t k[ISW_COOKIE_KEY_LEN * 3];
+
+	if (n < 1 || n > (1ULL << 32))
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	p->n = n;
+	p->a = (uint64_t)ceil(sqrt((double)n));
+	while (p->a * p->a < n)
+		p->a++;
+	while (p->a > 1 && (p->a - 1) * (p->a - 1) >= n)
+		p->a--;
+	p->b = (n + p->a - 1) / p->a;
+	isw_key_derive(seed, "perm-0", k);
+	isw_key_derive(seed, "perm-1", k + 16);
+	isw_key_derive(seed, "perm-2", k + 32);
+	memcpy(p->round_key, k, sizeof(p->round_key));
+	return 0;
+}
+
+/* One encryption of x in [0, a*b).  State (L in Z_a, R in Z_b); each round maps it to
+ * (R, (L + F(R)) mod a) and swaps the roles of a and b, so an even number of rounds returns
+ * to (Z_a, Z_b).  Every round is invertible, hence the whole is a bijection. */
+static inline uint64_t fe2(const struct isw_perm *p, uint64_t x)
+{
+	uint64_t l = x % p->a, r = x / p->a;
+	uint64_t ma = p->a, mb = p->b;
+
+	for (int j = 0; j < ISW_PERM_ROUNDS; j++) {
+		uint64_t t = (l + round_fn(p->round_key[j], r)) % ma;
+		l = r;
+		r = t;
+		uint64_t m = ma;
+		ma = mb;
+		mb = m;
+	}
+	return l + p->a * r;
+}
+
+uint64_t isw_perm_at(const struct isw_perm *p, uint64_t i)
+{
+	uint64_t x = fe2(p, i);
+
+	/* Cycle-walking: the orbit of i under fe2 re-enters [0, n) within a*b - n + 1 steps,
+	 * and a*b - n < a, so this loop is bounded (and almost always skipped). */
+	while (x >= p->n)
+		x = fe2(p, x);
+	return x;
+}

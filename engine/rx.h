@@ -1,0 +1,31 @@
+/* Capture of the answers to our probes. */
+#ifndef ISW_RX_H
+#define ISW_RX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "match.h"
+
+struct isw_rx;
+
+struct isw_rx_params {
+	const char *iface;
+	uint32_t src;          /* our address: the kernel filter passes only ICMP to it */
+	unsigned buffer_bytes; /* capture ring size */
+};
+
+typedef void (*isw_rx_cb)(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_us);
+
+int isw_rx_open(struct isw_rx **out, const struct isw_rx_params *p, char *errbuf);
+enum isw_link isw_rx_link(const struct isw_rx *rx);
+
+/* Hands every packet that is ready to cb, waiting up to timeout_ms for the first one.
+ * Returns the number handed over, or a negative errno when capture failed. */
+int isw_rx_dispatch(struct isw_rx *rx, int timeout_ms, isw_rx_cb cb, void *arg);
+
+/* Kernel counters; call from the capturing thread. */
+void isw_rx_stats(struct isw_rx *rx, uint64_t *recv, uint64_t *drop, uint64_t *ifdrop);
+void isw_rx_close(struct isw_rx *rx);
+
+#endif

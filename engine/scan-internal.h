@@ -1,0 +1,68 @@
+/* State of one scan shared by its threads (scan.c owns it; sender.c and the capture loop use
+ * it).  Configuration and tables are written before the threads start and only read after;
+ * everything the threads change while running is a C11 atomic. */
+#ifndef ISW_SCAN_INTERNAL_H
+#define ISW_SCAN_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "icmpsweep/scan.h"
+#include "bitmap.h"
+#include "cookie.h"
+#include "match.h"
+#include "permute.h"
+#include "probe.h"
+#include "route.h"
+#include "rx.h"
+#include "tx.h"
+
+#define ISW_SEND_BATCH 64
+
+struct isw_scan {
+	struct isw_config cfg;
+	const isw_targets *targets;
+	uint64_t n;
+	isw_sink_fn sink;
+	void *sink_arg;
+
+	struct isw_perm perm;
+	struct isw_cookie_key key;
+	struct isw_probe_template tmpl;
+	struct isw_matcher matcher;
+	struct isw_route route;
+	const struct isw_tx_ops *tx_ops;
+	struct isw_tx *tx;
+	struct isw_rx *rx;
+	/* Targets that answered with an echo reply, and with an ICMP error: each is reported
+	 * once per kind; either one stops re-probing on later passes. */
+	struct isw_bitmap alive, errored;
+
+	pthread_t sender, capture, supervisor;
+	int threads_started;
+	uint64_t start_ns; /* CLOCK_MONOTONIC */
+
+	atomic_int stop_sending; /* set by isw_scan_stop */
+	atomic_int stop_capture; /* set by a second stop, or when the cooldown ends */
+	atomic_int sending;
+	atomic_int finished;
+	atomic_uint_least64_t send_end_ns; /* monotonic time the sender finished, 0 while sending */
+	atomic_uint_least64_t first_send_ns;
+
+	atomic_uint_least64_t sent, send_errors, skipped, done;
+	atomic_uint pass;
+	atomic_uint_least64_t hits, icmp_errors, replies, duplicates, invalid;
+	atomic_uint_least64_t pcap_recv, pcap_drop, pcap_ifdrop;
+	pthread_mutex_t done_lock; /* only for isw_scan_wait's condition variable */
+	pthread_cond_t done_cond;
+};
+
+uint64_t isw_now_ns(void);  /* CLOCK_MONOTONIC */
+uint64_t isw_wall_ns(void); /* CLOCK_REALTIME */
+
+/* Sleeps up to ns but returns early (within ~10 ms) once *flag is set. */
+void isw_sleep_unless(uint64_t ns, atomic_int *flag);
+
+void *isw_sender_main(void *arg);
+
+#endif

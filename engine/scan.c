@@ -1,0 +1,366 @@
+/* Scan lifecycle: set-up, the two threads, the cooldown and the end. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "icmpsweep/error.h"
+#include "scan-internal.h"
+
+#define ARP_WAIT_MS 1000
+
+static const char *addr_str(uint32_t a, char *buf)
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	return buf;
+}
+
+int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets *targets,
+                 isw_sink_fn sink, void *sink_arg, char *errbuf)
+{
+	struct isw_scan *s;
+	int rc;
+
+	if (cfg->probes < 1 || cfg->probes > 255) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "probes per target must be 1..255, not %u",
+		         cfg->probes);
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->cfg = *cfg;
+	s->targets = targets;
+	s->n = isw_targets_count(targets);
+	s->sink = sink;
+	s->sink_arg = sink_arg;
+	pthread_mutex_init(&s->done_lock, NULL);
+	pthread_cond_init(&s->done_cond, NULL);
+	rc = isw_perm_init(&s->perm, s->n, cfg->seed);
+	if (rc < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot order %llu targets",
+		         (unsigned long long)s->n);
+		goto fail;
+	}
+	isw_cookie_key_init(&s->key, cfg->seed);
+	if (isw_bitmap_init(&s->alive, s->n) < 0 || isw_bitmap_init(&s->errored, s->n) < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %llu targets",
+		         (unsigned long long)s->n);
+		rc = -ENOMEM;
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	isw_scan_free(s);
+	return rc;
+}
+
+/* Decides interface, source and next hop: the kernel's route to the first target, with the
+ * user's overrides on top. */
+static int choose_route(struct isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_route *r = &s->route;
+	uint32_t first = isw_targets_at(s->targets, 0);
+	int rc;
+
+	if (c->dry_run) {
+		memset(r, 0, sizeof(*r));
+		snprintf(r->iface, sizeof(r->iface), "%s", c->iface ? c->iface : "dry-run");
+		r->src = c->src_addr;
+		if (c->have_gw_mac)
+			memcpy(r->next_hop_mac, c->gw_mac, 6);
+		return 0;
+	}
+	if (c->iface && c->src_addr && c->have_gw_mac) {
+		memset(r, 0, sizeof(*r));
+		rc = isw_route_iface(c->iface, r, errbuf);
+	} else {
+		rc = isw_route_lookup(first, c->iface, r, errbuf);
+	}
+	if (rc < 0)
+		return rc;
+	if (c->src_addr)
+		r->src = c->src_addr;
+	if (c->have_gw_mac) {
+		memcpy(r->next_hop_mac, c->gw_mac, 6);
+		r->next_hop = 0;
+		return 0;
+	}
+	if (!r->gateway && s->n > 1 && !r->raw_ip) {
+		char a[16];
+		/* One next-hop MAC cannot reach many on-link hosts; ARP discovery will. */
+		snprintf(
+		    errbuf, ISW_ERRBUF_SIZE,
+		    "targets such as %s are on-link on %s: per-host MACs are not supported yet; "
+		    "give a next hop with -G MAC",
+		    addr_str(first, a), r->iface);
+		return -EOPNOTSUPP;
+	}
+	return isw_route_resolve_mac(r, ARP_WAIT_MS, errbuf);
+}
+
+static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_us)
+{
+	struct isw_scan *s = arg;
+	struct isw_result r;
+	struct isw_bitmap *seen;
+	int64_t idx;
+
+	if (isw_match_packet(&s->matcher, pkt, caplen, ts_us, &r) != ISW_MATCH_VALID) {
+		atomic_fetch_add_explicit(&s->invalid, 1, memory_order_relaxed);
+		return;
+	}
+	idx = isw_targets_index(s->targets, r.addr);
+	if (idx < 0) {
+		/* A valid tag for an address we never probed: an earlier scan with the same seed.
+		 */
+		atomic_fetch_add_explicit(&s->invalid, 1, memory_order_relaxed);
+		return;
+	}
+	atomic_fetch_add_explicit(&s->replies, 1, memory_order_relaxed);
+	seen = r.type == ISW_RESULT_ECHO_REPLY ? &s->alive : &s->errored;
+	if (isw_bitmap_test_and_set(seen, (uint64_t)idx)) {
+		atomic_fetch_add_explicit(&s->duplicates, 1, memory_order_relaxed);
+		return;
+	}
+	atomic_fetch_add_explicit(r.type == ISW_RESULT_ECHO_REPLY ? &s->hits : &s->icmp_errors, 1,
+	                          memory_order_relaxed);
+	s->sink(&r, s->sink_arg);
+}
+
+static void publish_rx_stats(struct isw_scan *s)
+{
+	uint64_t recv, drop, ifdrop;
+
+	isw_rx_stats(s->rx, &recv, &drop, &ifdrop);
+	atomic_store(&s->pcap_recv, recv);
+	atomic_store(&s->pcap_drop, drop);
+	atomic_store(&s->pcap_ifdrop, ifdrop);
+}
+
+static void mark_finished(struct isw_scan *s)
+{
+	pthread_mutex_lock(&s->done_lock);
+	atomic_store(&s->finished, 1);
+	pthread_cond_broadcast(&s->done_cond);
+	pthread_mutex_unlock(&s->done_lock);
+}
+
+static int cooldown_over(struct isw_scan *s)
+{
+	uint64_t end = atomic_load(&s->send_end_ns);
+
+	if (atomic_load(&s->sending) || !end)
+		return 0;
+	return isw_now_ns() >= end + (uint64_t)(s->cfg.cooldown_s * 1e9);
+}
+
+static void *capture_main(void *arg)
+{
+	struct isw_scan *s = arg;
+	uint64_t last_stats = 0;
+
+	while (!atomic_load(&s->stop_capture) && !cooldown_over(s)) {
+		uint64_t now;
+
+		if (isw_rx_dispatch(s->rx, 50, on_packet, s) < 0)
+			break;
+		now = isw_now_ns();
+		if (now - last_stats > 200 * 1000 * 1000) {
+			publish_rx_stats(s);
+			last_stats = now;
+		}
+	}
+	/* Whatever is already in the ring was received in time: match it before ending.  The
+	 * bound keeps a flood from holding the end of the scan hostage. */
+	for (int i = 0; i < 1000 && isw_rx_dispatch(s->rx, 0, on_packet, s) > 0; i++)
+		;
+	publish_rx_stats(s);
+	return NULL;
+}
+
+static void *supervise(void *arg);
+
+int isw_scan_start(isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_probe_params pp = {0};
+	struct isw_tx_params tp = {0};
+	int rc;
+
+	if (c->dry_run) {
+		s->tx_ops = &isw_tx_dry_run_ops;
+	} else {
+		s->tx_ops = isw_tx_find(c->tx ? c->tx : "libnet");
+		if (!s->tx_ops) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "unknown transmit backend '%s' (have: %s)", c->tx, isw_tx_names());
+			return -EINVAL;
+		}
+	}
+	rc = choose_route(s, errbuf);
+	if (rc < 0)
+		return rc;
+
+	pp.src = s->route.src;
+	memcpy(pp.src_mac, s->route.src_mac, 6);
+	memcpy(pp.dst_mac, s->route.next_hop_mac, 6);
+	pp.ttl = c->ttl;
+	pp.raw_ip = s->route.raw_ip;
+	rc = isw_probe_template_init(&s->tmpl, &pp, errbuf);
+	if (rc < 0)
+		return rc;
+
+	tp.iface = s->route.iface;
+	tp.raw_ip = s->route.raw_ip;
+	tp.out = c->dry_run_out;
+	rc = s->tx_ops->open(&s->tx, &tp, errbuf);
+	if (rc < 0)
+		return rc;
+
+	s->matcher.key = s->key;
+	s->matcher.src_addr = s->route.src;
+	if (!c->dry_run) {
+		struct isw_rx_params rp = {
+		    .iface = s->route.iface,
+		    .src = s->route.src,
+		    .buffer_bytes = c->pcap_buffer,
+		};
+		/* Capture opens before the first probe leaves, or early answers would be lost. */
+		rc = isw_rx_open(&s->rx, &rp, errbuf);
+		if (rc < 0)
+			return rc;
+		s->matcher.link = isw_rx_link(s->rx);
+	}
+
+	s->start_ns = isw_now_ns();
+	atomic_store(&s->sending, 1);
+	atomic_store(&s->pass, 1);
+	if (c->dry_run) {
+		rc = pthread_create(&s->sender, NULL, isw_sender_main, s);
+	} else {
+		rc = pthread_create(&s->capture, NULL, capture_main, s);
+		if (rc == 0) {
+			rc = pthread_create(&s->sender, NULL, isw_sender_main, s);
+			if (rc != 0) {
+				atomic_store(&s->stop_capture, 1);
+				pthread_join(s->capture, NULL);
+			}
+		}
+	}
+	if (rc != 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot start threads: %s", strerror(rc));
+		return -rc;
+	}
+	/* A small supervisor joins both threads and flags the end, so isw_scan_wait is a plain
+	 * condition wait and the caller's thread stays free for signals and status. */
+	rc = pthread_create(&s->supervisor, NULL, supervise, s);
+	if (rc != 0) {
+		isw_scan_stop(s, 1);
+		supervise(s);
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot start threads: %s", strerror(rc));
+		return -rc;
+	}
+	s->threads_started = 1;
+	return 0;
+}
+
+static void *supervise(void *arg)
+{
+	struct isw_scan *s = arg;
+
+	pthread_join(s->sender, NULL);
+	if (!s->cfg.dry_run)
+		pthread_join(s->capture, NULL);
+	mark_finished(s);
+	return NULL;
+}
+
+void isw_scan_stop(isw_scan *s, int skip_cooldown)
+{
+	atomic_store(&s->stop_sending, 1);
+	if (skip_cooldown)
+		atomic_store(&s->stop_capture, 1);
+}
+
+int isw_scan_wait(isw_scan *s, int timeout_ms)
+{
+	struct timespec ts;
+	int done;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&s->done_lock);
+	while (!atomic_load(&s->finished)) {
+		if (pthread_cond_timedwait(&s->done_cond, &s->done_lock, &ts) == ETIMEDOUT)
+			break;
+	}
+	done = atomic_load(&s->finished);
+	pthread_mutex_unlock(&s->done_lock);
+	return done;
+}
+
+void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
+{
+	struct isw_scan *s = (struct isw_scan *)cs;
+	uint64_t now = isw_now_ns(), first = atomic_load(&s->first_send_ns),
+	         end = atomic_load(&s->send_end_ns);
+
+	memset(st, 0, sizeof(*st));
+	st->targets = s->n;
+	st->sent = atomic_load(&s->sent);
+	st->send_errors = atomic_load(&s->send_errors);
+	st->skipped = atomic_load(&s->skipped);
+	st->done = atomic_load(&s->done);
+	st->pass = atomic_load(&s->pass);
+	st->hits = atomic_load(&s->hits);
+	st->icmp_errors = atomic_load(&s->icmp_errors);
+	st->replies = atomic_load(&s->replies);
+	st->duplicates = atomic_load(&s->duplicates);
+	st->invalid = atomic_load(&s->invalid);
+	st->pcap_recv = atomic_load(&s->pcap_recv);
+	st->pcap_drop = atomic_load(&s->pcap_drop);
+	st->pcap_ifdrop = atomic_load(&s->pcap_ifdrop);
+	st->elapsed_s = s->start_ns ? (double)(now - s->start_ns) / 1e9 : 0;
+	if (first)
+		st->send_elapsed_s = (double)((end ? end : now) - first) / 1e9;
+	st->sending = atomic_load(&s->sending);
+	st->finished = atomic_load(&s->finished);
+}
+
+void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->iface, sizeof(r->iface), "%s", s->route.iface);
+	r->src_addr = s->route.src;
+	memcpy(r->src_mac, s->route.src_mac, 6);
+	memcpy(r->gw_mac, s->route.next_hop_mac, 6);
+	r->next_hop = s->route.next_hop;
+	r->tx = s->tx_ops ? s->tx_ops->name : NULL;
+}
+
+void isw_scan_free(isw_scan *s)
+{
+	if (!s)
+		return;
+	if (s->threads_started) {
+		isw_scan_stop(s, 1);
+		pthread_join(s->supervisor, NULL);
+	}
+	if (s->tx)
+		s->tx_ops->close(s->tx);
+	isw_rx_close(s->rx);
+	isw_bitmap_destroy(&s->alive);
+	isw_bitmap_destroy(&s->errored);
+	pthread_mutex_destroy(&s->done_lock);
+	pthread_cond_destroy(&s->done_cond);
+	free(s);
+}

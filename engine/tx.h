@@ -1,0 +1,37 @@
+/* Transmit backends.  Each fills a table of operations (as libpcap's capture backends do);
+ * the scan picks one by name at run time.  A backend sends whole frames that the probe module
+ * has already built, a batch at a time, so a kernel-bypass backend can submit one batch per
+ * system call. */
+#ifndef ISW_TX_H
+#define ISW_TX_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct isw_tx;
+
+struct isw_tx_params {
+	const char *iface;
+	int raw_ip; /* the link has no Ethernet header */
+	FILE *out;  /* "dry-run" only: where the listing goes */
+};
+
+struct isw_tx_ops {
+	const char *name;
+	int (*open)(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf);
+	/* Sends n frames; returns how many were sent (the rest failed), or a negative errno
+	 * when the backend can send nothing any more. */
+	int (*send)(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens, unsigned n);
+	void (*close)(struct isw_tx *tx);
+};
+
+/* NULL when no backend has that name. */
+const struct isw_tx_ops *isw_tx_find(const char *name);
+
+/* Comma-separated list of names, for messages. */
+const char *isw_tx_names(void);
+
+extern const struct isw_tx_ops isw_tx_libnet_ops;
+extern const struct isw_tx_ops isw_tx_dry_run_ops;
+
+#endif

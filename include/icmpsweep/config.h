@@ -1,0 +1,33 @@
+/* Scan configuration.  Filled in once by the caller, then shared read-only (const) by every
+ * thread of the scan. */
+#ifndef ICMPSWEEP_CONFIG_H
+#define ICMPSWEEP_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define ISW_DEFAULT_RATE        10000
+#define ISW_DEFAULT_COOLDOWN_S  2.0
+#define ISW_DEFAULT_PCAP_BUFFER (64u << 20)
+#define ISW_DEFAULT_TTL         64
+
+struct isw_config {
+	const char *iface; /* NULL: from the kernel's route to the targets */
+	uint32_t src_addr; /* 0: from the route (host byte order) */
+	int have_gw_mac;   /* gw_mac overrides the next hop's MAC */
+	uint8_t gw_mac[6];
+	uint64_t rate;        /* probes per second; 0 = as fast as possible */
+	unsigned probes;      /* probes per target (passes); >= 1 */
+	double cooldown_s;    /* capture time after the last probe */
+	uint64_t seed;        /* orders the targets and keys the probe MACs */
+	unsigned pcap_buffer; /* capture ring size, bytes */
+	const char *tx;       /* transmit backend name; NULL = "libnet" */
+	uint8_t ttl;          /* IP TTL of probes */
+	int dry_run;          /* print probes to dry_run_out instead of sending */
+	FILE *dry_run_out;
+};
+
+/* Fills in the defaults above (seed 0: the caller picks one). */
+void isw_config_init(struct isw_config *cfg);
+
+#endif

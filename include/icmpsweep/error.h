@@ -1,0 +1,16 @@
+/* Error conventions shared by every icmpsweep library call.
+ *
+ * Functions return 0 (or a non-negative count) on success and a negative errno value on
+ * failure.  Functions that can fail for a reason worth telling a person also take a
+ * caller-owned `char errbuf[ISW_ERRBUF_SIZE]` and write a one-line message there that names
+ * the offending value.  The library never prints and never exits; tools/ does both.
+ */
+#ifndef ICMPSWEEP_ERROR_H
+#define ICMPSWEEP_ERROR_H
+
+#define ISW_ERRBUF_SIZE 256
+
+/* Text for a negative errno-style code returned by the library. */
+const char *isw_strerror(int err);
+
+#endif

@@ -1,0 +1,36 @@
+/* Output writers: text (one address per line), CSV with a header row, JSON lines.
+ *
+ * Columns are a table so that later stages (reverse names, MACs) add a row, not a writer.
+ * Writers buffer through stdio; isw_output_flush is called at least once a second by the scan
+ * owner and on exit so that nothing received is lost on interruption.
+ */
+#ifndef ICMPSWEEP_OUTPUT_H
+#define ICMPSWEEP_OUTPUT_H
+
+#include <stdio.h>
+
+#include "result.h"
+
+enum isw_format {
+	ISW_FORMAT_TEXT = 0,
+	ISW_FORMAT_CSV,
+	ISW_FORMAT_JSON,
+};
+
+typedef struct isw_output isw_output;
+
+/* "text", "csv" or "json" -> format; -EINVAL for anything else. */
+int isw_format_parse(const char *name, enum isw_format *out);
+
+/* The writer does not own fp.  Text output lists live hosts only; CSV and JSON also carry
+ * validated ICMP errors with their type. */
+int isw_output_new(isw_output **out, enum isw_format format, FILE *fp);
+int isw_output_write(isw_output *o, const struct isw_result *r);
+int isw_output_flush(isw_output *o);
+void isw_output_free(isw_output *o);
+
+/* Writes str as a JSON string literal; invalid UTF-8 becomes U+FFFD so the result always
+ * parses. */
+void isw_json_write_string(FILE *fp, const char *str);
+
+#endif

@@ -1,0 +1,67 @@
+/* Scan lifecycle.
+ *
+ *   isw_scan_new -> isw_scan_start -> (isw_scan_poll ... | isw_scan_stop) -> isw_scan_free
+ *
+ * isw_scan_start opens the interface and starts a sender and a capture thread.  Results are
+ * passed to the sink on the capture thread, each target at most once per result type.  The
+ * sink must not block for long: it runs on the capture path.  isw_scan_stop may be called from
+ * any thread (never from a signal handler: callers turn signals into calls, e.g. sigwait) and
+ * is idempotent; the first call ends sending and lets the cooldown run, a call with
+ * skip_cooldown ends capture at once.  Nothing already captured is dropped: every packet read
+ * from the capture ring before the end is matched and given to the sink.
+ */
+#ifndef ICMPSWEEP_SCAN_H
+#define ICMPSWEEP_SCAN_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "result.h"
+#include "targets.h"
+
+typedef struct isw_scan isw_scan;
+
+typedef void (*isw_sink_fn)(const struct isw_result *r, void *arg);
+
+struct isw_scan_stats {
+	uint64_t targets;      /* size of the index space */
+	uint64_t sent;         /* probes handed to the transmit backend */
+	uint64_t send_errors;  /* probes the backend refused */
+	uint64_t skipped;      /* re-probes skipped because the target had answered */
+	uint64_t done;         /* probe slots walked (sent + skipped), of targets * probes */
+	unsigned pass;         /* current pass, 1-based */
+	uint64_t hits;         /* distinct live hosts */
+	uint64_t icmp_errors;  /* distinct targets reported by ICMP errors */
+	uint64_t replies;      /* validated answers including duplicates */
+	uint64_t duplicates;   /* validated answers for an already reported target */
+	uint64_t invalid;      /* ICMP to us that failed validation or did not parse */
+	uint64_t pcap_recv;    /* packets seen by the capture filter (kernel count) */
+	uint64_t pcap_drop;    /* dropped by the capture ring (kernel count) */
+	uint64_t pcap_ifdrop;  /* dropped by the interface */
+	double elapsed_s;      /* since start */
+	double send_elapsed_s; /* from first to last probe */
+	int sending;           /* 1 while the sender runs */
+	int finished;          /* 1 once capture has ended */
+};
+
+/* Where probes leave from, as chosen by the route lookup or the overrides. */
+struct isw_scan_route {
+	char iface[32];
+	uint32_t src_addr;
+	uint8_t src_mac[6];
+	uint8_t gw_mac[6];
+	uint32_t next_hop; /* 0 when the next hop was given as a MAC */
+	const char *tx;    /* backend in use */
+};
+
+int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets *targets,
+                 isw_sink_fn sink, void *sink_arg, char *errbuf);
+int isw_scan_start(isw_scan *s, char *errbuf);
+void isw_scan_stop(isw_scan *s, int skip_cooldown);
+/* Waits up to timeout_ms; returns 1 once the scan has finished (threads joined), else 0. */
+int isw_scan_wait(isw_scan *s, int timeout_ms);
+void isw_scan_get_stats(const isw_scan *s, struct isw_scan_stats *st);
+void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r);
+void isw_scan_free(isw_scan *s);
+
+#endif

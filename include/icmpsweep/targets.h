@@ -1,0 +1,43 @@
+/* Target sets: CIDR blocks, ranges, single addresses and host names flattened into an index
+ * space [0, N) so the sender only ever walks integers.  Addresses are IPv4 in host byte order.
+ *
+ * Lifecycle: new -> add / add_file (targets and excludes, any order) -> finalize -> queries.
+ * finalize merges overlaps (each address appears once), subtracts the excludes and the
+ * addresses that are never sent to (0.0.0.0/8, 224.0.0.0/4 multicast, 240.0.0.0/4 which holds
+ * 255.255.255.255).  Queries are read-only and safe from several threads.
+ */
+#ifndef ICMPSWEEP_TARGETS_H
+#define ICMPSWEEP_TARGETS_H
+
+#include <stdint.h>
+
+typedef struct isw_targets isw_targets;
+
+int isw_targets_new(isw_targets **out);
+void isw_targets_free(isw_targets *t);
+
+/* One specification: "198.18.0.0/15", "198.18.0.10-198.18.3.200", "198.18.0.1" or a host name
+ * (every IPv4 address it resolves to).  exclude != 0 adds it to the exclude list instead.
+ * Bad input returns -EINVAL with a message naming the value. */
+int isw_targets_add(isw_targets *t, const char *spec, int exclude, char *errbuf);
+
+/* One specification per line; blank lines and '#' comments (whole-line or trailing) are
+ * ignored; path "-" reads standard input.  Errors name the file and line. */
+int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *errbuf);
+
+/* Must be called once before the queries below.  -EINVAL if nothing is left to scan. */
+int isw_targets_finalize(isw_targets *t, char *errbuf);
+
+/* Number of addresses to probe (up to 2^32). */
+uint64_t isw_targets_count(const isw_targets *t);
+
+/* Addresses named by the targets but dropped because they may never be sent to. */
+uint64_t isw_targets_reserved_dropped(const isw_targets *t);
+
+/* The index-th address, index < count. */
+uint32_t isw_targets_at(const isw_targets *t, uint64_t index);
+
+/* Inverse of isw_targets_at: the index of addr, or -1 if addr is not a target. */
+int64_t isw_targets_index(const isw_targets *t, uint32_t addr);
+
+#endif

@@ -1,0 +1,344 @@
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/random.h>
+
+#include "cli-options.h"
+
+enum {
+	OPT_SEED = 256,
+	OPT_METADATA,
+	OPT_DRY_RUN,
+	OPT_TX,
+	OPT_PCAP_BUFFER,
+	OPT_TTL,
+};
+
+static const struct option long_options[] = {
+    {"input-file", required_argument, NULL, 'I'},
+    {"exclude", required_argument, NULL, 'x'},
+    {"exclude-file", required_argument, NULL, 'b'},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"rate", required_argument, NULL, 'r'},
+    {"probes", required_argument, NULL, 'P'},
+    {"cooldown", required_argument, NULL, 'c'},
+    {"interface", required_argument, NULL, 'i'},
+    {"source", required_argument, NULL, 'S'},
+    {"gateway-mac", required_argument, NULL, 'G'},
+    {"output", required_argument, NULL, 'o'},
+    {"output-format", required_argument, NULL, 'O'},
+    {"no-resolve", no_argument, NULL, 'n'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"metadata", required_argument, NULL, OPT_METADATA},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"tx", required_argument, NULL, OPT_TX},
+    {"pcap-buffer", required_argument, NULL, OPT_PCAP_BUFFER},
+    {"ttl", required_argument, NULL, OPT_TTL},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+void cli_usage(FILE *fp)
+{
+	fputs(
+	    "usage: icmpsweep [options] TARGET...\n"
+	    "Sweep networks for live hosts with ICMP echo.\n"
+	    "TARGET: CIDR (198.18.0.0/16), range (198.18.0.10-198.18.3.200), address or host name\n"
+	    "\n"
+	    "Targets:\n"
+	    "  -I, --input-file FILE     more targets, one per line ('#' comments, '-' = stdin)\n"
+	    "  -x, --exclude CIDR        do not probe these (CIDR, range or address)\n"
+	    "  -b, --exclude-file FILE   exclusions, one per line\n"
+	    "Probing:\n"
+	    "  -r, --rate PPS            probes per second, k/M suffixes (default 10k, 0 = max)\n"
+	    "  -P, --probes N            probes per target; later ones only to silent targets (1)\n"
+	    "  -c, --cooldown SECONDS    keep listening after the last probe (default 2)\n"
+	    "      --seed N              order and probe keys (default random, always recorded)\n"
+	    "      --ttl N               IP TTL of probes (default 64)\n"
+	    "      --dry-run             print the probes instead of sending them\n"
+	    "Network:\n"
+	    "  -i, --interface IFACE     send and capture here (default: route to the targets)\n"
+	    "  -S, --source ADDR         source address (default: the interface's)\n"
+	    "  -G, --gateway-mac MAC     next hop's MAC (default: from the neighbour table)\n"
+	    "      --tx NAME             transmit backend: libnet\n"
+	    "      --pcap-buffer SIZE    capture ring size, k/M/G suffixes (default 64M)\n"
+	    "Output:\n"
+	    "  -o, --output FILE         results here (default stdout)\n"
+	    "  -O, --output-format FMT   text (addresses), csv or json (JSON lines)\n"
+	    "  -n, --no-resolve          no reverse DNS lookups\n"
+	    "  -q, --quiet               no status line on stderr\n"
+	    "      --metadata FILE       JSON summary of the scan\n"
+	    "  -h, --help, -V, --version\n"
+	    "Exit status: 0 done, 1 runtime failure, 2 bad input.\n",
+	    fp);
+}
+
+/* Decimal number with an optional k/M/G multiplier (1000s for rates, 1024s for sizes). */
+static int parse_scaled(const char *s, double base, double *out)
+{
+	char *end;
+	double v, mul = 1;
+
+	if (!*s || strchr(s, '-'))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || !isfinite(v))
+		return -EINVAL;
+	if (*end) {
+		switch (*end) {
+		case 'k':
+		case 'K':
+			mul = base;
+			break;
+		case 'm':
+		case 'M':
+			mul = base * base;
+			break;
+		case 'g':
+		case 'G':
+			mul = base * base * base;
+			break;
+		default:
+			return -EINVAL;
+		}
+		if (end[1])
+			return -EINVAL;
+	}
+	*out = v * mul;
+	return 0;
+}
+
+int cli_parse_rate(const char *s, uint64_t *out)
+{
+	double v;
+
+	if (parse_scaled(s, 1000, &v) < 0 || v < 0 || v > 1e10)
+		return -EINVAL;
+	if (v > 0 && v < 1)
+		return -EINVAL;
+	*out = (uint64_t)llround(v);
+	return 0;
+}
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+	double v;
+
+	if (parse_scaled(s, 1024, &v) < 0 || v < 1 || v > 2147483647.0)
+		return -EINVAL;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+int cli_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned b[6];
+	char tail;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+	                              &b[4], &b[5], &tail) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		if (s[3 * i + 2] != ':' && i < 5)
+			return -EINVAL;
+		mac[i] = (uint8_t)b[i];
+	}
+	return 0;
+}
+
+int cli_parse_ipv4(const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*out = ntohl(a.s_addr);
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end || errno || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int push(const char ***arr, size_t *n, const char *s)
+{
+	const char **a = realloc(*arr, (*n + 1) * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a[(*n)++] = s;
+	*arr = a;
+	return 0;
+}
+
+#define BAD(...)                                                                                   \
+	do {                                                                                       \
+		snprintf(errbuf, ISW_ERRBUF_SIZE, __VA_ARGS__);                                    \
+		return -EINVAL;                                                                    \
+	} while (0)
+
+int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
+{
+	unsigned long u;
+	uint64_t v;
+	double d;
+	char *end;
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	isw_config_init(&o->cfg);
+	rc = isw_targets_new(&o->targets);
+	if (rc < 0)
+		return rc;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:nqhV", long_options, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'I':
+		case 'b':
+			rc = isw_targets_add_file(o->targets, optarg, c == 'b', errbuf);
+			if (rc < 0)
+				return rc == -ENOMEM ? rc : -EINVAL;
+			if (push(c == 'b' ? &o->exclude_specs : &o->specs,
+			         c == 'b' ? &o->nexclude_specs : &o->nspecs, optarg) < 0)
+				return -ENOMEM;
+			break;
+		case 'x':
+			rc = isw_targets_add(o->targets, optarg, 1, errbuf);
+			if (rc < 0)
+				return rc == -ENOMEM ? rc : -EINVAL;
+			if (push(&o->exclude_specs, &o->nexclude_specs, optarg) < 0)
+				return -ENOMEM;
+			break;
+		case OPT_SEED:
+			errno = 0;
+			o->cfg.seed = strtoull(optarg, &end, 0);
+			if (!*optarg || *end || errno || *optarg == '-')
+				BAD("invalid seed '%s'", optarg);
+			o->seed_given = 1;
+			break;
+		case 'r':
+			if (cli_parse_rate(optarg, &o->cfg.rate) < 0)
+				BAD("invalid rate '%s' (probes per second, e.g. 10k, 1.5M, 0 = "
+				    "max)",
+				    optarg);
+			break;
+		case 'P':
+			if (parse_uint(optarg, 255, &u) < 0 || u < 1)
+				BAD("invalid probes per target '%s' (1..255)", optarg);
+			o->cfg.probes = (unsigned)u;
+			break;
+		case 'c':
+			errno = 0;
+			d = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !(d >= 0 && d <= 3600))
+				BAD("invalid cooldown '%s' (seconds, 0..3600)", optarg);
+			o->cfg.cooldown_s = d;
+			break;
+		case 'i':
+			if (strlen(optarg) >= IFNAMSIZ || !if_nametoindex(optarg))
+				BAD("unknown interface '%s'", optarg);
+			o->cfg.iface = optarg;
+			break;
+		case 'S':
+			if (cli_parse_ipv4(optarg, &o->cfg.src_addr) < 0 || !o->cfg.src_addr)
+				BAD("invalid source address '%s'", optarg);
+			break;
+		case 'G':
+			if (cli_parse_mac(optarg, o->cfg.gw_mac) < 0)
+				BAD("invalid MAC address '%s' (want aa:bb:cc:dd:ee:ff)", optarg);
+			o->cfg.have_gw_mac = 1;
+			break;
+		case 'o':
+			o->output_path = optarg;
+			break;
+		case 'O':
+			if (isw_format_parse(optarg, &o->format) < 0)
+				BAD("invalid output format '%s' (text, csv or json)", optarg);
+			break;
+		case 'n':
+			o->no_resolve = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case OPT_METADATA:
+			o->metadata_path = optarg;
+			break;
+		case OPT_DRY_RUN:
+			o->cfg.dry_run = 1;
+			break;
+		case OPT_TX:
+			if (strcmp(optarg, "libnet") != 0)
+				BAD("unknown transmit backend '%s' (have: libnet)", optarg);
+			o->cfg.tx = optarg;
+			break;
+		case OPT_PCAP_BUFFER:
+			if (cli_parse_size(optarg, &v) < 0 || v < 65536)
+				BAD("invalid capture buffer size '%s' (at least 64k, at most 2G)",
+				    optarg);
+			o->cfg.pcap_buffer = (unsigned)v;
+			break;
+		case OPT_TTL:
+			if (parse_uint(optarg, 255, &u) < 0 || u < 1)
+				BAD("invalid TTL '%s' (1..255)", optarg);
+			o->cfg.ttl = (uint8_t)u;
+			break;
+		case 'h':
+			o->help = 1;
+			return 0;
+		case 'V':
+			o->version = 1;
+			return 0;
+		case ':':
+			BAD("option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt)
+				BAD("unknown option '-%c'", optopt);
+			BAD("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		rc = isw_targets_add(o->targets, argv[i], 0, errbuf);
+		if (rc < 0)
+			return rc == -ENOMEM ? rc : -EINVAL;
+		if (push(&o->specs, &o->nspecs, argv[i]) < 0)
+			return -ENOMEM;
+	}
+	if (!o->nspecs)
+		BAD("no targets given (try --help)");
+	rc = isw_targets_finalize(o->targets, errbuf);
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : -EINVAL;
+	if (!o->seed_given &&
+	    getrandom(&o->cfg.seed, sizeof(o->cfg.seed), 0) != (ssize_t)sizeof(o->cfg.seed)) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot draw a random seed: %s", strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+void cli_free(struct cli_options *o)
+{
+	isw_targets_free(o->targets);
+	free(o->specs);
+	free(o->exclude_specs);
+}

@@ -1,0 +1,41 @@
+/* Command-line parsing for icmpsweep: argv -> options, with a one-line message naming the
+ * bad value for every error. */
+#ifndef ISW_CLI_OPTIONS_H
+#define ISW_CLI_OPTIONS_H
+
+#include <stddef.h>
+
+#include "icmpsweep/config.h"
+#include "icmpsweep/error.h"
+#include "icmpsweep/output.h"
+#include "icmpsweep/targets.h"
+
+struct cli_options {
+	struct isw_config cfg;
+	isw_targets *targets;
+	const char *output_path; /* NULL: stdout */
+	const char *metadata_path;
+	enum isw_format format;
+	int quiet;
+	int no_resolve;
+	int seed_given;
+	int help, version;
+	/* For the metadata: what the user named. */
+	const char **specs;
+	size_t nspecs;
+	const char **exclude_specs;
+	size_t nexclude_specs;
+};
+
+/* 0 on success; -EINVAL with errbuf set on bad input (the caller exits 2). */
+int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf);
+void cli_free(struct cli_options *o);
+void cli_usage(FILE *fp);
+
+/* Exposed for tests. */
+int cli_parse_rate(const char *s, uint64_t *out);
+int cli_parse_size(const char *s, uint64_t *out);
+int cli_parse_mac(const char *s, uint8_t mac[6]);
+int cli_parse_ipv4(const char *s, uint32_t *out);
+
+#endif
