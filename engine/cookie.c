@@ -98,7 +98,8 @@ int isw_cookie_check_payload(const struct isw_cookie_key *key, const uint8_t *pa
 	uint64_t t = get_be64(payload + ISW_PAYLOAD_OFF_TIME);
 	uint8_t k = payload[ISW_PAYLOAD_OFF_PROBE];
 
-	if (payload[ISW_PAYLOAD_OFF_FORMAT] != ISW_PAYLOAD_FORMAT)
+	/* Bytes 10-11 are not under the tag: insist they are what we sent. */
+	if (payload[ISW_PAYLOAD_OFF_FORMAT] != ISW_PAYLOAD_FORMAT || payload[10] || payload[11])
 		return 0;
 	if (get_be32(payload + ISW_PAYLOAD_OFF_TAG) != isw_cookie_payload_tag(key, addr, k, t))
 		return 0;

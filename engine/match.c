@@ -74,7 +74,8 @@ static size_t ip_hlen(const uint8_t *ip, size_t len)
 
 static double rtt_ms(int64_t ts_us, uint64_t send_ns)
 {
-	return ((double)ts_us * 1000.0 - (double)send_ns) / 1e6;
+	/* Subtract in integers first: epoch nanoseconds do not fit a double exactly. */
+	return (double)(ts_us * 1000 - (int64_t)send_ns) / 1e6;
 }
 
 static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint32_t from,

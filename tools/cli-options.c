@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -80,38 +81,50 @@ void cli_usage(FILE *fp)
 	    fp);
 }
 
-/* Decimal number with an optional k/M/G multiplier (1000s for rates, 1024s for sizes). */
+/* Decimal number with an optional k/M/G multiplier (1000s for rates, 1024s for sizes).
+ * Parsed by hand: strtod alone would take spaces, signs, hex and exponents. */
 static int parse_scaled(const char *s, double base, double *out)
 {
-	char *end;
-	double v, mul = 1;
+	const char *q = s;
+	double v = 0, scale = 0, mul = 1;
 
-	if (!*s || strchr(s, '-'))
+	if (!isdigit((unsigned char)*q))
 		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v))
-		return -EINVAL;
-	if (*end) {
-		switch (*end) {
-		case 'k':
-		case 'K':
-			mul = base;
-			break;
-		case 'm':
-		case 'M':
-			mul = base * base;
-			break;
-		case 'g':
-		case 'G':
-			mul = base * base * base;
-			break;
-		default:
-			return -EINVAL;
+	for (; isdigit((unsigned char)*q) || *q == '.'; q++) {
+		if (*q == '.') {
+			if (scale)
+				return -EINVAL;
+			scale = 1;
+			continue;
 		}
-		if (end[1])
-			return -EINVAL;
+		v = v * 10 + (*q - '0');
+		if (scale)
+			scale *= 10;
 	}
+	if (scale)
+		v /= scale;
+	switch (*q) {
+	case 0:
+		break;
+	case 'k':
+	case 'K':
+		mul = base;
+		break;
+	case 'm':
+	case 'M':
+		mul = base * base;
+		break;
+	case 'g':
+	case 'G':
+		mul = base * base * base;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*q && q[1])
+		return -EINVAL;
+	if (!isfinite(v))
+		return -EINVAL;
 	*out = v * mul;
 	return 0;
 }
@@ -147,7 +160,9 @@ int cli_parse_mac(const char *s, uint8_t mac[6])
 	                              &b[4], &b[5], &tail) != 6)
 		return -EINVAL;
 	for (int i = 0; i < 6; i++) {
-		if (s[3 * i + 2] != ':' && i < 5)
+		/* sscanf's %x would also take signs, spaces and 0x: check every digit. */
+		if (!isxdigit((unsigned char)s[3 * i]) || !isxdigit((unsigned char)s[3 * i + 1]) ||
+		    (i < 5 && s[3 * i + 2] != ':'))
 			return -EINVAL;
 		mac[i] = (uint8_t)b[i];
 	}
@@ -169,7 +184,10 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	char *end;
 	unsigned long v;
 
-	if (!*s || *s == '-' || *s == '+')
+	for (const char *q = s; *q; q++)
+		if (!isdigit((unsigned char)*q))
+			return -EINVAL;
+	if (!*s)
 		return -EINVAL;
 	errno = 0;
 	v = strtoul(s, &end, 10);
@@ -293,8 +311,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			break;
 		case OPT_PCAP_BUFFER:
 			if (cli_parse_size(optarg, &v) < 0 || v < 65536)
-				BAD("invalid capture buffer size '%s' (at least 64k, at most 2G)",
-				    optarg);
+				BAD("invalid capture buffer size '%s' (64k to 2047M)", optarg);
 			o->cfg.pcap_buffer = (unsigned)v;
 			break;
 		case OPT_TTL:

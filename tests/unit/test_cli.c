@@ -1,0 +1,546 @@
+/* Unit tests for tools/cli-options.c: value parsers and cli_parse on argv arrays.  Every
+ * error must be -EINVAL with a one-line message naming the bad value. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli-options.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+#define MAX_ARGS 64
+
+/* Parses a NULL-terminated list of arguments (argv[0] is supplied). */
+static int parse_argv(struct cli_options *o, char *err, const char *const *args)
+{
+	char *argv[MAX_ARGS + 2];
+	int argc = 0;
+
+	argv[argc++] = (char *)"icmpsweep";
+	for (; *args; args++) {
+		assert_true(argc <= MAX_ARGS);
+		argv[argc++] = (char *)*args;
+	}
+	argv[argc] = NULL;
+	err[0] = '\0';
+	optind = 0; /* glibc: full reset of getopt's state */
+	return cli_parse(o, argc, argv, err);
+}
+
+#define PARSE(o, err, ...) parse_argv((o), (err), (const char *const[]){__VA_ARGS__, NULL})
+
+/* --- cli_parse_rate --- */
+
+static void rate_ok(const char *s, uint64_t want)
+{
+	uint64_t v = 12345;
+
+	if (cli_parse_rate(s, &v) != 0)
+		fail_msg("rate '%s' rejected", s);
+	if (v != want)
+		fail_msg("rate '%s' = %llu, wanted %llu", s, (unsigned long long)v,
+		         (unsigned long long)want);
+}
+
+static void rate_bad(const char *s)
+{
+	uint64_t v = 12345;
+
+	if (cli_parse_rate(s, &v) != -EINVAL)
+		fail_msg("rate '%s' accepted (%llu)", s, (unsigned long long)v);
+	assert_true(v == 12345); /* untouched */
+}
+
+static void test_parse_rate(void **state __attribute__((unused)))
+{
+	rate_ok("10k", 10000);
+	rate_ok("10K", 10000);
+	rate_ok("1.5M", 1500000);
+	rate_ok("1.5m", 1500000);
+	rate_ok("0", 0);
+	rate_ok("1", 1);
+	rate_ok("10000", 10000);
+	rate_ok("0.5k", 500);
+	rate_ok("2G", 2000000000);
+	rate_ok("10G", 10000000000ULL);
+	rate_ok("250.5", 251); /* rounded */
+	rate_bad("abc");
+	rate_bad("-5");
+	rate_bad("-0");
+	rate_bad("10x");
+	rate_bad("");
+	rate_bad("k");
+	rate_bad("10kk");
+	rate_bad("10k ");
+	rate_bad("10 k");
+	rate_bad("0.5");  /* between 0 and 1 */
+	rate_bad("11G");  /* above 10G */
+	rate_bad("1e11"); /* likewise */
+	rate_bad("nan");
+	rate_bad("inf");
+	rate_bad("1T");
+}
+
+/* --- cli_parse_size --- */
+
+static void size_ok(const char *s, uint64_t want)
+{
+	uint64_t v = 12345;
+
+	if (cli_parse_size(s, &v) != 0)
+		fail_msg("size '%s' rejected", s);
+	if (v != want)
+		fail_msg("size '%s' = %llu, wanted %llu", s, (unsigned long long)v,
+		         (unsigned long long)want);
+}
+
+static void size_bad(const char *s)
+{
+	uint64_t v = 12345;
+
+	if (cli_parse_size(s, &v) != -EINVAL)
+		fail_msg("size '%s' accepted (%llu)", s, (unsigned long long)v);
+}
+
+static void test_parse_size(void **state __attribute__((unused)))
+{
+	size_ok("1", 1);
+	size_ok("64k", 65536);
+	size_ok("64K", 65536);
+	size_ok("1M", 1048576);
+	size_ok("1.5k", 1536);
+	size_ok("64M", 64u << 20);
+	size_ok("1G", 1u << 30);
+	size_ok("2047M", 2047u << 20);
+	size_ok("2147483647", 2147483647u);
+	size_bad("0");
+	size_bad("0.5");
+	size_bad("-1");
+	size_bad("");
+	size_bad("abc");
+	size_bad("1x");
+	size_bad("1kb");
+	size_bad("3G");
+	size_bad("2147483648");
+	size_bad("inf");
+}
+
+/* --- cli_parse_mac --- */
+
+static void mac_ok(const char *s, const uint8_t want[6])
+{
+	uint8_t mac[6] = {0};
+
+	if (cli_parse_mac(s, mac) != 0)
+		fail_msg("MAC '%s' rejected", s);
+	assert_memory_equal(mac, want, 6);
+}
+
+static void test_parse_mac(void **state __attribute__((unused)))
+{
+	static const char *const bad[] = {
+	    "",
+	    "aa:bb:cc:dd:ee",
+	    "aa:bb:cc:dd:ee:f",
+	    "aa:bb:cc:dd:ee:ff:",
+	    "aa:bb:cc:dd:ee:ff:00",
+	    "aa:bb:cc:dd:ee:ff ",
+	    "aa-bb-cc-dd-ee-ff",
+	    "aa.bb.cc.dd.ee.ff",
+	    "aabb.ccdd.eeff",
+	    "aabbccddeeff",
+	    "aa:bb:cc:dd:ee:fg",
+	    "gg:bb:cc:dd:ee:ff",
+	    "zz:zz",
+	    "zz:zz:zz:zz:zz:zz",
+	    "aa:bb:cc:dd:eeff0",
+	    "aaa:b:cc:dd:ee:ff",
+	    "a:bb:cc:dd:ee:fff",
+	    "aa:bb:cc:dd:ee;ff",
+	    "aa::bb:cc:dd:eeff",
+	};
+
+	mac_ok("aa:bb:cc:dd:ee:ff", (const uint8_t[]){0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff});
+	mac_ok("AA:BB:CC:DD:EE:FF", (const uint8_t[]){0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff});
+	mac_ok("02:42:ac:11:00:02", (const uint8_t[]){0x02, 0x42, 0xac, 0x11, 0x00, 0x02});
+	mac_ok("00:00:00:00:00:00", (const uint8_t[]){0, 0, 0, 0, 0, 0});
+	mac_ok("ff:ff:ff:ff:ff:ff", (const uint8_t[]){0xff, 0xff, 0xff, 0xff, 0xff, 0xff});
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint8_t mac[6];
+
+		if (cli_parse_mac(bad[i], mac) != -EINVAL)
+			fail_msg("MAC '%s' accepted", bad[i]);
+	}
+}
+
+/* Regression (tools/cli-options.c cli_parse_mac): sscanf's %2x skips leading white space and
+ * takes a sign or a "0x" prefix, so without a per-digit check fields that are not two hex
+ * digits would pass the length and separator checks: "-1:bb:cc:dd:ee:ff" gives ff:bb:..,
+ * "aa:bb:cc:dd:ee:-f" gives ..:f1, " a:.." gives 0a:.., "0x:.." gives 00:..  */
+static void test_parse_mac_strict_hex(void **state __attribute__((unused)))
+{
+	static const char *const bad[] = {
+	    "-1:bb:cc:dd:ee:ff", "+a:bb:cc:dd:ee:ff", " a:bb:cc:dd:ee:ff", "aa:bb:cc:dd:ee: f",
+	    "aa:bb:cc:dd:ee:-f", "0x:bb:cc:dd:ee:ff", "aa:bb:cc:dd:ee:0x", "aa:bb:cc:dd:ee:\tf",
+	};
+	int failures = 0;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint8_t mac[6] = {0};
+
+		if (cli_parse_mac(bad[i], mac) != -EINVAL) {
+			print_error("MAC '%s' accepted as %02x:%02x:%02x:%02x:%02x:%02x\n", bad[i],
+			            mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+			failures++;
+		}
+	}
+	if (failures)
+		fail_msg("cli_parse_mac accepted %d malformed MACs", failures);
+}
+
+static void test_parse_ipv4(void **state __attribute__((unused)))
+{
+	uint32_t a = 0;
+
+	assert_int_equal(cli_parse_ipv4("192.0.2.1", &a), 0);
+	assert_int_equal(a, IP(192, 0, 2, 1));
+	assert_int_equal(cli_parse_ipv4("255.255.255.255", &a), 0);
+	assert_int_equal(a, 0xffffffffu);
+	assert_int_equal(cli_parse_ipv4("300.1.1.1", &a), -EINVAL);
+	assert_int_equal(cli_parse_ipv4("1.2.3", &a), -EINVAL);
+	assert_int_equal(cli_parse_ipv4("", &a), -EINVAL);
+	assert_int_equal(cli_parse_ipv4("1.2.3.4 ", &a), -EINVAL);
+	assert_int_equal(cli_parse_ipv4("::1", &a), -EINVAL);
+}
+
+/* --- cli_parse --- */
+
+static void test_defaults(void **state __attribute__((unused)))
+{
+	struct cli_options o;
+	char err[ISW_ERRBUF_SIZE];
+	int rc = PARSE(&o, err, "198.18.0.0/24");
+
+	if (rc != 0)
+		fail_msg("rc %d: %s", rc, err);
+	assert_true(o.cfg.rate == 10000);
+	assert_int_equal(o.cfg.probes, 1);
+	assert_true(o.cfg.cooldown_s == 2.0);
+	assert_int_equal(o.cfg.ttl, 64);
+	assert_int_equal(o.cfg.pcap_buffer, 64u << 20);
+	assert_null(o.cfg.iface);
+	assert_int_equal(o.cfg.src_addr, 0);
+	assert_int_equal(o.cfg.have_gw_mac, 0);
+	assert_int_equal(o.cfg.dry_run, 0);
+	assert_null(o.cfg.tx);
+	assert_int_equal(o.format, ISW_FORMAT_TEXT);
+	assert_null(o.output_path);
+	assert_null(o.metadata_path);
+	assert_int_equal(o.quiet, 0);
+	assert_int_equal(o.no_resolve, 0);
+	assert_int_equal(o.seed_given, 0);
+	assert_int_equal(o.help, 0);
+	assert_int_equal(o.version, 0);
+	assert_int_equal(o.nspecs, 1);
+	assert_string_equal(o.specs[0], "198.18.0.0/24");
+	assert_int_equal(o.nexclude_specs, 0);
+	assert_true(isw_targets_count(o.targets) == 256);
+	cli_free(&o);
+}
+
+static void test_random_seed(void **state __attribute__((unused)))
+{
+	/* Without --seed, two runs draw different seeds. */
+	struct cli_options a, b;
+	char err[ISW_ERRBUF_SIZE];
+
+	assert_int_equal(PARSE(&a, err, "198.18.0.1"), 0);
+	assert_int_equal(PARSE(&b, err, "198.18.0.1"), 0);
+	assert_true(a.cfg.seed != b.cfg.seed);
+	cli_free(&a);
+	cli_free(&b);
+}
+
+static void test_all_options(void **state __attribute__((unused)))
+{
+	struct cli_options o;
+	char err[ISW_ERRBUF_SIZE];
+	int rc =
+	    PARSE(&o, err, "-r", "1.5M", "-P", "3", "-c", "0.5", "-i", "lo", "-S", "192.0.2.1",
+	          "-G", "aa:bb:cc:dd:ee:ff", "-o", "out.csv", "-O", "csv", "-n", "-q", "--seed",
+	          "0x10", "--metadata", "meta.json", "--dry-run", "--tx", "libnet", "--pcap-buffer",
+	          "1M", "--ttl", "32", "-x", "198.18.0.0/25", "198.18.0.0/24", "198.18.1.1");
+
+	if (rc != 0)
+		fail_msg("rc %d: %s", rc, err);
+	assert_true(o.cfg.rate == 1500000);
+	assert_int_equal(o.cfg.probes, 3);
+	assert_true(o.cfg.cooldown_s == 0.5);
+	assert_string_equal(o.cfg.iface, "lo");
+	assert_int_equal(o.cfg.src_addr, IP(192, 0, 2, 1));
+	assert_int_equal(o.cfg.have_gw_mac, 1);
+	assert_memory_equal(o.cfg.gw_mac, ((const uint8_t[]){0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}),
+	                    6);
+	assert_string_equal(o.output_path, "out.csv");
+	assert_int_equal(o.format, ISW_FORMAT_CSV);
+	assert_int_equal(o.no_resolve, 1);
+	assert_int_equal(o.quiet, 1);
+	assert_true(o.cfg.seed == 16);
+	assert_int_equal(o.seed_given, 1);
+	assert_string_equal(o.metadata_path, "meta.json");
+	assert_int_equal(o.cfg.dry_run, 1);
+	assert_string_equal(o.cfg.tx, "libnet");
+	assert_int_equal(o.cfg.pcap_buffer, 1u << 20);
+	assert_int_equal(o.cfg.ttl, 32);
+	assert_int_equal(o.nspecs, 2);
+	assert_string_equal(o.specs[0], "198.18.0.0/24");
+	assert_string_equal(o.specs[1], "198.18.1.1");
+	assert_int_equal(o.nexclude_specs, 1);
+	assert_string_equal(o.exclude_specs[0], "198.18.0.0/25");
+	assert_true(isw_targets_count(o.targets) == 128 + 1);
+	cli_free(&o);
+}
+
+static void test_long_options(void **state __attribute__((unused)))
+{
+	struct cli_options o;
+	char err[ISW_ERRBUF_SIZE];
+	int rc =
+	    PARSE(&o, err, "--rate=5k", "--probes", "2", "--cooldown=0", "--output-format", "json",
+	          "--quiet", "--no-resolve", "--exclude=198.18.0.1", "--seed=42", "--ttl=255",
+	          "--gateway-mac=02:00:00:00:00:01", "--source=10.0.0.1", "198.18.0.0/30");
+
+	if (rc != 0)
+		fail_msg("rc %d: %s", rc, err);
+	assert_true(o.cfg.rate == 5000);
+	assert_int_equal(o.cfg.probes, 2);
+	assert_true(o.cfg.cooldown_s == 0.0);
+	assert_int_equal(o.format, ISW_FORMAT_JSON);
+	assert_true(o.cfg.seed == 42);
+	assert_int_equal(o.cfg.ttl, 255);
+	assert_int_equal(o.cfg.src_addr, IP(10, 0, 0, 1));
+	assert_true(isw_targets_count(o.targets) == 3);
+	cli_free(&o);
+}
+
+static void test_options_after_targets(void **state __attribute__((unused)))
+{
+	/* GNU getopt permutes: options may follow the targets. */
+	struct cli_options o;
+	char err[ISW_ERRBUF_SIZE];
+	int rc = PARSE(&o, err, "198.18.0.0/24", "-r", "0", "198.18.1.0/24", "-P", "255");
+
+	if (rc != 0)
+		fail_msg("rc %d: %s", rc, err);
+	assert_true(o.cfg.rate == 0);
+	assert_int_equal(o.cfg.probes, 255);
+	assert_int_equal(o.nspecs, 2);
+	assert_true(isw_targets_count(o.targets) == 512);
+	cli_free(&o);
+}
+
+static void test_target_files(void **state __attribute__((unused)))
+{
+	char inc[] = "/tmp/test_cli.inc.XXXXXX", exc[] = "/tmp/test_cli.exc.XXXXXX";
+	const char *ci = "198.18.0.0/24\n# c\n198.18.1.1\n", *ce = "198.18.0.0/26\n";
+	int fi = mkstemp(inc), fe = mkstemp(exc);
+	struct cli_options o;
+	char err[ISW_ERRBUF_SIZE];
+	int rc;
+
+	assert_true(fi >= 0 && fe >= 0);
+	assert_int_equal(write(fi, ci, strlen(ci)), (ssize_t)strlen(ci));
+	assert_int_equal(write(fe, ce, strlen(ce)), (ssize_t)strlen(ce));
+	close(fi);
+	close(fe);
+	/* Targets from a file alone are enough. */
+	rc = PARSE(&o, err, "-I", inc, "-b", exc);
+	if (rc != 0)
+		fail_msg("rc %d: %s", rc, err);
+	assert_true(isw_targets_count(o.targets) == 256 - 64 + 1);
+	assert_int_equal(o.nspecs, 1);
+	assert_string_equal(o.specs[0], inc);
+	assert_int_equal(o.nexclude_specs, 1);
+	assert_string_equal(o.exclude_specs[0], exc);
+	cli_free(&o);
+	unlink(inc);
+	unlink(exc);
+}
+
+static void test_help_version(void **state __attribute__((unused)))
+{
+	struct cli_options o;
+	char err[ISW_ERRBUF_SIZE];
+
+	/* No targets needed. */
+	assert_int_equal(PARSE(&o, err, "-h"), 0);
+	assert_int_equal(o.help, 1);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--help"), 0);
+	assert_int_equal(o.help, 1);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-V"), 0);
+	assert_int_equal(o.version, 1);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--version", "-r", "abc"), 0);
+	assert_int_equal(o.version, 1);
+	cli_free(&o);
+}
+
+static void test_usage(void **state __attribute__((unused)))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	cli_usage(fp);
+	fclose(fp);
+	assert_non_null(strstr(buf, "usage: icmpsweep"));
+	assert_non_null(strstr(buf, "--rate"));
+	assert_non_null(strstr(buf, "--output-format"));
+	free(buf);
+}
+
+struct bad_case {
+	const char *args[6];
+	const char *expect; /* substring of the message: the bad value, quoted */
+};
+
+static const struct bad_case bad_cases[] = {
+    {{"-r", "abc", "198.18.0.1"}, "'abc'"},
+    {{"-r", "-5", "198.18.0.1"}, "'-5'"},
+    {{"--rate=10x", "198.18.0.1"}, "'10x'"},
+    {{"-P", "0", "198.18.0.1"}, "'0'"},
+    {{"-P", "256", "198.18.0.1"}, "'256'"},
+    {{"-P", "-1", "198.18.0.1"}, "'-1'"},
+    {{"-P", "2x", "198.18.0.1"}, "'2x'"},
+    {{"-P", "", "198.18.0.1"}, "''"},
+    {{"-O", "xml", "198.18.0.1"}, "'xml'"},
+    {{"-G", "zz:zz", "198.18.0.1"}, "'zz:zz'"},
+    {{"-G", "aa:bb:cc:dd:ee:gg", "198.18.0.1"}, "'aa:bb:cc:dd:ee:gg'"},
+    {{"-i", "nosuchif0", "198.18.0.1"}, "'nosuchif0'"},
+    {{"-i", "an-interface-name-too-long", "198.18.0.1"}, "'an-interface-name-too-long'"},
+    {{"-c", "-1", "198.18.0.1"}, "'-1'"},
+    {{"-c", "3601", "198.18.0.1"}, "'3601'"},
+    {{"-c", "abc", "198.18.0.1"}, "'abc'"},
+    {{"-c", "nan", "198.18.0.1"}, "'nan'"},
+    {{"-S", "0.0.0.0", "198.18.0.1"}, "'0.0.0.0'"},
+    {{"-S", "1.2.3", "198.18.0.1"}, "'1.2.3'"},
+    {{"--seed", "-1", "198.18.0.1"}, "'-1'"},
+    {{"--seed", "abc", "198.18.0.1"}, "'abc'"},
+    {{"--seed", "", "198.18.0.1"}, "''"},
+    {{"--seed", "99999999999999999999999", "198.18.0.1"}, "'99999999999999999999999'"},
+    {{"--ttl", "0", "198.18.0.1"}, "'0'"},
+    {{"--ttl", "256", "198.18.0.1"}, "'256'"},
+    {{"--tx", "afpacket", "198.18.0.1"}, "'afpacket'"},
+    {{"--pcap-buffer", "1k", "198.18.0.1"}, "'1k'"},
+    {{"--pcap-buffer", "3G", "198.18.0.1"}, "'3G'"},
+    {{"198.18.0.0/33"}, "'198.18.0.0/33'"},
+    {{"300.1.1.1"}, "'300.1.1.1'"},
+    {{"198.18.0.1", "300.1.1.1"}, "'300.1.1.1'"},
+    {{"-x", "1.2.3.4/40", "198.18.0.1"}, "'1.2.3.4/40'"},
+    {{"-I", "/nonexistent/targets.txt"}, "'/nonexistent/targets.txt'"},
+    {{"-b", "/nonexistent/excl.txt", "198.18.0.1"}, "'/nonexistent/excl.txt'"},
+    {{"-Z", "198.18.0.1"}, "'-Z'"},
+    {{"--bogus", "198.18.0.1"}, "'--bogus'"},
+    {{"198.18.0.1", "-r"}, "'-r'"},
+    {{"198.18.0.1", "--rate"}, "'--rate'"},
+    {{NULL}, "no targets"},
+    {{"-r", "5k", "-q"}, "no targets"},
+    {{"-x", "198.18.0.0/24", "198.18.0.1"}, "no targets left"},
+};
+
+static void test_bad_input(void **state __attribute__((unused)))
+{
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *b = &bad_cases[i];
+		struct cli_options o;
+		char err[ISW_ERRBUF_SIZE];
+		int rc = parse_argv(&o, err, b->args);
+
+		if (rc != -EINVAL || !strstr(err, b->expect))
+			fail_msg("case %zu (%s %s): rc %d, message \"%s\", wanted -EINVAL and "
+			         "\"%s\"",
+			         i, b->args[0] ? b->args[0] : "",
+			         b->args[0] && b->args[1] ? b->args[1] : "", rc, err, b->expect);
+		/* One line, no trailing newline. */
+		assert_null(strchr(err, '\n'));
+		cli_free(&o);
+	}
+}
+
+static void test_boundaries_ok(void **state __attribute__((unused)))
+{
+	static const struct {
+		const char *args[4];
+	} ok[] = {
+	    {{"-P", "1", "198.18.0.1"}},
+	    {{"-P", "255", "198.18.0.1"}},
+	    {{"-c", "0", "198.18.0.1"}},
+	    {{"-c", "3600", "198.18.0.1"}},
+	    {{"--ttl", "1", "198.18.0.1"}},
+	    {{"--ttl", "255", "198.18.0.1"}},
+	    {{"--pcap-buffer", "64k", "198.18.0.1"}},
+	    {{"--seed", "0", "198.18.0.1"}},
+	    {{"--seed", "18446744073709551615", "198.18.0.1"}},
+	    {{"-r", "0", "198.18.0.1"}},
+	    {{"-i", "lo", "198.18.0.1"}},
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct cli_options o;
+		char err[ISW_ERRBUF_SIZE];
+		int rc = parse_argv(&o, err, ok[i].args);
+
+		if (rc != 0)
+			fail_msg("'%s %s' rejected (%d): %s", ok[i].args[0], ok[i].args[1], rc,
+			         err);
+		cli_free(&o);
+	}
+}
+
+static void test_reparse(void **state __attribute__((unused)))
+{
+	/* A failed parse leaves nothing behind that breaks the next one. */
+	struct cli_options o;
+	char err[ISW_ERRBUF_SIZE];
+
+	assert_int_equal(PARSE(&o, err, "-r", "abc", "198.18.0.1"), -EINVAL);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-P", "2", "198.18.0.1"), 0);
+	assert_int_equal(o.cfg.probes, 2);
+	assert_true(o.cfg.rate == 10000);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "198.18.0.1", "-r"), -EINVAL);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "198.18.0.2"), 0);
+	assert_int_equal(o.nspecs, 1);
+	assert_string_equal(o.specs[0], "198.18.0.2");
+	cli_free(&o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_parse_rate),    cmocka_unit_test(test_parse_size),
+	    cmocka_unit_test(test_parse_mac),     cmocka_unit_test(test_parse_mac_strict_hex),
+	    cmocka_unit_test(test_parse_ipv4),    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_random_seed),   cmocka_unit_test(test_all_options),
+	    cmocka_unit_test(test_long_options),  cmocka_unit_test(test_options_after_targets),
+	    cmocka_unit_test(test_target_files),  cmocka_unit_test(test_help_version),
+	    cmocka_unit_test(test_usage),         cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_boundaries_ok), cmocka_unit_test(test_reparse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
