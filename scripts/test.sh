@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quick start, second command: install dependencies, build, run the whole test suite (unit
+# tests, then the end-to-end sweeps in network namespaces, which need root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --timeout 600 "$@"
