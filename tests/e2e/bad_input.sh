@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Bad command lines: exit status 2, exactly one line on stderr naming the bad value, nothing on
+# stdout, and no packet sent (the scanner's veth transmit counter does not move and the target
+# sees no echo request).  Each command line also names a valid, all-alive target so that a bad
+# value silently ignored would show up as traffic.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+E2E_TAG=badin e2e_init "$@"
+
+T=198.18.0.0/24
+
+# CASES: "VALUE-THE-MESSAGE-MUST-NAME|ARG ARG ..." (arguments split on spaces).
+CASES=(
+	"198.18.0.0/33|198.18.0.0/33"
+	"300.1.1.1|300.1.1.1"
+	"198.18.3.200-198.18.0.10|198.18.3.200-198.18.0.10"
+	"nosuchif0|-i nosuchif0 $T"
+	"/nonexistent/file|-I /nonexistent/file $T"
+	"abc|-r abc $T"
+	"xml|-O xml $T"
+	"0|-P 0 $T"
+	"zz:zz|-G zz:zz $T"
+	"198.18.0.0/99|-x 198.18.0.0/99 $T"
+	"999.0.0.1|-S 999.0.0.1 $T"
+	"soon|-c soon $T"
+	"1x|-r 1x $T"
+)
+
+FAILURES=()
+
+# check_case VALUE ARGS...
+check_case() {
+	local value=$1 lines
+	shift
+	e2e_sweep "$WORK/out" "$WORK/err" -q "$@"
+	lines=$(wc -l <"$WORK/err")
+	local what="icmpsweep $*"
+	if [[ $E2E_RC -ne 2 ]]; then
+		FAILURES+=("$what: exit $E2E_RC, expected 2 (stderr: $(head -c 300 "$WORK/err"))")
+	elif [[ $lines -ne 1 ]]; then
+		FAILURES+=("$what: $lines lines on stderr, expected 1: $(head -n 5 "$WORK/err" | tr '\n' '|')")
+	elif ! grep -qF -- "$value" "$WORK/err"; then
+		FAILURES+=("$what: message does not name '$value': $(cat "$WORK/err")")
+	elif [[ -s $WORK/out ]]; then
+		FAILURES+=("$what: printed on stdout: $(head -c 200 "$WORK/out")")
+	else
+		e2e_log "ok: $what -> $(cat "$WORK/err")"
+	fi
+}
+
+main() {
+	lab_all_alive "$T"
+	lab_require_cmd nft
+	lab_count_start
+	local tx0 tx1 c value args probes
+	tx0=$(lab_scan_tx)
+	for c in "${CASES[@]}"; do
+		value=${c%%|*}
+		read -r -a args <<<"${c#*|}"
+		check_case "$value" "${args[@]}"
+	done
+	tx1=$(lab_scan_tx)
+	probes=$(lab_counter probes_in)
+	if ((tx1 != tx0)); then
+		FAILURES+=("the scanner veth transmitted $((tx1 - tx0)) packets during the bad-input runs, expected 0")
+	fi
+	if ((probes != 0)); then
+		FAILURES+=("the target received $probes echo requests during the bad-input runs, expected 0")
+	fi
+	if ((${#FAILURES[@]})); then
+		printf '  %s\n' "${FAILURES[@]}" >&2
+		e2e_fail "${#FAILURES[@]} of ${#CASES[@]} bad-input checks failed (see above)"
+	fi
+
+	# Sanity: the same lab does see traffic from a good command line.
+	e2e_sweep "$WORK/out" "$WORK/err" -q -n -c 1 "$T"
+	e2e_expect_rc 0 "$WORK/err"
+	[[ $(lab_scan_tx) -gt $tx1 && $(wc -l <"$WORK/out") -eq 256 ]] ||
+		e2e_fail "control sweep of $T: tx $tx1 -> $(lab_scan_tx), $(wc -l <"$WORK/out") hosts (expected 256): the traffic check is blind"
+	e2e_pass "${#CASES[@]} bad command lines: exit 2, one line naming the value, nothing sent"
+}
+
+main
