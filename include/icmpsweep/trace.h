@@ -1,0 +1,42 @@
+/* Packet traces: writing what a scan sent and saw as pcap or pcapng, and analysing a trace
+ * offline with the same matcher and output as a live run.
+ *
+ * Writing is configured through struct isw_config (trace_* fields) and done by the scan's
+ * capture thread.  Reading is isw_trace_analyse below. */
+#ifndef ICMPSWEEP_TRACE_H
+#define ICMPSWEEP_TRACE_H
+
+#include <stdint.h>
+
+#include "result.h"
+#include "targets.h"
+
+struct isw_offline_config {
+	const char *path; /* pcap or pcapng */
+	uint64_t seed;
+	int have_seed;              /* 0: take the seed from the pcapng section header */
+	uint32_t src_addr;          /* our address in the trace; 0 = any */
+	int no_validate;            /* accept every echo reply (traces of other tools) */
+	const isw_targets *targets; /* NULL: report every validated address */
+};
+
+struct isw_offline_stats {
+	uint64_t packets; /* frames read */
+	uint64_t hits, icmp_errors, duplicates, invalid, probes;
+	uint64_t seed; /* the seed used */
+	int truncated; /* the file ends mid-packet; records up to there were reported */
+};
+
+typedef void (*isw_offline_sink_fn)(const struct isw_result *r, void *arg);
+
+/* Reads the trace and hands each validated answer (once per address and kind) to sink, in
+ * file order.  Returns 0, or -EINVAL with a message naming the file and what is wrong (not a
+ * pcap/pcapng file, empty, corrupt, unsupported link type, no seed).  A file cut short in
+ * the middle of a packet returns 0 with st->truncated set and a warning in errbuf. */
+int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn sink, void *arg,
+                      struct isw_offline_stats *st, char *errbuf);
+
+/* Finds "seed=N" in a pcapng section header comment; 1 if found, 0 if not, <0 on error. */
+int isw_trace_read_seed(const char *path, uint64_t *seed, char *errbuf);
+
+#endif
