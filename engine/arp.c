@@ -1,0 +1,81 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <libnet.h>
+
+#include "icmpsweep/error.h"
+#include "arp.h"
+
+#define OFF_ARP 14
+#define OFF_TPA (OFF_ARP + 24)
+
+int isw_arp_template_init(struct isw_arp_template *t, const uint8_t src_mac[6], uint32_t src,
+                          char *errbuf)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t zero[6];
+	char lerr[LIBNET_ERRBUF_SIZE];
+	uint32_t spa = htonl(src), tpa = 0;
+	uint8_t *pkt = NULL;
+	uint32_t len = 0;
+	libnet_t *l = libnet_init(LIBNET_NONE, NULL, lerr);
+	int rc = -EINVAL;
+
+	memset(t, 0, sizeof(*t));
+	if (!l) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "libnet: %s", lerr);
+		return -ENOMEM;
+	}
+	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, src_mac,
+	                     (uint8_t *)&spa, zero, (uint8_t *)&tpa, NULL, 0, l, 0) < 0 ||
+	    libnet_build_ethernet(bcast, src_mac, ETHERTYPE_ARP, NULL, 0, l, 0) < 0 ||
+	    libnet_pblock_coalesce(l, &pkt, &len) < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "libnet: %s", libnet_geterror(l));
+		goto out;
+	}
+	if (len > sizeof(t->frame)) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "ARP template too large (%u bytes)", len);
+		goto out;
+	}
+	memcpy(t->frame, pkt, len);
+	t->len = len;
+	rc = 0;
+out:
+	free(pkt);
+	libnet_destroy(l);
+	return rc;
+}
+
+void isw_arp_patch(const struct isw_arp_template *t, uint8_t *frame, uint32_t target)
+{
+	uint32_t tpa = htonl(target);
+
+	memcpy(frame, t->frame, t->len);
+	memcpy(frame + OFF_TPA, &tpa, 4);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+int isw_arp_parse(const uint8_t *pkt, size_t caplen, struct isw_arp_packet *a)
+{
+	const uint8_t *arp = pkt + OFF_ARP;
+
+	if (caplen < OFF_ARP + 28 || pkt[12] != 0x08 || pkt[13] != 0x06)
+		return 0;
+	/* Ethernet hardware, IPv4 protocol, 6- and 4-byte addresses. */
+	if (arp[0] != 0 || arp[1] != 1 || arp[2] != 0x08 || arp[3] != 0x00 || arp[4] != 6 ||
+	    arp[5] != 4)
+		return 0;
+	a->op = (uint16_t)(arp[6] << 8 | arp[7]);
+	memcpy(a->sha, arp + 8, 6);
+	a->spa = be32(arp + 14);
+	memcpy(a->tha, arp + 18, 6);
+	a->tpa = be32(arp + 24);
+	memcpy(a->eth_src, pkt + 6, 6);
+	return 1;
+}

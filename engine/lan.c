@@ -1,0 +1,173 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "icmpsweep/error.h"
+#include "lan.h"
+#include "oui.h"
+
+#define MAC_KNOWN    (1ULL << 63)
+#define MAC_CONFLICT (1ULL << 62)
+#define MAC_BITS     ((1ULL << 48) - 1)
+
+static uint64_t mac_pack(const uint8_t m[6])
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 6; i++)
+		v = v << 8 | m[i];
+	return v;
+}
+
+static void mac_unpack(uint64_t v, uint8_t m[6])
+{
+	for (int i = 5; i >= 0; i--, v >>= 8)
+		m[i] = (uint8_t)v;
+}
+
+int isw_lan_is_onlink(const struct isw_lan *l, uint32_t addr)
+{
+	for (int i = 0; i < l->nprefixes; i++)
+		if (addr >= l->prefixes[i].lo && addr <= l->prefixes[i].hi)
+			return 1;
+	return 0;
+}
+
+int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const char *iface, uint32_t src,
+                     const uint8_t src_mac[6], uint64_t seed, const char *oui_path, char *errbuf)
+{
+	size_t nr = isw_targets_nranges(targets);
+	int added = 0, rc;
+
+	memset(l, 0, sizeof(*l));
+	l->src = src;
+	rc = isw_route_onlink_prefixes(iface, l->prefixes, ISW_LAN_MAX_PREFIXES);
+	if (rc <= 0)
+		return 0;
+	l->nprefixes = rc;
+	if (isw_targets_new(&l->onlink) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < nr; i++) {
+		uint32_t lo, hi;
+		isw_targets_range(targets, i, &lo, &hi);
+		for (int p = 0; p < l->nprefixes; p++) {
+			uint32_t a = lo > l->prefixes[p].lo ? lo : l->prefixes[p].lo;
+			uint32_t b = hi < l->prefixes[p].hi ? hi : l->prefixes[p].hi;
+			if (a > b)
+				continue;
+			if (isw_targets_add_range(l->onlink, a, b, 0) < 0)
+				return -ENOMEM;
+			added = 1;
+		}
+	}
+	/* We do not ARP for ourselves. */
+	isw_targets_add_range(l->onlink, src, src, 1);
+	if (!added || isw_targets_finalize(l->onlink, NULL) < 0) {
+		isw_targets_free(l->onlink);
+		l->onlink = NULL;
+		return 0;
+	}
+	l->n = isw_targets_count(l->onlink);
+	l->macs = calloc(l->n, sizeof(*l->macs));
+	if (!l->macs || isw_perm_init(&l->perm, l->n, seed ^ 0xa59a59a59a59a59aULL) < 0)
+		return -ENOMEM;
+	rc = isw_arp_template_init(&l->tmpl, src_mac, src, errbuf);
+	if (rc < 0)
+		return rc;
+	l->oui = isw_oui_load(oui_path);
+	return (int64_t)l->n;
+}
+
+void isw_lan_free(struct isw_lan *l)
+{
+	isw_targets_free(l->onlink);
+	free((void *)l->macs);
+	isw_oui_free(l->oui);
+	memset(l, 0, sizeof(*l));
+}
+
+uint32_t isw_lan_first_routed(const struct isw_lan *l, const isw_targets *targets)
+{
+	size_t nr = isw_targets_nranges(targets);
+
+	for (size_t i = 0; i < nr; i++) {
+		uint32_t lo, hi;
+		uint64_t a;
+
+		isw_targets_range(targets, i, &lo, &hi);
+		/* Skip over each attached network the walk lands in; bounded by the prefix count
+		 * per range. */
+		for (a = lo; a <= hi;) {
+			int moved = 0;
+			for (int p = 0; p < l->nprefixes; p++) {
+				if (a >= l->prefixes[p].lo && a <= l->prefixes[p].hi) {
+					a = (uint64_t)l->prefixes[p].hi + 1;
+					moved = 1;
+				}
+			}
+			if (!moved)
+				return (uint32_t)a;
+		}
+	}
+	return 0;
+}
+
+int isw_lan_mac(const struct isw_lan *l, int64_t oidx, uint8_t mac[6])
+{
+	uint64_t v;
+
+	if (oidx < 0 || (uint64_t)oidx >= l->n)
+		return 0;
+	v = atomic_load_explicit(&l->macs[oidx], memory_order_relaxed);
+	if (!(v & MAC_KNOWN))
+		return 0;
+	mac_unpack(v & MAC_BITS, mac);
+	return 1;
+}
+
+int isw_lan_learn(struct isw_lan *l, const struct isw_arp_packet *a)
+{
+	int64_t oidx;
+	uint64_t mac, old;
+
+	/* Only replies to our own requests: gratuitous announcements and other hosts'
+	 * conversations teach nothing about who answers us. */
+	if (a->op != 2 || a->tpa != l->src)
+		return 0;
+	oidx = isw_lan_index(l, a->spa);
+	if (oidx < 0)
+		return 0;
+	atomic_fetch_add_explicit(&l->replies, 1, memory_order_relaxed);
+	mac = mac_pack(a->sha) | MAC_KNOWN;
+	old = atomic_load_explicit(&l->macs[oidx], memory_order_relaxed);
+	if (!old) {
+		atomic_store_explicit(&l->macs[oidx], mac, memory_order_relaxed);
+		atomic_fetch_add_explicit(&l->hosts, 1, memory_order_relaxed);
+		return 1;
+	}
+	/* A second, different MAC for the same address: two hosts claim it.  Keep the first
+	 * (where probes already go) and flag the address once. */
+	if ((old & MAC_BITS) != (mac & MAC_BITS) && !(old & MAC_CONFLICT)) {
+		atomic_store_explicit(&l->macs[oidx], old | MAC_CONFLICT, memory_order_relaxed);
+		atomic_fetch_add_explicit(&l->conflicts, 1, memory_order_relaxed);
+		return 1;
+	}
+	return 0;
+}
+
+void isw_lan_annotate(const struct isw_lan *l, uint32_t addr, struct isw_result *r)
+{
+	int64_t oidx = isw_lan_index(l, addr);
+	uint64_t v;
+
+	if (oidx < 0)
+		return;
+	v = atomic_load_explicit(&l->macs[oidx], memory_order_relaxed);
+	if (!(v & MAC_KNOWN))
+		return;
+	r->have_mac = 1;
+	mac_unpack(v & MAC_BITS, r->mac);
+	r->vendor = isw_oui_vendor(l->oui, r->mac);
+	if (v & MAC_CONFLICT)
+		r->note = "conflict: several MACs answer ARP for this address";
+}
