@@ -1,0 +1,66 @@
+/* A single-producer single-consumer queue that never blocks and never drops: a bounded
+ * lock-free ring, and when the ring is full an unbounded overflow ("spill") list.
+ *
+ * Contract:
+ *   - exactly one thread calls isw_spsc_push at a time (the producer) and exactly one thread
+ *     calls isw_spsc_pop / isw_spsc_empty at a time (the consumer); ownership of a side may
+ *     move to another thread only through a synchronizing operation (pthread_join, a mutex);
+ *   - push never waits: it copies the element into the ring, or, when the ring is full or
+ *     earlier elements are still in the spill list, into a malloc'ed node pushed onto the
+ *     spill list with one compare-and-swap (which can only fail when the consumer took the
+ *     list at that instant, so the loop is short);
+ *   - pop returns elements in push order (FIFO), including across ring and spill: the
+ *     consumer takes the spill list only when the ring is empty, and the producer puts an
+ *     element in the ring only when the spill list is empty.
+ */
+#ifndef ISW_SPSC_QUEUE_H
+#define ISW_SPSC_QUEUE_H
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct isw_spsc_node {
+	struct isw_spsc_node *next;
+	alignas(max_align_t) unsigned char data[];
+};
+
+struct isw_spsc {
+	size_t mask; /* capacity - 1; the capacity is a power of two */
+	size_t elem_size;
+	unsigned char *slots;
+
+	/* Producer's cache line. */
+	alignas(64) atomic_size_t tail; /* next slot to write */
+	size_t head_cache;              /* producer's last view of head */
+	atomic_uint_least64_t spilled;  /* elements that went through the spill list */
+
+	/* Consumer's cache line. */
+	alignas(64) atomic_size_t head; /* next slot to read */
+	size_t tail_cache;              /* consumer's last view of tail */
+	struct isw_spsc_node *taken;    /* spilled elements taken by the consumer, FIFO */
+
+	/* Shared: the spill list, newest first. */
+	alignas(64) _Atomic(struct isw_spsc_node *) spill;
+};
+
+/* capacity is rounded up to a power of two (at least 2).  -ENOMEM, -EINVAL. */
+int isw_spsc_init(struct isw_spsc *q, size_t capacity, size_t elem_size);
+/* Frees the ring and anything still queued. */
+void isw_spsc_destroy(struct isw_spsc *q);
+
+/* Producer.  0: in the ring; 1: in the spill list; -ENOMEM: the ring was full and no memory
+ * was left for a spill node (the element was not queued). */
+int isw_spsc_push(struct isw_spsc *q, const void *elem);
+
+/* Consumer.  1 and the oldest element copied to elem, or 0 when nothing is queued. */
+int isw_spsc_pop(struct isw_spsc *q, void *elem);
+
+/* Consumer: 1 when nothing is queued (a racing push may land right after). */
+int isw_spsc_empty(struct isw_spsc *q);
+
+/* Any thread: elements spilled so far (approximate while the producer runs). */
+uint64_t isw_spsc_spilled(const struct isw_spsc *q);
+
+#endif
