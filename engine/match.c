@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "match.h"
@@ -197,4 +198,42 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 	default:
 		return ISW_MATCH_OTHER_ICMP;
 	}
+}
+
+static const char *ip_str(uint32_t a, char *buf)
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	return buf;
+}
+
+void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, int duplicate,
+                        char *buf, size_t size)
+{
+	char a[16], b[16];
+
+	switch (v) {
+	case ISW_MATCH_VALID:
+		if (r->type == ISW_RESULT_ECHO_REPLY)
+			snprintf(buf, size, "%s reply from %s, attempt %u, rtt %.3f ms, ttl %u",
+			         duplicate ? "duplicate" : "valid", ip_str(r->addr, a), r->probe,
+			         r->rtt_ms, r->ttl);
+		else
+			snprintf(buf, size, "%s%s for %s from router %s (type %u code %u)",
+			         duplicate ? "duplicate " : "", isw_result_type_name(r->type),
+			         ip_str(r->addr, a), ip_str(r->responder, b), r->icmp_type,
+			         r->icmp_code);
+		return;
+	case ISW_MATCH_BAD_MAC:
+		snprintf(buf, size, "rejected: bad MAC");
+		return;
+	case ISW_MATCH_MALFORMED:
+		snprintf(buf, size, "rejected: malformed");
+		return;
+	case ISW_MATCH_OTHER_ICMP:
+		snprintf(buf, size, "ignored: not an echo reply or ICMP error");
+		return;
+	case ISW_MATCH_NOT_ICMP:
+		break;
+	}
+	snprintf(buf, size, "ignored: not IPv4 ICMP to us");
 }

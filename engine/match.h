@@ -35,6 +35,11 @@ struct isw_matcher {
 	int no_validate; /* accept every echo reply (traces from other tools) */
 };
 
+/* One line saying what the matcher decided, for pcapng packet comments.  r is the result
+ * isw_match_packet filled (only read for ISW_MATCH_VALID); duplicate marks a repeat answer. */
+void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, int duplicate,
+                        char *buf, size_t size);
+
 /* ts_us is the capture time; on ISW_MATCH_VALID *r is filled (hostname NULL). */
 enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8_t *pkt,
                                         size_t caplen, int64_t ts_us, struct isw_result *r);

@@ -14,12 +14,21 @@ enum cell_kind { CELL_NONE, CELL_NUMBER, CELL_STRING };
 struct column {
 	const char *name;
 	enum cell_kind (*render)(const struct isw_result *r, char *buf, size_t size);
+	unsigned group; /* 0: always; else only when the output has that group on */
 };
 
 struct isw_output {
 	enum isw_format format;
 	FILE *fp;
+	int hostnames;
+	int link;
 };
+
+#define COL_RESOLVE 1u /* isw_output_options.hostnames */
+#define COL_LINK    2u /* isw_output_options.link */
+
+/* Largest cell: a reverse name in presentation form (ISW_DNS_NAME_MAX) and some room. */
+#define CELL_MAX 1100
 
 static void addr_str(uint32_t a, char *buf, size_t size)
 {
@@ -73,11 +82,72 @@ static enum cell_kind col_responder(const struct isw_result *r, char *buf, size_
 	return CELL_STRING;
 }
 
+/* Empty string when there is no name, so that consumers need no null check. */
+static enum cell_kind col_hostname(const struct isw_result *r, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", r->hostname ? r->hostname : "");
+	return CELL_STRING;
+}
+
+static enum cell_kind col_lookup(const struct isw_result *r, char *buf, size_t size)
+{
+	const char *s = isw_lookup_name(r->lookup);
+
+	if (!s)
+		return CELL_NONE;
+	snprintf(buf, size, "%s", s);
+	return CELL_STRING;
+}
+
+static enum cell_kind col_mac(const struct isw_result *r, char *buf, size_t size)
+{
+	const uint8_t *m = r->mac;
+
+	if (!r->have_mac)
+		return CELL_NONE;
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return CELL_STRING;
+}
+
+static enum cell_kind col_vendor(const struct isw_result *r, char *buf, size_t size)
+{
+	if (!r->vendor)
+		return CELL_NONE;
+	snprintf(buf, size, "%s", r->vendor);
+	return CELL_STRING;
+}
+
+static enum cell_kind col_note(const struct isw_result *r, char *buf, size_t size)
+{
+	if (!r->note)
+		return CELL_NONE;
+	snprintf(buf, size, "%s", r->note);
+	return CELL_STRING;
+}
+
+/* New columns go at the end: scripts that cut by position keep working. */
 static const struct column columns[] = {
-    {"ip", col_ip},       {"type", col_type}, {"rtt_ms", col_rtt},          {"ttl", col_ttl},
-    {"probe", col_probe}, {"ts", col_ts},     {"responder", col_responder},
+    {"ip", col_ip, 0},
+    {"type", col_type, 0},
+    {"rtt_ms", col_rtt, 0},
+    {"ttl", col_ttl, 0},
+    {"probe", col_probe, 0},
+    {"ts", col_ts, 0},
+    {"responder", col_responder, 0},
+    {"hostname", col_hostname, COL_RESOLVE},
+    {"lookup", col_lookup, COL_RESOLVE},
+    {"mac", col_mac, COL_LINK},
+    {"vendor", col_vendor, COL_LINK},
+    {"note", col_note, COL_LINK},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+static int column_on(const isw_output *o, size_t i)
+{
+	unsigned g = columns[i].group;
+
+	return !g || ((g & COL_RESOLVE) && o->hostnames) || ((g & COL_LINK) && o->link);
+}
 
 int isw_format_parse(const char *name, enum isw_format *out)
 {
@@ -92,22 +162,32 @@ int isw_format_parse(const char *name, enum isw_format *out)
 	return 0;
 }
 
-int isw_output_new(isw_output **out, enum isw_format format, FILE *fp)
+int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE *fp)
 {
 	isw_output *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
-	o->format = format;
+	o->format = opt->format;
 	o->fp = fp;
+	o->hostnames = opt->hostnames;
+	o->link = opt->link;
 	/* The header goes out first, so even a scan with no answer yields a well-formed CSV. */
-	if (format == ISW_FORMAT_CSV) {
+	if (o->format == ISW_FORMAT_CSV) {
 		for (size_t i = 0; i < NCOLUMNS; i++)
-			fprintf(fp, "%s%s", i ? "," : "", columns[i].name);
+			if (column_on(o, i))
+				fprintf(fp, "%s%s", i ? "," : "", columns[i].name);
 		fputc('\n', fp);
 	}
 	*out = o;
 	return 0;
+}
+
+int isw_output_new(isw_output **out, enum isw_format format, FILE *fp)
+{
+	struct isw_output_options opt = {.format = format};
+
+	return isw_output_open(out, &opt, fp);
 }
 
 /* RFC 4180: quote when the field holds a separator, quote or line break; double quotes. */
@@ -193,9 +273,11 @@ void isw_json_write_string(FILE *fp, const char *str)
 
 static void write_csv(isw_output *o, const struct isw_result *r)
 {
-	char buf[256];
+	char buf[CELL_MAX];
 
 	for (size_t i = 0; i < NCOLUMNS; i++) {
+		if (!column_on(o, i))
+			continue;
 		enum cell_kind k = columns[i].render(r, buf, sizeof(buf));
 		if (i)
 			fputc(',', o->fp);
@@ -209,10 +291,12 @@ static void write_csv(isw_output *o, const struct isw_result *r)
 
 static void write_json(isw_output *o, const struct isw_result *r)
 {
-	char buf[256];
+	char buf[CELL_MAX];
 
 	fputc('{', o->fp);
 	for (size_t i = 0; i < NCOLUMNS; i++) {
+		if (!column_on(o, i))
+			continue;
 		enum cell_kind k = columns[i].render(r, buf, sizeof(buf));
 		fprintf(o->fp, "%s\"%s\":", i ? "," : "", columns[i].name);
 		if (k == CELL_STRING)
@@ -225,15 +309,34 @@ static void write_json(isw_output *o, const struct isw_result *r)
 	fputs("}\n", o->fp);
 }
 
+/* Text lines must stay lines: control bytes of a name are written as \DDD (DNS
+ * presentation style); everything else as is. */
+static void text_name(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			fprintf(fp, "\\%03u", c);
+		else
+			fputc(c, fp);
+	}
+}
+
 int isw_output_write(isw_output *o, const struct isw_result *r)
 {
 	char buf[32];
 
 	switch (o->format) {
 	case ISW_FORMAT_TEXT:
-		if (r->type == ISW_RESULT_ECHO_REPLY) {
+		/* Present hosts: answered echo, or (on-link) at least ARP. */
+		if (r->type == ISW_RESULT_ECHO_REPLY || r->type == ISW_RESULT_ARP_ONLY) {
 			addr_str(r->addr, buf, sizeof(buf));
-			fprintf(o->fp, "%s\n", buf);
+			fputs(buf, o->fp);
+			if (o->hostnames && r->hostname && *r->hostname) {
+				fputc(' ', o->fp);
+				text_name(o->fp, r->hostname);
+			}
+			fputc('\n', o->fp);
 		}
 		break;
 	case ISW_FORMAT_CSV:

@@ -1,3 +1,5 @@
+#include <stddef.h>
+
 #include "icmpsweep/result.h"
 
 const char *isw_result_type_name(enum isw_result_type type)
@@ -9,8 +11,27 @@ const char *isw_result_type_name(enum isw_result_type type)
 		return "unreachable";
 	case ISW_RESULT_TIME_EXCEEDED:
 		return "time-exceeded";
+	case ISW_RESULT_ARP_ONLY:
+		return "arp-only";
 	case ISW_RESULT_OTHER_ERROR:
 		break;
 	}
 	return "icmp-error";
+}
+
+const char *isw_lookup_name(enum isw_lookup lookup)
+{
+	switch (lookup) {
+	case ISW_LOOKUP_OK:
+		return "ok";
+	case ISW_LOOKUP_NXDOMAIN:
+		return "nxdomain";
+	case ISW_LOOKUP_SERVFAIL:
+		return "servfail";
+	case ISW_LOOKUP_TIMEOUT:
+		return "timeout";
+	case ISW_LOOKUP_NONE:
+		break;
+	}
+	return NULL;
 }

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <ifaddrs.h>
 
 #include "icmpsweep/error.h"
 #include "route.h"
@@ -280,4 +281,30 @@ int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf)
 	         "next hop %s on %s did not answer ARP within %d ms; give its MAC with -G", nh,
 	         r->iface, timeout_ms);
 	return -EHOSTUNREACH;
+}
+
+int isw_route_onlink_prefixes(const char *iface, struct isw_prefix *out, int max)
+{
+	struct ifaddrs *ifa, *i;
+	int n = 0;
+
+	if (getifaddrs(&ifa) < 0)
+		return -errno;
+	for (i = ifa; i && n < max; i = i->ifa_next) {
+		uint32_t a, m;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask ||
+		    strcmp(i->ifa_name, iface) != 0)
+			continue;
+		a = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+		m = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);
+		/* A /32 has no neighbours; a point-to-point peer is not swept by ARP either. */
+		if (m == 0xffffffffu || (i->ifa_flags & IFF_POINTOPOINT))
+			continue;
+		out[n].lo = a & m;
+		out[n].hi = (a & m) | ~m;
+		n++;
+	}
+	freeifaddrs(ifa);
+	return n;
 }

@@ -24,6 +24,13 @@ int isw_route_lookup(uint32_t dst, const char *iface, struct isw_route *r, char 
  * kernel resolve it and waits at most timeout_ms.  Never waits longer. */
 int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf);
 
+/* The IPv4 networks directly attached to iface (its addresses with their prefixes): targets in
+ * them are on-link and reached by their own MAC.  Returns how many were stored in out. */
+struct isw_prefix {
+	uint32_t lo, hi; /* host order, inclusive */
+};
+int isw_route_onlink_prefixes(const char *iface, struct isw_prefix *out, int max);
+
 /* Interface details without a route lookup (for -i with -S and -G). */
 int isw_route_iface(const char *iface, struct isw_route *r, char *errbuf);
 

@@ -13,6 +13,7 @@ struct isw_rx_params {
 	const char *iface;
 	uint32_t src;          /* our address: the kernel filter passes only ICMP to it */
 	unsigned buffer_bytes; /* capture ring size */
+	int arp;               /* also pass ARP replies (on-link sweep) */
 };
 
 typedef void (*isw_rx_cb)(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_us);

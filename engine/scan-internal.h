@@ -10,11 +10,14 @@
 #include "icmpsweep/scan.h"
 #include "bitmap.h"
 #include "cookie.h"
+#include "lan.h"
 #include "match.h"
 #include "permute.h"
+#include "probe-log.h"
 #include "probe.h"
 #include "route.h"
 #include "rx.h"
+#include "trace-writer.h"
 #include "tx.h"
 
 #define ISW_SEND_BATCH 64
@@ -37,6 +40,15 @@ struct isw_scan {
 	/* Targets that answered with an echo reply, and with an ICMP error: each is reported
 	 * once per kind; either one stops re-probing on later passes. */
 	struct isw_bitmap alive, errored;
+	/* -w: written by the capture thread only; probes reach it through probe_log. */
+	struct isw_trace_writer *trace;
+	/* On-link targets, swept with ARP first when lan_active. */
+	struct isw_lan lan;
+	int lan_active;
+	int prepared;
+	atomic_uint_least64_t arp_sent, absent, arp_only;
+	struct isw_probe_log probe_log;
+	int trace_probes;
 
 	pthread_t sender, capture, supervisor;
 	int threads_started;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <pcap/pcap.h>
+
 #include "icmpsweep/error.h"
 #include "scan-internal.h"
 
@@ -84,22 +86,69 @@ static int choose_route(struct isw_scan *s, char *errbuf)
 		return rc;
 	if (c->src_addr)
 		r->src = c->src_addr;
+	if (c->arp != ISW_ARP_OFF && !r->raw_ip) {
+		int64_t n = isw_lan_init(&s->lan, s->targets, r->iface, r->src, r->src_mac, c->seed,
+		                         c->oui_path, errbuf);
+		if (n < 0)
+			return (int)n;
+		s->lan_active = n > 0;
+	}
+	if (c->arp == ISW_ARP_ONLY) {
+		if (!s->lan_active) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "--arp-only: no target is on a network attached to %s", r->iface);
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (c->have_gw_mac) {
 		memcpy(r->next_hop_mac, c->gw_mac, 6);
 		r->next_hop = 0;
 		return 0;
 	}
+	if (s->lan_active) {
+		/* Routed targets, if any, still need the gateway: ask for the route of one. */
+		uint32_t routed = isw_lan_first_routed(&s->lan, s->targets);
+		if (!routed)
+			return 0;
+		rc = isw_route_lookup(routed, r->iface, r, errbuf);
+		if (rc < 0)
+			return rc;
+		if (c->src_addr)
+			r->src = c->src_addr;
+		if (!r->gateway) {
+			char a[16];
+			snprintf(
+			    errbuf, ISW_ERRBUF_SIZE,
+			    "targets such as %s are neither on %s's networks nor behind a gateway "
+			    "there; give a next hop with -G MAC",
+			    addr_str(routed, a), r->iface);
+			return -ENETUNREACH;
+		}
+	}
 	if (!r->gateway && s->n > 1 && !r->raw_ip) {
 		char a[16];
-		/* One next-hop MAC cannot reach many on-link hosts; ARP discovery will. */
-		snprintf(
-		    errbuf, ISW_ERRBUF_SIZE,
-		    "targets such as %s are on-link on %s: per-host MACs are not supported yet; "
-		    "give a next hop with -G MAC",
-		    addr_str(first, a), r->iface);
+		/* --no-arp: one next-hop MAC cannot reach many on-link hosts. */
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "targets such as %s are on-link on %s: without the ARP pass, give a next "
+		         "hop with -G MAC",
+		         addr_str(first, a), r->iface);
 		return -EOPNOTSUPP;
 	}
 	return isw_route_resolve_mac(r, ARP_WAIT_MS, errbuf);
+}
+
+static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us);
+
+static void trace_packet(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us,
+                         enum isw_match_verdict v, const struct isw_result *r, int duplicate)
+{
+	char comment[160];
+
+	if (s->cfg.trace_pcapng)
+		isw_match_describe(v, r, duplicate, comment, sizeof(comment));
+	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
+	                     s->cfg.trace_pcapng ? comment : NULL);
 }
 
 static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_us)
@@ -107,28 +156,104 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 	struct isw_scan *s = arg;
 	struct isw_result r;
 	struct isw_bitmap *seen;
-	int64_t idx;
+	enum isw_match_verdict v;
+	int64_t idx = -1;
+	int duplicate = 0;
 
-	if (isw_match_packet(&s->matcher, pkt, caplen, ts_us, &r) != ISW_MATCH_VALID) {
-		atomic_fetch_add_explicit(&s->invalid, 1, memory_order_relaxed);
+	if (s->lan_active && caplen >= 14 && pkt[12] == 0x08 && pkt[13] == 0x06) {
+		on_arp(s, pkt, caplen, ts_us);
 		return;
 	}
-	idx = isw_targets_index(s->targets, r.addr);
-	if (idx < 0) {
-		/* A valid tag for an address we never probed: an earlier scan with the same seed.
-		 */
+	v = isw_match_packet(&s->matcher, pkt, caplen, ts_us, &r);
+	/* A valid tag for an address we never probed comes from an earlier scan with the same
+	 * seed: not an answer to this one. */
+	if (v == ISW_MATCH_VALID && (idx = isw_targets_index(s->targets, r.addr)) < 0)
+		v = ISW_MATCH_BAD_MAC;
+	if (v != ISW_MATCH_VALID) {
 		atomic_fetch_add_explicit(&s->invalid, 1, memory_order_relaxed);
+		if (s->trace)
+			trace_packet(s, pkt, caplen, ts_us, v, &r, 0);
 		return;
 	}
 	atomic_fetch_add_explicit(&s->replies, 1, memory_order_relaxed);
 	seen = r.type == ISW_RESULT_ECHO_REPLY ? &s->alive : &s->errored;
-	if (isw_bitmap_test_and_set(seen, (uint64_t)idx)) {
+	duplicate = isw_bitmap_test_and_set(seen, (uint64_t)idx);
+	if (s->trace)
+		trace_packet(s, pkt, caplen, ts_us, v, &r, duplicate);
+	if (duplicate) {
 		atomic_fetch_add_explicit(&s->duplicates, 1, memory_order_relaxed);
 		return;
 	}
 	atomic_fetch_add_explicit(r.type == ISW_RESULT_ECHO_REPLY ? &s->hits : &s->icmp_errors, 1,
 	                          memory_order_relaxed);
+	if (s->lan_active)
+		isw_lan_annotate(&s->lan, r.addr, &r);
 	s->sink(&r, s->sink_arg);
+}
+
+static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us)
+{
+	struct isw_arp_packet a;
+	char comment[96];
+	int learned = 0;
+
+	if (isw_arp_parse(pkt, caplen, &a))
+		learned = isw_lan_learn(&s->lan, &a);
+	if (!s->trace)
+		return;
+	if (s->cfg.trace_pcapng)
+		snprintf(comment, sizeof(comment),
+		         "ARP reply: %u.%u.%u.%u is at %02x:%02x:%02x:%02x:%02x:%02x%s",
+		         a.spa >> 24, (a.spa >> 16) & 0xff, (a.spa >> 8) & 0xff, a.spa & 0xff,
+		         a.sha[0], a.sha[1], a.sha[2], a.sha[3], a.sha[4], a.sha[5],
+		         learned ? "" : " (not new)");
+	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
+	                     s->cfg.trace_pcapng ? comment : NULL);
+}
+
+/* After the cooldown: on-link hosts that answered ARP but never ICMP are present too. */
+static void report_arp_only(struct isw_scan *s)
+{
+	struct isw_result r;
+	int64_t now_us = (int64_t)(isw_wall_ns() / 1000);
+
+	for (uint64_t o = 0; o < s->lan.n && !atomic_load(&s->stop_capture); o++) {
+		uint32_t addr = isw_targets_at(s->lan.onlink, o);
+		int64_t idx = isw_targets_index(s->targets, addr);
+		uint8_t mac[6];
+
+		if (idx < 0 || !isw_lan_mac(&s->lan, (int64_t)o, mac) ||
+		    isw_bitmap_test(&s->alive, (uint64_t)idx))
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.addr = r.responder = addr;
+		r.type = ISW_RESULT_ARP_ONLY;
+		r.rtt_ms = -1;
+		r.ts_us = now_us;
+		isw_lan_annotate(&s->lan, addr, &r);
+		atomic_fetch_add_explicit(&s->arp_only, 1, memory_order_relaxed);
+		s->sink(&r, s->sink_arg);
+	}
+}
+
+/* Writes the probes the sender logged since the last call, rebuilt from the template. */
+static void trace_probes(struct isw_scan *s)
+{
+	struct isw_probe_rec rec;
+	uint8_t frame[ISW_PROBE_MAX_LEN];
+	char comment[64];
+
+	while (isw_probe_log_pop(&s->probe_log, &rec)) {
+		isw_probe_patch(&s->tmpl, &s->key, frame, rec.dst, rec.probe, rec.send_ns);
+		if (s->lan_active)
+			isw_lan_mac(&s->lan, isw_lan_index(&s->lan, rec.dst), frame);
+		if (s->cfg.trace_pcapng)
+			snprintf(comment, sizeof(comment), "probe to %u.%u.%u.%u, attempt %u",
+			         rec.dst >> 24, (rec.dst >> 16) & 0xff, (rec.dst >> 8) & 0xff,
+			         rec.dst & 0xff, rec.probe);
+		isw_trace_writer_put(s->trace, (int64_t)(rec.send_ns / 1000), frame, s->tmpl.len,
+		                     s->tmpl.len, s->cfg.trace_pcapng ? comment : NULL);
+	}
 }
 
 static void publish_rx_stats(struct isw_scan *s)
@@ -161,11 +286,13 @@ static int cooldown_over(struct isw_scan *s)
 static void *capture_main(void *arg)
 {
 	struct isw_scan *s = arg;
-	uint64_t last_stats = 0;
+	uint64_t last_stats = 0, last_flush = 0;
 
 	while (!atomic_load(&s->stop_capture) && !cooldown_over(s)) {
 		uint64_t now;
 
+		if (s->trace_probes)
+			trace_probes(s);
 		if (isw_rx_dispatch(s->rx, 50, on_packet, s) < 0)
 			break;
 		now = isw_now_ns();
@@ -173,28 +300,72 @@ static void *capture_main(void *arg)
 			publish_rx_stats(s);
 			last_stats = now;
 		}
+		if (s->trace && now - last_flush > 1000 * 1000 * 1000) {
+			isw_trace_writer_flush(s->trace);
+			last_flush = now;
+		}
 	}
 	/* Whatever is already in the ring was received in time: match it before ending.  The
 	 * bound keeps a flood from holding the end of the scan hostage. */
 	for (int i = 0; i < 1000 && isw_rx_dispatch(s->rx, 0, on_packet, s) > 0; i++)
 		;
 	publish_rx_stats(s);
+	if (s->lan_active)
+		report_arp_only(s);
+	if (s->trace_probes)
+		trace_probes(s);
+	if (s->trace)
+		isw_trace_writer_flush(s->trace);
 	return NULL;
 }
 
 static void *supervise(void *arg);
 
-int isw_scan_start(isw_scan *s, char *errbuf)
+static int open_trace(struct isw_scan *s, char *errbuf)
+{
+	static const int dlt[] = {
+	    [ISW_LINK_ETHERNET] = DLT_EN10MB,
+	    [ISW_LINK_RAW_IP] = DLT_RAW,
+	    [ISW_LINK_LINUX_SLL] = DLT_LINUX_SLL,
+	};
+	struct isw_trace_writer_opts o = {
+	    .path = s->cfg.trace_path,
+	    .pcapng = s->cfg.trace_pcapng,
+	    .rotate_bytes = s->cfg.trace_rotate_bytes,
+	    .dlt = dlt[s->matcher.link],
+	    .snaplen = 256,
+	    .comment = s->cfg.trace_comment,
+	};
+	int rc;
+
+	if (!s->cfg.trace_path)
+		return 0;
+	rc = isw_trace_writer_open(&s->trace, &o, errbuf);
+	if (rc < 0)
+		return rc;
+	if (s->cfg.trace_probes) {
+		/* 2^20 records: a second of probes at a million per second. */
+		if (isw_probe_log_init(&s->probe_log, 20) < 0)
+			return -ENOMEM;
+		s->trace_probes = 1;
+	}
+	return 0;
+}
+
+int isw_scan_prepare(isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
 	struct isw_probe_params pp = {0};
 	struct isw_tx_params tp = {0};
 	int rc;
 
+	if (s->prepared)
+		return 0;
+
 	if (c->dry_run) {
 		s->tx_ops = &isw_tx_dry_run_ops;
 	} else {
-		s->tx_ops = isw_tx_find(c->tx ? c->tx : "libnet");
+		s->tx_ops = isw_tx_find(c->tx ? c->tx : "auto");
 		if (!s->tx_ops) {
 			snprintf(errbuf, ISW_ERRBUF_SIZE,
 			         "unknown transmit backend '%s' (have: %s)", c->tx, isw_tx_names());
@@ -217,7 +388,7 @@ int isw_scan_start(isw_scan *s, char *errbuf)
 	tp.iface = s->route.iface;
 	tp.raw_ip = s->route.raw_ip;
 	tp.out = c->dry_run_out;
-	rc = s->tx_ops->open(&s->tx, &tp, errbuf);
+	rc = isw_tx_open(&s->tx_ops, &s->tx, &tp, errbuf); /* "auto" becomes the one it picks */
 	if (rc < 0)
 		return rc;
 
@@ -228,14 +399,33 @@ int isw_scan_start(isw_scan *s, char *errbuf)
 		    .iface = s->route.iface,
 		    .src = s->route.src,
 		    .buffer_bytes = c->pcap_buffer,
+		    .arp = s->lan_active,
 		};
 		/* Capture opens before the first probe leaves, or early answers would be lost. */
 		rc = isw_rx_open(&s->rx, &rp, errbuf);
 		if (rc < 0)
 			return rc;
 		s->matcher.link = isw_rx_link(s->rx);
+		rc = open_trace(s, errbuf);
+		if (rc < 0)
+			return rc;
 	}
+	s->prepared = 1;
+	return 0;
+}
 
+uint64_t isw_scan_onlink(const isw_scan *s)
+{
+	return s->lan_active ? s->lan.n : 0;
+}
+
+int isw_scan_start(isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	int rc = isw_scan_prepare(s, errbuf);
+
+	if (rc < 0)
+		return rc;
 	s->start_ns = isw_now_ns();
 	atomic_store(&s->sending, 1);
 	atomic_store(&s->pass, 1);
@@ -332,6 +522,12 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->elapsed_s = s->start_ns ? (double)(now - s->start_ns) / 1e9 : 0;
 	if (first)
 		st->send_elapsed_s = (double)((end ? end : now) - first) / 1e9;
+	st->onlink = s->lan_active ? s->lan.n : 0;
+	st->arp_sent = atomic_load(&s->arp_sent);
+	st->arp_hosts = atomic_load(&s->lan.hosts);
+	st->arp_conflicts = atomic_load(&s->lan.conflicts);
+	st->arp_only = atomic_load(&s->arp_only);
+	st->absent = atomic_load(&s->absent);
 	st->sending = atomic_load(&s->sending);
 	st->finished = atomic_load(&s->finished);
 }
@@ -358,6 +554,9 @@ void isw_scan_free(isw_scan *s)
 	if (s->tx)
 		s->tx_ops->close(s->tx);
 	isw_rx_close(s->rx);
+	isw_lan_free(&s->lan);
+	isw_trace_writer_close(s->trace);
+	isw_probe_log_destroy(&s->probe_log);
 	isw_bitmap_destroy(&s->alive);
 	isw_bitmap_destroy(&s->errored);
 	pthread_mutex_destroy(&s->done_lock);

@@ -1,6 +1,7 @@
 /* The sender thread: next index -> permutation -> target -> patch the template -> batch ->
  * backend.  The clock is read once per batch (rate limiter and send time stamp), the bitmap
  * is read lock-free, and counters are published once per batch. */
+#include <string.h>
 #include <time.h>
 
 #include "ratelimit.h"
@@ -37,9 +38,22 @@ static int stopping(struct isw_scan *s)
 	return atomic_load_explicit(&s->stop_sending, memory_order_relaxed);
 }
 
+/* Hands the batch's probes to the trace.  Waits (never drops) while the capture thread is
+ * behind: the ring holds about a second of probes at a million per second. */
+static void log_probes(struct isw_scan *s, const struct isw_probe_rec *recs, unsigned n)
+{
+	while (isw_probe_log_space(&s->probe_log) < n) {
+		if (atomic_load_explicit(&s->stop_capture, memory_order_relaxed))
+			return;
+		isw_sleep_unless(200 * 1000, &s->stop_capture);
+	}
+	isw_probe_log_push(&s->probe_log, recs, n);
+}
+
 static void send_pass(struct isw_scan *s, unsigned pass, struct isw_ratelimit *rl)
 {
 	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
+	struct isw_probe_rec recs[ISW_SEND_BATCH];
 	uint8_t *frames[ISW_SEND_BATCH];
 	uint32_t lens[ISW_SEND_BATCH];
 	uint64_t i = 0;
@@ -49,7 +63,7 @@ static void send_pass(struct isw_scan *s, unsigned pass, struct isw_ratelimit *r
 		lens[k] = s->tmpl.len;
 	}
 	while (i < s->n && !stopping(s)) {
-		uint64_t wait_ns, wall, walked = 0;
+		uint64_t wait_ns, wall, walked = 0, absent = 0;
 		uint32_t allowed = isw_ratelimit_take(rl, isw_now_ns(), &wait_ns);
 		unsigned cnt = 0;
 		int rc;
@@ -61,27 +75,105 @@ static void send_pass(struct isw_scan *s, unsigned pass, struct isw_ratelimit *r
 		wall = isw_wall_ns();
 		while (cnt < allowed && i < s->n) {
 			uint64_t idx = isw_perm_at(&s->perm, i++);
+			int64_t oidx = -1;
+			uint8_t mac[6];
+
 			walked++;
 			if (pass > 1 &&
 			    (isw_bitmap_test(&s->alive, idx) || isw_bitmap_test(&s->errored, idx)))
 				continue;
-			isw_probe_patch(&s->tmpl, &s->key, frames[cnt++],
-			                isw_targets_at(s->targets, idx), (uint8_t)pass, wall);
+			recs[cnt].dst = isw_targets_at(s->targets, idx);
+			recs[cnt].probe = (uint8_t)pass;
+			recs[cnt].send_ns = wall;
+			if (s->lan_active) {
+				/* Our own address is not reachable over the wire: skip it, as
+				 * arp-scan does. */
+				if (recs[cnt].dst == s->lan.src) {
+					absent++;
+					continue;
+				}
+				oidx = isw_lan_index(&s->lan, recs[cnt].dst);
+				/* On-link and silent to ARP: nobody there to probe. */
+				if (oidx >= 0 && !isw_lan_mac(&s->lan, oidx, mac)) {
+					absent++;
+					continue;
+				}
+			}
+			isw_probe_patch(&s->tmpl, &s->key, frames[cnt], recs[cnt].dst,
+			                (uint8_t)pass, wall);
+			if (oidx >= 0)
+				memcpy(frames[cnt], mac,
+				       6); /* Ethernet destination: the host itself */
+			cnt++;
 		}
 		if (cnt) {
 			uint64_t zero = 0;
-			atomic_compare_exchange_strong(&s->first_send_ns, &zero, isw_now_ns());
+			/* Only the first batch reads the clock here. */
+			if (!atomic_load_explicit(&s->first_send_ns, memory_order_relaxed))
+				atomic_compare_exchange_strong(&s->first_send_ns, &zero,
+				                               isw_now_ns());
 			rc = s->tx_ops->send(s->tx, frames, lens, cnt);
 			if (rc < 0)
 				rc = 0;
+			if (s->trace_probes && rc > 0)
+				log_probes(s, recs, (unsigned)rc);
 			isw_ratelimit_commit(rl, cnt);
 			atomic_fetch_add_explicit(&s->sent, (uint64_t)rc, memory_order_relaxed);
 			atomic_fetch_add_explicit(&s->send_errors, cnt - (uint64_t)rc,
 			                          memory_order_relaxed);
 		}
-		atomic_fetch_add_explicit(&s->skipped, walked - cnt, memory_order_relaxed);
+		atomic_fetch_add_explicit(&s->skipped, walked - cnt - absent, memory_order_relaxed);
+		if (absent)
+			atomic_fetch_add_explicit(&s->absent, absent, memory_order_relaxed);
 		atomic_fetch_add_explicit(&s->done, walked, memory_order_relaxed);
 	}
+}
+
+/* One ARP request to every on-link target whose MAC is still unknown, in the on-link
+ * targets' own keyed order, at the scan's rate. */
+static void arp_pass(struct isw_scan *s, struct isw_ratelimit *rl)
+{
+	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
+	uint8_t *frames[ISW_SEND_BATCH];
+	uint32_t lens[ISW_SEND_BATCH];
+	uint64_t j = 0;
+
+	for (int k = 0; k < ISW_SEND_BATCH; k++) {
+		frames[k] = buf[k];
+		lens[k] = s->lan.tmpl.len;
+	}
+	while (j < s->lan.n && !stopping(s)) {
+		uint64_t wait_ns;
+		uint32_t allowed = isw_ratelimit_take(rl, isw_now_ns(), &wait_ns);
+		unsigned cnt = 0;
+		uint8_t mac[6];
+		int rc;
+
+		if (!allowed) {
+			isw_sleep_unless(wait_ns, &s->stop_sending);
+			continue;
+		}
+		while (cnt < allowed && j < s->lan.n) {
+			uint64_t o = isw_perm_at(&s->lan.perm, j++);
+			if (isw_lan_mac(&s->lan, (int64_t)o, mac))
+				continue;
+			isw_arp_patch(&s->lan.tmpl, frames[cnt++],
+			              isw_targets_at(s->lan.onlink, o));
+		}
+		if (!cnt)
+			continue;
+		rc = s->tx_ops->send(s->tx, frames, lens, cnt);
+		isw_ratelimit_commit(rl, cnt);
+		if (rc > 0)
+			atomic_fetch_add_explicit(&s->arp_sent, (uint64_t)rc, memory_order_relaxed);
+	}
+}
+
+static void pause_for_answers(struct isw_scan *s)
+{
+	double gap = s->cfg.cooldown_s < 1.0 ? s->cfg.cooldown_s : 1.0;
+
+	isw_sleep_unless((uint64_t)(gap * 1e9), &s->stop_sending);
 }
 
 void *isw_sender_main(void *arg)
@@ -91,13 +183,24 @@ void *isw_sender_main(void *arg)
 	uint64_t rate = s->cfg.dry_run ? 0 : s->cfg.rate;
 
 	isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
-	for (unsigned pass = 1; pass <= s->cfg.probes && !stopping(s); pass++) {
+	if (s->lan_active) {
+		/* ARP first: retried like -P (at least twice, as arp-scan does), and the ICMP
+		 * passes below go only to the hosts that answered. */
+		unsigned tries = s->cfg.probes > 2 ? s->cfg.probes : 2;
+		atomic_store(&s->pass, 0); /* the status line shows the ARP pass as pass 0 */
+		for (unsigned t = 1; t <= tries && !stopping(s); t++) {
+			arp_pass(s, &rl);
+			pause_for_answers(s);
+			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
+		}
+	}
+	for (unsigned pass = 1; pass <= s->cfg.probes && !stopping(s) && s->cfg.arp != ISW_ARP_ONLY;
+	     pass++) {
 		atomic_store(&s->pass, pass);
 		if (pass > 1 && !s->cfg.dry_run) {
 			/* Let the previous pass's answers arrive before deciding who to re-probe.
 			 */
-			double gap = s->cfg.cooldown_s < 1.0 ? s->cfg.cooldown_s : 1.0;
-			isw_sleep_unless((uint64_t)(gap * 1e9), &s->stop_sending);
+			pause_for_answers(s);
 			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
 		}
 		send_pass(s, pass, &rl);

@@ -547,3 +547,21 @@ int64_t isw_targets_index(const isw_targets *t, uint32_t addr)
 		return -1;
 	return (int64_t)(t->start[lo] + (addr - t->r[lo].lo));
 }
+
+int isw_targets_add_range(isw_targets *t, uint32_t lo, uint32_t hi, int exclude)
+{
+	if (t->finalized || lo > hi)
+		return -EINVAL;
+	return rangevec_push(exclude ? &t->exc : &t->inc, lo, hi);
+}
+
+size_t isw_targets_nranges(const isw_targets *t)
+{
+	return t->nr;
+}
+
+void isw_targets_range(const isw_targets *t, size_t i, uint32_t *lo, uint32_t *hi)
+{
+	*lo = t->r[i].lo;
+	*hi = t->r[i].hi;
+}

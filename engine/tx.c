@@ -1,14 +1,49 @@
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "icmpsweep/error.h"
+#include "icmpsweep/scan.h"
 #include "tx.h"
 
+#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
+
+/* Fastest first: the order "auto" tries them in. */
 static const struct isw_tx_ops *const backends[] = {
+    &isw_tx_auto_ops,
+    &isw_tx_xdp_ops,
+    &isw_tx_ring_ops,
     &isw_tx_libnet_ops,
 };
 
+static int auto_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
+{
+	snprintf(errbuf, ISW_ERRBUF_SIZE, "tx auto: open it with isw_tx_open");
+	return -EINVAL;
+}
+
+const struct isw_tx_ops isw_tx_auto_ops = {
+    .name = "auto",
+    .open = auto_open,
+};
+
+#ifndef ISW_HAVE_XDP
+static int xdp_missing_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
+{
+	snprintf(errbuf, ISW_ERRBUF_SIZE,
+	         "xdp: not built in (install libxdp-dev and libbpf-dev, then rebuild)");
+	return -EOPNOTSUPP;
+}
+
+const struct isw_tx_ops isw_tx_xdp_ops = {
+    .name = "xdp",
+    .open = xdp_missing_open,
+};
+#endif
+
 const struct isw_tx_ops *isw_tx_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+	for (size_t i = 0; i < NBACKENDS; i++)
 		if (!strcmp(backends[i]->name, name))
 			return backends[i];
 	return NULL;
@@ -16,5 +51,37 @@ const struct isw_tx_ops *isw_tx_find(const char *name)
 
 const char *isw_tx_names(void)
 {
-	return "libnet";
+	return "auto, xdp, ring, libnet";
+}
+
+int isw_tx_open(const struct isw_tx_ops **ops, struct isw_tx **tx, const struct isw_tx_params *p,
+                char *errbuf)
+{
+	char why[ISW_ERRBUF_SIZE] = "", one[ISW_ERRBUF_SIZE];
+	int rc = -ENODEV;
+
+	if (*ops != &isw_tx_auto_ops)
+		return (*ops)->open(tx, p, errbuf);
+	for (size_t i = 1; i < NBACKENDS; i++) {
+		one[0] = 0;
+		rc = backends[i]->open(tx, p, one);
+		if (rc == 0) {
+			*ops = backends[i];
+			return 0;
+		}
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s%s", why[0] ? "; " : "",
+		         one[0] ? one : backends[i]->name);
+	}
+	snprintf(errbuf, ISW_ERRBUF_SIZE, "no transmit backend opens on %s: %s", p->iface, why);
+	return rc;
+}
+
+int isw_tx_backend_known(const char *name)
+{
+	return isw_tx_find(name) != NULL;
+}
+
+const char *isw_tx_backend_names(void)
+{
+	return isw_tx_names();
 }

@@ -25,12 +25,22 @@ struct isw_tx_ops {
 	void (*close)(struct isw_tx *tx);
 };
 
-/* NULL when no backend has that name. */
+/* NULL when no backend has that name.  "auto" names isw_tx_auto_ops, a placeholder that
+ * isw_tx_open replaces with the backend it picks. */
 const struct isw_tx_ops *isw_tx_find(const char *name);
 
 /* Comma-separated list of names, for messages. */
 const char *isw_tx_names(void);
 
+/* Opens *ops on p->iface.  For isw_tx_auto_ops, tries xdp, then ring, then libnet, and sets
+ * *ops to the first that opens; when none does, errbuf names each one's reason.  Returns 0 or
+ * a negative errno with a message in errbuf. */
+int isw_tx_open(const struct isw_tx_ops **ops, struct isw_tx **tx, const struct isw_tx_params *p,
+                char *errbuf);
+
+extern const struct isw_tx_ops isw_tx_auto_ops;
+extern const struct isw_tx_ops isw_tx_xdp_ops; /* fails to open when built without libxdp */
+extern const struct isw_tx_ops isw_tx_ring_ops;
 extern const struct isw_tx_ops isw_tx_libnet_ops;
 extern const struct isw_tx_ops isw_tx_dry_run_ops;
 

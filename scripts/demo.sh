@@ -25,8 +25,8 @@ live="$LAB_TMP/live.txt"
 lab_random_live_set 1000 198.18.0.0/16 "$live" "$RANDOM"
 lab_live_set "$live"
 echo "demo: lab ready; the target namespace answers for $(wc -l <"$live") addresses of 198.18.0.0/16" >&2
-echo "demo: icmpsweep -r 20k -O csv 198.18.0.0/16 (in the scanner namespace)" >&2
-lab_exec_scanner "$BIN" -r 20k -c 1 -O csv -o "$LAB_TMP/hits.csv" --metadata "$LAB_TMP/meta.json" 198.18.0.0/16
+echo "demo: icmpsweep -n -r 20k -O csv 198.18.0.0/16 (in the scanner namespace; -n: the lab has no DNS)" >&2
+lab_exec_scanner "$BIN" -n -r 20k -c 1 -O csv -o "$LAB_TMP/hits.csv" --metadata "$LAB_TMP/meta.json" 198.18.0.0/16
 head -n 11 "$LAB_TMP/hits.csv"
 echo "..."
 found=$(($(wc -l <"$LAB_TMP/hits.csv") - 1))

@@ -4,7 +4,9 @@
 set -euo pipefail
 
 PKGS=(cmake gcc make pkg-config libpcap-dev libnet1-dev libsodium-dev libcmocka-dev
-      iproute2 nftables python3 procps)
+      libxdp-dev libbpf-dev iproute2 nftables python3 procps
+      tshark tcpdump fping ieee-data
+      libc-ares-dev dnsmasq-base)
 
 missing=()
 for p in "${PKGS[@]}"; do

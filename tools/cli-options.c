@@ -11,6 +11,7 @@
 #include <sys/random.h>
 
 #include "cli-options.h"
+#include "icmpsweep/scan.h"
 
 enum {
 	OPT_SEED = 256,
@@ -19,6 +20,16 @@ enum {
 	OPT_TX,
 	OPT_PCAP_BUFFER,
 	OPT_TTL,
+	OPT_PCAPNG,
+	OPT_TRACE_PROBES,
+	OPT_READ,
+	OPT_NO_VALIDATE,
+	OPT_ARP_ONLY,
+	OPT_NO_ARP,
+	OPT_RESOLVER,
+	OPT_RESOLVE_CONCURRENCY,
+	OPT_RESOLVE_TIMEOUT,
+	OPT_RESOLVE_TRIES,
 };
 
 static const struct option long_options[] = {
@@ -35,12 +46,24 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"output-format", required_argument, NULL, 'O'},
     {"no-resolve", no_argument, NULL, 'n'},
+    {"resolver", required_argument, NULL, OPT_RESOLVER},
+    {"resolve-concurrency", required_argument, NULL, OPT_RESOLVE_CONCURRENCY},
+    {"resolve-timeout", required_argument, NULL, OPT_RESOLVE_TIMEOUT},
+    {"resolve-tries", required_argument, NULL, OPT_RESOLVE_TRIES},
     {"quiet", no_argument, NULL, 'q'},
     {"metadata", required_argument, NULL, OPT_METADATA},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"tx", required_argument, NULL, OPT_TX},
     {"pcap-buffer", required_argument, NULL, OPT_PCAP_BUFFER},
     {"ttl", required_argument, NULL, OPT_TTL},
+    {"write", required_argument, NULL, 'w'},
+    {"pcapng", no_argument, NULL, OPT_PCAPNG},
+    {"trace-probes", no_argument, NULL, OPT_TRACE_PROBES},
+    {"file-size", required_argument, NULL, 'C'},
+    {"read", required_argument, NULL, OPT_READ},
+    {"no-validate", no_argument, NULL, OPT_NO_VALIDATE},
+    {"arp-only", no_argument, NULL, OPT_ARP_ONLY},
+    {"no-arp", no_argument, NULL, OPT_NO_ARP},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -68,12 +91,29 @@ void cli_usage(FILE *fp)
 	    "  -i, --interface IFACE     send and capture here (default: route to the targets)\n"
 	    "  -S, --source ADDR         source address (default: the interface's)\n"
 	    "  -G, --gateway-mac MAC     next hop's MAC (default: from the neighbour table)\n"
-	    "      --tx NAME             transmit backend: libnet\n"
+	    "      --arp-only            on-link targets: the ARP pass alone, no ICMP\n"
+	    "      --no-arp              no ARP pass: every frame goes to the next hop\n"
+	    "      --tx NAME             transmit backend: auto, xdp, ring or libnet (auto)\n"
 	    "      --pcap-buffer SIZE    capture ring size, k/M/G suffixes (default 64M)\n"
 	    "Output:\n"
 	    "  -o, --output FILE         results here (default stdout)\n"
 	    "  -O, --output-format FMT   text (addresses), csv or json (JSON lines)\n"
-	    "  -n, --no-resolve          no reverse DNS lookups\n"
+	    "  -n, --no-resolve          no reverse DNS lookups (default: look up every hit;\n"
+	    "                            adds hostname and lookup columns)\n"
+	    "      --resolver ADDR[:PORT]  DNS server for reverse lookups, repeatable\n"
+	    "                            (default: the servers of /etc/resolv.conf)\n"
+	    "      --resolve-concurrency N  lookups in flight at most (default 256)\n"
+	    "      --resolve-timeout MS  per query (default 2000)\n"
+	    "      --resolve-tries N     queries per lookup at most (default 2)\n"
+	    "Traces:\n"
+	    "  -w, --write FILE          save the packets the capture sees (pcap)\n"
+	    "      --trace-probes        also save every probe sent\n"
+	    "      --pcapng              write pcapng: scan parameters and per-packet verdicts\n"
+	    "                            as comments\n"
+	    "  -C, --file-size MB        start a new numbered file past MB megabytes\n"
+	    "      --read FILE           analyse a pcap/pcapng trace offline instead of sending\n"
+	    "      --no-validate         with --read: accept every echo reply (other tools' "
+	    "traces)\n"
 	    "  -q, --quiet               no status line on stderr\n"
 	    "      --metadata FILE       JSON summary of the scan\n"
 	    "  -h, --help, -V, --version\n"
@@ -223,12 +263,13 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 
 	memset(o, 0, sizeof(*o));
 	isw_config_init(&o->cfg);
+	isw_resolver_config_init(&o->resolve);
 	rc = isw_targets_new(&o->targets);
 	if (rc < 0)
 		return rc;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:nqhV", long_options, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:nqhV", long_options,
+	                        NULL)) != -1) {
 		switch (c) {
 		case 'I':
 		case 'b':
@@ -295,6 +336,33 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		case 'n':
 			o->no_resolve = 1;
 			break;
+		case OPT_RESOLVER:
+			if (isw_resolver_server_check(optarg, errbuf) < 0)
+				return -EINVAL;
+			if (o->nresolvers >= ISW_RESOLVE_MAX_SERVERS)
+				BAD("too many resolvers at '%s' (at most %d)", optarg,
+				    ISW_RESOLVE_MAX_SERVERS);
+			if (push(&o->resolvers, &o->nresolvers, optarg) < 0)
+				return -ENOMEM;
+			o->resolve.servers = o->resolvers;
+			o->resolve.nservers = o->nresolvers;
+			break;
+		case OPT_RESOLVE_CONCURRENCY:
+			if (parse_uint(optarg, 65535, &u) < 0 || u < 1)
+				BAD("invalid resolve concurrency '%s' (1..65535)", optarg);
+			o->resolve.concurrency = (unsigned)u;
+			break;
+		case OPT_RESOLVE_TIMEOUT:
+			if (parse_uint(optarg, 600000, &u) < 0 || u < 1)
+				BAD("invalid resolve timeout '%s' (milliseconds, 1..600000)",
+				    optarg);
+			o->resolve.timeout_ms = (unsigned)u;
+			break;
+		case OPT_RESOLVE_TRIES:
+			if (parse_uint(optarg, 100, &u) < 0 || u < 1)
+				BAD("invalid resolve tries '%s' (1..100)", optarg);
+			o->resolve.tries = (unsigned)u;
+			break;
 		case 'q':
 			o->quiet = 1;
 			break;
@@ -305,8 +373,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.dry_run = 1;
 			break;
 		case OPT_TX:
-			if (strcmp(optarg, "libnet") != 0)
-				BAD("unknown transmit backend '%s' (have: libnet)", optarg);
+			if (!isw_tx_backend_known(optarg))
+				BAD("unknown transmit backend '%s' (have: %s)", optarg,
+				    isw_tx_backend_names());
 			o->cfg.tx = optarg;
 			break;
 		case OPT_PCAP_BUFFER:
@@ -318,6 +387,32 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			if (parse_uint(optarg, 255, &u) < 0 || u < 1)
 				BAD("invalid TTL '%s' (1..255)", optarg);
 			o->cfg.ttl = (uint8_t)u;
+			break;
+		case 'w':
+			o->cfg.trace_path = optarg;
+			break;
+		case OPT_PCAPNG:
+			o->cfg.trace_pcapng = 1;
+			break;
+		case OPT_TRACE_PROBES:
+			o->cfg.trace_probes = 1;
+			break;
+		case 'C':
+			if (parse_scaled(optarg, 1, &d) < 0 || d < 1 || d > 1e6)
+				BAD("invalid file size '%s' (megabytes, 1..1000000)", optarg);
+			o->cfg.trace_rotate_bytes = (uint64_t)(d * 1000000);
+			break;
+		case OPT_READ:
+			o->read_path = optarg;
+			break;
+		case OPT_NO_VALIDATE:
+			o->no_validate = 1;
+			break;
+		case OPT_ARP_ONLY:
+		case OPT_NO_ARP:
+			if (o->cfg.arp != ISW_ARP_AUTO)
+				BAD("--arp-only and --no-arp exclude each other");
+			o->cfg.arp = c == OPT_ARP_ONLY ? ISW_ARP_ONLY : ISW_ARP_OFF;
 			break;
 		case 'h':
 			o->help = 1;
@@ -340,11 +435,21 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		if (push(&o->specs, &o->nspecs, argv[i]) < 0)
 			return -ENOMEM;
 	}
-	if (!o->nspecs)
+	if (!o->cfg.trace_path &&
+	    (o->cfg.trace_pcapng || o->cfg.trace_probes || o->cfg.trace_rotate_bytes))
+		BAD("--pcapng, --trace-probes and -C need a trace file (-w FILE)");
+	if (o->no_validate && !o->read_path)
+		BAD("--no-validate only applies to --read");
+	if (o->read_path && (o->cfg.trace_path || o->cfg.dry_run))
+		BAD("--read analyses a trace: it cannot be combined with -w or --dry-run");
+	if (!o->nspecs && !o->read_path)
 		BAD("no targets given (try --help)");
-	rc = isw_targets_finalize(o->targets, errbuf);
-	if (rc < 0)
-		return rc == -ENOMEM ? rc : -EINVAL;
+	/* Offline, targets are optional: they only narrow what is reported. */
+	if (o->nspecs || o->nexclude_specs) {
+		rc = isw_targets_finalize(o->targets, errbuf);
+		if (rc < 0)
+			return rc == -ENOMEM ? rc : -EINVAL;
+	}
 	if (!o->seed_given &&
 	    getrandom(&o->cfg.seed, sizeof(o->cfg.seed), 0) != (ssize_t)sizeof(o->cfg.seed)) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot draw a random seed: %s", strerror(errno));
@@ -358,4 +463,5 @@ void cli_free(struct cli_options *o)
 	isw_targets_free(o->targets);
 	free(o->specs);
 	free(o->exclude_specs);
+	free(o->resolvers);
 }

@@ -8,6 +8,7 @@
 #include "icmpsweep/config.h"
 #include "icmpsweep/error.h"
 #include "icmpsweep/output.h"
+#include "icmpsweep/resolve.h"
 #include "icmpsweep/targets.h"
 
 struct cli_options {
@@ -18,6 +19,12 @@ struct cli_options {
 	enum isw_format format;
 	int quiet;
 	int no_resolve;
+	/* Resolver stage (unless no_resolve); resolve.servers points into resolvers. */
+	struct isw_resolver_config resolve;
+	const char **resolvers;
+	size_t nresolvers;
+	const char *read_path; /* --read: offline analysis of a trace */
+	int no_validate;
 	int seed_given;
 	int help, version;
 	/* For the metadata: what the user named. */

@@ -4,12 +4,15 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli-options.h"
 #include "icmpsweep/scan.h"
+#include "icmpsweep/trace.h"
 #include "metadata.h"
+#include "resolve-cli.h"
 #include "status.h"
 
 #define EXIT_RUNTIME   1
@@ -18,14 +21,47 @@
 struct sink_ctx {
 	isw_output *out;
 	atomic_int write_failed;
+	/* Resolver stage (NULL with -n): the sink hands results to it, and its thread is then
+	 * the only one that writes. */
+	isw_resolver *res;
+	atomic_int submit_failed;
 };
 
 static void sink(const struct isw_result *r, void *arg)
 {
 	struct sink_ctx *c = arg;
 
+	if (c->res) {
+		if (isw_resolver_submit(c->res, r) < 0)
+			atomic_store(&c->submit_failed, 1);
+		return;
+	}
 	if (isw_output_write(c->out, r) < 0)
 		atomic_store(&c->write_failed, 1);
+}
+
+/* Resolver thread: a result whose lookup has finished. */
+static void resolved(const struct isw_result *r, void *arg)
+{
+	struct sink_ctx *c = arg;
+
+	if (isw_output_write(c->out, r) < 0)
+		atomic_store(&c->write_failed, 1);
+}
+
+/* Once the scan (the resolver's only producer) has ended, no more results come: let the
+ * resolver end after its last lookup.  1 when both are done. */
+static int all_done(isw_scan *scan, struct sink_ctx *ctx, int *finish_sent)
+{
+	if (!isw_scan_wait(scan, 0))
+		return 0;
+	if (!ctx->res)
+		return 1;
+	if (!*finish_sent) {
+		isw_resolver_finish(ctx->res);
+		*finish_sent = 1;
+	}
+	return isw_resolver_wait(ctx->res, 0);
 }
 
 static FILE *open_or_die(const char *path, const char *what)
@@ -55,6 +91,13 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, int interrup
 	        (unsigned long long)s->hits, (unsigned long long)s->icmp_errors,
 	        (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
 	        (unsigned long long)s->pcap_drop, (unsigned long long)s->pcap_ifdrop);
+	if (s->onlink)
+		fprintf(fp,
+		        "icmpsweep: local network: %llu on-link targets, %llu ARP requests, %llu "
+		        "answered, %llu present by ARP only, %llu address conflicts\n",
+		        (unsigned long long)s->onlink, (unsigned long long)s->arp_sent,
+		        (unsigned long long)s->arp_hosts, (unsigned long long)s->arp_only,
+		        (unsigned long long)s->arp_conflicts);
 }
 
 /* Signals arrive here through sigtimedwait, never through a handler: the main thread turns
@@ -65,25 +108,34 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 	struct status st;
 	struct timespec tick = {0, 100 * 1000 * 1000};
 	struct isw_scan_stats stats;
-	int signals = 0;
+	int signals = 0, finish_sent = 0;
 	double next_status = 1.0;
 
 	status_init(&st, &o->cfg);
-	while (!isw_scan_wait(scan, 0)) {
+	while (!all_done(scan, ctx, &finish_sent)) {
 		int sig = sigtimedwait(sigs, NULL, &tick);
 		if (sig == SIGINT || sig == SIGTERM) {
 			signals++;
 			isw_scan_stop(scan, signals > 1);
+			/* The second interrupt also gives up the lookups still running; their
+			 * results are written with lookup "timeout". */
+			if (signals > 1 && ctx->res)
+				isw_resolver_stop(ctx->res);
 			if (!o->quiet)
-				fprintf(stderr, signals > 1
-				                    ? "icmpsweep: stopping now\n"
-				                    : "icmpsweep: stopping; waiting for the "
-				                      "cooldown (interrupt again to skip)\n");
+				fprintf(stderr,
+				        signals > 1 ? "icmpsweep: stopping now\n"
+				        : ctx->res
+				            ? "icmpsweep: stopping; waiting for the cooldown "
+				              "and the lookups (interrupt again to skip)\n"
+				            : "icmpsweep: stopping; waiting for the "
+				              "cooldown (interrupt again to skip)\n");
 		}
 		isw_scan_get_stats(scan, &stats);
 		if (stats.elapsed_s >= next_status) {
 			isw_output_flush(ctx->out);
-			if (!o->quiet && !o->cfg.dry_run)
+			if (!o->quiet && !o->cfg.dry_run && stats.finished && ctx->res)
+				resolve_status_print(stderr, ctx->res, stats.elapsed_s);
+			else if (!o->quiet && !o->cfg.dry_run)
 				status_print(&st, stderr, &stats);
 			next_status += 1.0;
 			if (next_status < stats.elapsed_s)
@@ -91,6 +143,99 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 		}
 	}
 	return signals;
+}
+
+/* The pcapng section comment: enough to re-run the analysis (the seed) and to know what the
+ * trace is of. */
+static char *trace_comment(const struct cli_options *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		return NULL;
+	fprintf(fp, "icmpsweep %s; seed=%llu; rate=%llu; probes=%u; targets=", ISW_VERSION,
+	        (unsigned long long)o->cfg.seed, (unsigned long long)o->cfg.rate, o->cfg.probes);
+	for (size_t i = 0; i < o->nspecs; i++)
+		fprintf(fp, "%s%s", i ? "," : "", o->specs[i]);
+	if (o->nexclude_specs)
+		fputs("; excludes=", fp);
+	for (size_t i = 0; i < o->nexclude_specs; i++)
+		fprintf(fp, "%s%s", i ? "," : "", o->exclude_specs[i]);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* --read: the live matcher and writers over a trace; nothing is sent. */
+static int run_offline(const struct cli_options *o, struct sink_ctx *ctx)
+{
+	struct isw_offline_config oc = {
+	    .path = o->read_path,
+	    .seed = o->cfg.seed,
+	    .have_seed = o->seed_given,
+	    .src_addr = o->cfg.src_addr,
+	    .no_validate = o->no_validate,
+	    .targets = o->nspecs ? o->targets : NULL,
+	};
+	struct isw_offline_stats st;
+	char err[ISW_ERRBUF_SIZE] = "";
+	int rc = isw_trace_analyse(&oc, sink, ctx, &st, err);
+
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+	}
+	if (st.truncated)
+		fprintf(stderr, "icmpsweep: warning: %s\n", err);
+	if (ctx->res) {
+		/* The trace is read: wait for the last lookup (each one is bounded). */
+		isw_resolver_finish(ctx->res);
+		while (!isw_resolver_wait(ctx->res, 1000))
+			;
+	}
+	if (isw_output_flush(ctx->out) < 0 || atomic_load(&ctx->write_failed) ||
+	    atomic_load(&ctx->submit_failed)) {
+		fprintf(stderr, "icmpsweep: writing results failed: %s\n", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	if (!o->quiet)
+		fprintf(
+		    stderr,
+		    "icmpsweep: read %llu packets from %s (seed %llu): %llu hosts up, %llu ICMP "
+		    "errors, %llu duplicates, %llu invalid\n",
+		    (unsigned long long)st.packets, o->read_path, (unsigned long long)st.seed,
+		    (unsigned long long)st.hits, (unsigned long long)st.icmp_errors,
+		    (unsigned long long)st.duplicates, (unsigned long long)st.invalid);
+	if (!o->quiet && ctx->res)
+		resolve_summary_print(stderr, ctx->res);
+	return 0;
+}
+
+/* The writer, and in front of it the resolver unless -n.  Returns an exit status. */
+static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, int link)
+{
+	struct isw_output_options opt = {
+	    .format = o->format,
+	    .hostnames = !o->no_resolve,
+	    .link = link,
+	};
+	char err[ISW_ERRBUF_SIZE] = "";
+	int rc;
+
+	if (isw_output_open(&ctx->out, &opt, out) < 0)
+		return EXIT_RUNTIME;
+	if (o->no_resolve)
+		return 0;
+	rc = isw_resolver_new(&ctx->res, &o->resolve, resolved, ctx, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -130,7 +275,16 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	o.cfg.dry_run_out = out;
-	if (isw_output_new(&ctx.out, o.format, out) < 0) {
+	/* A dry run sends nothing and gets no answer to look up. */
+	if (o.cfg.dry_run)
+		o.no_resolve = 1;
+	if (o.read_path) {
+		status = open_outputs(&o, &ctx, out, 0);
+		if (!status)
+			status = run_offline(&o, &ctx);
+		goto done;
+	}
+	if (o.cfg.trace_path && !(o.cfg.trace_comment = trace_comment(&o))) {
 		status = EXIT_RUNTIME;
 		goto done;
 	}
@@ -147,6 +301,17 @@ int main(int argc, char **argv)
 		status = rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 		goto done;
 	}
+	/* Route and sockets first: whether targets are on-link decides the output's columns,
+	 * and nothing has been sent yet if this fails. */
+	rc = isw_scan_prepare(scan, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		status = start_error_status(rc);
+		goto done;
+	}
+	status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0);
+	if (status)
+		goto done;
 	clock_gettime(CLOCK_REALTIME, &ri.start);
 	rc = isw_scan_start(scan, err);
 	if (rc < 0) {
@@ -157,14 +322,22 @@ int main(int argc, char **argv)
 	isw_scan_get_route(scan, &rt);
 	if (!o.quiet && !o.cfg.dry_run) {
 		uint32_t a = rt.src_addr;
+		uint64_t onlink = isw_scan_onlink(scan);
+
+		if (onlink)
+			fprintf(stderr,
+			        "icmpsweep: %llu targets are on the local network: ARP first, then "
+			        "ICMP to each host's own MAC\n",
+			        (unsigned long long)onlink);
 		fprintf(stderr,
 		        "icmpsweep: %llu targets from %u.%u.%u.%u on %s via "
 		        "%02x:%02x:%02x:%02x:%02x:%02x, "
-		        "rate %llu/s, seed %llu\n",
+		        "rate %llu/s, seed %llu, tx %s\n",
 		        (unsigned long long)isw_targets_count(o.targets), a >> 24, (a >> 16) & 0xff,
 		        (a >> 8) & 0xff, a & 0xff, rt.iface, rt.gw_mac[0], rt.gw_mac[1],
 		        rt.gw_mac[2], rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5],
-		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed);
+		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
+		        rt.tx ? rt.tx : "?");
 	}
 	ri.interrupted = run(scan, &o, &ctx, &sigs) > 0;
 	clock_gettime(CLOCK_REALTIME, &ri.end);
@@ -173,20 +346,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "icmpsweep: writing results failed: %s\n", strerror(errno));
 		status = EXIT_RUNTIME;
 	}
+	if (atomic_load(&ctx.submit_failed)) {
+		fprintf(stderr, "icmpsweep: out of memory queueing results for lookup\n");
+		status = EXIT_RUNTIME;
+	}
 	isw_scan_get_stats(scan, &stats);
 	if (!o.quiet && !o.cfg.dry_run)
 		print_summary(stderr, &stats, ri.interrupted);
+	if (!o.quiet && ctx.res)
+		resolve_summary_print(stderr, ctx.res);
+	ri.resolver = ctx.res;
 	if (meta && (metadata_write(meta, &o, scan, &ri) < 0 || fflush(meta) != 0)) {
 		fprintf(stderr, "icmpsweep: writing metadata '%s' failed\n", o.metadata_path);
 		status = EXIT_RUNTIME;
 	}
 done:
 	isw_scan_free(scan);
+	/* After the scan (its producer) and before the output (its writer's target). */
+	isw_resolver_free(ctx.res);
 	isw_output_free(ctx.out);
 	if (meta)
 		fclose(meta);
 	if (out != stdout && fclose(out) != 0 && !status)
 		status = EXIT_RUNTIME;
+	free((char *)o.cfg.trace_comment);
 	cli_free(&o);
 	return status;
 }

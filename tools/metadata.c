@@ -2,6 +2,7 @@
 
 #include "icmpsweep/output.h"
 #include "metadata.h"
+#include "resolve-cli.h"
 
 static void iso_time(char *buf, size_t size, const struct timespec *ts)
 {
@@ -119,6 +120,18 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%llu", (unsigned long long)st.pcap_drop);
 	key(fp, "pcap_ifdrop");
 	fprintf(fp, "%llu", (unsigned long long)st.pcap_ifdrop);
+	key(fp, "onlink_targets");
+	fprintf(fp, "%llu", (unsigned long long)st.onlink);
+	key(fp, "arp_sent");
+	fprintf(fp, "%llu", (unsigned long long)st.arp_sent);
+	key(fp, "arp_hosts");
+	fprintf(fp, "%llu", (unsigned long long)st.arp_hosts);
+	key(fp, "arp_only");
+	fprintf(fp, "%llu", (unsigned long long)st.arp_only);
+	key(fp, "arp_conflicts");
+	fprintf(fp, "%llu", (unsigned long long)st.arp_conflicts);
+	key(fp, "resolve");
+	resolve_metadata_write(fp, o, ri->resolver);
 	fputs("\n}\n", fp);
 	return ferror(fp) ? -EIO : 0;
 }

@@ -13,6 +13,7 @@ struct run_info {
 	int interrupted;
 	int argc;
 	char **argv;
+	const isw_resolver *resolver; /* NULL with -n */
 };
 
 int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,

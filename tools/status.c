@@ -48,6 +48,14 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		snprintf(eta, sizeof(eta), "cooldown");
 	fmt_rate(sr, sizeof(sr), send_rate);
 	fmt_rate(rr, sizeof(rr), recv_rate);
+	if (s->pass == 0 && s->onlink) {
+		/* The ARP pass of on-link targets runs before the first ICMP pass. */
+		fprintf(fp, "%s ARP pass: %llu requests for %llu on-link targets; %llu answered\n",
+		        el, (unsigned long long)s->arp_sent, (unsigned long long)s->onlink,
+		        (unsigned long long)s->arp_hosts);
+		fflush(fp);
+		return;
+	}
 	fprintf(fp,
 	        "%s %5.1f%% pass %u; sent %llu (%s); recv %s; hits %llu; errors %llu; drops %llu; "
 	        "ETA %s\n",

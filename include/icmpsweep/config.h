@@ -11,6 +11,12 @@
 #define ISW_DEFAULT_PCAP_BUFFER (64u << 20)
 #define ISW_DEFAULT_TTL         64
 
+enum isw_arp_mode {
+	ISW_ARP_AUTO = 0, /* ARP pass for on-link targets, then ICMP to each host's MAC */
+	ISW_ARP_OFF,      /* --no-arp: every frame goes to the next hop's MAC */
+	ISW_ARP_ONLY,     /* --arp-only: the ARP pass alone */
+};
+
 struct isw_config {
 	const char *iface; /* NULL: from the kernel's route to the targets */
 	uint32_t src_addr; /* 0: from the route (host byte order) */
@@ -21,10 +27,19 @@ struct isw_config {
 	double cooldown_s;    /* capture time after the last probe */
 	uint64_t seed;        /* orders the targets and keys the probe MACs */
 	unsigned pcap_buffer; /* capture ring size, bytes */
-	const char *tx;       /* transmit backend name; NULL = "libnet" */
+	const char *tx;       /* transmit backend name; NULL = "auto" */
 	uint8_t ttl;          /* IP TTL of probes */
 	int dry_run;          /* print probes to dry_run_out instead of sending */
 	FILE *dry_run_out;
+	/* Trace (-w): every packet the capture filter passes, and with trace_probes every probe
+	 * sent.  pcapng adds the scan parameters (trace_comment) and per-packet verdicts. */
+	const char *trace_path;
+	int trace_pcapng;
+	int trace_probes;
+	uint64_t trace_rotate_bytes; /* 0: one file */
+	const char *trace_comment;   /* section header comment (pcapng) */
+	enum isw_arp_mode arp;
+	const char *oui_path; /* NULL: Debian's ieee-data registry */
 };
 
 /* Fills in the defaults above (seed 0: the caller picks one). */

@@ -22,8 +22,23 @@ typedef struct isw_output isw_output;
 /* "text", "csv" or "json" -> format; -EINVAL for anything else. */
 int isw_format_parse(const char *name, enum isw_format *out);
 
-/* The writer does not own fp.  Text output lists live hosts only; CSV and JSON also carry
- * validated ICMP errors with their type. */
+struct isw_output_options {
+	enum isw_format format;
+	/* Resolver stage on: CSV and JSON gain the columns `hostname` (the PTR name, "" when
+	 * none) and `lookup` (ok, nxdomain, servfail, timeout) after all others; text lines
+	 * become "address name" ("address" when there is no name).  Off (-n): neither column
+	 * exists, so the output is exactly what it was before the stage. */
+	int hostnames;
+	/* On-link targets were swept with ARP: CSV and JSON gain `mac`, `vendor` (from the
+	 * IEEE OUI registry, empty when unknown) and `note` (e.g. an address conflict). */
+	int link;
+};
+
+/* The writer does not own fp.  Text output lists present hosts only (echo replies and, on
+ * the local network, ARP-only hosts); CSV and JSON also carry validated ICMP errors with
+ * their type. */
+int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE *fp);
+/* isw_output_open without hostnames. */
 int isw_output_new(isw_output **out, enum isw_format format, FILE *fp);
 int isw_output_write(isw_output *o, const struct isw_result *r);
 int isw_output_flush(isw_output *o);

@@ -9,6 +9,16 @@ enum isw_result_type {
 	ISW_RESULT_UNREACHABLE,    /* ICMP destination unreachable quoting our probe */
 	ISW_RESULT_TIME_EXCEEDED,  /* ICMP time exceeded quoting our probe */
 	ISW_RESULT_OTHER_ERROR,    /* another ICMP error quoting our probe */
+	ISW_RESULT_ARP_ONLY,       /* on-link host that answered ARP but not ICMP echo */
+};
+
+/* Outcome of a reverse lookup (resolver stage). */
+enum isw_lookup {
+	ISW_LOOKUP_NONE = 0, /* not looked up (-n) */
+	ISW_LOOKUP_OK,       /* a PTR name came back */
+	ISW_LOOKUP_NXDOMAIN, /* no name: NXDOMAIN, or an answer without a PTR record */
+	ISW_LOOKUP_SERVFAIL, /* the server failed or refused (SERVFAIL, REFUSED, FORMERR...) */
+	ISW_LOOKUP_TIMEOUT,  /* no answer within the tries (or the server was unreachable) */
 };
 
 struct isw_result {
@@ -16,15 +26,25 @@ struct isw_result {
 	uint32_t responder; /* who sent the answer: the target or the reporting router */
 	enum isw_result_type type;
 	uint8_t icmp_type, icmp_code;
-	uint8_t ttl;          /* IP TTL of the answer as received */
-	uint8_t probe;        /* which probe (1-based attempt) got the answer; 0 if unknown */
-	double rtt_ms;        /* from the echoed send time; negative if unknown */
-	int64_t ts_us;        /* receive time, microseconds since the Unix epoch */
-	const char *hostname; /* reverse name, or NULL (resolver stage) */
+	uint8_t ttl;            /* IP TTL of the answer as received */
+	uint8_t probe;          /* which probe (1-based attempt) got the answer; 0 if unknown */
+	double rtt_ms;          /* from the echoed send time; negative if unknown */
+	int64_t ts_us;          /* receive time, microseconds since the Unix epoch */
+	const char *hostname;   /* reverse name, or NULL (resolver stage) */
+	enum isw_lookup lookup; /* outcome of the reverse lookup of addr (resolver stage) */
+	/* On-link targets (ARP pass): the host's MAC, its vendor from the OUI registry (or
+	 * NULL) and a note such as an address conflict (or NULL). */
+	int have_mac;
+	uint8_t mac[6];
+	const char *vendor;
+	const char *note;
 };
 
 /* Short stable name of a result type: "echo-reply", "unreachable", "time-exceeded",
- * "icmp-error". */
+ * "icmp-error", "arp-only". */
 const char *isw_result_type_name(enum isw_result_type type);
+
+/* "ok", "nxdomain", "servfail", "timeout"; NULL for ISW_LOOKUP_NONE. */
+const char *isw_lookup_name(enum isw_lookup lookup);
 
 #endif

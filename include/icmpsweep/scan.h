@@ -24,24 +24,30 @@ typedef struct isw_scan isw_scan;
 typedef void (*isw_sink_fn)(const struct isw_result *r, void *arg);
 
 struct isw_scan_stats {
-	uint64_t targets;      /* size of the index space */
-	uint64_t sent;         /* probes handed to the transmit backend */
-	uint64_t send_errors;  /* probes the backend refused */
-	uint64_t skipped;      /* re-probes skipped because the target had answered */
-	uint64_t done;         /* probe slots walked (sent + skipped), of targets * probes */
-	unsigned pass;         /* current pass, 1-based */
-	uint64_t hits;         /* distinct live hosts */
-	uint64_t icmp_errors;  /* distinct targets reported by ICMP errors */
-	uint64_t replies;      /* validated answers including duplicates */
-	uint64_t duplicates;   /* validated answers for an already reported target */
-	uint64_t invalid;      /* ICMP to us that failed validation or did not parse */
-	uint64_t pcap_recv;    /* packets seen by the capture filter (kernel count) */
-	uint64_t pcap_drop;    /* dropped by the capture ring (kernel count) */
-	uint64_t pcap_ifdrop;  /* dropped by the interface */
-	double elapsed_s;      /* since start */
-	double send_elapsed_s; /* from first to last probe */
-	int sending;           /* 1 while the sender runs */
-	int finished;          /* 1 once capture has ended */
+	uint64_t targets;       /* size of the index space */
+	uint64_t sent;          /* probes handed to the transmit backend */
+	uint64_t send_errors;   /* probes the backend refused */
+	uint64_t skipped;       /* re-probes skipped because the target had answered */
+	uint64_t done;          /* probe slots walked (sent + skipped), of targets * probes */
+	unsigned pass;          /* current pass, 1-based */
+	uint64_t hits;          /* distinct live hosts */
+	uint64_t icmp_errors;   /* distinct targets reported by ICMP errors */
+	uint64_t replies;       /* validated answers including duplicates */
+	uint64_t duplicates;    /* validated answers for an already reported target */
+	uint64_t invalid;       /* ICMP to us that failed validation or did not parse */
+	uint64_t pcap_recv;     /* packets seen by the capture filter (kernel count) */
+	uint64_t pcap_drop;     /* dropped by the capture ring (kernel count) */
+	uint64_t pcap_ifdrop;   /* dropped by the interface */
+	uint64_t onlink;        /* targets on networks attached to the interface (ARP pass) */
+	uint64_t arp_sent;      /* ARP requests sent */
+	uint64_t arp_hosts;     /* on-link targets that answered ARP */
+	uint64_t arp_conflicts; /* addresses claimed by more than one MAC */
+	uint64_t arp_only;      /* reported as present by ARP alone */
+	uint64_t absent;        /* ICMP probes not sent: on-link target silent to ARP */
+	double elapsed_s;       /* since start */
+	double send_elapsed_s;  /* from first to last probe */
+	int sending;            /* 1 while the sender runs */
+	int finished;           /* 1 once capture has ended */
 };
 
 /* Where probes leave from, as chosen by the route lookup or the overrides. */
@@ -56,12 +62,22 @@ struct isw_scan_route {
 
 int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets *targets,
                  isw_sink_fn sink, void *sink_arg, char *errbuf);
+/* Route, interface, sockets and capture: everything but the threads.  isw_scan_start calls it
+ * when the caller has not; calling it first lets the caller learn what the scan will do (for
+ * example isw_scan_onlink) before any packet leaves. */
+int isw_scan_prepare(isw_scan *s, char *errbuf);
+/* After prepare: how many targets are on-link (swept with ARP, reported with their MAC). */
+uint64_t isw_scan_onlink(const isw_scan *s);
 int isw_scan_start(isw_scan *s, char *errbuf);
 void isw_scan_stop(isw_scan *s, int skip_cooldown);
 /* Waits up to timeout_ms; returns 1 once the scan has finished (threads joined), else 0. */
 int isw_scan_wait(isw_scan *s, int timeout_ms);
 void isw_scan_get_stats(const isw_scan *s, struct isw_scan_stats *st);
 void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r);
+/* Transmit backends for cfg.tx: 1 when name is one ("auto" included), and the list of names
+ * for messages.  Whether a backend opens on an interface shows only at isw_scan_start. */
+int isw_tx_backend_known(const char *name);
+const char *isw_tx_backend_names(void);
 void isw_scan_free(isw_scan *s);
 
 #endif

@@ -9,6 +9,7 @@
 #ifndef ICMPSWEEP_TARGETS_H
 #define ICMPSWEEP_TARGETS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct isw_targets isw_targets;
@@ -25,6 +26,9 @@ int isw_targets_add(isw_targets *t, const char *spec, int exclude, char *errbuf)
  * ignored; path "-" reads standard input.  Errors name the file and line. */
 int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *errbuf);
 
+/* The inclusive range [lo, hi]; -EINVAL if lo > hi or after finalize. */
+int isw_targets_add_range(isw_targets *t, uint32_t lo, uint32_t hi, int exclude);
+
 /* Must be called once before the queries below.  -EINVAL if nothing is left to scan. */
 int isw_targets_finalize(isw_targets *t, char *errbuf);
 
@@ -36,6 +40,10 @@ uint64_t isw_targets_reserved_dropped(const isw_targets *t);
 
 /* The index-th address, index < count. */
 uint32_t isw_targets_at(const isw_targets *t, uint64_t index);
+
+/* The set as sorted, disjoint ranges: range i of nranges is [*lo, *hi]. */
+size_t isw_targets_nranges(const isw_targets *t);
+void isw_targets_range(const isw_targets *t, size_t i, uint32_t *lo, uint32_t *hi);
 
 /* Inverse of isw_targets_at: the index of addr, or -1 if addr is not a target. */
 int64_t isw_targets_index(const isw_targets *t, uint32_t addr);
