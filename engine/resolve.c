@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "done-flag.h"
 #include "icmpsweep/error.h"
 #include "icmpsweep/resolve.h"
 #include "aimd.h"
@@ -111,12 +112,11 @@ struct isw_resolver {
 	void *arg;
 	struct isw_spsc q;
 	int wake_fd;
-	atomic_int sleeping, finishing, stopping, done;
+	atomic_int sleeping, finishing, stopping;
+	struct isw_done_flag finished;
 	int closed; /* submitter side: finish was called */
 	pthread_t thread;
 	int thread_started, ares_inited;
-	pthread_mutex_t done_lock;
-	pthread_cond_t done_cond;
 
 	struct server servers[ISW_RESOLVE_MAX_SERVERS];
 	unsigned nservers;
@@ -377,8 +377,7 @@ int isw_resolver_new_hooked(isw_resolver **out, const struct isw_resolver_config
 	r->fn = fn;
 	r->arg = arg;
 	r->wake_fd = -1;
-	pthread_mutex_init(&r->done_lock, NULL);
-	pthread_cond_init(&r->done_cond, NULL);
+	isw_done_flag_init(&r->finished);
 	rc = isw_spsc_init(&r->q, cfg->queue_size ? cfg->queue_size : DEFAULT_QUEUE,
 	                   sizeof(struct isw_result));
 	if (rc == 0) {
@@ -483,24 +482,7 @@ void isw_resolver_stop(isw_resolver *r)
 
 int isw_resolver_wait(isw_resolver *r, int timeout_ms)
 {
-	struct timespec ts;
-	int done;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	pthread_mutex_lock(&r->done_lock);
-	while (!atomic_load(&r->done)) {
-		if (pthread_cond_timedwait(&r->done_cond, &r->done_lock, &ts) == ETIMEDOUT)
-			break;
-	}
-	done = atomic_load(&r->done);
-	pthread_mutex_unlock(&r->done_lock);
-	return done;
+	return isw_done_flag_wait(&r->finished, timeout_ms);
 }
 
 void isw_resolver_get_stats(const isw_resolver *cr, struct isw_resolver_stats *st)
@@ -524,7 +506,7 @@ void isw_resolver_get_stats(const isw_resolver *cr, struct isw_resolver_stats *s
 	st->waiting = GET(r->waiting);
 	st->elapsed_s = first && last > first ? (double)(last - first) / 1e9 : 0.0;
 	st->nservers = r->nservers;
-	st->finished = atomic_load(&r->done);
+	st->finished = isw_done_flag_get(&r->finished);
 }
 
 int isw_resolver_get_server(const isw_resolver *cr, unsigned i,
@@ -587,8 +569,7 @@ void isw_resolver_free(isw_resolver *r)
 	isw_spsc_destroy(&r->q);
 	if (r->wake_fd >= 0)
 		close(r->wake_fd);
-	pthread_mutex_destroy(&r->done_lock);
-	pthread_cond_destroy(&r->done_cond);
+	isw_done_flag_destroy(&r->finished);
 	free(r);
 }
 
@@ -1181,10 +1162,7 @@ static int poll_timeout_ms(struct isw_resolver *r, uint64_t now)
 
 static void mark_done(struct isw_resolver *r)
 {
-	pthread_mutex_lock(&r->done_lock);
-	atomic_store(&r->done, 1);
-	pthread_cond_broadcast(&r->done_cond);
-	pthread_mutex_unlock(&r->done_lock);
+	isw_done_flag_set(&r->finished);
 }
 
 static void *resolver_main(void *arg)

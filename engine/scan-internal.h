@@ -9,6 +9,7 @@
 
 #include "icmpsweep/scan.h"
 #include "bitmap.h"
+#include "done-flag.h"
 #include "cookie.h"
 #include "lan.h"
 #include "match.h"
@@ -57,7 +58,7 @@ struct isw_scan {
 	atomic_int stop_sending; /* set by isw_scan_stop */
 	atomic_int stop_capture; /* set by a second stop, or when the cooldown ends */
 	atomic_int sending;
-	atomic_int finished;
+	struct isw_done_flag finished;     /* set by the supervisor once both threads are joined */
 	atomic_uint_least64_t send_end_ns; /* monotonic time the sender finished, 0 while sending */
 	atomic_uint_least64_t first_send_ns;
 
@@ -65,8 +66,6 @@ struct isw_scan {
 	atomic_uint pass;
 	atomic_uint_least64_t hits, icmp_errors, replies, duplicates, invalid;
 	atomic_uint_least64_t pcap_recv, pcap_drop, pcap_ifdrop;
-	pthread_mutex_t done_lock; /* only for isw_scan_wait's condition variable */
-	pthread_cond_t done_cond;
 };
 
 uint64_t isw_now_ns(void);  /* CLOCK_MONOTONIC */

@@ -37,8 +37,7 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	s->n = isw_targets_count(targets);
 	s->sink = sink;
 	s->sink_arg = sink_arg;
-	pthread_mutex_init(&s->done_lock, NULL);
-	pthread_cond_init(&s->done_cond, NULL);
+	isw_done_flag_init(&s->finished);
 	rc = isw_perm_init(&s->perm, s->n, cfg->seed);
 	if (rc < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot order %llu targets",
@@ -266,14 +265,6 @@ static void publish_rx_stats(struct isw_scan *s)
 	atomic_store(&s->pcap_ifdrop, ifdrop);
 }
 
-static void mark_finished(struct isw_scan *s)
-{
-	pthread_mutex_lock(&s->done_lock);
-	atomic_store(&s->finished, 1);
-	pthread_cond_broadcast(&s->done_cond);
-	pthread_mutex_unlock(&s->done_lock);
-}
-
 static int cooldown_over(struct isw_scan *s)
 {
 	uint64_t end = atomic_load(&s->send_end_ns);
@@ -465,7 +456,7 @@ static void *supervise(void *arg)
 	pthread_join(s->sender, NULL);
 	if (!s->cfg.dry_run)
 		pthread_join(s->capture, NULL);
-	mark_finished(s);
+	isw_done_flag_set(&s->finished);
 	return NULL;
 }
 
@@ -478,24 +469,7 @@ void isw_scan_stop(isw_scan *s, int skip_cooldown)
 
 int isw_scan_wait(isw_scan *s, int timeout_ms)
 {
-	struct timespec ts;
-	int done;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	pthread_mutex_lock(&s->done_lock);
-	while (!atomic_load(&s->finished)) {
-		if (pthread_cond_timedwait(&s->done_cond, &s->done_lock, &ts) == ETIMEDOUT)
-			break;
-	}
-	done = atomic_load(&s->finished);
-	pthread_mutex_unlock(&s->done_lock);
-	return done;
+	return isw_done_flag_wait(&s->finished, timeout_ms);
 }
 
 void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
@@ -529,7 +503,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->arp_only = atomic_load(&s->arp_only);
 	st->absent = atomic_load(&s->absent);
 	st->sending = atomic_load(&s->sending);
-	st->finished = atomic_load(&s->finished);
+	st->finished = isw_done_flag_get(&s->finished);
 }
 
 void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
@@ -559,7 +533,6 @@ void isw_scan_free(isw_scan *s)
 	isw_probe_log_destroy(&s->probe_log);
 	isw_bitmap_destroy(&s->alive);
 	isw_bitmap_destroy(&s->errored);
-	pthread_mutex_destroy(&s->done_lock);
-	pthread_cond_destroy(&s->done_cond);
+	isw_done_flag_destroy(&s->finished);
 	free(s);
 }
