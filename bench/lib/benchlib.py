@@ -1,0 +1,237 @@
+"""Shared helpers of the bench harness: ground truth, scoring of tool output, counter math,
+tool metadata, statistics.  Stdlib only."""
+import ipaddress
+import json
+import re
+import statistics
+
+IPV4_RE = re.compile(r"(?<![\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\d.])")
+# Expected PTR names look like h-198-18-3-4.sweep.test (bench/run writes them).
+NAME_RE = re.compile(r"\b(h-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}\.sweep\.test)\.?(?![\w.-])")
+
+
+def auto_type(v):
+    for conv in (int, float):
+        try:
+            return conv(v)
+        except ValueError:
+            pass
+    return v
+
+
+def ip2int(s):
+    try:
+        return int(ipaddress.IPv4Address(s))
+    except ValueError:
+        return None
+
+
+class Truth:
+    """The swept space and the exact set of live addresses (and their names)."""
+
+    def __init__(self, sweep, live_file=None, live_cidr=None, names_file=None):
+        net = ipaddress.IPv4Network(sweep, strict=False)
+        self.lo, self.hi = int(net.network_address), int(net.broadcast_address)
+        self.live = None
+        self.live_range = None
+        if live_cidr:
+            ln = ipaddress.IPv4Network(live_cidr, strict=False)
+            self.live_range = (int(ln.network_address), int(ln.broadcast_address))
+        else:
+            self.live = set()
+            if live_file:
+                with open(live_file) as f:
+                    for line in f:
+                        v = ip2int(line.strip())
+                        if v is not None:
+                            self.live.add(v)
+        self.names = {}
+        self.by_name = {}
+        if names_file:
+            with open(names_file) as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) >= 2:
+                        v = ip2int(parts[0])
+                        if v is not None:
+                            self.names[v] = parts[1].rstrip(".").lower()
+                            self.by_name[parts[1].rstrip(".").lower()] = v
+
+    def in_sweep(self, v):
+        return self.lo <= v <= self.hi
+
+    def is_live(self, v):
+        if self.live_range:
+            return self.live_range[0] <= v <= self.live_range[1]
+        return v in self.live
+
+    def live_count(self):
+        if self.live_range:
+            return self.live_range[1] - self.live_range[0] + 1
+        return len(self.live)
+
+
+def parse_results(path, truth):
+    """Yields (address int, name or None) for every result line of any tool's output.
+
+    Works for plain address lists (icmpsweep text, zmap, fping -a), masscan -oL
+    ("open icmp 0 ADDR TS"), nmap -oG ("Host: ADDR (NAME)\tStatus: Up") and CSV/JSON lines
+    that carry the address: the first address inside the swept space on a line counts.
+    Comment lines (#) and nmap lines for hosts that are not up are skipped.  A line that
+    has no address but a known name (fping -d prints names only) maps back to its address.
+    """
+    try:
+        f = open(path, encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    with f:
+        for line in f:
+            s = line.strip()
+            if not s or s.startswith("#"):
+                continue
+            if s.startswith("Host:") and "Status: Up" not in s:
+                continue
+            addr = None
+            for m in IPV4_RE.finditer(s):
+                v = ip2int(m.group(1))
+                if v is not None and truth.in_sweep(v):
+                    addr = v
+                    break
+            nm = NAME_RE.search(s)
+            name = nm.group(1).lower() if nm else None
+            if addr is None and name is not None:
+                addr = truth.by_name.get(name)
+            if addr is not None:
+                yield addr, name
+
+
+def score(path, truth):
+    printed = 0
+    found = set()
+    named_ok = set()
+    named_wrong = 0
+    for addr, name in parse_results(path, truth):
+        printed += 1
+        found.add(addr)
+        if name is not None:
+            if truth.names.get(addr) == name:
+                named_ok.add(addr)
+            else:
+                named_wrong += 1
+    tp = sum(1 for v in found if truth.is_live(v))
+    live = truth.live_count()
+    r = {
+        "printed": printed,
+        "found": len(found),
+        "duplicates_printed": printed - len(found),
+        "true_pos": tp,
+        "false_pos": len(found) - tp,
+        "recall": round(tp / live, 6) if live else None,
+        "precision": round(tp / len(found), 6) if found else None,
+    }
+    if truth.names:
+        r["names_correct"] = len(named_ok)
+        r["names_wrong"] = named_wrong
+        r["name_recall"] = round(len(named_ok) / len(truth.names), 6)
+    return r
+
+
+def _cross_time(samples, level):
+    """Time at which the tx counter reached `level` (linear within a sample interval)."""
+    prev = samples[0]
+    for cur in samples[1:]:
+        if cur[1] >= level:
+            if cur[1] == prev[1]:
+                return cur[0]
+            frac = (level - prev[1]) / (cur[1] - prev[1])
+            return prev[0] + frac * (cur[0] - prev[0])
+        prev = cur
+    return samples[-1][0]
+
+
+def send_figures(samples, nudges=0):
+    """From (t, tx_packets, rx_packets) samples of the scanner interface: packets sent and
+    received during the run, and the send rate over the window holding the middle 98% of the
+    transmitted packets (robust to a stray ARP or DNS packet before or after the sweep)."""
+    samples = [s for s in samples if s[1] >= 0 and s[2] >= 0]
+    if len(samples) < 2:
+        return {"tx_packets": 0, "rx_packets": 0, "send_s": None, "send_pps": None}
+    tx0, rx0 = samples[0][1], samples[0][2]
+    txn, rxn = samples[-1][1], samples[-1][2]
+    count = txn - tx0
+    r = {"tx_packets": count, "rx_packets": max(0, rxn - rx0 - nudges),
+         "send_s": None, "send_pps": None}
+    if count >= 100:
+        t1 = _cross_time(samples, tx0 + 0.01 * count)
+        t99 = _cross_time(samples, tx0 + 0.99 * count)
+        if t99 > t1:
+            r["send_s"] = round((t99 - t1) / 0.98, 4)
+            r["send_pps"] = round(0.98 * count / (t99 - t1), 1)
+    return r
+
+
+def tool_metadata(path):
+    """The tool's own view of the run, where it writes one (icmpsweep, zmap)."""
+    try:
+        with open(path) as f:
+            m = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(m, dict):
+        return {}
+    r = {}
+    if m.get("tool") == "icmpsweep":
+        r["tool_sent"] = m.get("sent")
+        r["tool_rate"] = m.get("achieved_rate")
+        r["tool_hits"] = m.get("hits")
+        r["tool_duplicates"] = m.get("duplicates")
+        r["tool_invalid"] = m.get("invalid")
+        r["tool_drop"] = (m.get("pcap_drop") or 0) + (m.get("pcap_ifdrop") or 0)
+        r["tool_tx"] = m.get("tx")
+    elif "total_sent" in m:  # zmap
+        r["tool_sent"] = m.get("total_sent")
+        r["tool_hits"] = m.get("success_unique")
+        r["tool_drop"] = (m.get("pcap_drop") or 0) + (m.get("pcap_ifdrop") or 0)
+        r["tool_duplicates"] = (m.get("success_total") or 0) - (m.get("success_unique") or 0)
+    return r
+
+
+def median_spread(values):
+    """(median, half of max-min) of the non-None values, or (None, None)."""
+    vals = [v for v in values if isinstance(v, (int, float))]
+    if not vals:
+        return None, None
+    return statistics.median(vals), (max(vals) - min(vals)) / 2
+
+
+def fmt_rate(r):
+    """Requested rate for humans: 0 means unlimited."""
+    if r in (None, ""):
+        return "-"
+    r = float(r)
+    if r == 0:
+        return "max"
+    if r >= 1e6 and r % 1e5 == 0:
+        return "%gM" % (r / 1e6)
+    if r >= 1e3 and r % 100 == 0:
+        return "%gk" % (r / 1e3)
+    return "%g" % r
+
+
+def one_line(rec):
+    """Progress line for one run record."""
+    parts = ["  %-9s" % rec.get("tool", "?"), "rate=%-4s" % fmt_rate(rec.get("rate")),
+             "rep=%s" % rec.get("rep", "?"), rec.get("status", "?")]
+    if rec.get("wall_s") is not None:
+        parts.append("wall %.2fs" % rec["wall_s"])
+    if rec.get("tx_packets") is not None:
+        parts.append("sent %d" % rec["tx_packets"])
+    if rec.get("send_pps"):
+        parts.append("@ %.1f kpps" % (rec["send_pps"] / 1000))
+    if rec.get("recall") is not None:
+        parts.append("recall %.4f" % rec["recall"])
+    if rec.get("name_recall") is not None:
+        parts.append("names %.4f" % rec["name_recall"])
+    if rec.get("stderr_tail"):
+        parts.append("| " + rec["stderr_tail"][-120:])
+    return " ".join(parts)

@@ -1,0 +1,420 @@
+#!/usr/bin/env python3
+"""Aggregate bench/run's run records: medians and spread over repetitions, ratios to zmap,
+a Markdown table per scenario, results.json and a gnuplot PNG of recall against requested
+rate.  Stdlib only.
+
+  report.py --runs OUT/runs.jsonl --out OUT [--meta-file OUT/meta.txt]
+"""
+import argparse
+import collections
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import fmt_rate, median_spread  # noqa: E402
+
+TOOL_ORDER = ["icmpsweep", "zmap", "masscan", "fping", "nmap"]
+SCEN_ORDER = ["drop", "dense", "sparse", "lossy", "dns"]
+METRICS = ["wall_s", "send_pps", "send_s", "tx_packets", "rx_packets", "recall", "precision",
+           "duplicates_printed", "cpu_s", "user_s", "sys_s", "maxrss_kb", "tool_drop",
+           "pkts_per_target", "found", "false_pos", "names_correct", "name_recall", "nudges"]
+
+SCEN_TITLE = {
+    "drop": "drop: the target drops every probe; pure send rate at each tool's maximum",
+    "dense": "dense: every address of the /16 answers; recall and wall time by requested rate",
+    "sparse": "sparse: random live hosts; recall, precision, wall time",
+    "lossy": "lossy: sparse with random loss each way; each tool's own retries",
+    "dns": "dns: sparse with PTR names (dnsmasq); time to a complete named list",
+}
+
+
+def machine():
+    m = {"kernel": platform.release(), "arch": platform.machine(), "cpus": os.cpu_count()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    m["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal"):
+                    m["mem_gib"] = round(int(line.split()[1]) / 1048576, 1)
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    m["os"] = line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return m
+
+
+def load(path):
+    runs = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                try:
+                    runs.append(json.loads(line))
+                except ValueError:
+                    sys.stderr.write("report: skipping a bad record line\n")
+    return runs
+
+
+def summarize(runs):
+    groups = collections.OrderedDict()
+    for r in runs:
+        if r.get("scenario") == "micro" or r.get("tool") in (None, "-"):
+            continue
+        key = (r["scenario"], r["tool"], r.get("rate"), r.get("probes"))
+        groups.setdefault(key, []).append(r)
+    out = []
+    for (scen, tool, rate, probes), rs in groups.items():
+        ok = [r for r in rs if r.get("status") == "ok"]
+        s = {"scenario": scen, "tool": tool, "rate": rate, "probes": probes,
+             "runs": len(rs), "ok": len(ok)}
+        if ok:
+            for k in METRICS:
+                med, spread = median_spread([r.get(k) for r in ok])
+                if med is not None:
+                    s[k] = med
+                    s[k + "_spread"] = spread
+            rec = [r["recall"] for r in ok if isinstance(r.get("recall"), (int, float))]
+            if rec:
+                s["recall_min"], s["recall_max"] = min(rec), max(rec)
+            s["live"] = ok[0].get("live")
+            s["targets"] = ok[0].get("targets")
+        bad = [r for r in rs if r.get("status") != "ok"]
+        if bad:
+            st = collections.Counter(r.get("status") for r in bad).most_common(1)[0][0]
+            note = next((r.get("note") or r.get("stderr_tail") for r in bad
+                         if r.get("status") == st and (r.get("note") or r.get("stderr_tail"))), "")
+            s["problem"] = st
+            s["problem_note"] = note
+        out.append(s)
+    # Ratios to zmap in the same scenario and rate.
+    idx = {(s["scenario"], s["rate"]): s for s in out if s["tool"] == "zmap" and s["ok"]}
+    for s in out:
+        z = idx.get((s["scenario"], s["rate"]))
+        if not z or not s["ok"]:
+            continue
+        for k in ("wall_s", "send_pps", "cpu_s"):
+            if s.get(k) and z.get(k):
+                s[k + "_x_zmap"] = round(s[k] / z[k], 3)
+    order = {t: i for i, t in enumerate(TOOL_ORDER)}
+    sorder = {t: i for i, t in enumerate(SCEN_ORDER)}
+    out.sort(key=lambda s: (sorder.get(s["scenario"], 99), rate_key(s["rate"]),
+                            order.get(s["tool"], 99)))
+    return out
+
+
+def rate_key(rate):
+    r = float(rate or 0)
+    return r if r > 0 else float("inf")
+
+
+# --- formatting -----------------------------------------------------------------------------------
+
+def num(v, digits=2):
+    if v is None:
+        return "—"
+    if abs(v) >= 100:
+        return "%.0f" % v
+    return ("%%.%df" % digits) % v
+
+
+def with_spread(s, k, fmt, reps):
+    v = s.get(k)
+    if v is None:
+        return "—"
+    text = fmt(v)
+    sp = s.get(k + "_spread")
+    if reps > 1 and sp and fmt(sp) != fmt(0):
+        text += " ±" + fmt(sp)
+    return text
+
+
+def kpps(v):
+    if v is None:
+        return "—"
+    if v >= 1e6:
+        return "%.2fM" % (v / 1e6)
+    if v >= 1e3:
+        return "%.1fk" % (v / 1e3)
+    return "%.0f" % v
+
+
+def ratio(v):
+    return "—" if v is None else "%.2f×" % v
+
+
+def frac(v):
+    return "—" if v is None else "%.4f" % v
+
+
+def intf(v):
+    return "—" if v is None else "%d" % round(v)
+
+
+def mib(v):
+    return "—" if v is None else "%.1f" % (v / 1024)
+
+
+COLS = {
+    "tool": ("Tool", lambda s, n: s["tool"]),
+    "rate": ("Rate", lambda s, n: fmt_rate(s["rate"])),
+    "wall": ("Wall s", lambda s, n: with_spread(s, "wall_s", lambda v: num(v), n)),
+    "wallx": ("Wall ×zmap", lambda s, n: ratio(s.get("wall_s_x_zmap"))),
+    "sent": ("Sent", lambda s, n: intf(s.get("tx_packets"))),
+    "pps": ("Send pps", lambda s, n: with_spread(s, "send_pps", kpps, n)),
+    "ppsx": ("pps ×zmap", lambda s, n: ratio(s.get("send_pps_x_zmap"))),
+    "replies": ("Replies", lambda s, n: intf(s.get("rx_packets"))),
+    "recall": ("Recall", lambda s, n: with_spread(s, "recall", frac, n)),
+    "precision": ("Precision", lambda s, n: frac(s.get("precision"))),
+    "dups": ("Dups", lambda s, n: intf(s.get("duplicates_printed"))),
+    "cpu": ("CPU s", lambda s, n: num(s.get("cpu_s"))),
+    "cpux": ("CPU ×zmap", lambda s, n: ratio(s.get("cpu_s_x_zmap"))),
+    "rss": ("RSS MiB", lambda s, n: mib(s.get("maxrss_kb"))),
+    "drops": ("Drops", lambda s, n: intf(s.get("tool_drop"))),
+    "ppt": ("Pkts/target", lambda s, n: num(s.get("pkts_per_target"), 3)),
+    "rpp": ("Recall per pkt/target",
+            lambda s, n: frac(s["recall"] / s["pkts_per_target"])
+            if s.get("recall") is not None and s.get("pkts_per_target") else "—"),
+    "names": ("Named", lambda s, n: intf(s.get("names_correct"))),
+    "name_recall": ("Name recall", lambda s, n: with_spread(s, "name_recall", frac, n)),
+}
+
+SCEN_COLS = {
+    "drop": ["tool", "rate", "wall", "sent", "pps", "ppsx", "cpu", "cpux", "rss", "drops"],
+    "dense": ["tool", "rate", "wall", "wallx", "pps", "replies", "recall", "precision", "dups",
+              "cpu", "rss", "drops"],
+    "sparse": ["tool", "rate", "wall", "wallx", "pps", "replies", "recall", "precision", "dups",
+               "cpu", "rss", "drops"],
+    "lossy": ["tool", "rate", "wall", "wallx", "ppt", "recall", "rpp", "precision", "dups",
+              "cpu", "rss", "drops"],
+    "dns": ["tool", "rate", "wall", "recall", "names", "name_recall", "cpu", "rss"],
+}
+
+
+def note(s):
+    if not s.get("problem"):
+        return ""
+    p = s["problem"]
+    n = s.get("problem_note") or ""
+    if p in ("unsupported", "missing"):
+        return n or p
+    text = p if not s["ok"] else "%s in %d of %d runs" % (p, s["runs"] - s["ok"], s["runs"])
+    return text + (": " + n[:100] if n else "")
+
+
+def md_table(scen, rows, reps):
+    cols = SCEN_COLS.get(scen, SCEN_COLS["sparse"])
+    head = [COLS[c][0] for c in cols] + ["Notes"]
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join("---" if i < 2 else "---:" for i in range(len(cols))) + "|---|"]
+    for s in rows:
+        if s["ok"]:
+            cells = [COLS[c][1](s, reps) for c in cols]
+        else:
+            cells = [COLS[c][1](s, reps) if c in ("tool", "rate") else "—" for c in cols]
+        cells.append(note(s).replace("|", "/"))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def scen_line(scen, rows, meta):
+    s = next((r for r in rows if r.get("targets")), None)
+    bits = []
+    if s:
+        bits.append("%s targets" % format(int(s["targets"]), ","))
+        if scen != "drop":
+            bits.append("%s live" % format(int(s.get("live") or 0), ","))
+    if scen == "drop":
+        bits.append("target drops with %s" % (meta.get("drop_mode") or "?"))
+    if scen == "lossy":
+        bits.append("%s%% loss each way, %s probes per target" %
+                    (meta.get("loss_pct_each_way", "?"), meta.get("lossy_probes", "?")))
+    bits.append("cooldown %s s" % meta.get("cooldown_s", "?"))
+    return ", ".join(bits)
+
+
+NOTES = """How to read this (bench/README.md has the details):
+
+- Medians of {reps} run(s){spread}. Wall = process wall time, cooldown included.
+- Sent, Send pps and Replies are the scanner veth's kernel counters, read the same way for
+  every tool (send pps over the window holding the middle 98% of the packets). Recall and
+  Precision compare the addresses a tool printed with the lab's exact live set; Dups =
+  addresses printed more than once; CPU = user+sys and RSS = peak resident set
+  (`/usr/bin/time`); Drops = the tool's own capture-drop counter (icmpsweep, zmap only).
+- Same settings for all: one cooldown (icmpsweep `-c`, zmap `--cooldown-time`, masscan
+  `--wait`; fping `-t` and nmap `--max-rtt-timeout`, their per-probe wait, as the nearest
+  equivalent), the gateway MAC and source address given to the raw senders, the same seed
+  where a tool takes one.
+  Retries in lossy: icmpsweep `-P 3` (only to silent targets), zmap `-P 3` (every target, and
+  its `-r` counts targets, so it sends 3 packets per rate slot), masscan `--retries 2` (which
+  re-walks `rate` extra indices per retry: on a space smaller than one second of probes that
+  is many more packets per target), fping `-r 2 -B 1`, nmap `--max-retries 2`.
+- fping can have at most 65,535 probes in flight (its sequence map), so it gets consecutive
+  chunks of at most 65,000/probes targets, one process each; with `-d` it looks up every
+  target's name before it pings.
+- masscan's receive thread never notices the end of the scan on a silent link (masscan issue
+  #144): once it reports its wait, the harness sends it one unsolicited ICMP echo reply every
+  0.25 s from the target side (not counted as replies)."""
+
+
+def markdown(summary, micro, meta, mach):
+    reps = int(meta.get("reps", 1) or 1)
+    out = ["## icmpsweep benchmark", ""]
+    out.append("Machine: %s, %s CPUs, %s GiB RAM, Linux %s, %s." % (
+        mach.get("cpu", "?"), mach.get("cpus", "?"), mach.get("mem_gib", "?"),
+        mach.get("kernel", "?"), mach.get("os", "?")))
+    out.append("Command: `%s` (%s mode, %s s, %s)." % (
+        meta.get("command", "bench/run"), meta.get("mode", "?"), meta.get("elapsed_s", "?"),
+        meta.get("date", "")))
+    vers = [meta[k] for k in ("icmpsweep", "zmap", "masscan", "fping", "nmap") if meta.get(k)]
+    if vers:
+        out.append("Versions: %s." % "; ".join("%s" % v for v in vers))
+    txs = sorted({str(t) for t in meta.get("_isw_tx", []) if t})
+    if txs:
+        extra = meta.get("icmpsweep_args") or ""
+        out.append("icmpsweep transmit backend used: %s%s." % (
+            ", ".join(txs), " (icmpsweep args: `%s`)" % extra if extra else ""))
+    by_scen = collections.OrderedDict()
+    for s in summary:
+        by_scen.setdefault(s["scenario"], []).append(s)
+    for scen, rows in by_scen.items():
+        out += ["", "### %s" % SCEN_TITLE.get(scen, scen), "", scen_line(scen, rows, meta) + ".",
+                "", md_table(scen, rows, reps)]
+    if micro:
+        out += ["", "### micro: hot paths of the engine (bench/micro, one core)", "",
+                "| Benchmark | Rate | ns/op |", "|---|---:|---:|"]
+        for m in micro:
+            if m.get("status") == "ok" and m.get("ops_per_s"):
+                out.append("| %s | %s %s/s | %.1f |" % (m["name"], kpps(m["ops_per_s"]),
+                                                       m.get("unit", "ops"), m["ns_per_op"]))
+            else:
+                out.append("| %s (%s) | — | — |" % (m.get("name") or m.get("bench") or "?",
+                                                   m.get("status", "?")))
+    if by_scen:
+        out += ["", NOTES.format(reps=reps, spread=" (± half the range)" if reps > 1 else "")]
+    return "\n".join(out) + "\n"
+
+
+# --- plot -------------------------------------------------------------------------------------------
+
+def plot(summary, out_dir):
+    rows = [s for s in summary if s["scenario"] == "dense" and s.get("recall") is not None]
+    title = "dense /16: recall against requested rate"
+    if not rows:
+        rows = [s for s in summary if s["scenario"] in ("sparse", "lossy")
+                and s.get("recall") is not None]
+        title = "recall against requested rate"
+    if not rows:
+        return None
+    rates = sorted({s["rate"] for s in rows}, key=rate_key)
+    xpos = {r: i for i, r in enumerate(rates)}
+    series = collections.OrderedDict()
+    multi = len({s["scenario"] for s in rows}) > 1
+    for s in sorted(rows, key=lambda s: (TOOL_ORDER.index(s["tool"]) if s["tool"] in TOOL_ORDER
+                                         else 99, rate_key(s["rate"]))):
+        label = s["tool"] + (" (%s)" % s["scenario"] if multi else "")
+        series.setdefault(label, []).append(s)
+    dat = os.path.join(out_dir, "recall_vs_rate.dat")
+    nser = len(series)
+    with open(dat, "w") as f:
+        f.write("# x recall_median recall_min recall_max requested_rate\n")
+        for i, (label, ss) in enumerate(series.items()):
+            if i:
+                f.write("\n\n")
+            f.write("# %s\n" % label)
+            # A small sideways offset per tool keeps equal recalls from hiding each other.
+            dx = (i - (nser - 1) / 2) * 0.035
+            for s in ss:
+                f.write("%.3f %.6f %.6f %.6f %s\n" % (
+                    xpos[s["rate"]] + dx, s["recall"], s.get("recall_min", s["recall"]),
+                    s.get("recall_max", s["recall"]), s["rate"]))
+    low = min(s.get("recall_min", s["recall"]) for s in rows)
+    ymin = max(0.0, min(0.9, low - 0.05))
+    xt = ", ".join('"%s" %d' % (fmt_rate(r), i) for r, i in xpos.items())
+    gp = os.path.join(out_dir, "recall_vs_rate.gp")
+    png = os.path.join(out_dir, "recall_vs_rate.png")
+    plots = ", ".join(
+        "'recall_vs_rate.dat' index %d using 1:2:3:4 with yerrorlines lw 2 pt %d ps 1.3 title '%s'"
+        % (i, (5, 7, 9, 11, 13, 15)[i % 6], label) for i, label in enumerate(series))
+    with open(gp, "w") as f:
+        f.write("""# gnuplot script written by bench/lib/report.py; run from this directory.
+set terminal pngcairo size 960,600 font "sans,11"
+set output 'recall_vs_rate.png'
+set title "%s"
+set xlabel "requested rate (probes/s; max = unlimited)"
+set ylabel "recall (live hosts found / live hosts); bars: min..max"
+set xrange [-0.4:%f]
+set yrange [%f:1.01]
+set xtics (%s)
+set grid ytics
+set key outside right top
+plot %s
+""" % (title, len(rates) - 0.6, ymin, xt, plots))
+    if not shutil.which("gnuplot"):
+        sys.stderr.write("report: gnuplot not installed, no PNG (apt-get install gnuplot-nox)\n")
+        return None
+    try:
+        subprocess.run(["gnuplot", "recall_vs_rate.gp"], cwd=out_dir, check=True, timeout=60)
+    except (subprocess.SubprocessError, OSError) as e:
+        sys.stderr.write("report: gnuplot failed: %s\n" % e)
+        return None
+    return png
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--meta-file")
+    a = ap.parse_args()
+    meta = {}
+    if a.meta_file:
+        with open(a.meta_file) as f:
+            for line in f:
+                k, sep, v = line.rstrip("\n").partition("=")
+                if sep:
+                    meta[k.strip()] = v.strip()
+    meta["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    runs = load(a.runs)
+    meta["_isw_tx"] = [r.get("tool_tx") for r in runs if r.get("tool") == "icmpsweep"]
+    mach = machine()
+    summary = summarize(runs)
+    micro = [r for r in runs if r.get("scenario") == "micro" and r.get("tool") != "-"]
+    skipped = [r["scenario"] for r in runs if r.get("tool") == "-"]
+    md = markdown(summary, micro, meta, mach)
+    if skipped:
+        md += "\nNot run (time budget used up): %s.\n" % ", ".join(skipped)
+    png = plot(summary, a.out)
+    if png:
+        md += "\n![recall against requested rate](recall_vs_rate.png)\n"
+    with open(os.path.join(a.out, "results.md"), "w") as f:
+        f.write(md)
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        meta.pop("_isw_tx", None)
+        json.dump({"meta": meta, "machine": mach, "summary": summary, "micro": micro,
+                   "runs": runs}, f, indent=1, sort_keys=True)
+        f.write("\n")
+    sys.stdout.write(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
