@@ -17,6 +17,7 @@
 #include "probe-log.h"
 #include "probe.h"
 #include "route.h"
+#include "rtt-hist.h"
 #include "rx.h"
 #include "trace-writer.h"
 #include "tx.h"
@@ -48,6 +49,11 @@ struct isw_scan {
 	int lan_active;
 	int prepared;
 	atomic_uint_least64_t arp_sent, absent, arp_only;
+	/* -c auto: RTTs seen and when the last new answer came (monotonic ns). */
+	struct isw_rtt_hist rtt;
+	atomic_uint_least64_t last_hit_ns;
+	/* --adaptive: the rate the sender runs at now, and how often it slowed down. */
+	atomic_uint_least64_t current_rate, slowdowns;
 	struct isw_probe_log probe_log;
 	int trace_probes;
 
@@ -68,7 +74,10 @@ struct isw_scan {
 	atomic_uint_least64_t pcap_recv, pcap_drop, pcap_ifdrop;
 };
 
-uint64_t isw_now_ns(void);  /* CLOCK_MONOTONIC */
+uint64_t isw_now_ns(void); /* CLOCK_MONOTONIC */
+/* How long to wait for answers after a pass or the last probe: -c, or with -c auto several
+ * p99 RTTs of the answers so far (one second before any), bounded by -c's maximum. */
+uint64_t isw_answer_wait_ns(struct isw_scan *s);
 uint64_t isw_wall_ns(void); /* CLOCK_REALTIME */
 
 /* Sleeps up to ns but returns early (within ~10 ms) once *flag is set. */

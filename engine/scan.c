@@ -185,6 +185,11 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 	}
 	atomic_fetch_add_explicit(r.type == ISW_RESULT_ECHO_REPLY ? &s->hits : &s->icmp_errors, 1,
 	                          memory_order_relaxed);
+	if (s->cfg.cooldown_auto) {
+		if (r.rtt_ms >= 0)
+			isw_rtt_hist_add(&s->rtt, r.rtt_ms);
+		atomic_store_explicit(&s->last_hit_ns, isw_now_ns(), memory_order_relaxed);
+	}
 	if (s->lan_active)
 		isw_lan_annotate(&s->lan, r.addr, &r);
 	s->sink(&r, s->sink_arg);
@@ -265,13 +270,34 @@ static void publish_rx_stats(struct isw_scan *s)
 	atomic_store(&s->pcap_ifdrop, ifdrop);
 }
 
+uint64_t isw_answer_wait_ns(struct isw_scan *s)
+{
+	uint64_t max = (uint64_t)(s->cfg.cooldown_s * 1e9), t;
+	double p99;
+
+	if (!s->cfg.cooldown_auto)
+		return max;
+	p99 = isw_rtt_hist_quantile_ms(&s->rtt, 0.99);
+	/* Four p99s, and never below 100 ms: timer and scheduling noise on a fast LAN. */
+	t = p99 < 0 ? 1000000000u : (uint64_t)(4.0 * p99 * 1e6);
+	if (t < 100000000u)
+		t = 100000000u;
+	return t < max ? t : max;
+}
+
 static int cooldown_over(struct isw_scan *s)
 {
-	uint64_t end = atomic_load(&s->send_end_ns);
+	uint64_t end = atomic_load(&s->send_end_ns), now, wait;
 
 	if (atomic_load(&s->sending) || !end)
 		return 0;
-	return isw_now_ns() >= end + (uint64_t)(s->cfg.cooldown_s * 1e9);
+	now = isw_now_ns();
+	wait = isw_answer_wait_ns(s);
+	if (now < end + wait)
+		return 0;
+	/* -c auto also waits while answers keep coming, up to the bound after the last probe. */
+	return !s->cfg.cooldown_auto || now >= atomic_load(&s->last_hit_ns) + wait ||
+	       now >= end + (uint64_t)(s->cfg.cooldown_s * 1e9);
 }
 
 static void *capture_main(void *arg)
@@ -418,6 +444,7 @@ int isw_scan_start(isw_scan *s, char *errbuf)
 	if (rc < 0)
 		return rc;
 	s->start_ns = isw_now_ns();
+	atomic_store(&s->current_rate, c->rate);
 	atomic_store(&s->sending, 1);
 	atomic_store(&s->pass, 1);
 	if (c->dry_run) {
@@ -502,6 +529,8 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->arp_conflicts = atomic_load(&s->lan.conflicts);
 	st->arp_only = atomic_load(&s->arp_only);
 	st->absent = atomic_load(&s->absent);
+	st->current_rate = atomic_load(&s->current_rate);
+	st->slowdowns = atomic_load(&s->slowdowns);
 	st->sending = atomic_load(&s->sending);
 	st->finished = isw_done_flag_get(&s->finished);
 }

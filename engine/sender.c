@@ -50,7 +50,47 @@ static void log_probes(struct isw_scan *s, const struct isw_probe_rec *recs, uns
 	isw_probe_log_push(&s->probe_log, recs, n);
 }
 
-static void send_pass(struct isw_scan *s, unsigned pass, struct isw_ratelimit *rl)
+/* --adaptive: closed-loop rate.  Drops in the capture ring or at the interface mean answers
+ * are being lost: cut the rate by 30%; after two quiet seconds grow it by 10% back toward
+ * what was asked.  Checked every 100 ms, on the clock reading the batch already made. */
+struct adapt {
+	uint64_t next_ns, calm_since_ns, drops;
+};
+
+static void adapt_rate(struct isw_scan *s, struct isw_ratelimit *rl, struct adapt *ad, uint64_t now)
+{
+	uint64_t drops, rate = rl->rate, asked = s->cfg.rate, nr = rate;
+
+	if (now < ad->next_ns)
+		return;
+	ad->next_ns = now + 100000000u;
+	drops = atomic_load_explicit(&s->pcap_drop, memory_order_relaxed) +
+	        atomic_load_explicit(&s->pcap_ifdrop, memory_order_relaxed);
+	if (drops > ad->drops) {
+		if (!rate) {
+			/* Unlimited so far: start from what the window achieved. */
+			double secs = (double)(now - rl->t0_ns) / 1e9;
+			rate = secs > 0 ? (uint64_t)((double)rl->sent / secs) : 100000;
+		}
+		nr = rate * 7 / 10;
+		if (nr < 1000)
+			nr = 1000;
+		ad->calm_since_ns = now;
+		atomic_fetch_add_explicit(&s->slowdowns, 1, memory_order_relaxed);
+	} else if (rate && (!asked || rate < asked) && now - ad->calm_since_ns > 2000000000u) {
+		nr = rate + rate / 10 + 1;
+		if (asked && nr > asked)
+			nr = asked;
+		ad->calm_since_ns = now;
+	}
+	ad->drops = drops;
+	if (nr != rl->rate) {
+		isw_ratelimit_init(rl, nr, ISW_SEND_BATCH, now);
+		atomic_store_explicit(&s->current_rate, nr, memory_order_relaxed);
+	}
+}
+
+static void send_pass(struct isw_scan *s, unsigned pass, struct isw_ratelimit *rl, struct adapt *ad)
 {
 	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
 	struct isw_probe_rec recs[ISW_SEND_BATCH];
@@ -63,8 +103,12 @@ static void send_pass(struct isw_scan *s, unsigned pass, struct isw_ratelimit *r
 		lens[k] = s->tmpl.len;
 	}
 	while (i < s->n && !stopping(s)) {
-		uint64_t wait_ns, wall, walked = 0, absent = 0;
-		uint32_t allowed = isw_ratelimit_take(rl, isw_now_ns(), &wait_ns);
+		uint64_t wait_ns, wall, walked = 0, absent = 0, now = isw_now_ns();
+		uint32_t allowed;
+
+		if (s->cfg.adaptive)
+			adapt_rate(s, rl, ad, now);
+		allowed = isw_ratelimit_take(rl, now, &wait_ns);
 		unsigned cnt = 0;
 		int rc;
 
@@ -171,9 +215,9 @@ static void arp_pass(struct isw_scan *s, struct isw_ratelimit *rl)
 
 static void pause_for_answers(struct isw_scan *s)
 {
-	double gap = s->cfg.cooldown_s < 1.0 ? s->cfg.cooldown_s : 1.0;
+	uint64_t gap = isw_answer_wait_ns(s);
 
-	isw_sleep_unless((uint64_t)(gap * 1e9), &s->stop_sending);
+	isw_sleep_unless(gap < 1000000000u ? gap : 1000000000u, &s->stop_sending);
 }
 
 void *isw_sender_main(void *arg)
@@ -181,6 +225,7 @@ void *isw_sender_main(void *arg)
 	struct isw_scan *s = arg;
 	struct isw_ratelimit rl;
 	uint64_t rate = s->cfg.dry_run ? 0 : s->cfg.rate;
+	struct adapt ad = {0};
 
 	isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
 	if (s->lan_active) {
@@ -191,7 +236,7 @@ void *isw_sender_main(void *arg)
 		for (unsigned t = 1; t <= tries && !stopping(s); t++) {
 			arp_pass(s, &rl);
 			pause_for_answers(s);
-			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
+			isw_ratelimit_init(&rl, rl.rate, ISW_SEND_BATCH, isw_now_ns());
 		}
 	}
 	for (unsigned pass = 1; pass <= s->cfg.probes && !stopping(s) && s->cfg.arp != ISW_ARP_ONLY;
@@ -201,9 +246,9 @@ void *isw_sender_main(void *arg)
 			/* Let the previous pass's answers arrive before deciding who to re-probe.
 			 */
 			pause_for_answers(s);
-			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
+			isw_ratelimit_init(&rl, rl.rate, ISW_SEND_BATCH, isw_now_ns());
 		}
-		send_pass(s, pass, &rl);
+		send_pass(s, pass, &rl, &ad);
 	}
 	atomic_store(&s->send_end_ns, isw_now_ns());
 	atomic_store(&s->sending, 0);

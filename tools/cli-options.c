@@ -25,6 +25,7 @@ enum {
 	OPT_READ,
 	OPT_NO_VALIDATE,
 	OPT_ARP_ONLY,
+	OPT_ADAPTIVE,
 	OPT_NO_ARP,
 	OPT_RESOLVER,
 	OPT_RESOLVE_CONCURRENCY,
@@ -63,6 +64,7 @@ static const struct option long_options[] = {
     {"read", required_argument, NULL, OPT_READ},
     {"no-validate", no_argument, NULL, OPT_NO_VALIDATE},
     {"arp-only", no_argument, NULL, OPT_ARP_ONLY},
+    {"adaptive", no_argument, NULL, OPT_ADAPTIVE},
     {"no-arp", no_argument, NULL, OPT_NO_ARP},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -83,7 +85,10 @@ void cli_usage(FILE *fp)
 	    "Probing:\n"
 	    "  -r, --rate PPS            probes per second, k/M suffixes (default 10k, 0 = max)\n"
 	    "  -P, --probes N            probes per target; later ones only to silent targets (1)\n"
-	    "  -c, --cooldown SECONDS    keep listening after the last probe (default 2)\n"
+	    "  -c, --cooldown SECONDS    keep listening after the last probe (default 2); "
+	    "auto[:MAX]:\n"
+	    "                            until quiet for 4 p99 RTTs, at most MAX s (10)\n"
+	    "      --adaptive            slow down when the capture drops answers\n"
 	    "      --seed N              order and probe keys (default random, always recorded)\n"
 	    "      --ttl N               IP TTL of probes (default 64)\n"
 	    "      --dry-run             print the probes instead of sending them\n"
@@ -306,6 +311,20 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.probes = (unsigned)u;
 			break;
 		case 'c':
+			/* "auto" or "auto:MAX": quiet for several p99 RTTs, at most MAX s (10). */
+			if (!strncmp(optarg, "auto", 4) && (!optarg[4] || optarg[4] == ':')) {
+				o->cfg.cooldown_auto = 1;
+				o->cfg.cooldown_s = 10;
+				if (!optarg[4])
+					break;
+				errno = 0;
+				d = strtod(optarg + 5, &end);
+				if (!optarg[5] || *end || errno || !(d > 0 && d <= 3600))
+					BAD("invalid cooldown '%s' (auto:MAX, MAX seconds 0..3600)",
+					    optarg);
+				o->cfg.cooldown_s = d;
+				break;
+			}
 			errno = 0;
 			d = strtod(optarg, &end);
 			if (!*optarg || *end || errno || !(d >= 0 && d <= 3600))
@@ -407,6 +426,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			break;
 		case OPT_NO_VALIDATE:
 			o->no_validate = 1;
+			break;
+		case OPT_ADAPTIVE:
+			o->cfg.adaptive = 1;
 			break;
 		case OPT_ARP_ONLY:
 		case OPT_NO_ARP:

@@ -120,6 +120,12 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%llu", (unsigned long long)st.pcap_drop);
 	key(fp, "pcap_ifdrop");
 	fprintf(fp, "%llu", (unsigned long long)st.pcap_ifdrop);
+	key(fp, "cooldown_auto");
+	fputs(o->cfg.cooldown_auto ? "true" : "false", fp);
+	key(fp, "adaptive_slowdowns");
+	fprintf(fp, "%llu", (unsigned long long)st.slowdowns);
+	key(fp, "final_rate");
+	fprintf(fp, "%llu", (unsigned long long)st.current_rate);
 	key(fp, "onlink_targets");
 	fprintf(fp, "%llu", (unsigned long long)st.onlink);
 	key(fp, "arp_sent");

@@ -1,4 +1,5 @@
 #include "status.h"
+#include <string.h>
 
 void status_init(struct status *st, const struct isw_config *cfg)
 {
@@ -37,7 +38,7 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 	double send_rate = dt > 0 ? (double)(s->sent - st->last_sent) / dt : 0;
 	double recv_rate = dt > 0 ? (double)(s->replies - st->last_replies) / dt : 0;
 	double pace = st->rate > 0 ? st->rate : send_rate;
-	char el[16], eta[16], sr[24], rr[24];
+	char el[16], eta[64], sr[24], rr[24];
 
 	fmt_duration(el, sizeof(el), s->elapsed_s);
 	if (s->sending && pace > 0)
@@ -55,6 +56,13 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		        (unsigned long long)s->arp_hosts);
 		fflush(fp);
 		return;
+	}
+	if (s->slowdowns) {
+		char cr[24];
+		fmt_rate(cr, sizeof(cr), (double)s->current_rate);
+		/* Said on every line while the rate is below what was asked. */
+		snprintf(eta + strlen(eta), sizeof(eta) - strlen(eta), "; adaptive: %s after drops",
+		         cr);
 	}
 	fprintf(fp,
 	        "%s %5.1f%% pass %u; sent %llu (%s); recv %s; hits %llu; errors %llu; drops %llu; "

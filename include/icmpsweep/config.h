@@ -24,7 +24,9 @@ struct isw_config {
 	uint8_t gw_mac[6];
 	uint64_t rate;        /* probes per second; 0 = as fast as possible */
 	unsigned probes;      /* probes per target (passes); >= 1 */
-	double cooldown_s;    /* capture time after the last probe */
+	double cooldown_s;    /* capture time after the last probe (the bound, with auto) */
+	int cooldown_auto;    /* -c auto: stop once quiet for several p99 RTTs */
+	int adaptive;         /* --adaptive: slow down when the capture drops packets */
 	uint64_t seed;        /* orders the targets and keys the probe MACs */
 	unsigned pcap_buffer; /* capture ring size, bytes */
 	const char *tx;       /* transmit backend name; NULL = "auto" */

@@ -44,6 +44,8 @@ struct isw_scan_stats {
 	uint64_t arp_conflicts; /* addresses claimed by more than one MAC */
 	uint64_t arp_only;      /* reported as present by ARP alone */
 	uint64_t absent;        /* ICMP probes not sent: on-link target silent to ARP */
+	uint64_t current_rate;  /* --adaptive: the rate now (0 = unlimited) */
+	uint64_t slowdowns;     /* --adaptive: times drops made the sender slow down */
 	double elapsed_s;       /* since start */
 	double send_elapsed_s;  /* from first to last probe */
 	int sending;            /* 1 while the sender runs */
