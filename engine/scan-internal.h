@@ -22,7 +22,8 @@
 #include "trace-writer.h"
 #include "tx.h"
 
-#define ISW_SEND_BATCH 64
+#define ISW_SEND_BATCH  64
+#define ISW_MAX_SENDERS 16
 
 struct isw_scan {
 	struct isw_config cfg;
@@ -37,7 +38,8 @@ struct isw_scan {
 	struct isw_matcher matcher;
 	struct isw_route route;
 	const struct isw_tx_ops *tx_ops;
-	struct isw_tx *tx;
+	struct isw_tx *tx[ISW_MAX_SENDERS]; /* one per sender thread */
+	unsigned nsenders;
 	struct isw_rx *rx;
 	/* Targets that answered with an echo reply, and with an ICMP error: each is reported
 	 * once per kind; either one stops re-probing on later passes. */
@@ -54,7 +56,7 @@ struct isw_scan {
 	atomic_uint_least64_t last_hit_ns;
 	/* --adaptive: the rate the sender runs at now, and how often it slowed down. */
 	atomic_uint_least64_t current_rate, slowdowns;
-	struct isw_probe_log probe_log;
+	struct isw_probe_log probe_log[ISW_MAX_SENDERS]; /* one producer each */
 	int trace_probes;
 
 	pthread_t sender, capture, supervisor;

@@ -24,6 +24,11 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	struct isw_scan *s;
 	int rc;
 
+	if (cfg->senders < 1 || cfg->senders > ISW_MAX_SENDERS) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "sender threads must be 1..%d, not %u",
+		         ISW_MAX_SENDERS, cfg->senders);
+		return -EINVAL;
+	}
 	if (cfg->probes < 1 || cfg->probes > 255) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "probes per target must be 1..255, not %u",
 		         cfg->probes);
@@ -35,6 +40,7 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	s->cfg = *cfg;
 	s->targets = targets;
 	s->n = isw_targets_count(targets);
+	s->nsenders = cfg->senders;
 	s->sink = sink;
 	s->sink_arg = sink_arg;
 	isw_done_flag_init(&s->finished);
@@ -240,14 +246,13 @@ static void report_arp_only(struct isw_scan *s)
 	}
 }
 
-/* Writes the probes the sender logged since the last call, rebuilt from the template. */
-static void trace_probes(struct isw_scan *s)
+static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 {
 	struct isw_probe_rec rec;
 	uint8_t frame[ISW_PROBE_MAX_LEN];
 	char comment[64];
 
-	while (isw_probe_log_pop(&s->probe_log, &rec)) {
+	while (isw_probe_log_pop(log, &rec)) {
 		isw_probe_patch(&s->tmpl, &s->key, frame, rec.dst, rec.probe, rec.send_ns);
 		if (s->lan_active)
 			isw_lan_mac(&s->lan, isw_lan_index(&s->lan, rec.dst), frame);
@@ -258,6 +263,13 @@ static void trace_probes(struct isw_scan *s)
 		isw_trace_writer_put(s->trace, (int64_t)(rec.send_ns / 1000), frame, s->tmpl.len,
 		                     s->tmpl.len, s->cfg.trace_pcapng ? comment : NULL);
 	}
+}
+
+/* Writes the probes the senders logged since the last call, rebuilt from the template. */
+static void trace_probes(struct isw_scan *s)
+{
+	for (unsigned k = 0; k < s->nsenders; k++)
+		trace_probe_log(s, &s->probe_log[k]);
 }
 
 static void publish_rx_stats(struct isw_scan *s)
@@ -362,8 +374,9 @@ static int open_trace(struct isw_scan *s, char *errbuf)
 		return rc;
 	if (s->cfg.trace_probes) {
 		/* 2^20 records: a second of probes at a million per second. */
-		if (isw_probe_log_init(&s->probe_log, 20) < 0)
-			return -ENOMEM;
+		for (unsigned k = 0; k < s->nsenders; k++)
+			if (isw_probe_log_init(&s->probe_log[k], 20) < 0)
+				return -ENOMEM;
 		s->trace_probes = 1;
 	}
 	return 0;
@@ -405,7 +418,8 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 	tp.iface = s->route.iface;
 	tp.raw_ip = s->route.raw_ip;
 	tp.out = c->dry_run_out;
-	rc = isw_tx_open(&s->tx_ops, &s->tx, &tp, errbuf); /* "auto" becomes the one it picks */
+	/* "auto" becomes the backend it picks: the same for every sender thread. */
+	rc = isw_tx_open_n(&s->tx_ops, s->tx, s->nsenders, &tp, errbuf);
 	if (rc < 0)
 		return rc;
 
@@ -554,12 +568,14 @@ void isw_scan_free(isw_scan *s)
 		isw_scan_stop(s, 1);
 		pthread_join(s->supervisor, NULL);
 	}
-	if (s->tx)
-		s->tx_ops->close(s->tx);
+	for (unsigned k = 0; k < ISW_MAX_SENDERS; k++)
+		if (s->tx[k])
+			s->tx_ops->close(s->tx[k]);
 	isw_rx_close(s->rx);
 	isw_lan_free(&s->lan);
 	isw_trace_writer_close(s->trace);
-	isw_probe_log_destroy(&s->probe_log);
+	for (unsigned k = 0; k < ISW_MAX_SENDERS; k++)
+		isw_probe_log_destroy(&s->probe_log[k]);
 	isw_bitmap_destroy(&s->alive);
 	isw_bitmap_destroy(&s->errored);
 	isw_done_flag_destroy(&s->finished);

@@ -38,18 +38,6 @@ static int stopping(struct isw_scan *s)
 	return atomic_load_explicit(&s->stop_sending, memory_order_relaxed);
 }
 
-/* Hands the batch's probes to the trace.  Waits (never drops) while the capture thread is
- * behind: the ring holds about a second of probes at a million per second. */
-static void log_probes(struct isw_scan *s, const struct isw_probe_rec *recs, unsigned n)
-{
-	while (isw_probe_log_space(&s->probe_log) < n) {
-		if (atomic_load_explicit(&s->stop_capture, memory_order_relaxed))
-			return;
-		isw_sleep_unless(200 * 1000, &s->stop_capture);
-	}
-	isw_probe_log_push(&s->probe_log, recs, n);
-}
-
 /* --adaptive: closed-loop rate.  Drops in the capture ring or at the interface mean answers
  * are being lost: cut the rate by 30%; after two quiet seconds grow it by 10% back toward
  * what was asked.  Checked every 100 ms, on the clock reading the batch already made. */
@@ -57,9 +45,39 @@ struct adapt {
 	uint64_t next_ns, calm_since_ns, drops;
 };
 
-static void adapt_rate(struct isw_scan *s, struct isw_ratelimit *rl, struct adapt *ad, uint64_t now)
+/* One sender thread (-T): its slice [lo, hi) of the permutation's index space, its own
+ * transmit handle and probe log, and its share of the rate. */
+struct sender {
+	struct isw_scan *s;
+	struct isw_tx *tx;
+	struct isw_probe_log *log;
+	struct isw_ratelimit rl;
+	struct adapt ad;
+	uint64_t lo, hi;
+	uint64_t asked; /* this thread's share of -r */
+	unsigned pass;
+};
+
+/* Hands the batch's probes to the trace.  Waits (never drops) while the capture thread is
+ * behind: the ring holds about a second of probes at a million per second. */
+static void log_probes(struct sender *sd, const struct isw_probe_rec *recs, unsigned n)
 {
-	uint64_t drops, rate = rl->rate, asked = s->cfg.rate, nr = rate;
+	struct isw_scan *s = sd->s;
+
+	while (isw_probe_log_space(sd->log) < n) {
+		if (atomic_load_explicit(&s->stop_capture, memory_order_relaxed))
+			return;
+		isw_sleep_unless(200 * 1000, &s->stop_capture);
+	}
+	isw_probe_log_push(sd->log, recs, n);
+}
+
+static void adapt_rate(struct sender *sd, uint64_t now)
+{
+	struct isw_scan *s = sd->s;
+	struct isw_ratelimit *rl = &sd->rl;
+	struct adapt *ad = &sd->ad;
+	uint64_t drops, rate = rl->rate, asked = sd->asked, nr = rate;
 
 	if (now < ad->next_ns)
 		return;
@@ -86,28 +104,32 @@ static void adapt_rate(struct isw_scan *s, struct isw_ratelimit *rl, struct adap
 	ad->drops = drops;
 	if (nr != rl->rate) {
 		isw_ratelimit_init(rl, nr, ISW_SEND_BATCH, now);
-		atomic_store_explicit(&s->current_rate, nr, memory_order_relaxed);
+		/* Every thread adapts its own share; the status line shows the sum. */
+		atomic_store_explicit(&s->current_rate, nr * s->nsenders, memory_order_relaxed);
 	}
 }
 
-static void send_pass(struct isw_scan *s, unsigned pass, struct isw_ratelimit *rl, struct adapt *ad)
+static void send_pass(struct sender *sd)
 {
 	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
 	struct isw_probe_rec recs[ISW_SEND_BATCH];
 	uint8_t *frames[ISW_SEND_BATCH];
 	uint32_t lens[ISW_SEND_BATCH];
-	uint64_t i = 0;
+	struct isw_scan *s = sd->s;
+	struct isw_ratelimit *rl = &sd->rl;
+	unsigned pass = sd->pass;
+	uint64_t i = sd->lo;
 
 	for (int k = 0; k < ISW_SEND_BATCH; k++) {
 		frames[k] = buf[k];
 		lens[k] = s->tmpl.len;
 	}
-	while (i < s->n && !stopping(s)) {
+	while (i < sd->hi && !stopping(s)) {
 		uint64_t wait_ns, wall, walked = 0, absent = 0, now = isw_now_ns();
 		uint32_t allowed;
 
 		if (s->cfg.adaptive)
-			adapt_rate(s, rl, ad, now);
+			adapt_rate(sd, now);
 		allowed = isw_ratelimit_take(rl, now, &wait_ns);
 		unsigned cnt = 0;
 		int rc;
@@ -117,7 +139,7 @@ static void send_pass(struct isw_scan *s, unsigned pass, struct isw_ratelimit *r
 			continue;
 		}
 		wall = isw_wall_ns();
-		while (cnt < allowed && i < s->n) {
+		while (cnt < allowed && i < sd->hi) {
 			uint64_t idx = isw_perm_at(&s->perm, i++);
 			int64_t oidx = -1;
 			uint8_t mac[6];
@@ -156,11 +178,11 @@ static void send_pass(struct isw_scan *s, unsigned pass, struct isw_ratelimit *r
 			if (!atomic_load_explicit(&s->first_send_ns, memory_order_relaxed))
 				atomic_compare_exchange_strong(&s->first_send_ns, &zero,
 				                               isw_now_ns());
-			rc = s->tx_ops->send(s->tx, frames, lens, cnt);
+			rc = s->tx_ops->send(sd->tx, frames, lens, cnt);
 			if (rc < 0)
 				rc = 0;
 			if (s->trace_probes && rc > 0)
-				log_probes(s, recs, (unsigned)rc);
+				log_probes(sd, recs, (unsigned)rc);
 			isw_ratelimit_commit(rl, cnt);
 			atomic_fetch_add_explicit(&s->sent, (uint64_t)rc, memory_order_relaxed);
 			atomic_fetch_add_explicit(&s->send_errors, cnt - (uint64_t)rc,
@@ -206,7 +228,7 @@ static void arp_pass(struct isw_scan *s, struct isw_ratelimit *rl)
 		}
 		if (!cnt)
 			continue;
-		rc = s->tx_ops->send(s->tx, frames, lens, cnt);
+		rc = s->tx_ops->send(s->tx[0], frames, lens, cnt);
 		isw_ratelimit_commit(rl, cnt);
 		if (rc > 0)
 			atomic_fetch_add_explicit(&s->arp_sent, (uint64_t)rc, memory_order_relaxed);
@@ -220,24 +242,65 @@ static void pause_for_answers(struct isw_scan *s)
 	isw_sleep_unless(gap < 1000000000u ? gap : 1000000000u, &s->stop_sending);
 }
 
+static void *slice_main(void *arg)
+{
+	send_pass(arg);
+	return NULL;
+}
+
+/* One pass over the whole index space: thread 0 (this one) takes the first slice, the others
+ * run beside it for this pass only, so the next pass starts from a complete picture. */
+static void run_pass(struct isw_scan *s, struct sender *sd, unsigned pass)
+{
+	pthread_t th[ISW_MAX_SENDERS];
+	int started[ISW_MAX_SENDERS] = {0};
+
+	for (unsigned t = 0; t < s->nsenders; t++)
+		sd[t].pass = pass;
+	for (unsigned t = 1; t < s->nsenders; t++)
+		started[t] = pthread_create(&th[t], NULL, slice_main, &sd[t]) == 0;
+	send_pass(&sd[0]);
+	for (unsigned t = 1; t < s->nsenders; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			send_pass(&sd[t]); /* no thread: do its slice here rather than skip it */
+	}
+}
+
 void *isw_sender_main(void *arg)
 {
 	struct isw_scan *s = arg;
-	struct isw_ratelimit rl;
-	uint64_t rate = s->cfg.dry_run ? 0 : s->cfg.rate;
-	struct adapt ad = {0};
+	struct sender sd[ISW_MAX_SENDERS];
+	uint64_t rate = s->cfg.dry_run ? 0 : s->cfg.rate, now = isw_now_ns();
+	unsigned n = s->nsenders;
 
-	isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
+	memset(sd, 0, sizeof(sd));
+	for (unsigned t = 0; t < n; t++) {
+		sd[t].s = s;
+		sd[t].tx = s->tx[t];
+		sd[t].log = &s->probe_log[t];
+		sd[t].lo = s->n * t / n;
+		sd[t].hi = s->n * (t + 1) / n;
+		/* The rate holds across threads: each sends its share. */
+		sd[t].asked = rate ? (rate + n - 1) / n : 0;
+		isw_ratelimit_init(&sd[t].rl, sd[t].asked, ISW_SEND_BATCH, now);
+	}
 	if (s->lan_active) {
-		/* ARP first: retried like -P (at least twice, as arp-scan does), and the ICMP
-		 * passes below go only to the hosts that answered. */
+		/* ARP first (thread 0, at the whole rate): retried like -P (at least twice, as
+		 * arp-scan does), and the ICMP passes go only to the hosts that answered. */
+		struct isw_ratelimit rl;
 		unsigned tries = s->cfg.probes > 2 ? s->cfg.probes : 2;
+
+		isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, now);
 		atomic_store(&s->pass, 0); /* the status line shows the ARP pass as pass 0 */
 		for (unsigned t = 1; t <= tries && !stopping(s); t++) {
 			arp_pass(s, &rl);
 			pause_for_answers(s);
-			isw_ratelimit_init(&rl, rl.rate, ISW_SEND_BATCH, isw_now_ns());
+			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
 		}
+		for (unsigned t = 0; t < n; t++)
+			isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH, isw_now_ns());
 	}
 	for (unsigned pass = 1; pass <= s->cfg.probes && !stopping(s) && s->cfg.arp != ISW_ARP_ONLY;
 	     pass++) {
@@ -246,9 +309,11 @@ void *isw_sender_main(void *arg)
 			/* Let the previous pass's answers arrive before deciding who to re-probe.
 			 */
 			pause_for_answers(s);
-			isw_ratelimit_init(&rl, rl.rate, ISW_SEND_BATCH, isw_now_ns());
+			for (unsigned t = 0; t < n; t++)
+				isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH,
+				                   isw_now_ns());
 		}
-		send_pass(s, pass, &rl, &ad);
+		run_pass(s, sd, pass);
 	}
 	atomic_store(&s->send_end_ns, isw_now_ns());
 	atomic_store(&s->sending, 0);

@@ -54,17 +54,41 @@ const char *isw_tx_names(void)
 	return "auto, xdp, ring, libnet";
 }
 
+/* n handles of one backend, or none: a sender thread each. */
+static int open_all(const struct isw_tx_ops *ops, struct isw_tx **tx, unsigned n,
+                    const struct isw_tx_params *p, char *errbuf)
+{
+	for (unsigned k = 0; k < n; k++) {
+		int rc = ops->open(&tx[k], p, errbuf);
+		if (rc < 0) {
+			while (k--) {
+				ops->close(tx[k]);
+				tx[k] = NULL;
+			}
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int isw_tx_open(const struct isw_tx_ops **ops, struct isw_tx **tx, const struct isw_tx_params *p,
                 char *errbuf)
+{
+	return isw_tx_open_n(ops, tx, 1, p, errbuf);
+}
+
+int isw_tx_open_n(const struct isw_tx_ops **ops, struct isw_tx **tx, unsigned n,
+                  const struct isw_tx_params *p, char *errbuf)
 {
 	char why[ISW_ERRBUF_SIZE] = "", one[ISW_ERRBUF_SIZE];
 	int rc = -ENODEV;
 
 	if (*ops != &isw_tx_auto_ops)
-		return (*ops)->open(tx, p, errbuf);
+		return open_all(*ops, tx, n, p, errbuf);
 	for (size_t i = 1; i < NBACKENDS; i++) {
 		one[0] = 0;
-		rc = backends[i]->open(tx, p, one);
+		/* xdp binds one socket to queue 0: more than one sender thread needs another. */
+		rc = open_all(backends[i], tx, n, p, one);
 		if (rc == 0) {
 			*ops = backends[i];
 			return 0;

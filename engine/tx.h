@@ -37,6 +37,9 @@ const char *isw_tx_names(void);
  * a negative errno with a message in errbuf. */
 int isw_tx_open(const struct isw_tx_ops **ops, struct isw_tx **tx, const struct isw_tx_params *p,
                 char *errbuf);
+/* The same for n handles (one per sender thread), all of one backend. */
+int isw_tx_open_n(const struct isw_tx_ops **ops, struct isw_tx **tx, unsigned n,
+                  const struct isw_tx_params *p, char *errbuf);
 
 extern const struct isw_tx_ops isw_tx_auto_ops;
 extern const struct isw_tx_ops isw_tx_xdp_ops; /* fails to open when built without libxdp */

@@ -65,6 +65,7 @@ static const struct option long_options[] = {
     {"no-validate", no_argument, NULL, OPT_NO_VALIDATE},
     {"arp-only", no_argument, NULL, OPT_ARP_ONLY},
     {"adaptive", no_argument, NULL, OPT_ADAPTIVE},
+    {"senders", required_argument, NULL, 'T'},
     {"no-arp", no_argument, NULL, OPT_NO_ARP},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -89,6 +90,7 @@ void cli_usage(FILE *fp)
 	    "auto[:MAX]:\n"
 	    "                            until quiet for 4 p99 RTTs, at most MAX s (10)\n"
 	    "      --adaptive            slow down when the capture drops answers\n"
+	    "  -T, --senders N           sender threads, each with its own slice and socket (1)\n"
 	    "      --seed N              order and probe keys (default random, always recorded)\n"
 	    "      --ttl N               IP TTL of probes (default 64)\n"
 	    "      --dry-run             print the probes instead of sending them\n"
@@ -273,7 +275,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	if (rc < 0)
 		return rc;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:nqhV", long_options,
+	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:T:nqhV", long_options,
 	                        NULL)) != -1) {
 		switch (c) {
 		case 'I':
@@ -429,6 +431,11 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			break;
 		case OPT_ADAPTIVE:
 			o->cfg.adaptive = 1;
+			break;
+		case 'T':
+			if (parse_uint(optarg, 16, &u) < 0 || u < 1)
+				BAD("invalid sender threads '%s' (1..16)", optarg);
+			o->cfg.senders = (unsigned)u;
 			break;
 		case OPT_ARP_ONLY:
 		case OPT_NO_ARP:

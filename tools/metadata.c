@@ -120,6 +120,8 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%llu", (unsigned long long)st.pcap_drop);
 	key(fp, "pcap_ifdrop");
 	fprintf(fp, "%llu", (unsigned long long)st.pcap_ifdrop);
+	key(fp, "senders");
+	fprintf(fp, "%u", o->cfg.senders);
 	key(fp, "cooldown_auto");
 	fputs(o->cfg.cooldown_auto ? "true" : "false", fp);
 	key(fp, "adaptive_slowdowns");

@@ -27,6 +27,7 @@ struct isw_config {
 	double cooldown_s;    /* capture time after the last probe (the bound, with auto) */
 	int cooldown_auto;    /* -c auto: stop once quiet for several p99 RTTs */
 	int adaptive;         /* --adaptive: slow down when the capture drops packets */
+	unsigned senders;     /* -T: sender threads, each with its own slice and socket */
 	uint64_t seed;        /* orders the targets and keys the probe MACs */
 	unsigned pcap_buffer; /* capture ring size, bytes */
 	const char *tx;       /* transmit backend name; NULL = "auto" */
