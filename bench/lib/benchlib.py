@@ -136,6 +136,26 @@ def score(path, truth):
     return r
 
 
+def score_subset(path, truth, subset_file):
+    """How many addresses of a subset of the live set a tool printed (lan: the host that drops
+    ICMP echo, which only ARP finds), and how many result lines say arp-only (icmpsweep)."""
+    sub = set()
+    with open(subset_file) as f:
+        for line in f:
+            v = ip2int(line.strip())
+            if v is not None:
+                sub.add(v)
+    found = {addr for addr, _ in parse_results(path, truth)}
+    arp_only = 0
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            arp_only = sum(1 for line in f if "arp-only" in line)
+    except OSError:
+        pass
+    return {"subset_live": len(sub), "subset_found": len(sub & found),
+            "arp_only_printed": arp_only}
+
+
 def _cross_time(samples, level):
     """Time at which the tx counter reached `level` (linear within a sample interval)."""
     prev = samples[0]

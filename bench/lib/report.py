@@ -18,11 +18,12 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import fmt_rate, median_spread  # noqa: E402
 
-TOOL_ORDER = ["icmpsweep", "zmap", "masscan", "fping", "nmap"]
-SCEN_ORDER = ["drop", "dense", "sparse", "lossy", "dns"]
+TOOL_ORDER = ["icmpsweep", "zmap", "masscan", "fping", "nmap", "arp-scan"]
+SCEN_ORDER = ["drop", "dense", "sparse", "lossy", "dns", "lan"]
 METRICS = ["wall_s", "send_pps", "send_s", "tx_packets", "rx_packets", "recall", "precision",
            "duplicates_printed", "cpu_s", "user_s", "sys_s", "maxrss_kb", "tool_drop",
-           "pkts_per_target", "found", "false_pos", "names_correct", "name_recall", "nudges"]
+           "pkts_per_target", "found", "false_pos", "names_correct", "name_recall", "nudges",
+           "subset_live", "subset_found", "arp_only_printed"]
 
 SCEN_TITLE = {
     "drop": "drop: the target drops every probe; pure send rate at each tool's maximum",
@@ -30,6 +31,7 @@ SCEN_TITLE = {
     "sparse": "sparse: random live hosts; recall, precision, wall time",
     "lossy": "lossy: sparse with random loss each way; each tool's own retries",
     "dns": "dns: sparse with PTR names (dnsmasq); time to a complete named list",
+    "lan": "lan: one L2 segment (bridge), hosts found by ARP; icmpsweep, nmap -sn -PR, arp-scan",
 }
 
 
@@ -195,6 +197,11 @@ COLS = {
             if s.get("recall") is not None and s.get("pkts_per_target") else "—"),
     "names": ("Named", lambda s, n: intf(s.get("names_correct"))),
     "name_recall": ("Name recall", lambda s, n: with_spread(s, "name_recall", frac, n)),
+    "subset": ("Echo-dropper found",
+               lambda s, n: "%s/%s" % (intf(s.get("subset_found")), intf(s.get("subset_live")))
+               if s.get("subset_live") is not None else "—"),
+    "arponly": ("arp-only", lambda s, n: intf(s.get("arp_only_printed"))
+                if s["tool"] == "icmpsweep" else "—"),
 }
 
 SCEN_COLS = {
@@ -206,6 +213,8 @@ SCEN_COLS = {
     "lossy": ["tool", "rate", "wall", "wallx", "ppt", "recall", "rpp", "precision", "dups",
               "cpu", "rss", "drops"],
     "dns": ["tool", "rate", "wall", "recall", "names", "name_recall", "cpu", "rss"],
+    "lan": ["tool", "rate", "wall", "sent", "replies", "recall", "precision", "dups", "subset",
+            "arponly", "cpu", "rss"],
 }
 
 
@@ -247,6 +256,10 @@ def scen_line(scen, rows, meta):
     if scen == "lossy":
         bits.append("%s%% loss each way, %s probes per target" %
                     (meta.get("loss_pct_each_way", "?"), meta.get("lossy_probes", "?")))
+    if scen == "lan":
+        bits.append("%s hosts on a bridge, the last drops ICMP echo (%s of the live addresses)"
+                    % (meta.get("lan_hosts", "?"), meta.get("lan_dropper_share", "?")))
+        bits.append("%s ARP tries per silent address" % meta.get("lan_arp_tries", "?"))
     bits.append("cooldown %s s" % meta.get("cooldown_s", "?"))
     return ", ".join(bits)
 
@@ -272,7 +285,14 @@ NOTES = """How to read this (bench/README.md has the details):
   target's name before it pings.
 - masscan's receive thread never notices the end of the scan on a silent link (masscan issue
   #144): once it reports its wait, the harness sends it one unsolicited ICMP echo reply every
-  0.25 s from the target side (not counted as replies)."""
+  0.25 s from the target side (not counted as replies).
+- lan: Sent and Replies count ARP and ICMP frames alike on the scanner's port of the bridge;
+  ARP caches are flushed in every namespace before each run. icmpsweep sweeps by ARP first
+  (2 tries), then sends one ICMP echo to each host that answered, and prints hosts that
+  answered ARP only as `arp-only`; nmap `-sn -PR --max-retries 1` and arp-scan `-r 2 -b 1`
+  use ARP alone, so they find the echo-dropping host's addresses as present too. The cooldown
+  is nmap's `--max-rtt-timeout` and arp-scan's per-host `-t`. Recall counts every address
+  that answers ARP; "Echo-dropper found" is the part owned by the host that drops echo."""
 
 
 def markdown(summary, micro, meta, mach):
@@ -284,7 +304,7 @@ def markdown(summary, micro, meta, mach):
     out.append("Command: `%s` (%s mode, %s s, %s)." % (
         meta.get("command", "bench/run"), meta.get("mode", "?"), meta.get("elapsed_s", "?"),
         meta.get("date", "")))
-    vers = [meta[k] for k in ("icmpsweep", "zmap", "masscan", "fping", "nmap") if meta.get(k)]
+    vers = [meta[k] for k in ("icmpsweep", "zmap", "masscan", "fping", "nmap", "arp-scan") if meta.get(k)]
     if vers:
         out.append("Versions: %s." % "; ".join("%s" % v for v in vers))
     txs = sorted({str(t) for t in meta.get("_isw_tx", []) if t})

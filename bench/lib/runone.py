@@ -78,6 +78,8 @@ def main():
     ap.add_argument("--truth", help="file: live addresses, one per line")
     ap.add_argument("--truth-cidr", help="every address of this CIDR is live")
     ap.add_argument("--names", help="file: 'address name' lines (expected PTR names)")
+    ap.add_argument("--subset", help="file: live addresses also scored on their own "
+                    "(lan: those of the host that drops ICMP echo)")
     ap.add_argument("--sweep", required=True, help="CIDR of the swept space")
     ap.add_argument("--targets", type=int, required=True, help="number of targets probed")
     ap.add_argument("--field", action="append", default=[], help="KEY=VALUE copied to record")
@@ -186,6 +188,8 @@ def main():
     rec["targets"] = a.targets
     rec["live"] = truth.live_count()
     rec.update(benchlib.score(a.result or a.stdout, truth))
+    if a.subset:
+        rec.update(benchlib.score_subset(a.result or a.stdout, truth, a.subset))
     rec["pkts_per_target"] = round(rec["tx_packets"] / a.targets, 4) if a.targets else None
     if a.metadata:
         rec.update(benchlib.tool_metadata(a.metadata))
