@@ -235,11 +235,11 @@ static void arp_pass(struct isw_scan *s, struct isw_ratelimit *rl)
 	}
 }
 
-static void pause_for_answers(struct isw_scan *s)
+static void pause_for_answers(struct isw_scan *s, uint64_t max_ns)
 {
 	uint64_t gap = isw_answer_wait_ns(s);
 
-	isw_sleep_unless(gap < 1000000000u ? gap : 1000000000u, &s->stop_sending);
+	isw_sleep_unless(gap < max_ns ? gap : max_ns, &s->stop_sending);
 }
 
 static void *slice_main(void *arg)
@@ -296,7 +296,8 @@ void *isw_sender_main(void *arg)
 		atomic_store(&s->pass, 0); /* the status line shows the ARP pass as pass 0 */
 		for (unsigned t = 1; t <= tries && !stopping(s); t++) {
 			arp_pass(s, &rl);
-			pause_for_answers(s);
+			/* ARP answers come from the local segment: a quarter second is ample. */
+			pause_for_answers(s, 250000000u);
 			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
 		}
 		for (unsigned t = 0; t < n; t++)
@@ -308,7 +309,7 @@ void *isw_sender_main(void *arg)
 		if (pass > 1 && !s->cfg.dry_run) {
 			/* Let the previous pass's answers arrive before deciding who to re-probe.
 			 */
-			pause_for_answers(s);
+			pause_for_answers(s, 1000000000u);
 			for (unsigned t = 0; t < n; t++)
 				isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH,
 				                   isw_now_ns());
