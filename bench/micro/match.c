@@ -5,7 +5,7 @@
 #include "micro.h"
 #include "probe.h"
 
-#define NFRAMES 4096 /* distinct replies, so the loop is not one cached frame */
+#define NFRAMES 4096        /* distinct replies, so the loop is not one cached frame */
 #define SRC     0xc0000201u /* 192.0.2.1, the scanner */
 
 struct ctx {
@@ -21,8 +21,8 @@ static uint64_t bench(void *v, uint64_t n)
 	uint64_t acc = 0;
 
 	for (uint64_t k = 0; k < n; k++) {
-		if (isw_match_packet(&c->m, c->frames[k % NFRAMES], c->len, 1700000000000001LL, &r) ==
-		    ISW_MATCH_VALID)
+		if (isw_match_packet(&c->m, c->frames[k % NFRAMES], c->len, 1700000000000001LL,
+		                     &r) == ISW_MATCH_VALID)
 			acc += r.addr;
 	}
 	return acc;

@@ -86,7 +86,8 @@ static inline void micro_run(const struct micro_opts *o, const char *name, const
 	double med = rates[MICRO_TRIALS / 2];
 	if (o->json)
 		printf("{\"name\":\"%s\",\"unit\":\"%s\",\"ops_per_s\":%.1f,\"ns_per_op\":%.3f,"
-		       "\"min_ops_per_s\":%.1f,\"max_ops_per_s\":%.1f,\"trials\":%d,\"ops_per_trial\":%llu}\n",
+		       "\"min_ops_per_s\":%.1f,\"max_ops_per_s\":%.1f,\"trials\":%d,\"ops_per_"
+		       "trial\":%llu}\n",
 		       name, unit, med, 1e9 / med, rates[0], rates[MICRO_TRIALS - 1], MICRO_TRIALS,
 		       (unsigned long long)n);
 	else

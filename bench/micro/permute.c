@@ -37,7 +37,8 @@ int main(int argc, char **argv)
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		struct ctx c = {.i = 0};
 		if (isw_perm_init(&c.p, sizes[s].n, 42) < 0) {
-			fprintf(stderr, "isw_perm_init(%llu) failed\n", (unsigned long long)sizes[s].n);
+			fprintf(stderr, "isw_perm_init(%llu) failed\n",
+			        (unsigned long long)sizes[s].n);
 			return 1;
 		}
 		micro_run(&o, sizes[s].name, "steps", bench, &c);
