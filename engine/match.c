@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "icmpsweep/targets.h"
 #include "match.h"
 
 #define ICMP_ECHO_REPLY    0
@@ -200,12 +201,6 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 	}
 }
 
-static const char *ip_str(uint32_t a, char *buf)
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-	return buf;
-}
-
 void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, int duplicate,
                         char *buf, size_t size)
 {
@@ -215,13 +210,13 @@ void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, in
 	case ISW_MATCH_VALID:
 		if (r->type == ISW_RESULT_ECHO_REPLY)
 			snprintf(buf, size, "%s reply from %s, attempt %u, rtt %.3f ms, ttl %u",
-			         duplicate ? "duplicate" : "valid", ip_str(r->addr, a), r->probe,
-			         r->rtt_ms, r->ttl);
+			         duplicate ? "duplicate" : "valid", isw_addr_str(r->addr, a),
+			         r->probe, r->rtt_ms, r->ttl);
 		else
 			snprintf(buf, size, "%s%s for %s from router %s (type %u code %u)",
 			         duplicate ? "duplicate " : "", isw_result_type_name(r->type),
-			         ip_str(r->addr, a), ip_str(r->responder, b), r->icmp_type,
-			         r->icmp_code);
+			         isw_addr_str(r->addr, a), isw_addr_str(r->responder, b),
+			         r->icmp_type, r->icmp_code);
 		return;
 	case ISW_MATCH_BAD_MAC:
 		snprintf(buf, size, "rejected: bad MAC");

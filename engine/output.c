@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "icmpsweep/output.h"
+#include "icmpsweep/targets.h"
 
 enum cell_kind { CELL_NONE, CELL_NUMBER, CELL_STRING };
 
@@ -30,14 +31,9 @@ struct isw_output {
 /* Largest cell: a reverse name in presentation form (ISW_DNS_NAME_MAX) and some room. */
 #define CELL_MAX 1100
 
-static void addr_str(uint32_t a, char *buf, size_t size)
-{
-	snprintf(buf, size, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-}
-
 static enum cell_kind col_ip(const struct isw_result *r, char *buf, size_t size)
 {
-	addr_str(r->addr, buf, size);
+	isw_addr_str(r->addr, buf);
 	return CELL_STRING;
 }
 
@@ -78,7 +74,7 @@ static enum cell_kind col_ts(const struct isw_result *r, char *buf, size_t size)
 
 static enum cell_kind col_responder(const struct isw_result *r, char *buf, size_t size)
 {
-	addr_str(r->responder, buf, size);
+	isw_addr_str(r->responder, buf);
 	return CELL_STRING;
 }
 
@@ -89,14 +85,18 @@ static enum cell_kind col_hostname(const struct isw_result *r, char *buf, size_t
 	return CELL_STRING;
 }
 
+/* A string column that may have no value (an empty CSV field, JSON null). */
+static enum cell_kind optional_string(const char *v, char *buf, size_t size)
+{
+	if (!v)
+		return CELL_NONE;
+	snprintf(buf, size, "%s", v);
+	return CELL_STRING;
+}
+
 static enum cell_kind col_lookup(const struct isw_result *r, char *buf, size_t size)
 {
-	const char *s = isw_lookup_name(r->lookup);
-
-	if (!s)
-		return CELL_NONE;
-	snprintf(buf, size, "%s", s);
-	return CELL_STRING;
+	return optional_string(isw_lookup_name(r->lookup), buf, size);
 }
 
 static enum cell_kind col_mac(const struct isw_result *r, char *buf, size_t size)
@@ -111,18 +111,12 @@ static enum cell_kind col_mac(const struct isw_result *r, char *buf, size_t size
 
 static enum cell_kind col_vendor(const struct isw_result *r, char *buf, size_t size)
 {
-	if (!r->vendor)
-		return CELL_NONE;
-	snprintf(buf, size, "%s", r->vendor);
-	return CELL_STRING;
+	return optional_string(r->vendor, buf, size);
 }
 
 static enum cell_kind col_note(const struct isw_result *r, char *buf, size_t size)
 {
-	if (!r->note)
-		return CELL_NONE;
-	snprintf(buf, size, "%s", r->note);
-	return CELL_STRING;
+	return optional_string(r->note, buf, size);
 }
 
 /* New columns go at the end: scripts that cut by position keep working. */
@@ -330,7 +324,7 @@ int isw_output_write(isw_output *o, const struct isw_result *r)
 	case ISW_FORMAT_TEXT:
 		/* Present hosts: answered echo, or (on-link) at least ARP. */
 		if (r->type == ISW_RESULT_ECHO_REPLY || r->type == ISW_RESULT_ARP_ONLY) {
-			addr_str(r->addr, buf, sizeof(buf));
+			isw_addr_str(r->addr, buf);
 			fputs(buf, o->fp);
 			if (o->hostnames && r->hostname && *r->hostname) {
 				fputc(' ', o->fp);

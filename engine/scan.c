@@ -12,12 +12,6 @@
 
 #define ARP_WAIT_MS 1000
 
-static const char *addr_str(uint32_t a, char *buf)
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-	return buf;
-}
-
 int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets *targets,
                  isw_sink_fn sink, void *sink_arg, char *errbuf)
 {
@@ -127,7 +121,7 @@ static int choose_route(struct isw_scan *s, char *errbuf)
 			    errbuf, ISW_ERRBUF_SIZE,
 			    "targets such as %s are neither on %s's networks nor behind a gateway "
 			    "there; give a next hop with -G MAC",
-			    addr_str(routed, a), r->iface);
+			    isw_addr_str(routed, a), r->iface);
 			return -ENETUNREACH;
 		}
 	}
@@ -137,7 +131,7 @@ static int choose_route(struct isw_scan *s, char *errbuf)
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
 		         "targets such as %s are on-link on %s: without the ARP pass, give a next "
 		         "hop with -G MAC",
-		         addr_str(first, a), r->iface);
+		         isw_addr_str(first, a), r->iface);
 		return -EOPNOTSUPP;
 	}
 	return isw_route_resolve_mac(r, ARP_WAIT_MS, errbuf);

@@ -14,11 +14,6 @@ static void iso_time(char *buf, size_t size, const struct timespec *ts)
 	snprintf(buf, size, "%s.%06ldZ", base, ts->tv_nsec / 1000);
 }
 
-static void addr(char *buf, uint32_t a)
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-}
-
 static void string_array(FILE *fp, const char *const *v, size_t n)
 {
 	fputc('[', fp);
@@ -77,7 +72,7 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	key(fp, "interface");
 	isw_json_write_string(fp, rt.iface);
 	key(fp, "source");
-	addr(a, rt.src_addr);
+	isw_addr_str(rt.src_addr, a);
 	fprintf(fp, "\"%s\"", a);
 	key(fp, "next_hop_mac");
 	fprintf(fp, "\"%02x:%02x:%02x:%02x:%02x:%02x\"", rt.gw_mac[0], rt.gw_mac[1], rt.gw_mac[2],
