@@ -101,7 +101,7 @@ void cli_usage(FILE *fp)
 	    "      --arp-only            on-link targets: the ARP pass alone, no ICMP\n"
 	    "      --no-arp              no ARP pass: every frame goes to the next hop\n"
 	    "      --tx NAME             transmit backend: auto, xdp, ring or libnet (auto)\n"
-	    "      --pcap-buffer SIZE    capture ring size, k/M/G suffixes (default 64M)\n"
+	    "      --pcap-buffer SIZE    capture ring size, k/M/G suffixes (default 8M)\n"
 	    "Output:\n"
 	    "  -o, --output FILE         results here (default stdout)\n"
 	    "  -O, --output-format FMT   text (addresses), csv or json (JSON lines)\n"
