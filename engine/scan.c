@@ -539,6 +539,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->absent = atomic_load(&s->absent);
 	st->current_rate = atomic_load(&s->current_rate);
 	st->slowdowns = atomic_load(&s->slowdowns);
+	st->send_busy_s = (double)atomic_load(&s->send_busy_ns) / 1e9;
 	st->sending = atomic_load(&s->sending);
 	st->finished = isw_done_flag_get(&s->finished);
 }

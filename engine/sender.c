@@ -314,7 +314,11 @@ void *isw_sender_main(void *arg)
 				isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH,
 				                   isw_now_ns());
 		}
-		run_pass(s, sd, pass);
+		{
+			uint64_t t0 = isw_now_ns();
+			run_pass(s, sd, pass);
+			atomic_fetch_add(&s->send_busy_ns, isw_now_ns() - t0);
+		}
 	}
 	atomic_store(&s->send_end_ns, isw_now_ns());
 	atomic_store(&s->sending, 0);

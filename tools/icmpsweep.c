@@ -86,8 +86,8 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, int interrup
 	        "icmpsweep: %s: %llu targets, %llu probes sent in %.2f s (%.0f/s), %llu hosts up, "
 	        "%llu ICMP errors, %llu duplicates, %llu invalid, pcap drops %llu (ifdrop %llu)\n",
 	        interrupted ? "interrupted" : "done", (unsigned long long)s->targets,
-	        (unsigned long long)s->sent, s->send_elapsed_s,
-	        s->send_elapsed_s > 0 ? (double)s->sent / s->send_elapsed_s : 0.0,
+	        (unsigned long long)s->sent, s->send_busy_s,
+	        s->send_busy_s > 0 ? (double)s->sent / s->send_busy_s : 0.0,
 	        (unsigned long long)s->hits, (unsigned long long)s->icmp_errors,
 	        (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
 	        (unsigned long long)s->pcap_drop, (unsigned long long)s->pcap_ifdrop);

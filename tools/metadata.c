@@ -98,7 +98,10 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	key(fp, "send_duration_s");
 	fprintf(fp, "%.3f", st.send_elapsed_s);
 	key(fp, "achieved_rate");
-	fprintf(fp, "%.1f", st.send_elapsed_s > 0 ? (double)st.sent / st.send_elapsed_s : 0.0);
+	/* Over the passes themselves: the pauses between -P passes are not sending time. */
+	fprintf(fp, "%.1f", st.send_busy_s > 0 ? (double)st.sent / st.send_busy_s : 0.0);
+	key(fp, "send_busy_s");
+	fprintf(fp, "%.3f", st.send_busy_s);
 	key(fp, "hits");
 	fprintf(fp, "%llu", (unsigned long long)st.hits);
 	key(fp, "icmp_errors");

@@ -48,6 +48,7 @@ struct isw_scan_stats {
 	uint64_t slowdowns;     /* --adaptive: times drops made the sender slow down */
 	double elapsed_s;       /* since start */
 	double send_elapsed_s;  /* from first to last probe */
+	double send_busy_s;     /* time spent sending ICMP passes, without the pauses between */
 	int sending;            /* 1 while the sender runs */
 	int finished;           /* 1 once capture has ended */
 };
