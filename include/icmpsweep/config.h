@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ISW_DEFAULT_RATE        10000
-#define ISW_DEFAULT_COOLDOWN_S  2.0
+#define ISW_DEFAULT_RATE       10000
+#define ISW_DEFAULT_COOLDOWN_S 2.0
 /* 8 MiB holds about 100 ms of answers at half a million per second: no drops in the lab
  * at full speed into an all-alive /16, at an eighth of the memory of 64 MiB. */
 #define ISW_DEFAULT_PCAP_BUFFER (8u << 20)
