@@ -109,6 +109,21 @@ static void adapt_rate(struct sender *sd, uint64_t now)
 	}
 }
 
+/* Where an ICMP probe to dst goes when on-link targets were swept with ARP: 1 with mac set
+ * for an on-link host that answered, 0 for a routed target (the gateway), -1 for nobody to
+ * probe (silent to ARP, or our own address, which is not reachable over the wire). */
+static int lan_next_hop(struct isw_scan *s, uint32_t dst, uint8_t mac[6])
+{
+	int64_t oidx;
+
+	if (dst == s->lan.src)
+		return -1;
+	oidx = isw_lan_index(&s->lan, dst);
+	if (oidx < 0)
+		return 0;
+	return isw_lan_mac(&s->lan, oidx, mac) ? 1 : -1;
+}
+
 static void send_pass(struct sender *sd)
 {
 	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
@@ -141,7 +156,7 @@ static void send_pass(struct sender *sd)
 		wall = isw_wall_ns();
 		while (cnt < allowed && i < sd->hi) {
 			uint64_t idx = isw_perm_at(&s->perm, i++);
-			int64_t oidx = -1;
+			int onlink = 0;
 			uint8_t mac[6];
 
 			walked++;
@@ -151,25 +166,15 @@ static void send_pass(struct sender *sd)
 			recs[cnt].dst = isw_targets_at(s->targets, idx);
 			recs[cnt].probe = (uint8_t)pass;
 			recs[cnt].send_ns = wall;
-			if (s->lan_active) {
-				/* Our own address is not reachable over the wire: skip it, as
-				 * arp-scan does. */
-				if (recs[cnt].dst == s->lan.src) {
-					absent++;
-					continue;
-				}
-				oidx = isw_lan_index(&s->lan, recs[cnt].dst);
-				/* On-link and silent to ARP: nobody there to probe. */
-				if (oidx >= 0 && !isw_lan_mac(&s->lan, oidx, mac)) {
-					absent++;
-					continue;
-				}
+			if (s->lan_active && (onlink = lan_next_hop(s, recs[cnt].dst, mac)) < 0) {
+				absent++;
+				continue;
 			}
 			isw_probe_patch(&s->tmpl, &s->key, frames[cnt], recs[cnt].dst,
 			                (uint8_t)pass, wall);
-			if (oidx >= 0)
-				memcpy(frames[cnt], mac,
-				       6); /* Ethernet destination: the host itself */
+			/* On-link: the Ethernet destination is the host itself. */
+			if (onlink)
+				memcpy(frames[cnt], mac, 6);
 			cnt++;
 		}
 		if (cnt) {
