@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <math.h>
 #include <string.h>
 
 #include "cookie.h"
@@ -18,6 +17,18 @@ static inline uint64_t round_fn(uint64_t key, uint64_t v)
 	return x;
 }
 
+/* floor(sqrt(n)) by Newton's method: integers only, so no libm (its pages cost RSS). */
+static uint64_t isqrt(uint64_t n)
+{
+	uint64_t x = n, y = (x + 1) / 2;
+
+	while (y < x) {
+		x = y;
+		y = (x + n / x) / 2;
+	}
+	return x;
+}
+
 int isw_perm_init(struct isw_perm *p, uint64_t n, uint64_t seed)
 {
 	uint8_t k[ISW_COOKIE_KEY_LEN * 3];
@@ -26,7 +37,7 @@ int isw_perm_init(struct isw_perm *p, uint64_t n, uint64_t seed)
 		return -EINVAL;
 	memset(p, 0, sizeof(*p));
 	p->n = n;
-	p->a = (uint64_t)ceil(sqrt((double)n));
+	p->a = isqrt(n);
 	while (p->a * p->a < n)
 		p->a++;
 	while (p->a > 1 && (p->a - 1) * (p->a - 1) >= n)

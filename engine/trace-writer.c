@@ -76,7 +76,7 @@ static int pcapng_headers(struct isw_trace_writer *w)
 	if (clen)
 		put_opt(w->fp, OPT_COMMENT, c, (uint16_t)clen);
 	put_opt(w->fp, OPT_SHB_USERAPPL, appl, sizeof(appl) - 1);
-	put_opt(w->fp, OPT_END, NULL, 0);
+	put_opt(w->fp, OPT_END, "", 0);
 	fwrite(&total, 4, 1, w->fp);
 	w->bytes += total;
 
@@ -91,7 +91,7 @@ static int pcapng_headers(struct isw_trace_writer *w)
 	u32 = w->o.snaplen;
 	fwrite(&u32, 4, 1, w->fp);
 	put_opt(w->fp, OPT_IF_TSRESOL, &tsresol, 1);
-	put_opt(w->fp, OPT_END, NULL, 0);
+	put_opt(w->fp, OPT_END, "", 0);
 	fwrite(&total, 4, 1, w->fp);
 	w->bytes += total;
 	return ferror(w->fp) ? -EIO : 0;
@@ -214,7 +214,7 @@ int isw_trace_writer_put(struct isw_trace_writer *w, int64_t ts_us, const uint8_
 		fwrite(zero, 1, pad4(caplen) - caplen, w->fp);
 		if (clen) {
 			put_opt(w->fp, OPT_COMMENT, comment, (uint16_t)clen);
-			put_opt(w->fp, OPT_END, NULL, 0);
+			put_opt(w->fp, OPT_END, "", 0);
 		}
 		fwrite(&total, 4, 1, w->fp);
 		if (ferror(w->fp) && !w->error)

@@ -1,13 +1,18 @@
-/* AF_XDP through libxdp: probes are copied into UMEM frames, posted on the socket's TX ring
- * and kicked with one sendto() per batch; finished frames come back on the completion ring.
+/* AF_XDP through libxdp: probes are copied into UMEM slots, posted on the socket's TX ring
+ * and kicked with one sendto() per batch; finished slots come back on the completion ring.
  *
  * Send only.  No XDP program is loaded (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD): a program would
  * redirect the replies away from the kernel and our pcap capture, and loading one needs
  * bpffs.  The socket binds in copy mode, which works on any driver (veth included) and
- * still skips the qdisc and the packet-socket machinery.  Zero-copy is not used yet: on a
+ * still skips the qdisc and the packet-socket machinery.  Zero-copy is not used: on a
  * zero-copy queue the driver receives into the UMEM, so without an RX path here (fill ring,
- * hand-off to the matcher) the replies arriving on queue 0 would be lost.  Queue 0 only;
- * Ethernet links only. */
+ * hand-off to the matcher) the replies arriving on that queue would be lost.
+ *
+ * The UMEM is registered with unaligned chunks, so 64-byte slots sit back to back: 1,024
+ * probes in flight cost 64 KiB instead of the 2 MiB of one 2 KiB chunk each, and the UMEM is
+ * pinned (resident) for the socket's life.  Kernels before 5.4 refuse unaligned chunks; there
+ * we fall back to one chunk per frame.  Each handle binds its own queue (its sender thread's
+ * index), so -T N needs a device with N queues.  Ethernet links only. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -22,15 +27,21 @@
 #include <xdp/xsk.h>
 
 #include "icmpsweep/error.h"
+#include "probe.h"
 #include "tx.h"
 
 #ifndef XDP_MAX_TX_SKB_BUDGET
 #define XDP_MAX_TX_SKB_BUDGET 9 /* Linux 6.17: frames per sendto() in copy mode */
 #endif
 
-#define XDP_FRAME_SIZE 2048 /* the smallest UMEM chunk the kernel accepts */
-#define XDP_NFRAMES    2048 /* 4 MiB of UMEM, all of it pinned (resident) */
-#define XDP_RING_SIZE  1024 /* TX and completion rings: 16 batches */
+#ifndef XDP_UMEM_UNALIGNED_CHUNK_FLAG
+#define XDP_UMEM_UNALIGNED_CHUNK_FLAG (1 << 0)
+#endif
+
+#define XDP_CHUNK_SIZE 2048 /* the smallest UMEM chunk the kernel accepts */
+#define XDP_SLOT_SIZE  64   /* a probe, when chunks may be unaligned */
+#define XDP_NSLOTS     1024 /* in flight at most: 16 batches */
+#define XDP_RING_SIZE  1024 /* TX and completion rings */
 #define XDP_FILL_SIZE  64   /* unused (no RX), but the UMEM needs one */
 #define XDP_TX_BUDGET  512
 #define XDP_KICKS      64  /* sendto() calls per batch before it counts as stuck */
@@ -45,7 +56,8 @@ struct isw_tx {
 	size_t area_len;
 	int fd;
 	uint32_t nfree;
-	uint64_t free[XDP_NFRAMES]; /* UMEM frames not in flight */
+	uint32_t slot; /* bytes per slot: XDP_SLOT_SIZE, or XDP_CHUNK_SIZE when aligned */
+	uint64_t free[XDP_NSLOTS]; /* UMEM slots not in flight */
 };
 
 static void xdp_close(struct isw_tx *tx)
@@ -61,7 +73,9 @@ static void xdp_close(struct isw_tx *tx)
 	free(tx);
 }
 
-static int bind_socket(struct isw_tx *tx, const char *iface, uint16_t mode)
+_Static_assert(ISW_PROBE_MAX_LEN <= XDP_SLOT_SIZE, "a probe must fit a UMEM slot");
+
+static int bind_socket(struct isw_tx *tx, const char *iface, unsigned queue, uint16_t mode)
 {
 	struct xsk_socket_config cfg = {
 	    .rx_size = 0,
@@ -70,16 +84,48 @@ static int bind_socket(struct isw_tx *tx, const char *iface, uint16_t mode)
 	    .bind_flags = mode | XDP_USE_NEED_WAKEUP,
 	};
 
-	return xsk_socket__create(&tx->xsk, iface, 0, tx->umem, NULL, &tx->tx, &cfg);
+	return xsk_socket__create(&tx->xsk, iface, queue, tx->umem, NULL, &tx->tx, &cfg);
 }
 
-static int xdp_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
+/* Maps and registers the UMEM: packed slots if the kernel takes unaligned chunks, else one
+ * chunk per slot. */
+static int make_umem(struct isw_tx *tx)
 {
 	struct xsk_umem_config ucfg = {
 	    .fill_size = XDP_FILL_SIZE,
 	    .comp_size = XDP_RING_SIZE,
-	    .frame_size = XDP_FRAME_SIZE,
+	    .frame_size = XDP_CHUNK_SIZE,
+	    .flags = XDP_UMEM_UNALIGNED_CHUNK_FLAG,
 	};
+	int rc = -EINVAL;
+
+	for (int packed = 1; packed >= 0; packed--) {
+		tx->slot = packed ? XDP_SLOT_SIZE : XDP_CHUNK_SIZE;
+		ucfg.flags = packed ? XDP_UMEM_UNALIGNED_CHUNK_FLAG : 0;
+		tx->area_len = (size_t)XDP_NSLOTS * tx->slot;
+		if (tx->area_len < XDP_CHUNK_SIZE)
+			tx->area_len = XDP_CHUNK_SIZE;
+		tx->area = mmap(NULL, tx->area_len, PROT_READ | PROT_WRITE,
+		                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (tx->area == MAP_FAILED) {
+			tx->area = NULL;
+			return -ENOMEM;
+		}
+		rc = xsk_umem__create(&tx->umem, tx->area, tx->area_len, &tx->fill, &tx->comp,
+		                      &ucfg);
+		if (rc == 0)
+			return 0;
+		tx->umem = NULL;
+		munmap(tx->area, tx->area_len);
+		tx->area = NULL;
+		if (rc != -EINVAL)
+			break;
+	}
+	return rc;
+}
+
+static int xdp_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
+{
 	int budget = XDP_TX_BUDGET, rc;
 	struct isw_tx *tx;
 
@@ -95,17 +141,8 @@ static int xdp_open(struct isw_tx **out, const struct isw_tx_params *p, char *er
 	tx = calloc(1, sizeof(*tx));
 	if (!tx)
 		return -ENOMEM;
-	tx->area_len = (size_t)XDP_NFRAMES * XDP_FRAME_SIZE;
-	tx->area =
-	    mmap(NULL, tx->area_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (tx->area == MAP_FAILED) {
-		tx->area = NULL;
-		free(tx);
-		return -ENOMEM;
-	}
-	rc = xsk_umem__create(&tx->umem, tx->area, tx->area_len, &tx->fill, &tx->comp, &ucfg);
+	rc = make_umem(tx);
 	if (rc < 0) {
-		tx->umem = NULL;
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "xdp: cannot register UMEM on %s: %s%s", p->iface,
 		         strerror(-rc),
 		         rc == -EAFNOSUPPORT ? " (kernel without AF_XDP sockets)"
@@ -114,12 +151,16 @@ static int xdp_open(struct isw_tx **out, const struct isw_tx_params *p, char *er
 		xdp_close(tx);
 		return rc;
 	}
-	rc = bind_socket(tx, p->iface, XDP_COPY);
+	rc = bind_socket(tx, p->iface, p->queue, XDP_COPY);
 	if (rc < 0) {
 		tx->xsk = NULL;
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "xdp: cannot bind an AF_XDP socket to %s queue 0: %s", p->iface,
-		         strerror(-rc));
+		         "xdp: cannot bind an AF_XDP socket to %s queue %u: %s%s", p->iface,
+		         p->queue, strerror(-rc),
+		         rc == -EINVAL && p->queue
+		             ? " (one queue per sender thread; ethtool -l shows "
+		               "how many the device has)"
+		             : "");
 		xdp_close(tx);
 		return rc;
 	}
@@ -127,9 +168,9 @@ static int xdp_open(struct isw_tx **out, const struct isw_tx_params *p, char *er
 	/* Copy mode sends at most 32 frames per sendto() unless told otherwise (Linux 6.17+;
 	 * older kernels refuse the option and we kick more often). */
 	(void)setsockopt(tx->fd, SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &budget, sizeof(budget));
-	for (uint32_t i = 0; i < XDP_NFRAMES; i++)
-		tx->free[i] = (uint64_t)i * XDP_FRAME_SIZE;
-	tx->nfree = XDP_NFRAMES;
+	for (uint32_t i = 0; i < XDP_NSLOTS; i++)
+		tx->free[i] = (uint64_t)i * tx->slot;
+	tx->nfree = XDP_NSLOTS;
 	*out = tx;
 	return 0;
 }

@@ -59,7 +59,11 @@ static int open_all(const struct isw_tx_ops *ops, struct isw_tx **tx, unsigned n
                     const struct isw_tx_params *p, char *errbuf)
 {
 	for (unsigned k = 0; k < n; k++) {
-		int rc = ops->open(&tx[k], p, errbuf);
+		struct isw_tx_params q = *p;
+		int rc;
+
+		q.queue = k; /* thread k sends on queue k where the backend binds queues */
+		rc = ops->open(&tx[k], &q, errbuf);
 		if (rc < 0) {
 			while (k--) {
 				ops->close(tx[k]);
@@ -87,7 +91,8 @@ int isw_tx_open_n(const struct isw_tx_ops **ops, struct isw_tx **tx, unsigned n,
 		return open_all(*ops, tx, n, p, errbuf);
 	for (size_t i = 1; i < NBACKENDS; i++) {
 		one[0] = 0;
-		/* xdp binds one socket to queue 0: more than one sender thread needs another. */
+		/* xdp needs a device queue per sender thread; with fewer it fails and ring follows.
+		 */
 		rc = open_all(backends[i], tx, n, p, one);
 		if (rc == 0) {
 			*ops = backends[i];

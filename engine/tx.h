@@ -12,8 +12,9 @@ struct isw_tx;
 
 struct isw_tx_params {
 	const char *iface;
-	int raw_ip; /* the link has no Ethernet header */
-	FILE *out;  /* "dry-run" only: where the listing goes */
+	int raw_ip;     /* the link has no Ethernet header */
+	unsigned queue; /* the device queue to bind, where the backend binds one (xdp) */
+	FILE *out;      /* "dry-run" only: where the listing goes */
 };
 
 struct isw_tx_ops {

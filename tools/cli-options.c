@@ -1,7 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
+#include <math.h> /* isfinite, a macro: no libm */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +101,7 @@ void cli_usage(FILE *fp)
 	    "      --arp-only            on-link targets: the ARP pass alone, no ICMP\n"
 	    "      --no-arp              no ARP pass: every frame goes to the next hop\n"
 	    "      --tx NAME             transmit backend: auto, xdp, ring or libnet (auto)\n"
-	    "      --pcap-buffer SIZE    capture ring size, k/M/G suffixes (default 8M)\n"
+	    "      --pcap-buffer SIZE    capture ring size, k/M/G suffixes (default 1M)\n"
 	    "Output:\n"
 	    "  -o, --output FILE         results here (default stdout)\n"
 	    "  -O, --output-format FMT   text (addresses), csv or json (JSON lines)\n"
@@ -184,7 +184,7 @@ int cli_parse_rate(const char *s, uint64_t *out)
 		return -EINVAL;
 	if (v > 0 && v < 1)
 		return -EINVAL;
-	*out = (uint64_t)llround(v);
+	*out = (uint64_t)(v + 0.5); /* v >= 0: rounds half up, as llround */
 	return 0;
 }
 

@@ -353,6 +353,13 @@ int main(int argc, char **argv)
 	isw_scan_get_stats(scan, &stats);
 	if (!o.quiet && !o.cfg.dry_run)
 		print_summary(stderr, &stats, ri.interrupted);
+	/* Lost answers mean possibly missed hosts: worth saying even with -q. */
+	if (stats.pcap_drop && !o.cfg.dry_run)
+		fprintf(stderr,
+		        "icmpsweep: warning: the capture dropped %llu packets, so hosts may be "
+		        "missing; "
+		        "raise --pcap-buffer (now %uk), lower -r or add --adaptive\n",
+		        (unsigned long long)stats.pcap_drop, o.cfg.pcap_buffer >> 10);
 	if (!o.quiet && ctx.res)
 		resolve_summary_print(stderr, ctx.res);
 	ri.resolver = ctx.res;

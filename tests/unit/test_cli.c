@@ -236,7 +236,7 @@ static void test_defaults(void **state __attribute__((unused)))
 	assert_int_equal(o.cfg.probes, 1);
 	assert_true(o.cfg.cooldown_s == 2.0);
 	assert_int_equal(o.cfg.ttl, 64);
-	assert_int_equal(o.cfg.pcap_buffer, 8u << 20);
+	assert_int_equal(o.cfg.pcap_buffer, 1u << 20);
 	assert_null(o.cfg.iface);
 	assert_int_equal(o.cfg.src_addr, 0);
 	assert_int_equal(o.cfg.have_gw_mac, 0);
