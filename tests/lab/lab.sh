@@ -19,6 +19,8 @@ LAB_LINK_PREFIX=30
 LAB_SWEEP_NET=198.18.0.0/15
 LAB_SCAN_IF=isw-scan0
 LAB_TGT_IF=isw-tgt0
+# Queues per veth end (set before lab_create): an AF_XDP sender thread needs one each.
+LAB_VETH_QUEUES=${LAB_VETH_QUEUES:-1}
 LAB_SCAN=
 LAB_TGT=
 LAB_TMP=
@@ -58,7 +60,10 @@ lab_create() {
 	ip netns add "$LAB_SCAN" || lab_die "cannot create namespace $LAB_SCAN"
 	ip netns add "$LAB_TGT" || lab_die "cannot create namespace $LAB_TGT"
 	# Create the veth pair directly inside the namespaces: it never exists in the host's.
-	ip -n "$LAB_SCAN" link add "$LAB_SCAN_IF" type veth peer name "$LAB_TGT_IF" netns "$LAB_TGT"
+	local q="numtxqueues $LAB_VETH_QUEUES numrxqueues $LAB_VETH_QUEUES"
+	# shellcheck disable=SC2086 # $q is two option pairs
+	ip -n "$LAB_SCAN" link add "$LAB_SCAN_IF" $q type veth peer name "$LAB_TGT_IF" $q \
+		netns "$LAB_TGT"
 	lab_sysctls "$LAB_SCAN"
 	lab_sysctls "$LAB_TGT"
 	ip netns exec "$LAB_TGT" sysctl -qw net.ipv4.icmp_ratelimit=0 \
