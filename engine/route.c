@@ -16,6 +16,7 @@
 #include <ifaddrs.h>
 
 #include "icmpsweep/error.h"
+#include "netlink.h"
 #include "route.h"
 
 #define NL_BUF 8192
@@ -28,55 +29,6 @@ struct nl_req {
 	};
 	char attrs[64];
 };
-
-static void add_attr(struct nl_req *q, int type, const void *data, int len)
-{
-	struct rtattr *a = (struct rtattr *)((char *)q + NLMSG_ALIGN(q->h.nlmsg_len));
-	a->rta_type = type;
-	a->rta_len = RTA_LENGTH(len);
-	memcpy(RTA_DATA(a), data, len);
-	q->h.nlmsg_len = NLMSG_ALIGN(q->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
-}
-
-/* Sends one request and reads the single answer into buf; returns its length or -errno. */
-static int nl_call(struct nl_req *q, char *buf, size_t size)
-{
-	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
-	struct pollfd pfd;
-	int fd, n, rc;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	q->h.nlmsg_seq = 1;
-	if (sendto(fd, q, q->h.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	/* The kernel answers at once; the bound only guards against the impossible. */
-	if (poll(&pfd, 1, 1000) <= 0) {
-		rc = -ETIMEDOUT;
-		goto out;
-	}
-	n = recv(fd, buf, size, 0);
-	if (n < 0) {
-		rc = -errno;
-		goto out;
-	}
-	rc = n;
-	if (n >= (int)sizeof(struct nlmsghdr)) {
-		struct nlmsghdr *h = (struct nlmsghdr *)buf;
-		if (h->nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *e = NLMSG_DATA(h);
-			rc = e->error ? e->error : -ENOENT;
-		}
-	}
-out:
-	close(fd);
-	return rc;
-}
 
 static int iface_info(struct isw_route *r, char *errbuf)
 {
@@ -155,10 +107,10 @@ int isw_route_lookup(uint32_t dst, const char *iface, struct isw_route *r, char 
 	q.h.nlmsg_flags = NLM_F_REQUEST;
 	q.rt.rtm_family = AF_INET;
 	q.rt.rtm_dst_len = 32;
-	add_attr(&q, RTA_DST, &dst_be, 4);
+	isw_nl_put_attr(&q.h, RTA_DST, &dst_be, 4);
 	if (oif)
-		add_attr(&q, RTA_OIF, &oif, 4);
-	n = nl_call(&q, buf, sizeof(buf));
+		isw_nl_put_attr(&q.h, RTA_OIF, &oif, 4);
+	n = isw_nl_call(NETLINK_ROUTE, &q.h, buf, sizeof(buf));
 	if (n < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "no route to %s%s%s: %s", dstr,
 		         iface ? " via " : "", iface ? iface : "", strerror(-n));
@@ -222,8 +174,8 @@ static int neigh_get(const struct isw_route *r, uint8_t mac[6])
 	q.h.nlmsg_flags = NLM_F_REQUEST;
 	q.nd.ndm_family = AF_INET;
 	q.nd.ndm_ifindex = r->ifindex;
-	add_attr(&q, NDA_DST, &nh, 4);
-	n = nl_call(&q, buf, sizeof(buf));
+	isw_nl_put_attr(&q.h, NDA_DST, &nh, 4);
+	n = isw_nl_call(NETLINK_ROUTE, &q.h, buf, sizeof(buf));
 	if (n <= 0)
 		return 0;
 

@@ -553,6 +553,15 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 	memcpy(r->gw_mac, s->route.next_hop_mac, 6);
 	r->next_hop = s->route.next_hop;
 	r->tx = s->tx_ops ? s->tx_ops->name : NULL;
+	if (!s->tx_ops || !s->tx_ops->describe)
+		return;
+	/* Every handle reports its mode; the first with a note speaks for them. */
+	for (unsigned k = 0; k < s->nsenders && s->tx[k]; k++) {
+		s->tx_ops->describe(s->tx[k], r->tx_mode, sizeof(r->tx_mode), r->tx_note,
+		                    sizeof(r->tx_note));
+		if (r->tx_note[0])
+			break;
+	}
 }
 
 void isw_scan_free(isw_scan *s)

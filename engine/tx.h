@@ -5,6 +5,7 @@
 #ifndef ISW_TX_H
 #define ISW_TX_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,6 +25,10 @@ struct isw_tx_ops {
 	 * when the backend can send nothing any more. */
 	int (*send)(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens, unsigned n);
 	void (*close)(struct isw_tx *tx);
+	/* Optional: how the handle sends (mode, e.g. "copy") and, when it could not send the way
+	 * the device promised, why (note; empty otherwise). */
+	void (*describe)(const struct isw_tx *tx, char *mode, size_t mode_len, char *note,
+	                 size_t note_len);
 };
 
 /* NULL when no backend has that name.  "auto" names isw_tx_auto_ops, a placeholder that

@@ -338,6 +338,9 @@ int main(int argc, char **argv)
 		        rt.gw_mac[2], rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5],
 		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
 		        rt.tx ? rt.tx : "?");
+		if (rt.tx_note[0])
+			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
+			        rt.tx_note, rt.tx_mode);
 	}
 	ri.interrupted = run(scan, &o, &ctx, &sigs) > 0;
 	clock_gettime(CLOCK_REALTIME, &ri.end);

@@ -79,6 +79,10 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	        rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5]);
 	key(fp, "tx");
 	isw_json_write_string(fp, rt.tx ? rt.tx : "");
+	if (rt.tx_mode[0]) {
+		key(fp, "tx_mode");
+		isw_json_write_string(fp, rt.tx_mode);
+	}
 	key(fp, "start");
 	iso_time(buf, sizeof(buf), &ri->start);
 	fprintf(fp, "\"%s\"", buf);

@@ -61,6 +61,8 @@ struct isw_scan_route {
 	uint8_t gw_mac[6];
 	uint32_t next_hop; /* 0 when the next hop was given as a MAC */
 	const char *tx;    /* backend in use */
+	char tx_mode[16];  /* how it sends ("copy", "zero-copy"), where it has modes */
+	char tx_note[160]; /* why it does not send the way the device promised; usually empty */
 };
 
 int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets *targets,

@@ -2,7 +2,8 @@
 # Transmit backends: every backend that opens here sweeps a sparse /15 and finds exactly the
 # live set, with every probe on the wire; `--tx auto` picks xdp, falls back to ring when xdp
 # cannot open (its queue held by another AF_XDP socket, or no AF_XDP at all) and to libnet on
-# a link without Ethernet (tun); the choice is in the metadata and the start line.
+# a link without Ethernet (tun); the choice is in the metadata and the start line.  xdp runs in
+# copy mode on veth, and a forced zero-copy attempt falls back cleanly.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 E2E_TAG=tx e2e_init "$@"
@@ -64,7 +65,20 @@ main() {
 	if [[ $E2E_RC -eq 0 ]]; then
 		have_xdp=1
 		sweep_ok xdp
+		[[ $(e2e_json_get "$WORK/xdp/meta.json" tx_mode) == copy ]] ||
+			e2e_fail "--tx xdp on veth: tx_mode is not copy"
+		grep -q "zero-copy" "$WORK/xdp/err.txt" &&
+			e2e_fail "--tx xdp: veth advertises no zero-copy, yet: $(grep zero-copy "$WORK/xdp/err.txt")"
 		sweep_ok auto xdp
+		# veth has no AF_XDP zero-copy: forcing the attempt attaches our XDP program, meets
+		# the refusal, says so, leaves no program behind and sweeps exactly in copy mode.
+		ISW_XDP_ZEROCOPY=try sweep_ok xdp
+		grep -q "^icmpsweep: xdp: zero-copy refused on $LAB_SCAN_IF queue 0: .*; sending in copy mode\$" \
+			"$WORK/xdp/err.txt" || e2e_fail "forced zero-copy: no clear fallback line: $(head -c 400 "$WORK/xdp/err.txt")"
+		if ip -n "$LAB_SCAN" -d link show "$LAB_SCAN_IF" | grep -q "prog/xdp"; then
+			e2e_fail "an XDP program stayed on $LAB_SCAN_IF after the scan"
+		fi
+		e2e_log "forced zero-copy: $(grep zero-copy "$WORK/xdp/err.txt")"
 	else
 		xerr=$(head -n 1 "$WORK/xprobe.err")
 		[[ $xerr == "icmpsweep: xdp: "* ]] || e2e_fail "--tx xdp failed without a clear message: $xerr"

@@ -1,0 +1,21 @@
+/* One-shot netlink requests (rtnetlink, generic netlink): one request, one answer. */
+#ifndef ISW_NETLINK_H
+#define ISW_NETLINK_H
+
+#include <stddef.h>
+
+#include <linux/netlink.h>
+
+/* Appends an attribute to the request h; the caller makes sure the buffer behind h has
+ * room. */
+void isw_nl_put_attr(struct nlmsghdr *h, int type, const void *data, int len);
+
+/* Sends the request h on a new socket of protocol proto (NETLINK_ROUTE, NETLINK_GENERIC) and
+ * reads the single answer into buf: its length, or -errno (the kernel's error answer
+ * included), within one second. */
+int isw_nl_call(int proto, struct nlmsghdr *h, char *buf, size_t size);
+
+/* The attribute of that type among the attributes in [p, p + len), or NULL. */
+const struct nlattr *isw_nl_find_attr(const void *p, int len, int type);
+
+#endif
