@@ -154,12 +154,11 @@ static int attach_pass_program(int ifindex)
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_DRV_MODE);
 	int prog, link;
 
+	/* libbpf 1.x returns negative errnos itself. */
 	prog = bpf_prog_load(BPF_PROG_TYPE_XDP, "isw_pass", "GPL", pass, 2, NULL);
 	if (prog < 0)
-		return -errno;
+		return prog;
 	link = bpf_link_create(prog, ifindex, BPF_XDP, &lo);
-	if (link < 0)
-		link = -errno;
 	close(prog); /* the link holds the program */
 	return link;
 }
