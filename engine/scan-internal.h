@@ -56,7 +56,8 @@ struct isw_scan {
 	atomic_uint_least64_t last_hit_ns;
 	/* --adaptive: the rate the sender runs at now, and how often it slowed down. */
 	atomic_uint_least64_t current_rate, slowdowns;
-	atomic_uint_least64_t send_busy_ns;              /* summed durations of the ICMP passes */
+	atomic_uint slow_reason;            /* enum isw_slow_reason of the last slowdown */
+	atomic_uint_least64_t send_busy_ns; /* summed durations of the ICMP passes */
 	struct isw_probe_log probe_log[ISW_MAX_SENDERS]; /* one producer each */
 	int trace_probes;
 

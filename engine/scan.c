@@ -185,7 +185,8 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 	}
 	atomic_fetch_add_explicit(r.type == ISW_RESULT_ECHO_REPLY ? &s->hits : &s->icmp_errors, 1,
 	                          memory_order_relaxed);
-	if (s->cfg.cooldown_auto) {
+	/* -c auto waits several p99 RTTs; --adaptive needs the RTT to pair answers with probes. */
+	if (s->cfg.cooldown_auto || s->cfg.adaptive) {
 		if (r.rtt_ms >= 0)
 			isw_rtt_hist_add(&s->rtt, r.rtt_ms);
 		atomic_store_explicit(&s->last_hit_ns, isw_now_ns(), memory_order_relaxed);
@@ -539,6 +540,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->absent = atomic_load(&s->absent);
 	st->current_rate = atomic_load(&s->current_rate);
 	st->slowdowns = atomic_load(&s->slowdowns);
+	st->slow_reason = atomic_load(&s->slow_reason);
 	st->send_busy_s = (double)atomic_load(&s->send_busy_ns) / 1e9;
 	st->sending = atomic_load(&s->sending);
 	st->finished = isw_done_flag_get(&s->finished);

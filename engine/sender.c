@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "ratelimit.h"
+#include "reply-watch.h"
 #include "scan-internal.h"
 
 uint64_t isw_now_ns(void)
@@ -38,11 +39,15 @@ static int stopping(struct isw_scan *s)
 	return atomic_load_explicit(&s->stop_sending, memory_order_relaxed);
 }
 
-/* --adaptive: closed-loop rate.  Drops in the capture ring or at the interface mean answers
- * are being lost: cut the rate by 30%; after two quiet seconds grow it by 10% back toward
- * what was asked.  Checked every 100 ms, on the clock reading the batch already made. */
+/* --adaptive: closed-loop rate.  Answers are being lost when the capture ring or the
+ * interface drops them, or when fewer come back than the send rate predicts (a policer or an
+ * ICMP rate limit on the path; reply-watch.h): cut the rate by 30%, or to the part of the
+ * answers that still came back; after two quiet seconds grow it by 10% back toward what was
+ * asked.  Checked every 100 ms, on the clock reading the
+ * batch already made. */
 struct adapt {
 	uint64_t next_ns, calm_since_ns, drops;
+	struct isw_reply_watch watch; /* reset at each pass */
 };
 
 /* One sender thread (-T): its slice [lo, hi) of the permutation's index space, its own
@@ -72,29 +77,52 @@ static void log_probes(struct sender *sd, const struct isw_probe_rec *recs, unsi
 	isw_probe_log_push(sd->log, recs, n);
 }
 
+/* How long after a probe its answer is counted: the RTTs seen so far (p90, rounded up to a
+ * power of two) plus the capture's 20 ms block timeout and some slack. */
+static uint64_t answer_lag_ns(struct isw_scan *s)
+{
+	double p90 = isw_rtt_hist_quantile_ms(&s->rtt, 0.9);
+
+	return (uint64_t)((p90 > 0 ? p90 : 0) * 1e6) + 40000000u;
+}
+
 static void adapt_rate(struct sender *sd, uint64_t now)
 {
 	struct isw_scan *s = sd->s;
 	struct isw_ratelimit *rl = &sd->rl;
 	struct adapt *ad = &sd->ad;
-	uint64_t drops, rate = rl->rate, asked = sd->asked, nr = rate;
+	uint64_t drops, rate = rl->rate, asked = sd->asked, nr = rate, lag;
+	int short_fall;
 
 	if (now < ad->next_ns)
 		return;
 	ad->next_ns = now + 100000000u;
 	drops = atomic_load_explicit(&s->pcap_drop, memory_order_relaxed) +
 	        atomic_load_explicit(&s->pcap_ifdrop, memory_order_relaxed);
-	if (drops > ad->drops) {
+	lag = answer_lag_ns(s);
+	short_fall = isw_reply_watch_update(
+	    &ad->watch, now, atomic_load_explicit(&s->sent, memory_order_relaxed),
+	    atomic_load_explicit(&s->replies, memory_order_relaxed), lag);
+	if (drops > ad->drops || short_fall) {
 		if (!rate) {
 			/* Unlimited so far: start from what the window achieved. */
 			double secs = (double)(now - rl->t0_ns) / 1e9;
 			rate = secs > 0 ? (uint64_t)((double)rl->sent / secs) : 100000;
 		}
 		nr = rate * 7 / 10;
+		/* Answers short by more than 30%: go straight to below what the path lets through
+		 * (rather than down in 30% steps, each a lag and two windows long), so the next
+		 * windows show the full share of answers again and the baseline learns it. */
+		if (short_fall && drops <= ad->drops &&
+		    isw_reply_watch_fraction(&ad->watch) * 0.8 < 0.7)
+			nr = (uint64_t)((double)rate * isw_reply_watch_fraction(&ad->watch) * 0.8);
 		if (nr < 1000)
 			nr = 1000;
 		ad->calm_since_ns = now;
 		atomic_fetch_add_explicit(&s->slowdowns, 1, memory_order_relaxed);
+		atomic_store_explicit(&s->slow_reason,
+		                      drops > ad->drops ? ISW_SLOW_DROPS : ISW_SLOW_ANSWERS,
+		                      memory_order_relaxed);
 	} else if (rate && (!asked || rate < asked) && now - ad->calm_since_ns > 2000000000u) {
 		nr = rate + rate / 10 + 1;
 		if (asked && nr > asked)
@@ -104,6 +132,8 @@ static void adapt_rate(struct sender *sd, uint64_t now)
 	ad->drops = drops;
 	if (nr != rl->rate) {
 		isw_ratelimit_init(rl, nr, ISW_SEND_BATCH, now);
+		/* The answers to the old rate are still on their way: judge the new one after. */
+		isw_reply_watch_hold(&ad->watch, now + lag + 100000000u);
 		/* Every thread adapts its own share; the status line shows the sum. */
 		atomic_store_explicit(&s->current_rate, nr * s->nsenders, memory_order_relaxed);
 	}
@@ -260,8 +290,11 @@ static void run_pass(struct isw_scan *s, struct sender *sd, unsigned pass)
 	pthread_t th[ISW_MAX_SENDERS];
 	int started[ISW_MAX_SENDERS] = {0};
 
-	for (unsigned t = 0; t < s->nsenders; t++)
+	for (unsigned t = 0; t < s->nsenders; t++) {
 		sd[t].pass = pass;
+		/* Later passes probe only silent targets: far fewer answers, none of them lost. */
+		isw_reply_watch_reset(&sd[t].ad.watch);
+	}
 	for (unsigned t = 1; t < s->nsenders; t++)
 		started[t] = pthread_create(&th[t], NULL, slice_main, &sd[t]) == 0;
 	send_pass(&sd[0]);

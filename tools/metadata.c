@@ -128,6 +128,11 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fputs(o->cfg.cooldown_auto ? "true" : "false", fp);
 	key(fp, "adaptive_slowdowns");
 	fprintf(fp, "%llu", (unsigned long long)st.slowdowns);
+	key(fp, "adaptive_last_reason");
+	fprintf(fp, "\"%s\"",
+	        st.slow_reason == ISW_SLOW_ANSWERS ? "answers"
+	        : st.slow_reason == ISW_SLOW_DROPS ? "drops"
+	                                           : "");
 	key(fp, "final_rate");
 	fprintf(fp, "%llu", (unsigned long long)st.current_rate);
 	key(fp, "onlink_targets");

@@ -61,8 +61,8 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		char cr[24];
 		fmt_rate(cr, sizeof(cr), (double)s->current_rate);
 		/* Said on every line while the rate is below what was asked. */
-		snprintf(eta + strlen(eta), sizeof(eta) - strlen(eta), "; adaptive: %s after drops",
-		         cr);
+		snprintf(eta + strlen(eta), sizeof(eta) - strlen(eta), "; adaptive: %s after %s",
+		         cr, s->slow_reason == ISW_SLOW_ANSWERS ? "answers fell short" : "drops");
 	}
 	fprintf(fp,
 	        "%s %5.1f%% pass %u; sent %llu (%s); recv %s; hits %llu; errors %llu; drops %llu; "

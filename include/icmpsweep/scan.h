@@ -45,12 +45,20 @@ struct isw_scan_stats {
 	uint64_t arp_only;      /* reported as present by ARP alone */
 	uint64_t absent;        /* ICMP probes not sent: on-link target silent to ARP */
 	uint64_t current_rate;  /* --adaptive: the rate now (0 = unlimited) */
-	uint64_t slowdowns;     /* --adaptive: times drops made the sender slow down */
+	uint64_t slowdowns;     /* --adaptive: times the sender slowed down */
+	unsigned slow_reason;   /* --adaptive: why it last did (enum isw_slow_reason) */
 	double elapsed_s;       /* since start */
 	double send_elapsed_s;  /* from first to last probe */
 	double send_busy_s;     /* time spent sending ICMP passes, without the pauses between */
 	int sending;            /* 1 while the sender runs */
 	int finished;           /* 1 once capture has ended */
+};
+
+/* Why --adaptive slowed down. */
+enum isw_slow_reason {
+	ISW_SLOW_NONE = 0,
+	ISW_SLOW_DROPS,   /* the capture ring or the interface dropped packets */
+	ISW_SLOW_ANSWERS, /* fewer answers than the send rate predicts */
 };
 
 /* Where probes leave from, as chosen by the route lookup or the overrides. */
