@@ -12,8 +12,10 @@
 struct isw_probe_rec {
 	uint64_t send_ns;
 	uint32_t dst;
-	uint8_t probe;
+	uint8_t probe; /* ICMP attempt (1, 2, ...), or ISW_PROBE_REC_ARP */
 };
+
+#define ISW_PROBE_REC_ARP 0 /* an ARP request for dst (the LAN sweep's first pass) */
 
 struct isw_probe_log {
 	struct isw_probe_rec *ring;

@@ -248,15 +248,23 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 	char comment[64];
 
 	while (isw_probe_log_pop(log, &rec)) {
-		isw_probe_patch(&s->tmpl, &s->key, frame, rec.dst, rec.probe, rec.send_ns);
-		if (s->lan_active)
-			isw_lan_mac(&s->lan, isw_lan_index(&s->lan, rec.dst), frame);
-		if (s->cfg.trace_pcapng)
-			snprintf(comment, sizeof(comment), "probe to %u.%u.%u.%u, attempt %u",
-			         rec.dst >> 24, (rec.dst >> 16) & 0xff, (rec.dst >> 8) & 0xff,
-			         rec.dst & 0xff, rec.probe);
-		isw_trace_writer_put(s->trace, (int64_t)(rec.send_ns / 1000), frame, s->tmpl.len,
-		                     s->tmpl.len, s->cfg.trace_pcapng ? comment : NULL);
+		char a[16];
+		uint32_t len;
+
+		isw_addr_str(rec.dst, a);
+		if (rec.probe == ISW_PROBE_REC_ARP) {
+			isw_arp_patch(&s->lan.tmpl, frame, rec.dst);
+			len = s->lan.tmpl.len;
+			snprintf(comment, sizeof(comment), "ARP request for %s", a);
+		} else {
+			isw_probe_patch(&s->tmpl, &s->key, frame, rec.dst, rec.probe, rec.send_ns);
+			if (s->lan_active)
+				isw_lan_mac(&s->lan, isw_lan_index(&s->lan, rec.dst), frame);
+			len = s->tmpl.len;
+			snprintf(comment, sizeof(comment), "probe to %s, attempt %u", a, rec.probe);
+		}
+		isw_trace_writer_put(s->trace, (int64_t)(rec.send_ns / 1000), frame, len, len,
+		                     s->cfg.trace_pcapng ? comment : NULL);
 	}
 }
 

@@ -154,35 +154,54 @@ static int lan_next_hop(struct isw_scan *s, uint32_t dst, uint8_t mac[6])
 	return isw_lan_mac(&s->lan, oidx, mac) ? 1 : -1;
 }
 
-static void send_pass(struct sender *sd)
-{
+/* One batch's frame buffers, all of one length: the template's, patched in place. */
+struct batch {
 	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
-	struct isw_probe_rec recs[ISW_SEND_BATCH];
 	uint8_t *frames[ISW_SEND_BATCH];
 	uint32_t lens[ISW_SEND_BATCH];
+};
+
+static void batch_init(struct batch *b, uint32_t len)
+{
+	for (int k = 0; k < ISW_SEND_BATCH; k++) {
+		b->frames[k] = b->buf[k];
+		b->lens[k] = len;
+	}
+}
+
+/* How many frames this batch may send: the rate limiter's allowance, or 0 after sleeping
+ * until the next one is due (or the scan stops). */
+static uint32_t batch_allowance(struct isw_scan *s, struct isw_ratelimit *rl, uint64_t now)
+{
+	uint64_t wait_ns;
+	uint32_t allowed = isw_ratelimit_take(rl, now, &wait_ns);
+
+	if (!allowed)
+		isw_sleep_unless(wait_ns, &s->stop_sending);
+	return allowed;
+}
+
+static void send_pass(struct sender *sd)
+{
+	struct isw_probe_rec recs[ISW_SEND_BATCH];
 	struct isw_scan *s = sd->s;
 	struct isw_ratelimit *rl = &sd->rl;
 	unsigned pass = sd->pass;
 	uint64_t i = sd->lo;
+	struct batch b;
 
-	for (int k = 0; k < ISW_SEND_BATCH; k++) {
-		frames[k] = buf[k];
-		lens[k] = s->tmpl.len;
-	}
+	batch_init(&b, s->tmpl.len);
 	while (i < sd->hi && !stopping(s)) {
-		uint64_t wait_ns, wall, walked = 0, absent = 0, now = isw_now_ns();
+		uint64_t wall, walked = 0, absent = 0, now = isw_now_ns();
 		uint32_t allowed;
-
-		if (s->cfg.adaptive)
-			adapt_rate(sd, now);
-		allowed = isw_ratelimit_take(rl, now, &wait_ns);
 		unsigned cnt = 0;
 		int rc;
 
-		if (!allowed) {
-			isw_sleep_unless(wait_ns, &s->stop_sending);
+		if (s->cfg.adaptive)
+			adapt_rate(sd, now);
+		allowed = batch_allowance(s, rl, now);
+		if (!allowed)
 			continue;
-		}
 		wall = isw_wall_ns();
 		while (cnt < allowed && i < sd->hi) {
 			uint64_t idx = isw_perm_at(&s->perm, i++);
@@ -200,11 +219,11 @@ static void send_pass(struct sender *sd)
 				absent++;
 				continue;
 			}
-			isw_probe_patch(&s->tmpl, &s->key, frames[cnt], recs[cnt].dst,
+			isw_probe_patch(&s->tmpl, &s->key, b.frames[cnt], recs[cnt].dst,
 			                (uint8_t)pass, wall);
 			/* On-link: the Ethernet destination is the host itself. */
 			if (onlink)
-				memcpy(frames[cnt], mac, 6);
+				memcpy(b.frames[cnt], mac, 6);
 			cnt++;
 		}
 		if (cnt) {
@@ -213,7 +232,7 @@ static void send_pass(struct sender *sd)
 			if (!atomic_load_explicit(&s->first_send_ns, memory_order_relaxed))
 				atomic_compare_exchange_strong(&s->first_send_ns, &zero,
 				                               isw_now_ns());
-			rc = s->tx_ops->send(sd->tx, frames, lens, cnt);
+			rc = s->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
 			if (rc < 0)
 				rc = 0;
 			if (s->trace_probes && rc > 0)
@@ -232,41 +251,42 @@ static void send_pass(struct sender *sd)
 
 /* One ARP request to every on-link target whose MAC is still unknown, in the on-link
  * targets' own keyed order, at the scan's rate. */
-static void arp_pass(struct isw_scan *s, struct isw_ratelimit *rl)
+static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 {
-	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
-	uint8_t *frames[ISW_SEND_BATCH];
-	uint32_t lens[ISW_SEND_BATCH];
+	struct isw_probe_rec recs[ISW_SEND_BATCH];
+	struct isw_scan *s = sd->s;
 	uint64_t j = 0;
+	struct batch b;
 
-	for (int k = 0; k < ISW_SEND_BATCH; k++) {
-		frames[k] = buf[k];
-		lens[k] = s->lan.tmpl.len;
-	}
+	batch_init(&b, s->lan.tmpl.len);
 	while (j < s->lan.n && !stopping(s)) {
-		uint64_t wait_ns;
-		uint32_t allowed = isw_ratelimit_take(rl, isw_now_ns(), &wait_ns);
+		uint32_t allowed = batch_allowance(s, rl, isw_now_ns());
+		uint64_t wall = s->trace_probes ? isw_wall_ns() : 0;
 		unsigned cnt = 0;
 		uint8_t mac[6];
 		int rc;
 
-		if (!allowed) {
-			isw_sleep_unless(wait_ns, &s->stop_sending);
+		if (!allowed)
 			continue;
-		}
 		while (cnt < allowed && j < s->lan.n) {
 			uint64_t o = isw_perm_at(&s->lan.perm, j++);
 			if (isw_lan_mac(&s->lan, (int64_t)o, mac))
 				continue;
-			isw_arp_patch(&s->lan.tmpl, frames[cnt++],
-			              isw_targets_at(s->lan.onlink, o));
+			recs[cnt].dst = isw_targets_at(s->lan.onlink, o);
+			recs[cnt].probe = ISW_PROBE_REC_ARP;
+			recs[cnt].send_ns = wall;
+			isw_arp_patch(&s->lan.tmpl, b.frames[cnt], recs[cnt].dst);
+			cnt++;
 		}
 		if (!cnt)
 			continue;
-		rc = s->tx_ops->send(s->tx[0], frames, lens, cnt);
+		rc = s->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
 		isw_ratelimit_commit(rl, cnt);
-		if (rc > 0)
+		if (rc > 0) {
+			if (s->trace_probes)
+				log_probes(sd, recs, (unsigned)rc);
 			atomic_fetch_add_explicit(&s->arp_sent, (uint64_t)rc, memory_order_relaxed);
+		}
 	}
 }
 
@@ -333,7 +353,7 @@ void *isw_sender_main(void *arg)
 		isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, now);
 		atomic_store(&s->pass, 0); /* the status line shows the ARP pass as pass 0 */
 		for (unsigned t = 1; t <= tries && !stopping(s); t++) {
-			arp_pass(s, &rl);
+			arp_pass(&sd[0], &rl);
 			/* ARP answers come from the local segment: a quarter second is ample. */
 			pause_for_answers(s, 250000000u);
 			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());

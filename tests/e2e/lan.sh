@@ -132,7 +132,31 @@ check_modes() {
 	grep -q -- "-G" "$WORK/err.txt" || e2e_fail "--no-arp error does not mention -G: $(cat "$WORK/err.txt")"
 }
 
+# --trace-probes on the segment: every ARP request and every ICMP probe sent is in the trace,
+# well formed, from our address and labelled; the answers are there too.
+check_trace() {
+	local t="$WORK/lan.pcapng" arp_sent sent reqs probes replies
+	if ! command -v tshark >/dev/null; then
+		e2e_log "no tshark: trace check skipped"
+		return
+	fi
+	sweep "$WORK/t.txt" -r 5k -c 0.5 -w "$t" --pcapng --trace-probes --metadata "$WORK/t.json" \
+		198.18.0.0/22
+	arp_sent=$(e2e_meta_int "$WORK/t.json" arp_sent)
+	sent=$(e2e_meta_int "$WORK/t.json" sent)
+	count() { tshark -n -r "$t" -Y "$1" -T fields -e frame.number 2>/dev/null | wc -l; }
+	reqs=$(count 'arp.opcode == 1 && arp.src.proto_ipv4 == 198.18.0.1 && frame.comment contains "ARP request for"')
+	probes=$(count 'icmp.type == 8 && ip.src == 198.18.0.1 && frame.comment contains "probe to"')
+	replies=$(count 'arp.opcode == 2 && frame.comment contains "ARP reply"')
+	((arp_sent > 1023)) || e2e_fail "trace run: only $arp_sent ARP requests sent"
+	((reqs == arp_sent)) || e2e_fail "the trace holds $reqs ARP requests, icmpsweep sent $arp_sent"
+	((probes == sent)) || e2e_fail "the trace holds $probes ICMP probes, icmpsweep sent $sent"
+	((replies >= 20)) || e2e_fail "the trace holds $replies ARP replies"
+	e2e_log "trace: $reqs ARP requests, $probes probes, $replies ARP replies"
+}
+
 build
 check_sweep
 check_modes
-e2e_pass "LAN sweep: ARP pass, per-host MACs, arp-only, conflict, proxy, mixed targets"
+check_trace
+e2e_pass "LAN sweep: ARP pass, per-host MACs, arp-only, conflict, proxy, mixed targets, traced"
