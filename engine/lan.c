@@ -9,6 +9,7 @@
 
 #define MAC_KNOWN    (1ULL << 63)
 #define MAC_CONFLICT (1ULL << 62)
+#define MAC_SHARED   (1ULL << 61) /* the same MAC answers for other addresses too */
 #define MAC_BITS     ((1ULL << 48) - 1)
 
 static uint64_t mac_pack(const uint8_t m[6])
@@ -148,11 +149,50 @@ int isw_lan_learn(struct isw_lan *l, const struct isw_arp_packet *a)
 	/* A second, different MAC for the same address: two hosts claim it.  Keep the first
 	 * (where probes already go) and flag the address once. */
 	if ((old & MAC_BITS) != (mac & MAC_BITS) && !(old & MAC_CONFLICT)) {
-		atomic_store_explicit(&l->macs[oidx], old | MAC_CONFLICT, memory_order_relaxed);
+		/* An OR: the sender may be marking the entry MAC_SHARED at the same time. */
+		atomic_fetch_or_explicit(&l->macs[oidx], MAC_CONFLICT, memory_order_relaxed);
 		atomic_fetch_add_explicit(&l->conflicts, 1, memory_order_relaxed);
 		return 1;
 	}
 	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+uint64_t isw_lan_mark_shared(struct isw_lan *l)
+{
+	uint64_t n = 0, shared = 0, *m;
+
+	m = l->n ? malloc(l->n * sizeof(*m)) : NULL;
+	if (!m)
+		return 0;
+	for (uint64_t o = 0; o < l->n; o++) {
+		uint64_t v = atomic_load_explicit(&l->macs[o], memory_order_relaxed);
+		if (v & MAC_KNOWN)
+			m[n++] = v & MAC_BITS;
+	}
+	qsort(m, n, sizeof(*m), cmp_u64);
+	for (uint64_t o = 0; o < l->n; o++) {
+		uint64_t v = atomic_load_explicit(&l->macs[o], memory_order_relaxed), key;
+		const uint64_t *hit;
+		size_t i;
+
+		if (!(v & MAC_KNOWN))
+			continue;
+		key = v & MAC_BITS;
+		hit = bsearch(&key, m, n, sizeof(*m), cmp_u64);
+		i = (size_t)(hit - m);
+		if ((i > 0 && m[i - 1] == key) || (i + 1 < n && m[i + 1] == key)) {
+			atomic_fetch_or_explicit(&l->macs[o], MAC_SHARED, memory_order_relaxed);
+			shared++;
+		}
+	}
+	free(m);
+	return shared;
 }
 
 void isw_lan_annotate(const struct isw_lan *l, uint32_t addr, struct isw_result *r)
@@ -170,4 +210,8 @@ void isw_lan_annotate(const struct isw_lan *l, uint32_t addr, struct isw_result 
 	r->vendor = isw_oui_vendor(l->oui, r->mac);
 	if (v & MAC_CONFLICT)
 		r->note = "conflict: several MACs answer ARP for this address";
+	else if (v & MAC_SHARED)
+		r->note =
+		    "shared MAC: it answers ARP for other addresses too (one host with several, "
+		    "or proxy ARP)";
 }

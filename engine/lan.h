@@ -55,7 +55,12 @@ int isw_lan_mac(const struct isw_lan *l, int64_t oidx, uint8_t mac[6]);
 /* Capture thread: an ARP packet arrived; 1 if it taught us a target's MAC (or a conflict). */
 int isw_lan_learn(struct isw_lan *l, const struct isw_arp_packet *a);
 
-/* Adds MAC, vendor and conflict note of on-link target addr to r. */
+/* After the ARP passes: flags every address whose MAC also answered for another address (a
+ * host with several addresses, or a router doing proxy ARP), so its results say so.  Returns
+ * how many addresses were flagged. */
+uint64_t isw_lan_mark_shared(struct isw_lan *l);
+
+/* Adds MAC, vendor and the conflict or shared-MAC note of on-link target addr to r. */
 void isw_lan_annotate(const struct isw_lan *l, uint32_t addr, struct isw_result *r);
 
 #endif

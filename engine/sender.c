@@ -358,6 +358,7 @@ void *isw_sender_main(void *arg)
 			pause_for_answers(s, 250000000u);
 			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
 		}
+		isw_lan_mark_shared(&s->lan);
 		for (unsigned t = 0; t < n; t++)
 			isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH, isw_now_ns());
 	}

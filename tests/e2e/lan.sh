@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sweeping the local network: one L2 segment (a bridge in a switch namespace) with several
 # hosts.  On-link targets are found by ARP and probed at their own MACs; a host that drops
-# ICMP echo is reported as arp-only; a host answering for many addresses, a duplicate
-# address and a silent range behave; a routed block in the same run still works.
+# ICMP echo is reported as arp-only; a host answering for many addresses (noted as a shared
+# MAC), a duplicate address and a silent range behave; a routed block in the same run still works.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 [[ $# -ge 1 ]] || { echo "usage: $0 PATH-TO-ICMPSWEEP" >&2; exit 2; }
@@ -100,6 +100,11 @@ check_sweep() {
 	# Every address of h2's /28 carries h2's MAC (one host answering for many).
 	[[ $(grep -c "^198\.18\.1\..*,$(mac_of h2)," "$WORK/out.csv") -eq 16 ]] ||
 		e2e_fail "h2's /28 not all reported with h2's MAC"
+	# ... and each of h2's 17 rows says the MAC is shared; h3, with one address, does not.
+	[[ $(grep -c ",$(mac_of h2),.*shared MAC" "$WORK/out.csv") -eq 17 ]] ||
+		e2e_fail "h2's rows do not all note the shared MAC: $(grep -c "shared MAC" "$WORK/out.csv") notes"
+	grep '^198\.18\.0\.30,' "$WORK/out.csv" | grep -q "shared MAC" &&
+		e2e_fail "h3 (one address) noted as a shared MAC"
 	row=$(grep '^198\.18\.0\.40,' "$WORK/out.csv")
 	[[ $row == *",$(mac_of h4),"* ]] || e2e_fail "h4 row: $row"
 	# 198.18.0.10 is claimed by h1 and h4: reported once, with a MAC of one of them, and
