@@ -89,7 +89,7 @@ void cli_usage(FILE *fp)
 	    "  -c, --cooldown SECONDS    keep listening after the last probe (default 2); "
 	    "auto[:MAX]:\n"
 	    "                            until quiet for 4 p99 RTTs, at most MAX s (10)\n"
-	    "      --adaptive            slow down when the capture drops answers\n"
+	    "      --adaptive            slow down when answers are dropped or fall short\n"
 	    "  -T, --senders N           sender threads, each with its own slice and socket (1)\n"
 	    "      --seed N              order and probe keys (default random, always recorded)\n"
 	    "      --ttl N               IP TTL of probes (default 64)\n"
