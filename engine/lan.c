@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "icmpsweep/error.h"
+#include "arp-table.h"
 #include "lan.h"
 #include "oui.h"
 
@@ -18,12 +19,6 @@ static uint64_t mac_pack(const uint8_t m[6])
 	for (int i = 0; i < 6; i++)
 		v = v << 8 | m[i];
 	return v;
-}
-
-static void mac_unpack(uint64_t v, uint8_t m[6])
-{
-	for (int i = 5; i >= 0; i--, v >>= 8)
-		m[i] = (uint8_t)v;
 }
 
 int isw_lan_is_onlink(const struct isw_lan *l, uint32_t addr)
@@ -122,7 +117,7 @@ int isw_lan_mac(const struct isw_lan *l, int64_t oidx, uint8_t mac[6])
 	v = atomic_load_explicit(&l->macs[oidx], memory_order_relaxed);
 	if (!(v & MAC_KNOWN))
 		return 0;
-	mac_unpack(v & MAC_BITS, mac);
+	isw_arp_mac_bytes(v & MAC_BITS, mac);
 	return 1;
 }
 
@@ -157,12 +152,6 @@ int isw_lan_learn(struct isw_lan *l, const struct isw_arp_packet *a)
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 uint64_t isw_lan_mark_shared(struct isw_lan *l)
 {
 	uint64_t n = 0, shared = 0, *m;
@@ -175,18 +164,11 @@ uint64_t isw_lan_mark_shared(struct isw_lan *l)
 		if (v & MAC_KNOWN)
 			m[n++] = v & MAC_BITS;
 	}
-	qsort(m, n, sizeof(*m), cmp_u64);
+	isw_macs_sort(m, n);
 	for (uint64_t o = 0; o < l->n; o++) {
-		uint64_t v = atomic_load_explicit(&l->macs[o], memory_order_relaxed), key;
-		const uint64_t *hit;
-		size_t i;
+		uint64_t v = atomic_load_explicit(&l->macs[o], memory_order_relaxed);
 
-		if (!(v & MAC_KNOWN))
-			continue;
-		key = v & MAC_BITS;
-		hit = bsearch(&key, m, n, sizeof(*m), cmp_u64);
-		i = (size_t)(hit - m);
-		if ((i > 0 && m[i - 1] == key) || (i + 1 < n && m[i + 1] == key)) {
+		if ((v & MAC_KNOWN) && isw_mac_is_shared(m, n, v & MAC_BITS)) {
 			atomic_fetch_or_explicit(&l->macs[o], MAC_SHARED, memory_order_relaxed);
 			shared++;
 		}
@@ -206,12 +188,10 @@ void isw_lan_annotate(const struct isw_lan *l, uint32_t addr, struct isw_result 
 	if (!(v & MAC_KNOWN))
 		return;
 	r->have_mac = 1;
-	mac_unpack(v & MAC_BITS, r->mac);
+	isw_arp_mac_bytes(v & MAC_BITS, r->mac);
 	r->vendor = isw_oui_vendor(l->oui, r->mac);
 	if (v & MAC_CONFLICT)
-		r->note = "conflict: several MACs answer ARP for this address";
+		r->note = isw_note_arp_conflict;
 	else if (v & MAC_SHARED)
-		r->note =
-		    "shared MAC: it answers ARP for other addresses too (one host with several, "
-		    "or proxy ARP)";
+		r->note = isw_note_arp_shared;
 }

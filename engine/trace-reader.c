@@ -8,7 +8,10 @@
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/trace.h"
+#include "arp-table.h"
+#include "arp.h"
 #include "match.h"
+#include "oui.h"
 
 /* Set of (address, kind) already reported: open addressing over 64-bit keys.  A trace holds
  * at most a few million answers, and offline reading has no hot path to protect. */
@@ -128,12 +131,116 @@ static int link_of(int dlt, enum isw_link *link)
 	return -1;
 }
 
+/* A LAN sweep's ARP reply to us (or to anyone, src 0) about a target: learn it.  1 if pkt
+ * was an ARP frame (handled), 0 if not, -ENOMEM. */
+static int offline_arp(const struct isw_offline_config *cfg, struct isw_arp_table *t,
+                       const uint8_t *pkt, size_t caplen, int64_t ts, struct isw_offline_stats *st)
+{
+	struct isw_arp_packet a;
+
+	if (!isw_arp_parse(pkt, caplen, &a))
+		return 0;
+	if (a.op == 1) {
+		st->probes++; /* our own requests, when the trace recorded them */
+		return 1;
+	}
+	if (a.op != 2 || (cfg->src_addr && a.tpa != cfg->src_addr) ||
+	    (cfg->targets && isw_targets_index(cfg->targets, a.spa) < 0))
+		return 1;
+	st->arp_replies++;
+	return isw_arp_table_learn(t, a.spa, a.sha, ts) < 0 ? -ENOMEM : 1;
+}
+
+/* Once the table is complete (the first echo reply, or the end): shared MACs and vendors. */
+static void offline_arp_ready(struct isw_arp_table *t, struct isw_oui **oui, int *ready,
+                              const char *oui_path)
+{
+	if (*ready)
+		return;
+	isw_arp_table_mark_shared(t);
+	*oui = isw_oui_load(oui_path ? oui_path : ISW_OUI_DEFAULT_PATH);
+	*ready = 1;
+}
+
+static void offline_annotate(const struct isw_arp_entry *e, const struct isw_oui *oui,
+                             struct isw_result *r)
+{
+	r->have_mac = 1;
+	isw_arp_mac_bytes(e->mac, r->mac);
+	r->vendor = isw_oui_vendor(oui, r->mac);
+	r->note = e->flags & ISW_ARP_CONFLICT ? isw_note_arp_conflict
+	          : e->flags & ISW_ARP_SHARED ? isw_note_arp_shared
+	                                      : NULL;
+}
+
+static int cmp_entry_addr(const void *a, const void *b)
+{
+	uint32_t x = (*(const struct isw_arp_entry *const *)a)->addr;
+	uint32_t y = (*(const struct isw_arp_entry *const *)b)->addr;
+	return x < y ? -1 : x > y;
+}
+
+/* After the trace: hosts that answered ARP but never echo, in address order, as the live
+ * scan reports them after its cooldown. */
+static int offline_arp_only(struct isw_arp_table *t, const struct isw_oui *oui,
+                            isw_offline_sink_fn sink, void *arg, struct isw_offline_stats *st)
+{
+	struct isw_arp_entry **v = t->used ? malloc(t->used * sizeof(*v)) : NULL;
+	size_t n = 0;
+
+	if (!t->used)
+		return 0;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i].mac && !(t->slots[i].flags & ISW_ARP_ECHOED))
+			v[n++] = &t->slots[i];
+	qsort(v, n, sizeof(*v), cmp_entry_addr);
+	for (size_t i = 0; i < n; i++) {
+		struct isw_result r = {0};
+
+		r.addr = r.responder = v[i]->addr;
+		r.type = ISW_RESULT_ARP_ONLY;
+		r.rtt_ms = -1;
+		r.ts_us = v[i]->ts_us;
+		offline_annotate(v[i], oui, &r);
+		st->arp_only++;
+		sink(&r, arg);
+	}
+	free(v);
+	return 0;
+}
+
+int isw_trace_has_arp_replies(const char *path, uint32_t src_addr)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	pcap_t *p = pcap_open_offline(path, perr);
+	int found = 0;
+
+	if (!p)
+		return 0;
+	if (pcap_datalink(p) == DLT_EN10MB) {
+		while (!found && pcap_next_ex(p, &h, &data) == 1) {
+			struct isw_arp_packet a;
+			found = isw_arp_parse(data, h->caplen, &a) && a.op == 2 &&
+			        (!src_addr || a.tpa == src_addr);
+		}
+	}
+	pcap_close(p);
+	return found;
+}
+
 int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn sink, void *arg,
                       struct isw_offline_stats *st, char *errbuf)
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	struct isw_matcher m = {0};
 	struct seen_set seen = {0};
+	struct isw_arp_table arp = {0};
+	struct isw_oui *oui = NULL;
+	int arp_marked = 0;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint64_t seed = cfg->seed;
@@ -177,6 +284,15 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 		enum isw_match_verdict v;
 
 		st->packets++;
+		if (m.link == ISW_LINK_ETHERNET) {
+			int handled = offline_arp(cfg, &arp, data, h->caplen, ts, st);
+			if (handled < 0) {
+				rc = handled;
+				break;
+			}
+			if (handled)
+				continue;
+		}
 		v = isw_match_packet(&m, data, h->caplen, ts, &r);
 		if (v == ISW_MATCH_OTHER_ICMP) {
 			/* Our own probes, when the trace recorded them. */
@@ -199,6 +315,19 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 			st->hits++;
 		else
 			st->icmp_errors++;
+		if (arp.used) {
+			struct isw_arp_entry *e;
+
+			/* The ARP passes come before the ICMP answers: the table is complete now,
+			 * as it is live when the first echo reply arrives. */
+			offline_arp_ready(&arp, &oui, &arp_marked, cfg->oui_path);
+			e = isw_arp_table_find(&arp, r.addr);
+			if (e) {
+				if (r.type == ISW_RESULT_ECHO_REPLY)
+					e->flags |= ISW_ARP_ECHOED;
+				offline_annotate(e, oui, &r);
+			}
+		}
 		sink(&r, arg);
 	}
 	if (rc == PCAP_ERROR) {
@@ -221,6 +350,14 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	} else {
 		rc = 0;
 	}
+	if (rc == 0 && arp.used) {
+		offline_arp_ready(&arp, &oui, &arp_marked, cfg->oui_path);
+		rc = offline_arp_only(&arp, oui, sink, arg, st);
+		if (rc < 0)
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory reading '%s'", cfg->path);
+	}
+	isw_oui_free(oui);
+	isw_arp_table_free(&arp);
 	free(seen.slots);
 	pcap_close(p);
 	return rc;

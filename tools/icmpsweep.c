@@ -180,6 +180,7 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx)
 	    .src_addr = o->cfg.src_addr,
 	    .no_validate = o->no_validate,
 	    .targets = o->nspecs ? o->targets : NULL,
+	    .oui_path = o->cfg.oui_path,
 	};
 	struct isw_offline_stats st;
 	char err[ISW_ERRBUF_SIZE] = "";
@@ -210,6 +211,10 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx)
 		    (unsigned long long)st.packets, o->read_path, (unsigned long long)st.seed,
 		    (unsigned long long)st.hits, (unsigned long long)st.icmp_errors,
 		    (unsigned long long)st.duplicates, (unsigned long long)st.invalid);
+	if (!o->quiet && st.arp_replies)
+		fprintf(stderr,
+		        "icmpsweep: local network: %llu ARP replies, %llu present by ARP only\n",
+		        (unsigned long long)st.arp_replies, (unsigned long long)st.arp_only);
 	if (!o->quiet && ctx->res)
 		resolve_summary_print(stderr, ctx->res);
 	return 0;
@@ -279,7 +284,8 @@ int main(int argc, char **argv)
 	if (o.cfg.dry_run)
 		o.no_resolve = 1;
 	if (o.read_path) {
-		status = open_outputs(&o, &ctx, out, 0);
+		status = open_outputs(&o, &ctx, out,
+		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr));
 		if (!status)
 			status = run_offline(&o, &ctx);
 		goto done;

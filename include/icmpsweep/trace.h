@@ -18,23 +18,31 @@ struct isw_offline_config {
 	uint32_t src_addr;          /* our address in the trace; 0 = any */
 	int no_validate;            /* accept every echo reply (traces of other tools) */
 	const isw_targets *targets; /* NULL: report every validated address */
+	const char *oui_path;       /* MAC vendors; NULL: Debian's ieee-data registry */
 };
 
 struct isw_offline_stats {
 	uint64_t packets; /* frames read */
 	uint64_t hits, icmp_errors, duplicates, invalid, probes;
-	uint64_t seed; /* the seed used */
+	uint64_t arp_replies, arp_only; /* LAN sweeps: ARP replies to us; hosts by ARP alone */
+	uint64_t seed;                  /* the seed used */
 	int truncated; /* the file ends mid-packet; records up to there were reported */
 };
 
 typedef void (*isw_offline_sink_fn)(const struct isw_result *r, void *arg);
 
 /* Reads the trace and hands each validated answer (once per address and kind) to sink, in
- * file order.  Returns 0, or -EINVAL with a message naming the file and what is wrong (not a
- * pcap/pcapng file, empty, corrupt, unsupported link type, no seed).  A file cut short in
- * the middle of a packet returns 0 with st->truncated set and a warning in errbuf. */
+ * file order.  A LAN sweep's ARP replies (to src_addr, about targets) give the results their
+ * MAC, vendor and note, as live, and hosts that answered ARP but not echo come last, as
+ * arp-only, in address order.  Returns 0, or -EINVAL with a message naming the file and what is
+ * wrong (not a pcap/pcapng file, empty, corrupt, unsupported link type, no seed).  A file cut short
+ * in the middle of a packet returns 0 with st->truncated set and a warning in errbuf. */
 int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn sink, void *arg,
                       struct isw_offline_stats *st, char *errbuf);
+
+/* 1 if the trace holds an ARP reply (to src_addr; 0 = to anyone): the output then needs the
+ * LAN columns.  Stops at the first; 0 for anything unreadable (isw_trace_analyse says why). */
+int isw_trace_has_arp_replies(const char *path, uint32_t src_addr);
 
 /* Finds "seed=N" in a pcapng section header comment; 1 if found, 0 if not, <0 on error. */
 int isw_trace_read_seed(const char *path, uint64_t *seed, char *errbuf);

@@ -145,8 +145,8 @@ check_trace() {
 		e2e_log "no tshark: trace check skipped"
 		return
 	fi
-	sweep "$WORK/t.txt" -r 5k -c 0.5 -w "$t" --pcapng --trace-probes --metadata "$WORK/t.json" \
-		198.18.0.0/22
+	sweep "$WORK/t.csv" -r 5k -c 0.5 -w "$t" --pcapng --trace-probes --metadata "$WORK/t.json" \
+		-O csv 198.18.0.0/22
 	arp_sent=$(e2e_meta_int "$WORK/t.json" arp_sent)
 	sent=$(e2e_meta_int "$WORK/t.json" sent)
 	count() { tshark -n -r "$t" -Y "$1" -T fields -e frame.number 2>/dev/null | wc -l; }
@@ -158,6 +158,19 @@ check_trace() {
 	((probes == sent)) || e2e_fail "the trace holds $probes ICMP probes, icmpsweep sent $sent"
 	((replies >= 20)) || e2e_fail "the trace holds $replies ARP replies"
 	e2e_log "trace: $reqs ARP requests, $probes probes, $replies ARP replies"
+	# --read of that trace gives the live rows back: same hosts, types, MACs, vendors, notes.
+	sweep "$WORK/r.csv" --read "$t" -O csv
+	python3 - "$WORK/t.csv" "$WORK/r.csv" <<-'PY' || e2e_fail "--read of the LAN trace differs from the live run"
+	import csv, sys
+	def rows(path):
+	    with open(path, newline="") as f:
+	        return sorted((r["ip"], r["type"], r["mac"], r["vendor"], r["note"]) for r in csv.DictReader(f))
+	live, read = rows(sys.argv[1]), rows(sys.argv[2])
+	if live != read or len(live) < 20:
+	    print("live:", live, "\nread:", read, file=sys.stderr)
+	    sys.exit(1)
+	PY
+	e2e_log "--read: the same $(($(wc -l <"$WORK/r.csv") - 1)) rows as live, arp-only and notes included"
 }
 
 build
