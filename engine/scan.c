@@ -245,23 +245,27 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 {
 	struct isw_probe_rec rec;
 	uint8_t frame[ISW_PROBE_MAX_LEN];
-	char comment[64];
+	char comment[64], a[ISW_ADDR_STRLEN];
 
 	while (isw_probe_log_pop(log, &rec)) {
-		char a[16];
-		uint32_t len;
+		int arp = rec.probe == ISW_PROBE_REC_ARP;
+		uint32_t len = arp ? s->lan.tmpl.len : s->tmpl.len;
 
-		isw_addr_str(rec.dst, a);
-		if (rec.probe == ISW_PROBE_REC_ARP) {
+		if (arp) {
 			isw_arp_patch(&s->lan.tmpl, frame, rec.dst);
-			len = s->lan.tmpl.len;
-			snprintf(comment, sizeof(comment), "ARP request for %s", a);
 		} else {
 			isw_probe_patch(&s->tmpl, &s->key, frame, rec.dst, rec.probe, rec.send_ns);
 			if (s->lan_active)
 				isw_lan_mac(&s->lan, isw_lan_index(&s->lan, rec.dst), frame);
-			len = s->tmpl.len;
-			snprintf(comment, sizeof(comment), "probe to %s, attempt %u", a, rec.probe);
+		}
+		/* Only pcapng has comments: plain pcap skips the formatting. */
+		if (s->cfg.trace_pcapng) {
+			isw_addr_str(rec.dst, a);
+			if (arp)
+				snprintf(comment, sizeof(comment), "ARP request for %s", a);
+			else
+				snprintf(comment, sizeof(comment), "probe to %s, attempt %u", a,
+				         rec.probe);
 		}
 		isw_trace_writer_put(s->trace, (int64_t)(rec.send_ns / 1000), frame, len, len,
 		                     s->cfg.trace_pcapng ? comment : NULL);
