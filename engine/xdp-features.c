@@ -40,34 +40,42 @@ static void request(struct genl_req *q, uint16_t family, uint8_t cmd)
 	q->g.version = 1;
 }
 
-int isw_xdp_zerocopy_advertised(int ifindex)
+/* One request of family's cmd carrying one attribute; copies the answer's attribute want,
+ * which must hold out_len bytes at least, into out.  0, or a negative errno. */
+static int genl_get(uint16_t family, uint8_t cmd, int attr, const void *data, int len, int want,
+                    void *out, size_t out_len)
 {
 	char buf[4096];
 	const struct nlattr *a;
 	struct genl_req q;
+	int n;
+
+	request(&q, family, cmd);
+	isw_nl_put_attr(&q.h, attr, data, len);
+	n = isw_nl_call(NETLINK_GENERIC, &q.h, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	a = answer_attr(buf, n, want);
+	if (!a || a->nla_len < NLA_HDRLEN + out_len)
+		return -ENOENT;
+	memcpy(out, (const char *)a + NLA_HDRLEN, out_len);
+	return 0;
+}
+
+int isw_xdp_zerocopy_advertised(int ifindex)
+{
 	uint32_t ifi = (uint32_t)ifindex;
 	uint64_t features;
 	uint16_t family;
-	int n;
+	int rc;
 
-	request(&q, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	isw_nl_put_attr(&q.h, CTRL_ATTR_FAMILY_NAME, "netdev", sizeof("netdev"));
-	n = isw_nl_call(NETLINK_GENERIC, &q.h, buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	a = answer_attr(buf, n, CTRL_ATTR_FAMILY_ID);
-	if (!a || a->nla_len < NLA_HDRLEN + sizeof(family))
-		return -ENOENT;
-	memcpy(&family, (const char *)a + NLA_HDRLEN, sizeof(family));
-
-	request(&q, family, ISW_NETDEV_CMD_DEV_GET);
-	isw_nl_put_attr(&q.h, ISW_NETDEV_A_DEV_IFINDEX, &ifi, sizeof(ifi));
-	n = isw_nl_call(NETLINK_GENERIC, &q.h, buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	a = answer_attr(buf, n, ISW_NETDEV_A_DEV_XDP_FEATURES);
-	if (!a || a->nla_len < NLA_HDRLEN + sizeof(features))
-		return -ENOENT;
-	memcpy(&features, (const char *)a + NLA_HDRLEN, sizeof(features));
+	rc = genl_get(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_NAME, "netdev",
+	              sizeof("netdev"), CTRL_ATTR_FAMILY_ID, &family, sizeof(family));
+	if (rc == 0)
+		rc = genl_get(family, ISW_NETDEV_CMD_DEV_GET, ISW_NETDEV_A_DEV_IFINDEX, &ifi,
+		              sizeof(ifi), ISW_NETDEV_A_DEV_XDP_FEATURES, &features,
+		              sizeof(features));
+	if (rc < 0)
+		return rc;
 	return (features & ISW_NETDEV_XDP_ACT_XSK_ZEROCOPY) != 0;
 }
