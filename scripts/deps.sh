@@ -13,7 +13,7 @@ PKGS=(cmake gcc make pkg-config libpcap-dev libnet1-dev libsodium-dev libcmocka-
 
 # bench/run: the peers it compares against, its tools (clang for the XDP drop program,
 # gnuplot, time), and the build dependencies of zmap 4.x (../shared/peers/README.md).
-BENCH_PKGS=(zmap masscan nmap arp-scan gnuplot-nox time clang
+BENCH_PKGS=(zmap masscan nmap arp-scan gnuplot-nox time clang iputils-ping
             build-essential libgmp3-dev gengetopt flex byacc libjson-c-dev
             libunistring-dev libjudy-dev)
 case ${1:-} in

@@ -190,6 +190,51 @@ def send_figures(samples, nudges=0):
     return r
 
 
+# Ramp-up and ramp-down left out of the steady-state window: at least this long, and at least
+# this share of the sending time, at each end.
+STEADY_RAMP_S = 0.25
+STEADY_RAMP_SHARE = 0.1
+STEADY_MIN_WINDOW_S = 1.0
+
+
+def steady_figures(samples, t_exec):
+    """From (t, tx_packets, rx_packets) samples taken every few ms until the first packet and
+    every ~100 ms after it: the time to the first packet (from exec), the sending time (first
+    packet to the sample where the counter stopped growing for good) and the send rate over the
+    steady-state window, i.e. the sending time less a ramp at each end.  steady_short is 1 when
+    that window is under STEADY_MIN_WINDOW_S: such a rate is no headline figure."""
+    samples = [s for s in samples if s[1] >= 0]
+    r = {"first_pkt_ms": None, "send_span_s": None, "steady_pps": None, "steady_window_s": None,
+         "steady_short": None}
+    if len(samples) < 2:
+        return r
+    base, final = samples[0][1], samples[-1][1]
+    if final <= base:
+        return r
+    i_first = next(i for i, s in enumerate(samples) if s[1] > base)
+    # The first packet left between the previous sample and this one.
+    t_first = samples[i_first][0] if i_first == 0 else \
+        (samples[i_first - 1][0] + samples[i_first][0]) / 2
+    i_last = next(i for i, s in enumerate(samples) if s[1] == final)
+    t_last = samples[i_last][0]
+    r["first_pkt_ms"] = round((t_first - t_exec) * 1000, 1)
+    span = t_last - t_first
+    r["send_span_s"] = round(span, 3)
+    if span <= 0:
+        return r
+    ramp = max(STEADY_RAMP_S, STEADY_RAMP_SHARE * span)
+    inside = [s for s in samples[i_first:i_last + 1]
+              if t_first + ramp <= s[0] <= t_last - ramp]
+    if len(inside) < 2:
+        r["steady_short"] = 1
+        return r
+    a, b = inside[0], inside[-1]
+    r["steady_window_s"] = round(b[0] - a[0], 3)
+    r["steady_pps"] = round((b[1] - a[1]) / (b[0] - a[0]), 1)
+    r["steady_short"] = int(b[0] - a[0] < STEADY_MIN_WINDOW_S)
+    return r
+
+
 def tool_metadata(path):
     """The tool's own view of the run, where it writes one (icmpsweep, zmap)."""
     try:
@@ -208,8 +253,10 @@ def tool_metadata(path):
         r["tool_invalid"] = m.get("invalid")
         r["tool_drop"] = (m.get("pcap_drop") or 0) + (m.get("pcap_ifdrop") or 0)
         r["tool_tx"] = m.get("tx")
-    elif "total_sent" in m:  # zmap
-        r["tool_sent"] = m.get("total_sent")
+        r["tool_senders"] = m.get("senders")
+    elif "total_sent" in m or "packets_sent" in m:  # zmap 2.x / 4.x
+        r["tool_senders"] = m.get("senders")
+        r["tool_sent"] = m.get("total_sent", m.get("packets_sent"))
         r["tool_hits"] = m.get("success_unique")
         r["tool_drop"] = (m.get("pcap_drop") or 0) + (m.get("pcap_ifdrop") or 0)
         r["tool_duplicates"] = (m.get("success_total") or 0) - (m.get("success_unique") or 0)
@@ -222,6 +269,14 @@ def median_spread(values):
     if not vals:
         return None, None
     return statistics.median(vals), (max(vals) - min(vals)) / 2
+
+
+def median_min_max(values):
+    """(median, min, max) of the non-None values, or (None, None, None)."""
+    vals = [v for v in values if isinstance(v, (int, float))]
+    if not vals:
+        return None, None, None
+    return statistics.median(vals), min(vals), max(vals)
 
 
 def fmt_rate(r):
@@ -240,13 +295,18 @@ def fmt_rate(r):
 
 def one_line(rec):
     """Progress line for one run record."""
-    parts = ["  %-9s" % rec.get("tool", "?"), "rate=%-4s" % fmt_rate(rec.get("rate")),
+    tool = rec.get("tool", "?") + (" " + rec["variant"] if rec.get("variant") else "")
+    parts = ["  %-9s" % tool, "rate=%-4s" % fmt_rate(rec.get("rate")),
              "rep=%s" % rec.get("rep", "?"), rec.get("status", "?")]
     if rec.get("wall_s") is not None:
         parts.append("wall %.2fs" % rec["wall_s"])
     if rec.get("tx_packets") is not None:
         parts.append("sent %d" % rec["tx_packets"])
-    if rec.get("send_pps"):
+    if rec.get("steady_pps"):
+        parts.append("steady %.1f kpps over %.1fs, first pkt %.0f ms" % (
+            rec["steady_pps"] / 1000, rec.get("steady_window_s") or 0,
+            rec.get("first_pkt_ms") or 0))
+    elif rec.get("send_pps"):
         parts.append("@ %.1f kpps" % (rec["send_pps"] / 1000))
     if rec.get("recall") is not None:
         parts.append("recall %.4f" % rec["recall"])

@@ -16,14 +16,17 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import fmt_rate, median_spread  # noqa: E402
+from benchlib import fmt_rate, median_min_max, median_spread  # noqa: E402
 
-TOOL_ORDER = ["icmpsweep", "zmap", "masscan", "fping", "nmap", "arp-scan"]
+TOOL_ORDER = ["icmpsweep", "zmap", "zmap-debian", "masscan", "fping", "nmap", "arp-scan"]
 SCEN_ORDER = ["drop", "dense", "sparse", "lossy", "dns", "lan"]
 METRICS = ["wall_s", "send_pps", "send_s", "tx_packets", "rx_packets", "recall", "precision",
            "duplicates_printed", "cpu_s", "user_s", "sys_s", "maxrss_kb", "tool_drop",
            "pkts_per_target", "found", "false_pos", "names_correct", "name_recall", "nudges",
-           "subset_live", "subset_found", "arp_only_printed"]
+           "subset_live", "subset_found", "arp_only_printed", "steady_pps", "steady_window_s",
+           "first_pkt_ms", "send_span_s", "tool_sent", "tool_senders"]
+# The reference for the "×zmap" columns: zmap 4.x with its defaults.
+REF_TOOL, REF_VARIANT = "zmap", ""
 
 SCEN_TITLE = {
     "drop": "drop: the target drops every probe; pure send rate at each tool's maximum",
@@ -81,12 +84,12 @@ def summarize(runs):
     for r in runs:
         if r.get("scenario") == "micro" or r.get("tool") in (None, "-"):
             continue
-        key = (r["scenario"], r["tool"], r.get("rate"), r.get("probes"))
+        key = (r["scenario"], r["tool"], r.get("variant") or "", r.get("rate"), r.get("probes"))
         groups.setdefault(key, []).append(r)
     out = []
-    for (scen, tool, rate, probes), rs in groups.items():
+    for (scen, tool, variant, rate, probes), rs in groups.items():
         ok = [r for r in rs if r.get("status") == "ok"]
-        s = {"scenario": scen, "tool": tool, "rate": rate, "probes": probes,
+        s = {"scenario": scen, "tool": tool, "variant": variant, "rate": rate, "probes": probes,
              "runs": len(rs), "ok": len(ok)}
         if ok:
             for k in METRICS:
@@ -99,6 +102,11 @@ def summarize(runs):
                 s["recall_min"], s["recall_max"] = min(rec), max(rec)
             s["live"] = ok[0].get("live")
             s["targets"] = ok[0].get("targets")
+            s["sweep"] = ok[0].get("sweep")
+            _, lo, hi = median_min_max([r.get("steady_pps") for r in ok])
+            if lo is not None:
+                s["steady_pps_min"], s["steady_pps_max"] = lo, hi
+            s["steady_short"] = int(any(r.get("steady_short") for r in ok))
         bad = [r for r in rs if r.get("status") != "ok"]
         if bad:
             st = collections.Counter(r.get("status") for r in bad).most_common(1)[0][0]
@@ -107,20 +115,31 @@ def summarize(runs):
             s["problem"] = st
             s["problem_note"] = note
         out.append(s)
-    # Ratios to zmap in the same scenario and rate.
-    idx = {(s["scenario"], s["rate"]): s for s in out if s["tool"] == "zmap" and s["ok"]}
+    # Ratios to zmap 4.x (defaults) in the same scenario and rate.
+    idx = {(s["scenario"], s["rate"]): s for s in out
+           if s["tool"] == REF_TOOL and s["variant"] == REF_VARIANT and s["ok"]}
     for s in out:
         z = idx.get((s["scenario"], s["rate"]))
         if not z or not s["ok"]:
             continue
-        for k in ("wall_s", "send_pps", "cpu_s"):
+        for k in ("wall_s", "send_pps", "cpu_s", "steady_pps"):
             if s.get(k) and z.get(k):
                 s[k + "_x_zmap"] = round(s[k] / z[k], 3)
     order = {t: i for i, t in enumerate(TOOL_ORDER)}
     sorder = {t: i for i, t in enumerate(SCEN_ORDER)}
     out.sort(key=lambda s: (sorder.get(s["scenario"], 99), rate_key(s["rate"]),
-                            order.get(s["tool"], 99)))
+                            order.get(s["tool"], 99), variant_key(s["variant"])))
     return out
+
+
+def variant_key(v):
+    """Defaults first, then by thread count."""
+    if not v:
+        return (0, 0, "")
+    parts = v.split()
+    if len(parts) == 2 and parts[0] == "-T" and parts[1].isdigit():
+        return (1, int(parts[1]), "")
+    return (2, 0, v)
 
 
 def rate_key(rate):
@@ -175,20 +194,65 @@ def mib(v):
     return "—" if v is None else "%.1f" % (v / 1024)
 
 
+VERSIONS = {}  # tool -> "zmap 4.3.4", from meta.txt
+
+
+def label(s):
+    """The row's tool with its version and variant: every table says which peer it measured."""
+    name = VERSIONS.get(s["tool"]) or s["tool"]
+    if s["tool"] == "zmap-debian":
+        name += " (Debian)"
+    return name + (" " + s["variant"] if s.get("variant") else "")
+
+
+def threads(s):
+    if s.get("variant"):
+        return s["variant"].replace("-T ", "")
+    n = s.get("tool_senders")
+    return "default%s" % (" (%d)" % n if n else "")
+
+
+def steady(s, n):
+    v = s.get("steady_pps")
+    if v is None:
+        return "—"
+    text = kpps(v)
+    lo, hi = s.get("steady_pps_min"), s.get("steady_pps_max")
+    if n > 1 and lo is not None and hi is not None and hi > lo:
+        text += " (%s–%s)" % (kpps(lo), kpps(hi))
+    if s.get("steady_short"):
+        text += " †"
+    return text
+
+
+def netcell(s):
+    sw = s.get("sweep") or ""
+    pfx = "/" + sw.split("/")[1] if "/" in sw else sw
+    p = s.get("probes") or 1
+    return pfx + (" ×%d" % p if p > 1 else "")
+
+
 COLS = {
-    "tool": ("Tool", lambda s, n: s["tool"]),
+    "tool": ("Tool", lambda s, n: label(s)),
+    "threads": ("Threads", lambda s, n: threads(s)),
+    "net": ("Targets × probes", lambda s, n: netcell(s)),
+    "steady": ("Sustained pps: median (min–max)", steady),
+    "steadyx": ("×zmap 4", lambda s, n: ratio(s.get("steady_pps_x_zmap"))),
+    "window": ("Window s", lambda s, n: num(s.get("steady_window_s"))),
+    "first": ("First pkt ms", lambda s, n: with_spread(s, "first_pkt_ms", lambda v: "%.0f" % v, n)),
+    "nudges": ("Nudges", lambda s, n: intf(s.get("nudges")) if s["tool"] == "masscan" else "—"),
     "rate": ("Rate", lambda s, n: fmt_rate(s["rate"])),
     "wall": ("Wall s", lambda s, n: with_spread(s, "wall_s", lambda v: num(v), n)),
-    "wallx": ("Wall ×zmap", lambda s, n: ratio(s.get("wall_s_x_zmap"))),
+    "wallx": ("Wall ×zmap 4", lambda s, n: ratio(s.get("wall_s_x_zmap"))),
     "sent": ("Sent", lambda s, n: intf(s.get("tx_packets"))),
     "pps": ("Send pps", lambda s, n: with_spread(s, "send_pps", kpps, n)),
-    "ppsx": ("pps ×zmap", lambda s, n: ratio(s.get("send_pps_x_zmap"))),
+    "ppsx": ("pps ×zmap 4", lambda s, n: ratio(s.get("send_pps_x_zmap"))),
     "replies": ("Replies", lambda s, n: intf(s.get("rx_packets"))),
     "recall": ("Recall", lambda s, n: with_spread(s, "recall", frac, n)),
     "precision": ("Precision", lambda s, n: frac(s.get("precision"))),
     "dups": ("Dups", lambda s, n: intf(s.get("duplicates_printed"))),
     "cpu": ("CPU s", lambda s, n: num(s.get("cpu_s"))),
-    "cpux": ("CPU ×zmap", lambda s, n: ratio(s.get("cpu_s_x_zmap"))),
+    "cpux": ("CPU ×zmap 4", lambda s, n: ratio(s.get("cpu_s_x_zmap"))),
     "rss": ("RSS MiB", lambda s, n: mib(s.get("maxrss_kb"))),
     "drops": ("Drops", lambda s, n: intf(s.get("tool_drop"))),
     "ppt": ("Pkts/target", lambda s, n: num(s.get("pkts_per_target"), 3)),
@@ -231,6 +295,8 @@ def note(s):
 
 def md_table(scen, rows, reps):
     cols = SCEN_COLS.get(scen, SCEN_COLS["sparse"])
+    if any(s["tool"] == "masscan" for s in rows) and "nudges" not in cols and scen != "lan":
+        cols = cols + ["nudges"]  # the cost of masscan's workaround, shown where it runs
     head = [COLS[c][0] for c in cols] + ["Notes"]
     lines = ["| " + " | ".join(head) + " |",
              "|" + "|".join("---" if i < 2 else "---:" for i in range(len(cols))) + "|---|"]
@@ -238,7 +304,7 @@ def md_table(scen, rows, reps):
         if s["ok"]:
             cells = [COLS[c][1](s, reps) for c in cols]
         else:
-            cells = [COLS[c][1](s, reps) if c in ("tool", "rate") else "—" for c in cols]
+            cells = [COLS[c][1](s, reps) if c in ("tool", "rate", "threads") else "—" for c in cols]
         cells.append(note(s).replace("|", "/"))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -252,7 +318,12 @@ def scen_line(scen, rows, meta):
         if scen != "drop":
             bits.append("%s live" % format(int(s.get("live") or 0), ","))
     if scen == "drop":
-        bits.append("target drops with %s" % (meta.get("drop_mode") or "?"))
+        bits = ["target drops every frame with %s" % (meta.get("drop_mode") or "?"),
+                "each tool sized by a calibration run to send for about %s s" %
+                meta.get("drop_seconds", "?"),
+                "veth counters sampled every %s ms" % meta.get("drop_sample_ms", "?"),
+                "cooldown 0 (nothing answers)"]
+        return ", ".join(bits)
     if scen == "lossy":
         bits.append("%s%% loss each way, %s probes per target" %
                     (meta.get("loss_pct_each_way", "?"), meta.get("lossy_probes", "?")))
@@ -267,25 +338,34 @@ def scen_line(scen, rows, meta):
 NOTES = """How to read this (bench/README.md has the details):
 
 - Medians of {reps} run(s){spread}. Wall = process wall time, cooldown included.
-- Sent, Send pps and Replies are the scanner veth's kernel counters, read the same way for
-  every tool (send pps over the window holding the middle 98% of the packets). Recall and
+- drop: "Sustained pps" is the scanner veth's `tx_packets` counter, sampled every 100 ms,
+  over the steady-state window (the sending time less max(0.25 s, 10%) at each end; "Window
+  s" is its length), median and min–max of the repetitions; † marks a window under one
+  second (no headline figure). Each tool was sized by a calibration run to send for about
+  the same time (Targets × probes). "First pkt ms" is the time from starting the tool to its
+  first packet on the wire. "×zmap 4" compares with zmap 4.x at its defaults.
+- Sent, Send pps and Replies elsewhere are the same counters (send pps over the window
+  holding the middle 98% of the packets: short bursts, no headline figure). Recall and
   Precision compare the addresses a tool printed with the lab's exact live set; Dups =
   addresses printed more than once; CPU = user+sys and RSS = peak resident set
   (`/usr/bin/time`); Drops = the tool's own capture-drop counter (icmpsweep, zmap only).
 - Same settings for all: one cooldown (icmpsweep `-c`, zmap `--cooldown-time`, masscan
   `--wait`; fping `-t` and nmap `--max-rtt-timeout`, their per-probe wait, as the nearest
   equivalent), the gateway MAC and source address given to the raw senders, the same seed
-  where a tool takes one.
+  where a tool takes one. zmap runs with its default `-T` (4 threads) unless the row says
+  otherwise; nmap with one host group for all targets (`--min-hostgroup`) and
+  `--initial-rtt-timeout 50ms`; fping as parallel chunks, one process per CPU.
   Retries in lossy: icmpsweep `-P 3` (only to silent targets), zmap `-P 3` (every target, and
   its `-r` counts targets, so it sends 3 packets per rate slot), masscan `--retries 2` (which
   re-walks `rate` extra indices per retry: on a space smaller than one second of probes that
   is many more packets per target), fping `-r 2 -B 1`, nmap `--max-retries 2`.
-- fping can have at most 65,535 probes in flight (its sequence map), so it gets consecutive
-  chunks of at most 65,000/probes targets, one process each; with `-d` it looks up every
-  target's name before it pings.
+- fping can have at most 65,535 probes in flight (its sequence map), so it gets chunks of at
+  most 65,000/probes targets, one process each, as many at once as CPUs; with `-d` it looks up
+  every target's name before it pings.
 - masscan's receive thread never notices the end of the scan on a silent link (masscan issue
   #144): once it reports its wait, the harness sends it one unsolicited ICMP echo reply every
-  0.25 s from the target side (not counted as replies).
+  0.25 s from the target side (not counted as replies); "Nudges" is how many it took. Without
+  them masscan runs until it is killed.
 - lan: Sent and Replies count ARP and ICMP frames alike on the scanner's port of the bridge;
   ARP caches are flushed in every namespace before each run. icmpsweep sweeps by ARP first
   (2 tries), then sends one ICMP echo to each host that answered, and prints hosts that
@@ -304,9 +384,9 @@ def markdown(summary, micro, meta, mach):
     out.append("Command: `%s` (%s mode, %s s, %s)." % (
         meta.get("command", "bench/run"), meta.get("mode", "?"), meta.get("elapsed_s", "?"),
         meta.get("date", "")))
-    vers = [meta[k] for k in ("icmpsweep", "zmap", "masscan", "fping", "nmap", "arp-scan") if meta.get(k)]
+    vers = [label({"tool": t}) for t in TOOL_ORDER if VERSIONS.get(t)]
     if vers:
-        out.append("Versions: %s." % "; ".join("%s" % v for v in vers))
+        out.append("Versions: %s." % "; ".join(vers))
     txs = sorted({str(t) for t in meta.get("_isw_tx", []) if t})
     if txs:
         extra = meta.get("icmpsweep_args") or ""
@@ -350,16 +430,16 @@ def plot(summary, out_dir):
     multi = len({s["scenario"] for s in rows}) > 1
     for s in sorted(rows, key=lambda s: (TOOL_ORDER.index(s["tool"]) if s["tool"] in TOOL_ORDER
                                          else 99, rate_key(s["rate"]))):
-        label = s["tool"] + (" (%s)" % s["scenario"] if multi else "")
-        series.setdefault(label, []).append(s)
+        lbl = label(s) + (" (%s)" % s["scenario"] if multi else "")
+        series.setdefault(lbl, []).append(s)
     dat = os.path.join(out_dir, "recall_vs_rate.dat")
     nser = len(series)
     with open(dat, "w") as f:
         f.write("# x recall_median recall_min recall_max requested_rate\n")
-        for i, (label, ss) in enumerate(series.items()):
+        for i, (lbl, ss) in enumerate(series.items()):
             if i:
                 f.write("\n\n")
-            f.write("# %s\n" % label)
+            f.write("# %s\n" % lbl)
             # A small sideways offset per tool keeps equal recalls from hiding each other.
             dx = (i - (nser - 1) / 2) * 0.035
             for s in ss:
@@ -373,7 +453,7 @@ def plot(summary, out_dir):
     png = os.path.join(out_dir, "recall_vs_rate.png")
     plots = ", ".join(
         "'recall_vs_rate.dat' index %d using 1:2:3:4 with yerrorlines lw 2 pt %d ps 1.3 title '%s'"
-        % (i, (5, 7, 9, 11, 13, 15)[i % 6], label) for i, label in enumerate(series))
+        % (i, (5, 7, 9, 11, 13, 15)[i % 6], lbl) for i, lbl in enumerate(series))
     with open(gp, "w") as f:
         f.write("""# gnuplot script written by bench/lib/report.py; run from this directory.
 set terminal pngcairo size 960,600 font "sans,11"
@@ -413,6 +493,16 @@ def main():
                 if sep:
                     meta[k.strip()] = v.strip()
     meta["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    # What bench/run and its scenario files recorded: versions, titles, columns.
+    for k, v in meta.items():
+        if k.startswith("version.") and v:
+            VERSIONS[k[len("version."):]] = v
+        elif k.startswith("scenario_title.") and v:
+            SCEN_TITLE[k[len("scenario_title."):]] = v
+        elif k.startswith("scenario_cols.") and v:
+            cols = [c for c in v.split(",") if c in COLS]
+            if cols:
+                SCEN_COLS[k[len("scenario_cols."):]] = cols
     runs = load(a.runs)
     meta["_isw_tx"] = [r.get("tool_tx") for r in runs if r.get("tool") == "icmpsweep"]
     mach = machine()
