@@ -238,8 +238,9 @@ def steady_figures(samples, t_exec):
 def tool_metadata(path):
     """The tool's own view of the run, where it writes one (icmpsweep, zmap)."""
     try:
-        with open(path) as f:
-            m = json.load(f)
+        # zmap 4.3.4 writes uninitialised bytes into its time fields: not UTF-8.
+        with open(path, encoding="utf-8", errors="replace") as f:
+            m = json.loads(f.read(), strict=False)
     except (OSError, ValueError):
         return {}
     if not isinstance(m, dict):

@@ -7,7 +7,9 @@
 # (live addresses, one per line) or TRUTH_CIDR (all of it live), NAMES_FILE (expected PTR
 # names), SUBSET_FILE (a part of the live set also scored on its own); optionally RUN_NS and
 # RUN_IF (another scanner namespace and interface), PRE_RUN (a function run before every tool
-# run), SAMPLE_MS (counter sampling period after the first packet, default 5).
+# run), SAMPLE_MS (counter sampling period after the first packet, default 5), STOP_AFTER
+# (interrupt the tool that many seconds after its first packet), RECORD_TO (write the run's
+# record there instead of $RUNS), RUN_LIMIT_NOW (this run's time limit).
 
 log() { echo "bench: [$(elapsed)] $*" >&2; }
 elapsed() { local s=$(($(date +%s) - ${START_S:-$(date +%s)})); printf '%d:%02d' $((s / 60)) $((s % 60)); }
@@ -107,6 +109,7 @@ run_tool() {
 		--field "rate=$rate" --field "probes=$probes" --field "rep=$rep"
 		--field "cooldown_s=${COOLDOWN_NOW:-$COOLDOWN}" --field "sweep=$SWEEP")
 	[[ -n $META ]] && args+=(--metadata "$META")
+	[[ -n ${STOP_AFTER:-} ]] && args+=(--stop-after "$STOP_AFTER")
 	((NUDGE)) && args+=(--nudge-ns "$LAB_TGT" --nudge-addr "$LAB_SCAN_ADDR"
 		--nudge-regex 'waiting -?[0-9]+-secs')
 	[[ -n ${TRUTH_FILE:-} ]] && args+=(--truth "$TRUTH_FILE")

@@ -24,7 +24,7 @@ METRICS = ["wall_s", "send_pps", "send_s", "tx_packets", "rx_packets", "recall",
            "duplicates_printed", "cpu_s", "user_s", "sys_s", "maxrss_kb", "tool_drop",
            "pkts_per_target", "found", "false_pos", "names_correct", "name_recall", "nudges",
            "subset_live", "subset_found", "arp_only_printed", "steady_pps", "steady_window_s",
-           "first_pkt_ms", "send_span_s", "tool_sent", "tool_senders"]
+           "first_pkt_ms", "send_span_s", "tool_sent", "tool_senders", "stopped_after_s"]
 # The reference for the "×zmap" columns: zmap 4.x with its defaults.
 REF_TOOL, REF_VARIANT = "zmap", ""
 
@@ -284,6 +284,9 @@ SCEN_COLS = {
 
 def note(s):
     if not s.get("problem"):
+        if s.get("stopped_after_s"):
+            return "interrupted %.0f s after its first packet (by design, see bench/README.md)" \
+                % s["stopped_after_s"]
         return ""
     p = s["problem"]
     n = s.get("problem_note") or ""
@@ -352,9 +355,10 @@ NOTES = """How to read this (bench/README.md has the details):
 - Same settings for all: one cooldown (icmpsweep `-c`, zmap `--cooldown-time`, masscan
   `--wait`; fping `-t` and nmap `--max-rtt-timeout`, their per-probe wait, as the nearest
   equivalent), the gateway MAC and source address given to the raw senders, the same seed
-  where a tool takes one. zmap runs with its default `-T` (4 threads) unless the row says
-  otherwise; nmap with one host group for all targets (`--min-hostgroup`) and
-  `--initial-rtt-timeout 50ms`; fping as parallel chunks, one process per CPU.
+  where a tool takes one. zmap 4.x picks its sender threads itself (min(CPUs − 1, 4); the
+  Threads column shows what it used) unless the row says otherwise; nmap gets host groups
+  covering the targets up to 16,384 (`--min-hostgroup`) and `--initial-rtt-timeout 50ms`;
+  fping runs as parallel chunks, one process per CPU.
   Retries in lossy: icmpsweep `-P 3` (only to silent targets), zmap `-P 3` (every target, and
   its `-r` counts targets, so it sends 3 packets per rate slot), masscan `--retries 2` (which
   re-walks `rate` extra indices per retry: on a space smaller than one second of probes that

@@ -31,6 +31,34 @@ NUDGE_EVERY_S = 0.25
 NUDGE_MAX = 400
 
 
+def child_groups(pid):
+    """Process groups below pid: timeout(1) puts itself and the tool in a group of its own,
+    so signalling /usr/bin/time's group alone would leave the tool running."""
+    groups = {pid}
+    try:
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:  # ppid
+                groups.add(int(fields[2]))  # pgrp
+    except OSError:
+        pass
+    return groups
+
+
+def signal_all(pid, sig):
+    for g in child_groups(pid):
+        try:
+            os.killpg(g, sig)
+        except OSError:
+            pass
+
+
 def read_counter(path):
     try:
         with open(path) as f:
@@ -73,6 +101,9 @@ def main():
     ap.add_argument("--result", help="file with the tool's results (default: --stdout)")
     ap.add_argument("--metadata", help="tool metadata JSON (icmpsweep, zmap)")
     ap.add_argument("--ok-codes", default="0", help="comma-separated exit codes meaning success")
+    ap.add_argument("--stop-after", type=float,
+                    help="interrupt the tool (SIGINT, twice) this many seconds after its first "
+                    "packet; the run still counts (a tool that would send for hours)")
     ap.add_argument("--nudge-ns", help="target namespace for the nudge helper")
     ap.add_argument("--nudge-addr", help="address the nudges are sent to")
     ap.add_argument("--nudge-regex", help="start nudging once stderr matches")
@@ -108,8 +139,10 @@ def main():
     sent_any = False
     with open(a.stdout, "wb") as out, open(a.stderr, "wb") as err:
         t0 = time.monotonic()
+        # In the run's scratch directory: masscan leaves paused.conf where it is interrupted.
         proc = subprocess.Popen(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=True,
+                                cwd=os.path.dirname(os.path.abspath(a.stdout)))
         nudger = None
         nudges = 0
         last_nudge = 0.0
@@ -117,6 +150,8 @@ def main():
         err_seen = 0
         hard_deadline = t0 + a.limit + 15
         killed = False
+        stopped_at = None
+        t_first_pkt = None
         while True:
             rc = proc.poll()
             now = time.monotonic()
@@ -125,10 +160,22 @@ def main():
                 break
             # Polled every ms until the first packet (time to first packet), then at the
             # sampling period: a tight loop here would take CPU from the tool it measures.
-            sent_any = sent_any or samples[-1][1] > tx_base
+            if not sent_any and samples[-1][1] > tx_base:
+                sent_any, t_first_pkt = True, now
+            if a.stop_after and sent_any and stopped_at is None and \
+                    now - t_first_pkt >= a.stop_after:
+                # Twice: masscan's first ^C only ends the sending and starts its --wait.
+                stopped_at = now
+                signal_all(proc.pid, signal.SIGINT)
+                time.sleep(0.05)
+                signal_all(proc.pid, signal.SIGINT)
+                err_seen = bool(nudge_re)  # masscan's receive thread needs them to see it
+            if stopped_at is not None and now - stopped_at > 2 and not killed:
+                signal_all(proc.pid, signal.SIGKILL)  # bounded: the run is over anyway
+                killed = True
             if now > hard_deadline and not killed:
                 # timeout(1) should have done this; never leave a tool behind.
-                os.killpg(proc.pid, signal.SIGKILL)
+                signal_all(proc.pid, signal.SIGKILL)
                 killed = True
             if nudge_re and nudges < NUDGE_MAX and now - last_nudge >= NUDGE_EVERY_S:
                 if not err_seen:
@@ -178,7 +225,14 @@ def main():
     rec.update(benchlib.send_figures(samples, nudges))
     rec.update(benchlib.steady_figures(samples, t0))
     ok_codes = {int(x) for x in a.ok_codes.split(",") if x.strip()}
-    if rc == 124 or rc == 137 or killed:
+    if stopped_at is not None:
+        rec["status"] = "ok"
+        rec["stopped_after_s"] = round(stopped_at - t_first_pkt, 2)
+        # Whatever it sent after the interrupt is not part of the sustained window.
+        samples = [x for x in samples if x[0] <= stopped_at]
+        rec.update(benchlib.send_figures(samples, nudges))
+        rec.update(benchlib.steady_figures(samples, t0))
+    elif rc == 124 or rc == 137 or killed:
         rec["status"] = "timeout"
     elif rc in ok_codes:
         rec["status"] = "ok"

@@ -11,7 +11,7 @@
 scenario_register drop 20 "drop: the target drops every probe; sustained send rate at each tool's maximum" \
 	"tool,threads,net,sent,steady,steadyx,window,first,wall,cpu,rss,drops"
 case $MODE in
-full) DROP_NET=198.18.0.0/15 DROP_SECONDS=4 DROP_CAL_S=2 ;;
+full) DROP_NET=198.18.0.0/15 DROP_SECONDS=5 DROP_CAL_S=2 ;;
 quick) DROP_NET=198.18.0.0/15 DROP_SECONDS=2 DROP_CAL_S=1.5 ;;
 smoke) DROP_NET=198.18.0.0/20 DROP_SECONDS=0 DROP_CAL_S=0 ;; # no calibration: the /20 once
 esac
@@ -57,8 +57,8 @@ drop_variants() {
 	return 0
 }
 
-# drop_size CALIBRATION-RECORD: "NET PROBES" for about DROP_SECONDS of sending at the rate the
-# calibration run achieved.
+# drop_size RECORD [MAX_TARGETS]: "NET PROBES" for about DROP_SECONDS of sending at the rate
+# the run of RECORD (a calibration, or a measured run that was too short) achieved.
 drop_size() {
 	"$PY" - "$1" "$DROP_NET" "$DROP_SECONDS" "$DROP_CAL_S" "$DROP_MAX_PROBES" "$DROP_MIN_PREFIX" <<-'PYEOF'
 	import ipaddress, json, math, sys
@@ -83,6 +83,50 @@ drop_size() {
 	PYEOF
 }
 
+# Tools whose size is not calibrated.  masscan's --retries walks `rate` more indices per retry:
+# at its maximum rate each retry is minutes of sending, so it gets many and is interrupted
+# after the window.  nmap sends at most two echo requests per host however many retries it is
+# allowed, and sets up each host group before sending to it (about 1 s per 16,384 hosts
+# here): the whole /15 once, host group after host group, is its sustained rate.
+drop_fixed_size() {
+	case $1 in
+	masscan) echo "$DROP_NET $DROP_MAX_PROBES" ;;
+	nmap) echo "$DROP_NET 1" ;;
+	esac
+}
+
+# drop_measure ROW REP: one measured run of ROW ("TOOL|VARIANT") at its size.  In the first
+# repetition a run that sent for much less than DROP_SECONDS (the calibration misjudged a slow
+# starter) re-sizes the row from its own rate and runs again; the short run is kept out of
+# the results.
+drop_measure() {
+	local row=$1 rep=$2 t=${1%%|*} v=${1#*|} net probes try
+	for try in 1 2; do
+		read -r net probes <<<"${size_of[$row]}"
+		SWEEP=$net TARGETS=$(net_size "$net")
+		targets_files "$SWEEP" "$probes"
+		: >"$W/run.jsonl"
+		local stop=
+		[[ $t == masscan ]] && ((DROP_SECONDS > 0)) && stop=$((DROP_SECONDS + 1))
+		RECORD_TO="$W/run.jsonl" STOP_AFTER=$stop RUN_LIMIT_NOW=$((DROP_SECONDS * 10 + 30)) \
+			SAMPLE_MS=$DROP_SAMPLE_MS run_tool "$t" drop 0 "$probes" "$rep" "$v"
+		if ((rep == 1 && try == 1 && DROP_SECONDS > 0)) && [[ -z $(drop_fixed_size "$t") ]] &&
+			"$PY" -c 'import json,sys; r=json.loads(open(sys.argv[1]).read().splitlines()[-1]); sys.exit(0 if r.get("status") == "ok" and (r.get("send_span_s") or 0) < 0.7 * float(sys.argv[2]) else 1)' \
+				"$W/run.jsonl" "$DROP_SECONDS" 2>/dev/null; then
+			cat "$W/run.jsonl" >>"$W/cal.jsonl"
+			local old=${size_of[$row]}
+			size_of[$row]=$(drop_size "$W/run.jsonl")
+			if [[ ${size_of[$row]} != "$old" ]]; then
+				log "[drop] $t${v:+ $v}: sent for too short a time; now ${size_of[$row]/ / x } probe(s) per target"
+				continue
+			fi
+		fi
+		cat "$W/run.jsonl" >>"$RUNS"
+		return 0
+	done
+	cat "$W/run.jsonl" >>"$RUNS"
+}
+
 scenario_drop() {
 	lab_up drop
 	SWEEP=$DROP_NET TARGETS=$(net_size "$DROP_NET") TRUTH_FILE="$W/none.txt" TRUTH_CIDR='' NAMES_FILE=''
@@ -92,34 +136,33 @@ scenario_drop() {
 	while read -r t; do
 		while IFS= read -r v; do rows+=("$t|$v"); done < <(drop_variants "$t")
 	done < <(scenario_tools drop)
-	local n=${#rows[@]} i rep row net probes
-	declare -A size_of=()
+	local n=${#rows[@]} i rep row
+	declare -gA size_of=()
+	: >"$W/cal.jsonl"
 	for row in "${rows[@]}"; do
 		t=${row%%|*} v=${row#*|}
 		if ((DROP_SECONDS == 0)); then
 			size_of[$row]="$DROP_NET 1"
 			continue
 		fi
+		size_of[$row]=$(drop_fixed_size "$t")
+		[[ -n ${size_of[$row]} ]] && continue
 		SWEEP=$DROP_NET TARGETS=$(net_size "$DROP_NET")
 		targets_files "$SWEEP" 1
-		: >"$W/cal.jsonl"
-		RECORD_TO="$W/cal.jsonl" RUN_LIMIT_NOW=$DROP_CAL_S SAMPLE_MS=5 \
+		: >"$W/run.jsonl"
+		RECORD_TO="$W/run.jsonl" RUN_LIMIT_NOW=$DROP_CAL_S SAMPLE_MS=5 \
 			run_tool "$t" drop 0 1 0 "$v" 2>/dev/null
-		size_of[$row]=$(drop_size "$W/cal.jsonl")
+		cat "$W/run.jsonl" >>"$W/cal.jsonl"
+		size_of[$row]=$(drop_size "$W/run.jsonl")
 		log "[drop] $t${v:+ $v}: calibrated, sends ${size_of[$row]/ / x } probe(s) per target"
 	done
 	for ((rep = 1; rep <= REPS; rep++)); do
 		log "[drop] rep $rep/$REPS"
 		for ((i = 0; i < n; i++)); do
-			row=${rows[(i + rep - 1) % n]}
-			t=${row%%|*} v=${row#*|}
-			read -r net probes <<<"${size_of[$row]}"
-			SWEEP=$net TARGETS=$(net_size "$net")
-			targets_files "$SWEEP" "$probes"
-			RUN_LIMIT_NOW=$((DROP_SECONDS * 10 + 30)) SAMPLE_MS=$DROP_SAMPLE_MS \
-				run_tool "$t" drop 0 "$probes" "$rep" "$v"
+			drop_measure "${rows[(i + rep - 1) % n]}" "$rep"
 		done
 	done
+	((KEEP)) && cp "$W/cal.jsonl" "$OUT/raw/drop-calibration.jsonl"
 	COOLDOWN_NOW=
 	lab_destroy
 }
