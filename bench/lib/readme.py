@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""The README's benchmark figures, written from one bench/run's results.json, so that they
+always come from a run and say which: the headline (sustained send rate against zmap 4.x)
+and the icmpsweep-against-zmap table, scenario by scenario, saying where icmpsweep is behind.
+
+  readme.py --results OUT/results.json --blocks OUT/readme-blocks.md [--readme README.md]
+
+Writes the blocks to --blocks; with --readme also replaces the text between
+`<!-- bench:NAME begin -->` and `<!-- bench:NAME end -->` in that file (bench/run --publish).
+Stdlib only.
+"""
+import argparse
+import json
+import re
+import sys
+
+
+def kpps(v):
+    if v is None:
+        return "—"
+    return "%.2f M" % (v / 1e6) if v >= 1e6 else "%.0f k" % (v / 1e3)
+
+
+def find(summary, scen, tool, variant="", rate=None):
+    for s in summary:
+        if s.get("scenario") == scen and s.get("tool") == tool and \
+                (s.get("variant") or "") == variant and s.get("ok") and \
+                (rate is None or s.get("rate") == rate):
+            return s
+    return None
+
+
+def spread(s):
+    lo, hi = s.get("steady_pps_min"), s.get("steady_pps_max")
+    if lo is None or hi is None or hi <= lo:
+        return kpps(s.get("steady_pps")) + "pps"
+    return "%spps (%s–%s)" % (kpps(s.get("steady_pps")), kpps(lo), kpps(hi))
+
+
+def conditions(res):
+    m, meta = res.get("machine", {}), res.get("meta", {})
+    text = ("%s CPUs (%s), %s GiB RAM, Linux %s, %s; a veth pair between two network "
+            "namespaces, the target dropping every frame with XDP" % (
+                m.get("cpus", "?"), m.get("cpu", "?"), m.get("mem_gib", "?"),
+                m.get("kernel", "?"), m.get("os", "?")))
+    text += "; `%s`, %s, %s repetitions, %s" % (
+        meta.get("command", "bench/run"), meta.get("date", "?"), meta.get("reps", "?"),
+        meta.get("git", "?"))
+    if meta.get("note"):
+        text += ". **%s**" % meta["note"]
+    return text
+
+
+NOT_MEASURED = ("Not measured: real NICs (a veth's transmit is a copy inside one kernel; a "
+                "NIC's driver, queues and line rate set other limits), AF_XDP zero-copy mode "
+                "(veth has none: icmpsweep's xdp backend runs in copy mode here), more than "
+                "%s cores, paths with real latency.")
+
+
+def headline(res):
+    summ, ver = res.get("summary", []), res.get("meta", {})
+    isw, z4 = find(summ, "drop", "icmpsweep"), find(summ, "drop", "zmap")
+    zname = ver.get("version.zmap", "zmap 4.x")
+    if not isw or not z4:
+        return "No drop figures for icmpsweep and %s in this run.\n" % zname
+    ncpu = res.get("machine", {}).get("cpus") or ver.get("ncpu")
+    lines = ["Sustained send rate (`bench/run drop`: every tool at its maximum for about %s s, "
+             "the veth's packet counter over the steady-state window, median and min–max of "
+             "%s runs):" % (ver.get("drop_seconds", "?"), ver.get("reps", "?")), ""]
+    lines.append("- icmpsweep with default options: **%s**, %.2f× %s with its defaults "
+                 "(%s)." % (spread(isw), isw["steady_pps"] / z4["steady_pps"], zname,
+                            spread(z4)))
+    for v in ("-T 1", "-T %s" % ncpu):
+        a, b = find(summ, "drop", "icmpsweep", v), find(summ, "drop", "zmap", v)
+        if a and b:
+            lines.append("- `%s` each: icmpsweep %s, %s %s: %.2f×." % (
+                v, spread(a), zname, spread(b), a["steady_pps"] / b["steady_pps"]))
+    short = [s for s in (isw, z4) if s.get("steady_short")]
+    if short:
+        lines.append("- (a window under one second: not a headline figure)")
+    lines += ["", "Machine: %s." % conditions(res), "",
+              NOT_MEASURED % (ncpu or "?")]
+    return "\n".join(lines) + "\n"
+
+
+# (label, scenario, rate (None: any), metric, higher is better, format)
+ROWS = [
+    ("sustained send rate, defaults", "drop", None, "steady_pps", True, kpps),
+    ("time to first packet, ms", "drop", None, "first_pkt_ms", False, lambda v: "%.0f" % v),
+    ("CPU s for that drop run", "drop", None, "cpu_s", None, lambda v: "%.2f" % v),
+    ("peak RSS MiB (drop)", "drop", None, "maxrss_kb", False, lambda v: "%.1f" % (v / 1024)),
+    ("dense /16 at max rate: recall", "dense", 0, "recall", True, lambda v: "%.4f" % v),
+    ("dense /16 at max rate: capture drops", "dense", 0, "tool_drop", False, lambda v: "%d" % v),
+    ("dense /16 at max rate: wall s", "dense", 0, "wall_s", False, lambda v: "%.2f" % v),
+    ("sparse /15 at 100k: wall s", "sparse", None, "wall_s", False, lambda v: "%.2f" % v),
+    ("sparse /15 at 100k: recall", "sparse", None, "recall", True, lambda v: "%.4f" % v),
+    ("lossy (10 % each way, 3 probes): recall", "lossy", None, "recall", True,
+     lambda v: "%.4f" % v),
+    ("lossy: packets per target", "lossy", None, "pkts_per_target", False, lambda v: "%.2f" % v),
+    ("lossy: wall s", "lossy", None, "wall_s", False, lambda v: "%.2f" % v),
+]
+
+
+def bounds(s, key):
+    """min and max of a metric over the repetitions, as far as the summary keeps them."""
+    v = s[key]
+    if key == "steady_pps" and s.get("steady_pps_min") is not None:
+        return s["steady_pps_min"], s["steady_pps_max"]
+    if key == "recall" and s.get("recall_min") is not None:
+        return s["recall_min"], s["recall_max"]
+    sp = s.get(key + "_spread") or 0  # half the range around the median: an approximation
+    return v - sp, v + sp
+
+
+def comparison(res):
+    summ, meta = res.get("summary", []), res.get("meta", {})
+    zname = meta.get("version.zmap", "zmap 4.x")
+    iname = meta.get("version.icmpsweep", "icmpsweep")
+    out = ["| measure | %s | %s | icmpsweep |" % (iname, zname), "|---|---:|---:|---|"]
+    for label, scen, rate, key, higher, fmt in ROWS:
+        a, b = find(summ, scen, "icmpsweep", "", rate), find(summ, scen, "zmap", "", rate)
+        if not a or not b or a.get(key) is None or b.get(key) is None:
+            continue
+        va, vb = a[key], b[key]
+        lo_a, hi_a = bounds(a, key)
+        lo_b, hi_b = bounds(b, key)
+        if higher is None:
+            verdict = "(per packet: %.2f× zmap's)" % (
+                (va / a["tx_packets"]) / (vb / b["tx_packets"])) \
+                if a.get("tx_packets") and b.get("tx_packets") and vb else ""
+        elif va == vb:
+            verdict = "same"
+        elif lo_a <= hi_b and lo_b <= hi_a:
+            verdict = "within the spread"
+        elif (va > vb) == higher:
+            verdict = "ahead"
+        else:
+            verdict = "**behind**"
+        out.append("| %s | %s | %s | %s |" % (label, fmt(va), fmt(vb), verdict))
+    out += ["", "Medians of %s runs on the machine above; every figure and the exact flags "
+            "of each tool: `bench/results/results.md`, `bench/README.md`." % meta.get("reps", "?")]
+    return "\n".join(out) + "\n"
+
+
+def replace_block(text, name, body):
+    pat = re.compile(r"(<!-- bench:%s begin -->\n).*?(<!-- bench:%s end -->)" % (name, name),
+                     re.S)
+    if not pat.search(text):
+        raise KeyError(name)
+    return pat.sub(lambda m: m.group(1) + body + m.group(2), text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--blocks", required=True)
+    ap.add_argument("--readme")
+    a = ap.parse_args()
+    with open(a.results) as f:
+        res = json.load(f)
+    blocks = {"headline": headline(res), "zmap": comparison(res)}
+    with open(a.blocks, "w") as f:
+        for k, v in blocks.items():
+            f.write("<!-- bench:%s -->\n%s\n" % (k, v))
+    if a.readme:
+        with open(a.readme) as f:
+            text = f.read()
+        for k, v in blocks.items():
+            try:
+                text = replace_block(text, k, v)
+            except KeyError:
+                sys.stderr.write("readme: no bench:%s markers in %s\n" % (k, a.readme))
+                return 1
+        with open(a.readme, "w") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
