@@ -75,6 +75,17 @@ def headline(res):
         if a and b:
             lines.append("- `%s` each: icmpsweep %s, %s %s: %.2f×." % (
                 v, spread(a), zname, spread(b), a["steady_pps"] / b["steady_pps"]))
+    rows_i = [s for s in summ if s.get("scenario") == "drop" and s.get("tool") == "icmpsweep"
+              and s.get("ok") and s.get("steady_pps")]
+    rows_z = [s for s in summ if s.get("scenario") == "drop" and s.get("tool") == "zmap"
+              and s.get("ok") and s.get("steady_pps")]
+    if rows_i and rows_z:
+        bi = max(rows_i, key=lambda s: s["steady_pps"])
+        bz = max(rows_z, key=lambda s: s["steady_pps"])
+        lines.append("- best row of each: icmpsweep%s %s, %s%s %s: %.2f×." % (
+            " `%s`" % bi["variant"] if bi.get("variant") else " (defaults)", spread(bi), zname,
+            " `%s`" % bz["variant"] if bz.get("variant") else " (defaults)", spread(bz),
+            bi["steady_pps"] / bz["steady_pps"]))
     short = [s for s in (isw, z4) if s.get("steady_short")]
     if short:
         lines.append("- (a window under one second: not a headline figure)")

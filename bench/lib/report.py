@@ -357,7 +357,7 @@ NOTES = """How to read this (bench/README.md has the details):
   equivalent), the gateway MAC and source address given to the raw senders, the same seed
   where a tool takes one. zmap 4.x picks its sender threads itself (min(CPUs − 1, 4); the
   Threads column shows what it used) unless the row says otherwise; nmap gets host groups
-  covering the targets up to 16,384 (`--min-hostgroup`) and `--initial-rtt-timeout 50ms`;
+  covering the targets up to 4,096 (`--min-hostgroup`) and `--initial-rtt-timeout 50ms`;
   fping runs as parallel chunks, one process per CPU.
   Retries in lossy: icmpsweep `-P 3` (only to silent targets), zmap `-P 3` (every target, and
   its `-r` counts targets, so it sends 3 packets per rate slot), masscan `--retries 2` (which

@@ -86,8 +86,8 @@ drop_size() {
 # Tools whose size is not calibrated.  masscan's --retries walks `rate` more indices per retry:
 # at its maximum rate each retry is minutes of sending, so it gets many and is interrupted
 # after the window.  nmap sends at most two echo requests per host however many retries it is
-# allowed, and sets up each host group before sending to it (about 1 s per 16,384 hosts
-# here): the whole /15 once, host group after host group, is its sustained rate.
+# allowed, and sets up each host group before sending to it: the whole /15 once, host group
+# after host group, is its sustained rate.
 drop_fixed_size() {
 	case $1 in
 	masscan) echo "$DROP_NET $DROP_MAX_PROBES" ;;
