@@ -34,7 +34,7 @@ def spread(s):
     lo, hi = s.get("steady_pps_min"), s.get("steady_pps_max")
     if lo is None or hi is None or hi <= lo:
         return kpps(s.get("steady_pps")) + "pps"
-    return "%spps (%s–%s)" % (kpps(s.get("steady_pps")), kpps(lo), kpps(hi))
+    return "%spps (min–max %s–%spps)" % (kpps(s.get("steady_pps")), kpps(lo), kpps(hi))
 
 
 def conditions(res):
@@ -43,8 +43,9 @@ def conditions(res):
             "namespaces, the target dropping every frame with XDP" % (
                 m.get("cpus", "?"), m.get("cpu", "?"), m.get("mem_gib", "?"),
                 m.get("kernel", "?"), m.get("os", "?")))
-    text += "; `%s`, %s, %s repetitions, %s" % (
-        meta.get("command", "bench/run"), meta.get("date", "?"), meta.get("reps", "?"),
+    cmd = re.sub(r" --note .*?(?= --|$)", "", meta.get("command", "bench/run"))
+    text += "; `%s`, %s, %s repetitions, %s s, commit %s" % (
+        cmd, meta.get("date", "?"), meta.get("reps", "?"), meta.get("elapsed_s", "?"),
         meta.get("git", "?"))
     if meta.get("note"):
         text += ". **%s**" % meta["note"]

@@ -73,7 +73,7 @@ drop_size() {
 	span = rec.get("send_span_s") or 0
 	rate = tx / span if tx >= 100 and span > 0.005 else tx / cal_s
 	rate = max(rate, 1000.0)
-	need = rate * secs * 1.1  # the calibration's ramp-up makes it a low estimate anyway
+	need = rate * secs * 1.3  # a margin: the steady window must stay over 3 s
 	size = net.num_addresses
 	if need >= size:
 	    print(net, min(pmax, math.ceil(need / size)))
