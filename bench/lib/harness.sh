@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # harness.sh: what every bench scenario uses, sourced by bench/run after its options are read:
 # the lab (lab_up), target lists, one tool run (run_tool) and a set of them (run_set).
 #
@@ -61,6 +61,7 @@ targets_files() {
 # one (SCEN_TOOLS[NAME]), and never the ARP-only ones outside the scenarios that list them.
 scenario_tools() {
 	local scen=$1 t
+	# shellcheck disable=SC2153 # TOOLS is bench/run's
 	for t in "${TOOLS[@]}"; do
 		if [[ -n ${SCEN_TOOLS[$scen]:-} ]]; then
 			[[ " ${SCEN_TOOLS[$scen]} " == *" $t "* ]] || continue

@@ -62,8 +62,8 @@ def headline(res):
     summ, ver = res.get("summary", []), res.get("meta", {})
     isw, z4 = find(summ, "drop", "icmpsweep"), find(summ, "drop", "zmap")
     zname = ver.get("version.zmap", "zmap 4.x")
-    if not isw or not z4:
-        return "No drop figures for icmpsweep and %s in this run.\n" % zname
+    if not isw or not z4 or not isw.get("steady_pps") or not z4.get("steady_pps"):
+        return "No sustained drop figures for icmpsweep and %s in this run.\n" % zname
     ncpu = res.get("machine", {}).get("cpus") or ver.get("ncpu")
     lines = ["Sustained send rate (`bench/run drop`: every tool at its maximum for about %s s, "
              "the veth's packet counter over the steady-state window, median and min–max of "
@@ -73,7 +73,7 @@ def headline(res):
                             spread(z4)))
     for v in ("-T 1", "-T %s" % ncpu):
         a, b = find(summ, "drop", "icmpsweep", v), find(summ, "drop", "zmap", v)
-        if a and b:
+        if a and b and a.get("steady_pps") and b.get("steady_pps"):
             lines.append("- `%s` each: icmpsweep %s, %s %s: %.2f×." % (
                 v, spread(a), zname, spread(b), a["steady_pps"] / b["steady_pps"]))
     rows_i = [s for s in summ if s.get("scenario") == "drop" and s.get("tool") == "icmpsweep"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # tools.sh: each peer's command line, at its best (bench/README.md says why for each flag).
 #
 # tool_cmd TOOL SCEN RATE PROBES SEED PREFIX sets CMD (array), RESULT (file with the tool's

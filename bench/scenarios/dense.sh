@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # dense: every address of a /16 answers: recall and wall time at rising rates.
 scenario_register dense 30 "dense: every address of the /16 answers; recall and wall time by requested rate" \
 	"tool,rate,wall,wallx,pps,replies,recall,precision,dups,cpu,rss,drops"

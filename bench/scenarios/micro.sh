@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # micro: the microbenchmarks of bench/micro (permutation, cookies, probe patch, matcher).
 scenario_register micro 0 "" ""
 case $MODE in full) MICRO_SECONDS=0.5 ;; quick) MICRO_SECONDS=0.1 ;; *) MICRO_SECONDS=0.05 ;; esac

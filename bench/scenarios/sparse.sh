@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # sparse: a few thousand random live hosts in a /15 (recall, precision, wall time); lossy:
 # the same with random loss each way and every tool's own retries.
 scenario_register sparse 40 "sparse: random live hosts; recall, precision, wall time" \
