@@ -64,6 +64,9 @@ def headline(res):
     zname = ver.get("version.zmap", "zmap 4.x")
     if not isw or not z4 or not isw.get("steady_pps") or not z4.get("steady_pps"):
         return "No sustained drop figures for icmpsweep and %s in this run.\n" % zname
+    if isw.get("steady_short") or z4.get("steady_short"):
+        return ("The drop runs of this run had a steady-state window under one second: no "
+                "headline figure (run bench/run in full mode).\n")
     ncpu = res.get("machine", {}).get("cpus") or ver.get("ncpu")
     lines = ["Sustained send rate (`bench/run drop`: every tool at its maximum for about %s s, "
              "the veth's packet counter over the steady-state window, median and min–max of "
@@ -73,13 +76,14 @@ def headline(res):
                             spread(z4)))
     for v in ("-T 1", "-T %s" % ncpu):
         a, b = find(summ, "drop", "icmpsweep", v), find(summ, "drop", "zmap", v)
-        if a and b and a.get("steady_pps") and b.get("steady_pps"):
+        if a and b and a.get("steady_pps") and b.get("steady_pps") and \
+                not a.get("steady_short") and not b.get("steady_short"):
             lines.append("- `%s` each: icmpsweep %s, %s %s: %.2f×." % (
                 v, spread(a), zname, spread(b), a["steady_pps"] / b["steady_pps"]))
     rows_i = [s for s in summ if s.get("scenario") == "drop" and s.get("tool") == "icmpsweep"
-              and s.get("ok") and s.get("steady_pps")]
+              and s.get("ok") and s.get("steady_pps") and not s.get("steady_short")]
     rows_z = [s for s in summ if s.get("scenario") == "drop" and s.get("tool") == "zmap"
-              and s.get("ok") and s.get("steady_pps")]
+              and s.get("ok") and s.get("steady_pps") and not s.get("steady_short")]
     if rows_i and rows_z:
         bi = max(rows_i, key=lambda s: s["steady_pps"])
         bz = max(rows_z, key=lambda s: s["steady_pps"])
@@ -87,9 +91,6 @@ def headline(res):
             " `%s`" % bi["variant"] if bi.get("variant") else " (defaults)", spread(bi), zname,
             " `%s`" % bz["variant"] if bz.get("variant") else " (defaults)", spread(bz),
             bi["steady_pps"] / bz["steady_pps"]))
-    short = [s for s in (isw, z4) if s.get("steady_short")]
-    if short:
-        lines.append("- (a window under one second: not a headline figure)")
     lines += ["", "Machine: %s." % conditions(res), "",
               NOT_MEASURED % (ncpu or "?")]
     return "\n".join(lines) + "\n"
@@ -133,6 +134,8 @@ def comparison(res):
         a, b = find(summ, scen, "icmpsweep", "", rate), find(summ, scen, "zmap", "", rate)
         if not a or not b or a.get(key) is None or b.get(key) is None:
             continue
+        if key == "steady_pps" and (a.get("steady_short") or b.get("steady_short")):
+            continue  # a window under one second is no figure to compare
         va, vb = a[key], b[key]
         lo_a, hi_a = bounds(a, key)
         lo_b, hi_b = bounds(b, key)
