@@ -4,7 +4,8 @@
 # tool_cmd TOOL SCEN RATE PROBES SEED PREFIX sets CMD (array), RESULT (file with the tool's
 # results), META (its metadata JSON, if it writes one), OK_CODES, NUDGE (masscan).  The run's
 # VARIANT_ARGS (e.g. -T 1) go to the tools that take them.  COOLDOWN_NOW overrides --cooldown
-# for one scenario (drop: 0, nothing answers).
+# for one scenario (drop: 0, nothing answers); COOLDOWN_NOW=default leaves every tool at its
+# own default (no -c, --cooldown-time, --wait, -t, --max-rtt-timeout).
 #
 # Tools: icmpsweep; zmap (4.x, built from ../shared/peers or --zmap PATH); zmap-debian (the
 # distribution's zmap, 2.1.1 on Debian 12); masscan; fping; nmap; arp-scan (lan only).
@@ -47,7 +48,11 @@ zmap_version() { : >"$BENCH_BUILD/empty.zmap.conf"; "$1" --config="$BENCH_BUILD/
 # zmap's cooldown is whole seconds; fping's and nmap's per-probe waits are in ms.
 cooldown_now() { echo "${COOLDOWN_NOW:-$COOLDOWN}"; }
 wait_ms() { local c; c=$(cooldown_now); ((c > 0)) && echo $((c * 1000)) || echo "$DROP_WAIT_MS"; }
+# cd_opt OPTION...: the option with the cooldown appended, or nothing at the tool's default.
+cd_opt() { [[ $(cooldown_now) == default ]] || echo "$@"; }
+wait_opt() { [[ $(cooldown_now) == default ]] || echo "$1$(wait_ms)${2:-}"; }
 
+# shellcheck disable=SC2207 # $(cd_opt ...) yields options without spaces, or nothing
 tool_cmd() {
 	local tool=$1 scen=$2 rate=$3 probes=$4 seed=$5 p=$6 cd
 	cd=$(cooldown_now)
@@ -56,7 +61,7 @@ tool_cmd() {
 	icmpsweep)
 		META="$p.meta.json"
 		CMD=("$ISW_BIN" -i "$LAB_SCAN_IF" -S "$LAB_SCAN_ADDR" -G "$GW_MAC" -r "$rate"
-			-P "$probes" -c "$cd" --seed "$seed" -q -o "$RESULT" --metadata "$META"
+			-P "$probes" $(cd_opt -c "$cd") --seed "$seed" -q -o "$RESULT" --metadata "$META"
 			${VARIANT_ARGS[@]+"${VARIANT_ARGS[@]}"} ${ISW_EXTRA[@]+"${ISW_EXTRA[@]}"})
 		if [[ $scen == dns ]]; then
 			CMD+=(--resolver "$DNS_SERVER" -O csv) # names are in the csv/json columns
@@ -75,7 +80,7 @@ tool_cmd() {
 		# zmap's default otherwise (4 in 4.x).
 		: >"$W/empty.zmap.conf"
 		CMD=("$bin" --config="$W/empty.zmap.conf" --probe-module=icmp_echoscan -r "$rate" -P "$probes" -G "$GW_MAC"
-			-i "$LAB_SCAN_IF" -S "$LAB_SCAN_ADDR" --cooldown-time="$cd"
+			-i "$LAB_SCAN_IF" -S "$LAB_SCAN_ADDR" $(cd_opt --cooldown-time="$cd")
 			-b "$W/empty.blocklist" -e "$seed" -o "$RESULT" -m "$META" -q --disable-syslog
 			${VARIANT_ARGS[@]+"${VARIANT_ARGS[@]}"} "$SWEEP")
 		;;
@@ -84,7 +89,7 @@ tool_cmd() {
 		((mrate > 0)) || mrate=100000000 # masscan has no "unlimited"; this is its ceiling
 		CMD=(masscan --ping "$SWEEP" --rate "$mrate" --retries $((probes - 1))
 			--router-mac "$GW_MAC" -e "$LAB_SCAN_IF" --adapter-ip "$LAB_SCAN_ADDR"
-			--wait "$cd" --seed "$seed" -oL "$RESULT")
+			$(cd_opt --wait "$cd") --seed "$seed" -oL "$RESULT")
 		NUDGE=1
 		;;
 	fping)
@@ -97,7 +102,7 @@ tool_cmd() {
 		((jobs > 0)) || jobs=1
 		((rate > 0)) && interval=$("$PY" -c "print('%.6g' % (1000.0 * $jobs / $rate))")
 		CMD=("$LIB/fping-chunks.sh" -j "$jobs" "$FPING_CHUNKS" -a -q -r $((probes - 1)) -B 1
-			-t "$(wait_ms)" -i "$interval")
+			$(wait_opt -t) -i "$interval")
 		[[ $scen == dns ]] && CMD+=(-d)
 		RESULT="$p.stdout"
 		OK_CODES=0,1
@@ -111,7 +116,7 @@ tool_cmd() {
 		local hg=$TARGETS
 		((hg <= NMAP_MAX_HOSTGROUP)) || hg=$NMAP_MAX_HOSTGROUP
 		CMD=(nmap -sn -PE --disable-arp-ping --max-retries $((probes - 1))
-			--min-hostgroup "$hg" --initial-rtt-timeout 50ms --max-rtt-timeout "$(wait_ms)ms"
+			--min-hostgroup "$hg" --initial-rtt-timeout 50ms $(wait_opt --max-rtt-timeout= ms)
 			-e "$LAB_SCAN_IF")
 		if ((rate > 0)); then
 			CMD+=(--min-rate "$rate" --max-rate "$rate")
