@@ -107,6 +107,11 @@ def summarize(runs):
             if lo is not None:
                 s["steady_pps_min"], s["steady_pps_max"] = lo, hi
             s["steady_short"] = int(any(r.get("steady_short") for r in ok))
+            # The worst run matters for losses: a median of 0 hides one bad repetition.
+            for k in ("tool_drop",):
+                _, lo, hi = median_min_max([r.get(k) for r in ok])
+                if hi is not None:
+                    s[k + "_max"] = hi
         bad = [r for r in rs if r.get("status") != "ok"]
         if bad:
             st = collections.Counter(r.get("status") for r in bad).most_common(1)[0][0]
@@ -496,7 +501,9 @@ def main():
                 k, sep, v = line.rstrip("\n").partition("=")
                 if sep:
                     meta[k.strip()] = v.strip()
-    meta["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    # When the run ended (bench/run records it); re-running the report keeps it.
+    meta.setdefault("date", datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M UTC"))
     # What bench/run and its scenario files recorded: versions, titles, columns.
     for k, v in meta.items():
         if k.startswith("version.") and v:
