@@ -153,9 +153,47 @@ def comparison(res):
         else:
             verdict = "**behind**"
         out.append("| %s | %s | %s | %s |" % (label, fmt(va), fmt(vb), verdict))
+    behind = others_ahead(summ, meta)
+    if behind:
+        out += ["", "Where another peer beats icmpsweep in this run (faster with at least its "
+                "recall, or a higher sustained rate):", ""] + behind
     out += ["", "Medians of %s runs on the machine above; every figure and the exact flags "
             "of each tool: `bench/results/results.md`, `bench/README.md`." % meta.get("reps", "?")]
     return "\n".join(out) + "\n"
+
+
+def others_ahead(summ, meta):
+    """One line per scenario and rate where some peer at its defaults did better than
+    icmpsweep at its defaults: higher sustained rate (drop), or less wall time with at least
+    icmpsweep's recall (every other scenario)."""
+    lines = []
+    for isw in summ:
+        if isw.get("tool") != "icmpsweep" or isw.get("variant") or not isw.get("ok"):
+            continue
+        scen, rate = isw["scenario"], isw.get("rate")
+        for o in summ:
+            if o is isw or o.get("scenario") != scen or o.get("rate") != rate or \
+                    o.get("variant") or not o.get("ok") or o.get("tool") == "icmpsweep":
+                continue
+            name = meta.get("version." + o["tool"], o["tool"])
+            if scen == "drop":
+                if (o.get("steady_pps") or 0) > (isw.get("steady_pps") or 0):
+                    lines.append("- drop: %s sustains %s against %s." % (
+                        name, kpps(o["steady_pps"]), kpps(isw.get("steady_pps"))))
+                continue
+            if o.get("wall_s") is None or isw.get("wall_s") is None:
+                continue
+            rec_ok = o.get("recall") is None or isw.get("recall") is None or \
+                o["recall"] >= isw["recall"]
+            if o["wall_s"] < isw["wall_s"] and rec_ok:
+                lines.append("- %s at %s: %s takes %.2f s against icmpsweep's %.2f s "
+                             "(recall %s against %s)." % (
+                                 scen, "max rate" if not rate else "%g/s" % rate, name,
+                                 o["wall_s"], isw["wall_s"],
+                                 "%.4f" % o["recall"] if o.get("recall") is not None else "—",
+                                 "%.4f" % isw["recall"] if isw.get("recall") is not None
+                                 else "—"))
+    return lines
 
 
 def replace_block(text, name, body):
