@@ -68,10 +68,11 @@ def headline(res):
         return ("The drop runs of this run had a steady-state window under one second: no "
                 "headline figure (run bench/run in full mode).\n")
     ncpu = res.get("machine", {}).get("cpus") or ver.get("ncpu")
-    lines = ["Sustained send rate (`bench/run drop`: every tool at its maximum for about %s s, "
+    lines = ["Sustained send rate (`bench/run drop`: every tool at its maximum rate for about "
+             "%s s, sized by probes per target, cooldown 0, other options at their defaults; "
              "the veth's packet counter over the steady-state window, median and min–max of "
              "%s runs):" % (ver.get("drop_seconds", "?"), ver.get("reps", "?")), ""]
-    lines.append("- icmpsweep with default options: **%s**, %.2f× %s with its defaults "
+    lines.append("- icmpsweep at its defaults: **%s**, %.2f× %s at its defaults "
                  "(%s)." % (spread(isw), isw["steady_pps"] / z4["steady_pps"], zname,
                             spread(z4)))
     for v in ("-T 1", "-T %s" % ncpu):
