@@ -40,8 +40,13 @@ struct isw_output_options {
 int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE *fp);
 /* isw_output_open without hostnames. */
 int isw_output_new(isw_output **out, enum isw_format format, FILE *fp);
+/* Both return 0 or the first write error as a negative errno (-ENOSPC for a full disk; -EIO
+ * only when no call saw the system's reason).  Once a write has failed, every later call
+ * returns that first error: results may have been lost from that point on. */
 int isw_output_write(isw_output *o, const struct isw_result *r);
 int isw_output_flush(isw_output *o);
+/* The first error so far (0 if none); safe to call from a thread other than the writer's. */
+int isw_output_error(const isw_output *o);
 void isw_output_free(isw_output *o);
 
 /* Writes str as a JSON string literal; invalid UTF-8 becomes U+FFFD so the result always
