@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <math.h> /* isfinite, a macro: no libm */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include "cli-options.h"
 #include "icmpsweep/scan.h"
@@ -124,18 +126,23 @@ void cli_usage(FILE *fp)
 	    "  -q, --quiet               no status line on stderr\n"
 	    "      --metadata FILE       JSON summary of the scan\n"
 	    "  -h, --help, -V, --version\n"
-	    "Exit status: 0 done, 1 runtime failure, 2 bad input.\n",
+	    "Numbers are decimal: no sign, leading zero, hex or exponent.\n"
+	    "Exit status: 0 done; 1 runtime failure (e.g. results, trace or metadata not fully\n"
+	    "written); 2 bad input; 130 interrupted (SIGINT), 143 terminated (SIGTERM), after\n"
+	    "the results are flushed and the metadata written.\n",
 	    fp);
 }
 
-/* Decimal number with an optional k/M/G multiplier (1000s for rates, 1024s for sizes).
- * Parsed by hand: strtod alone would take spaces, signs, hex and exponents. */
+/* Decimal number ("12", "0.25") with, when base is not 0, an optional k/M/G multiplier
+ * (1000s for rates, 1024s for sizes).  Parsed by hand: strtod would also take spaces, signs,
+ * hex, hex floats, exponents, "inf" and "nan". */
 static int parse_scaled(const char *s, double base, double *out)
 {
 	const char *q = s;
 	double v = 0, scale = 0, mul = 1;
 
-	if (!isdigit((unsigned char)*q))
+	/* A leading zero reads as octal to strtoul(..., 0) and to users of C: refused. */
+	if (!isdigit((unsigned char)*q) || (q[0] == '0' && isdigit((unsigned char)q[1])))
 		return -EINVAL;
 	for (; isdigit((unsigned char)*q) || *q == '.'; q++) {
 		if (*q == '.') {
@@ -150,6 +157,8 @@ static int parse_scaled(const char *s, double base, double *out)
 	}
 	if (scale)
 		v /= scale;
+	if (*q && !base)
+		return -EINVAL;
 	switch (*q) {
 	case 0:
 		break;
@@ -173,6 +182,30 @@ static int parse_scaled(const char *s, double base, double *out)
 	if (!isfinite(v))
 		return -EINVAL;
 	*out = v * mul;
+	return 0;
+}
+
+/* Plain decimal, no suffix: seconds, megabytes. */
+static int parse_decimal(const char *s, double *out)
+{
+	return parse_scaled(s, 0, out);
+}
+
+/* Decimal digits only (no sign, space, leading zero, octal or hex), at most max. */
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	for (; *s; s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (d > 9 || v > (max - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+	}
+	*out = v;
 	return 0;
 }
 
@@ -228,19 +261,11 @@ int cli_parse_ipv4(const char *s, uint32_t *out)
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	for (const char *q = s; *q; q++)
-		if (!isdigit((unsigned char)*q))
-			return -EINVAL;
-	if (!*s)
+	if (parse_u64(s, max, &v) < 0)
 		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end || errno || v > max)
-		return -EINVAL;
-	*out = v;
+	*out = (unsigned long)v;
 	return 0;
 }
 
@@ -251,6 +276,136 @@ static int push(const char ***arr, size_t *n, const char *s)
 		return -ENOMEM;
 	a[(*n)++] = s;
 	*arr = a;
+	return 0;
+}
+
+/* At most 64 bytes of what the user typed, control bytes as '?': messages stay one line and
+ * carry no terminal escapes. */
+static void printable(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t i;
+
+	if (len > 64)
+		len = 64;
+	for (i = 0; i < len && i + 1 < size; i++)
+		dst[i] = isprint((unsigned char)src[i]) ? src[i] : '?';
+	dst[i] = 0;
+}
+
+/* getopt_long failed (opterr is 0, so it printed nothing): say which option and why.  With a
+ * leading ':' in the option string, c is ':' for a missing value and '?' otherwise; optopt is
+ * the short option, or a long option's val (an argument it does not take, a missing value),
+ * or 0 for an unknown or ambiguous long option. */
+static void option_error(char *errbuf, int c, int argc, char **argv)
+{
+	const char *arg = optind >= 1 && optind <= argc ? argv[optind - 1] : "";
+	unsigned char ch = (unsigned char)optopt;
+	char name[72];
+
+	if (!strncmp(arg, "--", 2) && arg[2]) {
+		size_t len = strcspn(arg + 2, "=");
+		const struct option *hit = NULL;
+		char list[160] = "";
+		int n = 0;
+
+		for (const struct option *lo = long_options; lo->name; lo++) {
+			if (strncmp(lo->name, arg + 2, len))
+				continue;
+			if (strlen(lo->name) == len) {
+				hit = lo;
+				n = 1;
+				break;
+			}
+			hit = lo;
+			n++;
+			if (strlen(list) + strlen(lo->name) + 5 < sizeof(list))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s--%s",
+				         list[0] ? ", " : "", lo->name);
+		}
+		printable(name, sizeof(name), arg + 2, len);
+		if (!hit && !optopt) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option '--%s'", name);
+			return;
+		}
+		if (hit && n > 1 && !optopt) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "ambiguous option '--%s' (%s)", name,
+			         list);
+			return;
+		}
+		/* The element before optind is a long option only if it is the one that failed
+		 * (a bad short option in the middle of a cluster leaves optind where it was). */
+		if (hit && optopt == hit->val) {
+			if (c == ':')
+				snprintf(errbuf, ISW_ERRBUF_SIZE, "option '--%s' needs a value",
+				         hit->name);
+			else
+				snprintf(errbuf, ISW_ERRBUF_SIZE, "option '--%s' takes no argument",
+				         hit->name);
+			return;
+		}
+	}
+	if (c == ':')
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "option '-%c' needs a value", ch);
+	else if (isprint(ch))
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option '-%c'", ch);
+	else
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option byte 0x%02x", ch);
+}
+
+/* Two paths that name the same file: the same string, the same inode when both exist, or
+ * the same name in the same directory when neither does.  Character devices (/dev/null) may
+ * be shared. */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+
+	if (ea && S_ISCHR(sa.st_mode))
+		return 0;
+	if (!strcmp(a, b))
+		return 1;
+	if (ea && eb)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (ea || eb)
+		return 0;
+	{
+		char *da = strdup(a), *db = strdup(b), *ba = strdup(a), *bb = strdup(b);
+		int same = 0;
+
+		if (da && db && ba && bb && !strcmp(basename(ba), basename(bb)) &&
+		    stat(dirname(da), &sa) == 0 && stat(dirname(db), &sb) == 0)
+			same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+		free(da);
+		free(db);
+		free(ba);
+		free(bb);
+		return same;
+	}
+}
+
+/* -o, --metadata and -w each write a file, and --read reads one: no two may be the same, or
+ * one would overwrite the other (or the trace being read).  Checked before anything is
+ * opened, so nothing is created or truncated. */
+static int check_distinct_files(const struct cli_options *o, char *errbuf)
+{
+	const struct {
+		const char *opt, *path;
+	} f[] = {
+	    {"-o", o->output_path && strcmp(o->output_path, "-") ? o->output_path : NULL},
+	    {"--metadata", o->metadata_path},
+	    {"-w", o->cfg.trace_path},
+	    {"--read", o->read_path},
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		for (size_t k = i + 1; k < sizeof(f) / sizeof(f[0]); k++)
+			if (f[i].path && f[k].path && same_file(f[i].path, f[k].path)) {
+				snprintf(errbuf, ISW_ERRBUF_SIZE,
+				         "%s '%s' and %s '%s' are the same file: one would "
+				         "overwrite the other",
+				         f[i].opt, f[i].path, f[k].opt, f[k].path);
+				return -EINVAL;
+			}
 	return 0;
 }
 
@@ -265,7 +420,6 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	unsigned long u;
 	uint64_t v;
 	double d;
-	char *end;
 	int c, rc;
 
 	memset(o, 0, sizeof(*o));
@@ -295,10 +449,11 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				return -ENOMEM;
 			break;
 		case OPT_SEED:
-			errno = 0;
-			o->cfg.seed = strtoull(optarg, &end, 0);
-			if (!*optarg || *end || errno || *optarg == '-')
-				BAD("invalid seed '%s'", optarg);
+			if (parse_u64(optarg, UINT64_MAX, &v) < 0)
+				BAD("invalid seed '%s' (decimal without leading zeros, "
+				    "0..18446744073709551615)",
+				    optarg);
+			o->cfg.seed = v;
 			o->seed_given = 1;
 			break;
 		case 'r':
@@ -319,17 +474,13 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				o->cfg.cooldown_s = 10;
 				if (!optarg[4])
 					break;
-				errno = 0;
-				d = strtod(optarg + 5, &end);
-				if (!optarg[5] || *end || errno || !(d > 0 && d <= 3600))
+				if (parse_decimal(optarg + 5, &d) < 0 || !(d > 0 && d <= 3600))
 					BAD("invalid cooldown '%s' (auto:MAX, MAX seconds 0..3600)",
 					    optarg);
 				o->cfg.cooldown_s = d;
 				break;
 			}
-			errno = 0;
-			d = strtod(optarg, &end);
-			if (!*optarg || *end || errno || !(d >= 0 && d <= 3600))
+			if (parse_decimal(optarg, &d) < 0 || !(d >= 0 && d <= 3600))
 				BAD("invalid cooldown '%s' (seconds, 0..3600)", optarg);
 			o->cfg.cooldown_s = d;
 			break;
@@ -419,7 +570,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.trace_probes = 1;
 			break;
 		case 'C':
-			if (parse_scaled(optarg, 1, &d) < 0 || d < 1 || d > 1e6)
+			if (parse_decimal(optarg, &d) < 0 || d < 1 || d > 1e6)
 				BAD("invalid file size '%s' (megabytes, 1..1000000)", optarg);
 			o->cfg.trace_rotate_bytes = (uint64_t)(d * 1000000);
 			break;
@@ -449,12 +600,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		case 'V':
 			o->version = 1;
 			return 0;
-		case ':':
-			BAD("option '%s' needs a value", argv[optind - 1]);
 		default:
-			if (optopt)
-				BAD("unknown option '-%c'", optopt);
-			BAD("unknown option '%s'", argv[optind - 1]);
+			option_error(errbuf, c, argc, argv);
+			return -EINVAL;
 		}
 	}
 	for (int i = optind; i < argc; i++) {
@@ -471,6 +619,14 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--no-validate only applies to --read");
 	if (o->read_path && (o->cfg.trace_path || o->cfg.dry_run))
 		BAD("--read analyses a trace: it cannot be combined with -w or --dry-run");
+	/* A dry run sends nothing and opens no capture: a trace would stay empty. */
+	if (o->cfg.dry_run && o->cfg.trace_path)
+		BAD("--dry-run sends and captures nothing: it cannot write a trace (-w '%s'); it "
+		    "prints the probes instead",
+		    o->cfg.trace_path);
+	rc = check_distinct_files(o, errbuf);
+	if (rc < 0)
+		return rc;
 	if (!o->nspecs && !o->read_path)
 		BAD("no targets given (try --help)");
 	/* Offline, targets are optional: they only narrow what is reported. */
