@@ -24,6 +24,7 @@ struct isw_output {
 	FILE *fp;
 	int hostnames;
 	int link;
+	int probes;
 	/* The first failed write or flush, as a negative errno.  The writing thread and the
 	 * flushing thread (the scan owner) both record it: whichever made the failing write(2)
 	 * has the real errno, the other only sees the stream's error flag. */
@@ -176,8 +177,11 @@ int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE
 	o->fp = fp;
 	o->hostnames = opt->hostnames;
 	o->link = opt->link;
+	o->probes = opt->probes;
 	/* The header goes out first, so even a scan with no answer yields a well-formed CSV. */
-	if (o->format == ISW_FORMAT_CSV) {
+	if (o->format == ISW_FORMAT_CSV && o->probes) {
+		fputs("ip,probe,id,seq,len,frame\n", fp);
+	} else if (o->format == ISW_FORMAT_CSV) {
 		for (size_t i = 0; i < NCOLUMNS; i++)
 			if (column_on(o, i))
 				fprintf(fp, "%s%s", i ? "," : "", columns[i].name);
@@ -377,6 +381,40 @@ int isw_output_write(isw_output *o, const struct isw_result *r)
 		write_json(o, r);
 		break;
 	}
+	return check_error(o, 0);
+}
+
+int isw_output_probe(isw_output *o, const struct isw_probe_line *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	/* A probe frame is under 100 bytes; longer ones are cut (len still tells). */
+	char frame[2 * 256 + 1], a[16], line[sizeof(frame) + 160];
+	uint32_t n = p->caplen < 256 ? p->caplen : 256;
+
+	for (uint32_t k = 0; k < n; k++) {
+		frame[2 * k] = hex[p->frame[k] >> 4];
+		frame[2 * k + 1] = hex[p->frame[k] & 15];
+	}
+	frame[2 * n] = 0;
+	isw_addr_str(p->dst, a);
+	switch (o->format) {
+	case ISW_FORMAT_TEXT:
+		snprintf(line, sizeof(line), "%s probe=%u id=0x%04x seq=0x%04x len=%u frame=%s\n",
+		         a, p->probe, p->id, p->seq, p->len, frame);
+		break;
+	case ISW_FORMAT_CSV:
+		snprintf(line, sizeof(line), "%s,%u,%u,%u,%u,%s\n", a, p->probe, p->id, p->seq,
+		         p->len, frame);
+		break;
+	case ISW_FORMAT_JSON:
+		snprintf(line, sizeof(line),
+		         "{\"ip\":\"%s\",\"probe\":%u,\"id\":%u,\"seq\":%u,\"len\":%u,"
+		         "\"frame\":\"%s\"}\n",
+		         a, p->probe, p->id, p->seq, p->len, frame);
+		break;
+	}
+	errno = 0;
+	fputs(line, o->fp);
 	return check_error(o, 0);
 }
 

@@ -246,6 +246,45 @@ static void test_write_error_enospc(void **state __attribute__((unused)))
 	}
 }
 
+/* --dry-run: the probe listing in each format; CSV rows match their own header. */
+static void test_dry_run_probes(void **state __attribute__((unused)))
+{
+	static const uint8_t frame[4] = {0x45, 0x00, 0xab, 0xff};
+	const struct isw_probe_line l = {
+	    .dst = IP(198, 18, 0, 7),
+	    .probe = 2,
+	    .id = 0x1234,
+	    .seq = 0xbeef,
+	    .len = 58,
+	    .frame = frame,
+	    .caplen = 4,
+	};
+	static const struct {
+		enum isw_format fmt;
+		const char *want;
+	} cases[] = {
+	    {ISW_FORMAT_TEXT, "198.18.0.7 probe=2 id=0x1234 seq=0xbeef len=58 frame=4500abff\n"},
+	    {ISW_FORMAT_CSV, "ip,probe,id,seq,len,frame\n198.18.0.7,2,4660,48879,58,4500abff\n"},
+	    {ISW_FORMAT_JSON, "{\"ip\":\"198.18.0.7\",\"probe\":2,\"id\":4660,\"seq\":48879,"
+	                      "\"len\":58,\"frame\":\"4500abff\"}\n"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct isw_output_options opt = {.format = cases[i].fmt, .probes = 1};
+		isw_output *o = NULL;
+		struct mem m;
+
+		mem_open(&m);
+		assert_int_equal(isw_output_open(&o, &opt, m.fp), 0);
+		assert_int_equal(isw_output_probe(o, &l), 0);
+		assert_int_equal(isw_output_flush(o), 0);
+		isw_output_free(o);
+		mem_close(&m);
+		assert_string_equal(m.buf, cases[i].want);
+		free(m.buf);
+	}
+}
+
 /* Timestamps are JSON numbers for any int64, before 1970 too. */
 static void test_ts_any_int64(void **state __attribute__((unused)))
 {
@@ -581,6 +620,7 @@ int main(void)
 	    cmocka_unit_test(test_write_error_reported),
 	    cmocka_unit_test(test_write_error_enospc),
 	    cmocka_unit_test(test_ts_any_int64),
+	    cmocka_unit_test(test_dry_run_probes),
 	    cmocka_unit_test(test_json_plain),
 	    cmocka_unit_test(test_json_escapes),
 	    cmocka_unit_test(test_json_valid_utf8_passes),
