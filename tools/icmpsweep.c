@@ -306,23 +306,28 @@ static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, 
 	return 0;
 }
 
-/* Closes the results file (not stdout) and reports a failure there once; 1 if one. */
+/* Flushes the results and closes their file (not stdout), reporting a failure once; 1 if
+ * writing them failed.  Later calls only repeat the verdict. */
 static int close_output(FILE **out, struct sink_ctx *ctx)
 {
 	int failed;
 
+	/* Once closed, the writer's stream is gone: only the verdict remains. */
+	if (!*out)
+		return ctx->out_reported;
 	if (ctx->out)
 		isw_output_flush(ctx->out);
 	failed = output_failed(ctx);
-	if (*out && *out != stdout) {
+	if (*out != stdout) {
 		errno = 0;
 		if (fclose(*out) != 0 && !failed) {
 			fprintf(stderr, "icmpsweep: writing results to %s: %s\n", ctx->out_name,
 			        strerror(errno ? errno : EIO));
+			ctx->out_reported = 1;
 			failed = 1;
 		}
-		*out = NULL;
 	}
+	*out = NULL;
 	return failed;
 }
 
