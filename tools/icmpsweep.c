@@ -342,7 +342,7 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	isw_scan *scan = NULL;
 	sigset_t sigs;
-	int rc, status = 0, sig = 0, trace_reported = 0, failed;
+	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0;
 
 	rc = cli_parse(&o, argc, argv, err);
 	if (rc < 0) {
@@ -429,6 +429,7 @@ int main(int argc, char **argv)
 		status = EXIT_RUNTIME;
 		goto done;
 	}
+	meta_pending = o.metadata_path != NULL;
 	rc = isw_scan_start(scan, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
@@ -484,12 +485,20 @@ int main(int argc, char **argv)
 		resolve_summary_print(stderr, ctx.res);
 	ri.resolver = ctx.res;
 	ri.status = failed ? "failed" : ri.interrupted ? "interrupted" : "done";
+	meta_pending = 0;
 	if (o.metadata_path && metadata_save(o.metadata_path, &o, scan, &ri, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		failed = 1;
 	}
 	status = failed ? EXIT_RUNTIME : sig ? EXIT_SIGNAL + sig : 0;
 done:
+	/* Started but could not run: the metadata must not say "running" for ever. */
+	if (meta_pending) {
+		clock_gettime(CLOCK_REALTIME, &ri.end);
+		ri.status = "failed";
+		if (metadata_save(o.metadata_path, &o, scan, &ri, err) < 0)
+			fprintf(stderr, "icmpsweep: %s\n", err);
+	}
 	isw_scan_free(scan);
 	/* After the scan (its producer) and before the output (its writer's target). */
 	isw_resolver_free(ctx.res);

@@ -93,7 +93,8 @@ trace_full() {
 	local t=$1 want=$2 i
 	shift 2
 	rm -f "$TMPFS"/*
-	bg_sweep "$WORK/trace.out" "$WORK/trace.err" -n -c 1 -r 8000 -w "$t" --trace-probes "$@" "$BIG"
+	bg_sweep "$WORK/trace.out" "$WORK/trace.err" -n -c 1 -r 8000 -w "$t" --trace-probes \
+		--metadata "$WORK/trace.json" "$@" "$BIG"
 	wait_for "$WORK/trace.err" "warning: writing trace '$want': No space left on device" ||
 		e2e_fail "-w in a 1 MiB tmpfs: no warning naming '$want' and ENOSPC: $(head -c 1000 "$WORK/trace.err")"
 	# The warning came while the sweep was still running (2 s of sending).
@@ -102,6 +103,8 @@ trace_full() {
 	bg_wait
 	E2E_RC=$BG_RC
 	e2e_expect_rc 1 "$WORK/trace.err"
+	[[ $(e2e_json_get "$WORK/trace.json" status) == failed ]] ||
+		e2e_fail "trace cut short: metadata status $(e2e_json_get "$WORK/trace.json" status), expected failed"
 	n=$(grep -c "writing trace" "$WORK/trace.err" || true)
 	[[ $n -eq 1 ]] || e2e_fail "trace warning printed $n times: $(head -c 1000 "$WORK/trace.err")"
 	# The sweep went on: every host is in the results.
