@@ -142,6 +142,7 @@ metadata_kill() {
 	# SIGPIPE: the reader of the results goes away.
 	local rc
 	# (timeout passes on the signal that killed its command: still 141.)
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	rc=$(lab_exec_scanner bash -c 'timeout 30 "$1" -q -n -c 1 -r 1000 --seed 4343 --metadata "$2" "$3" | head -n 1 >/dev/null; echo "${PIPESTATUS[0]}"' \
 		_ "$ISW" "$WORK/pipe.json" "$LIVE" 2>"$WORK/pipe.err")
 	[[ $rc -eq 141 ]] || e2e_fail "icmpsweep | head -n 1: exit $rc, expected 141 (SIGPIPE)"
@@ -232,7 +233,7 @@ read_metadata() {
 	e2e_expect_rc 0 "$WORK/r.err"
 	json_valid "$WORK/r.json" || e2e_fail "--read --metadata: not valid JSON: $(head -c 300 "$WORK/r.json")"
 	[[ $(e2e_json_get "$WORK/r.json" seed) == 99 && $(e2e_meta_int "$WORK/r.json" hits) == 16 &&
-		$(e2e_json_get "$WORK/r.json" status) == done ]] ||
+		$(e2e_json_get "$WORK/r.json" status) == "done" ]] ||
 		e2e_fail "--read --metadata: $(head -c 600 "$WORK/r.json")"
 	# A trace that cannot be read: exit 2, the old metadata untouched.
 	cp "$WORK/r.json" "$WORK/r.keep"
