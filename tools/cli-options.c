@@ -383,9 +383,9 @@ static int same_file(const char *a, const char *b)
 	}
 }
 
-/* -o, --metadata and -w each write a file, and --read reads one: no two may be the same, or
- * one would overwrite the other (or the trace being read).  Checked before anything is
- * opened, so nothing is created or truncated. */
+/* -o, --metadata and -w each write a file, and --read, -I and -b read one: no output may be
+ * another output or an input, or one would overwrite the other (or the trace being read).  Checked
+ * before anything is opened, so nothing is created or truncated. */
 static int check_distinct_files(const struct cli_options *o, char *errbuf)
 {
 	const struct {
@@ -404,6 +404,16 @@ static int check_distinct_files(const struct cli_options *o, char *errbuf)
 				         "%s '%s' and %s '%s' are the same file: one would "
 				         "overwrite the other",
 				         f[i].opt, f[i].path, f[k].opt, f[k].path);
+				return -EINVAL;
+			}
+	/* The target files were read already, but would be lost. */
+	for (size_t i = 0; i < 3; i++)
+		for (size_t k = 0; k < o->ninput_files; k++)
+			if (f[i].path && same_file(f[i].path, o->input_files[k])) {
+				snprintf(errbuf, ISW_ERRBUF_SIZE,
+				         "%s '%s' and %s '%s' are the same file: the output would "
+				         "overwrite the targets",
+				         f[i].opt, f[i].path, o->input_opts[k], o->input_files[k]);
 				return -EINVAL;
 			}
 	return 0;
@@ -440,6 +450,13 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			if (push(c == 'b' ? &o->exclude_specs : &o->specs,
 			         c == 'b' ? &o->nexclude_specs : &o->nspecs, optarg) < 0)
 				return -ENOMEM;
+			if (strcmp(optarg, "-") != 0) {
+				size_t n = o->ninput_files;
+
+				if (push(&o->input_files, &o->ninput_files, optarg) < 0 ||
+				    push(&o->input_opts, &n, c == 'b' ? "-b" : "-I") < 0)
+					return -ENOMEM;
+			}
 			break;
 		case 'x':
 			rc = isw_targets_add(o->targets, optarg, 1, errbuf);
@@ -649,4 +666,6 @@ void cli_free(struct cli_options *o)
 	free(o->specs);
 	free(o->exclude_specs);
 	free(o->resolvers);
+	free(o->input_files);
+	free(o->input_opts);
 }

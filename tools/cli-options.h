@@ -32,6 +32,10 @@ struct cli_options {
 	size_t nspecs;
 	const char **exclude_specs;
 	size_t nexclude_specs;
+	/* -I and -b files, which no output may overwrite. */
+	const char **input_files;
+	const char **input_opts; /* "-I" or "-b", for messages */
+	size_t ninput_files;
 };
 
 /* 0 on success; -EINVAL with errbuf set on bad input (the caller exits 2). */

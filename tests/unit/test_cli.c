@@ -549,7 +549,7 @@ static void test_same_file(void **state __attribute__((unused)))
 	assert_int_equal(mkdir(sub, 0700), 0);
 	fp = fopen(g, "w");
 	assert_non_null(fp);
-	fputs("precious\n", fp);
+	fputs("198.18.0.9\n", fp);
 	fclose(fp);
 	assert_int_equal(link(g, h), 0);
 
@@ -563,6 +563,9 @@ static void test_same_file(void **state __attribute__((unused)))
 	    (const char *const[]){"-o", g_slash, "-w", h, "198.18.0.1", NULL},
 	    (const char *const[]){"--read", g, "-o", h, NULL},
 	    (const char *const[]){"--read", g, "--metadata", g, NULL},
+	    (const char *const[]){"-I", g, "-o", h, NULL},
+	    (const char *const[]){"-b", g, "198.18.0.1", "--metadata", g, NULL},
+	    (const char *const[]){"-w", g, "-I", g, NULL},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = parse_argv(&o, err, bad[i]);
@@ -574,7 +577,7 @@ static void test_same_file(void **state __attribute__((unused)))
 	/* Nothing created, nothing truncated. */
 	assert_int_not_equal(stat(f, &st), 0);
 	assert_int_equal(stat(g, &st), 0);
-	assert_int_equal(st.st_size, 9);
+	assert_int_equal(st.st_size, 11);
 
 	/* Different files, and character devices such as /dev/null, are fine. */
 	assert_int_equal(PARSE(&o, err, "-o", f, "--metadata", g, "198.18.0.1"), 0);
