@@ -323,6 +323,8 @@ static void option_error(char *errbuf, int c, int argc, char **argv)
 				         list[0] ? ", " : "", lo->name);
 		}
 		printable(name, sizeof(name), arg + 2, len);
+		if (!len)
+			hit = NULL;
 		if (!hit && !optopt) {
 			snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option '--%s'", name);
 			return;

@@ -485,6 +485,7 @@ static const struct bad_case bad_cases[] = {
     {{"198.18.0.1", "-qr"}, "option '-r' needs a value"},
     {{"--re", "1", "198.18.0.1"}, "ambiguous option '--re' (--resolver, "},
     {{"--bogus=3", "198.18.0.1"}, "unknown option '--bogus'"},
+    {{"--=3", "198.18.0.1"}, "unknown option '--'"},
     {{"-qZ", "198.18.0.1"}, "unknown option '-Z'"},
     {{"--quiet", "-Zq", "198.18.0.1"}, "unknown option '-Z'"},
     {{"--rate=5", "-Zq", "198.18.0.1"}, "unknown option '-Z'"},
