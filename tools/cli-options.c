@@ -1,16 +1,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
-#include <math.h> /* isfinite, a macro: no libm */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 
 #include "cli-options.h"
 #include "icmpsweep/scan.h"
@@ -133,142 +129,6 @@ void cli_usage(FILE *fp)
 	    fp);
 }
 
-/* Decimal number ("12", "0.25") with, when base is not 0, an optional k/M/G multiplier
- * (1000s for rates, 1024s for sizes).  Parsed by hand: strtod would also take spaces, signs,
- * hex, hex floats, exponents, "inf" and "nan". */
-static int parse_scaled(const char *s, double base, double *out)
-{
-	const char *q = s;
-	double v = 0, scale = 0, mul = 1;
-
-	/* A leading zero reads as octal to strtoul(..., 0) and to users of C: refused. */
-	if (!isdigit((unsigned char)*q) || (q[0] == '0' && isdigit((unsigned char)q[1])))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*q) || *q == '.'; q++) {
-		if (*q == '.') {
-			if (scale)
-				return -EINVAL;
-			scale = 1;
-			continue;
-		}
-		v = v * 10 + (*q - '0');
-		if (scale)
-			scale *= 10;
-	}
-	if (scale)
-		v /= scale;
-	if (*q && !base)
-		return -EINVAL;
-	switch (*q) {
-	case 0:
-		break;
-	case 'k':
-	case 'K':
-		mul = base;
-		break;
-	case 'm':
-	case 'M':
-		mul = base * base;
-		break;
-	case 'g':
-	case 'G':
-		mul = base * base * base;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*q && q[1])
-		return -EINVAL;
-	if (!isfinite(v))
-		return -EINVAL;
-	*out = v * mul;
-	return 0;
-}
-
-/* Plain decimal, no suffix: seconds, megabytes. */
-static int parse_decimal(const char *s, double *out)
-{
-	return parse_scaled(s, 0, out);
-}
-
-/* Decimal digits only (no sign, space, leading zero, octal or hex), at most max. */
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s || (s[0] == '0' && s[1]))
-		return -EINVAL;
-	for (; *s; s++) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (d > 9 || v > (max - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
-int cli_parse_rate(const char *s, uint64_t *out)
-{
-	double v;
-
-	if (parse_scaled(s, 1000, &v) < 0 || v < 0 || v > 1e10)
-		return -EINVAL;
-	if (v > 0 && v < 1)
-		return -EINVAL;
-	*out = (uint64_t)(v + 0.5); /* v >= 0: rounds half up, as llround */
-	return 0;
-}
-
-int cli_parse_size(const char *s, uint64_t *out)
-{
-	double v;
-
-	if (parse_scaled(s, 1024, &v) < 0 || v < 1 || v > 2147483647.0)
-		return -EINVAL;
-	*out = (uint64_t)v;
-	return 0;
-}
-
-int cli_parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned b[6];
-	char tail;
-
-	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-	                              &b[4], &b[5], &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
-		/* sscanf's %x would also take signs, spaces and 0x: check every digit. */
-		if (!isxdigit((unsigned char)s[3 * i]) || !isxdigit((unsigned char)s[3 * i + 1]) ||
-		    (i < 5 && s[3 * i + 2] != ':'))
-			return -EINVAL;
-		mac[i] = (uint8_t)b[i];
-	}
-	return 0;
-}
-
-int cli_parse_ipv4(const char *s, uint32_t *out)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return -EINVAL;
-	*out = ntohl(a.s_addr);
-	return 0;
-}
-
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	uint64_t v;
-
-	if (parse_u64(s, max, &v) < 0)
-		return -EINVAL;
-	*out = (unsigned long)v;
-	return 0;
-}
-
 static int push(const char ***arr, size_t *n, const char *s)
 {
 	const char **a = realloc(*arr, (*n + 1) * sizeof(*a));
@@ -354,73 +214,6 @@ static void option_error(char *errbuf, int c, int argc, char **argv)
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option byte 0x%02x", ch);
 }
 
-/* Two paths that name the same file: the same string, the same inode when both exist, or
- * the same name in the same directory when neither does.  Character devices (/dev/null) may
- * be shared. */
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
-
-	if (ea && S_ISCHR(sa.st_mode))
-		return 0;
-	if (!strcmp(a, b))
-		return 1;
-	if (ea && eb)
-		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	if (ea || eb)
-		return 0;
-	{
-		char *da = strdup(a), *db = strdup(b), *ba = strdup(a), *bb = strdup(b);
-		int same = 0;
-
-		if (da && db && ba && bb && !strcmp(basename(ba), basename(bb)) &&
-		    stat(dirname(da), &sa) == 0 && stat(dirname(db), &sb) == 0)
-			same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-		free(da);
-		free(db);
-		free(ba);
-		free(bb);
-		return same;
-	}
-}
-
-/* -o, --metadata and -w each write a file, and --read, -I and -b read one: no output may be
- * another output or an input, or one would overwrite the other (or the trace being read).  Checked
- * before anything is opened, so nothing is created or truncated. */
-static int check_distinct_files(const struct cli_options *o, char *errbuf)
-{
-	const struct {
-		const char *opt, *path;
-	} f[] = {
-	    {"-o", o->output_path && strcmp(o->output_path, "-") ? o->output_path : NULL},
-	    {"--metadata", o->metadata_path},
-	    {"-w", o->cfg.trace_path},
-	    {"--read", o->read_path},
-	};
-
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		for (size_t k = i + 1; k < sizeof(f) / sizeof(f[0]); k++)
-			if (f[i].path && f[k].path && same_file(f[i].path, f[k].path)) {
-				snprintf(errbuf, ISW_ERRBUF_SIZE,
-				         "%s '%s' and %s '%s' are the same file: one would "
-				         "overwrite the other",
-				         f[i].opt, f[i].path, f[k].opt, f[k].path);
-				return -EINVAL;
-			}
-	/* The target files were read already, but would be lost. */
-	for (size_t i = 0; i < 3; i++)
-		for (size_t k = 0; k < o->ninput_files; k++)
-			if (f[i].path && same_file(f[i].path, o->input_files[k])) {
-				snprintf(errbuf, ISW_ERRBUF_SIZE,
-				         "%s '%s' and %s '%s' are the same file: the output would "
-				         "overwrite the targets",
-				         f[i].opt, f[i].path, o->input_opts[k], o->input_files[k]);
-				return -EINVAL;
-			}
-	return 0;
-}
-
 #define BAD(...)                                                                                   \
 	do {                                                                                       \
 		snprintf(errbuf, ISW_ERRBUF_SIZE, __VA_ARGS__);                                    \
@@ -468,7 +261,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				return -ENOMEM;
 			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, UINT64_MAX, &v) < 0)
+			if (cli_parse_u64(optarg, UINT64_MAX, &v) < 0)
 				BAD("invalid seed '%s' (decimal without leading zeros, "
 				    "0..18446744073709551615)",
 				    optarg);
@@ -482,7 +275,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				    optarg);
 			break;
 		case 'P':
-			if (parse_uint(optarg, 255, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 255, &u) < 0 || u < 1)
 				BAD("invalid probes per target '%s' (1..255)", optarg);
 			o->cfg.probes = (unsigned)u;
 			break;
@@ -493,13 +286,13 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				o->cfg.cooldown_s = 10;
 				if (!optarg[4])
 					break;
-				if (parse_decimal(optarg + 5, &d) < 0 || !(d > 0 && d <= 3600))
+				if (cli_parse_decimal(optarg + 5, &d) < 0 || !(d > 0 && d <= 3600))
 					BAD("invalid cooldown '%s' (auto:MAX, MAX seconds 0..3600)",
 					    optarg);
 				o->cfg.cooldown_s = d;
 				break;
 			}
-			if (parse_decimal(optarg, &d) < 0 || !(d >= 0 && d <= 3600))
+			if (cli_parse_decimal(optarg, &d) < 0 || !(d >= 0 && d <= 3600))
 				BAD("invalid cooldown '%s' (seconds, 0..3600)", optarg);
 			o->cfg.cooldown_s = d;
 			break;
@@ -539,18 +332,18 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->resolve.nservers = o->nresolvers;
 			break;
 		case OPT_RESOLVE_CONCURRENCY:
-			if (parse_uint(optarg, 65535, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 65535, &u) < 0 || u < 1)
 				BAD("invalid resolve concurrency '%s' (1..65535)", optarg);
 			o->resolve.concurrency = (unsigned)u;
 			break;
 		case OPT_RESOLVE_TIMEOUT:
-			if (parse_uint(optarg, 600000, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 600000, &u) < 0 || u < 1)
 				BAD("invalid resolve timeout '%s' (milliseconds, 1..600000)",
 				    optarg);
 			o->resolve.timeout_ms = (unsigned)u;
 			break;
 		case OPT_RESOLVE_TRIES:
-			if (parse_uint(optarg, 100, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 100, &u) < 0 || u < 1)
 				BAD("invalid resolve tries '%s' (1..100)", optarg);
 			o->resolve.tries = (unsigned)u;
 			break;
@@ -575,7 +368,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.pcap_buffer = (unsigned)v;
 			break;
 		case OPT_TTL:
-			if (parse_uint(optarg, 255, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 255, &u) < 0 || u < 1)
 				BAD("invalid TTL '%s' (1..255)", optarg);
 			o->cfg.ttl = (uint8_t)u;
 			break;
@@ -589,7 +382,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.trace_probes = 1;
 			break;
 		case 'C':
-			if (parse_decimal(optarg, &d) < 0 || d < 1 || d > 1e6)
+			if (cli_parse_decimal(optarg, &d) < 0 || d < 1 || d > 1e6)
 				BAD("invalid file size '%s' (megabytes, 1..1000000)", optarg);
 			o->cfg.trace_rotate_bytes = (uint64_t)(d * 1000000);
 			break;
@@ -603,7 +396,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.adaptive = 1;
 			break;
 		case 'T':
-			if (parse_uint(optarg, 16, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 16, &u) < 0 || u < 1)
 				BAD("invalid sender threads '%s' (1..16)", optarg);
 			o->cfg.senders = (unsigned)u;
 			break;
@@ -643,7 +436,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--dry-run sends and captures nothing: it cannot write a trace (-w '%s'); it "
 		    "prints the probes instead",
 		    o->cfg.trace_path);
-	rc = check_distinct_files(o, errbuf);
+	rc = cli_check_files(o, errbuf);
 	if (rc < 0)
 		return rc;
 	if (!o->nspecs && !o->read_path)
