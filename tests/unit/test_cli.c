@@ -410,6 +410,9 @@ static void test_usage(void **state __attribute__((unused)))
 	assert_non_null(strstr(buf, "usage: icmpsweep"));
 	assert_non_null(strstr(buf, "--rate"));
 	assert_non_null(strstr(buf, "--output-format"));
+	/* Scripts need the exit statuses, the interrupted ones too. */
+	assert_non_null(strstr(buf, "130 interrupted (SIGINT)"));
+	assert_non_null(strstr(buf, "143 terminated (SIGTERM)"));
 	free(buf);
 }
 
