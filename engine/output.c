@@ -4,6 +4,7 @@
  * (quoted and escaped as each format requires: names from reverse DNS may hold any byte), or
  * nothing (an empty CSV field, JSON null). */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,11 @@ struct isw_output {
 	FILE *fp;
 	int hostnames;
 	int link;
+	int probes;
+	/* The first failed write or flush, as a negative errno.  The writing thread and the
+	 * flushing thread (the scan owner) both record it: whichever made the failing write(2)
+	 * has the real errno, the other only sees the stream's error flag. */
+	atomic_int error;
 };
 
 #define COL_RESOLVE 1u /* isw_output_options.hostnames */
@@ -65,10 +71,15 @@ static enum cell_kind col_probe(const struct isw_result *r, char *buf, size_t si
 	return CELL_NUMBER;
 }
 
+/* Seconds with six decimals for any int64: the sign goes in front once (C division would
+ * put it on both parts, "-948.-910184"), and the magnitude is unsigned so INT64_MIN fits. */
 static enum cell_kind col_ts(const struct isw_result *r, char *buf, size_t size)
 {
 	int64_t us = r->ts_us;
-	snprintf(buf, size, "%lld.%06lld", (long long)(us / 1000000), (long long)(us % 1000000));
+	uint64_t mag = us < 0 ? -(uint64_t)us : (uint64_t)us;
+
+	snprintf(buf, size, "%s%llu.%06llu", us < 0 ? "-" : "", (unsigned long long)(mag / 1000000),
+	         (unsigned long long)(mag % 1000000));
 	return CELL_NUMBER;
 }
 
@@ -166,8 +177,11 @@ int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE
 	o->fp = fp;
 	o->hostnames = opt->hostnames;
 	o->link = opt->link;
+	o->probes = opt->probes;
 	/* The header goes out first, so even a scan with no answer yields a well-formed CSV. */
-	if (o->format == ISW_FORMAT_CSV) {
+	if (o->format == ISW_FORMAT_CSV && o->probes) {
+		fputs("ip,probe,id,seq,len,frame\n", fp);
+	} else if (o->format == ISW_FORMAT_CSV) {
 		for (size_t i = 0; i < NCOLUMNS; i++)
 			if (column_on(o, i))
 				fprintf(fp, "%s%s", i ? "," : "", columns[i].name);
@@ -184,14 +198,21 @@ int isw_output_new(isw_output **out, enum isw_format format, FILE *fp)
 	return isw_output_open(out, &opt, fp);
 }
 
-/* RFC 4180: quote when the field holds a separator, quote or line break; double quotes. */
+/* RFC 4180: quote when the field holds a separator, quote or line break; double quotes.
+ * A cell that a spreadsheet would read as a formula (OWASP "CSV injection": it starts with
+ * = + - @, a tab or a carriage return) gets a leading single quote, and is quoted: reverse
+ * names come from whoever controls the PTR record. */
 static void csv_string(FILE *fp, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	int formula = *s && strchr("=+-@\t\r", *s);
+
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, fp);
 		return;
 	}
 	fputc('"', fp);
+	if (formula)
+		fputc('\'', fp);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', fp);
@@ -316,10 +337,30 @@ static void text_name(FILE *fp, const char *s)
 	}
 }
 
+/* After a write or flush: 0, or the first error (the real errno when this call saw it). */
+static int check_error(isw_output *o, int failed)
+{
+	int err = errno, none = 0;
+
+	if (!failed && !ferror(o->fp))
+		return 0;
+	if (err > 0)
+		atomic_compare_exchange_strong(&o->error, &none, -err);
+	return isw_output_error(o);
+}
+
+int isw_output_error(const isw_output *o)
+{
+	int err = atomic_load(&((isw_output *)o)->error);
+
+	return err ? err : ferror(o->fp) ? -EIO : 0;
+}
+
 int isw_output_write(isw_output *o, const struct isw_result *r)
 {
 	char buf[32];
 
+	errno = 0;
 	switch (o->format) {
 	case ISW_FORMAT_TEXT:
 		/* Present hosts: answered echo, or (on-link) at least ARP. */
@@ -340,12 +381,50 @@ int isw_output_write(isw_output *o, const struct isw_result *r)
 		write_json(o, r);
 		break;
 	}
-	return ferror(o->fp) ? -EIO : 0;
+	return check_error(o, 0);
+}
+
+int isw_output_probe(isw_output *o, const struct isw_probe_line *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	/* A probe frame is under 100 bytes; longer ones are cut (len still tells). */
+	char frame[2 * 256 + 1], a[16], line[sizeof(frame) + 160];
+	uint32_t n = p->caplen < 256 ? p->caplen : 256;
+
+	for (uint32_t k = 0; k < n; k++) {
+		frame[2 * k] = hex[p->frame[k] >> 4];
+		frame[2 * k + 1] = hex[p->frame[k] & 15];
+	}
+	frame[2 * n] = 0;
+	isw_addr_str(p->dst, a);
+	switch (o->format) {
+	case ISW_FORMAT_TEXT:
+		snprintf(line, sizeof(line), "%s probe=%u id=0x%04x seq=0x%04x len=%u frame=%s\n",
+		         a, p->probe, p->id, p->seq, p->len, frame);
+		break;
+	case ISW_FORMAT_CSV:
+		snprintf(line, sizeof(line), "%s,%u,%u,%u,%u,%s\n", a, p->probe, p->id, p->seq,
+		         p->len, frame);
+		break;
+	case ISW_FORMAT_JSON:
+		snprintf(line, sizeof(line),
+		         "{\"ip\":\"%s\",\"probe\":%u,\"id\":%u,\"seq\":%u,\"len\":%u,"
+		         "\"frame\":\"%s\"}\n",
+		         a, p->probe, p->id, p->seq, p->len, frame);
+		break;
+	}
+	errno = 0;
+	fputs(line, o->fp);
+	return check_error(o, 0);
 }
 
 int isw_output_flush(isw_output *o)
 {
-	return fflush(o->fp) == 0 ? 0 : -errno;
+	int failed;
+
+	errno = 0;
+	failed = fflush(o->fp) != 0;
+	return check_error(o, failed);
 }
 
 void isw_output_free(isw_output *o)

@@ -8,6 +8,7 @@
 #include <pcap/pcap.h>
 
 #include "icmpsweep/error.h"
+#include "icmpsweep/trace.h"
 #include "scan-internal.h"
 
 #define ARP_WAIT_MS 1000
@@ -598,4 +599,9 @@ void isw_scan_free(isw_scan *s)
 	isw_bitmap_destroy(&s->errored);
 	isw_done_flag_destroy(&s->finished);
 	free(s);
+}
+
+int isw_scan_trace_error(const isw_scan *s, char *errbuf)
+{
+	return s && s->trace ? isw_trace_writer_error(s->trace, errbuf) : 0;
 }

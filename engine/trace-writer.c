@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,36 @@ struct isw_trace_writer {
 	unsigned index; /* rotation number: 0 = path itself, then path1, path2 ... */
 	uint64_t bytes; /* written to the current file */
 	uint64_t packets;
-	int error;
+	char name[4096]; /* the file being written */
+	/* The first error, as a negative errno, and its message (naming the file).  Written
+	 * once by the writing thread, msg first; read by another (the scan's owner). */
+	atomic_int error;
+	char msg[ISW_ERRBUF_SIZE];
 	/* pcap */
 	pcap_t *dead;
 	pcap_dumper_t *dumper;
 	/* pcapng */
 	FILE *fp;
 };
+
+/* Records the first error; later ones are consequences of it.  From then on nothing more is
+ * written, so the file stays a well-formed prefix of the trace (at worst cut mid-record,
+ * which readers report as truncated). */
+static void set_error(struct isw_trace_writer *w, int err, const char *what)
+{
+	if (atomic_load(&w->error))
+		return;
+	if (err >= 0)
+		err = -EIO;
+	snprintf(w->msg, sizeof(w->msg), "%s trace '%s': %s", what, w->name, strerror(-err));
+	atomic_store(&w->error, err);
+}
+
+/* errno after a stdio call that may have failed: EIO when stdio left none. */
+static int stdio_errno(void)
+{
+	return errno > 0 ? -errno : -EIO;
+}
 
 static size_t pad4(size_t n)
 {
@@ -99,12 +123,12 @@ static int pcapng_headers(struct isw_trace_writer *w)
 
 static int open_file(struct isw_trace_writer *w, char *errbuf)
 {
-	char name[4096];
+	const char *name = w->name;
 
 	if (w->index)
-		snprintf(name, sizeof(name), "%s%u", w->path, w->index);
+		snprintf(w->name, sizeof(w->name), "%s%u", w->path, w->index);
 	else
-		snprintf(name, sizeof(name), "%s", w->path);
+		snprintf(w->name, sizeof(w->name), "%s", w->path);
 	w->bytes = 0;
 	if (w->o.pcapng) {
 		w->fp = fopen(name, "wb");
@@ -114,13 +138,22 @@ static int open_file(struct isw_trace_writer *w, char *errbuf)
 			         strerror(err));
 			return -err;
 		}
-		return pcapng_headers(w);
+		errno = 0;
+		if (pcapng_headers(w) < 0) {
+			int err = stdio_errno();
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot write trace '%s': %s", name,
+			         strerror(-err));
+			return err;
+		}
+		return 0;
 	}
+	errno = 0;
 	w->dumper = pcap_dump_open(w->dead, name);
 	if (!w->dumper) {
+		int err = stdio_errno();
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot write trace '%s': %s", name,
-		         pcap_geterr(w->dead));
-		return -EIO;
+		         errno > 0 ? strerror(errno) : pcap_geterr(w->dead));
+		return err;
 	}
 	w->bytes = 24;
 	return 0;
@@ -129,11 +162,16 @@ static int open_file(struct isw_trace_writer *w, char *errbuf)
 static void close_file(struct isw_trace_writer *w)
 {
 	if (w->fp) {
-		if (fclose(w->fp) != 0 && !w->error)
-			w->error = -errno;
+		errno = 0;
+		if (fclose(w->fp) != 0)
+			set_error(w, stdio_errno(), "writing");
 		w->fp = NULL;
 	}
 	if (w->dumper) {
+		/* pcap_dump_close says nothing: flush first, where errors show. */
+		errno = 0;
+		if (pcap_dump_flush(w->dumper) != 0)
+			set_error(w, stdio_errno(), "writing");
 		pcap_dump_close(w->dumper);
 		w->dumper = NULL;
 	}
@@ -174,13 +212,19 @@ int isw_trace_writer_open(struct isw_trace_writer **out, const struct isw_trace_
 static void rotate_if_due(struct isw_trace_writer *w, size_t next)
 {
 	char err[ISW_ERRBUF_SIZE];
+	int rc;
 
 	if (!w->o.rotate_bytes || w->bytes + next <= w->o.rotate_bytes || w->packets == 0)
 		return;
 	close_file(w);
+	if (atomic_load(&w->error))
+		return;
 	w->index++;
-	if (open_file(w, err) < 0 && !w->error)
-		w->error = -EIO;
+	rc = open_file(w, err);
+	if (rc < 0 && !atomic_load(&w->error)) {
+		snprintf(w->msg, sizeof(w->msg), "%s", err);
+		atomic_store(&w->error, rc);
+	}
 }
 
 int isw_trace_writer_put(struct isw_trace_writer *w, int64_t ts_us, const uint8_t *pkt,
@@ -189,6 +233,8 @@ int isw_trace_writer_put(struct isw_trace_writer *w, int64_t ts_us, const uint8_
 	size_t clen = comment && w->o.pcapng ? strlen(comment) : 0;
 	size_t need;
 
+	if (atomic_load(&w->error))
+		return atomic_load(&w->error);
 	if (caplen > w->o.snaplen)
 		caplen = w->o.snaplen;
 	need = w->o.pcapng ? 32 + pad4(caplen) + (clen ? opt_size(clen) + 4 : 0) : 16 + caplen;
@@ -200,9 +246,10 @@ int isw_trace_writer_put(struct isw_trace_writer *w, int64_t ts_us, const uint8_
 		uint32_t hi = (uint32_t)(ts >> 32), lo = (uint32_t)ts;
 
 		if (!w->fp)
-			return w->error ? w->error : -EIO;
+			return atomic_load(&w->error) ? atomic_load(&w->error) : -EIO;
 		if (clen > 60000)
 			clen = 60000;
+		errno = 0;
 		fwrite(&u32, 4, 1, w->fp);
 		fwrite(&total, 4, 1, w->fp);
 		fwrite(&ifid, 4, 1, w->fp);
@@ -217,31 +264,46 @@ int isw_trace_writer_put(struct isw_trace_writer *w, int64_t ts_us, const uint8_
 			put_opt(w->fp, OPT_END, "", 0);
 		}
 		fwrite(&total, 4, 1, w->fp);
-		if (ferror(w->fp) && !w->error)
-			w->error = -EIO;
+		if (ferror(w->fp))
+			set_error(w, stdio_errno(), "writing");
 	} else {
 		struct pcap_pkthdr h;
 
 		if (!w->dumper)
-			return w->error ? w->error : -EIO;
+			return atomic_load(&w->error) ? atomic_load(&w->error) : -EIO;
 		h.ts.tv_sec = (time_t)(ts_us / 1000000);
 		h.ts.tv_usec = (suseconds_t)(ts_us % 1000000);
 		h.caplen = caplen;
 		h.len = origlen;
+		errno = 0;
+		/* pcap_dump returns nothing: its stream's error flag tells. */
 		pcap_dump((u_char *)w->dumper, &h, pkt);
+		if (ferror(pcap_dump_file(w->dumper)))
+			set_error(w, stdio_errno(), "writing");
 	}
 	w->bytes += need;
 	w->packets++;
-	return w->error;
+	return atomic_load(&w->error);
 }
 
 int isw_trace_writer_flush(struct isw_trace_writer *w)
 {
-	if (w->fp && fflush(w->fp) != 0 && !w->error)
-		w->error = -errno;
-	if (w->dumper && pcap_dump_flush(w->dumper) != 0 && !w->error)
-		w->error = -EIO;
-	return w->error;
+	errno = 0;
+	if (w->fp && fflush(w->fp) != 0)
+		set_error(w, stdio_errno(), "writing");
+	errno = 0;
+	if (w->dumper && pcap_dump_flush(w->dumper) != 0)
+		set_error(w, stdio_errno(), "writing");
+	return atomic_load(&w->error);
+}
+
+int isw_trace_writer_error(const struct isw_trace_writer *w, char *errbuf)
+{
+	int err = atomic_load(&((struct isw_trace_writer *)w)->error);
+
+	if (err && errbuf)
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "%s", w->msg);
+	return err;
 }
 
 uint64_t isw_trace_writer_packets(const struct isw_trace_writer *w)
@@ -259,7 +321,7 @@ int isw_trace_writer_close(struct isw_trace_writer *w)
 	close_file(w);
 	if (w->dead)
 		pcap_close(w->dead);
-	rc = w->error;
+	rc = atomic_load(&w->error);
 	free(w->path);
 	free(w);
 	return rc;

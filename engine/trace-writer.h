@@ -18,11 +18,17 @@ struct isw_trace_writer_opts {
 
 int isw_trace_writer_open(struct isw_trace_writer **out, const struct isw_trace_writer_opts *o,
                           char *errbuf);
-/* comment is ignored for pcap.  Returns 0 or -errno (the writer stays usable). */
+/* comment is ignored for pcap.  Returns 0 or the first write error as -errno: from the first
+ * failed write on (a full disk, a rotation that cannot open its next file) the writer writes
+ * nothing more, so the trace stays a well-formed prefix. */
 int isw_trace_writer_put(struct isw_trace_writer *w, int64_t ts_us, const uint8_t *pkt,
                          uint32_t caplen, uint32_t origlen, const char *comment);
 int isw_trace_writer_flush(struct isw_trace_writer *w);
 uint64_t isw_trace_writer_packets(const struct isw_trace_writer *w);
+/* 0, or the first write error (-errno) with a message naming the file ("writing trace
+ * 'x.pcap1': No space left on device") in errbuf.  Safe from another thread while the
+ * writer's thread writes. */
+int isw_trace_writer_error(const struct isw_trace_writer *w, char *errbuf);
 /* Flushes and closes; returns 0 or the first write error seen. */
 int isw_trace_writer_close(struct isw_trace_writer *w);
 

@@ -3,11 +3,12 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "icmpsweep/output.h"
 #include "probe.h"
 #include "tx.h"
 
 struct isw_tx {
-	FILE *out;
+	isw_output *out;
 	int ip_off;
 };
 
@@ -17,38 +18,39 @@ static int dry_run_open(struct isw_tx **out, const struct isw_tx_params *p, char
 
 	if (!tx)
 		return -ENOMEM;
-	tx->out = p->out ? p->out : stdout;
+	tx->out = p->out;
 	tx->ip_off = p->raw_ip ? 0 : ISW_ETH_LEN;
 	*out = tx;
 	return 0;
 }
 
+/* A failed write (a full disk) ends the listing: the error stays in the output, where the
+ * caller finds it, and the sender sees a backend that can send nothing more. */
 static int dry_run_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens, unsigned n)
 {
-	static const char hex[] = "0123456789abcdef";
-	char line[2 * ISW_PROBE_MAX_LEN + 1];
-
 	for (unsigned i = 0; i < n; i++) {
 		const uint8_t *ip = frames[i] + tx->ip_off, *icmp = ip + ISW_IP_LEN;
-		uint32_t len = lens[i] < ISW_PROBE_MAX_LEN ? lens[i] : ISW_PROBE_MAX_LEN;
+		struct isw_probe_line l = {
+		    .dst = (uint32_t)ip[16] << 24 | (uint32_t)ip[17] << 16 | (uint32_t)ip[18] << 8 |
+		           ip[19],
+		    .probe = icmp[ISW_ICMP_HDR_LEN + ISW_PAYLOAD_OFF_PROBE],
+		    .id = (unsigned)icmp[4] << 8 | icmp[5],
+		    .seq = (unsigned)icmp[6] << 8 | icmp[7],
+		    .len = lens[i],
+		    .frame = frames[i],
+		    .caplen = lens[i] < ISW_PROBE_MAX_LEN ? lens[i] : ISW_PROBE_MAX_LEN,
+		};
+		int rc = tx->out ? isw_output_probe(tx->out, &l) : -EBADF;
 
-		for (uint32_t k = 0; k < len; k++) {
-			line[2 * k] = hex[frames[i][k] >> 4];
-			line[2 * k + 1] = hex[frames[i][k] & 15];
-		}
-		line[2 * len] = 0;
-		fprintf(
-		    tx->out, "%u.%u.%u.%u probe=%u id=0x%02x%02x seq=0x%02x%02x len=%u frame=%s\n",
-		    ip[16], ip[17], ip[18], ip[19], icmp[ISW_ICMP_HDR_LEN + ISW_PAYLOAD_OFF_PROBE],
-		    icmp[4], icmp[5], icmp[6], icmp[7], lens[i], line);
+		if (rc < 0)
+			return i ? (int)i : rc;
 	}
 	return (int)n;
 }
 
 static void dry_run_close(struct isw_tx *tx)
 {
-	if (tx)
-		fflush(tx->out);
+	/* The output is the caller's: it flushes (and closes) it, maybe before this. */
 	free(tx);
 }
 

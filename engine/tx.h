@@ -10,12 +10,13 @@
 #include <stdio.h>
 
 struct isw_tx;
+struct isw_output;
 
 struct isw_tx_params {
 	const char *iface;
-	int raw_ip;     /* the link has no Ethernet header */
-	unsigned queue; /* the device queue to bind, where the backend binds one (xdp) */
-	FILE *out;      /* "dry-run" only: where the listing goes */
+	int raw_ip;             /* the link has no Ethernet header */
+	unsigned queue;         /* the device queue to bind, where the backend binds one (xdp) */
+	struct isw_output *out; /* "dry-run" only: where the listing goes */
 };
 
 struct isw_tx_ops {

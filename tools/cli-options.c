@@ -1,12 +1,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <math.h> /* isfinite, a macro: no libm */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/random.h>
 
@@ -93,7 +91,7 @@ void cli_usage(FILE *fp)
 	    "  -T, --senders N           sender threads, each with its own slice and socket (1)\n"
 	    "      --seed N              order and probe keys (default random, always recorded)\n"
 	    "      --ttl N               IP TTL of probes (default 64)\n"
-	    "      --dry-run             print the probes instead of sending them\n"
+	    "      --dry-run             list the probes (in the -O format) instead of sending\n"
 	    "Network:\n"
 	    "  -i, --interface IFACE     send and capture here (default: route to the targets)\n"
 	    "  -S, --source ADDR         source address (default: the interface's)\n"
@@ -122,126 +120,14 @@ void cli_usage(FILE *fp)
 	    "      --no-validate         with --read: accept every echo reply (other tools' "
 	    "traces)\n"
 	    "  -q, --quiet               no status line on stderr\n"
-	    "      --metadata FILE       JSON summary of the scan\n"
+	    "      --metadata FILE       JSON summary of the scan, written at the start and at\n"
+	    "                            the end, each time whole (temporary file + rename)\n"
 	    "  -h, --help, -V, --version\n"
-	    "Exit status: 0 done, 1 runtime failure, 2 bad input.\n",
+	    "Numbers are decimal: no sign, leading zero, hex or exponent.\n"
+	    "Exit status: 0 done; 1 runtime failure (e.g. results, trace or metadata not fully\n"
+	    "written); 2 bad input; 130 interrupted (SIGINT), 143 terminated (SIGTERM), after\n"
+	    "the results are flushed and the metadata written.\n",
 	    fp);
-}
-
-/* Decimal number with an optional k/M/G multiplier (1000s for rates, 1024s for sizes).
- * Parsed by hand: strtod alone would take spaces, signs, hex and exponents. */
-static int parse_scaled(const char *s, double base, double *out)
-{
-	const char *q = s;
-	double v = 0, scale = 0, mul = 1;
-
-	if (!isdigit((unsigned char)*q))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*q) || *q == '.'; q++) {
-		if (*q == '.') {
-			if (scale)
-				return -EINVAL;
-			scale = 1;
-			continue;
-		}
-		v = v * 10 + (*q - '0');
-		if (scale)
-			scale *= 10;
-	}
-	if (scale)
-		v /= scale;
-	switch (*q) {
-	case 0:
-		break;
-	case 'k':
-	case 'K':
-		mul = base;
-		break;
-	case 'm':
-	case 'M':
-		mul = base * base;
-		break;
-	case 'g':
-	case 'G':
-		mul = base * base * base;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*q && q[1])
-		return -EINVAL;
-	if (!isfinite(v))
-		return -EINVAL;
-	*out = v * mul;
-	return 0;
-}
-
-int cli_parse_rate(const char *s, uint64_t *out)
-{
-	double v;
-
-	if (parse_scaled(s, 1000, &v) < 0 || v < 0 || v > 1e10)
-		return -EINVAL;
-	if (v > 0 && v < 1)
-		return -EINVAL;
-	*out = (uint64_t)(v + 0.5); /* v >= 0: rounds half up, as llround */
-	return 0;
-}
-
-int cli_parse_size(const char *s, uint64_t *out)
-{
-	double v;
-
-	if (parse_scaled(s, 1024, &v) < 0 || v < 1 || v > 2147483647.0)
-		return -EINVAL;
-	*out = (uint64_t)v;
-	return 0;
-}
-
-int cli_parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned b[6];
-	char tail;
-
-	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-	                              &b[4], &b[5], &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
-		/* sscanf's %x would also take signs, spaces and 0x: check every digit. */
-		if (!isxdigit((unsigned char)s[3 * i]) || !isxdigit((unsigned char)s[3 * i + 1]) ||
-		    (i < 5 && s[3 * i + 2] != ':'))
-			return -EINVAL;
-		mac[i] = (uint8_t)b[i];
-	}
-	return 0;
-}
-
-int cli_parse_ipv4(const char *s, uint32_t *out)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return -EINVAL;
-	*out = ntohl(a.s_addr);
-	return 0;
-}
-
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	for (const char *q = s; *q; q++)
-		if (!isdigit((unsigned char)*q))
-			return -EINVAL;
-	if (!*s)
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end || errno || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static int push(const char ***arr, size_t *n, const char *s)
@@ -252,6 +138,81 @@ static int push(const char ***arr, size_t *n, const char *s)
 	a[(*n)++] = s;
 	*arr = a;
 	return 0;
+}
+
+/* At most 64 bytes of what the user typed, control bytes as '?': messages stay one line and
+ * carry no terminal escapes. */
+static void printable(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t i;
+
+	if (len > 64)
+		len = 64;
+	for (i = 0; i < len && i + 1 < size; i++)
+		dst[i] = isprint((unsigned char)src[i]) ? src[i] : '?';
+	dst[i] = 0;
+}
+
+/* getopt_long failed (opterr is 0, so it printed nothing): say which option and why.  With a
+ * leading ':' in the option string, c is ':' for a missing value and '?' otherwise; optopt is
+ * the short option, or a long option's val (an argument it does not take, a missing value),
+ * or 0 for an unknown or ambiguous long option. */
+static void option_error(char *errbuf, int c, int argc, char **argv)
+{
+	const char *arg = optind >= 1 && optind <= argc ? argv[optind - 1] : "";
+	unsigned char ch = (unsigned char)optopt;
+	char name[72];
+
+	if (!strncmp(arg, "--", 2) && arg[2]) {
+		size_t len = strcspn(arg + 2, "=");
+		const struct option *hit = NULL;
+		char list[160] = "";
+		int n = 0;
+
+		for (const struct option *lo = long_options; lo->name; lo++) {
+			if (strncmp(lo->name, arg + 2, len))
+				continue;
+			if (strlen(lo->name) == len) {
+				hit = lo;
+				n = 1;
+				break;
+			}
+			hit = lo;
+			n++;
+			if (strlen(list) + strlen(lo->name) + 5 < sizeof(list))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s--%s",
+				         list[0] ? ", " : "", lo->name);
+		}
+		printable(name, sizeof(name), arg + 2, len);
+		if (!len)
+			hit = NULL;
+		if (!hit && !optopt) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option '--%s'", name);
+			return;
+		}
+		if (hit && n > 1 && !optopt) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "ambiguous option '--%s' (%s)", name,
+			         list);
+			return;
+		}
+		/* The element before optind is a long option only if it is the one that failed
+		 * (a bad short option in the middle of a cluster leaves optind where it was). */
+		if (hit && optopt == hit->val) {
+			if (c == ':')
+				snprintf(errbuf, ISW_ERRBUF_SIZE, "option '--%s' needs a value",
+				         hit->name);
+			else
+				snprintf(errbuf, ISW_ERRBUF_SIZE, "option '--%s' takes no argument",
+				         hit->name);
+			return;
+		}
+	}
+	if (c == ':')
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "option '-%c' needs a value", ch);
+	else if (isprint(ch))
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option '-%c'", ch);
+	else
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option byte 0x%02x", ch);
 }
 
 #define BAD(...)                                                                                   \
@@ -265,7 +226,6 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	unsigned long u;
 	uint64_t v;
 	double d;
-	char *end;
 	int c, rc;
 
 	memset(o, 0, sizeof(*o));
@@ -286,6 +246,13 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			if (push(c == 'b' ? &o->exclude_specs : &o->specs,
 			         c == 'b' ? &o->nexclude_specs : &o->nspecs, optarg) < 0)
 				return -ENOMEM;
+			if (strcmp(optarg, "-") != 0) {
+				size_t n = o->ninput_files;
+
+				if (push(&o->input_files, &o->ninput_files, optarg) < 0 ||
+				    push(&o->input_opts, &n, c == 'b' ? "-b" : "-I") < 0)
+					return -ENOMEM;
+			}
 			break;
 		case 'x':
 			rc = isw_targets_add(o->targets, optarg, 1, errbuf);
@@ -295,10 +262,11 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				return -ENOMEM;
 			break;
 		case OPT_SEED:
-			errno = 0;
-			o->cfg.seed = strtoull(optarg, &end, 0);
-			if (!*optarg || *end || errno || *optarg == '-')
-				BAD("invalid seed '%s'", optarg);
+			if (cli_parse_u64(optarg, UINT64_MAX, &v) < 0)
+				BAD("invalid seed '%s' (decimal without leading zeros, "
+				    "0..18446744073709551615)",
+				    optarg);
+			o->cfg.seed = v;
 			o->seed_given = 1;
 			break;
 		case 'r':
@@ -308,7 +276,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				    optarg);
 			break;
 		case 'P':
-			if (parse_uint(optarg, 255, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 255, &u) < 0 || u < 1)
 				BAD("invalid probes per target '%s' (1..255)", optarg);
 			o->cfg.probes = (unsigned)u;
 			break;
@@ -319,17 +287,13 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				o->cfg.cooldown_s = 10;
 				if (!optarg[4])
 					break;
-				errno = 0;
-				d = strtod(optarg + 5, &end);
-				if (!optarg[5] || *end || errno || !(d > 0 && d <= 3600))
+				if (cli_parse_decimal(optarg + 5, &d) < 0 || !(d > 0 && d <= 3600))
 					BAD("invalid cooldown '%s' (auto:MAX, MAX seconds 0..3600)",
 					    optarg);
 				o->cfg.cooldown_s = d;
 				break;
 			}
-			errno = 0;
-			d = strtod(optarg, &end);
-			if (!*optarg || *end || errno || !(d >= 0 && d <= 3600))
+			if (cli_parse_decimal(optarg, &d) < 0 || !(d >= 0 && d <= 3600))
 				BAD("invalid cooldown '%s' (seconds, 0..3600)", optarg);
 			o->cfg.cooldown_s = d;
 			break;
@@ -369,18 +333,18 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->resolve.nservers = o->nresolvers;
 			break;
 		case OPT_RESOLVE_CONCURRENCY:
-			if (parse_uint(optarg, 65535, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 65535, &u) < 0 || u < 1)
 				BAD("invalid resolve concurrency '%s' (1..65535)", optarg);
 			o->resolve.concurrency = (unsigned)u;
 			break;
 		case OPT_RESOLVE_TIMEOUT:
-			if (parse_uint(optarg, 600000, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 600000, &u) < 0 || u < 1)
 				BAD("invalid resolve timeout '%s' (milliseconds, 1..600000)",
 				    optarg);
 			o->resolve.timeout_ms = (unsigned)u;
 			break;
 		case OPT_RESOLVE_TRIES:
-			if (parse_uint(optarg, 100, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 100, &u) < 0 || u < 1)
 				BAD("invalid resolve tries '%s' (1..100)", optarg);
 			o->resolve.tries = (unsigned)u;
 			break;
@@ -405,7 +369,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.pcap_buffer = (unsigned)v;
 			break;
 		case OPT_TTL:
-			if (parse_uint(optarg, 255, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 255, &u) < 0 || u < 1)
 				BAD("invalid TTL '%s' (1..255)", optarg);
 			o->cfg.ttl = (uint8_t)u;
 			break;
@@ -419,7 +383,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.trace_probes = 1;
 			break;
 		case 'C':
-			if (parse_scaled(optarg, 1, &d) < 0 || d < 1 || d > 1e6)
+			if (cli_parse_decimal(optarg, &d) < 0 || d < 1 || d > 1e6)
 				BAD("invalid file size '%s' (megabytes, 1..1000000)", optarg);
 			o->cfg.trace_rotate_bytes = (uint64_t)(d * 1000000);
 			break;
@@ -433,7 +397,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.adaptive = 1;
 			break;
 		case 'T':
-			if (parse_uint(optarg, 16, &u) < 0 || u < 1)
+			if (cli_parse_uint(optarg, 16, &u) < 0 || u < 1)
 				BAD("invalid sender threads '%s' (1..16)", optarg);
 			o->cfg.senders = (unsigned)u;
 			break;
@@ -449,12 +413,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		case 'V':
 			o->version = 1;
 			return 0;
-		case ':':
-			BAD("option '%s' needs a value", argv[optind - 1]);
 		default:
-			if (optopt)
-				BAD("unknown option '-%c'", optopt);
-			BAD("unknown option '%s'", argv[optind - 1]);
+			option_error(errbuf, c, argc, argv);
+			return -EINVAL;
 		}
 	}
 	for (int i = optind; i < argc; i++) {
@@ -471,6 +432,14 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--no-validate only applies to --read");
 	if (o->read_path && (o->cfg.trace_path || o->cfg.dry_run))
 		BAD("--read analyses a trace: it cannot be combined with -w or --dry-run");
+	/* A dry run sends nothing and opens no capture: a trace would stay empty. */
+	if (o->cfg.dry_run && o->cfg.trace_path)
+		BAD("--dry-run sends and captures nothing: it cannot write a trace (-w '%s'); it "
+		    "prints the probes instead",
+		    o->cfg.trace_path);
+	rc = cli_check_files(o, errbuf);
+	if (rc < 0)
+		return rc;
 	if (!o->nspecs && !o->read_path)
 		BAD("no targets given (try --help)");
 	/* Offline, targets are optional: they only narrow what is reported. */
@@ -493,4 +462,6 @@ void cli_free(struct cli_options *o)
 	free(o->specs);
 	free(o->exclude_specs);
 	free(o->resolvers);
+	free(o->input_files);
+	free(o->input_opts);
 }

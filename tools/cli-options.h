@@ -11,6 +11,8 @@
 #include "icmpsweep/resolve.h"
 #include "icmpsweep/targets.h"
 
+#include "cli-values.h"
+
 struct cli_options {
 	struct isw_config cfg;
 	isw_targets *targets;
@@ -32,6 +34,10 @@ struct cli_options {
 	size_t nspecs;
 	const char **exclude_specs;
 	size_t nexclude_specs;
+	/* -I and -b files, which no output may overwrite. */
+	const char **input_files;
+	const char **input_opts; /* "-I" or "-b", for messages */
+	size_t ninput_files;
 };
 
 /* 0 on success; -EINVAL with errbuf set on bad input (the caller exits 2). */
@@ -39,10 +45,8 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf);
 void cli_free(struct cli_options *o);
 void cli_usage(FILE *fp);
 
-/* Exposed for tests. */
-int cli_parse_rate(const char *s, uint64_t *out);
-int cli_parse_size(const char *s, uint64_t *out);
-int cli_parse_mac(const char *s, uint8_t mac[6]);
-int cli_parse_ipv4(const char *s, uint32_t *out);
+/* tools/cli-files.c: 0, or -EINVAL with a message when two of the run's files (outputs, or an
+ * output and an input) are the same file.  Creates and truncates nothing. */
+int cli_check_files(const struct cli_options *o, char *errbuf);
 
 #endif

@@ -1,6 +1,9 @@
 /* icmpsweep: options -> configuration -> scan -> output.  The only place that prints to the
- * user and decides exit codes: 0 done, 1 runtime failure, 2 bad input. */
+ * user and decides exit codes: 0 done, 1 runtime failure (results, trace or metadata not
+ * fully written, among others), 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM (after the
+ * clean shutdown; a runtime failure still wins: exit 1). */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -17,9 +20,12 @@
 
 #define EXIT_RUNTIME   1
 #define EXIT_BAD_INPUT 2
+#define EXIT_SIGNAL    128 /* + the signal's number, as shells report it */
 
 struct sink_ctx {
 	isw_output *out;
+	const char *out_name; /* for messages: the -o path or "standard output" */
+	int out_reported;     /* main thread only: the write error was reported */
 	atomic_int write_failed;
 	/* Resolver stage (NULL with -n): the sink hands results to it, and its thread is then
 	 * the only one that writes. */
@@ -64,6 +70,37 @@ static int all_done(isw_scan *scan, struct sink_ctx *ctx, int *finish_sent)
 	return isw_resolver_wait(ctx->res, 0);
 }
 
+/* The first error writing results, reported once; 1 if there is one. */
+static int output_failed(struct sink_ctx *c)
+{
+	int err = c->out ? isw_output_error(c->out) : 0;
+
+	if (!err && atomic_load(&c->write_failed))
+		err = -EIO;
+	if (err && !c->out_reported) {
+		fprintf(stderr, "icmpsweep: writing results to %s: %s\n", c->out_name,
+		        strerror(-err));
+		c->out_reported = 1;
+	}
+	return err != 0;
+}
+
+/* The first error writing the trace, reported once (the sweep goes on); 1 if there is one. */
+static int trace_failed(const isw_scan *scan, int *reported)
+{
+	char err[ISW_ERRBUF_SIZE] = "";
+	int rc = isw_scan_trace_error(scan, err);
+
+	if (rc && !*reported) {
+		fprintf(stderr,
+		        "icmpsweep: warning: %s; the trace ends there, the sweep goes on (exit "
+		        "status 1)\n",
+		        err[0] ? err : strerror(-rc));
+		*reported = 1;
+	}
+	return rc != 0;
+}
+
 static FILE *open_or_die(const char *path, const char *what)
 {
 	FILE *fp = fopen(path, "w");
@@ -101,20 +138,31 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, int interrup
 }
 
 /* Signals arrive here through sigtimedwait, never through a handler: the main thread turns
- * them into isw_scan_stop calls and paces the status line at the same time. */
+ * them into isw_scan_stop calls and paces the status line at the same time.  A results
+ * write error stops the sweep at once (what it finds could not be kept); a trace write
+ * error is reported at once and the sweep goes on.  Returns the first signal, or 0. */
 static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx,
-               const sigset_t *sigs)
+               const sigset_t *sigs, int *trace_reported)
 {
 	struct status st;
 	struct timespec tick = {0, 100 * 1000 * 1000};
 	struct isw_scan_stats stats;
-	int signals = 0, finish_sent = 0;
+	int signals = 0, finish_sent = 0, first_sig = 0, stopped = 0;
 	double next_status = 1.0;
 
 	status_init(&st, &o->cfg);
 	while (!all_done(scan, ctx, &finish_sent)) {
 		int sig = sigtimedwait(sigs, NULL, &tick);
+		if (!stopped && output_failed(ctx)) {
+			stopped = 1;
+			isw_scan_stop(scan, 1);
+			if (ctx->res)
+				isw_resolver_stop(ctx->res);
+		}
+		trace_failed(scan, trace_reported);
 		if (sig == SIGINT || sig == SIGTERM) {
+			if (!first_sig)
+				first_sig = sig;
 			signals++;
 			isw_scan_stop(scan, signals > 1);
 			/* The second interrupt also gives up the lookups still running; their
@@ -142,7 +190,7 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 				next_status = stats.elapsed_s + 1.0;
 		}
 	}
-	return signals;
+	return first_sig;
 }
 
 /* The pcapng section comment: enough to re-run the analysis (the seed) and to know what the
@@ -170,8 +218,9 @@ static char *trace_comment(const struct cli_options *o)
 	return buf;
 }
 
-/* --read: the live matcher and writers over a trace; nothing is sent. */
-static int run_offline(const struct cli_options *o, struct sink_ctx *ctx)
+/* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
+ * asked for, describes the analysis. */
+static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri)
 {
 	struct isw_offline_config oc = {
 	    .path = o->read_path,
@@ -184,8 +233,10 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx)
 	};
 	struct isw_offline_stats st;
 	char err[ISW_ERRBUF_SIZE] = "";
-	int rc = isw_trace_analyse(&oc, sink, ctx, &st, err);
+	int rc, status = 0;
 
+	clock_gettime(CLOCK_REALTIME, &ri->start);
+	rc = isw_trace_analyse(&oc, sink, ctx, &st, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
 		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
@@ -198,10 +249,12 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx)
 		while (!isw_resolver_wait(ctx->res, 1000))
 			;
 	}
-	if (isw_output_flush(ctx->out) < 0 || atomic_load(&ctx->write_failed) ||
-	    atomic_load(&ctx->submit_failed)) {
-		fprintf(stderr, "icmpsweep: writing results failed: %s\n", strerror(errno));
-		return EXIT_RUNTIME;
+	isw_output_flush(ctx->out);
+	if (output_failed(ctx))
+		status = EXIT_RUNTIME;
+	if (atomic_load(&ctx->submit_failed)) {
+		fprintf(stderr, "icmpsweep: out of memory queueing results for lookup\n");
+		status = EXIT_RUNTIME;
 	}
 	if (!o->quiet)
 		fprintf(
@@ -217,7 +270,16 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx)
 		        (unsigned long long)st.arp_replies, (unsigned long long)st.arp_only);
 	if (!o->quiet && ctx->res)
 		resolve_summary_print(stderr, ctx->res);
-	return 0;
+	clock_gettime(CLOCK_REALTIME, &ri->end);
+	ri->offline = &st;
+	ri->resolver = ctx->res;
+	ri->status = status ? "failed" : "done";
+	if (o->metadata_path && metadata_save(o->metadata_path, o, NULL, ri, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+	}
+	ri->offline = NULL;
+	return status;
 }
 
 /* The writer, and in front of it the resolver unless -n.  Returns an exit status. */
@@ -227,6 +289,7 @@ static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, 
 	    .format = o->format,
 	    .hostnames = !o->no_resolve,
 	    .link = link,
+	    .probes = o->cfg.dry_run,
 	};
 	char err[ISW_ERRBUF_SIZE] = "";
 	int rc;
@@ -243,6 +306,31 @@ static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, 
 	return 0;
 }
 
+/* Flushes the results and closes their file (not stdout), reporting a failure once; 1 if
+ * writing them failed.  Later calls only repeat the verdict. */
+static int close_output(FILE **out, struct sink_ctx *ctx)
+{
+	int failed;
+
+	/* Once closed, the writer's stream is gone: only the verdict remains. */
+	if (!*out)
+		return ctx->out_reported;
+	if (ctx->out)
+		isw_output_flush(ctx->out);
+	failed = output_failed(ctx);
+	if (*out != stdout) {
+		errno = 0;
+		if (fclose(*out) != 0 && !failed) {
+			fprintf(stderr, "icmpsweep: writing results to %s: %s\n", ctx->out_name,
+			        strerror(errno ? errno : EIO));
+			ctx->out_reported = 1;
+			failed = 1;
+		}
+	}
+	*out = NULL;
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options o;
@@ -250,11 +338,11 @@ int main(int argc, char **argv)
 	struct run_info ri = {.argc = argc, .argv = argv};
 	struct isw_scan_stats stats;
 	struct isw_scan_route rt;
-	char err[ISW_ERRBUF_SIZE] = "";
-	FILE *out = stdout, *meta = NULL;
+	char err[ISW_ERRBUF_SIZE] = "", out_name[PATH_MAX + 2];
+	FILE *out = stdout;
 	isw_scan *scan = NULL;
 	sigset_t sigs;
-	int rc, status = 0;
+	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0;
 
 	rc = cli_parse(&o, argc, argv, err);
 	if (rc < 0) {
@@ -270,16 +358,22 @@ int main(int argc, char **argv)
 		cli_free(&o);
 		return 0;
 	}
-	if (o.output_path && strcmp(o.output_path, "-") != 0 &&
-	    !(out = open_or_die(o.output_path, "output file"))) {
+	/* Before any file is created: a metadata path that cannot be written is bad input. */
+	if (o.metadata_path && metadata_check(o.metadata_path, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
 		cli_free(&o);
 		return EXIT_BAD_INPUT;
 	}
-	if (o.metadata_path && !(meta = open_or_die(o.metadata_path, "metadata file"))) {
-		status = EXIT_BAD_INPUT;
-		goto done;
+	if (o.output_path && strcmp(o.output_path, "-") != 0) {
+		snprintf(out_name, sizeof(out_name), "'%s'", o.output_path);
+		if (!(out = open_or_die(o.output_path, "output file"))) {
+			cli_free(&o);
+			return EXIT_BAD_INPUT;
+		}
+	} else {
+		snprintf(out_name, sizeof(out_name), "standard output");
 	}
-	o.cfg.dry_run_out = out;
+	ctx.out_name = out_name;
 	/* A dry run sends nothing and gets no answer to look up. */
 	if (o.cfg.dry_run)
 		o.no_resolve = 1;
@@ -287,7 +381,7 @@ int main(int argc, char **argv)
 		status = open_outputs(&o, &ctx, out,
 		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr));
 		if (!status)
-			status = run_offline(&o, &ctx);
+			status = run_offline(&o, &ctx, &ri);
 		goto done;
 	}
 	if (o.cfg.trace_path && !(o.cfg.trace_comment = trace_comment(&o))) {
@@ -301,6 +395,13 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
+	/* A dry run lists its probes through the writer, in the output's format. */
+	if (o.cfg.dry_run) {
+		status = open_outputs(&o, &ctx, out, 0);
+		if (status)
+			goto done;
+		o.cfg.dry_run_out = ctx.out;
+	}
 	rc = isw_scan_new(&scan, &o.cfg, o.targets, sink, &ctx, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
@@ -315,10 +416,20 @@ int main(int argc, char **argv)
 		status = start_error_status(rc);
 		goto done;
 	}
-	status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0);
+	if (!ctx.out)
+		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0);
 	if (status)
 		goto done;
+	/* The seed and the configuration are on disk before the first probe: a run killed
+	 * halfway (SIGKILL, SIGPIPE) can still be analysed and repeated. */
 	clock_gettime(CLOCK_REALTIME, &ri.start);
+	ri.status = "running";
+	if (o.metadata_path && metadata_save(o.metadata_path, &o, scan, &ri, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+		goto done;
+	}
+	meta_pending = o.metadata_path != NULL;
 	rc = isw_scan_start(scan, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
@@ -348,20 +459,21 @@ int main(int argc, char **argv)
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);
 	}
-	ri.interrupted = run(scan, &o, &ctx, &sigs) > 0;
+	sig = run(scan, &o, &ctx, &sigs, &trace_reported);
+	ri.interrupted = sig != 0;
 	clock_gettime(CLOCK_REALTIME, &ri.end);
 
-	if (isw_output_flush(ctx.out) < 0 || atomic_load(&ctx.write_failed)) {
-		fprintf(stderr, "icmpsweep: writing results failed: %s\n", strerror(errno));
-		status = EXIT_RUNTIME;
-	}
+	/* Every producer has ended: the results file can be closed and its fate known. */
+	failed = close_output(&out, &ctx);
 	if (atomic_load(&ctx.submit_failed)) {
 		fprintf(stderr, "icmpsweep: out of memory queueing results for lookup\n");
-		status = EXIT_RUNTIME;
+		failed = 1;
 	}
+	if (trace_failed(scan, &trace_reported))
+		failed = 1;
 	isw_scan_get_stats(scan, &stats);
 	if (!o.quiet && !o.cfg.dry_run)
-		print_summary(stderr, &stats, ri.interrupted);
+		print_summary(stderr, &stats, ri.interrupted || ctx.out_reported);
 	/* Lost answers mean possibly missed hosts: worth saying even with -q. */
 	if (stats.pcap_drop && !o.cfg.dry_run)
 		fprintf(stderr,
@@ -372,19 +484,27 @@ int main(int argc, char **argv)
 	if (!o.quiet && ctx.res)
 		resolve_summary_print(stderr, ctx.res);
 	ri.resolver = ctx.res;
-	if (meta && (metadata_write(meta, &o, scan, &ri) < 0 || fflush(meta) != 0)) {
-		fprintf(stderr, "icmpsweep: writing metadata '%s' failed\n", o.metadata_path);
-		status = EXIT_RUNTIME;
+	ri.status = failed ? "failed" : ri.interrupted ? "interrupted" : "done";
+	meta_pending = 0;
+	if (o.metadata_path && metadata_save(o.metadata_path, &o, scan, &ri, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		failed = 1;
 	}
+	status = failed ? EXIT_RUNTIME : sig ? EXIT_SIGNAL + sig : 0;
 done:
+	/* Started but could not run: the metadata must not say "running" for ever. */
+	if (meta_pending) {
+		clock_gettime(CLOCK_REALTIME, &ri.end);
+		ri.status = "failed";
+		if (metadata_save(o.metadata_path, &o, scan, &ri, err) < 0)
+			fprintf(stderr, "icmpsweep: %s\n", err);
+	}
 	isw_scan_free(scan);
 	/* After the scan (its producer) and before the output (its writer's target). */
 	isw_resolver_free(ctx.res);
-	isw_output_free(ctx.out);
-	if (meta)
-		fclose(meta);
-	if (out != stdout && fclose(out) != 0 && !status)
+	if (close_output(&out, &ctx) && !status)
 		status = EXIT_RUNTIME;
+	isw_output_free(ctx.out);
 	free((char *)o.cfg.trace_comment);
 	cli_free(&o);
 	return status;

@@ -1,5 +1,13 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include <sys/stat.h>
+
+#include "icmpsweep/error.h"
 #include "icmpsweep/output.h"
 #include "metadata.h"
 #include "resolve-cli.h"
@@ -30,29 +38,93 @@ static void key(FILE *fp, const char *k)
 	fprintf(fp, ",\n  \"%s\": ", k);
 }
 
-int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
-                   const struct run_info *ri)
+static void counter(FILE *fp, const char *k, uint64_t v)
+{
+	key(fp, k);
+	fprintf(fp, "%llu", (unsigned long long)v);
+}
+
+/* What the user asked for and when: the same for live runs and --read. */
+static void write_head(FILE *fp, const struct cli_options *o, uint64_t seed,
+                       const struct run_info *ri)
 {
 	static const char *const formats[] = {"text", "csv", "json"};
-	struct isw_scan_stats st;
-	struct isw_scan_route rt;
-	char buf[64], a[16];
-	double dur = (double)(ri->end.tv_sec - ri->start.tv_sec) +
-	             (double)(ri->end.tv_nsec - ri->start.tv_nsec) / 1e9;
+	char buf[64];
 
-	isw_scan_get_stats(scan, &st);
-	isw_scan_get_route(scan, &rt);
 	fprintf(fp, "{\n  \"tool\": \"icmpsweep\"");
 	key(fp, "version");
 	isw_json_write_string(fp, ISW_VERSION);
+	key(fp, "status");
+	isw_json_write_string(fp, ri->status ? ri->status : "running");
 	key(fp, "command_line");
 	string_array(fp, (const char *const *)ri->argv, (size_t)ri->argc);
-	key(fp, "seed");
-	fprintf(fp, "%llu", (unsigned long long)o->cfg.seed);
+	counter(fp, "seed", seed);
 	key(fp, "target_specs");
 	string_array(fp, o->specs, o->nspecs);
 	key(fp, "exclude_specs");
 	string_array(fp, o->exclude_specs, o->nexclude_specs);
+	key(fp, "output_format");
+	fprintf(fp, "\"%s\"", formats[o->format]);
+	key(fp, "start");
+	iso_time(buf, sizeof(buf), &ri->start);
+	fprintf(fp, "\"%s\"", buf);
+	key(fp, "end");
+	if (ri->end.tv_sec) {
+		double dur = (double)(ri->end.tv_sec - ri->start.tv_sec) +
+		             (double)(ri->end.tv_nsec - ri->start.tv_nsec) / 1e9;
+
+		iso_time(buf, sizeof(buf), &ri->end);
+		fprintf(fp, "\"%s\"", buf);
+		key(fp, "duration_s");
+		fprintf(fp, "%.3f", dur);
+	} else {
+		fputs("null", fp);
+		key(fp, "duration_s");
+		fputs("null", fp);
+	}
+	key(fp, "interrupted");
+	fputs(ri->interrupted ? "true" : "false", fp);
+}
+
+/* --read: the trace and what the analysis found in it. */
+static void write_offline(FILE *fp, const struct cli_options *o, const struct run_info *ri)
+{
+	const struct isw_offline_stats *st = ri->offline;
+
+	write_head(fp, o, st->seed, ri);
+	key(fp, "read");
+	isw_json_write_string(fp, o->read_path);
+	key(fp, "no_validate");
+	fputs(o->no_validate ? "true" : "false", fp);
+	counter(fp, "packets", st->packets);
+	counter(fp, "hits", st->hits);
+	counter(fp, "icmp_errors", st->icmp_errors);
+	counter(fp, "duplicates", st->duplicates);
+	counter(fp, "invalid", st->invalid);
+	counter(fp, "probes", st->probes);
+	counter(fp, "arp_replies", st->arp_replies);
+	counter(fp, "arp_only", st->arp_only);
+	key(fp, "truncated");
+	fputs(st->truncated ? "true" : "false", fp);
+	key(fp, "resolve");
+	resolve_metadata_write(fp, o, ri->resolver);
+	fputs("\n}\n", fp);
+}
+
+int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
+                   const struct run_info *ri)
+{
+	struct isw_scan_stats st;
+	struct isw_scan_route rt;
+	char a[16];
+
+	if (!scan) {
+		write_offline(fp, o, ri);
+		return ferror(fp) ? -EIO : 0;
+	}
+	isw_scan_get_stats(scan, &st);
+	isw_scan_get_route(scan, &rt);
+	write_head(fp, o, o->cfg.seed, ri);
 	key(fp, "targets");
 	fprintf(fp, "%llu", (unsigned long long)st.targets);
 	key(fp, "reserved_dropped");
@@ -67,8 +139,6 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%u", o->cfg.ttl);
 	key(fp, "dry_run");
 	fputs(o->cfg.dry_run ? "true" : "false", fp);
-	key(fp, "output_format");
-	fprintf(fp, "\"%s\"", formats[o->format]);
 	key(fp, "interface");
 	isw_json_write_string(fp, rt.iface);
 	key(fp, "source");
@@ -83,16 +153,11 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 		key(fp, "tx_mode");
 		isw_json_write_string(fp, rt.tx_mode);
 	}
-	key(fp, "start");
-	iso_time(buf, sizeof(buf), &ri->start);
-	fprintf(fp, "\"%s\"", buf);
-	key(fp, "end");
-	iso_time(buf, sizeof(buf), &ri->end);
-	fprintf(fp, "\"%s\"", buf);
-	key(fp, "duration_s");
-	fprintf(fp, "%.3f", dur);
-	key(fp, "interrupted");
-	fputs(ri->interrupted ? "true" : "false", fp);
+	key(fp, "trace");
+	if (o->cfg.trace_path)
+		isw_json_write_string(fp, o->cfg.trace_path);
+	else
+		fputs("null", fp);
 	key(fp, "sent");
 	fprintf(fp, "%llu", (unsigned long long)st.sent);
 	key(fp, "send_errors");
@@ -149,4 +214,141 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	resolve_metadata_write(fp, o, ri->resolver);
 	fputs("\n}\n", fp);
 	return ferror(fp) ? -EIO : 0;
+}
+
+/* Where the temporary file goes: beside the file the path finally names (through symlinks),
+ * so that rename replaces it and not the link. */
+static int final_target(const char *path, char *target, size_t size)
+{
+	char *real = realpath(path, NULL);
+	int n;
+
+	n = snprintf(target, size, "%s", real ? real : path);
+	free(real);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* A new temporary file in target's directory ("dir/.name.XXXXXX"): its fd, or -errno. */
+static int temp_beside(const char *target, char *tmp, size_t size)
+{
+	const char *slash = strrchr(target, '/');
+	int n, fd;
+
+	if (slash)
+		n = snprintf(tmp, size, "%.*s/.%s.XXXXXX", (int)(slash - target), target,
+		             slash + 1);
+	else
+		n = snprintf(tmp, size, ".%s.XXXXXX", target);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Not a regular file (a character device, a FIFO): written in place, never replaced. */
+static int in_place(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+int metadata_check(const char *path, char *errbuf)
+{
+	char target[PATH_MAX], tmp[PATH_MAX + 16];
+	struct stat st;
+	int rc;
+
+	if (in_place(path)) {
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = -EISDIR;
+		else
+			rc = access(path, W_OK) == 0 ? 0 : -errno;
+	} else {
+		rc = final_target(path, target, sizeof(target));
+		if (!rc)
+			rc = temp_beside(target, tmp, sizeof(tmp));
+		if (rc >= 0) {
+			close(rc);
+			unlink(tmp);
+			rc = 0;
+		}
+	}
+	if (rc < 0)
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot write metadata '%s': %s", path,
+		         strerror(-rc));
+	return rc;
+}
+
+int metadata_save(const char *path, const struct cli_options *o, const isw_scan *scan,
+                  const struct run_info *ri, char *errbuf)
+{
+	char target[PATH_MAX], tmp[PATH_MAX + 16];
+	struct stat st;
+	mode_t mask;
+	FILE *fp;
+	int fd, rc, dfd;
+
+	if (in_place(path)) {
+		errno = 0;
+		fp = fopen(path, "w");
+		if (!fp || metadata_write(fp, o, scan, ri) < 0)
+			rc = errno ? -errno : -EIO;
+		else
+			rc = 0;
+		if (fp && fclose(fp) != 0 && !rc)
+			rc = errno ? -errno : -EIO;
+		goto out;
+	}
+	rc = final_target(path, target, sizeof(target));
+	if (rc < 0)
+		goto out;
+	fd = temp_beside(target, tmp, sizeof(tmp));
+	if (fd < 0) {
+		rc = fd;
+		goto out;
+	}
+	/* mkstemp makes it 0600: give it the mode the file has, or a new file would get. */
+	if (stat(target, &st) == 0) {
+		fchmod(fd, st.st_mode & 07777);
+	} else {
+		mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
+	fp = fdopen(fd, "w");
+	if (!fp) {
+		rc = -errno;
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	errno = 0;
+	rc = metadata_write(fp, o, scan, ri) < 0 || fflush(fp) != 0 || fsync(fd) != 0
+	         ? (errno ? -errno : -EIO)
+	         : 0;
+	if (fclose(fp) != 0 && !rc)
+		rc = errno ? -errno : -EIO;
+	if (!rc && rename(tmp, target) != 0)
+		rc = -errno;
+	if (rc < 0) {
+		unlink(tmp);
+		goto out;
+	}
+	/* The rename itself, on disk too. */
+	{
+		char *slash = strrchr(tmp, '/');
+
+		if (slash)
+			*slash = 0;
+		dfd = open(slash ? tmp : ".", O_RDONLY | O_DIRECTORY);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+out:
+	if (rc < 0)
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "writing metadata '%s': %s", path, strerror(-rc));
+	return rc;
 }

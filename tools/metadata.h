@@ -1,4 +1,9 @@
-/* --metadata: the JSON summary of a scan. */
+/* --metadata: the JSON summary of a scan (or of a --read analysis).
+ *
+ * Written twice: at the start, with the seed, the configuration and the targets and
+ * "status": "running", and again at the end with the counters.  Each write goes to a temporary
+ * file in the same directory, is synced and then renamed over the path, so whatever happens to
+ * the process (SIGKILL, SIGPIPE, a full disk) the file is always one whole JSON document. */
 #ifndef ISW_METADATA_H
 #define ISW_METADATA_H
 
@@ -7,16 +12,31 @@
 
 #include "cli-options.h"
 #include "icmpsweep/scan.h"
+#include "icmpsweep/trace.h"
 
 struct run_info {
-	struct timespec start, end;
+	struct timespec start, end; /* end: zero while running */
+	/* "running", "done", "interrupted" (SIGINT/SIGTERM) or "failed" (results, trace or
+	 * metadata not fully written). */
+	const char *status;
 	int interrupted;
 	int argc;
 	char **argv;
-	const isw_resolver *resolver; /* NULL with -n */
+	const isw_resolver *resolver;            /* NULL with -n */
+	const struct isw_offline_stats *offline; /* --read: what the analysis found */
 };
 
+/* Writes the document to fp; scan is NULL for --read (ri->offline set).  0 or -EIO. */
 int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
                    const struct run_info *ri);
+
+/* Before anything is sent: 0 if path can be written (a temporary file can be made beside
+ * it), else -errno with a message naming the path.  Creates nothing that stays. */
+int metadata_check(const char *path, char *errbuf);
+
+/* Writes the document to path atomically (temporary file, fsync, rename).  A path that is not
+ * a regular file (/dev/null, /dev/stdout) is written in place.  0, or -errno with a message. */
+int metadata_save(const char *path, const struct cli_options *o, const isw_scan *scan,
+                  const struct run_info *ri, char *errbuf);
 
 #endif

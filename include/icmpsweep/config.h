@@ -20,6 +20,8 @@ enum isw_arp_mode {
 	ISW_ARP_ONLY,     /* --arp-only: the ARP pass alone */
 };
 
+struct isw_output;
+
 struct isw_config {
 	const char *iface; /* NULL: from the kernel's route to the targets */
 	uint32_t src_addr; /* 0: from the route (host byte order) */
@@ -35,8 +37,8 @@ struct isw_config {
 	unsigned pcap_buffer; /* capture ring size, bytes */
 	const char *tx;       /* transmit backend name; NULL = "auto" */
 	uint8_t ttl;          /* IP TTL of probes */
-	int dry_run;          /* print probes to dry_run_out instead of sending */
-	FILE *dry_run_out;
+	int dry_run;          /* list probes on dry_run_out instead of sending */
+	struct isw_output *dry_run_out; /* opened with .probes (see output.h) */
 	/* Trace (-w): every packet the capture filter passes, and with trace_probes every probe
 	 * sent.  pcapng adds the scan parameters (trace_comment) and per-packet verdicts. */
 	const char *trace_path;

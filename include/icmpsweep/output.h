@@ -7,6 +7,7 @@
 #ifndef ICMPSWEEP_OUTPUT_H
 #define ICMPSWEEP_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "result.h"
@@ -32,6 +33,20 @@ struct isw_output_options {
 	/* On-link targets were swept with ARP: CSV and JSON gain `mac`, `vendor` (from the
 	 * IEEE OUI registry, empty when unknown) and `note` (e.g. an address conflict). */
 	int link;
+	/* --dry-run: the output lists the probes that would be sent (isw_output_probe), not
+	 * results; CSV's header is then "ip,probe,id,seq,len,frame". */
+	int probes;
+};
+
+/* One probe of a dry run: destination, attempt (1-based), ICMP id and sequence, frame length
+ * and the frame's first caplen bytes. */
+struct isw_probe_line {
+	uint32_t dst;
+	unsigned probe;
+	unsigned id, seq;
+	uint32_t len;
+	const uint8_t *frame;
+	uint32_t caplen;
 };
 
 /* The writer does not own fp.  Text output lists present hosts only (echo replies and, on
@@ -40,8 +55,17 @@ struct isw_output_options {
 int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE *fp);
 /* isw_output_open without hostnames. */
 int isw_output_new(isw_output **out, enum isw_format format, FILE *fp);
+/* Both return 0 or the first write error as a negative errno (-ENOSPC for a full disk; -EIO
+ * only when no call saw the system's reason).  Once a write has failed, every later call
+ * returns that first error: results may have been lost from that point on. */
 int isw_output_write(isw_output *o, const struct isw_result *r);
 int isw_output_flush(isw_output *o);
+/* A dry run's probe, in the output's format: text "ADDR probe=N id=0xHHHH seq=0xHHHH len=N
+ * frame=HEX", a CSV row or a JSON object with the same fields (id and seq as numbers).  Each
+ * line is written whole, so sender threads may share the output.  0 or the first error. */
+int isw_output_probe(isw_output *o, const struct isw_probe_line *p);
+/* The first error so far (0 if none); safe to call from a thread other than the writer's. */
+int isw_output_error(const isw_output *o);
 void isw_output_free(isw_output *o);
 
 /* Writes str as a JSON string literal; invalid UTF-8 becomes U+FFFD so the result always

@@ -44,6 +44,13 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
  * LAN columns.  Stops at the first; 0 for anything unreadable (isw_trace_analyse says why). */
 int isw_trace_has_arp_replies(const char *path, uint32_t src_addr);
 
+struct isw_scan;
+/* While a scan with a trace (-w) runs or after it: 0, or the first error writing the trace as
+ * a negative errno (-ENOSPC: the disk is full), with a one-line message naming the file in
+ * errbuf.  From that error on the trace is not written further (it stays a well-formed
+ * prefix); the scan itself goes on.  Safe to call from any thread. */
+int isw_scan_trace_error(const struct isw_scan *s, char *errbuf);
+
 /* Finds "seed=N" in a pcapng section header comment; 1 if found, 0 if not, <0 on error. */
 int isw_trace_read_seed(const char *path, uint64_t *seed, char *errbuf);
 

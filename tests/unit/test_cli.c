@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "cli-options.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
@@ -277,7 +279,7 @@ static void test_all_options(void **state __attribute__((unused)))
 	int rc =
 	    PARSE(&o, err, "-r", "1.5M", "-P", "3", "-c", "0.5", "-i", "lo", "-S", "192.0.2.1",
 	          "-G", "aa:bb:cc:dd:ee:ff", "-o", "out.csv", "-O", "csv", "-n", "-q", "--seed",
-	          "0x10", "--metadata", "meta.json", "--dry-run", "--tx", "libnet", "--pcap-buffer",
+	          "16", "--metadata", "meta.json", "--dry-run", "--tx", "libnet", "--pcap-buffer",
 	          "1M", "--ttl", "32", "-x", "198.18.0.0/25", "198.18.0.0/24", "198.18.1.1");
 
 	if (rc != 0)
@@ -408,11 +410,14 @@ static void test_usage(void **state __attribute__((unused)))
 	assert_non_null(strstr(buf, "usage: icmpsweep"));
 	assert_non_null(strstr(buf, "--rate"));
 	assert_non_null(strstr(buf, "--output-format"));
+	/* Scripts need the exit statuses, the interrupted ones too. */
+	assert_non_null(strstr(buf, "130 interrupted (SIGINT)"));
+	assert_non_null(strstr(buf, "143 terminated (SIGTERM)"));
 	free(buf);
 }
 
 struct bad_case {
-	const char *args[6];
+	const char *args[7];
 	const char *expect; /* substring of the message: the bad value, quoted */
 };
 
@@ -443,6 +448,54 @@ static const struct bad_case bad_cases[] = {
     {{"--ttl", "0", "198.18.0.1"}, "'0'"},
     {{"--ttl", "256", "198.18.0.1"}, "'256'"},
     {{"--tx", "afpacket", "198.18.0.1"}, "'afpacket'"},
+    /* Numbers: decimal only, no space, sign, leading zero, hex, hex float or exponent. */
+    {{"--seed", " -1", "198.18.0.1"}, "' -1'"},
+    {{"--seed", " 1", "198.18.0.1"}, "' 1'"},
+    {{"--seed", "+1", "198.18.0.1"}, "'+1'"},
+    {{"--seed", "010", "198.18.0.1"}, "'010'"},
+    {{"--seed", "0x10", "198.18.0.1"}, "'0x10'"},
+    {{"--seed", "18446744073709551616", "198.18.0.1"}, "'18446744073709551616'"},
+    {{"-c", "0x1p3", "198.18.0.1"}, "'0x1p3'"},
+    {{"-c", "1e3", "198.18.0.1"}, "'1e3'"},
+    {{"-c", " 1", "198.18.0.1"}, "' 1'"},
+    {{"-c", "+1", "198.18.0.1"}, "'+1'"},
+    {{"-c", "inf", "198.18.0.1"}, "'inf'"},
+    {{"-c", "01", "198.18.0.1"}, "'01'"},
+    {{"-c", "1k", "198.18.0.1"}, "'1k'"},
+    {{"-c", "auto:0x1p3", "198.18.0.1"}, "'auto:0x1p3'"},
+    {{"-c", "auto: 5", "198.18.0.1"}, "'auto: 5'"},
+    {{"-C", "5k", "-w", "/tmp/x.pcap", "198.18.0.1"}, "'5k'"},
+    {{"-C", "0x10", "-w", "/tmp/x.pcap", "198.18.0.1"}, "'0x10'"},
+    {{"-P", " 1", "198.18.0.1"}, "' 1'"},
+    {{"-P", "01", "198.18.0.1"}, "'01'"},
+    {{"--ttl", "+5", "198.18.0.1"}, "'+5'"},
+    {{"--ttl", "0x40", "198.18.0.1"}, "'0x40'"},
+    {{"-T", "02", "198.18.0.1"}, "'02'"},
+    {{"-r", " 5", "198.18.0.1"}, "' 5'"},
+    {{"-r", "0x10", "198.18.0.1"}, "'0x10'"},
+    {{"-r", "1e3", "198.18.0.1"}, "'1e3'"},
+    {{"-r", "010", "198.18.0.1"}, "'010'"},
+    {{"--pcap-buffer", "0x100000", "198.18.0.1"}, "'0x100000'"},
+    {{"--resolve-timeout", "0x10", "198.18.0.1"}, "'0x10'"},
+    {{"--resolve-tries", " 2", "198.18.0.1"}, "' 2'"},
+    {{"--resolve-concurrency", "+8", "198.18.0.1"}, "'+8'"},
+    /* getopt's errors: the option by name, no raw bytes. */
+    {{"--arp-only=1", "198.18.0.1"}, "option '--arp-only' takes no argument"},
+    {{"--help=1"}, "option '--help' takes no argument"},
+    {{"--no-arp=", "198.18.0.1"}, "option '--no-arp' takes no argument"},
+    {{"198.18.0.1", "--seed"}, "option '--seed' needs a value"},
+    {{"198.18.0.1", "--metadata"}, "option '--metadata' needs a value"},
+    {{"198.18.0.1", "-qr"}, "option '-r' needs a value"},
+    {{"--re", "1", "198.18.0.1"}, "ambiguous option '--re' (--resolver, "},
+    {{"--bogus=3", "198.18.0.1"}, "unknown option '--bogus'"},
+    {{"--=3", "198.18.0.1"}, "unknown option '--'"},
+    {{"-qZ", "198.18.0.1"}, "unknown option '-Z'"},
+    {{"--quiet", "-Zq", "198.18.0.1"}, "unknown option '-Z'"},
+    {{"--rate=5", "-Zq", "198.18.0.1"}, "unknown option '-Z'"},
+    {{"-\x01", "198.18.0.1"}, "unknown option byte 0x01"},
+    {{"-\xff", "198.18.0.1"}, "unknown option byte 0xff"},
+    {{"--\x1b[31m", "198.18.0.1"}, "unknown option '--?[31m'"},
+    {{"--dry-run", "-w", "/tmp/never-written.pcap", "198.18.0.1"}, "--dry-run"},
     {{"--pcap-buffer", "1k", "198.18.0.1"}, "'1k'"},
     {{"--pcap-buffer", "3G", "198.18.0.1"}, "'3G'"},
     {{"198.18.0.0/33"}, "'198.18.0.0/33'"},
@@ -477,6 +530,89 @@ static void test_bad_input(void **state __attribute__((unused)))
 		assert_null(strchr(err, '\n'));
 		cli_free(&o);
 	}
+}
+
+/* -o, --metadata, -w and --read: no two name the same file, by any name; refused before
+ * anything is created or truncated. */
+static void test_same_file(void **state __attribute__((unused)))
+{
+	char dir[] = "/tmp/isw-cli-XXXXXX", f[128], dotf[128], subf[128], g[128], h[128],
+	     g_slash[128], sub[128], err[ISW_ERRBUF_SIZE];
+	struct cli_options o;
+	struct stat st;
+	FILE *fp;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(f, sizeof(f), "%s/f", dir);
+	snprintf(dotf, sizeof(dotf), "%s/./f", dir);
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(subf, sizeof(subf), "%s/sub/../f", dir);
+	snprintf(g, sizeof(g), "%s/g", dir);
+	snprintf(h, sizeof(h), "%s/h", dir);
+	snprintf(g_slash, sizeof(g_slash), "%s//g", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	fp = fopen(g, "w");
+	assert_non_null(fp);
+	fputs("198.18.0.9\n", fp);
+	fclose(fp);
+	assert_int_equal(link(g, h), 0);
+
+	const char *const *bad[] = {
+	    (const char *const[]){"-o", f, "--metadata", f, "198.18.0.1", NULL},
+	    (const char *const[]){"-o", f, "-w", f, "198.18.0.1", NULL},
+	    (const char *const[]){"--metadata", f, "-w", f, "198.18.0.1", NULL},
+	    (const char *const[]){"-o", f, "--metadata", dotf, "198.18.0.1", NULL},
+	    (const char *const[]){"-w", subf, "--metadata", f, "198.18.0.1", NULL},
+	    (const char *const[]){"-o", g, "--metadata", h, "198.18.0.1", NULL},
+	    (const char *const[]){"-o", g_slash, "-w", h, "198.18.0.1", NULL},
+	    (const char *const[]){"--read", g, "-o", h, NULL},
+	    (const char *const[]){"--read", g, "--metadata", g, NULL},
+	    (const char *const[]){"-I", g, "-o", h, NULL},
+	    (const char *const[]){"-b", g, "198.18.0.1", "--metadata", g, NULL},
+	    (const char *const[]){"-w", g, "-I", g, NULL},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = parse_argv(&o, err, bad[i]);
+
+		if (rc != -EINVAL || !strstr(err, "same file"))
+			fail_msg("case %zu: rc %d, \"%s\"", i, rc, err);
+		cli_free(&o);
+	}
+	/* Nothing created, nothing truncated. */
+	assert_int_not_equal(stat(f, &st), 0);
+	assert_int_equal(stat(g, &st), 0);
+	assert_int_equal(st.st_size, 11);
+
+	/* Different files, and character devices such as /dev/null, are fine. */
+	assert_int_equal(PARSE(&o, err, "-o", f, "--metadata", g, "198.18.0.1"), 0);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-o", "/dev/null", "--metadata", "/dev/null", "198.18.0.1"),
+	                 0);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-o", "-", "--metadata", g, "198.18.0.1"), 0);
+	cli_free(&o);
+	assert_int_not_equal(stat(f, &st), 0);
+
+	unlink(g);
+	unlink(h);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+/* --dry-run captures nothing: -w is refused, and no trace file is created. */
+static void test_dry_run_trace_refused(void **state __attribute__((unused)))
+{
+	char dir[] = "/tmp/isw-cli-XXXXXX", t[128], err[ISW_ERRBUF_SIZE];
+	struct cli_options o;
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(t, sizeof(t), "%s/t.pcap", dir);
+	assert_int_equal(PARSE(&o, err, "--dry-run", "-w", t, "198.18.0.1"), -EINVAL);
+	assert_non_null(strstr(err, t));
+	cli_free(&o);
+	assert_int_not_equal(stat(t, &st), 0);
+	rmdir(dir);
 }
 
 static void test_boundaries_ok(void **state __attribute__((unused)))
@@ -532,14 +668,24 @@ static void test_reparse(void **state __attribute__((unused)))
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_rate),    cmocka_unit_test(test_parse_size),
-	    cmocka_unit_test(test_parse_mac),     cmocka_unit_test(test_parse_mac_strict_hex),
-	    cmocka_unit_test(test_parse_ipv4),    cmocka_unit_test(test_defaults),
-	    cmocka_unit_test(test_random_seed),   cmocka_unit_test(test_all_options),
-	    cmocka_unit_test(test_long_options),  cmocka_unit_test(test_options_after_targets),
-	    cmocka_unit_test(test_target_files),  cmocka_unit_test(test_help_version),
-	    cmocka_unit_test(test_usage),         cmocka_unit_test(test_bad_input),
-	    cmocka_unit_test(test_boundaries_ok), cmocka_unit_test(test_reparse),
+	    cmocka_unit_test(test_parse_rate),
+	    cmocka_unit_test(test_parse_size),
+	    cmocka_unit_test(test_parse_mac),
+	    cmocka_unit_test(test_parse_mac_strict_hex),
+	    cmocka_unit_test(test_parse_ipv4),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_random_seed),
+	    cmocka_unit_test(test_all_options),
+	    cmocka_unit_test(test_long_options),
+	    cmocka_unit_test(test_options_after_targets),
+	    cmocka_unit_test(test_target_files),
+	    cmocka_unit_test(test_help_version),
+	    cmocka_unit_test(test_usage),
+	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_boundaries_ok),
+	    cmocka_unit_test(test_same_file),
+	    cmocka_unit_test(test_dry_run_trace_refused),
+	    cmocka_unit_test(test_reparse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

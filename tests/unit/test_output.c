@@ -196,16 +196,126 @@ static void test_text_only_echo_replies(void **state __attribute__((unused)))
 
 static void test_write_error_reported(void **state __attribute__((unused)))
 {
-	/* A stream that cannot be written reports -EIO. */
+	/* A stream that cannot be written reports why (stdio says EBADF). */
 	FILE *fp = fopen("/dev/null", "r");
 	isw_output *o = NULL;
 	struct isw_result r = echo_result();
 
 	assert_non_null(fp);
 	assert_int_equal(isw_output_new(&o, ISW_FORMAT_JSON, fp), 0);
-	assert_int_equal(isw_output_write(o, &r), -EIO);
+	assert_int_equal(isw_output_write(o, &r), -EBADF);
 	isw_output_free(o);
 	fclose(fp);
+}
+
+/* A full disk: the real errno (ENOSPC), from the flush and from every write after it. */
+static void test_write_error_enospc(void **state __attribute__((unused)))
+{
+	static const enum isw_format fmts[] = {ISW_FORMAT_TEXT, ISW_FORMAT_CSV, ISW_FORMAT_JSON};
+
+	for (size_t f = 0; f < 3; f++) {
+		FILE *fp = fopen("/dev/full", "w");
+		isw_output *o = NULL;
+		struct isw_result r = echo_result();
+		int rc = 0;
+
+		assert_non_null(fp);
+		assert_int_equal(isw_output_new(&o, fmts[f], fp), 0);
+		assert_int_equal(isw_output_error(o), 0);
+		/* Enough rows to fill stdio's buffer: the write itself fails. */
+		for (int i = 0; i < 2000 && rc == 0; i++)
+			rc = isw_output_write(o, &r);
+		assert_int_equal(rc, -ENOSPC);
+		errno = EAGAIN; /* a stale errno must not leak into the result */
+		assert_int_equal(isw_output_write(o, &r), -ENOSPC);
+		assert_int_equal(isw_output_flush(o), -ENOSPC);
+		assert_int_equal(isw_output_error(o), -ENOSPC);
+		isw_output_free(o);
+		fclose(fp);
+
+		/* One row, left in the buffer: the flush fails with the real errno. */
+		fp = fopen("/dev/full", "w");
+		assert_non_null(fp);
+		assert_int_equal(isw_output_new(&o, fmts[f], fp), 0);
+		assert_int_equal(isw_output_write(o, &r), 0);
+		errno = EAGAIN;
+		assert_int_equal(isw_output_flush(o), -ENOSPC);
+		assert_int_equal(isw_output_error(o), -ENOSPC);
+		isw_output_free(o);
+		fclose(fp);
+	}
+}
+
+/* --dry-run: the probe listing in each format; CSV rows match their own header. */
+static void test_dry_run_probes(void **state __attribute__((unused)))
+{
+	static const uint8_t frame[4] = {0x45, 0x00, 0xab, 0xff};
+	const struct isw_probe_line l = {
+	    .dst = IP(198, 18, 0, 7),
+	    .probe = 2,
+	    .id = 0x1234,
+	    .seq = 0xbeef,
+	    .len = 58,
+	    .frame = frame,
+	    .caplen = 4,
+	};
+	static const struct {
+		enum isw_format fmt;
+		const char *want;
+	} cases[] = {
+	    {ISW_FORMAT_TEXT, "198.18.0.7 probe=2 id=0x1234 seq=0xbeef len=58 frame=4500abff\n"},
+	    {ISW_FORMAT_CSV, "ip,probe,id,seq,len,frame\n198.18.0.7,2,4660,48879,58,4500abff\n"},
+	    {ISW_FORMAT_JSON, "{\"ip\":\"198.18.0.7\",\"probe\":2,\"id\":4660,\"seq\":48879,"
+	                      "\"len\":58,\"frame\":\"4500abff\"}\n"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct isw_output_options opt = {.format = cases[i].fmt, .probes = 1};
+		isw_output *o = NULL;
+		struct mem m;
+
+		mem_open(&m);
+		assert_int_equal(isw_output_open(&o, &opt, m.fp), 0);
+		assert_int_equal(isw_output_probe(o, &l), 0);
+		assert_int_equal(isw_output_flush(o), 0);
+		isw_output_free(o);
+		mem_close(&m);
+		assert_string_equal(m.buf, cases[i].want);
+		free(m.buf);
+	}
+}
+
+/* Timestamps are JSON numbers for any int64, before 1970 too. */
+static void test_ts_any_int64(void **state __attribute__((unused)))
+{
+	static const struct {
+		int64_t us;
+		const char *want;
+	} cases[] = {
+	    {INT64_C(-948910184), "\"ts\":-948.910184,"},
+	    {INT64_C(-1), "\"ts\":-0.000001,"},
+	    {INT64_C(-1000000), "\"ts\":-1.000000,"},
+	    {0, "\"ts\":0.000000,"},
+	    {INT64_MAX, "\"ts\":9223372036854.775807,"},
+	    {INT64_MIN, "\"ts\":-9223372036854.775808,"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct isw_result r = echo_result();
+		char *out;
+
+		r.ts_us = cases[i].us;
+		out = render(ISW_FORMAT_JSON, &r, 1);
+		if (!strstr(out, cases[i].want))
+			fail_msg("ts %lld: %s lacks %s", (long long)cases[i].us, out,
+			         cases[i].want);
+		free(out);
+		out = render(ISW_FORMAT_CSV, &r, 1);
+		/* In CSV the cell is the same number. */
+		if (!strstr(out, strchr(cases[i].want, ':') + 1))
+			fail_msg("ts %lld: CSV %s", (long long)cases[i].us, out);
+		free(out);
+	}
 }
 
 /* --- JSON strings --- */
@@ -508,6 +618,9 @@ int main(void)
 	    cmocka_unit_test(test_json_empty),
 	    cmocka_unit_test(test_text_only_echo_replies),
 	    cmocka_unit_test(test_write_error_reported),
+	    cmocka_unit_test(test_write_error_enospc),
+	    cmocka_unit_test(test_ts_any_int64),
+	    cmocka_unit_test(test_dry_run_probes),
 	    cmocka_unit_test(test_json_plain),
 	    cmocka_unit_test(test_json_escapes),
 	    cmocka_unit_test(test_json_valid_utf8_passes),

@@ -114,6 +114,42 @@ static void test_odd_names(void **state)
 	expect(ISW_FORMAT_TEXT, 1, &err, "");
 }
 
+/* OWASP CSV injection: a cell a spreadsheet would run as a formula gets a leading single
+ * quote and is quoted; JSON and text carry the name as it is. */
+static void test_csv_formula_neutralised(void **state)
+{
+	static const struct {
+		const char *name, *cell;
+	} cases[] = {
+	    {"=cmd|' /C calc'!A0", "\"'=cmd|' /C calc'!A0\""},
+	    {"+1.example", "\"'+1.example\""},
+	    {"-2.example", "\"'-2.example\""},
+	    {"@SUM(A1)", "\"'@SUM(A1)\""},
+	    {"\tx.example", "\"'\tx.example\""},
+	    {"\rx.example", "\"'\rx.example\""},
+	    {"=a,b\"c", "\"'=a,b\"\"c\""},
+	    /* Only the first byte matters. */
+	    {"a=b-c.example", "a=b-c.example"},
+	    {"host-1.example", "host-1.example"},
+	};
+	char want[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct isw_result r = result(cases[i].name, ISW_LOOKUP_OK);
+
+		snprintf(want, sizeof(want),
+		         "ip,type,rtt_ms,ttl,probe,ts,responder,hostname,lookup\n" ROW ",%s,ok\n",
+		         cases[i].cell);
+		expect(ISW_FORMAT_CSV, 1, &r, want);
+	}
+	{
+		struct isw_result r = result("=1+2", ISW_LOOKUP_OK);
+
+		expect(ISW_FORMAT_JSON, 1, &r, OBJ ",\"hostname\":\"=1+2\",\"lookup\":\"ok\"}\n");
+		expect(ISW_FORMAT_TEXT, 1, &r, "198.18.4.7 =1+2\n");
+	}
+}
+
 /* The longest presentation name fits its cell. */
 static void test_long_name(void **state)
 {
@@ -137,6 +173,7 @@ int main(void)
 	    cmocka_unit_test(test_columns),
 	    cmocka_unit_test(test_odd_names),
 	    cmocka_unit_test(test_long_name),
+	    cmocka_unit_test(test_csv_formula_neutralised),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,7 +70,7 @@ static void test_auto_explains(void **state)
 /* A named backend opens as itself; dry-run needs no interface. */
 static void test_open_named(void **state)
 {
-	const struct isw_tx_params p = {.iface = "dry-run", .out = stdout};
+	const struct isw_tx_params p = {.iface = "dry-run", .out = NULL};
 	const struct isw_tx_ops *ops = &isw_tx_dry_run_ops;
 	char err[ISW_ERRBUF_SIZE] = "";
 	struct isw_tx *tx = NULL;
