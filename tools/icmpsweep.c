@@ -12,6 +12,7 @@
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
 #include "metadata.h"
+#include "privdrop.h"
 #include "resolve-cli.h"
 #include "status.h"
 
@@ -220,6 +221,22 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx)
 	return 0;
 }
 
+/* Everything privileged is open: give it up before the first thread starts (privdrop.h).
+ * Returns an exit status. */
+static int drop_privileges(const struct cli_options *o, const struct priv_user *u)
+{
+	char err[ISW_ERRBUF_SIZE] = "";
+	int switches = priv_switches_user(u);
+
+	if (priv_drop(u, o->user != NULL, err) < 0 ||
+	    (switches && o->cfg.trace_rotate_bytes &&
+	     priv_check_dir_writable(o->cfg.trace_path, "trace", u, err) < 0)) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
 /* The writer, and in front of it the resolver unless -n.  Returns an exit status. */
 static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, int link)
 {
@@ -250,6 +267,7 @@ int main(int argc, char **argv)
 	struct run_info ri = {.argc = argc, .argv = argv};
 	struct isw_scan_stats stats;
 	struct isw_scan_route rt;
+	struct priv_user user;
 	char err[ISW_ERRBUF_SIZE] = "";
 	FILE *out = stdout, *meta = NULL;
 	isw_scan *scan = NULL;
@@ -269,6 +287,11 @@ int main(int argc, char **argv)
 			printf("icmpsweep %s\n", ISW_VERSION);
 		cli_free(&o);
 		return 0;
+	}
+	if (priv_user_lookup(o.user, &user, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		cli_free(&o);
+		return EXIT_BAD_INPUT;
 	}
 	if (o.output_path && strcmp(o.output_path, "-") != 0 &&
 	    !(out = open_or_die(o.output_path, "output file"))) {
@@ -312,9 +335,13 @@ int main(int argc, char **argv)
 	rc = isw_scan_prepare(scan, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		priv_hint(stderr, rc);
 		status = start_error_status(rc);
 		goto done;
 	}
+	status = drop_privileges(&o, &user);
+	if (status)
+		goto done;
 	status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0);
 	if (status)
 		goto done;
