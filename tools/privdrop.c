@@ -101,22 +101,39 @@ static int bounding_set_clear(void)
 		return e_;                                                                         \
 	} while (0)
 
+/* A user namespace may forbid setgroups; that is harmless when there is no other group to
+ * shed. */
+static int no_other_groups(gid_t gid)
+{
+	gid_t g[64];
+	int n = getgroups(64, g);
+
+	if (n < 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (g[i] != gid)
+			return 0;
+	return 1;
+}
+
 static int switch_user(const struct priv_user *u, char *errbuf)
 {
 	int rc;
 
-	if (setgroups(1, &u->gid) < 0)
-		FAIL(-errno, "dropping privileges: setgroups: %s", strerror(errno));
+	if (setgroups(1, &u->gid) < 0 && !(errno == EPERM && no_other_groups(u->gid)))
+		FAIL(-errno, "dropping privileges: setgroups: %s (--user root keeps root)",
+		     strerror(errno));
 	rc = bounding_set_clear();
 	if (rc < 0)
 		FAIL(rc, "dropping privileges: clearing the capability bounding set: %s",
 		     strerror(-rc));
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
-		FAIL(-errno, "dropping privileges: setresgid(%u): %s", (unsigned)u->gid,
-		     strerror(errno));
+		FAIL(-errno, "dropping privileges: setresgid(%u): %s (--user root keeps root)",
+		     (unsigned)u->gid, strerror(errno));
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
-		FAIL(-errno, "dropping privileges: setresuid(%u) for user %s: %s", (unsigned)u->uid,
-		     u->name, strerror(errno));
+		FAIL(-errno,
+		     "dropping privileges: setresuid(%u) for user %s: %s (--user root keeps root)",
+		     (unsigned)u->uid, u->name, strerror(errno));
 	return 0;
 }
 

@@ -97,7 +97,7 @@ watch_sweep() {
 	# Probes go out after the drop: wait for the sender threads, then look.
 	for ((i = 0; i < 100; i++)); do
 		pid=$(pid_of_bin)
-		if [[ -n $pid ]] && (($(ls "/proc/$pid/task" 2>/dev/null | wc -l) >= 3)); then
+		if [[ -n $pid ]] && (($(find "/proc/$pid/task" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) >= 3)); then
 			break
 		fi
 		sleep 0.05
@@ -153,6 +153,9 @@ dropped() {
 	watch_sweep xdp_user env ISW_XDP_ZEROCOPY=try -- -n -q -r "$RATE" -c 1 --tx xdp "$PREFIX"
 	expect_creds xdp_user "$NOBODY" "$zero" 1
 	expect_exact xdp_user
+	if ip -n "$LAB_SCAN" link show "$LAB_SCAN_IF" | grep -q 'prog/xdp'; then
+		e2e_fail "xdp_user: an XDP program is still attached after the run"
+	fi
 
 	# Not root but holding the capabilities (as after setcap): they are cleared.
 	watch_sweep caps_user "${AS_NOBODY[@]}" --inh-caps=+net_raw,+net_admin \
@@ -177,6 +180,10 @@ refused() {
 		e2e_fail "--user no-such-user-x: $(cat "$err")"
 	[[ $(cat "$WORK/keep.txt") == keep ]] || e2e_fail "--user no-such-user-x: output file touched"
 	expect_nothing_sent "$tx0" "--user no-such-user-x"
+
+	run_bin "$WORK/refused.out" "$err" "$BIN" -n -q --user nobody --read "$WORK/keep.txt"
+	e2e_expect_rc 2 "$err"
+	grep -qF -- "--user applies to sweeps" "$err" || e2e_fail "--read --user: $(cat "$err")"
 
 	# Only root can become another user.
 	run_bin "$WORK/refused.out" "$err" "${AS_NOBODY[@]}" --inh-caps=+net_raw,+net_admin \
@@ -211,7 +218,7 @@ rotation() {
 	e2e_expect_rc 0 "$err"
 	[[ -s $d/t.pcap && -s $d/t.pcap1 ]] || e2e_fail "rotation as nobody: files $(ls "$d")"
 	[[ $(stat -c %u "$d/t.pcap1") -eq $NOBODY ]] || e2e_fail "rotation: t.pcap1 not nobody's"
-	e2e_log "ok: rotation as nobody: $(ls "$d" | tr '\n' ' ')"
+	e2e_log "ok: rotation as nobody: $(cd "$d" && echo *)"
 }
 
 main() {
