@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <libnet.h>
 
@@ -26,9 +27,13 @@ static int libnet_tx_open(struct isw_tx **out, const struct isw_tx_params *p, ch
 	/* libnet wants a writable device string. */
 	tx->l = libnet_init(p->raw_ip ? LIBNET_RAW4_ADV : LIBNET_LINK_ADV, (char *)p->iface, lerr);
 	if (!tx->l) {
+		int err = errno;
+
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "libnet cannot open %s: %s", p->iface, lerr);
 		free(tx);
-		return -EPERM;
+		/* libnet keeps no code, but its socket() leaves errno, and its message names the
+		 * capability it missed. */
+		return err == EPERM || err == EACCES || strstr(lerr, "CAP_NET_RAW") ? -EPERM : -EIO;
 	}
 	*out = tx;
 	return 0;

@@ -81,11 +81,31 @@ int isw_tx_open(const struct isw_tx_ops **ops, struct isw_tx **tx, const struct 
 	return isw_tx_open_n(ops, tx, 1, p, errbuf);
 }
 
+/* Copies src into errbuf whole when it fits, else cut at the last word that fits, with
+ * "...": a message cut mid-word reads as a different word. */
+static void fit_message(char *errbuf, const char *src)
+{
+	size_t len = strlen(src), cut;
+
+	if (len < ISW_ERRBUF_SIZE) {
+		memcpy(errbuf, src, len + 1);
+		return;
+	}
+	cut = ISW_ERRBUF_SIZE - 4;
+	while (cut > 0 && src[cut] != ' ')
+		cut--;
+	while (cut > 0 && (src[cut - 1] == ' ' || src[cut - 1] == ';' || src[cut - 1] == ','))
+		cut--;
+	memcpy(errbuf, src, cut);
+	memcpy(errbuf + cut, "...", 4);
+}
+
 int isw_tx_open_n(const struct isw_tx_ops **ops, struct isw_tx **tx, unsigned n,
                   const struct isw_tx_params *p, char *errbuf)
 {
-	char why[ISW_ERRBUF_SIZE] = "", one[ISW_ERRBUF_SIZE];
-	int rc = -ENODEV;
+	/* Every backend's whole reason, before it is fitted into errbuf. */
+	char why[4 * ISW_ERRBUF_SIZE] = "", one[ISW_ERRBUF_SIZE], all[5 * ISW_ERRBUF_SIZE];
+	int rc = -ENODEV, denied = 0;
 
 	if (*ops != &isw_tx_auto_ops)
 		return open_all(*ops, tx, n, p, errbuf);
@@ -98,11 +118,15 @@ int isw_tx_open_n(const struct isw_tx_ops **ops, struct isw_tx **tx, unsigned n,
 			*ops = backends[i];
 			return 0;
 		}
+		/* Without the privilege for one backend the others fail too, whatever the last
+		 * one says: that is the cause to report. */
+		denied |= rc == -EPERM || rc == -EACCES;
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s%s", why[0] ? "; " : "",
 		         one[0] ? one : backends[i]->name);
 	}
-	snprintf(errbuf, ISW_ERRBUF_SIZE, "no transmit backend opens on %s: %s", p->iface, why);
-	return rc;
+	snprintf(all, sizeof(all), "no transmit backend opens on %s: %s", p->iface, why);
+	fit_message(errbuf, all);
+	return denied ? -EPERM : rc;
 }
 
 int isw_tx_backend_known(const char *name)

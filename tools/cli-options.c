@@ -29,6 +29,7 @@ enum {
 	OPT_RESOLVE_CONCURRENCY,
 	OPT_RESOLVE_TIMEOUT,
 	OPT_RESOLVE_TRIES,
+	OPT_USER,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +66,7 @@ static const struct option long_options[] = {
     {"adaptive", no_argument, NULL, OPT_ADAPTIVE},
     {"senders", required_argument, NULL, 'T'},
     {"no-arp", no_argument, NULL, OPT_NO_ARP},
+    {"user", required_argument, NULL, OPT_USER},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -100,6 +102,9 @@ void cli_usage(FILE *fp)
 	    "      --no-arp              no ARP pass: every frame goes to the next hop\n"
 	    "      --tx NAME             transmit backend: auto, xdp, ring or libnet (auto)\n"
 	    "      --pcap-buffer SIZE    capture ring size, k/M/G suffixes (default 1M)\n"
+	    "      --user NAME           once sockets and files are open, run as NAME (default\n"
+	    "                            nobody when root; root keeps privileges); capabilities\n"
+	    "                            are dropped either way\n"
 	    "Output:\n"
 	    "  -o, --output FILE         results here (default stdout)\n"
 	    "  -O, --output-format FMT   text (addresses), csv or json (JSON lines)\n"
@@ -407,6 +412,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				BAD("--arp-only and --no-arp exclude each other");
 			o->cfg.arp = c == OPT_ARP_ONLY ? ISW_ARP_ONLY : ISW_ARP_OFF;
 			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
 		case 'h':
 			o->help = 1;
 			return 0;
@@ -430,6 +438,8 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--pcapng, --trace-probes and -C need a trace file (-w FILE)");
 	if (o->no_validate && !o->read_path)
 		BAD("--no-validate only applies to --read");
+	if (o->read_path && o->user)
+		BAD("--user applies to sweeps: --read opens nothing privileged and drops nothing");
 	if (o->read_path && (o->cfg.trace_path || o->cfg.dry_run))
 		BAD("--read analyses a trace: it cannot be combined with -w or --dry-run");
 	/* A dry run sends nothing and opens no capture: a trace would stay empty. */

@@ -28,6 +28,7 @@ struct cli_options {
 	const char *read_path; /* --read: offline analysis of a trace */
 	int no_validate;
 	int seed_given;
+	const char *user; /* --user: who to run as once set up (NULL: the default) */
 	int help, version;
 	/* For the metadata: what the user named. */
 	const char **specs;

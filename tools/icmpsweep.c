@@ -15,6 +15,7 @@
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
 #include "metadata.h"
+#include "privdrop.h"
 #include "resolve-cli.h"
 #include "status.h"
 
@@ -282,6 +283,22 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	return status;
 }
 
+/* Everything privileged is open: give it up before the first thread starts (privdrop.h).
+ * Returns an exit status. */
+static int drop_privileges(const struct cli_options *o, const struct priv_user *u)
+{
+	char err[ISW_ERRBUF_SIZE] = "";
+	int switches = priv_switches_user(u);
+
+	if (priv_drop(u, o->user != NULL, err) < 0 ||
+	    (switches && o->cfg.trace_rotate_bytes &&
+	     priv_check_dir_writable(o->cfg.trace_path, "trace", u, err) < 0)) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
 /* The writer, and in front of it the resolver unless -n.  Returns an exit status. */
 static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, int link)
 {
@@ -338,11 +355,12 @@ int main(int argc, char **argv)
 	struct run_info ri = {.argc = argc, .argv = argv};
 	struct isw_scan_stats stats;
 	struct isw_scan_route rt;
+	struct priv_user user;
 	char err[ISW_ERRBUF_SIZE] = "", out_name[PATH_MAX + 2];
 	FILE *out = stdout;
 	isw_scan *scan = NULL;
 	sigset_t sigs;
-	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0;
+	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0, meta_fd = -1;
 
 	rc = cli_parse(&o, argc, argv, err);
 	if (rc < 0) {
@@ -357,6 +375,11 @@ int main(int argc, char **argv)
 			printf("icmpsweep %s\n", ISW_VERSION);
 		cli_free(&o);
 		return 0;
+	}
+	if (priv_user_lookup(o.user, &user, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		cli_free(&o);
+		return EXIT_BAD_INPUT;
 	}
 	/* Before any file is created: a metadata path that cannot be written is bad input. */
 	if (o.metadata_path && metadata_check(o.metadata_path, err) < 0) {
@@ -413,13 +436,10 @@ int main(int argc, char **argv)
 	rc = isw_scan_prepare(scan, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		priv_hint(stderr, rc);
 		status = start_error_status(rc);
 		goto done;
 	}
-	if (!ctx.out)
-		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0);
-	if (status)
-		goto done;
 	/* The seed and the configuration are on disk before the first probe: a run killed
 	 * halfway (SIGKILL, SIGPIPE) can still be analysed and repeated. */
 	clock_gettime(CLOCK_REALTIME, &ri.start);
@@ -430,6 +450,13 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	meta_pending = o.metadata_path != NULL;
+	if (meta_pending)
+		meta_fd = metadata_keep(o.metadata_path);
+	status = drop_privileges(&o, &user);
+	if (!status && !ctx.out)
+		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0);
+	if (status)
+		goto done;
 	rc = isw_scan_start(scan, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
@@ -486,7 +513,8 @@ int main(int argc, char **argv)
 	ri.resolver = ctx.res;
 	ri.status = failed ? "failed" : ri.interrupted ? "interrupted" : "done";
 	meta_pending = 0;
-	if (o.metadata_path && metadata_save(o.metadata_path, &o, scan, &ri, err) < 0) {
+	if (o.metadata_path &&
+	    metadata_save_kept(o.metadata_path, meta_fd, &o, scan, &ri, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		failed = 1;
 	}
@@ -496,9 +524,11 @@ done:
 	if (meta_pending) {
 		clock_gettime(CLOCK_REALTIME, &ri.end);
 		ri.status = "failed";
-		if (metadata_save(o.metadata_path, &o, scan, &ri, err) < 0)
+		if (metadata_save_kept(o.metadata_path, meta_fd, &o, scan, &ri, err) < 0)
 			fprintf(stderr, "icmpsweep: %s\n", err);
 	}
+	if (meta_fd >= 0)
+		close(meta_fd);
 	isw_scan_free(scan);
 	/* After the scan (its producer) and before the output (its writer's target). */
 	isw_resolver_free(ctx.res);

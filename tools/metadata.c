@@ -352,3 +352,40 @@ out:
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "writing metadata '%s': %s", path, strerror(-rc));
 	return rc;
 }
+
+int metadata_keep(const char *path)
+{
+	return open(path, O_WRONLY | O_CLOEXEC);
+}
+
+int metadata_save_kept(const char *path, int kept_fd, const struct cli_options *o,
+                       const isw_scan *scan, const struct run_info *ri, char *errbuf)
+{
+	int rc = metadata_save(path, o, scan, ri, errbuf), fd;
+	FILE *fp;
+
+	if (rc != -EACCES && rc != -EPERM)
+		return rc;
+	if (kept_fd < 0)
+		return rc;
+	/* Not atomic, but the file keeps its name and the start document was whole. */
+	errno = 0;
+	fd = dup(kept_fd);
+	if (fd < 0 || ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 ||
+	    !(fp = fdopen(fd, "w"))) {
+		rc = errno ? -errno : -EIO;
+		if (fd >= 0)
+			close(fd);
+	} else {
+		rc = metadata_write(fp, o, scan, ri) < 0 || fflush(fp) != 0 || fsync(fd) != 0
+		         ? (errno ? -errno : -EIO)
+		         : 0;
+		if (fclose(fp) != 0 && !rc)
+			rc = errno ? -errno : -EIO;
+	}
+	if (rc < 0)
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "writing metadata '%s': %s", path, strerror(-rc));
+	else
+		errbuf[0] = 0;
+	return rc;
+}

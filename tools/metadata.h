@@ -39,4 +39,14 @@ int metadata_check(const char *path, char *errbuf);
 int metadata_save(const char *path, const struct cli_options *o, const isw_scan *scan,
                   const struct run_info *ri, char *errbuf);
 
+/* After the first save and before privileges are dropped: a descriptor of the file itself,
+ * or -1.  The user the sweep switches to may not be allowed to create files beside it, so
+ * metadata_save_kept falls back to rewriting the file in place through this descriptor. */
+int metadata_keep(const char *path);
+
+/* metadata_save, or when the directory refuses the temporary file or the rename (EACCES,
+ * EPERM: privileges dropped) and kept_fd >= 0, the document rewritten in place. */
+int metadata_save_kept(const char *path, int kept_fd, const struct cli_options *o,
+                       const isw_scan *scan, const struct run_info *ri, char *errbuf);
+
 #endif

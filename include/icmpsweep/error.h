@@ -8,7 +8,9 @@
 #ifndef ICMPSWEEP_ERROR_H
 #define ICMPSWEEP_ERROR_H
 
-#define ISW_ERRBUF_SIZE 256
+/* Room for the longest message whole: "auto" lists why every transmit backend failed.  A
+ * message composed of parts that could still overflow ends at a word, with "...". */
+#define ISW_ERRBUF_SIZE 1024
 
 /* Text for a negative errno-style code returned by the library. */
 const char *isw_strerror(int err);
