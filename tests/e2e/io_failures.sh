@@ -121,8 +121,9 @@ full_trace() {
 	mount_small_tmpfs
 	trace_full "$TMPFS/t.pcap" "$TMPFS/t.pcap" --seed 11
 	e2e_log "-w pcap in a 1 MiB tmpfs: warning at once, all $(wc -l <"$WORK/trace.out") results, exit 1"
-	# -C 1: the first file (1 MB) fits, the second does not.
-	trace_full "$TMPFS/r.pcapng" "$TMPFS/r.pcapng1" --seed 11 --pcapng -C 1
+	# -C 1: the first file (1 MB) fits, the second does not.  --user root: the tmpfs is
+	# root's, and rotated files are created after the privilege drop.
+	trace_full "$TMPFS/r.pcapng" "$TMPFS/r.pcapng1" --seed 11 --pcapng -C 1 --user root
 	e2e_log "-w pcapng -C 1 in a 1 MiB tmpfs: the rotated file's failure named, exit 1"
 }
 

@@ -139,9 +139,15 @@ expect_exact() {
 
 dropped() {
 	local zero=0000000000000000
-	watch_sweep user_nobody -- -n -q -r "$RATE" -c 1 --user nobody "$PREFIX"
+	# The metadata sits in a directory only root may write: the final document cannot be
+	# renamed into place after the drop, so it is rewritten in place, never left "running".
+	mkdir -m 0755 "$WORK/rootdir"
+	watch_sweep user_nobody -- -n -q -r "$RATE" -c 1 --user nobody \
+		--metadata "$WORK/rootdir/m.json" "$PREFIX"
 	expect_creds user_nobody "$NOBODY" "$zero" 1
 	expect_exact user_nobody
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d.get("status") != "done")' \
+		"$WORK/rootdir/m.json" || e2e_fail "user_nobody: metadata not finished: $(cat "$WORK/rootdir/m.json")"
 	grep -q "CapBnd: $zero" "$WORK/user_nobody.status" ||
 		e2e_fail "user_nobody: the capability bounding set was not emptied"
 
