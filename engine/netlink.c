@@ -1,11 +1,14 @@
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <sys/socket.h>
 
 #include "netlink.h"
+
+#define DUMP_BUF 32768
 
 void isw_nl_put_attr(struct nlmsghdr *h, int type, const void *data, int len)
 {
@@ -17,42 +20,113 @@ void isw_nl_put_attr(struct nlmsghdr *h, int type, const void *data, int len)
 	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + NLA_ALIGN(a->nla_len);
 }
 
-int isw_nl_call(int proto, struct nlmsghdr *h, char *buf, size_t size)
+int isw_nl_open(int proto)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int send_req(int fd, struct nlmsghdr *h)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
-	struct pollfd pfd;
-	int fd, n, rc;
+	static _Atomic unsigned seq;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
-	if (fd < 0)
+	h->nlmsg_seq = ++seq;
+	if (sendto(fd, h, h->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
-	h->nlmsg_seq = 1;
-	if (sendto(fd, h, h->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		rc = -errno;
-		goto out;
+	return 0;
+}
+
+/* One datagram of the answer to h, within a second: its length or -errno. */
+static int recv_answer(int fd, const struct nlmsghdr *h, char *buf, size_t size)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	for (;;) {
+		int n;
+
+		/* The kernel answers at once; the bound only guards against the impossible. */
+		if (poll(&pfd, 1, 1000) <= 0)
+			return -ETIMEDOUT;
+		n = (int)recv(fd, buf, size, 0);
+		if (n < 0)
+			return -errno;
+		/* A late answer to an earlier request on this socket (after its timeout). */
+		if (n >= (int)sizeof(struct nlmsghdr) &&
+		    ((struct nlmsghdr *)buf)->nlmsg_seq != h->nlmsg_seq)
+			continue;
+		return n;
 	}
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	/* The kernel answers at once; the bound only guards against the impossible. */
-	if (poll(&pfd, 1, 1000) <= 0) {
-		rc = -ETIMEDOUT;
-		goto out;
-	}
-	n = recv(fd, buf, size, 0);
-	if (n < 0) {
-		rc = -errno;
-		goto out;
-	}
-	rc = n;
+}
+
+int isw_nl_transact(int fd, struct nlmsghdr *h, char *buf, size_t size)
+{
+	int n = send_req(fd, h);
+
+	if (n < 0)
+		return n;
+	n = recv_answer(fd, h, buf, size);
 	if (n >= (int)sizeof(struct nlmsghdr)) {
 		struct nlmsghdr *r = (struct nlmsghdr *)buf;
 		if (r->nlmsg_type == NLMSG_ERROR) {
 			struct nlmsgerr *e = NLMSG_DATA(r);
-			rc = e->error ? e->error : -ENOENT;
+			return e->error ? e->error : -ENOENT;
+		}
+	}
+	return n;
+}
+
+int isw_nl_call(int proto, struct nlmsghdr *h, char *buf, size_t size)
+{
+	int fd = isw_nl_open(proto), rc;
+
+	if (fd < 0)
+		return fd;
+	rc = isw_nl_transact(fd, h, buf, size);
+	close(fd);
+	return rc;
+}
+
+int isw_nl_dump(int proto, struct nlmsghdr *h, int (*fn)(const struct nlmsghdr *m, void *arg),
+                void *arg)
+{
+	char *buf = malloc(DUMP_BUF);
+	int fd = isw_nl_open(proto), rc;
+
+	if (fd < 0 || !buf) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return fd < 0 ? fd : -ENOMEM;
+	}
+	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
+	rc = send_req(fd, h);
+	while (rc == 0) {
+		int n = recv_answer(fd, h, buf, DUMP_BUF);
+		const struct nlmsghdr *m = (const struct nlmsghdr *)buf;
+
+		if (n < 0) {
+			rc = n;
+			break;
+		}
+		for (; rc == 0 && NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n)) {
+			if (m->nlmsg_type == NLMSG_DONE)
+				goto out;
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(m);
+				rc = e->error ? e->error : -EIO;
+			} else if (m->nlmsg_flags & NLM_F_DUMP_INTR) {
+				/* The table changed under the dump: its answer may be torn. */
+				rc = -EAGAIN;
+			} else {
+				rc = fn(m, arg);
+			}
 		}
 	}
 out:
 	close(fd);
+	free(buf);
 	return rc;
 }
 
