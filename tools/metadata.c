@@ -95,6 +95,8 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fputs(ri->interrupted ? "true" : "false", fp);
 	key(fp, "sent");
 	fprintf(fp, "%llu", (unsigned long long)st.sent);
+	key(fp, "unrouted");
+	fprintf(fp, "%llu", (unsigned long long)st.unrouted);
 	key(fp, "send_errors");
 	fprintf(fp, "%llu", (unsigned long long)st.send_errors);
 	key(fp, "skipped_answered");
