@@ -241,8 +241,8 @@ void isw_route_map_describe(const struct isw_route_map *m,
 			continue;
 		/* Adjacent segments of one kind (a blackhole next to a prohibit) read as one. */
 		while (i + 1 < m->nsegs && (uint64_t)hi + 1 == m->segs[i + 1].lo &&
-		       (label ? !strcmp(label(h), label(&m->hop[m->segs[i + 1].hop]))
-		              : want(&m->hop[m->segs[i + 1].hop], arg)))
+		       want(&m->hop[m->segs[i + 1].hop], arg) &&
+		       (!label || !strcmp(label(h), label(&m->hop[m->segs[i + 1].hop]))))
 			hi = m->segs[++i].hi;
 		if (named == DESCRIBE_MAX) {
 			more++;
