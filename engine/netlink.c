@@ -49,9 +49,13 @@ static int recv_answer(int fd, const struct nlmsghdr *h, char *buf, size_t size)
 		/* The kernel answers at once; the bound only guards against the impossible. */
 		if (poll(&pfd, 1, 1000) <= 0)
 			return -ETIMEDOUT;
-		n = (int)recv(fd, buf, size, 0);
+		/* MSG_TRUNC: the real length, so an answer cut to fit is an error, not a short
+		 * table. */
+		n = (int)recv(fd, buf, size, MSG_TRUNC);
 		if (n < 0)
 			return -errno;
+		if ((size_t)n > size)
+			return -EMSGSIZE;
 		/* A late answer to an earlier request on this socket (after its timeout). */
 		if (n >= (int)sizeof(struct nlmsghdr) &&
 		    ((struct nlmsghdr *)buf)->nlmsg_seq != h->nlmsg_seq)

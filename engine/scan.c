@@ -153,10 +153,12 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 			snprintf(name, sizeof(name), "interface %d", r->ifindex);
 		isw_route_map_describe(m, hop_elsewhere, &r->ifindex, NULL, list, sizeof(list));
 		if (oif)
-			snprintf(errbuf, ISW_ERRBUF_SIZE,
-			         "targets %s are routed through %s, not -i %s: sweep them in a "
-			         "separate run with -i %s",
-			         list, other, name, other);
+			snprintf(
+			    errbuf, ISW_ERRBUF_SIZE,
+			    "targets %s are routed through %s, not -i %s: sweep them in a "
+			    "separate run with -i %s (or give -i, -S and -G to send regardless "
+			    "of routes)",
+			    list, other, name, other);
 		else
 			snprintf(errbuf, ISW_ERRBUF_SIZE,
 			         "targets %s are routed through %s, the others through %s: a sweep "
@@ -737,6 +739,8 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 	memcpy(r->src_mac, s->route.src_mac, 6);
 	memcpy(r->gw_mac, s->route.next_hop_mac, 6);
 	r->next_hop = s->route.next_hop;
+	for (size_t i = 0; i < s->routes.nhops; i++)
+		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
 	r->tx = s->tx_ops ? s->tx_ops->name : NULL;
 	if (!s->tx_ops || !s->tx_ops->describe)
 		return;

@@ -70,6 +70,7 @@ struct isw_scan_route {
 	uint8_t src_mac[6];
 	uint8_t gw_mac[6];
 	uint32_t next_hop; /* 0 when the next hop was given as a MAC */
+	unsigned gateways; /* gateways the targets' routes use; gw_mac is the first's */
 	const char *tx;    /* backend in use */
 	char tx_mode[16];  /* how it sends ("copy", "zero-copy"), where it has modes */
 	char tx_note[160]; /* why it does not send the way the device promised; usually empty */

@@ -52,6 +52,9 @@ found "$WORK/out.csv" >"$WORK/got"
 e2e_same_set "$WORK/want" "$WORK/got" "sweep with a blackhole and a second gateway"
 [[ $(e2e_meta_int "$WORK/m.json" unrouted) -eq 6 ]] ||
 	e2e_fail "metadata unrouted is $(e2e_json_get "$WORK/m.json" unrouted), expected 6"
+[[ $(e2e_meta_int "$WORK/m.json" gateways) -eq 2 ]] ||
+	e2e_fail "metadata gateways is $(e2e_json_get "$WORK/m.json" gateways), expected 2"
+grep -q 'and other gateways per route' "$WORK/err" || e2e_fail "start line: $(cat "$WORK/err")"
 [[ $(e2e_meta_int "$WORK/m.json" sent) -eq 8 ]] ||
 	e2e_fail "metadata sent is $(e2e_json_get "$WORK/m.json" sent), expected 8"
 [[ $(lab_counter probes_in) -eq 0 ]] || e2e_fail "$(lab_counter probes_in) probes reached blackholed targets"
