@@ -20,20 +20,26 @@ void isw_nl_put_attr(struct nlmsghdr *h, int type, const void *data, int len)
 	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + NLA_ALIGN(a->nla_len);
 }
 
-int isw_nl_open(int proto)
+int isw_nl_open(struct isw_nl *nl, int proto)
 {
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
-
-	return fd < 0 ? -errno : fd;
+	nl->seq = 0;
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
+	return nl->fd < 0 ? -errno : 0;
 }
 
-static int send_req(int fd, struct nlmsghdr *h)
+void isw_nl_close(struct isw_nl *nl)
+{
+	if (nl->fd >= 0)
+		close(nl->fd);
+	nl->fd = -1;
+}
+
+static int send_req(struct isw_nl *nl, struct nlmsghdr *h)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
-	static _Atomic unsigned seq;
 
-	h->nlmsg_seq = ++seq;
-	if (sendto(fd, h, h->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	h->nlmsg_seq = ++nl->seq;
+	if (sendto(nl->fd, h, h->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	return 0;
 }
@@ -64,13 +70,13 @@ static int recv_answer(int fd, const struct nlmsghdr *h, char *buf, size_t size)
 	}
 }
 
-int isw_nl_transact(int fd, struct nlmsghdr *h, char *buf, size_t size)
+int isw_nl_transact(struct isw_nl *nl, struct nlmsghdr *h, char *buf, size_t size)
 {
-	int n = send_req(fd, h);
+	int n = send_req(nl, h);
 
 	if (n < 0)
 		return n;
-	n = recv_answer(fd, h, buf, size);
+	n = recv_answer(nl->fd, h, buf, size);
 	if (n >= (int)sizeof(struct nlmsghdr)) {
 		struct nlmsghdr *r = (struct nlmsghdr *)buf;
 		if (r->nlmsg_type == NLMSG_ERROR) {
@@ -83,12 +89,13 @@ int isw_nl_transact(int fd, struct nlmsghdr *h, char *buf, size_t size)
 
 int isw_nl_call(int proto, struct nlmsghdr *h, char *buf, size_t size)
 {
-	int fd = isw_nl_open(proto), rc;
+	struct isw_nl nl;
+	int rc = isw_nl_open(&nl, proto);
 
-	if (fd < 0)
-		return fd;
-	rc = isw_nl_transact(fd, h, buf, size);
-	close(fd);
+	if (rc < 0)
+		return rc;
+	rc = isw_nl_transact(&nl, h, buf, size);
+	isw_nl_close(&nl);
 	return rc;
 }
 
@@ -96,18 +103,17 @@ int isw_nl_dump(int proto, struct nlmsghdr *h, int (*fn)(const struct nlmsghdr *
                 void *arg)
 {
 	char *buf = malloc(DUMP_BUF);
-	int fd = isw_nl_open(proto), rc;
+	struct isw_nl nl;
+	int rc = buf ? isw_nl_open(&nl, proto) : -ENOMEM;
 
-	if (fd < 0 || !buf) {
+	if (rc < 0) {
 		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return fd < 0 ? fd : -ENOMEM;
+		return rc;
 	}
 	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
-	rc = send_req(fd, h);
+	rc = send_req(&nl, h);
 	while (rc == 0) {
-		int n = recv_answer(fd, h, buf, DUMP_BUF);
+		int n = recv_answer(nl.fd, h, buf, DUMP_BUF);
 		const struct nlmsghdr *m = (const struct nlmsghdr *)buf;
 
 		if (n < 0) {
@@ -129,7 +135,7 @@ int isw_nl_dump(int proto, struct nlmsghdr *h, int (*fn)(const struct nlmsghdr *
 		}
 	}
 out:
-	close(fd);
+	isw_nl_close(&nl);
 	free(buf);
 	return rc;
 }

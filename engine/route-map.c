@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <linux/rtnetlink.h>
 
@@ -34,10 +33,10 @@ static int same_hop(const struct isw_hop *a, const struct isw_hop *b)
 }
 
 /* The kernel's answer for dst as a hop (count and mac left zero). */
-static int classify(int fd, uint32_t dst, int oif, struct isw_hop *h, char *errbuf)
+static int classify(struct isw_nl *nl, uint32_t dst, int oif, struct isw_hop *h, char *errbuf)
 {
 	struct isw_route_answer a, best, alt;
-	int rc = isw_route_get(fd, dst, 0, 0, &a);
+	int rc = isw_route_get(nl, dst, 0, 0, &a);
 
 	memset(h, 0, sizeof(*h));
 	if (rc == -EINVAL || rc == -EHOSTUNREACH || rc == -EACCES || rc == -ENETUNREACH) {
@@ -68,9 +67,9 @@ static int classify(int fd, uint32_t dst, int oif, struct isw_hop *h, char *errb
 	/* Routed elsewhere, but -i names another interface: a route there just as specific as
 	 * the best one (a second default route, the same prefix on two links) is taken, as a
 	 * socket bound to it would; a less specific one is not what the routes mean. */
-	if (oif && a.ifindex != oif && isw_route_get(fd, dst, 0, 1, &best) == 0 &&
-	    isw_route_get(fd, dst, oif, 1, &alt) == 0 && alt.prefix_len == best.prefix_len) {
-		rc = isw_route_get(fd, dst, oif, 0, &a);
+	if (oif && a.ifindex != oif && isw_route_get(nl, dst, 0, 1, &best) == 0 &&
+	    isw_route_get(nl, dst, oif, 1, &alt) == 0 && alt.prefix_len == best.prefix_len) {
+		rc = isw_route_get(nl, dst, oif, 0, &a);
 		if (rc < 0 || a.type != RTN_UNICAST) {
 			h->kind = ISW_HOP_UNROUTED;
 			h->err = rc < 0 ? rc : 0;
@@ -146,7 +145,8 @@ int isw_route_map_build(struct isw_route_map *m, const isw_targets *targets, int
 	 * lookup, and its hop, serve every target range in it. */
 	int64_t cell = -1;
 	uint32_t cell_hop = 0;
-	int fd, rc;
+	struct isw_nl nl;
+	int rc;
 
 	memset(m, 0, sizeof(*m));
 	rc = isw_route_boundaries(&b, &nb);
@@ -154,11 +154,11 @@ int isw_route_map_build(struct isw_route_map *m, const isw_targets *targets, int
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "reading the routing table: %s", strerror(-rc));
 		return rc;
 	}
-	fd = isw_nl_open(NETLINK_ROUTE);
-	if (fd < 0) {
+	rc = isw_nl_open(&nl, NETLINK_ROUTE);
+	if (rc < 0) {
 		free(b);
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "rtnetlink: %s", strerror(-fd));
-		return fd;
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "rtnetlink: %s", strerror(-rc));
+		return rc;
 	}
 	for (size_t i = 0; i < nr && rc == 0; i++) {
 		uint32_t lo, hi, a;
@@ -172,7 +172,7 @@ int isw_route_map_build(struct isw_route_map *m, const isw_targets *targets, int
 			struct isw_hop h;
 
 			if ((int64_t)bi != cell) {
-				rc = classify(fd, a, oif, &h, errbuf);
+				rc = classify(&nl, a, oif, &h, errbuf);
 				if (rc == 0)
 					rc = hop_index(m, &h, &cell_hop);
 				if (rc < 0)
@@ -186,7 +186,7 @@ int isw_route_map_build(struct isw_route_map *m, const isw_targets *targets, int
 			bi++;
 		}
 	}
-	close(fd);
+	isw_nl_close(&nl);
 	free(b);
 	if (rc == 0)
 		rc = build_table(m);

@@ -86,7 +86,8 @@ int isw_route_iface(const char *iface, struct isw_route *r, char *errbuf)
 	return iface_info(r, errbuf);
 }
 
-int isw_route_get(int fd, uint32_t dst, int oif, int fibmatch, struct isw_route_answer *a)
+int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
+                  struct isw_route_answer *a)
 {
 	struct nl_req q;
 	char buf[NL_BUF];
@@ -104,7 +105,7 @@ int isw_route_get(int fd, uint32_t dst, int oif, int fibmatch, struct isw_route_
 	isw_nl_put_attr(&q.h, RTA_DST, &dst_be, 4);
 	if (oif)
 		isw_nl_put_attr(&q.h, RTA_OIF, &oif, 4);
-	n = isw_nl_transact(fd, &q.h, buf, sizeof(buf));
+	n = isw_nl_transact(nl, &q.h, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	if (n < (int)NLMSG_LENGTH(sizeof(struct rtmsg)))

@@ -41,10 +41,12 @@ struct isw_route_answer {
 	uint32_t src;
 	int prefix_len; /* with fibmatch: the matching route's prefix length */
 };
-/* fd from isw_nl_open(NETLINK_ROUTE); oif 0 or an interface the answer must leave through.
+/* nl from isw_nl_open(NETLINK_ROUTE); oif 0 or an interface the answer must leave through.
  * With fibmatch, only a route that exists in a table counts (the kernel otherwise assumes
  * any destination is on-link when oif is given).  0 or -errno. */
-int isw_route_get(int fd, uint32_t dst, int oif, int fibmatch, struct isw_route_answer *a);
+struct isw_nl;
+int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
+                  struct isw_route_answer *a);
 /* "blackhole", "unreachable", "prohibit" or "no route" for a lookup's error. */
 const char *isw_route_err_name(int err);
 
