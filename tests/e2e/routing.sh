@@ -18,6 +18,9 @@ E2E_TAG=route e2e_init "$@"
 lab_require_cmd nft
 
 lab_all_alive "$LAB_SWEEP_NET"
+# Each address answers ARP only on its own interface: else the veth end answers for mv0's
+# address too (Linux's default), and which MAC the scanner learns for 192.0.2.6 is a race.
+ip netns exec "$LAB_TGT" sysctl -qw net.ipv4.conf.all.arp_ignore=1
 ip -n "$LAB_TGT" link add mv0 link "$LAB_TGT_IF" type macvlan mode bridge
 ip -n "$LAB_TGT" addr add 192.0.2.6/30 dev mv0
 ip -n "$LAB_TGT" link set mv0 up
