@@ -21,36 +21,29 @@ static uint64_t mac_pack(const uint8_t m[6])
 	return v;
 }
 
-int isw_lan_is_onlink(const struct isw_lan *l, uint32_t addr)
+int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const struct isw_prefix *onlink,
+                     size_t nonlink, uint32_t src, const uint8_t src_mac[6], uint64_t seed,
+                     const char *oui_path, char *errbuf)
 {
-	for (int i = 0; i < l->nprefixes; i++)
-		if (addr >= l->prefixes[i].lo && addr <= l->prefixes[i].hi)
-			return 1;
-	return 0;
-}
-
-int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const char *iface, uint32_t src,
-                     const uint8_t src_mac[6], uint64_t seed, const char *oui_path, char *errbuf)
-{
-	size_t nr = isw_targets_nranges(targets);
+	size_t nr = isw_targets_nranges(targets), p = 0;
 	int added = 0, rc;
 
 	memset(l, 0, sizeof(*l));
 	l->src = src;
-	rc = isw_route_onlink_prefixes(iface, l->prefixes, ISW_LAN_MAX_PREFIXES);
-	if (rc <= 0)
+	if (!nonlink)
 		return 0;
-	l->nprefixes = rc;
 	if (isw_targets_new(&l->onlink) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; i < nr; i++) {
+	/* Both lists are sorted and disjoint: one walk intersects them. */
+	for (size_t i = 0; i < nr && p < nonlink; i++) {
 		uint32_t lo, hi;
+
 		isw_targets_range(targets, i, &lo, &hi);
-		for (int p = 0; p < l->nprefixes; p++) {
-			uint32_t a = lo > l->prefixes[p].lo ? lo : l->prefixes[p].lo;
-			uint32_t b = hi < l->prefixes[p].hi ? hi : l->prefixes[p].hi;
-			if (a > b)
-				continue;
+		while (p < nonlink && onlink[p].hi < lo)
+			p++;
+		for (size_t q = p; q < nonlink && onlink[q].lo <= hi; q++) {
+			uint32_t a = lo > onlink[q].lo ? lo : onlink[q].lo;
+			uint32_t b = hi < onlink[q].hi ? hi : onlink[q].hi;
 			if (isw_targets_add_range(l->onlink, a, b, 0) < 0)
 				return -ENOMEM;
 			added = 1;
@@ -80,32 +73,6 @@ void isw_lan_free(struct isw_lan *l)
 	free((void *)l->macs);
 	isw_oui_free(l->oui);
 	memset(l, 0, sizeof(*l));
-}
-
-uint32_t isw_lan_first_routed(const struct isw_lan *l, const isw_targets *targets)
-{
-	size_t nr = isw_targets_nranges(targets);
-
-	for (size_t i = 0; i < nr; i++) {
-		uint32_t lo, hi;
-		uint64_t a;
-
-		isw_targets_range(targets, i, &lo, &hi);
-		/* Skip over each attached network the walk lands in; bounded by the prefix count
-		 * per range. */
-		for (a = lo; a <= hi;) {
-			int moved = 0;
-			for (int p = 0; p < l->nprefixes; p++) {
-				if (a >= l->prefixes[p].lo && a <= l->prefixes[p].hi) {
-					a = (uint64_t)l->prefixes[p].hi + 1;
-					moved = 1;
-				}
-			}
-			if (!moved)
-				return (uint32_t)a;
-		}
-	}
-	return 0;
 }
 
 int isw_lan_mac(const struct isw_lan *l, int64_t oidx, uint8_t mac[6])

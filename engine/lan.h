@@ -15,8 +15,6 @@
 #include "permute.h"
 #include "route.h"
 
-#define ISW_LAN_MAX_PREFIXES 32
-
 struct isw_oui;
 
 struct isw_lan {
@@ -27,21 +25,17 @@ struct isw_lan {
 	_Atomic uint64_t *macs;
 	struct isw_arp_template tmpl;
 	struct isw_oui *oui;
-	struct isw_prefix prefixes[ISW_LAN_MAX_PREFIXES];
-	int nprefixes;
 	uint32_t src;
 	atomic_uint_least64_t hosts, conflicts, replies;
 };
 
-/* Finds the on-link part of targets for iface.  Returns the number of on-link targets (0: the
+/* The on-link part of targets: those inside onlink (sorted, disjoint ranges: the networks
+ * the routes say are on the link), but src.  Returns the number of on-link targets (0: the
  * lan stays inert and needs no free beyond isw_lan_free), or a negative errno. */
-int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const char *iface, uint32_t src,
-                     const uint8_t src_mac[6], uint64_t seed, const char *oui_path, char *errbuf);
+int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const struct isw_prefix *onlink,
+                     size_t nonlink, uint32_t src, const uint8_t src_mac[6], uint64_t seed,
+                     const char *oui_path, char *errbuf);
 void isw_lan_free(struct isw_lan *l);
-
-int isw_lan_is_onlink(const struct isw_lan *l, uint32_t addr);
-/* The first target that is not on-link, or 0 if every target is. */
-uint32_t isw_lan_first_routed(const struct isw_lan *l, const isw_targets *targets);
 
 /* Index of addr among the on-link targets, or -1. */
 static inline int64_t isw_lan_index(const struct isw_lan *l, uint32_t addr)

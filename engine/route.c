@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,89 +86,205 @@ int isw_route_iface(const char *iface, struct isw_route *r, char *errbuf)
 	return iface_info(r, errbuf);
 }
 
-int isw_route_lookup(uint32_t dst, const char *iface, struct isw_route *r, char *errbuf)
+int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
+                  struct isw_route_answer *a)
 {
 	struct nl_req q;
 	char buf[NL_BUF];
 	uint32_t dst_be = htonl(dst);
-	char dstr[INET_ADDRSTRLEN];
-	int n, oif = 0, rc;
+	int n;
 
-	inet_ntop(AF_INET, &dst_be, dstr, sizeof(dstr));
-	if (iface) {
-		oif = (int)if_nametoindex(iface);
-		if (!oif) {
-			snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown interface '%s'", iface);
-			return -ENODEV;
-		}
-	}
 	memset(&q, 0, sizeof(q));
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
 	q.h.nlmsg_type = RTM_GETROUTE;
 	q.h.nlmsg_flags = NLM_F_REQUEST;
 	q.rt.rtm_family = AF_INET;
 	q.rt.rtm_dst_len = 32;
+	if (fibmatch)
+		q.rt.rtm_flags = RTM_F_FIB_MATCH;
 	isw_nl_put_attr(&q.h, RTA_DST, &dst_be, 4);
 	if (oif)
 		isw_nl_put_attr(&q.h, RTA_OIF, &oif, 4);
-	n = isw_nl_call(NETLINK_ROUTE, &q.h, buf, sizeof(buf));
-	if (n < 0) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "no route to %s%s%s: %s", dstr,
-		         iface ? " via " : "", iface ? iface : "", strerror(-n));
+	n = isw_nl_transact(nl, &q.h, buf, sizeof(buf));
+	if (n < 0)
 		return n;
-	}
+	if (n < (int)NLMSG_LENGTH(sizeof(struct rtmsg)))
+		return -EBADMSG;
 
 	struct nlmsghdr *h = (struct nlmsghdr *)buf;
 	struct rtmsg *rt = NLMSG_DATA(h);
-	struct rtattr *a = RTM_RTA(rt);
+	struct rtattr *at = RTM_RTA(rt);
 	int alen = RTM_PAYLOAD(h);
-	memset(r, 0, sizeof(*r));
-	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+	memset(a, 0, sizeof(*a));
+	a->type = rt->rtm_type;
+	a->prefix_len = rt->rtm_dst_len;
+	for (; RTA_OK(at, alen); at = RTA_NEXT(at, alen)) {
 		uint32_t v;
-		switch (a->rta_type) {
+		switch (at->rta_type) {
 		case RTA_OIF:
-			memcpy(&r->ifindex, RTA_DATA(a), 4);
+			memcpy(&a->ifindex, RTA_DATA(at), 4);
 			break;
 		case RTA_PREFSRC:
-			memcpy(&v, RTA_DATA(a), 4);
-			r->src = ntohl(v);
+			memcpy(&v, RTA_DATA(at), 4);
+			a->src = ntohl(v);
 			break;
 		case RTA_GATEWAY:
-			memcpy(&v, RTA_DATA(a), 4);
-			r->gateway = ntohl(v);
+			memcpy(&v, RTA_DATA(at), 4);
+			a->gateway = ntohl(v);
 			break;
 		}
-	}
-	if (rt->rtm_type != RTN_UNICAST || !r->ifindex) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "no unicast route to %s (route type %d)", dstr,
-		         rt->rtm_type);
-		return -ENETUNREACH;
-	}
-	if (!if_indextoname(r->ifindex, r->iface)) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "route to %s: interface %d vanished", dstr,
-		         r->ifindex);
-		return -ENODEV;
-	}
-	r->next_hop = r->gateway ? r->gateway : dst;
-	rc = iface_info(r, errbuf);
-	if (rc < 0)
-		return rc;
-	if (!r->src) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "interface '%s' has no IPv4 address; use -S",
-		         r->iface);
-		return -EADDRNOTAVAIL;
 	}
 	return 0;
 }
 
-/* 1 with the MAC when the neighbour table has a usable entry, 0 if not (yet). */
-static int neigh_get(const struct isw_route *r, uint8_t mac[6])
+const char *isw_route_err_name(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "blackhole";
+	case -EHOSTUNREACH:
+		return "unreachable";
+	case -EACCES:
+		return "prohibit";
+	case -ENETUNREACH:
+		return "no route";
+	default:
+		return strerror(-err);
+	}
+}
+
+struct bounds {
+	uint32_t *v;
+	size_t n, cap;
+	int err;
+};
+
+/* Adds the prefix dst/len: its first address and the one after its last. */
+static void bounds_add_prefix(struct bounds *b, uint32_t dst, unsigned len)
+{
+	uint64_t lo, end;
+
+	if (b->err || len > 32)
+		return;
+	lo = len ? dst & (0xffffffffu << (32 - len)) : 0;
+	end = lo + (1ULL << (32 - len));
+	if (b->n + 2 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		uint32_t *v = realloc(b->v, cap * sizeof(*v));
+		if (!v) {
+			b->err = -ENOMEM;
+			return;
+		}
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n++] = (uint32_t)lo;
+	if (end <= 0xffffffffu)
+		b->v[b->n++] = (uint32_t)end;
+}
+
+static uint32_t attr_u32_be(const struct rtattr *a)
+{
+	uint32_t v = 0;
+
+	if (RTA_PAYLOAD(a) >= 4)
+		memcpy(&v, RTA_DATA(a), 4);
+	return ntohl(v);
+}
+
+static int on_route(const struct nlmsghdr *m, void *arg)
+{
+	const struct rtmsg *rt = NLMSG_DATA(m);
+	const struct rtattr *a = RTM_RTA(rt);
+	int alen = RTM_PAYLOAD(m);
+	uint32_t dst = 0;
+
+	if (m->nlmsg_type != RTM_NEWROUTE || m->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)) ||
+	    rt->rtm_family != AF_INET)
+		return 0;
+	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+		if (a->rta_type == RTA_DST)
+			dst = attr_u32_be(a);
+	bounds_add_prefix(arg, dst, rt->rtm_dst_len);
+	return 0;
+}
+
+/* A rule's header has the layout of struct rtmsg (struct fib_rule_hdr), FRA_DST that of
+ * RTA_DST. */
+static int on_rule(const struct nlmsghdr *m, void *arg)
+{
+	const struct rtmsg *rt = NLMSG_DATA(m);
+	const struct rtattr *a = RTM_RTA(rt);
+	int alen = RTM_PAYLOAD(m);
+	uint32_t dst = 0;
+
+	if (m->nlmsg_type != RTM_NEWRULE || m->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)) ||
+	    rt->rtm_family != AF_INET || !rt->rtm_dst_len)
+		return 0;
+	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+		if (a->rta_type == RTA_DST)
+			dst = attr_u32_be(a);
+	bounds_add_prefix(arg, dst, rt->rtm_dst_len);
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+int isw_route_boundaries(uint32_t **out, size_t *n)
+{
+	struct bounds b = {0};
+	struct nl_req q;
+	int rc = 0;
+
+	/* A table that changes during the dump says so: ask again, a bounded number of times. */
+	for (int tries = 0; tries < 3; tries++) {
+		b.n = 0;
+		b.err = 0;
+		memset(&q, 0, sizeof(q));
+		q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+		q.h.nlmsg_type = RTM_GETROUTE;
+		q.rt.rtm_family = AF_INET;
+		rc = isw_nl_dump(NETLINK_ROUTE, &q.h, on_route, &b);
+		if (rc == 0) {
+			memset(&q, 0, sizeof(q));
+			q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+			q.h.nlmsg_type = RTM_GETRULE;
+			q.rt.rtm_family = AF_INET;
+			rc = isw_nl_dump(NETLINK_ROUTE, &q.h, on_rule, &b);
+		}
+		if (rc == 0)
+			rc = b.err;
+		if (rc != -EAGAIN)
+			break;
+	}
+	if (rc < 0) {
+		free(b.v);
+		return rc;
+	}
+	if (b.n)
+		qsort(b.v, b.n, sizeof(*b.v), cmp_u32);
+	size_t k = 0;
+	for (size_t i = 0; i < b.n; i++)
+		if (!k || b.v[i] != b.v[k - 1])
+			b.v[k++] = b.v[i];
+	*out = b.v;
+	*n = k;
+	return 0;
+}
+
+/* The next hop's entry: its NUD state (0 when there is none) with the MAC if it has one. */
+static int neigh_get(const struct isw_route *r, uint8_t mac[6], int *have_mac)
 {
 	struct nl_req q;
 	char buf[NL_BUF];
 	uint32_t nh = htonl(r->next_hop);
 	int n;
 
+	*have_mac = 0;
 	memset(&q, 0, sizeof(q));
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
 	q.h.nlmsg_type = RTM_GETNEIGH;
@@ -176,24 +293,51 @@ static int neigh_get(const struct isw_route *r, uint8_t mac[6])
 	q.nd.ndm_ifindex = r->ifindex;
 	isw_nl_put_attr(&q.h, NDA_DST, &nh, 4);
 	n = isw_nl_call(NETLINK_ROUTE, &q.h, buf, sizeof(buf));
-	if (n <= 0)
+	if (n < (int)NLMSG_LENGTH(sizeof(struct ndmsg)))
 		return 0;
 
 	struct nlmsghdr *h = (struct nlmsghdr *)buf;
 	struct ndmsg *nd = NLMSG_DATA(h);
 	struct rtattr *a = (struct rtattr *)((char *)nd + NLMSG_ALIGN(sizeof(*nd)));
 	int alen = (int)h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd));
-	/* A stale entry still holds the last known MAC, which is what every sender would use;
-	 * only incomplete or failed entries have none worth trusting. */
-	if (nd->ndm_state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NONE))
-		return 0;
 	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
 		if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
 			memcpy(mac, RTA_DATA(a), 6);
-			return 1;
+			*have_mac = 1;
 		}
 	}
-	return 0;
+	return nd->ndm_state;
+}
+
+/* 1 when the entry's MAC may be used now: confirmed lately, or set by hand. */
+static int neigh_usable(const struct isw_route *r, uint8_t mac[6], int *state)
+{
+	int have;
+
+	*state = neigh_get(r, mac, &have);
+	return have && (*state & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP));
+}
+
+/* A stale entry's MAC may be that of a next hop long gone (a failover, a replaced router):
+ * sending a whole sweep there loses it silently.  Marking the entry failed makes the next
+ * datagram start a fresh resolution by broadcast, which a next hop with a new MAC answers
+ * too (the kernel's own re-probe of a stale entry goes unicast to the old MAC). */
+static void neigh_expire(const struct isw_route *r)
+{
+	struct nl_req q;
+	char buf[NL_BUF];
+	uint32_t nh = htonl(r->next_hop);
+
+	memset(&q, 0, sizeof(q));
+	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
+	q.h.nlmsg_type = RTM_NEWNEIGH;
+	q.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_REPLACE | NLM_F_ACK;
+	q.nd.ndm_family = AF_INET;
+	q.nd.ndm_ifindex = r->ifindex;
+	q.nd.ndm_state = NUD_FAILED;
+	isw_nl_put_attr(&q.h, NDA_DST, &nh, 4);
+	/* On failure the wait below still runs and reports a next hop that does not answer. */
+	(void)isw_nl_call(NETLINK_ROUTE, &q.h, buf, sizeof(buf));
 }
 
 /* A datagram to the discard port makes the kernel resolve the next hop like any sender. */
@@ -217,15 +361,18 @@ int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf)
 	struct timespec step = {0, 20 * 1000 * 1000};
 	char nh[INET_ADDRSTRLEN];
 	uint32_t nh_be = htonl(r->next_hop);
+	int state;
 
 	if (r->raw_ip)
 		return 0;
-	if (neigh_get(r, r->next_hop_mac))
+	if (neigh_usable(r, r->next_hop_mac, &state))
 		return 0;
+	if (state & (NUD_STALE | NUD_DELAY | NUD_PROBE))
+		neigh_expire(r);
 	kick_resolution(r);
 	for (int waited = 0; waited < timeout_ms; waited += 20) {
 		nanosleep(&step, NULL);
-		if (neigh_get(r, r->next_hop_mac))
+		if (neigh_usable(r, r->next_hop_mac, &state))
 			return 0;
 	}
 	inet_ntop(AF_INET, &nh_be, nh, sizeof(nh));
@@ -235,10 +382,16 @@ int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf)
 	return -EHOSTUNREACH;
 }
 
+static int cmp_prefix(const void *a, const void *b)
+{
+	const struct isw_prefix *x = a, *y = b;
+	return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
 int isw_route_onlink_prefixes(const char *iface, struct isw_prefix *out, int max)
 {
 	struct ifaddrs *ifa, *i;
-	int n = 0;
+	int n = 0, k = 0;
 
 	if (getifaddrs(&ifa) < 0)
 		return -errno;
@@ -258,5 +411,15 @@ int isw_route_onlink_prefixes(const char *iface, struct isw_prefix *out, int max
 		n++;
 	}
 	freeifaddrs(ifa);
-	return n;
+	/* Sorted and disjoint, as isw_lan_init wants them: prefixes nest or are apart. */
+	qsort(out, (size_t)n, sizeof(*out), cmp_prefix);
+	for (int j = 0; j < n; j++) {
+		if (k && out[j].lo <= out[k - 1].hi) {
+			if (out[j].hi > out[k - 1].hi)
+				out[k - 1].hi = out[j].hi;
+			continue;
+		}
+		out[k++] = out[j];
+	}
+	return k;
 }

@@ -16,6 +16,7 @@
 #include "permute.h"
 #include "probe-log.h"
 #include "probe.h"
+#include "route-map.h"
 #include "route.h"
 #include "rtt-hist.h"
 #include "rx.h"
@@ -36,7 +37,12 @@ struct isw_scan {
 	struct isw_cookie_key key;
 	struct isw_probe_template tmpl;
 	struct isw_matcher matcher;
-	struct isw_route route;
+	struct isw_route route; /* the interface, and the main next hop (the template's MAC) */
+	/* Each target's next hop, unless -i, -S and -G together say it all; route_per_probe when
+	 * targets differ in next hop, so the sender looks each one up. */
+	struct isw_route_map routes;
+	int route_per_probe;
+	uint64_t unrouted; /* targets without a usable route: never probed */
 	const struct isw_tx_ops *tx_ops;
 	struct isw_tx *tx[ISW_MAX_SENDERS]; /* one per sender thread */
 	unsigned nsenders;
@@ -88,5 +94,16 @@ uint64_t isw_wall_ns(void); /* CLOCK_REALTIME */
 void isw_sleep_unless(uint64_t ns, atomic_int *flag);
 
 void *isw_sender_main(void *arg);
+
+/* Where the probe to dst goes: its next hop's MAC (ISW_NEXT_HOP_MAC, mac filled), the
+ * template's (ISW_NEXT_HOP_TEMPLATE), nowhere (ISW_NEXT_HOP_NONE: an on-link host silent to
+ * ARP, our own or a broadcast address) or not at all (ISW_NEXT_HOP_UNROUTED). */
+enum {
+	ISW_NEXT_HOP_UNROUTED = -2,
+	ISW_NEXT_HOP_NONE = -1,
+	ISW_NEXT_HOP_TEMPLATE = 0,
+	ISW_NEXT_HOP_MAC = 1,
+};
+int isw_scan_next_hop(const struct isw_scan *s, uint32_t dst, uint8_t mac[6]);
 
 #endif

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <net/if.h>
+
 #include <pcap/pcap.h>
 
 #include "icmpsweep/error.h"
@@ -59,83 +61,241 @@ fail:
 	return rc;
 }
 
-/* Decides interface, source and next hop: the kernel's route to the first target, with the
+/* -i, -S and -G together: the user said where every frame goes; no route is asked. */
+static int choose_given(struct isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_route *r = &s->route;
+	struct isw_prefix p[32];
+	int rc = isw_route_iface(c->iface, r, errbuf);
+
+	if (rc < 0)
+		return rc;
+	r->src = c->src_addr;
+	if (c->arp != ISW_ARP_OFF && !r->raw_ip) {
+		int np = isw_route_onlink_prefixes(r->iface, p, 32);
+		int64_t n = isw_lan_init(&s->lan, s->targets, p, np > 0 ? (size_t)np : 0, r->src,
+		                         r->src_mac, c->seed, c->oui_path, errbuf);
+		if (n < 0)
+			return (int)n;
+		s->lan_active = n > 0;
+	}
+	memcpy(r->next_hop_mac, c->gw_mac, 6);
+	r->next_hop = 0;
+	return 0;
+}
+
+static int hop_unrouted(const struct isw_hop *h, const void *arg)
+{
+	(void)arg;
+	return h->kind == ISW_HOP_UNROUTED;
+}
+
+static int hop_self(const struct isw_hop *h, const void *arg)
+{
+	(void)arg;
+	return h->kind == ISW_HOP_SELF;
+}
+
+static int hop_elsewhere(const struct isw_hop *h, const void *arg)
+{
+	return (h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK) &&
+	       h->ifindex != *(const int *)arg;
+}
+
+/* The targets' routes: which interface (one per sweep), which source, and none of them
+ * routed elsewhere. */
+static int plan_routes(struct isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_route_map *m = &s->routes;
+	struct isw_route *r = &s->route;
+	const struct isw_hop *first = NULL;
+	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE], other[IF_NAMESIZE];
+	int oif = 0, rc;
+
+	if (c->iface) {
+		oif = (int)if_nametoindex(c->iface);
+		if (!oif) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown interface '%s'", c->iface);
+			return -ENODEV;
+		}
+	}
+	rc = isw_route_map_build(m, s->targets, oif, errbuf);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < m->nhops; i++)
+		if (m->hop[i].kind == ISW_HOP_UNROUTED)
+			s->unrouted += m->hop[i].count;
+	for (size_t i = 0; i < m->nsegs && !first; i++) {
+		const struct isw_hop *h = &m->hop[m->segs[i].hop];
+		if (h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK)
+			first = h;
+	}
+	if (!first) {
+		int self = !s->unrouted;
+		isw_route_map_describe(m, self ? hop_self : hop_unrouted, NULL,
+		                       self ? NULL : isw_hop_unrouted_name, list, sizeof(list));
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         self ? "nothing to probe: the targets (%s) are this host's own or "
+		                "broadcast addresses"
+		              : "no route to %s",
+		         list);
+		return -ENETUNREACH;
+	}
+	r->ifindex = oif ? oif : first->ifindex;
+	for (size_t i = 0; i < m->nhops; i++) {
+		const struct isw_hop *h = &m->hop[i];
+		if (!hop_elsewhere(h, &r->ifindex))
+			continue;
+		if (!if_indextoname((unsigned)h->ifindex, other))
+			snprintf(other, sizeof(other), "interface %d", h->ifindex);
+		if (!if_indextoname((unsigned)r->ifindex, name))
+			snprintf(name, sizeof(name), "interface %d", r->ifindex);
+		isw_route_map_describe(m, hop_elsewhere, &r->ifindex, NULL, list, sizeof(list));
+		if (oif)
+			snprintf(
+			    errbuf, ISW_ERRBUF_SIZE,
+			    "targets %s are routed through %s, not -i %s: sweep them in a "
+			    "separate run with -i %s (or give -i, -S and -G to send regardless "
+			    "of routes)",
+			    list, other, name, other);
+		else
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "targets %s are routed through %s, the others through %s: a sweep "
+			         "sends on one interface; run one sweep per interface (-i)",
+			         list, other, name);
+		return -EINVAL;
+	}
+	if (!if_indextoname((unsigned)r->ifindex, name)) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "route: interface %d vanished", r->ifindex);
+		return -ENODEV;
+	}
+	r->src = c->src_addr ? c->src_addr : first->src;
+	rc = isw_route_iface(name, r, errbuf);
+	if (rc < 0)
+		return rc;
+	if (!r->src) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "interface '%s' has no IPv4 address; use -S",
+		         r->iface);
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+/* The on-link targets as ranges for the ARP pass: the routes' own view of the link. */
+static int onlink_ranges(const struct isw_route_map *m, struct isw_prefix **out, size_t *n)
+{
+	*n = 0;
+	*out = malloc((m->nsegs ? m->nsegs : 1) * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->nsegs; i++) {
+		if (m->hop[m->segs[i].hop].kind != ISW_HOP_ONLINK)
+			continue;
+		(*out)[*n].lo = m->segs[i].lo;
+		(*out)[(*n)++].hi = m->segs[i].hi;
+	}
+	return 0;
+}
+
+/* Each next hop's MAC: the gateways' from the neighbour table (re-confirmed when stale), the
+ * on-link hosts' from the ARP pass. */
+static int resolve_hops(struct isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_route_map *m = &s->routes;
+	struct isw_route *r = &s->route;
+	const struct isw_hop *main_hop = NULL;
+	int rc;
+
+	if (c->arp != ISW_ARP_OFF && !r->raw_ip) {
+		struct isw_prefix *p;
+		size_t np;
+		int64_t n;
+
+		rc = onlink_ranges(m, &p, &np);
+		if (rc < 0)
+			return rc;
+		n = isw_lan_init(&s->lan, s->targets, p, np, r->src, r->src_mac, c->seed,
+		                 c->oui_path, errbuf);
+		free(p);
+		if (n < 0)
+			return (int)n;
+		s->lan_active = n > 0;
+	}
+	if (c->arp == ISW_ARP_ONLY)
+		return 0;
+	for (size_t i = 0; i < m->nsegs; i++) {
+		struct isw_hop *h = &m->hop[m->segs[i].hop];
+		struct isw_route nh = *r;
+		char a[ISW_ADDR_STRLEN];
+
+		if (h->kind == ISW_HOP_ONLINK && s->lan_active)
+			continue;
+		if ((h->kind != ISW_HOP_GATEWAY && h->kind != ISW_HOP_ONLINK) || r->raw_ip)
+			continue;
+		if (!main_hop)
+			main_hop = h;
+		if (c->have_gw_mac) {
+			memcpy(h->mac, c->gw_mac, 6);
+			continue;
+		}
+		if (h->kind == ISW_HOP_ONLINK && h->count > 1) {
+			/* --no-arp: one next-hop MAC cannot reach many on-link hosts. */
+			snprintf(
+			    errbuf, ISW_ERRBUF_SIZE,
+			    "targets such as %s are on-link on %s: without the ARP pass, give a "
+			    "next hop with -G MAC",
+			    isw_addr_str(m->segs[i].lo, a), r->iface);
+			return -EOPNOTSUPP;
+		}
+		if (h->mac[0] | h->mac[1] | h->mac[2] | h->mac[3] | h->mac[4] | h->mac[5])
+			continue; /* resolved for an earlier segment */
+		nh.next_hop = h->kind == ISW_HOP_GATEWAY ? h->gateway : m->segs[i].lo;
+		rc = isw_route_resolve_mac(&nh, ARP_WAIT_MS, errbuf);
+		if (rc < 0)
+			return rc;
+		memcpy(h->mac, nh.next_hop_mac, 6);
+	}
+	if (main_hop) {
+		memcpy(r->next_hop_mac, main_hop->mac, 6);
+		r->next_hop = c->have_gw_mac ? 0 : main_hop->gateway;
+		r->gateway = main_hop->gateway;
+	}
+	/* One next hop for every target: the template's MAC serves them all. */
+	s->route_per_probe = !(m->nhops == 1 && m->hop[0].kind == ISW_HOP_GATEWAY);
+	return 0;
+}
+
+/* Decides interface, source and next hops: the kernel's route to each target, with the
  * user's overrides on top. */
 static int choose_route(struct isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
 	struct isw_route *r = &s->route;
-	uint32_t first = isw_targets_at(s->targets, 0);
 	int rc;
 
+	memset(r, 0, sizeof(*r));
 	if (c->dry_run) {
-		memset(r, 0, sizeof(*r));
 		snprintf(r->iface, sizeof(r->iface), "%s", c->iface ? c->iface : "dry-run");
 		r->src = c->src_addr;
 		if (c->have_gw_mac)
 			memcpy(r->next_hop_mac, c->gw_mac, 6);
 		return 0;
 	}
-	if (c->iface && c->src_addr && c->have_gw_mac) {
-		memset(r, 0, sizeof(*r));
-		rc = isw_route_iface(c->iface, r, errbuf);
-	} else {
-		rc = isw_route_lookup(first, c->iface, r, errbuf);
-	}
+	rc = c->iface && c->src_addr && c->have_gw_mac ? choose_given(s, errbuf)
+	                                               : plan_routes(s, errbuf);
+	if (rc == 0 && !(c->iface && c->src_addr && c->have_gw_mac))
+		rc = resolve_hops(s, errbuf);
 	if (rc < 0)
 		return rc;
-	if (c->src_addr)
-		r->src = c->src_addr;
-	if (c->arp != ISW_ARP_OFF && !r->raw_ip) {
-		int64_t n = isw_lan_init(&s->lan, s->targets, r->iface, r->src, r->src_mac, c->seed,
-		                         c->oui_path, errbuf);
-		if (n < 0)
-			return (int)n;
-		s->lan_active = n > 0;
-	}
-	if (c->arp == ISW_ARP_ONLY) {
-		if (!s->lan_active) {
-			snprintf(errbuf, ISW_ERRBUF_SIZE,
-			         "--arp-only: no target is on a network attached to %s", r->iface);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (c->have_gw_mac) {
-		memcpy(r->next_hop_mac, c->gw_mac, 6);
-		r->next_hop = 0;
-		return 0;
-	}
-	if (s->lan_active) {
-		/* Routed targets, if any, still need the gateway: ask for the route of one. */
-		uint32_t routed = isw_lan_first_routed(&s->lan, s->targets);
-		if (!routed)
-			return 0;
-		rc = isw_route_lookup(routed, r->iface, r, errbuf);
-		if (rc < 0)
-			return rc;
-		if (c->src_addr)
-			r->src = c->src_addr;
-		if (!r->gateway) {
-			char a[16];
-			snprintf(
-			    errbuf, ISW_ERRBUF_SIZE,
-			    "targets such as %s are neither on %s's networks nor behind a gateway "
-			    "there; give a next hop with -G MAC",
-			    isw_addr_str(routed, a), r->iface);
-			return -ENETUNREACH;
-		}
-	}
-	if (!r->gateway && s->n > 1 && !r->raw_ip) {
-		char a[16];
-		/* --no-arp: one next-hop MAC cannot reach many on-link hosts. */
+	if (c->arp == ISW_ARP_ONLY && !s->lan_active) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "targets such as %s are on-link on %s: without the ARP pass, give a next "
-		         "hop with -G MAC",
-		         isw_addr_str(first, a), r->iface);
-		return -EOPNOTSUPP;
+		         "--arp-only: no target is on a network attached to %s", r->iface);
+		return -EINVAL;
 	}
-	return isw_route_resolve_mac(r, ARP_WAIT_MS, errbuf);
+	return 0;
 }
 
 static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us);
@@ -255,9 +415,11 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 		if (arp) {
 			isw_arp_patch(&s->lan.tmpl, frame, rec.dst);
 		} else {
+			uint8_t mac[6];
+
 			isw_probe_patch(&s->tmpl, &s->key, frame, rec.dst, rec.probe, rec.send_ns);
-			if (s->lan_active)
-				isw_lan_mac(&s->lan, isw_lan_index(&s->lan, rec.dst), frame);
+			if (isw_scan_next_hop(s, rec.dst, mac) == ISW_NEXT_HOP_MAC)
+				memcpy(frame, mac, 6);
 		}
 		/* Only pcapng has comments: plain pcap skips the formatting. */
 		if (s->cfg.trace_pcapng) {
@@ -458,6 +620,16 @@ uint64_t isw_scan_onlink(const isw_scan *s)
 	return s->lan_active ? s->lan.n : 0;
 }
 
+uint64_t isw_scan_unrouted(const isw_scan *s, char *buf, size_t size)
+{
+	if (size)
+		buf[0] = 0;
+	if (s->unrouted && size)
+		isw_route_map_describe(&s->routes, hop_unrouted, NULL, isw_hop_unrouted_name, buf,
+		                       size);
+	return s->unrouted;
+}
+
 int isw_scan_start(isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
@@ -551,6 +723,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->arp_conflicts = atomic_load(&s->lan.conflicts);
 	st->arp_only = atomic_load(&s->arp_only);
 	st->absent = atomic_load(&s->absent);
+	st->unrouted = s->unrouted;
 	st->current_rate = atomic_load(&s->current_rate);
 	st->slowdowns = atomic_load(&s->slowdowns);
 	st->slow_reason = atomic_load(&s->slow_reason);
@@ -567,6 +740,8 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 	memcpy(r->src_mac, s->route.src_mac, 6);
 	memcpy(r->gw_mac, s->route.next_hop_mac, 6);
 	r->next_hop = s->route.next_hop;
+	for (size_t i = 0; i < s->routes.nhops; i++)
+		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
 	r->tx = s->tx_ops ? s->tx_ops->name : NULL;
 	if (!s->tx_ops || !s->tx_ops->describe)
 		return;
@@ -592,6 +767,7 @@ void isw_scan_free(isw_scan *s)
 			s->tx_ops->close(s->tx[k]);
 	isw_rx_close(s->rx);
 	isw_lan_free(&s->lan);
+	isw_route_map_free(&s->routes);
 	isw_trace_writer_close(s->trace);
 	for (unsigned k = 0; k < ISW_MAX_SENDERS; k++)
 		isw_probe_log_destroy(&s->probe_log[k]);

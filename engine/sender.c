@@ -139,19 +139,45 @@ static void adapt_rate(struct sender *sd, uint64_t now)
 	}
 }
 
-/* Where an ICMP probe to dst goes when on-link targets were swept with ARP: 1 with mac set
- * for an on-link host that answered, 0 for a routed target (the gateway), -1 for nobody to
- * probe (silent to ARP, or our own address, which is not reachable over the wire). */
-static int lan_next_hop(struct isw_scan *s, uint32_t dst, uint8_t mac[6])
+/* On-link targets swept with ARP: the MAC the host answered with, or nobody to probe (silent
+ * to ARP, or our own address, which is not reachable over the wire). */
+static int lan_next_hop(const struct isw_scan *s, uint32_t dst, uint8_t mac[6])
 {
 	int64_t oidx;
 
 	if (dst == s->lan.src)
-		return -1;
+		return ISW_NEXT_HOP_NONE;
 	oidx = isw_lan_index(&s->lan, dst);
 	if (oidx < 0)
-		return 0;
-	return isw_lan_mac(&s->lan, oidx, mac) ? 1 : -1;
+		return ISW_NEXT_HOP_TEMPLATE;
+	return isw_lan_mac(&s->lan, oidx, mac) ? ISW_NEXT_HOP_MAC : ISW_NEXT_HOP_NONE;
+}
+
+int isw_scan_next_hop(const struct isw_scan *s, uint32_t dst, uint8_t mac[6])
+{
+	if (s->route_per_probe) {
+		const struct isw_hop *h = &s->routes.hop[isw_route_map_find(&s->routes, dst)];
+
+		switch (h->kind) {
+		case ISW_HOP_UNROUTED:
+			return ISW_NEXT_HOP_UNROUTED;
+		case ISW_HOP_SELF:
+			return ISW_NEXT_HOP_NONE;
+		case ISW_HOP_GATEWAY:
+			if (s->route.raw_ip)
+				return ISW_NEXT_HOP_TEMPLATE;
+			memcpy(mac, h->mac, 6);
+			return ISW_NEXT_HOP_MAC;
+		case ISW_HOP_ONLINK:
+			if (s->lan_active)
+				break;
+			if (s->route.raw_ip)
+				return ISW_NEXT_HOP_TEMPLATE;
+			memcpy(mac, h->mac, 6);
+			return ISW_NEXT_HOP_MAC;
+		}
+	}
+	return s->lan_active ? lan_next_hop(s, dst, mac) : ISW_NEXT_HOP_TEMPLATE;
 }
 
 /* One batch's frame buffers, all of one length: the template's, patched in place. */
@@ -192,7 +218,7 @@ static void send_pass(struct sender *sd)
 
 	batch_init(&b, s->tmpl.len);
 	while (i < sd->hi && !stopping(s)) {
-		uint64_t wall, walked = 0, absent = 0, now = isw_now_ns();
+		uint64_t wall, walked = 0, absent = 0, unrouted = 0, now = isw_now_ns();
 		uint32_t allowed;
 		unsigned cnt = 0;
 		int rc;
@@ -205,7 +231,7 @@ static void send_pass(struct sender *sd)
 		wall = isw_wall_ns();
 		while (cnt < allowed && i < sd->hi) {
 			uint64_t idx = isw_perm_at(&s->perm, i++);
-			int onlink = 0;
+			int hop = ISW_NEXT_HOP_TEMPLATE;
 			uint8_t mac[6];
 
 			walked++;
@@ -215,14 +241,19 @@ static void send_pass(struct sender *sd)
 			recs[cnt].dst = isw_targets_at(s->targets, idx);
 			recs[cnt].probe = (uint8_t)pass;
 			recs[cnt].send_ns = wall;
-			if (s->lan_active && (onlink = lan_next_hop(s, recs[cnt].dst, mac)) < 0) {
-				absent++;
+			if ((s->lan_active || s->route_per_probe) &&
+			    (hop = isw_scan_next_hop(s, recs[cnt].dst, mac)) < 0) {
+				/* Unrouted targets are counted once, before the sweep. */
+				if (hop == ISW_NEXT_HOP_UNROUTED)
+					unrouted++;
+				else
+					absent++;
 				continue;
 			}
 			isw_probe_patch(&s->tmpl, &s->key, b.frames[cnt], recs[cnt].dst,
 			                (uint8_t)pass, wall);
-			/* On-link: the Ethernet destination is the host itself. */
-			if (onlink)
+			/* Not the template's next hop: an on-link host or another gateway. */
+			if (hop == ISW_NEXT_HOP_MAC)
 				memcpy(b.frames[cnt], mac, 6);
 			cnt++;
 		}
@@ -242,7 +273,8 @@ static void send_pass(struct sender *sd)
 			atomic_fetch_add_explicit(&s->send_errors, cnt - (uint64_t)rc,
 			                          memory_order_relaxed);
 		}
-		atomic_fetch_add_explicit(&s->skipped, walked - cnt - absent, memory_order_relaxed);
+		atomic_fetch_add_explicit(&s->skipped, walked - cnt - absent - unrouted,
+		                          memory_order_relaxed);
 		if (absent)
 			atomic_fetch_add_explicit(&s->absent, absent, memory_order_relaxed);
 		atomic_fetch_add_explicit(&s->done, walked, memory_order_relaxed);

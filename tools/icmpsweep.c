@@ -123,13 +123,15 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, int interrup
 {
 	fprintf(fp,
 	        "icmpsweep: %s: %llu targets, %llu probes sent in %.2f s (%.0f/s), %llu hosts up, "
-	        "%llu ICMP errors, %llu duplicates, %llu invalid, pcap drops %llu (ifdrop %llu)\n",
+	        "%llu ICMP errors, %llu duplicates, %llu invalid, %llu unrouted, pcap drops %llu "
+	        "(ifdrop %llu)\n",
 	        interrupted ? "interrupted" : "done", (unsigned long long)s->targets,
 	        (unsigned long long)s->sent, s->send_busy_s,
 	        s->send_busy_s > 0 ? (double)s->sent / s->send_busy_s : 0.0,
 	        (unsigned long long)s->hits, (unsigned long long)s->icmp_errors,
 	        (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
-	        (unsigned long long)s->pcap_drop, (unsigned long long)s->pcap_ifdrop);
+	        (unsigned long long)s->unrouted, (unsigned long long)s->pcap_drop,
+	        (unsigned long long)s->pcap_ifdrop);
 	if (s->onlink)
 		fprintf(fp,
 		        "icmpsweep: local network: %llu on-link targets, %llu ARP requests, %llu "
@@ -458,6 +460,17 @@ int main(int argc, char **argv)
 		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0);
 	if (status)
 		goto done;
+	{
+		char what[256];
+		uint64_t unrouted = isw_scan_unrouted(scan, what, sizeof(what));
+
+		/* Targets that will never be probed: said even with -q. */
+		if (unrouted)
+			fprintf(stderr,
+			        "icmpsweep: warning: %llu targets have no usable route and are "
+			        "skipped: %s\n",
+			        (unsigned long long)unrouted, what);
+	}
 	rc = isw_scan_start(scan, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
@@ -476,11 +489,12 @@ int main(int argc, char **argv)
 			        (unsigned long long)onlink);
 		fprintf(stderr,
 		        "icmpsweep: %llu targets from %u.%u.%u.%u on %s via "
-		        "%02x:%02x:%02x:%02x:%02x:%02x, "
+		        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
 		        "rate %llu/s, seed %llu, tx %s\n",
 		        (unsigned long long)isw_targets_count(o.targets), a >> 24, (a >> 16) & 0xff,
 		        (a >> 8) & 0xff, a & 0xff, rt.iface, rt.gw_mac[0], rt.gw_mac[1],
 		        rt.gw_mac[2], rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5],
+		        rt.gateways > 1 ? " and other gateways per route" : "",
 		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
 		        rt.tx ? rt.tx : "?");
 		if (rt.tx_note[0])

@@ -147,6 +147,8 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	key(fp, "next_hop_mac");
 	fprintf(fp, "\"%02x:%02x:%02x:%02x:%02x:%02x\"", rt.gw_mac[0], rt.gw_mac[1], rt.gw_mac[2],
 	        rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5]);
+	key(fp, "gateways");
+	fprintf(fp, "%u", rt.gateways);
 	key(fp, "tx");
 	isw_json_write_string(fp, rt.tx ? rt.tx : "");
 	if (rt.tx_mode[0]) {
@@ -160,6 +162,8 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 		fputs("null", fp);
 	key(fp, "sent");
 	fprintf(fp, "%llu", (unsigned long long)st.sent);
+	key(fp, "unrouted");
+	fprintf(fp, "%llu", (unsigned long long)st.unrouted);
 	key(fp, "send_errors");
 	fprintf(fp, "%llu", (unsigned long long)st.send_errors);
 	key(fp, "skipped_answered");

@@ -13,6 +13,7 @@
 #ifndef ICMPSWEEP_SCAN_H
 #define ICMPSWEEP_SCAN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -44,6 +45,7 @@ struct isw_scan_stats {
 	uint64_t arp_conflicts; /* addresses claimed by more than one MAC */
 	uint64_t arp_only;      /* reported as present by ARP alone */
 	uint64_t absent;        /* ICMP probes not sent: on-link target silent to ARP */
+	uint64_t unrouted;      /* targets never probed: blackhole, unreachable, prohibit, none */
 	uint64_t current_rate;  /* --adaptive: the rate now (0 = unlimited) */
 	uint64_t slowdowns;     /* --adaptive: times the sender slowed down */
 	unsigned slow_reason;   /* --adaptive: why it last did (enum isw_slow_reason) */
@@ -68,6 +70,7 @@ struct isw_scan_route {
 	uint8_t src_mac[6];
 	uint8_t gw_mac[6];
 	uint32_t next_hop; /* 0 when the next hop was given as a MAC */
+	unsigned gateways; /* gateways the targets' routes use; gw_mac is the first's */
 	const char *tx;    /* backend in use */
 	char tx_mode[16];  /* how it sends ("copy", "zero-copy"), where it has modes */
 	char tx_note[160]; /* why it does not send the way the device promised; usually empty */
@@ -81,6 +84,9 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 int isw_scan_prepare(isw_scan *s, char *errbuf);
 /* After prepare: how many targets are on-link (swept with ARP, reported with their MAC). */
 uint64_t isw_scan_onlink(const isw_scan *s);
+/* After prepare: how many targets have no usable route (blackhole, unreachable, prohibit,
+ * throw, none) and are skipped, with their ranges and route kinds named in buf. */
+uint64_t isw_scan_unrouted(const isw_scan *s, char *buf, size_t size);
 int isw_scan_start(isw_scan *s, char *errbuf);
 void isw_scan_stop(isw_scan *s, int skip_cooldown);
 /* Waits up to timeout_ms; returns 1 once the scan has finished (threads joined), else 0. */
