@@ -51,9 +51,8 @@ struct isw_scan {
 	int lan_active;
 	int prepared;
 	atomic_uint_least64_t arp_sent, absent, arp_only;
-	/* -c auto: RTTs seen and when the last new answer came (monotonic ns). */
+	/* RTTs of new answers (cooldown.h, the pauses between passes, --adaptive). */
 	struct isw_rtt_hist rtt;
-	atomic_uint_least64_t last_hit_ns;
 	/* --adaptive: the rate the sender runs at now, and how often it slowed down. */
 	atomic_uint_least64_t current_rate, slowdowns;
 	atomic_uint slow_reason;            /* enum isw_slow_reason of the last slowdown */
