@@ -70,6 +70,27 @@ static double share_after(const double *d, const double *suffix, double tail, ui
 	return part + tail;
 }
 
+/* A few answers in the tail say little about exactly where the next one falls: each bucket
+ * gets at least the mean share of the ISW_COOLDOWN_SMOOTH buckets either side of it. */
+static void smooth(double *d, uint64_t oldest_us)
+{
+	double in[ISW_RTT_BUCKETS], sum = 0;
+	const int w = ISW_COOLDOWN_SMOOTH, n = ISW_RTT_BUCKETS;
+
+	memcpy(in, d, sizeof(in));
+	for (int b = 0; b < n; b++) {
+		sum += b + w < n ? in[b + w] : 0;
+		if (b == 0)
+			for (int k = 0; k < w && k < n; k++)
+				sum += in[k];
+		if (b - w - 1 >= 0)
+			sum -= in[b - w - 1];
+		/* Beyond the oldest probe's age nothing was observable: the tail's business. */
+		if (isw_rtt_bucket_lo_us((unsigned)b) < oldest_us && sum / (2 * w + 1) > d[b])
+			d[b] = sum / (2 * w + 1);
+	}
+}
+
 double isw_cooldown_expected(const struct isw_send_history *h,
                              const uint64_t rtt_counts[ISW_RTT_BUCKETS], uint64_t now_ns)
 {
@@ -110,10 +131,6 @@ double isw_cooldown_expected(const struct isw_send_history *h,
 		       : exposed      ? (double)rtt_counts[b] / (double)exposed
 		                      : (double)rtt_counts[b] / (double)total;
 	}
-	suffix[ISW_RTT_BUCKETS] = 0;
-	for (unsigned b = ISW_RTT_BUCKETS; b-- > 0;)
-		suffix[b] = suffix[b + 1] + d[b];
-
 	/* RTTs above the oldest probe's age were never observable: as many again as in the last
 	 * octave that was (each bucket by its overlap with [oldest/2, oldest)). */
 	for (unsigned b = 0; b + 1 < ISW_RTT_BUCKETS; b++) {
@@ -126,6 +143,11 @@ double isw_cooldown_expected(const struct isw_send_history *h,
 			tail += d[b] * (to - from) / (hi - lo);
 	}
 	tail *= ISW_COOLDOWN_TAIL_FACTOR;
+
+	smooth(d, oldest_us);
+	suffix[ISW_RTT_BUCKETS] = 0;
+	for (unsigned b = ISW_RTT_BUCKETS; b-- > 0;)
+		suffix[b] = suffix[b + 1] + d[b];
 
 	for (j = lo_slot; j <= h->newest; j++) {
 		uint64_t n = h->count[j % ISW_COOLDOWN_SLOTS];

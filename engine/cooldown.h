@@ -8,7 +8,9 @@
  * once per capture round) and the RTT histogram of the answers so far.  From them, for every
  * RTT bucket b, the share of probes answering with an RTT in b is
  *     d[b] = answers in b / probes old enough to have had such an answer,
- * which corrects for probes still too young (a sweep shorter than the RTT tail).  RTTs longer
+ * which corrects for probes still too young (a sweep shorter than the RTT tail); a few tail
+ * answers say little about exactly where the next falls, so each bucket gets at least the
+ * mean share of ISW_COOLDOWN_SMOOTH buckets either side (half an octave).  RTTs longer
  * than the oldest probe's age A were never observable: their share is extrapolated as
  * ISW_COOLDOWN_TAIL_FACTOR times the share seen in the last octave [A/2, A) (zero once the
  * answers have ended for a whole octave).  The answers still expected are
@@ -30,6 +32,7 @@
 #define ISW_COOLDOWN_FLOOR_NS     100000000ull  /* auto: timer and scheduling noise on a LAN */
 #define ISW_COOLDOWN_QUIET_NS     1000000000ull /* auto: no answer at all yet */
 #define ISW_COOLDOWN_EXPECTED_MAX 0.05
+#define ISW_COOLDOWN_SMOOTH       2   /* auto: buckets either side a share spreads to */
 #define ISW_COOLDOWN_TAIL_FACTOR  1.0 /* auto: unseen tail vs the last octave seen */
 
 /* When probes left: ISW_COOLDOWN_SLOTS slots of slot_ns, the oldest folded into `old`. */
