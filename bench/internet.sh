@@ -67,8 +67,10 @@ lab_static_neigh
 : >"$W/empty.conf" # zmap 4 must not read Debian 2.1.1's /etc/zmap/zmap.conf
 ZMAP_LABEL=''
 if [[ -n $ZMAP_BIN ]]; then
-	ZMAP_LABEL=$("$ZMAP_BIN" -C "$W/empty.conf" --version 2>&1 | head -n1 || true)
-	[[ -n $ZMAP_LABEL ]] || ZMAP_LABEL=$("$ZMAP_BIN" --version 2>&1 | head -n1 || true)
+	# "zmap v4.3.4", "zmap 2.1.1" (2.1.1 has no -C: it reads Debian's own config).
+	ZMAP_LABEL=$({ "$ZMAP_BIN" -C "$W/empty.conf" --version 2>&1 || "$ZMAP_BIN" --version 2>&1; } |
+		grep -m1 -Eo 'zmap v?[0-9][0-9.]*' || true)
+	ZMAP_LABEL=${ZMAP_LABEL:-zmap (unknown version)}
 fi
 ISW_LABEL="icmpsweep $("$ISW_BIN" --version 2>&1 | head -n1 | awk '{ print $NF }')"
 
@@ -147,4 +149,4 @@ for t, rs in by.items():
         t, label[t], cool[t], med([r[0] for r in rs]), med([r[1] for r in rs]),
         max(r[2] for r in rs), med(sec), min(sec), max(sec), med(sec) / base))
 EOF
-lab_internet_stop 2>/dev/null
+lab_internet_stop

@@ -25,6 +25,8 @@ nrel=$(wc -l <"$WORK/reliable")
 e2e_sweep "$WORK/out" "$WORK/err" -n --seed 7 -q --metadata "$WORK/meta" "$NET"
 e2e_expect_rc 0 "$WORK/err"
 awk '{ print $1 }' "$WORK/out" >"$WORK/got"
+# The lab itself must lose nothing but what the responder loses on purpose.
+[[ $(lab_internet_dropped) -eq 0 ]] || e2e_fail "the lab dropped $(lab_internet_dropped) probes (TUN queue)"
 e2e_no_duplicates "$WORK/got" "default sweep"
 extra=$(e2e_count_extra "$WORK/live" "$WORK/got")
 ((extra == 0)) || e2e_fail "$extra reported hosts are not live in the responder's ground truth"

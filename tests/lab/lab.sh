@@ -343,12 +343,19 @@ lab_internet() {
 		sleep 0.05
 	done
 	[[ -e $LAB_TMP/responder.ready ]] || lab_die "responder not ready after 5 s"
+	# A burst of probes must not overflow the device's queue before the responder reads it.
+	ip -n "$LAB_TGT" link set "$LAB_RSP_IF" txqueuelen 65536
 	ip -n "$LAB_TGT" route replace "$LAB_SWEEP_NET" dev "$LAB_RSP_IF"
 }
 
-# lab_internet_stop: end the responder; its counters go to stderr.
+# lab_internet_dropped: probes the responder's device queue dropped so far (lab loss).
+lab_internet_dropped() { ip netns exec "$LAB_TGT" cat "/sys/class/net/$LAB_RSP_IF/statistics/tx_dropped"; }
+
+# lab_internet_stop: end the responder; its counters, and the probes its device queue dropped
+# (the lab's own loss, which must be 0), go to stderr.
 lab_internet_stop() {
 	[[ -n $LAB_RSP_PID ]] || return 0
+	echo "lab: $LAB_RSP_IF dropped $(lab_internet_dropped) probes before the responder read them" >&2
 	kill "$LAB_RSP_PID" 2>/dev/null || true
 	wait "$LAB_RSP_PID" 2>/dev/null || true
 	LAB_RSP_PID=
