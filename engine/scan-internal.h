@@ -78,8 +78,9 @@ struct isw_scan {
 };
 
 uint64_t isw_now_ns(void); /* CLOCK_MONOTONIC */
-/* How long to wait for answers after a pass or the last probe: -c, or with -c auto several
- * p99 RTTs of the answers so far (one second before any), bounded by -c's maximum. */
+/* How long to pause for answers between passes (and ARP tries): -c, or with -c auto four
+ * p99 RTTs of the answers so far (at least 100 ms, one second before any), bounded by -c's
+ * maximum.  The cooldown after the last probe follows cooldown.h instead. */
 uint64_t isw_answer_wait_ns(struct isw_scan *s);
 uint64_t isw_wall_ns(void); /* CLOCK_REALTIME */
 
