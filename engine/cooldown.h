@@ -26,9 +26,11 @@
 
 #include "rtt-hist.h"
 
-#define ISW_COOLDOWN_SLOTS        1024
-#define ISW_COOLDOWN_SLOT_MIN_NS  10000000ull   /* 10 ms send-time resolution */
-#define ISW_COOLDOWN_MIN_DRAIN_NS 50000000ull   /* every mode, -c 0 included */
+#define ISW_COOLDOWN_SLOTS       1024
+#define ISW_COOLDOWN_SLOT_MIN_NS 10000000ull /* 10 ms send-time resolution */
+/* Every mode, -c 0 included: longer than the capture's 20 ms block timeout (rx-pcap.c), so
+ * the answers that reach the interface within ~30 ms of the last probe are read. */
+#define ISW_COOLDOWN_MIN_DRAIN_NS 50000000ull
 #define ISW_COOLDOWN_FLOOR_NS     100000000ull  /* auto: timer and scheduling noise on a LAN */
 #define ISW_COOLDOWN_QUIET_NS     1000000000ull /* auto: no answer at all yet */
 #define ISW_COOLDOWN_EXPECTED_MAX 0.05
