@@ -39,15 +39,20 @@ static inline uint64_t isw_rtt_bucket_lo_us(unsigned b)
 	return (uint64_t)(ISW_RTT_SUB + b % ISW_RTT_SUB) << (e - 2);
 }
 
-/* Single writer (the capture thread); readers see a consistent-enough view. */
+/* Single writer (the capture thread), so a plain load and store: no locked add per answer.
+ * Readers see a consistent-enough view. */
 static inline void isw_rtt_hist_add(struct isw_rtt_hist *h, double rtt_ms)
 {
 	uint64_t us = rtt_ms > 0 ? (uint64_t)(rtt_ms * 1000.0) : 0;
+	atomic_uint_least64_t *b;
 
 	if (rtt_ms > 1e12)
 		us = UINT64_MAX;
-	atomic_fetch_add_explicit(&h->bucket[isw_rtt_bucket_of_us(us)], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&h->n, 1, memory_order_relaxed);
+	b = &h->bucket[isw_rtt_bucket_of_us(us)];
+	atomic_store_explicit(b, atomic_load_explicit(b, memory_order_relaxed) + 1,
+	                      memory_order_relaxed);
+	atomic_store_explicit(&h->n, atomic_load_explicit(&h->n, memory_order_relaxed) + 1,
+	                      memory_order_relaxed);
 }
 
 /* Upper edge of the bucket holding the q-quantile, in ms; negative when there is no sample. */
