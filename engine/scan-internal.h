@@ -57,9 +57,8 @@ struct isw_scan {
 	int lan_active;
 	int prepared;
 	atomic_uint_least64_t arp_sent, absent, arp_only;
-	/* -c auto: RTTs seen and when the last new answer came (monotonic ns). */
+	/* RTTs of new answers (cooldown.h, the pauses between passes, --adaptive). */
 	struct isw_rtt_hist rtt;
-	atomic_uint_least64_t last_hit_ns;
 	/* --adaptive: the rate the sender runs at now, and how often it slowed down. */
 	atomic_uint_least64_t current_rate, slowdowns;
 	atomic_uint slow_reason;            /* enum isw_slow_reason of the last slowdown */
@@ -85,8 +84,9 @@ struct isw_scan {
 };
 
 uint64_t isw_now_ns(void); /* CLOCK_MONOTONIC */
-/* How long to wait for answers after a pass or the last probe: -c, or with -c auto several
- * p99 RTTs of the answers so far (one second before any), bounded by -c's maximum. */
+/* How long to pause for answers between passes (and ARP tries): -c, or with -c auto four
+ * p99 RTTs of the answers so far (at least 100 ms, one second before any), bounded by -c's
+ * maximum.  The cooldown after the last probe follows cooldown.h instead. */
 uint64_t isw_answer_wait_ns(struct isw_scan *s);
 uint64_t isw_wall_ns(void); /* CLOCK_REALTIME */
 

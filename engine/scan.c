@@ -1,5 +1,9 @@
 /* Scan lifecycle: set-up, the two threads, the cooldown and the end. */
+#define _GNU_SOURCE /* sched_getaffinity */
+#include <dirent.h>
 #include <errno.h>
+#include <sched.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +15,7 @@
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/trace.h"
+#include "cooldown.h"
 #include "scan-internal.h"
 
 #define ARP_WAIT_MS 1000
@@ -21,8 +26,8 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	struct isw_scan *s;
 	int rc;
 
-	if (cfg->senders < 1 || cfg->senders > ISW_MAX_SENDERS) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "sender threads must be 1..%d, not %u",
+	if (cfg->senders > ISW_MAX_SENDERS) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "sender threads must be 1..%d or auto, not %u",
 		         ISW_MAX_SENDERS, cfg->senders);
 		return -EINVAL;
 	}
@@ -346,12 +351,10 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 	}
 	atomic_fetch_add_explicit(r.type == ISW_RESULT_ECHO_REPLY ? &s->hits : &s->icmp_errors, 1,
 	                          memory_order_relaxed);
-	/* -c auto waits several p99 RTTs; --adaptive needs the RTT to pair answers with probes. */
-	if (s->cfg.cooldown_auto || s->cfg.adaptive) {
-		if (r.rtt_ms >= 0)
-			isw_rtt_hist_add(&s->rtt, r.rtt_ms);
-		atomic_store_explicit(&s->last_hit_ns, isw_now_ns(), memory_order_relaxed);
-	}
+	/* -c auto and the pauses between passes judge from the RTTs; --adaptive pairs answers
+	 * with probes by them. */
+	if (r.rtt_ms >= 0)
+		isw_rtt_hist_add(&s->rtt, r.rtt_ms);
 	if (s->lan_active)
 		isw_lan_annotate(&s->lan, r.addr, &r);
 	s->sink(&r, s->sink_arg);
@@ -467,28 +470,36 @@ uint64_t isw_answer_wait_ns(struct isw_scan *s)
 	return t < max ? t : max;
 }
 
-static int cooldown_over(struct isw_scan *s)
+/* cooldown.h has the rule; the capture thread feeds it the send history and the RTTs. */
+static int cooldown_over(struct isw_scan *s, const struct isw_send_history *h)
 {
-	uint64_t end = atomic_load(&s->send_end_ns), now, wait;
+	/* Without memory for the history, -c auto waits its cap: slower, nothing lost. */
+	struct isw_cooldown_params p = {s->cfg.cooldown_auto && h, s->cfg.cooldown_s};
+	uint64_t end = atomic_load(&s->send_end_ns), counts[ISW_RTT_BUCKETS];
 
 	if (atomic_load(&s->sending) || !end)
 		return 0;
-	now = isw_now_ns();
-	wait = isw_answer_wait_ns(s);
-	if (now < end + wait)
-		return 0;
-	/* -c auto also waits while answers keep coming, up to the bound after the last probe. */
-	return !s->cfg.cooldown_auto || now >= atomic_load(&s->last_hit_ns) + wait ||
-	       now >= end + (uint64_t)(s->cfg.cooldown_s * 1e9);
+	isw_rtt_hist_snapshot(&s->rtt, counts);
+	return isw_cooldown_over(&p, h, counts, end, isw_now_ns());
 }
 
 static void *capture_main(void *arg)
 {
 	struct isw_scan *s = arg;
 	uint64_t last_stats = 0, last_flush = 0;
+	struct isw_send_history *hist = malloc(sizeof(*hist));
 
-	while (!atomic_load(&s->stop_capture) && !cooldown_over(s)) {
-		uint64_t now;
+	if (hist)
+		isw_send_history_init(
+		    hist, isw_now_ns(),
+		    (uint64_t)(s->cfg.cooldown_auto ? s->cfg.cooldown_s * 1e9 : 0));
+	for (;;) {
+		uint64_t now = isw_now_ns();
+
+		if (hist)
+			isw_send_history_note(hist, now, atomic_load(&s->sent));
+		if (atomic_load(&s->stop_capture) || cooldown_over(s, hist))
+			break;
 
 		if (s->trace_probes)
 			trace_probes(s);
@@ -515,6 +526,7 @@ static void *capture_main(void *arg)
 		trace_probes(s);
 	if (s->trace)
 		isw_trace_writer_flush(s->trace);
+	free(hist);
 	return NULL;
 }
 
@@ -550,6 +562,68 @@ static int open_trace(struct isw_scan *s, char *errbuf)
 		s->trace_probes = 1;
 	}
 	return 0;
+}
+
+/* CPUs this process may run on. */
+static unsigned usable_cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* Queues an AF_XDP socket can bind on iface: both directions (the kernel checks both). */
+static unsigned device_queues(const char *iface)
+{
+	char path[96];
+	unsigned rx = 0, tx = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", iface);
+	d = opendir(path);
+	if (!d)
+		return 1;
+	while ((e = readdir(d))) {
+		rx += !strncmp(e->d_name, "rx-", 3);
+		tx += !strncmp(e->d_name, "tx-", 3);
+	}
+	closedir(d);
+	rx = rx < tx ? rx : tx;
+	return rx ? rx : 1;
+}
+
+/* -T N opens N handles of the backend; -T auto (0) one per CPU, but for xdp (asked for, or
+ * tried first by --tx auto) no more than the device has queues, as thread k binds queue k.
+ * When xdp does not open with those, --tx auto goes on to the others with one per CPU. */
+static int open_senders(struct isw_scan *s, const struct isw_tx_params *tp, char *errbuf)
+{
+	unsigned cpus = usable_cpus(), q;
+	const struct isw_tx_ops *xdp = &isw_tx_xdp_ops;
+	int rc;
+
+	if (s->cfg.senders || s->cfg.dry_run) {
+		/* A dry run prints in order from one thread. */
+		s->nsenders = s->cfg.senders ? s->cfg.senders : 1;
+		return isw_tx_open_n(&s->tx_ops, s->tx, s->nsenders, tp, errbuf);
+	}
+	if (cpus > ISW_MAX_SENDERS)
+		cpus = ISW_MAX_SENDERS;
+	if (s->tx_ops == &isw_tx_xdp_ops || s->tx_ops == &isw_tx_auto_ops) {
+		q = device_queues(tp->iface);
+		s->nsenders = q < cpus ? q : cpus;
+		rc = isw_tx_open_n(&xdp, s->tx, s->nsenders, tp, errbuf);
+		if (rc == 0 || s->tx_ops == &isw_tx_xdp_ops) {
+			s->tx_ops = xdp;
+			return rc;
+		}
+	}
+	s->nsenders = cpus;
+	return isw_tx_open_n(&s->tx_ops, s->tx, s->nsenders, tp, errbuf);
 }
 
 int isw_scan_prepare(isw_scan *s, char *errbuf)
@@ -589,7 +663,7 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 	tp.raw_ip = s->route.raw_ip;
 	tp.out = c->dry_run_out;
 	/* "auto" becomes the backend it picks: the same for every sender thread. */
-	rc = isw_tx_open_n(&s->tx_ops, s->tx, s->nsenders, &tp, errbuf);
+	rc = open_senders(s, &tp, errbuf);
 	if (rc < 0)
 		return rc;
 
@@ -743,6 +817,7 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 	for (size_t i = 0; i < s->routes.nhops; i++)
 		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
 	r->tx = s->tx_ops ? s->tx_ops->name : NULL;
+	r->senders = s->nsenders;
 	if (!s->tx_ops || !s->tx_ops->describe)
 		return;
 	/* Every handle reports its mode; the first with a note speaks for them. */

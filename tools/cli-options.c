@@ -86,11 +86,12 @@ void cli_usage(FILE *fp)
 	    "Probing:\n"
 	    "  -r, --rate PPS            probes per second, k/M suffixes (default 10k, 0 = max)\n"
 	    "  -P, --probes N            probes per target; later ones only to silent targets (1)\n"
-	    "  -c, --cooldown SECONDS    keep listening after the last probe (default 2); "
-	    "auto[:MAX]:\n"
-	    "                            until quiet for 4 p99 RTTs, at most MAX s (10)\n"
+	    "  -c, --cooldown SECONDS    keep listening after the last probe (at least 50 ms);\n"
+	    "                            auto[:MAX] (default): until under 0.05 answers are\n"
+	    "                            still expected from the RTTs so far, at most MAX s (10)\n"
 	    "      --adaptive            slow down when answers are dropped or fall short\n"
-	    "  -T, --senders N           sender threads, each with its own slice and socket (1)\n"
+	    "  -T, --senders N|auto      sender threads, each with its own slice and socket\n"
+	    "                            (default auto: one per CPU; for xdp, per device queue)\n"
 	    "      --seed N              order and probe keys (default random, always recorded)\n"
 	    "      --ttl N               IP TTL of probes (default 64)\n"
 	    "      --dry-run             list the probes (in the -O format) instead of sending\n"
@@ -286,10 +287,11 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.probes = (unsigned)u;
 			break;
 		case 'c':
-			/* "auto" or "auto:MAX": quiet for several p99 RTTs, at most MAX s (10). */
+			/* "auto" or "auto:MAX": until few answers are still expected, at most MAX
+			 * s. */
 			if (!strncmp(optarg, "auto", 4) && (!optarg[4] || optarg[4] == ':')) {
 				o->cfg.cooldown_auto = 1;
-				o->cfg.cooldown_s = 10;
+				o->cfg.cooldown_s = ISW_DEFAULT_COOLDOWN_S;
 				if (!optarg[4])
 					break;
 				if (cli_parse_decimal(optarg + 5, &d) < 0 || !(d > 0 && d <= 3600))
@@ -301,6 +303,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			if (cli_parse_decimal(optarg, &d) < 0 || !(d >= 0 && d <= 3600))
 				BAD("invalid cooldown '%s' (seconds, 0..3600)", optarg);
 			o->cfg.cooldown_s = d;
+			o->cfg.cooldown_auto = 0;
 			break;
 		case 'i':
 			if (strlen(optarg) >= IFNAMSIZ || !if_nametoindex(optarg))
@@ -402,8 +405,12 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.adaptive = 1;
 			break;
 		case 'T':
+			if (!strcmp(optarg, "auto")) {
+				o->cfg.senders = 0;
+				break;
+			}
 			if (cli_parse_uint(optarg, 16, &u) < 0 || u < 1)
-				BAD("invalid sender threads '%s' (1..16)", optarg);
+				BAD("invalid sender threads '%s' (1..16 or auto)", optarg);
 			o->cfg.senders = (unsigned)u;
 			break;
 		case OPT_ARP_ONLY:

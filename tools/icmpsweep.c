@@ -490,13 +490,13 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 		        "icmpsweep: %llu targets from %u.%u.%u.%u on %s via "
 		        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
-		        "rate %llu/s, seed %llu, tx %s\n",
+		        "rate %llu/s, seed %llu, %u sender%s, tx %s\n",
 		        (unsigned long long)isw_targets_count(o.targets), a >> 24, (a >> 16) & 0xff,
 		        (a >> 8) & 0xff, a & 0xff, rt.iface, rt.gw_mac[0], rt.gw_mac[1],
 		        rt.gw_mac[2], rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5],
 		        rt.gateways > 1 ? " and other gateways per route" : "",
-		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
-		        rt.tx ? rt.tx : "?");
+		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed, rt.senders,
+		        rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
 		if (rt.tx_note[0])
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);

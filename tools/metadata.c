@@ -192,7 +192,12 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	key(fp, "pcap_ifdrop");
 	fprintf(fp, "%llu", (unsigned long long)st.pcap_ifdrop);
 	key(fp, "senders");
-	fprintf(fp, "%u", o->cfg.senders);
+	fprintf(fp, "%u", rt.senders);
+	key(fp, "senders_requested");
+	if (o->cfg.senders)
+		fprintf(fp, "%u", o->cfg.senders);
+	else
+		fputs("\"auto\"", fp);
 	key(fp, "cooldown_auto");
 	fputs(o->cfg.cooldown_auto ? "true" : "false", fp);
 	key(fp, "adaptive_slowdowns");

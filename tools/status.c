@@ -8,7 +8,9 @@ void status_init(struct status *st, const struct isw_config *cfg)
 	st->last_replies = 0;
 	st->probes = cfg->probes;
 	st->rate = (double)cfg->rate;
-	st->cooldown_s = cfg->cooldown_s;
+	/* -c auto: its length is known only at its end (and its cap rarely reached), so the
+	 * ETA runs to the last probe, then says "cooldown". */
+	st->cooldown_s = cfg->cooldown_auto ? 0 : cfg->cooldown_s;
 }
 
 static void fmt_duration(char *buf, size_t size, double s)

@@ -6,8 +6,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ISW_DEFAULT_RATE       10000
-#define ISW_DEFAULT_COOLDOWN_S 2.0
+#define ISW_DEFAULT_RATE 10000
+/* The default cooldown is auto (engine/cooldown.h): this is its cap. */
+#define ISW_DEFAULT_COOLDOWN_S 10.0
 /* 1 MiB is four of libpcap's 256 KiB blocks, about 10 ms of answers at half a million per
  * second: no drops in the lab at full speed into an all-alive /16.  The ring is resident
  * from the start, so its size is most of our peak memory. */
@@ -30,9 +31,9 @@ struct isw_config {
 	uint64_t rate;        /* probes per second; 0 = as fast as possible */
 	unsigned probes;      /* probes per target (passes); >= 1 */
 	double cooldown_s;    /* capture time after the last probe (the bound, with auto) */
-	int cooldown_auto;    /* -c auto: stop once quiet for several p99 RTTs */
+	int cooldown_auto;    /* -c auto (default): stop once few answers are still expected */
 	int adaptive;         /* --adaptive: slow down when the capture drops packets */
-	unsigned senders;     /* -T: sender threads, each with its own slice and socket */
+	unsigned senders;     /* -T: sender threads, each with its own slice and socket; 0 = auto */
 	uint64_t seed;        /* orders the targets and keys the probe MACs */
 	unsigned pcap_buffer; /* capture ring size, bytes */
 	const char *tx;       /* transmit backend name; NULL = "auto" */

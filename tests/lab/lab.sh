@@ -315,3 +315,49 @@ lab_tx_packets() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packe
 lab_rx_packets() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
 lab_scan_tx() { lab_tx_packets "$LAB_SCAN" "$LAB_SCAN_IF"; }
 lab_tgt_rx() { lab_rx_packets "$LAB_TGT" "$LAB_TGT_IF"; }
+
+# --- an Internet-like path (tests/lab/isw-responder.c) ---------------------------------------
+
+LAB_RSP_IF=isw-rsp0
+LAB_RSP_PID=
+
+# lab_internet RESPONDER TRUTH [RESPONDER OPTIONS...]: the target namespace routes
+# 198.18.0.0/15 into a TUN device where isw-responder answers a seeded live set after per-host
+# RTTs from 10 ms to 3 s, with loss and duplicates (see its header).  Its ground truth
+# ("ADDRESS RTT_MS reliable|lossy" a line) is in TRUTH once this returns.  It ends with the
+# lab (or lab_internet_stop), after --seconds (default 120) at the latest.
+lab_internet() {
+	local bin=$1 truth=$2 i
+	shift 2
+	lab_need
+	[[ -x $bin ]] || lab_die "responder $bin not found (built as isw-responder in the build tree)"
+	ip netns exec "$LAB_TGT" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.conf.all.send_redirects=0 "net.ipv4.conf.$LAB_TGT_IF.send_redirects=0"
+	rm -f "$LAB_TMP/responder.ready"
+	ip netns exec "$LAB_TGT" "$bin" --tun "$LAB_RSP_IF" --prefix "$LAB_SWEEP_NET" \
+		--truth "$truth" --ready "$LAB_TMP/responder.ready" "$@" 2>"$LAB_TMP/responder.log" &
+	LAB_RSP_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		[[ -e $LAB_TMP/responder.ready ]] && break
+		kill -0 "$LAB_RSP_PID" 2>/dev/null || lab_die "responder failed: $(cat "$LAB_TMP/responder.log")"
+		sleep 0.05
+	done
+	[[ -e $LAB_TMP/responder.ready ]] || lab_die "responder not ready after 5 s"
+	# A burst of probes must not overflow the device's queue before the responder reads it.
+	ip -n "$LAB_TGT" link set "$LAB_RSP_IF" txqueuelen 65536
+	ip -n "$LAB_TGT" route replace "$LAB_SWEEP_NET" dev "$LAB_RSP_IF"
+}
+
+# lab_internet_dropped: probes the responder's device queue dropped so far (lab loss).
+lab_internet_dropped() { ip netns exec "$LAB_TGT" cat "/sys/class/net/$LAB_RSP_IF/statistics/tx_dropped"; }
+
+# lab_internet_stop: end the responder; its counters, and the probes its device queue dropped
+# (the lab's own loss, which must be 0), go to stderr.
+lab_internet_stop() {
+	[[ -n $LAB_RSP_PID ]] || return 0
+	echo "lab: $LAB_RSP_IF dropped $(lab_internet_dropped) probes before the responder read them" >&2
+	kill "$LAB_RSP_PID" 2>/dev/null || true
+	wait "$LAB_RSP_PID" 2>/dev/null || true
+	LAB_RSP_PID=
+	cat "$LAB_TMP/responder.log" >&2 || true
+}

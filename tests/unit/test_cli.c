@@ -236,7 +236,9 @@ static void test_defaults(void **state __attribute__((unused)))
 		fail_msg("rc %d: %s", rc, err);
 	assert_true(o.cfg.rate == 10000);
 	assert_int_equal(o.cfg.probes, 1);
-	assert_true(o.cfg.cooldown_s == 2.0);
+	assert_true(o.cfg.cooldown_s == 10.0);
+	assert_int_equal(o.cfg.cooldown_auto, 1);
+	assert_int_equal(o.cfg.senders, 0); /* auto */
 	assert_int_equal(o.cfg.ttl, 64);
 	assert_int_equal(o.cfg.pcap_buffer, 1u << 20);
 	assert_null(o.cfg.iface);
@@ -287,6 +289,7 @@ static void test_all_options(void **state __attribute__((unused)))
 	assert_true(o.cfg.rate == 1500000);
 	assert_int_equal(o.cfg.probes, 3);
 	assert_true(o.cfg.cooldown_s == 0.5);
+	assert_int_equal(o.cfg.cooldown_auto, 0); /* -c SECONDS: exactly that */
 	assert_string_equal(o.cfg.iface, "lo");
 	assert_int_equal(o.cfg.src_addr, IP(192, 0, 2, 1));
 	assert_int_equal(o.cfg.have_gw_mac, 1);
@@ -309,6 +312,28 @@ static void test_all_options(void **state __attribute__((unused)))
 	assert_int_equal(o.nexclude_specs, 1);
 	assert_string_equal(o.exclude_specs[0], "198.18.0.0/25");
 	assert_true(isw_targets_count(o.targets) == 128 + 1);
+	cli_free(&o);
+}
+
+/* -T auto (the default) and -T N; the last -c wins, fixed or auto. */
+static void test_senders_and_cooldown(void **state __attribute__((unused)))
+{
+	struct cli_options o;
+	char err[ISW_ERRBUF_SIZE];
+
+	assert_int_equal(PARSE(&o, err, "-T", "3", "198.18.0.1"), 0);
+	assert_int_equal(o.cfg.senders, 3);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-T", "3", "-T", "auto", "198.18.0.1"), 0);
+	assert_int_equal(o.cfg.senders, 0);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-c", "auto", "-c", "2", "198.18.0.1"), 0);
+	assert_int_equal(o.cfg.cooldown_auto, 0);
+	assert_true(o.cfg.cooldown_s == 2.0);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-c", "2", "-c", "auto:5", "198.18.0.1"), 0);
+	assert_int_equal(o.cfg.cooldown_auto, 1);
+	assert_true(o.cfg.cooldown_s == 5.0);
 	cli_free(&o);
 }
 
@@ -498,6 +523,9 @@ static const struct bad_case bad_cases[] = {
     {{"--dry-run", "-w", "/tmp/never-written.pcap", "198.18.0.1"}, "--dry-run"},
     {{"--pcap-buffer", "1k", "198.18.0.1"}, "'1k'"},
     {{"--pcap-buffer", "3G", "198.18.0.1"}, "'3G'"},
+    {{"-T", "0", "198.18.0.1"}, "'0'"},
+    {{"-T", "17", "198.18.0.1"}, "'17'"},
+    {{"-T", "autox", "198.18.0.1"}, "'autox'"},
     {{"198.18.0.0/33"}, "'198.18.0.0/33'"},
     {{"300.1.1.1"}, "'300.1.1.1'"},
     {{"198.18.0.1", "300.1.1.1"}, "'300.1.1.1'"},
@@ -687,6 +715,8 @@ int main(void)
 	    cmocka_unit_test(test_dry_run_trace_refused),
 	    cmocka_unit_test(test_reparse),
 	};
+	const struct CMUnitTest modes[] = {cmocka_unit_test(test_senders_and_cooldown)};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL) |
+	       cmocka_run_group_tests(modes, NULL, NULL);
 }
