@@ -14,11 +14,12 @@ void isw_ratelimit_init(struct isw_ratelimit *rl, uint64_t rate, uint32_t max_ba
 		rl->min_batch = 1;
 	if (rl->min_batch > rl->max_batch)
 		rl->min_batch = rl->max_batch;
-	/* After a stall (a descheduled thread, a full socket buffer) at most 20 ms of probes
-	 * are caught up at once; the rest of the debt is forgiven so no burst floods the link. */
-	rl->max_debt = rate / 50;
-	if (rl->max_debt < rl->max_batch)
-		rl->max_debt = rl->max_batch;
+	/* Credit never piles up: after a stall (SIGSTOP, a descheduled thread, a paused link)
+	 * at most one wake-up's batch goes at once, plus 100 us of probes for the timer slack
+	 * of an ordinary wake-up (50 us by default), without which the rate would fall short
+	 * at a million per second.  The rest of the debt is forgiven: one probe at 2k/s, about
+	 * 150 at 1M/s, never a flood. */
+	rl->max_debt = rl->min_batch + rate / 10000;
 }
 
 uint32_t isw_ratelimit_take(struct isw_ratelimit *rl, uint64_t now_ns, uint64_t *wait_ns)

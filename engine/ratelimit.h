@@ -13,7 +13,7 @@ struct isw_ratelimit {
 	uint64_t sent;      /* probes committed since t0 */
 	uint32_t min_batch; /* sleep until at least this many are due */
 	uint32_t max_batch;
-	uint64_t max_debt; /* probes owed after a stall that may go in one burst */
+	uint64_t max_debt; /* most probes owed at once: one batch plus the timer slack */
 };
 
 void isw_ratelimit_init(struct isw_ratelimit *rl, uint64_t rate, uint32_t max_batch,

@@ -139,7 +139,11 @@ static void test_stall_burst_bounded(void **state __attribute__((unused)))
 
 	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		uint64_t rate = rates[i];
-		uint64_t bound = rate / 50 > MAX_BATCH ? rate / 50 : MAX_BATCH;
+		uint64_t batch = rate / 20000 > MAX_BATCH ? MAX_BATCH
+		                 : rate / 20000 < 1       ? 1
+		                                          : rate / 20000;
+		/* One wake-up's batch plus 100 us of timer slack. */
+		uint64_t bound = batch + rate / 10000;
 		uint64_t before, burst = 0, after;
 		struct sim s;
 
@@ -180,6 +184,44 @@ static void test_stall_burst_bounded(void **state __attribute__((unused)))
 				fail_msg("rate %llu: %.1f pps in the second after the stall",
 				         (unsigned long long)rate, r);
 		}
+	}
+}
+
+/* SIGSTOP for a second, then SIGCONT: the probes that go at once and in the next 10 ms are one
+ * batch and the rate's share, not the credit of the pause.  At 2k/s that is 1 probe at once and
+ * at most 21 in 10 ms (it was 64 and 77). */
+static void test_pause_no_burst(void **state __attribute__((unused)))
+{
+	const struct {
+		uint64_t rate, at_once;
+	} cases[] = {{2000, 1}, {20000, 3}, {100000, 15}, {1000000, 150}};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t rate = cases[i].rate, burst = 0, in_10ms = 0, start;
+		struct sim s;
+
+		sim_init(&s, rate);
+		sim_run_until(&s, T0 + NS_PER_S, 20, 0);
+		s.now += NS_PER_S; /* stopped */
+		for (;;) {
+			uint64_t wait;
+			uint32_t n = isw_ratelimit_take(&s.rl, s.now, &wait);
+
+			if (!n)
+				break;
+			isw_ratelimit_commit(&s.rl, n);
+			burst += n;
+		}
+		if (burst > cases[i].at_once)
+			fail_msg("rate %llu: %llu probes at once after a pause, at most %llu",
+			         (unsigned long long)rate, (unsigned long long)burst,
+			         (unsigned long long)cases[i].at_once);
+		start = s.now;
+		while (s.now < start + NS_PER_S / 100)
+			in_10ms += sim_step(&s, 20, 0);
+		if (burst + in_10ms > cases[i].at_once + rate / 100 + 1)
+			fail_msg("rate %llu: %llu probes in the 10 ms after a pause",
+			         (unsigned long long)rate, (unsigned long long)(burst + in_10ms));
 	}
 }
 
@@ -270,7 +312,7 @@ int main(void)
 	    cmocka_unit_test(test_rate_above_capacity), cmocka_unit_test(test_unlimited),
 	    cmocka_unit_test(test_stall_burst_bounded), cmocka_unit_test(test_batching),
 	    cmocka_unit_test(test_wait_is_precise),     cmocka_unit_test(test_clock_before_start),
-	    cmocka_unit_test(test_first_probe_soon),
+	    cmocka_unit_test(test_first_probe_soon),    cmocka_unit_test(test_pause_no_burst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
