@@ -80,13 +80,12 @@ static int start_error_status(int rc)
 	return rc == -EINVAL || rc == -ENODEV ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 }
 
-static void print_summary(FILE *fp, const struct isw_scan_stats *s, int interrupted)
+static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *how)
 {
 	fprintf(fp,
 	        "icmpsweep: %s: %llu targets, %llu probes sent in %.2f s (%.0f/s), %llu hosts up, "
 	        "%llu ICMP errors, %llu duplicates, %llu invalid, pcap drops %llu (ifdrop %llu)\n",
-	        interrupted ? "interrupted" : "done", (unsigned long long)s->targets,
-	        (unsigned long long)s->sent, s->send_busy_s,
+	        how, (unsigned long long)s->targets, (unsigned long long)s->sent, s->send_busy_s,
 	        s->send_busy_s > 0 ? (double)s->sent / s->send_busy_s : 0.0,
 	        (unsigned long long)s->hits, (unsigned long long)s->icmp_errors,
 	        (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
@@ -103,7 +102,7 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, int interrup
 /* Signals arrive here through sigtimedwait, never through a handler: the main thread turns
  * them into isw_scan_stop calls and paces the status line at the same time. */
 static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx,
-               const sigset_t *sigs)
+               const sigset_t *sigs, int *health)
 {
 	struct status st;
 	struct timespec tick = {0, 100 * 1000 * 1000};
@@ -112,6 +111,7 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 	double next_status = 1.0;
 
 	status_init(&st, &o->cfg);
+	isw_scan_get_route(scan, &st.route);
 	while (!all_done(scan, ctx, &finish_sent)) {
 		int sig = sigtimedwait(sigs, NULL, &tick);
 		if (sig == SIGINT || sig == SIGTERM) {
@@ -131,6 +131,8 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 				              "cooldown (interrupt again to skip)\n");
 		}
 		isw_scan_get_stats(scan, &stats);
+		if (!o->cfg.dry_run)
+			status_health(&st, stderr, &stats);
 		if (stats.elapsed_s >= next_status) {
 			isw_output_flush(ctx->out);
 			if (!o->quiet && !o->cfg.dry_run && stats.finished && ctx->res)
@@ -141,6 +143,11 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 			if (next_status < stats.elapsed_s)
 				next_status = stats.elapsed_s + 1.0;
 		}
+	}
+	if (!o->cfg.dry_run) {
+		isw_scan_get_stats(scan, &stats);
+		status_health(&st, stderr, &stats);
+		*health = status_health_final(&st, stderr, &stats, o->quiet);
 	}
 	return signals;
 }
@@ -254,7 +261,7 @@ int main(int argc, char **argv)
 	FILE *out = stdout, *meta = NULL;
 	isw_scan *scan = NULL;
 	sigset_t sigs;
-	int rc, status = 0;
+	int rc, status = 0, health_failed = 0;
 
 	rc = cli_parse(&o, argc, argv, err);
 	if (rc < 0) {
@@ -348,7 +355,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);
 	}
-	ri.interrupted = run(scan, &o, &ctx, &sigs) > 0;
+	ri.interrupted = run(scan, &o, &ctx, &sigs, &health_failed) > 0;
+	/* The path failed (README "When the path fails"): results may be missing. */
+	if (health_failed)
+		status = EXIT_RUNTIME;
 	clock_gettime(CLOCK_REALTIME, &ri.end);
 
 	if (isw_output_flush(ctx.out) < 0 || atomic_load(&ctx.write_failed)) {
@@ -361,7 +371,10 @@ int main(int argc, char **argv)
 	}
 	isw_scan_get_stats(scan, &stats);
 	if (!o.quiet && !o.cfg.dry_run)
-		print_summary(stderr, &stats, ri.interrupted);
+		print_summary(stderr, &stats,
+		              ri.interrupted  ? "interrupted"
+		              : health_failed ? "failed"
+		                              : "done");
 	/* Lost answers mean possibly missed hosts: worth saying even with -q. */
 	if (stats.pcap_drop && !o.cfg.dry_run)
 		fprintf(stderr,
