@@ -145,7 +145,10 @@ void isw_health_run(struct isw_scan *s)
 				atomic_store(&s->path_pause, 0);
 				break;
 			}
-			carrier_changed(s, &h.st, now);
+			/* A tun or ppp device's carrier says whether a program holds it open, not
+			 * whether the wire works: only Ethernet links pause for it. */
+			if (!s->route.raw_ip)
+				carrier_changed(s, &h.st, now);
 			neigh_changed(s, &h);
 		}
 		if (atomic_load(&s->path_pause) && atomic_load(&s->sending) &&

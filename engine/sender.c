@@ -80,6 +80,7 @@ struct sender {
 	struct mark marks[MARKS];
 	unsigned mark_head, mark_count;
 	uint64_t errors, again_to, failing_since;
+	uint64_t err_since, last_err_ns; /* the current cluster of send errors */
 };
 
 /* Hands the batch's probes to the trace.  Waits (never drops) while the capture thread is
@@ -233,6 +234,10 @@ static void account_send(struct sender *sd, int rc, unsigned cnt, uint64_t now)
 	atomic_fetch_sub_explicit(&s->sent, drops, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->send_errors, failed, memory_order_relaxed);
 	sd->errors += failed;
+	/* Errors less than a second apart are one cluster: an outage starts at its first. */
+	if (!sd->err_since || now - sd->last_err_ns > 1000000000u)
+		sd->err_since = now;
+	sd->last_err_ns = now;
 	if (err)
 		atomic_store_explicit(&s->send_errno, err, memory_order_relaxed);
 	if (ok > drops) {
@@ -261,6 +266,10 @@ static uint64_t ride_out_outage(struct sender *sd, uint64_t i)
 	/* Frames still queued from before the outage go (or are dropped) now, and count with
 	 * it: they are in the stretch sent again below. */
 	account_send(sd, s->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
+	/* Sends may have failed before the loss was reported (a slow sender, a busy machine):
+	 * then the outage began with them. */
+	if (sd->err_since && sd->err_since < down && sd->last_err_ns + 2000000000u >= down)
+		down = sd->err_since;
 	at = down > OUTAGE_MARGIN_NS ? down - OUTAGE_MARGIN_NS : 0;
 	/* Newest first; the oldest mark (the start of the pass at worst) if none is that old. */
 	for (unsigned k = 1; k <= sd->mark_count; k++) {
