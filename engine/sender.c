@@ -379,6 +379,10 @@ static void send_pass(struct sender *sd)
 			atomic_fetch_add_explicit(&s->absent, absent, memory_order_relaxed);
 		atomic_fetch_add_explicit(&s->done, walked, memory_order_relaxed);
 	}
+	/* Push what is still queued and count what the device dropped of it, so the pass's
+	 * numbers are final before the next pass or the cooldown. */
+	if (!stopping(s))
+		account_send(sd, s->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
 }
 
 /* One ARP request to every on-link target whose MAC is still unknown, in the on-link

@@ -95,8 +95,8 @@ neighbour_moves() {
 	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address "$TGT_MAC"
 }
 
-# SIGSTOP for a second at -r 2k: at most one probe at once, then the rate's share (20 per
-# 10 ms); it was 77 in the first 10 ms.
+# SIGSTOP for a second at -r 2k: at most 3 probes at once (one batch and 1 ms of slack), then
+# the rate's share (20 per 10 ms); it was 77-83 in the first 10 ms.
 pause_no_burst() {
 	local d="$WORK/stop" pid n
 	bg_sweep "$d" -n -r 2k -P 1 -c 0 -w "$d/t.pcap" --trace-probes 198.18.0.0/20
@@ -129,7 +129,7 @@ pause_no_burst() {
 	EOF
 	)
 	[[ $n =~ ^[0-9]+$ ]] || e2e_fail "SIGSTOP: cannot find the pause in the trace ($n)"
-	((n <= 21)) || e2e_fail "SIGSTOP/SIGCONT at -r 2k: $n probes in the 10 ms after the pause (at most 21)"
+	((n <= 25)) || e2e_fail "SIGSTOP/SIGCONT at -r 2k: $n probes in the 10 ms after the pause (at most 25: 3 at once, 20 due, timer jitter)"
 	e2e_log "SIGSTOP/SIGCONT at -r 2k: $n probes in the first 10 ms after the pause"
 }
 
