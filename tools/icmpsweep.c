@@ -90,6 +90,10 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
 	        (unsigned long long)s->hits, (unsigned long long)s->icmp_errors,
 	        (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
 	        (unsigned long long)s->pcap_drop, (unsigned long long)s->pcap_ifdrop);
+	if (s->send_errors)
+		fprintf(fp, "icmpsweep: %llu send errors (%llu of them sent again)\n",
+		        (unsigned long long)s->send_errors,
+		        (unsigned long long)s->send_errors_resent);
 	if (s->onlink)
 		fprintf(fp,
 		        "icmpsweep: local network: %llu on-link targets, %llu ARP requests, %llu "

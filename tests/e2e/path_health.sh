@@ -80,7 +80,7 @@ flap() {
 # re-confirmation fails, and the run says so and fails.
 neighbour_moves() {
 	local d="$WORK/neigh"
-	bg_sweep "$d" -n -r 8k -P 1 -c 1 "$PREFIX"
+	bg_sweep "$d" -n -r 6k -P 1 -c 1 "$PREFIX"
 	sleep 1.5
 	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address 02:00:00:00:00:42
 	bg_wait
