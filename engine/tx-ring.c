@@ -47,7 +47,7 @@ struct isw_tx {
 	size_t ring_len;
 	unsigned head;  /* next slot to fill */
 	int vnet;       /* slots start with a struct virtio_net_hdr */
-	unsigned drops; /* frames queued, then dropped by the device (see kick) */
+	unsigned drops; /* frames queued, then refused by the kernel (WRONG_FORMAT) */
 	atomic_int *hold;
 	int last_err;
 };
@@ -124,20 +124,14 @@ static int ring_open(struct isw_tx **out, const struct isw_tx_params *p, char *e
 }
 
 /* Asks the kernel to send every slot marked SEND_REQUEST; never waits for completion.
- * ENOBUFS means the device dropped one frame (NET_XMIT_DROP: a veth whose peer is down, a
- * NIC without carrier): the kernel gave its slot back as if sent and stopped there, so it
- * counts as dropped and the rest stay queued for the next kick. */
+ * ENOBUFS: the device dropped the frame at the kernel's head (a veth whose peer is down, a NIC
+ * without carrier); the kernel marks that slot SEND_REQUEST again and stops, so the frame is
+ * tried again on the next kick, not lost.  EAGAIN: the send buffer is full. */
 static int kick(struct isw_tx *tx)
 {
 	if (send(tx->fd, NULL, 0, MSG_DONTWAIT) >= 0)
 		return 0;
-	if (errno == ENOBUFS) {
-		tx->drops++;
-		tx->last_err = ENOBUFS;
-		return 0;
-	}
-	/* Full send buffer: the slots stay queued for the next kick. */
-	if (errno == EAGAIN || errno == EINTR)
+	if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
 		return 0;
 	tx->last_err = errno;
 	return -errno;
