@@ -6,10 +6,12 @@
 #  - the next hop changes its MAC mid-sweep (answers stop): noticed, warned, exit 1;
 #  - SIGSTOP / SIGCONT at -r 2k: no burst after the pause;
 #  - carrier gone for longer than the bound: sending stops, exit 1;
+#  - every send failing with the carrier up: sending stops, exit 1;
 #  - the interface deleted 3 s into a long sweep: stops at once, names it, exit 1.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 E2E_TAG=ph e2e_init "$@"
+lab_require_cmd nft python3
 
 PREFIX=198.18.0.0/16
 LIVE=500
@@ -161,6 +163,29 @@ carrier_timeout() {
 	e2e_log "no carrier for 12 s: stopped after 10 s, exit 1"
 }
 
+# The carrier is fine but every frame is dropped on the way out (an nftables egress drop,
+# which libnet's frames pass): after a second of nothing but errors, sending stops; exit 1.
+send_failure() {
+	local d="$WORK/sendfail" t0 t1
+	ip netns exec "$LAB_SCAN" nft -f - <<-EOF
+	table netdev isw_egress {
+		chain out { type filter hook egress device "$LAB_SCAN_IF" priority 0; policy drop; }
+	}
+	EOF
+	t0=$(date +%s)
+	e2e_sweep "$d.out" "$d.err" -n -r 10k -P 1 -c 1 --tx libnet "$PREFIX"
+	t1=$(date +%s)
+	ip netns exec "$LAB_SCAN" nft delete table netdev isw_egress
+	e2e_expect_rc 1 "$d.err"
+	grep -q "error: every send on $LAB_SCAN_IF failed for 1 s (No buffer space available): sending stopped" "$d.err" ||
+		e2e_fail "failing sends not reported: $(head -c 1500 "$d.err")"
+	grep -Eq "send errors [1-9]" "$d.err" || e2e_fail "no send errors on the status line: $(head -c 1500 "$d.err")"
+	grep -Eq "error: [1-9][0-9]* probes were not sent on $LAB_SCAN_IF" "$d.err" ||
+		e2e_fail "unsent probes not counted at the end: $(tail -n 4 "$d.err")"
+	((t1 - t0 <= 6)) || e2e_fail "kept going $((t1 - t0)) s with every send failing"
+	e2e_log "every send failing: stopped after $((t1 - t0)) s, exit 1"
+}
+
 # The veth pair deleted 3 s into a 26 s sweep: stop now, say which interface, exit 1.
 link_gone() {
 	local d="$WORK/gone" t0 t1
@@ -202,6 +227,7 @@ main() {
 	neighbour_moves
 	pause_no_burst
 	carrier_timeout
+	send_failure
 	link_gone
 	e2e_pass "carrier flaps recovered exactly, next hop loss, pauses, carrier timeout and a deleted link reported"
 }
