@@ -169,7 +169,10 @@ send_failure() {
 	local d="$WORK/sendfail" t0 t1
 	ip netns exec "$LAB_SCAN" nft -f - <<-EOF
 	table netdev isw_egress {
-		chain out { type filter hook egress device "$LAB_SCAN_IF" priority 0; policy drop; }
+		chain out {
+			type filter hook egress device "$LAB_SCAN_IF" priority 0; policy accept;
+			ip protocol icmp drop
+		}
 	}
 	EOF
 	t0=$(date +%s)
