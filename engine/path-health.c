@@ -3,8 +3,9 @@
  *
  *   interface deleted        stop sending and capturing at once; the run has failed
  *   carrier lost             senders pause; once it is back they go back to where they were
- *                            200 ms before it went and send again to every target that has
- *                            not answered; no carrier for ISW_CARRIER_WAIT_S: stop, failed
+ *   (Ethernet links)         200 ms before it went (or before the first send that failed)
+ *                            and send again to every target that has not answered; no
+ *                            carrier for ISW_CARRIER_WAIT_S: stop, failed
  *   carrier lost after the   answers in flight are lost: failed
  *   last probe
  *   answers stop while       the next hop's neighbour entry is re-confirmed (ARP); a warning

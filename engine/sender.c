@@ -56,8 +56,9 @@ struct adapt {
  * mark from before carrier went and sends again from there.  MARKS cover at least 2 s. */
 #define MARKS         2048
 #define MARK_EVERY_NS 1000000u
-/* Carrier loss is seen within milliseconds (an rtnetlink event); going back this much more
- * covers the probes sent between the loss and the event reaching us. */
+/* Carrier loss is usually seen within milliseconds (an rtnetlink event); going back this
+ * much more covers the probes sent between the loss and the event reaching us.  When sends
+ * failed before the event arrived, the outage is taken to start at the first of them. */
 #define OUTAGE_MARGIN_NS 200000000u
 
 struct mark {

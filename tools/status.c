@@ -42,7 +42,9 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 	double dt = s->elapsed_s - st->last_elapsed;
 	double slots = (double)s->targets * st->probes;
 	double pct = slots > 0 ? 100.0 * (double)s->done / slots : 100;
-	double send_rate = dt > 0 ? (double)(s->sent - st->last_sent) / dt : 0;
+	/* sent can shrink: a frame counted when handed over may be reported dropped later. */
+	double sent_delta = (double)s->sent - (double)st->last_sent;
+	double send_rate = dt > 0 && sent_delta > 0 ? sent_delta / dt : 0;
 	double recv_rate = dt > 0 ? (double)(s->replies - st->last_replies) / dt : 0;
 	double pace = st->rate > 0 ? st->rate : send_rate;
 	char el[16], eta[64], sr[24], rr[24];
