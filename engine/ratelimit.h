@@ -13,7 +13,10 @@ struct isw_ratelimit {
 	uint64_t sent;      /* probes committed since t0 */
 	uint32_t min_batch; /* sleep until at least this many are due */
 	uint32_t max_batch;
-	uint64_t max_debt; /* probes owed after a stall that may go in one burst */
+	uint64_t max_debt; /* most probes owed after a short stall (20 ms); more is a pause */
+	uint64_t burst;    /* most probes at once: one batch plus the timer slack */
+	double tokens;     /* the pacing bucket: burst deep, filling at twice the rate */
+	uint64_t tokens_ns;
 };
 
 void isw_ratelimit_init(struct isw_ratelimit *rl, uint64_t rate, uint32_t max_batch,
@@ -27,6 +30,7 @@ uint32_t isw_ratelimit_take(struct isw_ratelimit *rl, uint64_t now_ns, uint64_t 
 static inline void isw_ratelimit_commit(struct isw_ratelimit *rl, uint32_t n)
 {
 	rl->sent += n;
+	rl->tokens -= n;
 }
 
 #endif

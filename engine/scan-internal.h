@@ -81,7 +81,23 @@ struct isw_scan {
 	atomic_uint pass;
 	atomic_uint_least64_t hits, icmp_errors, replies, duplicates, invalid;
 	atomic_uint_least64_t pcap_recv, pcap_drop, pcap_ifdrop;
+
+	/* Path health (path-health.c on the supervisor thread; the senders read path_pause once
+	 * per batch). */
+	atomic_int capturing;                /* 1 until the capture thread has ended */
+	atomic_int path_pause;               /* no carrier: senders wait, then re-send */
+	atomic_uint_least64_t down_since_ns; /* monotonic time carrier went */
+	atomic_uint_least64_t down_total_ns;
+	atomic_uint path_faults; /* enum isw_path_fault */
+	atomic_int send_errno;
+	atomic_uint_least64_t carrier_losses, resent, send_errors_resent;
+	atomic_uint_least64_t neigh_mac_now; /* the next hop's MAC, when it moved */
 };
+
+/* Records a fault (enum isw_path_fault); with stop, ends sending as well. */
+void isw_scan_fault(struct isw_scan *s, unsigned fault, int stop);
+/* The supervisor: watches the path until the sender and capture threads end. */
+void isw_health_run(struct isw_scan *s);
 
 uint64_t isw_now_ns(void); /* CLOCK_MONOTONIC */
 /* How long to pause for answers between passes (and ARP tries): -c, or with -c auto four

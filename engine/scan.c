@@ -503,8 +503,13 @@ static void *capture_main(void *arg)
 
 		if (s->trace_probes)
 			trace_probes(s);
-		if (isw_rx_dispatch(s->rx, 50, on_packet, s) < 0)
+		if (isw_rx_dispatch(s->rx, 50, on_packet, s) < 0) {
+			/* Answers from now on are lost: say so, and stop sending into the void
+			 * (unless the interface is gone, which says it all). */
+			if (!(atomic_load(&s->path_faults) & ISW_FAULT_LINK_GONE))
+				isw_scan_fault(s, ISW_FAULT_CAPTURE, 1);
 			break;
+		}
 		now = isw_now_ns();
 		if (now - last_stats > 200 * 1000 * 1000) {
 			publish_rx_stats(s);
@@ -527,6 +532,7 @@ static void *capture_main(void *arg)
 	if (s->trace)
 		isw_trace_writer_flush(s->trace);
 	free(hist);
+	atomic_store(&s->capturing, 0);
 	return NULL;
 }
 
@@ -662,6 +668,7 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 	tp.iface = s->route.iface;
 	tp.raw_ip = s->route.raw_ip;
 	tp.out = c->dry_run_out;
+	tp.hold = &s->path_pause;
 	/* "auto" becomes the backend it picks: the same for every sender thread. */
 	rc = open_senders(s, &tp, errbuf);
 	if (rc < 0)
@@ -718,7 +725,10 @@ int isw_scan_start(isw_scan *s, char *errbuf)
 	if (c->dry_run) {
 		rc = pthread_create(&s->sender, NULL, isw_sender_main, s);
 	} else {
+		atomic_store(&s->capturing, 1);
 		rc = pthread_create(&s->capture, NULL, capture_main, s);
+		if (rc != 0)
+			atomic_store(&s->capturing, 0);
 		if (rc == 0) {
 			rc = pthread_create(&s->sender, NULL, isw_sender_main, s);
 			if (rc != 0) {
@@ -748,6 +758,9 @@ static void *supervise(void *arg)
 {
 	struct isw_scan *s = arg;
 
+	/* Watches the path until both threads are done (path-health.c). */
+	if (!s->cfg.dry_run)
+		isw_health_run(s);
 	pthread_join(s->sender, NULL);
 	if (!s->cfg.dry_run)
 		pthread_join(s->capture, NULL);
@@ -804,6 +817,20 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->send_busy_s = (double)atomic_load(&s->send_busy_ns) / 1e9;
 	st->sending = atomic_load(&s->sending);
 	st->finished = isw_done_flag_get(&s->finished);
+	st->path_faults = atomic_load(&s->path_faults);
+	st->send_errno = atomic_load(&s->send_errno);
+	st->send_errors_resent = atomic_load(&s->send_errors_resent);
+	st->carrier_losses = atomic_load(&s->carrier_losses);
+	st->carrier_down = atomic_load(&s->path_pause);
+	st->carrier_down_s = (double)atomic_load(&s->down_total_ns) / 1e9;
+	if (st->carrier_down)
+		st->carrier_down_s += (double)(now - atomic_load(&s->down_since_ns)) / 1e9;
+	st->resent = atomic_load(&s->resent);
+	{
+		uint64_t mac = atomic_load(&s->neigh_mac_now);
+		for (int k = 5; k >= 0; k--, mac >>= 8)
+			st->next_hop_mac_now[k] = (uint8_t)mac;
+	}
 }
 
 void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)

@@ -1,6 +1,8 @@
 /* The sender thread: next index -> permutation -> target -> patch the template -> batch ->
  * backend.  The clock is read once per batch (rate limiter and send time stamp), the bitmap
  * is read lock-free, and counters are published once per batch. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -50,6 +52,19 @@ struct adapt {
 	struct isw_reply_watch watch; /* reset at each pass */
 };
 
+/* Where the walk was, about once a millisecond: after an outage the sender goes back to the
+ * mark from before carrier went and sends again from there.  MARKS cover at least 2 s. */
+#define MARKS         2048
+#define MARK_EVERY_NS 1000000u
+/* Carrier loss is usually seen within milliseconds (an rtnetlink event); going back this
+ * much more covers the probes sent between the loss and the event reaching us.  When sends
+ * failed before the event arrived, the outage is taken to start at the first of them. */
+#define OUTAGE_MARGIN_NS 200000000u
+
+struct mark {
+	uint64_t ns, i, errors;
+};
+
 /* One sender thread (-T): its slice [lo, hi) of the permutation's index space, its own
  * transmit handle and probe log, and its share of the rate. */
 struct sender {
@@ -61,6 +76,12 @@ struct sender {
 	uint64_t lo, hi;
 	uint64_t asked; /* this thread's share of -r */
 	unsigned pass;
+	/* Path health: marks of the walk, this thread's send errors, the end of the stretch
+	 * being sent again after an outage, and since when every send fails. */
+	struct mark marks[MARKS];
+	unsigned mark_head, mark_count;
+	uint64_t errors, again_to, failing_since;
+	uint64_t err_since, last_err_ns; /* the current cluster of send errors */
 };
 
 /* Hands the batch's probes to the trace.  Waits (never drops) while the capture thread is
@@ -207,6 +228,100 @@ static uint32_t batch_allowance(struct isw_scan *s, struct isw_ratelimit *rl, ui
 	return allowed;
 }
 
+static void mark(struct sender *sd, uint64_t now, uint64_t i)
+{
+	struct mark *m = &sd->marks[sd->mark_head];
+
+	m->ns = now;
+	m->i = i;
+	m->errors = sd->errors;
+	sd->mark_head = (sd->mark_head + 1) % MARKS;
+	if (sd->mark_count < MARKS)
+		sd->mark_count++;
+}
+
+/* After a send: counts what went and what failed (refused now, or dropped by the device
+ * after an earlier send counted it), and stops the scan when nothing has gone out for
+ * ISW_SEND_FAIL_S while the link is up. */
+static void account_send(struct sender *sd, int rc, unsigned cnt, uint64_t now)
+{
+	struct isw_scan *s = sd->s;
+	int err = rc < 0 ? -rc : 0;
+	unsigned ok = rc < 0 ? 0 : (unsigned)rc, drops = 0;
+	uint64_t failed;
+
+	if (s->tx_ops->take_drops)
+		drops = s->tx_ops->take_drops(sd->tx, &err);
+	failed = cnt - ok + drops;
+	atomic_fetch_add_explicit(&s->sent, ok, memory_order_relaxed);
+	if (!failed) {
+		sd->failing_since = 0;
+		return;
+	}
+	atomic_fetch_sub_explicit(&s->sent, drops, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->send_errors, failed, memory_order_relaxed);
+	sd->errors += failed;
+	/* Errors less than a second apart are one cluster: an outage starts at its first. */
+	if (!sd->err_since || now - sd->last_err_ns > 1000000000u)
+		sd->err_since = now;
+	sd->last_err_ns = now;
+	if (err)
+		atomic_store_explicit(&s->send_errno, err, memory_order_relaxed);
+	if (ok > drops) {
+		sd->failing_since = 0;
+		return;
+	}
+	if (!sd->failing_since)
+		sd->failing_since = now;
+	else if (now - sd->failing_since > ISW_SEND_FAIL_S * 1000000000ull &&
+	         !atomic_load(&s->path_pause))
+		isw_scan_fault(s, ISW_FAULT_SEND_FAILED, 1);
+}
+
+/* Carrier went away: wait for it (path-health.c ends the wait after ISW_CARRIER_WAIT_S by
+ * stopping the scan), then return the index to walk on from: the last mark from before the
+ * outage, so the probes that went into the dead link go again. */
+static uint64_t ride_out_outage(struct sender *sd, uint64_t i)
+{
+	struct isw_scan *s = sd->s;
+	uint64_t down = atomic_load(&s->down_since_ns), from = i, at, errors = sd->errors;
+
+	while (atomic_load(&s->path_pause) && !stopping(s))
+		isw_sleep_unless(10000000u, &s->stop_sending);
+	if (stopping(s))
+		return i;
+	/* Frames still queued from before the outage go (or are dropped) now, and count with
+	 * it: they are in the stretch sent again below. */
+	account_send(sd, s->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
+	/* Sends may have failed before the loss was reported (a slow sender, a busy machine):
+	 * then the outage began with them. */
+	if (sd->err_since && sd->err_since < down && sd->last_err_ns + 2000000000u >= down)
+		down = sd->err_since;
+	at = down > OUTAGE_MARGIN_NS ? down - OUTAGE_MARGIN_NS : 0;
+	/* Newest first; the oldest mark (the start of the pass at worst) if none is that old. */
+	for (unsigned k = 1; k <= sd->mark_count; k++) {
+		const struct mark *m = &sd->marks[(sd->mark_head + MARKS - k) % MARKS];
+
+		from = m->i;
+		errors = m->errors;
+		if (m->ns <= at)
+			break;
+	}
+	if (from < i) {
+		atomic_fetch_sub(&s->done, i - from);
+		atomic_fetch_add(&s->send_errors_resent, sd->errors - errors);
+		if (i > sd->again_to)
+			sd->again_to = i;
+	}
+	/* Later marks are ahead of the walk now. */
+	sd->mark_count = 0;
+	mark(sd, isw_now_ns(), from);
+	sd->failing_since = 0;
+	/* Start the rate afresh: no catching up on the outage. */
+	isw_ratelimit_init(&sd->rl, sd->rl.rate, ISW_SEND_BATCH, isw_now_ns());
+	return from;
+}
+
 static void send_pass(struct sender *sd)
 {
 	struct isw_probe_rec recs[ISW_SEND_BATCH];
@@ -217,12 +332,23 @@ static void send_pass(struct sender *sd)
 	struct batch b;
 
 	batch_init(&b, s->tmpl.len);
+	sd->mark_count = 0;
+	sd->again_to = 0;
+	mark(sd, isw_now_ns(), i);
 	while (i < sd->hi && !stopping(s)) {
-		uint64_t wall, walked = 0, absent = 0, unrouted = 0, now = isw_now_ns();
+		uint64_t wall, walked = 0, absent = 0, unrouted = 0, again = 0, resend = 0,
+		               now = isw_now_ns();
 		uint32_t allowed;
 		unsigned cnt = 0;
 		int rc;
 
+		/* The one look at the path's health per batch. */
+		if (atomic_load_explicit(&s->path_pause, memory_order_relaxed)) {
+			i = ride_out_outage(sd, i);
+			continue;
+		}
+		if (now - sd->marks[(sd->mark_head + MARKS - 1) % MARKS].ns >= MARK_EVERY_NS)
+			mark(sd, now, i);
 		if (s->cfg.adaptive)
 			adapt_rate(sd, now);
 		allowed = batch_allowance(s, rl, now);
@@ -230,13 +356,21 @@ static void send_pass(struct sender *sd)
 			continue;
 		wall = isw_wall_ns();
 		while (cnt < allowed && i < sd->hi) {
-			uint64_t idx = isw_perm_at(&s->perm, i++);
-			int hop = ISW_NEXT_HOP_TEMPLATE;
+			uint64_t pos = i++, idx = isw_perm_at(&s->perm, pos);
+			int hop = ISW_NEXT_HOP_TEMPLATE, sent_before = pos < sd->again_to;
 			uint8_t mac[6];
 
 			walked++;
-			if (pass > 1 &&
-			    (isw_bitmap_test(&s->alive, idx) || isw_bitmap_test(&s->errored, idx)))
+			if (sent_before) {
+				/* Sent before the outage: only the targets that have not answered.
+				 */
+				if (isw_bitmap_test(&s->alive, idx) ||
+				    isw_bitmap_test(&s->errored, idx)) {
+					again++;
+					continue;
+				}
+			} else if (pass > 1 && (isw_bitmap_test(&s->alive, idx) ||
+			                        isw_bitmap_test(&s->errored, idx)))
 				continue;
 			recs[cnt].dst = isw_targets_at(s->targets, idx);
 			recs[cnt].probe = (uint8_t)pass;
@@ -246,6 +380,8 @@ static void send_pass(struct sender *sd)
 				/* Unrouted targets are counted once, before the sweep. */
 				if (hop == ISW_NEXT_HOP_UNROUTED)
 					unrouted++;
+				else if (sent_before)
+					again++; /* counted absent the first time */
 				else
 					absent++;
 				continue;
@@ -256,6 +392,7 @@ static void send_pass(struct sender *sd)
 			if (hop == ISW_NEXT_HOP_MAC)
 				memcpy(b.frames[cnt], mac, 6);
 			cnt++;
+			resend += (uint64_t)sent_before;
 		}
 		if (cnt) {
 			uint64_t zero = 0;
@@ -264,21 +401,23 @@ static void send_pass(struct sender *sd)
 				atomic_compare_exchange_strong(&s->first_send_ns, &zero,
 				                               isw_now_ns());
 			rc = s->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
-			if (rc < 0)
-				rc = 0;
 			if (s->trace_probes && rc > 0)
 				log_probes(sd, recs, (unsigned)rc);
 			isw_ratelimit_commit(rl, cnt);
-			atomic_fetch_add_explicit(&s->sent, (uint64_t)rc, memory_order_relaxed);
-			atomic_fetch_add_explicit(&s->send_errors, cnt - (uint64_t)rc,
-			                          memory_order_relaxed);
+			account_send(sd, rc, cnt, now);
+			if (resend)
+				atomic_fetch_add_explicit(&s->resent, resend, memory_order_relaxed);
 		}
-		atomic_fetch_add_explicit(&s->skipped, walked - cnt - absent - unrouted,
+		atomic_fetch_add_explicit(&s->skipped, walked - cnt - absent - unrouted - again,
 		                          memory_order_relaxed);
 		if (absent)
 			atomic_fetch_add_explicit(&s->absent, absent, memory_order_relaxed);
 		atomic_fetch_add_explicit(&s->done, walked, memory_order_relaxed);
 	}
+	/* Push what is still queued and count what the device dropped of it, so the pass's
+	 * numbers are final before the next pass or the cooldown. */
+	if (!stopping(s))
+		account_send(sd, s->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
 }
 
 /* One ARP request to every on-link target whose MAC is still unknown, in the on-link
@@ -292,7 +431,12 @@ static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 
 	batch_init(&b, s->lan.tmpl.len);
 	while (j < s->lan.n && !stopping(s)) {
-		uint32_t allowed = batch_allowance(s, rl, isw_now_ns());
+		uint32_t allowed;
+
+		/* No carrier: wait (ARP is retried anyway, so nothing is sent again). */
+		while (atomic_load_explicit(&s->path_pause, memory_order_relaxed) && !stopping(s))
+			isw_sleep_unless(10000000u, &s->stop_sending);
+		allowed = batch_allowance(s, rl, isw_now_ns());
 		uint64_t wall = s->trace_probes ? isw_wall_ns() : 0;
 		unsigned cnt = 0;
 		uint8_t mac[6];
@@ -361,11 +505,18 @@ static void run_pass(struct isw_scan *s, struct sender *sd, unsigned pass)
 void *isw_sender_main(void *arg)
 {
 	struct isw_scan *s = arg;
-	struct sender sd[ISW_MAX_SENDERS];
+	/* On the heap: the walk marks make each about 50 KiB. */
+	struct sender *sd = calloc(ISW_MAX_SENDERS, sizeof(*sd));
 	uint64_t rate = s->cfg.dry_run ? 0 : s->cfg.rate, now = isw_now_ns();
 	unsigned n = s->nsenders;
 
-	memset(sd, 0, sizeof(sd));
+	if (!sd) {
+		isw_scan_fault(s, ISW_FAULT_SEND_FAILED, 1);
+		atomic_store(&s->send_errno, ENOMEM);
+		atomic_store(&s->send_end_ns, isw_now_ns());
+		atomic_store(&s->sending, 0);
+		return NULL;
+	}
 	for (unsigned t = 0; t < n; t++) {
 		sd[t].s = s;
 		sd[t].tx = s->tx[t];
@@ -413,5 +564,6 @@ void *isw_sender_main(void *arg)
 	}
 	atomic_store(&s->send_end_ns, isw_now_ns());
 	atomic_store(&s->sending, 0);
+	free(sd);
 	return NULL;
 }

@@ -14,6 +14,8 @@
 struct isw_tx {
 	libnet_t *l;
 	int raw_ip;
+	int last_err;
+	atomic_int *hold;
 };
 
 static int libnet_tx_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
@@ -24,6 +26,7 @@ static int libnet_tx_open(struct isw_tx **out, const struct isw_tx_params *p, ch
 	if (!tx)
 		return -ENOMEM;
 	tx->raw_ip = p->raw_ip;
+	tx->hold = p->hold;
 	/* libnet wants a writable device string. */
 	tx->l = libnet_init(p->raw_ip ? LIBNET_RAW4_ADV : LIBNET_LINK_ADV, (char *)p->iface, lerr);
 	if (!tx->l) {
@@ -53,12 +56,28 @@ static int libnet_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint3
 				sent++;
 				break;
 			}
-			if (errno != ENOBUFS && errno != EAGAIN)
+			if (errno != ENOBUFS && errno != EAGAIN) {
+				tx->last_err = errno;
 				break;
+			}
+			if (tries == 999 ||
+			    (tx->hold && atomic_load_explicit(tx->hold, memory_order_relaxed))) {
+				/* Still full, or no carrier: this frame failed. */
+				tx->last_err = errno;
+				break;
+			}
 			sched_yield();
 		}
 	}
 	return (int)sent;
+}
+
+static unsigned libnet_tx_take_drops(struct isw_tx *tx, int *last_err)
+{
+	if (tx->last_err)
+		*last_err = tx->last_err;
+	tx->last_err = 0;
+	return 0; /* a frame the device drops fails its own write */
 }
 
 static void libnet_tx_close(struct isw_tx *tx)
@@ -74,4 +93,5 @@ const struct isw_tx_ops isw_tx_libnet_ops = {
     .open = libnet_tx_open,
     .send = libnet_tx_send,
     .close = libnet_tx_close,
+    .take_drops = libnet_tx_take_drops,
 };

@@ -45,8 +45,11 @@ struct isw_tx {
 	int fd;
 	uint8_t *ring;
 	size_t ring_len;
-	unsigned head; /* next slot to fill */
-	int vnet;      /* slots start with a struct virtio_net_hdr */
+	unsigned head;  /* next slot to fill */
+	int vnet;       /* slots start with a struct virtio_net_hdr */
+	unsigned drops; /* frames queued, then refused by the kernel (WRONG_FORMAT) */
+	atomic_int *hold;
+	int last_err;
 };
 
 static inline struct tpacket2_hdr *slot(struct isw_tx *tx, unsigned i)
@@ -115,18 +118,22 @@ static int ring_open(struct isw_tx **out, const struct isw_tx_params *p, char *e
 	}
 	if (bind(tx->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		return ring_fail(tx, errbuf, p->iface, "bind");
+	tx->hold = p->hold;
 	*out = tx;
 	return 0;
 }
 
-/* Asks the kernel to send every slot marked SEND_REQUEST; never waits for completion. */
+/* Asks the kernel to send every slot marked SEND_REQUEST; never waits for completion.
+ * ENOBUFS: the device dropped the frame at the kernel's head (a veth whose peer is down, a NIC
+ * without carrier); the kernel marks that slot SEND_REQUEST again and stops, so the frame is
+ * tried again on the next kick, not lost.  EAGAIN: the send buffer is full. */
 static int kick(struct isw_tx *tx)
 {
 	if (send(tx->fd, NULL, 0, MSG_DONTWAIT) >= 0)
 		return 0;
-	/* Busy driver or full send buffer: the slots stay queued for the next kick. */
 	if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
 		return 0;
+	tx->last_err = errno;
 	return -errno;
 }
 
@@ -137,11 +144,19 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static int slot_free(volatile struct tpacket2_hdr *h)
+static int slot_free(struct isw_tx *tx, volatile struct tpacket2_hdr *h)
 {
 	uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
-	/* WRONG_FORMAT: the kernel refused this slot's earlier frame; the slot is ours again. */
-	return st == TP_STATUS_AVAILABLE || st == TP_STATUS_WRONG_FORMAT;
+
+	/* WRONG_FORMAT: the kernel refused this slot's earlier frame, which was counted as
+	 * sent; the slot is ours again. */
+	if (st == TP_STATUS_WRONG_FORMAT) {
+		tx->drops++;
+		tx->last_err = EINVAL;
+		__atomic_store_n(&h->tp_status, TP_STATUS_AVAILABLE, __ATOMIC_RELEASE);
+		return 1;
+	}
+	return st == TP_STATUS_AVAILABLE;
 }
 
 /* The ring is full: the slot at head is still the kernel's.  The driver is behind, or (veth)
@@ -158,17 +173,23 @@ static int wait_slot(struct isw_tx *tx, volatile struct tpacket2_hdr *h)
 		int rc = kick(tx);
 		if (rc < 0)
 			return rc;
-		if (slot_free(h))
+		if (slot_free(tx, h))
 			return 0;
 		if (poll(&pfd, 1, 10) < 0 && errno != EINTR)
 			return -errno;
-		if (slot_free(h))
+		if (slot_free(tx, h))
 			return 0;
+		if (tx->hold && atomic_load_explicit(tx->hold, memory_order_relaxed)) {
+			tx->last_err = tx->last_err ? tx->last_err : ENETDOWN;
+			return -tx->last_err;
+		}
 		nanosleep(&nap, NULL);
 		if (!deadline)
 			deadline = mono_ms() + RING_FULL_WAIT_MS;
-		else if (mono_ms() >= deadline)
+		else if (mono_ms() >= deadline) {
+			tx->last_err = ETIMEDOUT;
 			return -ETIMEDOUT;
+		}
 	}
 }
 
@@ -180,7 +201,7 @@ static int ring_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *
 	while (i < n) {
 		struct tpacket2_hdr *h = slot(tx, tx->head);
 
-		if (!slot_free(h)) {
+		if (!slot_free(tx, h)) {
 			rc = wait_slot(tx, h);
 			if (rc < 0)
 				break;
@@ -198,12 +219,23 @@ static int ring_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *
 		tx->head = tx->head + 1 == RING_FRAMES ? 0 : tx->head + 1;
 		i++;
 	}
-	if (i) {
+	if (i || !n) {
 		int krc = kick(tx);
 		if (krc < 0 && !rc)
 			rc = krc;
 	}
 	return i ? (int)i : rc;
+}
+
+static unsigned ring_take_drops(struct isw_tx *tx, int *last_err)
+{
+	unsigned d = tx->drops;
+
+	if (tx->last_err)
+		*last_err = tx->last_err;
+	tx->drops = 0;
+	tx->last_err = 0;
+	return d;
 }
 
 static void ring_close(struct isw_tx *tx)
@@ -225,4 +257,5 @@ const struct isw_tx_ops isw_tx_ring_ops = {
     .open = ring_open,
     .send = ring_send,
     .close = ring_close,
+    .take_drops = ring_take_drops,
 };

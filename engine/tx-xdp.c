@@ -68,7 +68,10 @@ struct isw_tx {
 	int link_fd;  /* zero-copy: our pass-everything XDP program's link, or -1 */
 	int zerocopy; /* bound in zero-copy mode */
 	uint32_t nfree;
-	uint32_t slot; /* bytes per slot: XDP_SLOT_SIZE, or XDP_CHUNK_SIZE when aligned */
+	uint32_t slot;  /* bytes per slot: XDP_SLOT_SIZE, or XDP_CHUNK_SIZE when aligned */
+	unsigned drops; /* copy mode: frames the device dropped after taking them (see kick) */
+	atomic_int *hold;
+	int last_err;
 	char note[160];
 	uint64_t free[XDP_NSLOTS]; /* UMEM slots not in flight */
 };
@@ -270,6 +273,7 @@ static int xdp_open(struct isw_tx **out, const struct isw_tx_params *p, char *er
 		}
 	}
 	tx->fd = xsk_socket__fd(tx->xsk);
+	tx->hold = p->hold;
 	/* Copy mode sends at most 32 frames per sendto() unless told otherwise (Linux 6.17+;
 	 * older kernels refuse the option and we kick more often). */
 	if (!tx->zerocopy)
@@ -300,7 +304,9 @@ static void reclaim(struct isw_tx *tx)
 }
 
 /* Makes the kernel take what is on the TX ring.  In copy mode each sendto() sends up to the
- * socket's budget and answers EAGAIN while more is left. */
+ * socket's budget and answers EAGAIN while more is left, and EBUSY when the device dropped a
+ * frame (NET_XMIT_DROP: no carrier); that frame still comes back on the completion ring, as
+ * if sent, so it is counted here. */
 static int kick(struct isw_tx *tx)
 {
 	for (int k = 0; k < XDP_KICKS; k++) {
@@ -310,11 +316,18 @@ static int kick(struct isw_tx *tx)
 			return 0;
 		if (errno == EAGAIN || errno == EINTR)
 			continue;
+		if (errno == EBUSY && !tx->zerocopy) {
+			tx->drops++;
+			tx->last_err = EBUSY;
+			reclaim(tx);
+			continue;
+		}
 		if (errno == EBUSY || errno == ENOBUFS) {
 			/* Completion ring or driver full: free frames, then try again. */
 			reclaim(tx);
 			continue;
 		}
+		tx->last_err = errno;
 		return -errno;
 	}
 	return 0;
@@ -332,10 +345,26 @@ static int wait_room(struct isw_tx *tx)
 		reclaim(tx);
 		if (tx->nfree && xsk_prod_nb_free(&tx->tx, 1))
 			return 0;
+		if (tx->hold && atomic_load_explicit(tx->hold, memory_order_relaxed)) {
+			tx->last_err = tx->last_err ? tx->last_err : ENETDOWN;
+			return -tx->last_err;
+		}
 		if (poll(&pfd, 1, 10) < 0 && errno != EINTR)
 			return -errno;
 	}
+	tx->last_err = ETIMEDOUT;
 	return -ETIMEDOUT;
+}
+
+static unsigned xdp_take_drops(struct isw_tx *tx, int *last_err)
+{
+	unsigned d = tx->drops;
+
+	if (tx->last_err)
+		*last_err = tx->last_err;
+	tx->drops = 0;
+	tx->last_err = 0;
+	return d;
 }
 
 static int xdp_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens, unsigned n)
@@ -366,7 +395,7 @@ static int xdp_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *l
 		}
 		xsk_ring_prod__submit(&tx->tx, got);
 	}
-	if (i) {
+	if (i || !n) {
 		int krc = kick(tx);
 		if (krc < 0 && !rc)
 			rc = krc;
@@ -380,4 +409,5 @@ const struct isw_tx_ops isw_tx_xdp_ops = {
     .send = xdp_send,
     .close = xdp_close,
     .describe = xdp_describe,
+    .take_drops = xdp_take_drops,
 };

@@ -5,6 +5,7 @@
 #ifndef ISW_TX_H
 #define ISW_TX_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,15 +18,22 @@ struct isw_tx_params {
 	int raw_ip;             /* the link has no Ethernet header */
 	unsigned queue;         /* the device queue to bind, where the backend binds one (xdp) */
 	struct isw_output *out; /* "dry-run" only: where the listing goes */
+	/* While set (the link has no carrier), a send that waits for room in a full ring gives
+	 * up at once instead of kicking a dead device for a second. */
+	atomic_int *hold;
 };
 
 struct isw_tx_ops {
 	const char *name;
 	int (*open)(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf);
 	/* Sends n frames; returns how many were sent (the rest failed), or a negative errno
-	 * when the backend can send nothing any more. */
+	 * when the backend can send nothing any more.  n == 0 pushes what is queued. */
 	int (*send)(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens, unsigned n);
 	void (*close)(struct isw_tx *tx);
+	/* Optional: how many frames that send counted were dropped by the device after all
+	 * since the last call (a link without carrier takes a frame and drops it), and in
+	 * *last_err the errno of the latest failure, sent or dropped (left alone if none). */
+	unsigned (*take_drops)(struct isw_tx *tx, int *last_err);
 	/* Optional: how the handle sends (mode, e.g. "copy") and, when it could not send the way
 	 * the device promised, why (note; empty otherwise). */
 	void (*describe)(const struct isw_tx *tx, char *mode, size_t mode_len, char *note,

@@ -119,19 +119,22 @@ static int start_error_status(int rc)
 	return rc == -EINVAL || rc == -ENODEV ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 }
 
-static void print_summary(FILE *fp, const struct isw_scan_stats *s, int interrupted)
+static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *how)
 {
 	fprintf(fp,
 	        "icmpsweep: %s: %llu targets, %llu probes sent in %.2f s (%.0f/s), %llu hosts up, "
 	        "%llu ICMP errors, %llu duplicates, %llu invalid, %llu unrouted, pcap drops %llu "
 	        "(ifdrop %llu)\n",
-	        interrupted ? "interrupted" : "done", (unsigned long long)s->targets,
-	        (unsigned long long)s->sent, s->send_busy_s,
+	        how, (unsigned long long)s->targets, (unsigned long long)s->sent, s->send_busy_s,
 	        s->send_busy_s > 0 ? (double)s->sent / s->send_busy_s : 0.0,
 	        (unsigned long long)s->hits, (unsigned long long)s->icmp_errors,
 	        (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
 	        (unsigned long long)s->unrouted, (unsigned long long)s->pcap_drop,
 	        (unsigned long long)s->pcap_ifdrop);
+	if (s->send_errors)
+		fprintf(fp, "icmpsweep: %llu send errors (%llu of them sent again)\n",
+		        (unsigned long long)s->send_errors,
+		        (unsigned long long)s->send_errors_resent);
 	if (s->onlink)
 		fprintf(fp,
 		        "icmpsweep: local network: %llu on-link targets, %llu ARP requests, %llu "
@@ -146,7 +149,7 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, int interrup
  * write error stops the sweep at once (what it finds could not be kept); a trace write
  * error is reported at once and the sweep goes on.  Returns the first signal, or 0. */
 static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx,
-               const sigset_t *sigs, int *trace_reported)
+               const sigset_t *sigs, int *trace_reported, int *health)
 {
 	struct status st;
 	struct timespec tick = {0, 100 * 1000 * 1000};
@@ -155,6 +158,7 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 	double next_status = 1.0;
 
 	status_init(&st, &o->cfg);
+	isw_scan_get_route(scan, &st.route);
 	while (!all_done(scan, ctx, &finish_sent)) {
 		int sig = sigtimedwait(sigs, NULL, &tick);
 		if (!stopped && output_failed(ctx)) {
@@ -183,6 +187,8 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 				              "cooldown (interrupt again to skip)\n");
 		}
 		isw_scan_get_stats(scan, &stats);
+		if (!o->cfg.dry_run)
+			status_health(&st, stderr, &stats);
 		if (stats.elapsed_s >= next_status) {
 			isw_output_flush(ctx->out);
 			if (!o->quiet && !o->cfg.dry_run && stats.finished && ctx->res)
@@ -193,6 +199,11 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 			if (next_status < stats.elapsed_s)
 				next_status = stats.elapsed_s + 1.0;
 		}
+	}
+	if (!o->cfg.dry_run) {
+		isw_scan_get_stats(scan, &stats);
+		status_health(&st, stderr, &stats);
+		*health = status_health_final(&st, stderr, &stats, o->quiet);
 	}
 	return first_sig;
 }
@@ -364,6 +375,7 @@ int main(int argc, char **argv)
 	isw_scan *scan = NULL;
 	sigset_t sigs;
 	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0, meta_fd = -1;
+	int health_failed = 0;
 
 	rc = cli_parse(&o, argc, argv, err);
 	if (rc < 0) {
@@ -501,12 +513,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);
 	}
-	sig = run(scan, &o, &ctx, &sigs, &trace_reported);
+	sig = run(scan, &o, &ctx, &sigs, &trace_reported, &health_failed);
 	ri.interrupted = sig != 0;
 	clock_gettime(CLOCK_REALTIME, &ri.end);
 
 	/* Every producer has ended: the results file can be closed and its fate known. */
 	failed = close_output(&out, &ctx);
+	/* The path failed (README "When the path fails"): results may be missing. */
+	if (health_failed)
+		failed = 1;
 	if (atomic_load(&ctx.submit_failed)) {
 		fprintf(stderr, "icmpsweep: out of memory queueing results for lookup\n");
 		failed = 1;
@@ -515,7 +530,10 @@ int main(int argc, char **argv)
 		failed = 1;
 	isw_scan_get_stats(scan, &stats);
 	if (!o.quiet && !o.cfg.dry_run)
-		print_summary(stderr, &stats, ri.interrupted || ctx.out_reported);
+		print_summary(stderr, &stats,
+		              ri.interrupted                      ? "interrupted"
+		              : health_failed || ctx.out_reported ? "failed"
+		                                                  : "done");
 	/* Lost answers mean possibly missed hosts: worth saying even with -q. */
 	if (stats.pcap_drop && !o.cfg.dry_run)
 		fprintf(stderr,

@@ -1,4 +1,6 @@
 #include "status.h"
+
+#include <errno.h>
 #include <string.h>
 
 void status_init(struct status *st, const struct isw_config *cfg)
@@ -11,6 +13,11 @@ void status_init(struct status *st, const struct isw_config *cfg)
 	/* -c auto: its length is known only at its end (and its cap rarely reached), so the
 	 * ETA runs to the last probe, then says "cooldown". */
 	st->cooldown_s = cfg->cooldown_auto ? 0 : cfg->cooldown_s;
+	memset(&st->route, 0, sizeof(st->route));
+	st->faults_told = 0;
+	st->losses_told = 0;
+	st->down_told = 0;
+	st->errors_told = 0;
 }
 
 static void fmt_duration(char *buf, size_t size, double s)
@@ -37,7 +44,9 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 	double dt = s->elapsed_s - st->last_elapsed;
 	double slots = (double)s->targets * st->probes;
 	double pct = slots > 0 ? 100.0 * (double)s->done / slots : 100;
-	double send_rate = dt > 0 ? (double)(s->sent - st->last_sent) / dt : 0;
+	/* sent can shrink: a frame counted when handed over may be reported dropped later. */
+	double sent_delta = (double)s->sent - (double)st->last_sent;
+	double send_rate = dt > 0 && sent_delta > 0 ? sent_delta / dt : 0;
 	double recv_rate = dt > 0 ? (double)(s->replies - st->last_replies) / dt : 0;
 	double pace = st->rate > 0 ? st->rate : send_rate;
 	char el[16], eta[64], sr[24], rr[24];
@@ -66,14 +75,151 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		snprintf(eta + strlen(eta), sizeof(eta) - strlen(eta), "; adaptive: %s after %s",
 		         cr, s->slow_reason == ISW_SLOW_ANSWERS ? "answers fell short" : "drops");
 	}
+	if (s->carrier_down)
+		snprintf(eta, sizeof(eta), "? (no carrier: paused)");
 	fprintf(fp,
-	        "%s %5.1f%% pass %u; sent %llu (%s); recv %s; hits %llu; errors %llu; drops %llu; "
-	        "ETA %s\n",
+	        "%s %5.1f%% pass %u; sent %llu (%s); recv %s; hits %llu; errors %llu; drops %llu; ",
 	        el, pct > 100 ? 100 : pct, s->pass, (unsigned long long)s->sent, sr, rr,
 	        (unsigned long long)s->hits, (unsigned long long)s->icmp_errors,
-	        (unsigned long long)s->pcap_drop, eta);
+	        (unsigned long long)s->pcap_drop);
+	/* Probes that did not go out: said on every line once there are any. */
+	if (s->send_errors)
+		fprintf(fp, "send errors %llu; ", (unsigned long long)s->send_errors);
+	fprintf(fp, "ETA %s\n", eta);
 	fflush(fp);
 	st->last_elapsed = s->elapsed_s;
 	st->last_sent = s->sent;
 	st->last_replies = s->replies;
+}
+
+static const char *addr_str(uint32_t a, char buf[16])
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	return buf;
+}
+
+static const char *mac_str(const uint8_t m[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}
+
+static const char *errno_str(int err)
+{
+	return err ? strerror(err) : "unknown error";
+}
+
+void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
+{
+	unsigned fresh = s->path_faults & ~st->faults_told;
+	const char *ifc = st->route.iface;
+	char a[16], m1[18], m2[18];
+
+	/* A deleted interface also takes carrier and capture with it: one message says it. */
+	if (s->path_faults & ISW_FAULT_LINK_GONE) {
+		fresh &= ~ISW_FAULT_CAPTURE;
+		st->losses_told = s->carrier_losses;
+		st->down_told = 0;
+	}
+
+	if (s->send_errors && !st->errors_told) {
+		fprintf(fp, "icmpsweep: warning: sending on %s fails: %s\n", ifc,
+		        errno_str(s->send_errno));
+		st->errors_told = 1;
+	}
+	if (s->carrier_losses > st->losses_told) {
+		fprintf(fp, "icmpsweep: warning: %s lost carrier at %.1f s: sending paused\n", ifc,
+		        s->elapsed_s);
+		st->losses_told = s->carrier_losses;
+		st->down_told = 1;
+	}
+	if (st->down_told && !s->carrier_down && !(s->path_faults & ISW_FAULT_LINK_GONE)) {
+		fprintf(fp,
+		        "icmpsweep: %s has carrier again (%.1f s without): sending the probes "
+		        "since the loss again\n",
+		        ifc, s->carrier_down_s);
+		st->down_told = 0;
+	}
+	if (fresh & ISW_FAULT_LINK_GONE)
+		fprintf(fp, "icmpsweep: error: interface %s disappeared (%s): scan stopped\n", ifc,
+		        strerror(ENODEV));
+	if (fresh & ISW_FAULT_CARRIER_TIMEOUT)
+		fprintf(fp, "icmpsweep: error: no carrier on %s for %d s: sending stopped\n", ifc,
+		        ISW_CARRIER_WAIT_S);
+	if (fresh & ISW_FAULT_CARRIER_LATE)
+		fprintf(fp,
+		        "icmpsweep: error: %s lost carrier after the last probe: answers on their "
+		        "way are lost\n",
+		        ifc);
+	if (fresh & ISW_FAULT_ANSWERS_STOPPED)
+		fprintf(
+		    fp,
+		    "icmpsweep: warning: answers stopped at %.1f s while probes go out on %s%s%s\n",
+		    s->elapsed_s, ifc, st->route.next_hop ? "; checking next hop " : "",
+		    st->route.next_hop ? addr_str(st->route.next_hop, a) : "");
+	if (fresh & ISW_FAULT_NEIGH_FAILED)
+		fprintf(fp,
+		        "icmpsweep: warning: next hop %s on %s stopped answering ARP at %.1f s: "
+		        "probes to %s are lost\n",
+		        addr_str(st->route.next_hop, a), ifc, s->elapsed_s,
+		        mac_str(st->route.gw_mac, m1));
+	if (fresh & ISW_FAULT_NEIGH_MOVED)
+		fprintf(fp,
+		        "icmpsweep: warning: next hop %s on %s is now at %s, probes go to %s: "
+		        "they are lost\n",
+		        addr_str(st->route.next_hop, a), ifc, mac_str(s->next_hop_mac_now, m2),
+		        mac_str(st->route.gw_mac, m1));
+	if (fresh & ISW_FAULT_SEND_FAILED)
+		fprintf(
+		    fp,
+		    "icmpsweep: error: every send on %s failed for %d s (%s): sending stopped\n",
+		    ifc, ISW_SEND_FAIL_S, errno_str(s->send_errno));
+	if (fresh & ISW_FAULT_CAPTURE)
+		fprintf(fp, "icmpsweep: error: capture on %s failed: answers after it are lost\n",
+		        ifc);
+	if (fresh)
+		fflush(fp);
+	st->faults_told |= fresh;
+}
+
+int status_health_final(const struct status *st, FILE *fp, const struct isw_scan_stats *s,
+                        int quiet)
+{
+	uint64_t lost =
+	    s->send_errors > s->send_errors_resent ? s->send_errors - s->send_errors_resent : 0;
+	unsigned fatal = s->path_faults & ISW_FAULTS_FATAL;
+	const char *ifc = st->route.iface;
+	char a[16];
+
+	if (fatal & ISW_FAULT_LINK_GONE)
+		fatal &= ~ISW_FAULT_CAPTURE;
+
+	if (!quiet && (s->send_errors || s->carrier_losses || s->resent))
+		fprintf(fp,
+		        "icmpsweep: path: %llu send errors (%llu of them sent again), carrier lost "
+		        "%llu times (%.1f s), %llu probes sent again after carrier came back\n",
+		        (unsigned long long)s->send_errors,
+		        (unsigned long long)s->send_errors_resent,
+		        (unsigned long long)s->carrier_losses, s->carrier_down_s,
+		        (unsigned long long)s->resent);
+	if (lost)
+		fprintf(fp, "icmpsweep: error: %llu probes were not sent on %s (%s)\n",
+		        (unsigned long long)lost, ifc, errno_str(s->send_errno));
+	if (fatal & ISW_FAULT_LINK_GONE)
+		fprintf(fp, "icmpsweep: error: interface %s disappeared during the scan\n", ifc);
+	if (fatal & ISW_FAULT_CARRIER_TIMEOUT)
+		fprintf(fp, "icmpsweep: error: %s had no carrier for %d s: scan stopped\n", ifc,
+		        ISW_CARRIER_WAIT_S);
+	if (fatal & ISW_FAULT_CARRIER_LATE)
+		fprintf(fp, "icmpsweep: error: %s lost carrier before the answers were in\n", ifc);
+	if (fatal & (ISW_FAULT_NEIGH_FAILED | ISW_FAULT_NEIGH_MOVED))
+		fprintf(fp,
+		        "icmpsweep: error: the path through next hop %s was lost during the scan: "
+		        "hosts may be missing\n",
+		        addr_str(st->route.next_hop, a));
+	if (fatal & ISW_FAULT_SEND_FAILED)
+		fprintf(fp, "icmpsweep: error: sending on %s failed: scan stopped\n", ifc);
+	if (fatal & ISW_FAULT_CAPTURE)
+		fprintf(fp, "icmpsweep: error: capture on %s failed: hosts may be missing\n", ifc);
+	return lost || fatal;
 }

@@ -12,9 +12,21 @@ struct status {
 	unsigned probes;
 	double rate;
 	double cooldown_s;
+	/* Path health already told (status_health). */
+	struct isw_scan_route route;
+	unsigned faults_told;
+	unsigned long long losses_told;
+	int down_told, errors_told;
 };
 
 void status_init(struct status *st, const struct isw_config *cfg);
 void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s);
+/* A line on fp for each new fault of the path, as soon as it is seen (even with -q):
+ * call on every tick.  st->route names the interface and the next hop. */
+void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s);
+/* At the end: what the path cost (send errors, outages, re-sent probes) unless quiet, and an
+ * error line for each fault that failed the run.  Returns 1 when the run failed. */
+int status_health_final(const struct status *st, FILE *fp, const struct isw_scan_stats *s,
+                        int quiet);
 
 #endif

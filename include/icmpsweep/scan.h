@@ -26,8 +26,8 @@ typedef void (*isw_sink_fn)(const struct isw_result *r, void *arg);
 
 struct isw_scan_stats {
 	uint64_t targets;       /* size of the index space */
-	uint64_t sent;          /* probes handed to the transmit backend */
-	uint64_t send_errors;   /* probes the backend refused */
+	uint64_t sent;          /* probes handed to the device (re-sent ones included) */
+	uint64_t send_errors;   /* probes the backend refused or the device dropped */
 	uint64_t skipped;       /* re-probes skipped because the target had answered */
 	uint64_t done;          /* probe slots walked (sent + skipped), of targets * probes */
 	unsigned pass;          /* current pass, 1-based */
@@ -54,7 +54,38 @@ struct isw_scan_stats {
 	double send_busy_s;     /* time spent sending ICMP passes, without the pauses between */
 	int sending;            /* 1 while the sender runs */
 	int finished;           /* 1 once capture has ended */
+	/* Health of the path (see enum isw_path_fault and README "When the path fails"). */
+	unsigned path_faults;        /* ISW_FAULT_* seen so far */
+	int send_errno;              /* the latest send error (positive errno), 0 if none */
+	uint64_t send_errors_resent; /* of send_errors, probes sent again after an outage */
+	uint64_t carrier_losses;     /* times the interface lost carrier while scanning */
+	int carrier_down;            /* 1 while it has none: sending paused */
+	double carrier_down_s;       /* time without carrier so far */
+	uint64_t resent;             /* probes sent again after carrier came back */
+	uint8_t next_hop_mac_now[6]; /* ISW_FAULT_NEIGH_MOVED: where the next hop is now */
 };
+
+/* What went wrong on the path while scanning (isw_scan_stats.path_faults).  The library acts
+ * (pauses, re-sends, stops) and reports; the caller decides how to tell the user. */
+enum isw_path_fault {
+	ISW_FAULT_LINK_GONE = 1u << 0, /* the interface disappeared: scan stopped */
+	ISW_FAULT_CARRIER_TIMEOUT = 1u
+	                            << 1, /* no carrier for ISW_CARRIER_WAIT_S: sending stopped */
+	ISW_FAULT_CARRIER = 1u << 2,      /* carrier lost while sending: paused, re-sent after */
+	ISW_FAULT_CARRIER_LATE = 1u << 3, /* carrier lost after the last probe: answers lost */
+	ISW_FAULT_NEIGH_FAILED = 1u << 4, /* the next hop stopped answering ARP */
+	ISW_FAULT_NEIGH_MOVED = 1u << 5,  /* the next hop answers at a MAC the probes do not use */
+	ISW_FAULT_ANSWERS_STOPPED = 1u << 6, /* answers stopped while probes kept going out */
+	ISW_FAULT_SEND_FAILED = 1u << 7,     /* every send failed for ISW_SEND_FAIL_S: stopped */
+	ISW_FAULT_CAPTURE = 1u << 8,         /* capture failed: answers after it are lost */
+};
+/* Faults after which results may be missing: a run that saw one has failed. */
+#define ISW_FAULTS_FATAL                                                                           \
+	(ISW_FAULT_LINK_GONE | ISW_FAULT_CARRIER_TIMEOUT | ISW_FAULT_CARRIER_LATE |                \
+	 ISW_FAULT_NEIGH_FAILED | ISW_FAULT_NEIGH_MOVED | ISW_FAULT_SEND_FAILED |                  \
+	 ISW_FAULT_CAPTURE)
+#define ISW_CARRIER_WAIT_S 10 /* how long sending waits for carrier to come back */
+#define ISW_SEND_FAIL_S    1  /* how long every send may fail before sending stops */
 
 /* Why --adaptive slowed down. */
 enum isw_slow_reason {

@@ -139,7 +139,13 @@ static void test_stall_burst_bounded(void **state __attribute__((unused)))
 
 	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		uint64_t rate = rates[i];
-		uint64_t bound = rate / 50 > MAX_BATCH ? rate / 50 : MAX_BATCH;
+		uint64_t batch = rate / 20000 > MAX_BATCH ? MAX_BATCH
+		                 : rate / 20000 < 1       ? 1
+		                                          : rate / 20000;
+		/* A second is a pause: one wake-up's batch plus the slack (1 ms of probes, at
+		 * most a send batch, at least 100 us of them). */
+		uint64_t slack = rate / 1000 < MAX_BATCH ? rate / 1000 : MAX_BATCH;
+		uint64_t bound = batch + (slack > rate / 10000 ? slack : rate / 10000);
 		uint64_t before, burst = 0, after;
 		struct sim s;
 
@@ -181,6 +187,80 @@ static void test_stall_burst_bounded(void **state __attribute__((unused)))
 				         (unsigned long long)rate, r);
 		}
 	}
+}
+
+/* SIGSTOP for a second, then SIGCONT: the probes that go at once and in the next 10 ms are one
+ * batch and the rate's share, not the credit of the pause.  At 2k/s that is 3 probes at once and
+ * at most 23 in 10 ms (it was 64 and 77). */
+static void test_pause_no_burst(void **state __attribute__((unused)))
+{
+	const struct {
+		uint64_t rate, at_once;
+	} cases[] = {{2000, 3}, {20000, 21}, {100000, 69}, {1000000, 150}};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t rate = cases[i].rate, burst = 0, in_10ms = 0, start;
+		struct sim s;
+
+		sim_init(&s, rate);
+		sim_run_until(&s, T0 + NS_PER_S, 20, 0);
+		s.now += NS_PER_S; /* stopped */
+		for (;;) {
+			uint64_t wait;
+			uint32_t n = isw_ratelimit_take(&s.rl, s.now, &wait);
+
+			if (!n)
+				break;
+			isw_ratelimit_commit(&s.rl, n);
+			burst += n;
+		}
+		if (burst > cases[i].at_once)
+			fail_msg("rate %llu: %llu probes at once after a pause, at most %llu",
+			         (unsigned long long)rate, (unsigned long long)burst,
+			         (unsigned long long)cases[i].at_once);
+		start = s.now;
+		while (s.now < start + NS_PER_S / 100)
+			in_10ms += sim_step(&s, 20, 0);
+		if (burst + in_10ms > cases[i].at_once + rate / 100 + 1)
+			fail_msg("rate %llu: %llu probes in the 10 ms after a pause",
+			         (unsigned long long)rate, (unsigned long long)(burst + in_10ms));
+	}
+}
+
+/* A sender descheduled for 5 ms (a busy machine) owes 100 probes at 20k/s: none go in a
+ * burst beyond one batch, yet within the next 20 ms the average is whole again. */
+static void test_hiccup_paced(void **state __attribute__((unused)))
+{
+	const uint64_t rate = 20000;
+	uint64_t burst = 0, hiccup_at;
+	struct sim s;
+
+	sim_init(&s, rate);
+	sim_run_until(&s, T0 + NS_PER_S, 20, 0);
+	s.now += NS_PER_S / 200;
+	hiccup_at = s.sent;
+	for (;;) {
+		uint64_t wait;
+		uint32_t n = isw_ratelimit_take(&s.rl, s.now, &wait);
+
+		if (!n)
+			break;
+		isw_ratelimit_commit(&s.rl, n);
+		burst += n;
+	}
+	s.sent += burst;
+	if (burst > 21)
+		fail_msg("%llu probes at once after a 5 ms stall, at most 21",
+		         (unsigned long long)burst);
+	s.max_burst = 0;
+	sim_run_until(&s, s.now + NS_PER_S / 50, 20, 0);
+	assert_true(s.max_burst <= 21);
+	/* 1.025 s at 20k/s: 20,500 probes, the stall's included. */
+	if (s.sent + 2 < rate * (s.now - T0) / NS_PER_S)
+		fail_msg("after the stall: %llu probes by %.4f s, owed %llu",
+		         (unsigned long long)s.sent, (double)(s.now - T0) / 1e9,
+		         (unsigned long long)(rate * (s.now - T0) / NS_PER_S));
+	assert_true(s.sent - hiccup_at > 100); /* the debt was paid */
 }
 
 static void test_batching(void **state __attribute__((unused)))
@@ -270,7 +350,8 @@ int main(void)
 	    cmocka_unit_test(test_rate_above_capacity), cmocka_unit_test(test_unlimited),
 	    cmocka_unit_test(test_stall_burst_bounded), cmocka_unit_test(test_batching),
 	    cmocka_unit_test(test_wait_is_precise),     cmocka_unit_test(test_clock_before_start),
-	    cmocka_unit_test(test_first_probe_soon),
+	    cmocka_unit_test(test_first_probe_soon),    cmocka_unit_test(test_pause_no_burst),
+	    cmocka_unit_test(test_hiccup_paced),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

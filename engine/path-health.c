@@ -1,0 +1,161 @@
+/* The supervisor's watch over the path while the scan runs.  What it does for each fault (the
+ * README's "When the path fails" says the same to users):
+ *
+ *   interface deleted        stop sending and capturing at once; the run has failed
+ *   carrier lost             senders pause; once it is back they go back to where they were
+ *   (Ethernet links)         200 ms before it went (or before the first send that failed)
+ *                            and send again to every target that has not answered; no
+ *                            carrier for ISW_CARRIER_WAIT_S: stop, failed
+ *   carrier lost after the   answers in flight are lost: failed
+ *   last probe
+ *   answers stop while       the next hop's neighbour entry is re-confirmed (ARP); a warning
+ *   probes go out (pass 1)
+ *   next hop fails ARP, or   a warning at once, and the run has failed (probes went nowhere)
+ *   answers at another MAC
+ *   every send fails for     stop sending: failed (sender.c)
+ *   ISW_SEND_FAIL_S
+ *   capture fails            stop: failed (scan.c)
+ *
+ * Everything here runs on the supervisor thread, every 50 ms or at once on an rtnetlink
+ * event; the senders only read path_pause once per batch. */
+#include <string.h>
+#include <time.h>
+
+#include <linux/neighbour.h>
+
+#include "icmpsweep/error.h"
+#include "path-watch.h"
+#include "scan-internal.h"
+
+#define TICK_MS 50
+/* Answers are "stopped" after a silence this many times the mean gap between them. */
+#define SILENT_GAPS   20
+#define SILENT_MIN_NS 2000000000u
+
+struct health {
+	struct isw_path_watch *w;
+	struct isw_path_state st;
+	uint32_t next_hop; /* watched neighbour, 0 for none */
+	uint64_t replies, quiet_since, sent_at_quiet;
+	int silence_reported;
+};
+
+void isw_scan_fault(struct isw_scan *s, unsigned fault, int stop)
+{
+	atomic_fetch_or(&s->path_faults, fault);
+	if (stop)
+		atomic_store(&s->stop_sending, 1);
+}
+
+static void carrier_changed(struct isw_scan *s, const struct isw_path_state *st, uint64_t now)
+{
+	int paused = atomic_load(&s->path_pause);
+
+	if (!st->carrier && !paused) {
+		atomic_store(&s->down_since_ns, now);
+		atomic_fetch_add(&s->carrier_losses, 1);
+		isw_scan_fault(
+		    s, atomic_load(&s->sending) ? ISW_FAULT_CARRIER : ISW_FAULT_CARRIER_LATE, 0);
+		atomic_store(&s->path_pause, 1);
+	} else if (st->carrier && paused) {
+		atomic_fetch_add(&s->down_total_ns, now - atomic_load(&s->down_since_ns));
+		atomic_store(&s->path_pause, 0);
+	}
+}
+
+static void neigh_changed(struct isw_scan *s, struct health *h)
+{
+	const struct isw_path_state *st = &h->st;
+	const int usable =
+	    NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
+
+	if (!h->next_hop)
+		return;
+	if ((st->neigh & NUD_FAILED) && !(atomic_load(&s->path_faults) & ISW_FAULT_NEIGH_FAILED)) {
+		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
+		/* Resolve it afresh: if it answers ARP elsewhere, say where. */
+		isw_path_watch_confirm(h->w, st);
+	}
+	if ((st->neigh & usable) && st->neigh_mac_known &&
+	    memcmp(st->neigh_mac, s->route.next_hop_mac, 6) != 0) {
+		uint64_t mac = 0;
+
+		for (int k = 0; k < 6; k++)
+			mac = mac << 8 | st->neigh_mac[k];
+		atomic_store(&s->neigh_mac_now, mac);
+		isw_scan_fault(s, ISW_FAULT_NEIGH_MOVED, 0);
+	}
+}
+
+/* Answers spread evenly over a pass (the permutation mixes live and dead targets), so a
+ * silence many mean gaps long while probes keep going out means the path broke somewhere we
+ * cannot see: ask the next hop.  Only pass 1: later passes probe silent targets. */
+static void watch_answers(struct isw_scan *s, struct health *h, uint64_t now)
+{
+	uint64_t replies = atomic_load(&s->replies), sent = atomic_load(&s->sent),
+	         first = atomic_load(&s->first_send_ns), gap, limit;
+
+	if (replies != h->replies || atomic_load(&s->path_pause) || atomic_load(&s->pass) != 1 ||
+	    !atomic_load(&s->sending)) {
+		h->replies = replies;
+		h->quiet_since = now;
+		h->sent_at_quiet = sent;
+		h->silence_reported = 0;
+		return;
+	}
+	if (h->silence_reported || !first || replies < SILENT_GAPS || h->quiet_since <= first)
+		return;
+	gap = (h->quiet_since - first) / replies;
+	limit = gap * SILENT_GAPS > SILENT_MIN_NS ? gap * SILENT_GAPS : SILENT_MIN_NS;
+	/* And enough probes went out in the silence to have drawn that many answers. */
+	if (now - h->quiet_since < limit ||
+	    sent - h->sent_at_quiet < SILENT_GAPS * (h->sent_at_quiet / replies))
+		return;
+	h->silence_reported = 1;
+	isw_scan_fault(s, ISW_FAULT_ANSWERS_STOPPED, 0);
+	if (h->w && h->next_hop)
+		isw_path_watch_confirm(h->w, &h->st);
+}
+
+void isw_health_run(struct isw_scan *s)
+{
+	struct health h;
+	char err[ISW_ERRBUF_SIZE];
+
+	memset(&h, 0, sizeof(h));
+	/* The neighbour only where the kernel resolved it for us: not with -G, not on-link. */
+	if (s->route.gateway && !s->cfg.have_gw_mac && !s->route.raw_ip)
+		h.next_hop = s->route.next_hop;
+	if (isw_path_watch_open(&h.w, s->route.ifindex, h.next_hop, &h.st, err) < 0)
+		h.w = NULL; /* no rtnetlink: send errors and capture failures still count */
+	while (atomic_load(&s->sending) || atomic_load(&s->capturing)) {
+		int rc = 0;
+		uint64_t now;
+
+		if (h.w) {
+			rc = isw_path_watch_poll(h.w, TICK_MS, &h.st);
+		} else {
+			struct timespec ts = {0, TICK_MS * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+		now = isw_now_ns();
+		if (rc > 0) {
+			if (h.st.gone) {
+				isw_scan_fault(s, ISW_FAULT_LINK_GONE, 1);
+				atomic_store(&s->stop_capture, 1);
+				atomic_store(&s->path_pause, 0);
+				break;
+			}
+			/* A tun or ppp device's carrier says whether a program holds it open, not
+			 * whether the wire works: only Ethernet links pause for it. */
+			if (!s->route.raw_ip)
+				carrier_changed(s, &h.st, now);
+			neigh_changed(s, &h);
+		}
+		if (atomic_load(&s->path_pause) && atomic_load(&s->sending) &&
+		    now - atomic_load(&s->down_since_ns) > ISW_CARRIER_WAIT_S * 1000000000ull)
+			isw_scan_fault(s, ISW_FAULT_CARRIER_TIMEOUT, 1);
+		watch_answers(s, &h, now);
+	}
+	isw_path_watch_close(h.w);
+}
