@@ -111,6 +111,34 @@ static void write_offline(FILE *fp, const struct cli_options *o, const struct ru
 	fputs("\n}\n", fp);
 }
 
+/* README "When the path fails": each fault seen, by name, so that scripts need no bit table. */
+static void path_faults(FILE *fp, unsigned faults)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+	    {ISW_FAULT_LINK_GONE, "link_gone"},
+	    {ISW_FAULT_CARRIER_TIMEOUT, "carrier_timeout"},
+	    {ISW_FAULT_CARRIER, "carrier_lost"},
+	    {ISW_FAULT_CARRIER_LATE, "carrier_lost_after_sending"},
+	    {ISW_FAULT_NEIGH_FAILED, "next_hop_failed"},
+	    {ISW_FAULT_NEIGH_MOVED, "next_hop_moved"},
+	    {ISW_FAULT_ANSWERS_STOPPED, "answers_stopped"},
+	    {ISW_FAULT_SEND_FAILED, "send_failed"},
+	    {ISW_FAULT_CAPTURE, "capture_failed"},
+	};
+	int first = 1;
+
+	fputc('[', fp);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (faults & names[i].bit) {
+			fprintf(fp, "%s\"%s\"", first ? "" : ", ", names[i].name);
+			first = 0;
+		}
+	fputc(']', fp);
+}
+
 int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
                    const struct run_info *ri)
 {
@@ -166,6 +194,14 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%llu", (unsigned long long)st.unrouted);
 	key(fp, "send_errors");
 	fprintf(fp, "%llu", (unsigned long long)st.send_errors);
+	key(fp, "send_errors_resent");
+	fprintf(fp, "%llu", (unsigned long long)st.send_errors_resent);
+	key(fp, "resent_after_outage");
+	fprintf(fp, "%llu", (unsigned long long)st.resent);
+	key(fp, "carrier_losses");
+	fprintf(fp, "%llu", (unsigned long long)st.carrier_losses);
+	key(fp, "path_faults");
+	path_faults(fp, st.path_faults);
 	key(fp, "skipped_answered");
 	fprintf(fp, "%llu", (unsigned long long)st.skipped);
 	key(fp, "send_duration_s");
