@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 [[ $# -ge 1 ]] || { echo "usage: $0 PATH-TO-ICMPSWEEP" >&2; exit 2; }
 ISW=$(readlink -f "$1")
 lab_require_root
-lab_require_cmd nft timeout
+lab_require_cmd nft timeout python3
 
 P="isw-$$-$RANDOM-lan"
 NSS=(sw s h1 h2 h3 h4)
@@ -141,7 +141,7 @@ check_modes() {
 # well formed, from our address and labelled; the answers are there too.
 check_trace() {
 	local t="$WORK/lan.pcapng" arp_sent sent reqs probes replies
-	if ! command -v tshark >/dev/null; then
+	if ! lab_optional_cmd tshark; then
 		e2e_log "no tshark: trace check skipped"
 		return
 	fi
