@@ -34,9 +34,8 @@ static void fix_payload(const struct isw_cookie_key *key, uint8_t *pl, uint32_t 
 {
 	pl[ISW_PAYLOAD_OFF_FORMAT] = ISW_PAYLOAD_FORMAT;
 	pl[10] = pl[11] = 0;
-	put32(pl + ISW_PAYLOAD_OFF_TAG,
-	      isw_cookie_payload_tag(key, dst, pl[ISW_PAYLOAD_OFF_PROBE],
-	                             be64(pl + ISW_PAYLOAD_OFF_TIME)));
+	put32(pl + ISW_PAYLOAD_OFF_TAG, isw_cookie_payload_tag(key, dst, pl[ISW_PAYLOAD_OFF_PROBE],
+	                                                       be64(pl + ISW_PAYLOAD_OFF_TIME)));
 }
 
 static void fix_tags(const struct isw_cookie_key *key, uint8_t *f, size_t len)

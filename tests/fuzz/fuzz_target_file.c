@@ -27,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (*p < 0x20 || *p >= 0x7f)
 				fuzz_fail("a control byte in an error message");
 		/* All of the file or none of it: nothing was added. */
-		if (isw_targets_add(t, "198.18.0.1", 0, NULL) < 0 || isw_targets_finalize(t, NULL) < 0 ||
-		    isw_targets_count(t) != 1)
+		if (isw_targets_add(t, "198.18.0.1", 0, NULL) < 0 ||
+		    isw_targets_finalize(t, NULL) < 0 || isw_targets_count(t) != 1)
 			fuzz_fail("a refused file left targets behind");
 	} else if (isw_targets_finalize(t, NULL) == 0 && isw_targets_count(t)) {
 		uint64_t n = isw_targets_count(t);
