@@ -16,13 +16,20 @@ cd "$(dirname "$0")/.."
 STEPS=("$@")
 ((${#STEPS[@]})) || STEPS=(asan tsan fuzz)
 
-# Reports go to stderr with symbolized stacks; any report fails the process.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+# Every report is kept in a file of SAN_LOGS as well as failing its process, and any file
+# there fails the step: a test that expects icmpsweep to fail, or ignores its exit status,
+# cannot hide a finding.
+SAN_LOGS=$(mktemp -d "${TMPDIR:-/tmp}/isw-sanitizers.XXXXXX")
+chmod 1777 "$SAN_LOGS" # processes that drop privileges write there too
+trap 'rm -rf "$SAN_LOGS"' EXIT
+ASAN=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+UBSAN=print_stacktrace=1:halt_on_error=1
+TSAN=halt_on_error=1:second_deadlock_stack=1
 if [[ -z ${ASAN_SYMBOLIZER_PATH:-} ]] && command -v llvm-symbolizer >/dev/null; then
 	export ASAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer)
 fi
+
+step() { echo "== sanitizers: $* ($(date +%T))" >&2; }
 
 configure_build() { # DIR CMAKE-OPTION...
 	local dir=$1
@@ -31,19 +38,37 @@ configure_build() { # DIR CMAKE-OPTION...
 	cmake --build "$dir" -j"$(nproc)" >/dev/null
 }
 
-step() { echo "== sanitizers: $* ($(date +%T))" >&2; }
+# run_ctest NAME CTEST-ARGS...: ctest with reports logged to SAN_LOGS; fails on a failed test
+# or on any report.
+run_ctest() {
+	local name=$1 rc=0 f found=0
+	shift
+	ASAN_OPTIONS=$ASAN:log_path=$SAN_LOGS/asan UBSAN_OPTIONS=$UBSAN:log_path=$SAN_LOGS/ubsan \
+		TSAN_OPTIONS=$TSAN:log_path=$SAN_LOGS/tsan \
+		ctest --output-on-failure --timeout 600 "$@" || rc=$?
+	for f in "$SAN_LOGS"/*; do
+		[[ -e $f ]] || continue
+		found=1
+		echo "== $name: sanitizer report $f:" >&2
+		head -n 80 "$f" >&2
+	done
+	if ((rc != 0 || found)); then
+		echo "== $name: FAILED (ctest status $rc, $( ((found)) && echo "sanitizer reports above" || echo "no sanitizer report"))" >&2
+		exit 1
+	fi
+}
 
 for s in "${STEPS[@]}"; do
 	case $s in
 	asan)
 		step "ASan + UBSan build, unit and e2e tests"
 		configure_build build-asan -DISW_ASAN=ON -DISW_UBSAN=ON
-		ctest --test-dir build-asan -L 'unit|e2e' --output-on-failure --timeout 600
+		run_ctest asan --test-dir build-asan -L 'unit|e2e'
 		;;
 	tsan)
 		step "TSan build, unit tests"
 		configure_build build-tsan -DISW_TSAN=ON
-		ctest --test-dir build-tsan -L unit --output-on-failure --timeout 600
+		run_ctest tsan --test-dir build-tsan -L unit
 		;;
 	fuzz)
 		step "fuzzers, ${FUZZ_SECONDS:-10} s each"
@@ -55,3 +80,4 @@ for s in "${STEPS[@]}"; do
 		;;
 	esac
 done
+step "done"
