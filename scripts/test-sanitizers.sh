@@ -4,7 +4,8 @@
 #   asan   unit + e2e tests built with AddressSanitizer (and LeakSanitizer) +
 #          UndefinedBehaviorSanitizer; the first finding fails the test    (build-asan/)
 #   tsan   the unit tests, threaded ones included (SPSC queue, resolver thread, rate limiter
-#          under threads), under ThreadSanitizer                           (build-tsan/)
+#          under threads), and the e2e sweeps that run every thread of a scan (sender(s),
+#          capture, supervisor, resolver) under ThreadSanitizer            (build-tsan/)
 #   fuzz   every libFuzzer harness for FUZZ_SECONDS each (default 10)      (build-fuzz/)
 #
 #   scripts/test-sanitizers.sh [asan|tsan|fuzz]...     (default: all three)
@@ -66,9 +67,10 @@ for s in "${STEPS[@]}"; do
 		run_ctest asan --test-dir build-asan -L 'unit|e2e'
 		;;
 	tsan)
-		step "TSan build, unit tests"
+		step "TSan build, unit tests and threaded sweeps"
 		configure_build build-tsan -DISW_TSAN=ON
-		run_ctest tsan --test-dir build-tsan -L unit
+		run_ctest tsan --test-dir build-tsan \
+			-R '^unit\.|^e2e\.(all_alive_16|duplicates|forged|lan|adaptive|senders|resolve_names)$'
 		;;
 	fuzz)
 		step "fuzzers, ${FUZZ_SECONDS:-10} s each"
