@@ -79,3 +79,29 @@ int isw_arp_parse(const uint8_t *pkt, size_t caplen, struct isw_arp_packet *a)
 	memcpy(a->eth_src, pkt + 6, 6);
 	return 1;
 }
+
+void isw_arp_describe(const struct isw_arp_packet *a, int learned, char *buf, size_t size)
+{
+	char spa[16], tpa[16];
+
+	if (!a) {
+		snprintf(buf, size, "ARP: not IPv4 over Ethernet, ignored");
+		return;
+	}
+	snprintf(spa, sizeof(spa), "%u.%u.%u.%u", a->spa >> 24, (a->spa >> 16) & 0xff,
+	         (a->spa >> 8) & 0xff, a->spa & 0xff);
+	snprintf(tpa, sizeof(tpa), "%u.%u.%u.%u", a->tpa >> 24, (a->tpa >> 16) & 0xff,
+	         (a->tpa >> 8) & 0xff, a->tpa & 0xff);
+	switch (a->op) {
+	case 2:
+		snprintf(buf, size, "ARP reply: %s is at %02x:%02x:%02x:%02x:%02x:%02x%s", spa,
+		         a->sha[0], a->sha[1], a->sha[2], a->sha[3], a->sha[4], a->sha[5],
+		         learned ? "" : " (not new)");
+		return;
+	case 1:
+		/* Not "ARP request for": that names the requests the scan sent itself. */
+		snprintf(buf, size, "ARP request from %s, who has %s: ignored", spa, tpa);
+		return;
+	}
+	snprintf(buf, size, "ARP operation %u from %s: ignored", a->op, spa);
+}

@@ -30,4 +30,8 @@ void isw_arp_patch(const struct isw_arp_template *t, uint8_t *frame, uint32_t ta
 /* Parses an Ethernet ARP frame for IPv4 over Ethernet; 1 if it is one, else 0. */
 int isw_arp_parse(const uint8_t *pkt, size_t caplen, struct isw_arp_packet *a);
 
+/* One line for a pcapng packet comment saying what a captured ARP frame is: a (NULL when
+ * isw_arp_parse refused the frame) and whether the reply taught the scan something new. */
+void isw_arp_describe(const struct isw_arp_packet *a, int learned, char *buf, size_t size);
+
 #endif

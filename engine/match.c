@@ -74,10 +74,19 @@ static size_t ip_hlen(const uint8_t *ip, size_t len)
 	return hl;
 }
 
+/* -1 (unknown) unless the reply came after the probe: send_ns comes from the packet, and a
+ * crafted trace holds any timestamps, so nothing here may overflow. */
 static double rtt_ms(int64_t ts_us, uint64_t send_ns)
 {
+	uint64_t recv_ns;
+
+	if (ts_us < 0 || (uint64_t)ts_us > UINT64_MAX / 1000)
+		return -1.0;
+	recv_ns = (uint64_t)ts_us * 1000;
+	if (recv_ns < send_ns)
+		return -1.0;
 	/* Subtract in integers first: epoch nanoseconds do not fit a double exactly. */
-	return (double)(ts_us * 1000 - (int64_t)send_ns) / 1e6;
+	return (double)(recv_ns - send_ns) / 1e6;
 }
 
 static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint32_t from,

@@ -94,12 +94,15 @@ void *isw_resolve_thread_main(void *arg)
 		owner[0] = -1;
 		for (unsigned i = 0; i < r->nservers; i++) {
 			ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-			int bits = ares_getsock(r->servers[i].ch, socks, ARES_GETSOCK_MAXNUM);
-			for (int k = 0; k < ARES_GETSOCK_MAXNUM; k++) {
+			/* Not ARES_GETSOCK_WRITABLE(): its int shift reaches the sign bit for the
+			 * last socket, undefined behaviour. */
+			unsigned bits =
+			    (unsigned)ares_getsock(r->servers[i].ch, socks, ARES_GETSOCK_MAXNUM);
+			for (unsigned k = 0; k < ARES_GETSOCK_MAXNUM; k++) {
 				short ev = 0;
-				if (ARES_GETSOCK_READABLE(bits, k))
+				if (bits & 1u << k)
 					ev |= POLLIN;
-				if (ARES_GETSOCK_WRITABLE(bits, k))
+				if (bits & 1u << (k + ARES_GETSOCK_MAXNUM))
 					ev |= POLLOUT;
 				if (!ev)
 					continue;

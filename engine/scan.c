@@ -364,18 +364,15 @@ static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_
 {
 	struct isw_arp_packet a;
 	char comment[96];
-	int learned = 0;
+	int parsed = isw_arp_parse(pkt, caplen, &a), learned = 0;
 
-	if (isw_arp_parse(pkt, caplen, &a))
+	if (parsed)
 		learned = isw_lan_learn(&s->lan, &a);
 	if (!s->trace)
 		return;
+	/* A frame that did not parse has no fields to show (a is unset). */
 	if (s->cfg.trace_pcapng)
-		snprintf(comment, sizeof(comment),
-		         "ARP reply: %u.%u.%u.%u is at %02x:%02x:%02x:%02x:%02x:%02x%s",
-		         a.spa >> 24, (a.spa >> 16) & 0xff, (a.spa >> 8) & 0xff, a.spa & 0xff,
-		         a.sha[0], a.sha[1], a.sha[2], a.sha[3], a.sha[4], a.sha[5],
-		         learned ? "" : " (not new)");
+		isw_arp_describe(parsed ? &a : NULL, learned, comment, sizeof(comment));
 	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
 	                     s->cfg.trace_pcapng ? comment : NULL);
 }

@@ -64,6 +64,7 @@ int isw_spsc_push(struct isw_spsc *q, const void *elem)
 	if (!n)
 		return -ENOMEM;
 	memcpy(n->data, elem, q->elem_size);
+	n->tail = tail;
 	n->next = old;
 	while (!atomic_compare_exchange_weak_explicit(&q->spill, &n->next, n, memory_order_release,
 	                                              memory_order_acquire))
@@ -99,22 +100,30 @@ static int ring_nonempty(struct isw_spsc *q, size_t head)
 int isw_spsc_pop(struct isw_spsc *q, void *elem)
 {
 	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+	struct isw_spsc_node *n;
 
 	if (!q->taken) {
-		if (ring_nonempty(q, head)) {
-			memcpy(elem, q->slots + (head & q->mask) * q->elem_size, q->elem_size);
-			atomic_store_explicit(&q->head, head + 1, memory_order_release);
-			return 1;
-		}
-		/* The ring is empty, so every element still spilled is older than anything the
-		 * producer puts in the ring from now on. */
+		if (ring_nonempty(q, head))
+			goto ring;
 		if (!take_spill(q))
 			return 0;
 	}
-	struct isw_spsc_node *n = q->taken;
+	n = q->taken;
+	/* The producer may have filled the ring after we saw it empty and before it spilled
+	 * n: those ring elements are older.  They are in the ring (written before the spill
+	 * that take_spill acquired), so tail_cache may move up to n->tail. */
+	if (head != n->tail) {
+		if ((ptrdiff_t)(n->tail - q->tail_cache) > 0)
+			q->tail_cache = n->tail;
+		goto ring;
+	}
 	memcpy(elem, n->data, q->elem_size);
 	q->taken = n->next;
 	free(n);
+	return 1;
+ring:
+	memcpy(elem, q->slots + (head & q->mask) * q->elem_size, q->elem_size);
+	atomic_store_explicit(&q->head, head + 1, memory_order_release);
 	return 1;
 }
 

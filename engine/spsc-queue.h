@@ -10,8 +10,10 @@
  *     spill list with one compare-and-swap (which can only fail when the consumer took the
  *     list at that instant, so the loop is short);
  *   - pop returns elements in push order (FIFO), including across ring and spill: the
- *     consumer takes the spill list only when the ring is empty, and the producer puts an
- *     element in the ring only when the spill list is empty.
+ *     producer puts an element in the ring only when the spill list is empty, and each spill
+ *     node records the ring's tail when it was spilled; the consumer pops a node only once
+ *     the ring's head has reached that tail.  (Seeing the ring empty before taking the list
+ *     is not enough: between the two, the producer may fill the ring and spill again.)
  */
 #ifndef ISW_SPSC_QUEUE_H
 #define ISW_SPSC_QUEUE_H
@@ -23,6 +25,7 @@
 
 struct isw_spsc_node {
 	struct isw_spsc_node *next;
+	size_t tail; /* ring elements pushed before this one: those come out first */
 	alignas(max_align_t) unsigned char data[];
 };
 

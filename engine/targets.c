@@ -16,6 +16,17 @@
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/targets.h"
+#include "escape.h"
+
+/* Longest line of a target file: a host name is at most 253 bytes; the rest is comment room.
+ * A longer line is refused at once rather than read whole (-I /dev/zero would read until
+ * memory ran out). */
+#define LINE_MAX_BYTES 4096
+/* Lines of one target file (2^26, a 1 GB list); beyond it, a runaway pipe is the likelier
+ * cause. */
+#define FILE_MAX_LINES (1ul << 26)
+/* How much of a bad value a message shows, escaped. */
+#define SHOWN_MAX 128
 
 struct range {
 	uint32_t lo, hi; /* inclusive, so 0.0.0.0/0 fits */
@@ -137,7 +148,9 @@ static int parse_quad(const char *s, size_t len, uint32_t *out)
 	return 0;
 }
 
-static int add_cidr(struct rangevec *rv, const char *spec, const char *slash, char *errbuf)
+/* spec and shown: the value, and as messages show it (escaped). */
+static int add_cidr(struct rangevec *rv, const char *spec, const char *shown, const char *slash,
+                    char *errbuf)
 {
 	const char *p = slash + 1;
 	uint32_t addr, mask;
@@ -145,13 +158,13 @@ static int add_cidr(struct rangevec *rv, const char *spec, const char *slash, ch
 	int digits = 0;
 
 	if (parse_quad(spec, (size_t)(slash - spec), &addr) < 0) {
-		seterr(errbuf, "invalid address in '%s'", spec);
+		seterr(errbuf, "invalid address in '%s'", shown);
 		return -EINVAL;
 	}
 	for (; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
 		len = len * 10 + (unsigned)(*p - '0');
 	if (digits == 0 || *p != '\0' || len > 32) {
-		seterr(errbuf, "invalid prefix length in '%s'", spec);
+		seterr(errbuf, "invalid prefix length in '%s'", shown);
 		return -EINVAL;
 	}
 	/* Shifting a 32-bit value by 32 is undefined, hence the special case for /0. */
@@ -159,33 +172,33 @@ static int add_cidr(struct rangevec *rv, const char *spec, const char *slash, ch
 	return rangevec_push(rv, addr & mask, (addr & mask) | ~mask);
 }
 
-static int add_numeric(struct rangevec *rv, const char *spec, char *errbuf)
+static int add_numeric(struct rangevec *rv, const char *spec, const char *shown, char *errbuf)
 {
 	const char *dash = strchr(spec, '-');
 	uint32_t lo, hi;
 
 	if (!dash) {
 		if (parse_quad(spec, strlen(spec), &lo) < 0) {
-			seterr(errbuf, "invalid address '%s'", spec);
+			seterr(errbuf, "invalid address '%s'", shown);
 			return -EINVAL;
 		}
 		return rangevec_push(rv, lo, lo);
 	}
 	if (parse_quad(spec, (size_t)(dash - spec), &lo) < 0 ||
 	    parse_quad(dash + 1, strlen(dash + 1), &hi) < 0) {
-		seterr(errbuf, "invalid range '%s'", spec);
+		seterr(errbuf, "invalid range '%s'", shown);
 		return -EINVAL;
 	}
 	/* Almost always two addresses typed the wrong way round; scanning nothing, or guessing
 	 * which end was meant, would hide that. */
 	if (lo > hi) {
-		seterr(errbuf, "reversed range '%s'", spec);
+		seterr(errbuf, "reversed range '%s'", shown);
 		return -EINVAL;
 	}
 	return rangevec_push(rv, lo, hi);
 }
 
-static int add_host(struct rangevec *rv, const char *name, char *errbuf)
+static int add_host(struct rangevec *rv, const char *name, const char *shown, char *errbuf)
 {
 	struct addrinfo hints, *res, *ai;
 	int rc, err = 0;
@@ -198,7 +211,7 @@ static int add_host(struct rangevec *rv, const char *name, char *errbuf)
 	if (rc != 0) {
 		if (rc == EAI_MEMORY)
 			return -ENOMEM;
-		seterr(errbuf, "cannot resolve host '%s': %s", name,
+		seterr(errbuf, "cannot resolve host '%s': %s", shown,
 		       rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return -EINVAL;
 	}
@@ -242,6 +255,7 @@ static int looks_like_address(const char *spec)
 
 static int add_spec(struct rangevec *rv, const char *spec, char *errbuf)
 {
+	char shown[SHOWN_MAX];
 	const char *s;
 	int numeric = 1, name = 1;
 
@@ -249,10 +263,11 @@ static int add_spec(struct rangevec *rv, const char *spec, char *errbuf)
 		seterr(errbuf, "invalid target '' (empty)");
 		return -EINVAL;
 	}
+	isw_escape(spec, shown, sizeof(shown));
 	/* Only CIDR has a '/', so whatever follows is a prefix length, good or bad. */
 	s = strchr(spec, '/');
 	if (s)
-		return add_cidr(rv, spec, s, errbuf);
+		return add_cidr(rv, spec, shown, s, errbuf);
 	for (s = spec; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
@@ -264,16 +279,16 @@ static int add_spec(struct rangevec *rv, const char *spec, char *errbuf)
 	/* Decided by characters alone so that a bad address ("300.1.1.1") is reported at once
 	 * instead of being handed to the resolver. */
 	if (numeric)
-		return add_numeric(rv, spec, errbuf);
+		return add_numeric(rv, spec, shown, errbuf);
 	if (name && looks_like_address(spec)) {
-		seterr(errbuf, "invalid address '%s'", spec);
+		seterr(errbuf, "invalid address '%s'", shown);
 		return -EINVAL;
 	}
 	if (!name || spec[0] == '-' || spec[0] == '.') {
-		seterr(errbuf, "invalid target '%s'", spec);
+		seterr(errbuf, "invalid target '%s'", shown);
 		return -EINVAL;
 	}
-	return add_host(rv, spec, errbuf);
+	return add_host(rv, spec, shown, errbuf);
 }
 
 int isw_targets_add(isw_targets *t, const char *spec, int exclude, char *errbuf)
@@ -283,7 +298,9 @@ int isw_targets_add(isw_targets *t, const char *spec, int exclude, char *errbuf)
 	int err;
 
 	if (t->finalized) {
-		seterr(errbuf, "cannot add '%s': targets already finalized", spec);
+		char shown[SHOWN_MAX];
+		seterr(errbuf, "cannot add '%s': targets already finalized",
+		       isw_escape(spec, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	err = add_spec(rv, spec, errbuf);
@@ -306,33 +323,100 @@ static char *trim(char *s)
 	return s;
 }
 
+/* Reads one line (without its newline) into buf, which holds LINE_MAX_BYTES + 1 bytes.
+ * Returns its length, or: */
+#define LINE_EOF     -1 /* end of file, nothing read */
+#define LINE_ERROR   -2 /* read error (errno) */
+#define LINE_TOO_BIG -3 /* longer than LINE_MAX_BYTES; buf holds its start */
+#define LINE_NUL     -4 /* a NUL byte, at *nul_at; buf holds the line up to it */
+static long read_line(FILE *f, char *buf, size_t *nul_at)
+{
+	size_t n = 0;
+	int c;
+
+	errno = 0;
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (n == LINE_MAX_BYTES) {
+			buf[n] = '\0';
+			return LINE_TOO_BIG;
+		}
+		if (c == '\0') {
+			/* Stop here: a NUL in a text file means a binary file (or /dev/zero). */
+			*nul_at = n;
+			buf[n] = '\0';
+			return LINE_NUL;
+		}
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	if (c == EOF && ferror(f))
+		return LINE_ERROR;
+	if (c == EOF && n == 0)
+		return LINE_EOF;
+	return (long)n;
+}
+
 int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *errbuf)
 {
 	struct rangevec *rv = exclude ? &t->exc : &t->inc;
-	size_t n0 = rv->n, cap = 0;
+	size_t n0 = rv->n, nul_at = 0;
 	unsigned long lineno = 0;
-	char *line = NULL;
 	int use_stdin = strcmp(path, "-") == 0;
-	const char *name = use_stdin ? "<stdin>" : path;
+	char name[SHOWN_MAX], shown[SHOWN_MAX];
+	char *line;
 	FILE *f;
 	int err = 0;
 
+	isw_escape(use_stdin ? "<stdin>" : path, name, sizeof(name));
 	if (t->finalized) {
-		seterr(errbuf, "cannot add '%s': targets already finalized", path);
+		seterr(errbuf, "cannot add '%s': targets already finalized", name);
 		return -EINVAL;
 	}
+	line = malloc(LINE_MAX_BYTES + 1);
+	if (!line)
+		return -ENOMEM;
 	f = use_stdin ? stdin : fopen(path, "r");
 	if (!f) {
 		err = -errno;
-		seterr(errbuf, "cannot open '%s': %s", path, strerror(errno));
+		seterr(errbuf, "cannot open '%s': %s", name, strerror(errno));
+		free(line);
 		return err;
 	}
-	errno = 0;
-	while (getline(&line, &cap, f) >= 0) {
+	for (;;) {
 		char msg[ISW_ERRBUF_SIZE];
 		char *hash, *spec;
+		long len = read_line(f, line, &nul_at);
 
-		lineno++;
+		if (len == LINE_EOF)
+			break;
+		if (len == LINE_ERROR) {
+			err = errno ? -errno : -EIO;
+			seterr(errbuf, "cannot read '%s' after line %lu: %s", name, lineno,
+			       strerror(-err));
+			break;
+		}
+		if (++lineno > FILE_MAX_LINES) {
+			err = -EINVAL;
+			seterr(errbuf, "%s: more than %lu lines", name, FILE_MAX_LINES);
+			break;
+		}
+		if (len == LINE_TOO_BIG) {
+			err = -EINVAL;
+			seterr(errbuf, "%s:%lu: line longer than %d bytes: '%s...'", name, lineno,
+			       LINE_MAX_BYTES, isw_escape_bytes(line, 32, shown, sizeof(shown)));
+			break;
+		}
+		if (len == LINE_NUL) {
+			/* Cutting the line at the NUL would take a prefix of it as a target. */
+			err = -EINVAL;
+			line[nul_at] = '\0';
+			seterr(errbuf,
+			       "%s:%lu: NUL byte at column %zu (not a text file?): '%s\\x00'", name,
+			       lineno, nul_at + 1,
+			       isw_escape_bytes(line, nul_at < 32 ? nul_at : 32, shown,
+			                        sizeof(shown)));
+			break;
+		}
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
@@ -347,12 +431,6 @@ int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *er
 				seterr(errbuf, "%s:%lu: %s", name, lineno, msg);
 			break;
 		}
-		errno = 0;
-	}
-	/* getline() reports EOF and read errors alike; a directory, for one, fails here. */
-	if (!err && ferror(f)) {
-		err = errno ? -errno : -EIO;
-		seterr(errbuf, "cannot read '%s': %s", name, strerror(-err));
 	}
 	free(line);
 	if (use_stdin)

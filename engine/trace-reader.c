@@ -1,5 +1,6 @@
 /* Offline analysis of a trace: the live matcher over the packets of a pcap/pcapng file. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,18 @@ int isw_trace_read_seed(const char *path, uint64_t *seed, char *errbuf)
 	}
 	free(blk);
 	return found;
+}
+
+/* The capture time in microseconds since the epoch, or -1 for a time no clock gives (before
+ * the epoch, past what int64 microseconds hold, or a fraction of a second >= 1 s): pcapng
+ * timestamps are 64-bit counts in any resolution, and a crafted file holds anything. */
+static int64_t packet_ts_us(const struct timeval *tv)
+{
+	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000 ||
+	    tv->tv_sec > INT64_MAX / 1000000 ||
+	    (tv->tv_sec == INT64_MAX / 1000000 && tv->tv_usec > INT64_MAX % 1000000))
+		return -1;
+	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
 static int link_of(int dlt, enum isw_link *link)
@@ -280,10 +293,14 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
 		struct isw_result r;
-		int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+		int64_t ts = packet_ts_us(&h->ts);
 		enum isw_match_verdict v;
 
 		st->packets++;
+		if (ts < 0) {
+			st->invalid++;
+			continue;
+		}
 		if (m.link == ISW_LINK_ETHERNET) {
 			int handled = offline_arp(cfg, &arp, data, h->caplen, ts, st);
 			if (handled < 0) {

@@ -2,24 +2,36 @@
 # Installs what icmpsweep needs to build and test, from Debian's packages.  Idempotent: does
 # nothing when everything is already there.
 #
-#   scripts/deps.sh            build and test
-#   scripts/deps.sh --bench    also the bench's peers and what building zmap 4.x needs
+#   scripts/deps.sh           build, unit, e2e, sanitizer and fuzz builds (what CI runs)
+#   scripts/deps.sh --bench   and the peers and tools of the benchmark harness (bench/)
+#
+# Every command a test calls is here: CI runs the e2e tests with ISW_E2E_STRICT=1, where a
+# missing command fails the test instead of skipping it.
 set -euo pipefail
 
+# Build: compiler, libraries, cmocka.
 PKGS=(cmake gcc make pkg-config libpcap-dev libnet1-dev libsodium-dev libcmocka-dev
-      libxdp-dev libbpf-dev iproute2 nftables python3 procps
-      tshark tcpdump fping ieee-data
-      libc-ares-dev dnsmasq-base)
-
-# bench/run: the peers it compares against, its tools (clang for the XDP drop program,
-# gnuplot, time), and the build dependencies of zmap 4.x (../shared/peers/README.md).
-BENCH_PKGS=(zmap masscan nmap arp-scan gnuplot-nox time clang iputils-ping
+      libxdp-dev libbpf-dev libc-ares-dev
+      # Sanitizer builds and libFuzzer harnesses (clang, its runtimes, llvm-symbolizer).
+      clang libclang-rt-dev llvm
+      # The e2e tests: namespaces and veths (iproute2), loss and filters (nftables),
+      # sysctl (procps), offloads and queues (ethtool), trace checks (tshark, tcpdump, fping),
+      # JSON and CSV checks (python3, jq), a resolver in the lab (dnsmasq), MAC vendors.
+      iproute2 nftables procps ethtool python3 jq tshark tcpdump fping dnsmasq-base
+      ieee-data)
+# bench/run, bench/dns-bench.sh: the peers it compares against, its tools (gnuplot, time,
+# dnsperf, ping), and the build dependencies of zmap 4.x (../shared/peers/README.md).
+BENCH_PKGS=(zmap masscan nmap arp-scan time gnuplot-nox dnsperf iputils-ping
             build-essential libgmp3-dev gengetopt flex byacc libjson-c-dev
             libunistring-dev libjudy-dev)
-case ${1:-} in
---bench) PKGS+=("${BENCH_PKGS[@]}") ;;
+
+case "${1:-}" in
 "") ;;
-*) echo "usage: scripts/deps.sh [--bench]" >&2; exit 2 ;;
+--bench) PKGS+=("${BENCH_PKGS[@]}") ;;
+*)
+	echo "usage: $0 [--bench]" >&2
+	exit 2
+	;;
 esac
 
 missing=()

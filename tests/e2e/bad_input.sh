@@ -24,7 +24,13 @@ CASES=(
 	"999.0.0.1|-S 999.0.0.1 $T"
 	"soon|-c soon $T"
 	"1x|-r 1x $T"
+	# Target files: a NUL in a line, a binary stream, terminal escapes (shown escaped).
+	"nul.txt:2: NUL byte at column 11|-I $WORK/nul.txt $T"
+	"/dev/zero:1: NUL byte|-b /dev/zero $T"
+	"esc.txt:1: invalid target '\\x1b]0;owned\\x07'|-I $WORK/esc.txt $T"
 )
+printf '198.18.0.1\n198.18.0.2\0junk\n' >"$WORK/nul.txt"
+printf '\033]0;owned\007\n' >"$WORK/esc.txt"
 
 FAILURES=()
 
@@ -41,6 +47,8 @@ check_case() {
 		FAILURES+=("$what: $lines lines on stderr, expected 1: $(head -n 5 "$WORK/err" | tr '\n' '|')")
 	elif ! grep -qF -- "$value" "$WORK/err"; then
 		FAILURES+=("$what: message does not name '$value': $(cat "$WORK/err")")
+	elif LC_ALL=C grep -q '[[:cntrl:]]' "$WORK/err"; then
+		FAILURES+=("$what: control bytes on stderr: $(od -c "$WORK/err" | head -n 3 | tr '\n' '|')")
 	elif [[ -s $WORK/out ]]; then
 		FAILURES+=("$what: printed on stdout: $(head -c 200 "$WORK/out")")
 	else

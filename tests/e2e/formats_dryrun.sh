@@ -70,7 +70,7 @@ csv_output() {
 }
 
 metadata() {
-	command -v python3 >/dev/null || command -v jq >/dev/null || { e2e_log "no python3/jq: metadata not checked"; return 0; }
+	lab_optional_cmd python3 || lab_optional_cmd jq || { e2e_log "no python3/jq: metadata not checked"; return 0; }
 	local k v
 	for k in seed targets sent hits pcap_drop; do
 		v=$(e2e_json_get "$WORK/meta.json" "$k") || e2e_fail "--metadata file is not valid JSON: $(head -c 300 "$WORK/meta.json")"

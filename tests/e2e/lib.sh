@@ -148,8 +148,7 @@ for k, v in d.items():
 	elif command -v jq >/dev/null; then
 		jq -r 'to_entries[] | "\(.key)\t\(.value | if type == "array" or type == "object" then tojson else tostring end)"' "$1"
 	else
-		echo "SKIP: neither python3 nor jq to read JSON" >&2
-		exit 77
+		lab_skip "neither python3 nor jq to read JSON"
 	fi
 }
 

@@ -49,7 +49,7 @@ for fmt in csv json text; do
 		--resolver "$LAB_TGT_ADDR:$PORT" "$PREFIX"
 	e2e_expect_rc 0 "$WORK/err.$fmt"
 done
-if command -v jq >/dev/null; then
+if lab_optional_cmd jq; then
 	jq -c . "$WORK/out.json" >/dev/null || e2e_fail "jq rejects the JSON output"
 fi
 

@@ -35,6 +35,7 @@ sweep_t3() {
 
 main() {
 	local have_xdp=0
+	lab_require_cmd ethtool
 	lab_random_live_set 1500 "$PREFIX" "$WORK/live.txt" "$E2E_SEED"
 	lab_live_set "$WORK/live.txt"
 	lab_static_neigh

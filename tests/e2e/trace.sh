@@ -88,7 +88,7 @@ check_pcapng() {
 }
 
 check_fping_trace() {
-	if ! command -v fping >/dev/null || ! command -v tcpdump >/dev/null; then
+	if ! lab_optional_cmd fping tcpdump; then
 		e2e_log "fping or tcpdump missing: skipping the --no-validate check"
 		return 0
 	fi

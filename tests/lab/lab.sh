@@ -29,19 +29,43 @@ LAB_NFT_TABLE=isw_lab
 lab_log() { echo "lab: $*" >&2; }
 lab_die() { echo "lab: error: $*" >&2; exit 1; }
 
-# Exit 77 (ctest skip) unless we can build namespaces.
-lab_require_root() {
-	if [[ $(id -u) -ne 0 ]]; then
-		echo "SKIP: needs root (network namespaces, raw sockets)" >&2
-		exit 77
+# A test that cannot run here exits 77 (ctest: skipped) -- unless ISW_E2E_STRICT=1 (CI, via
+# scripts/test.sh): then it fails, naming what is missing, so a machine without a dependency
+# cannot pass by skipping.  scripts/deps.sh installs every command the tests call.
+lab_skip() {
+	if [[ ${ISW_E2E_STRICT:-0} == 1 ]]; then
+		echo "FAIL: $* (ISW_E2E_STRICT=1: not skipping; scripts/deps.sh installs what the tests need)" >&2
+		exit 1
 	fi
-	command -v ip >/dev/null || { echo "SKIP: iproute2 (ip) not installed" >&2; exit 77; }
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+lab_require_root() {
+	[[ $(id -u) -eq 0 ]] || lab_skip "needs root (network namespaces, raw sockets)"
+	command -v ip >/dev/null || lab_skip "command 'ip' not found (Debian package iproute2)"
 }
 
 lab_require_cmd() {
 	local c
 	for c in "$@"; do
-		command -v "$c" >/dev/null || { echo "SKIP: $c not installed" >&2; exit 77; }
+		command -v "$c" >/dev/null || lab_skip "command '$c' not found"
+	done
+}
+
+# lab_optional_cmd CMD...: 0 if every CMD is installed.  Otherwise the part of a test that
+# needs them is skipped (1, with a message) -- or, with ISW_E2E_STRICT=1, the test fails.
+lab_optional_cmd() {
+	local c
+	for c in "$@"; do
+		if ! command -v "$c" >/dev/null; then
+			if [[ ${ISW_E2E_STRICT:-0} == 1 ]]; then
+				echo "FAIL: command '$c' not found (ISW_E2E_STRICT=1: no check is skipped; scripts/deps.sh installs it)" >&2
+				exit 1
+			fi
+			echo "lab: command '$c' not found: the checks that need it are skipped" >&2
+			return 1
+		fi
 	done
 }
 
@@ -96,7 +120,7 @@ lab_sysctls() {
 # ethtool is there (LAB_OFFLOADS=keep leaves them as they are).
 lab_offloads_off() {
 	[[ ${LAB_OFFLOADS:-off} == off ]] || return 0
-	command -v ethtool >/dev/null || return 0
+	lab_optional_cmd ethtool || return 0
 	ip netns exec "$1" ethtool -K "$2" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
 }
 

@@ -69,6 +69,30 @@ static void test_parse_reply_and_garbage(void **state)
 	assert_false(isw_arp_parse(f, sizeof(f), &a));
 }
 
+/* The pcapng comment of a captured ARP frame says what it is, and for a frame that did not
+ * parse shows no fields at all. */
+static void test_describe(void **state)
+{
+	struct isw_arp_packet a = {.op = 2,
+	                           .sha = {0x00, 0x00, 0x0c, 0x12, 0x34, 0x56},
+	                           .spa = 0xc612000au,
+	                           .tpa = OUR_IP};
+	char buf[96];
+
+	isw_arp_describe(&a, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "ARP reply: 198.18.0.10 is at 00:00:0c:12:34:56");
+	isw_arp_describe(&a, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "ARP reply: 198.18.0.10 is at 00:00:0c:12:34:56 (not new)");
+	a.op = 1;
+	isw_arp_describe(&a, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "ARP request from 198.18.0.10, who has 198.18.0.1: ignored");
+	a.op = 7;
+	isw_arp_describe(&a, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "ARP operation 7 from 198.18.0.10: ignored");
+	isw_arp_describe(NULL, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "ARP: not IPv4 over Ethernet, ignored");
+}
+
 static void test_oui(void **state)
 {
 	char path[64];
@@ -104,6 +128,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_request_template),
 	    cmocka_unit_test(test_parse_reply_and_garbage),
+	    cmocka_unit_test(test_describe),
 	    cmocka_unit_test(test_oui),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

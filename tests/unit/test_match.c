@@ -221,6 +221,49 @@ static void test_echo_reply_rtt(void **state __attribute__((unused)))
 	assert_true(fabs(r.rtt_ms - 3000.0) < 0.001);
 }
 
+/* The send time comes from the packet and the receive time from a trace that may be crafted:
+ * extreme values give an unknown RTT (-1), never garbage or signed overflow (UBSan). */
+static void test_rtt_extremes(void **state __attribute__((unused)))
+{
+	static const struct {
+		uint64_t send_ns;
+		int64_t ts_us;
+	} cases[] = {
+	    {UINT64_MAX, TS_US},                         /* sent after any receive time */
+	    {UINT64_C(1) << 63, TS_US},                  /* was INT64_MIN once cast */
+	    {SEND_NS, INT64_MAX},                        /* ts_us * 1000 overflows */
+	    {SEND_NS, (int64_t)(UINT64_MAX / 1000) + 1}, /* just past 64-bit nanoseconds */
+	    {SEND_NS, -1},                               /* before the epoch */
+	    {SEND_NS, INT64_MIN},                        /* ... far before */
+	    {SEND_NS, (int64_t)(SEND_NS / 1000) - 1},    /* reply before the probe */
+	    {UINT64_C(1) << 63, (int64_t)(UINT64_C(1) << 63 >> 10)}, /* receive time < send time */
+	};
+	struct isw_matcher m = matcher();
+	struct isw_result r;
+	uint8_t f[128];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = make_echo_reply(f, TARGET, TARGET, 1, cases[i].send_ns, 64);
+
+		assert_int_equal(run(&m, f, len, cases[i].ts_us, &r), ISW_MATCH_VALID);
+		if (r.rtt_ms != -1.0)
+			fail_msg("echo case %zu: rtt %g ms, wanted -1 (unknown)", i, r.rtt_ms);
+		len = make_error(f, 3, 1, ROUTER, TARGET, 1, cases[i].send_ns, QUOTE_ALL);
+		assert_int_equal(run(&m, f, len, cases[i].ts_us, &r), ISW_MATCH_VALID);
+		if (r.rtt_ms != -1.0)
+			fail_msg("error case %zu: rtt %g ms, wanted -1 (unknown)", i, r.rtt_ms);
+	}
+	/* The largest receive time that still has nanoseconds in 64 bits works. */
+	{
+		int64_t ts = (int64_t)(UINT64_MAX / 1000);
+		uint64_t send = (uint64_t)ts * 1000 - 2500000;
+		size_t len = make_echo_reply(f, TARGET, TARGET, 1, send, 64);
+
+		assert_int_equal(run(&m, f, len, ts, &r), ISW_MATCH_VALID);
+		assert_true(fabs(r.rtt_ms - 2.5) < 0.0005);
+	}
+}
+
 static void test_echo_reply_wrong_source(void **state __attribute__((unused)))
 {
 	struct isw_matcher m = matcher();
@@ -825,6 +868,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_echo_reply_valid),
 	    cmocka_unit_test(test_echo_reply_rtt),
+	    cmocka_unit_test(test_rtt_extremes),
 	    cmocka_unit_test(test_echo_reply_wrong_source),
 	    cmocka_unit_test(test_echo_reply_not_for_us),
 	    cmocka_unit_test(test_echo_reply_flipped_bits),

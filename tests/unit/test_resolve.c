@@ -326,7 +326,8 @@ static ares_ssize_t f_sendv(ares_socket_t fd, const struct iovec *iov, int iovcn
 			wire[nl++] = (uint8_t)l;
 			memcpy(wire + nl, p, l);
 			nl += l;
-			p = dot + 1;
+			if (dot)
+				p = dot + 1;
 		} while (dot);
 		wire[nl++] = 0;
 		rr[10] = (uint8_t)(nl >> 8);

@@ -107,35 +107,60 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-/* A small ring and a consumer that pauses now and then: the producer spills often, and the
- * consumer must see every element exactly once, in order, with its payload intact. */
-static void test_threads_no_loss(void **state)
+/* Runs the producer against a ring of capacity slots and consumes all THREAD_N elements;
+ * pause_every: the consumer sleeps 2 ms every so many elements (0: never), yield_after_empty:
+ * it yields after a failed pop.  Fails on the first element out of order or damaged -- after
+ * joining the producer, which writes into q. */
+static void run_threads(size_t capacity, uint64_t pause_every, int spin)
 {
 	struct isw_spsc q;
 	struct elem e;
 	pthread_t t;
-	uint64_t want = 0;
+	uint64_t got = 0, bad_at = UINT64_MAX, bad_seq = 0, empties = 0;
 
-	assert_int_equal(isw_spsc_init(&q, 64, sizeof(e)), 0);
+	assert_int_equal(isw_spsc_init(&q, capacity, sizeof(e)), 0);
 	assert_int_equal(pthread_create(&t, NULL, producer, &q), 0);
-	while (want < THREAD_N) {
+	while (got < THREAD_N) {
 		if (!isw_spsc_pop(&q, &e)) {
-			sched_yield();
+			/* Spinning now and then instead of yielding varies where the consumer is
+			 * when the producer runs. */
+			if (!spin || ++empties % 3)
+				sched_yield();
 			continue;
 		}
-		if (e.seq != want || e.check != want * 0x9e3779b97f4a7c15ull)
-			fail_msg("element %llu: got seq %llu", (unsigned long long)want,
-			         (unsigned long long)e.seq);
-		want++;
-		if ((want & 0x3ffff) == 0) {
+		if (bad_at == UINT64_MAX &&
+		    (e.seq != got || e.check != got * 0x9e3779b97f4a7c15ull)) {
+			bad_at = got;
+			bad_seq = e.seq;
+		}
+		got++;
+		if (pause_every && got % pause_every == 0) {
 			struct timespec ts = {0, 2000000};
 			nanosleep(&ts, NULL); /* let the ring fill up */
 		}
 	}
 	pthread_join(t, NULL);
+	if (bad_at != UINT64_MAX)
+		fail_msg("ring of %zu: element %llu: got seq %llu", capacity,
+		         (unsigned long long)bad_at, (unsigned long long)bad_seq);
 	assert_int_equal(isw_spsc_pop(&q, &e), 0);
 	assert_true(isw_spsc_spilled(&q) > 0);
 	isw_spsc_destroy(&q);
+}
+
+/* A small ring and a consumer that pauses now and then: the producer spills often, and the
+ * consumer must see every element exactly once, in order, with its payload intact. */
+static void test_threads_no_loss(void **state)
+{
+	run_threads(64, 0x40000, 0);
+}
+
+/* A 2-slot ring: three pushes fill the ring and spill again while the consumer is between
+ * seeing the ring empty and taking the spill list; the spilled element must still come after
+ * the two in the ring. */
+static void test_threads_tiny_ring(void **state)
+{
+	run_threads(2, 0, 1);
 }
 
 int main(void)
@@ -145,6 +170,7 @@ int main(void)
 	    cmocka_unit_test(test_capacity_rounds_up),
 	    cmocka_unit_test(test_full_spills_in_order),
 	    cmocka_unit_test(test_threads_no_loss),
+	    cmocka_unit_test(test_threads_tiny_ring),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "icmpsweep/error.h"
@@ -87,6 +90,30 @@ static char *write_temp(const char *content)
 	assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
 	close(fd);
 	return path;
+}
+
+/* write_temp for content with NUL bytes in it. */
+static char *write_temp_n(const char *content, size_t len)
+{
+	static const char tmpl[] = "/tmp/test_targets.XXXXXX";
+	char *path = strdup(tmpl);
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+/* No byte of a message may be a control byte or outside ASCII: a hostile value must not
+ * reach the terminal. */
+static void assert_printable(const char *msg)
+{
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			fail_msg("message has byte 0x%02x: %s", *p, msg);
 }
 
 static void remove_temp(char *path)
@@ -685,7 +712,8 @@ static void test_file_bad_line_range(void **state __attribute__((unused)))
 
 static void test_file_long_line(void **state __attribute__((unused)))
 {
-	/* A line longer than any fixed buffer is still one spec; here a bad one. */
+	/* A line of 4096 bytes is still one spec (here a bad one); a longer one is refused
+	 * without reading the rest of it. */
 	size_t n = 100000;
 	char *content = malloc(n + 32);
 	char err[ISW_ERRBUF_SIZE] = "";
@@ -694,15 +722,163 @@ static void test_file_long_line(void **state __attribute__((unused)))
 
 	assert_non_null(content);
 	strcpy(content, "198.18.0.1\n");
-	memset(content + strlen(content), '1', n);
-	strcpy(content + strlen("198.18.0.1\n") + n, "\n198.18.0.2\n");
+	memset(content + strlen(content), '1', 4096);
+	strcpy(content + strlen("198.18.0.1\n") + 4096, "\n198.18.0.2\n");
 	path = write_temp(content);
 	assert_int_equal(isw_targets_add_file(t, path, 0, err), -EINVAL);
 	assert_non_null(strstr(err, ":2: invalid address '1111"));
 	assert_null(strchr(err, '\n'));
+	remove_temp(path);
+
+	strcpy(content, "198.18.0.1\n");
+	memset(content + strlen(content), '1', n);
+	strcpy(content + strlen("198.18.0.1\n") + n, "\n198.18.0.2\n");
+	path = write_temp(content);
+	assert_int_equal(isw_targets_add_file(t, path, 0, err), -EINVAL);
+	if (!strstr(err, ":2: line longer than 4096 bytes: '11111111111111111111111111111111...'"))
+		fail_msg("message: %s", err);
 	isw_targets_free(t);
 	remove_temp(path);
 	free(content);
+}
+
+/* A NUL cuts nothing silently: the line is refused, by number and column, and the message
+ * shows it escaped. */
+static void test_file_nul(void **state __attribute__((unused)))
+{
+	static const char content[] = "198.18.0.1\n198.18.0.2\0 junk\n198.18.0.3\n";
+	char *path = write_temp_n(content, sizeof(content) - 1);
+	char err[ISW_ERRBUF_SIZE] = "", expect[ISW_ERRBUF_SIZE + 64];
+	isw_targets *t = new_targets();
+
+	assert_int_equal(isw_targets_add_file(t, path, 0, err), -EINVAL);
+	snprintf(expect, sizeof(expect),
+	         "%s:2: NUL byte at column 11 (not a text file?): '198.18.0.2\\x00'", path);
+	assert_string_equal(err, expect);
+	/* None of the file was taken. */
+	add_ok(t, "198.18.1.1", 0);
+	finalize_ok(t);
+	assert_int_equal(isw_targets_count(t), 1);
+	isw_targets_free(t);
+	remove_temp(path);
+}
+
+/* -I /dev/zero fails at the first byte instead of reading gigabytes first. */
+static void test_file_dev_zero(void **state __attribute__((unused)))
+{
+	char err[ISW_ERRBUF_SIZE] = "";
+	isw_targets *t = new_targets();
+
+	assert_int_equal(isw_targets_add_file(t, "/dev/zero", 1, err), -EINVAL);
+	assert_string_equal(err, "/dev/zero:1: NUL byte at column 1 (not a text file?): '\\x00'");
+	isw_targets_free(t);
+}
+
+/* Terminal escapes in a hostile blocklist, a target or a file name reach the message as
+ * \xHH, never as bytes. */
+static void test_control_bytes_escaped(void **state __attribute__((unused)))
+{
+	char *path = write_temp("198.18.0.1\n\x1b]0;owned\x07\x1b[2J\n");
+	char err[ISW_ERRBUF_SIZE] = "", expect[ISW_ERRBUF_SIZE + 64];
+	isw_targets *t = new_targets();
+
+	assert_int_equal(isw_targets_add_file(t, path, 1, err), -EINVAL);
+	snprintf(expect, sizeof(expect), "%s:2: invalid target '\\x1b]0;owned\\x07\\x1b[2J'", path);
+	assert_string_equal(err, expect);
+	remove_temp(path);
+
+	assert_int_equal(isw_targets_add(t,
+	                                 "198.18.0.\x9b"
+	                                 "1m\\",
+	                                 0, err),
+	                 -EINVAL);
+	assert_string_equal(err, "invalid target '198.18.0.\\x9b1m\\\\'");
+	assert_int_equal(isw_targets_add(t, "198.18.0.0/2\x1b", 0, err), -EINVAL);
+	assert_string_equal(err, "invalid prefix length in '198.18.0.0/2\\x1b'");
+	assert_int_equal(isw_targets_add(t, "198.18.0.1-198.18.0.\r", 0, err), -EINVAL);
+	assert_printable(err);
+	assert_int_equal(isw_targets_add_file(t, "/nonexistent/\x1b[31mred", 0, err), -ENOENT);
+	assert_string_equal(err,
+	                    "cannot open '/nonexistent/\\x1b[31mred': No such file or directory");
+	/* A long hostile value is cut, still escaped and quoted. */
+	{
+		char big[600];
+		memset(big, 0x1b, sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		assert_int_equal(isw_targets_add(t, big, 0, err), -EINVAL);
+		assert_printable(err);
+		assert_non_null(strstr(err, "\\x1b...'"));
+	}
+	isw_targets_free(t);
+}
+
+/* A read error after some lines is an error, not the end of the list: standard input is a
+ * non-blocking pipe whose writer has more to say later (EAGAIN). */
+static void test_file_read_error(void **state __attribute__((unused)))
+{
+	static const char first[] = "198.18.0.1\n198.18.0.2\n";
+	int saved = dup(STDIN_FILENO), p[2];
+	char err[ISW_ERRBUF_SIZE] = "";
+	isw_targets *t = new_targets();
+	int rc;
+
+	assert_true(saved >= 0);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], first, sizeof(first) - 1), (ssize_t)(sizeof(first) - 1));
+	assert_true(dup2(p[0], STDIN_FILENO) >= 0);
+	close(p[0]);
+	assert_int_equal(fcntl(STDIN_FILENO, F_SETFL, O_NONBLOCK), 0);
+	clearerr(stdin);
+	rc = isw_targets_add_file(t, "-", 0, err);
+	assert_true(dup2(saved, STDIN_FILENO) >= 0);
+	close(saved);
+	close(p[1]);
+	clearerr(stdin);
+	assert_int_equal(rc, -EAGAIN);
+	assert_string_equal(err, "cannot read '<stdin>' after line 2: Resource temporarily "
+	                         "unavailable");
+	add_ok(t, "198.18.1.1", 0);
+	finalize_ok(t);
+	assert_int_equal(isw_targets_count(t), 1);
+	isw_targets_free(t);
+}
+
+/* An endless stream of lines ends with an error, not out of memory or never. */
+static void test_file_too_many_lines(void **state __attribute__((unused)))
+{
+	int saved = dup(STDIN_FILENO), p[2];
+	char err[ISW_ERRBUF_SIZE] = "";
+	isw_targets *t = new_targets();
+	pid_t pid;
+	int rc;
+
+	assert_true(saved >= 0);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static char nl[65536];
+		memset(nl, '\n', sizeof(nl));
+		close(p[0]);
+		/* Blank lines: they cost the reader no memory.  Bounded: 2^27 lines. */
+		for (int i = 0; i < 2048; i++)
+			if (write(p[1], nl, sizeof(nl)) < 0)
+				_exit(0);
+		_exit(0);
+	}
+	close(p[1]);
+	assert_true(dup2(p[0], STDIN_FILENO) >= 0);
+	close(p[0]);
+	clearerr(stdin);
+	rc = isw_targets_add_file(t, "-", 0, err);
+	assert_true(dup2(saved, STDIN_FILENO) >= 0);
+	close(saved);
+	clearerr(stdin);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(rc, -EINVAL);
+	assert_string_equal(err, "<stdin>: more than 67108864 lines");
+	isw_targets_free(t);
 }
 
 static void test_file_stdin(void **state __attribute__((unused)))
@@ -808,6 +984,11 @@ int main(void)
 	    cmocka_unit_test(test_file_bad_line),
 	    cmocka_unit_test(test_file_bad_line_range),
 	    cmocka_unit_test(test_file_long_line),
+	    cmocka_unit_test(test_file_nul),
+	    cmocka_unit_test(test_file_dev_zero),
+	    cmocka_unit_test(test_control_bytes_escaped),
+	    cmocka_unit_test(test_file_read_error),
+	    cmocka_unit_test(test_file_too_many_lines),
 	    cmocka_unit_test(test_file_stdin),
 	    cmocka_unit_test(test_file_big),
 	};

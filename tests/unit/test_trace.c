@@ -22,6 +22,7 @@ struct collected {
 	unsigned n, echo, errors;
 	uint32_t addr[64];
 	double rtt[64];
+	int64_t ts_us[64];
 };
 
 static void collect(const struct isw_result *r, void *arg)
@@ -30,6 +31,7 @@ static void collect(const struct isw_result *r, void *arg)
 	if (c->n < 64) {
 		c->addr[c->n] = r->addr;
 		c->rtt[c->n] = r->rtt_ms;
+		c->ts_us[c->n] = r->ts_us;
 	}
 	c->n++;
 	if (r->type == ISW_RESULT_ECHO_REPLY)
@@ -157,6 +159,56 @@ static void test_random_byte_flips(void **state)
 	free(data);
 }
 
+/* Sets the timestamp of every enhanced packet block of a pcapng image to t (units of the
+ * interface's resolution: microseconds here). */
+static void set_timestamps(uint8_t *data, size_t len, uint64_t t)
+{
+	uint32_t type, blen, hi = (uint32_t)(t >> 32), lo = (uint32_t)t;
+
+	for (size_t off = 0; off + 20 <= len; off += blen) {
+		memcpy(&type, data + off, 4);
+		memcpy(&blen, data + off + 4, 4);
+		assert_true(blen >= 12 && off + blen <= len);
+		if (type == 6) {
+			memcpy(data + off + 12, &hi, 4);
+			memcpy(data + off + 16, &lo, 4);
+		}
+	}
+}
+
+/* A crafted trace's timestamps may be anything: a time past what int64 microseconds hold
+ * makes its packets invalid (counted), never a garbage time or signed overflow (UBSan). */
+static void test_extreme_timestamps(void **state)
+{
+	static const uint64_t bad[] = {UINT64_MAX, UINT64_C(1) << 63, (UINT64_C(1) << 63) + 999999};
+	size_t len;
+	uint8_t *data = slurp(FIXTURE, &len);
+	struct collected c;
+	struct isw_offline_stats st;
+	char err[ISW_ERRBUF_SIZE];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		set_timestamps(data, len, bad[i]);
+		write_tmp(data, len);
+		assert_int_equal(analyse(tmp_path, 1, 7, &c, &st, err), 0);
+		if (c.n != 0)
+			fail_msg("timestamp %llu: %u results (ts_us %lld), wanted none",
+			         (unsigned long long)bad[i], c.n, (long long)c.ts_us[0]);
+		assert_int_equal(st.invalid, st.packets);
+	}
+	/* The last microsecond int64 holds is still a time: every answer, no RTT (the
+	 * probes were sent in 2024). */
+	set_timestamps(data, len, (uint64_t)INT64_MAX);
+	write_tmp(data, len);
+	assert_int_equal(analyse(tmp_path, 1, 7, &c, &st, err), 0);
+	assert_int_equal(c.echo, 10);
+	for (unsigned i = 0; i < c.n && i < 64; i++) {
+		assert_true(c.ts_us[i] == INT64_MAX);
+		assert_true(c.rtt[i] > 0 || c.rtt[i] == -1.0);
+	}
+	free(data);
+}
+
 static void test_not_a_trace(void **state)
 {
 	static const char text[] = "this is not a packet capture\n";
@@ -181,6 +233,7 @@ int main(void)
 	    cmocka_unit_test(test_every_truncation),
 	    cmocka_unit_test(test_random_byte_flips),
 	    cmocka_unit_test(test_not_a_trace),
+	    cmocka_unit_test(test_extreme_timestamps),
 	};
 	int rc;
 

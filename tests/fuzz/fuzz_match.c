@@ -1,0 +1,112 @@
+/* The reply matcher (engine/match.c) on captured frames.  Input: one byte of options, eight
+ * bytes of capture time, then the frame.  Random bytes never carry valid SipHash tags, so
+ * when option bit 2 is set the harness writes the tags the frame's addresses call for (as
+ * an Ethernet frame with no VLAN tag): the fuzzer then reaches the accepted paths, with any
+ * send time, attempt and capture time. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cookie.h"
+#include "fuzz.h"
+#include "match.h"
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+	return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Writes the payload tag the payload's own attempt and time call for. */
+static void fix_payload(const struct isw_cookie_key *key, uint8_t *pl, uint32_t dst)
+{
+	pl[ISW_PAYLOAD_OFF_FORMAT] = ISW_PAYLOAD_FORMAT;
+	pl[10] = pl[11] = 0;
+	put32(pl + ISW_PAYLOAD_OFF_TAG, isw_cookie_payload_tag(key, dst, pl[ISW_PAYLOAD_OFF_PROBE],
+	                                                       be64(pl + ISW_PAYLOAD_OFF_TIME)));
+}
+
+static void fix_tags(const struct isw_cookie_key *key, uint8_t *f, size_t len)
+{
+	uint8_t *ip = f + 14, *icmp, *q, *qicmp;
+	size_t hl, qhl;
+
+	if (len < 14 + 20)
+		return;
+	hl = (size_t)(ip[0] & 15) * 4;
+	if (hl < 20 || len < 14 + hl + 8)
+		return;
+	icmp = ip + hl;
+	if (icmp[0] == 0) {
+		put32(icmp + 4, isw_cookie_dst_tag(key, be32(ip + 12)));
+		if (len >= 14 + hl + 8 + ISW_PAYLOAD_LEN)
+			fix_payload(key, icmp + 8, be32(ip + 12));
+		return;
+	}
+	q = icmp + 8;
+	if (len < 14 + hl + 8 + 20)
+		return;
+	qhl = (size_t)(q[0] & 15) * 4;
+	if (qhl < 20 || len < 14 + hl + 8 + qhl + 8)
+		return;
+	qicmp = q + qhl;
+	put32(qicmp + 4, isw_cookie_dst_tag(key, be32(q + 16)));
+	if (len >= 14 + hl + 8 + qhl + 8 + ISW_PAYLOAD_LEN)
+		fix_payload(key, qicmp + 8, be32(q + 16));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct isw_matcher m;
+	static int init;
+	struct isw_result r;
+	enum isw_match_verdict v;
+	char line[160];
+	uint8_t *pkt;
+	size_t len;
+	int64_t ts;
+
+	if (!init) {
+		isw_cookie_key_init(&m.key, 7);
+		init = 1;
+	}
+	if (size < 9)
+		return 0;
+	m.link = (enum isw_link)(data[0] % 3);
+	m.no_validate = data[0] >> 3 & 1;
+	m.src_addr = data[0] & 0x10 ? 0xc0000201u /* 192.0.2.1 */ : 0;
+	ts = (int64_t)be64(data + 1);
+	len = size - 9;
+	/* An exact-size copy: ASan sees any read past the capture. */
+	pkt = malloc(len ? len : 1);
+	if (!pkt)
+		abort();
+	memcpy(pkt, data + 9, len);
+	if (data[0] & 4 && m.link == ISW_LINK_ETHERNET)
+		fix_tags(&m.key, pkt, len);
+	memset(&r, 0xa5, sizeof(r));
+	v = isw_match_packet(&m, pkt, len, ts, &r);
+	if (v == ISW_MATCH_VALID) {
+		if (!(r.rtt_ms == -1.0 || (r.rtt_ms >= 0 && isfinite(r.rtt_ms))))
+			fuzz_fail("RTT neither unknown nor a finite non-negative time");
+		if (r.ts_us != ts)
+			fuzz_fail("result time is not the capture time");
+	}
+	isw_match_describe(v, &r, (int)(data[0] >> 5 & 1), line, sizeof(line));
+	if (!memchr(line, '\0', sizeof(line)))
+		fuzz_fail("description not terminated");
+	free(pkt);
+	return 0;
+}
