@@ -153,6 +153,7 @@ def score_subset(path, truth, subset_file):
     except OSError:
         pass
     return {"subset_live": len(sub), "subset_found": len(sub & found),
+            "subset_recall": len(sub & found) / len(sub) if sub else None,
             "arp_only_printed": arp_only}
 
 

@@ -113,6 +113,12 @@ ROWS = [
      lambda v: "%.5f" % v),
     ("lossy: packets per target", "lossy", None, "pkts_per_target", False, lambda v: "%.2f" % v),
     ("lossy: wall s", "lossy", None, "wall_s", False, lambda v: "%.2f" % v),
+    ("internet (defaults): recall of reliable hosts", "internet", None, "subset_recall", True,
+     lambda v: "%.4f" % v),
+    ("internet (defaults): recall of all live hosts", "internet", None, "recall", True,
+     lambda v: "%.4f" % v),
+    ("internet (defaults): time to a complete result, s", "internet", None, "wall_s", False,
+     lambda v: "%.2f" % v),
 ]
 
 
@@ -121,8 +127,8 @@ def bounds(s, key):
     v = s[key]
     if key == "steady_pps" and s.get("steady_pps_min") is not None:
         return s["steady_pps_min"], s["steady_pps_max"]
-    if key == "recall" and s.get("recall_min") is not None:
-        return s["recall_min"], s["recall_max"]
+    if s.get(key + "_min") is not None and s.get(key + "_max") is not None:
+        return s[key + "_min"], s[key + "_max"]
     sp = s.get(key + "_spread") or 0  # half the range around the median: an approximation
     return v - sp, v + sp
 
@@ -154,6 +160,11 @@ def comparison(res):
         else:
             verdict = "**behind**"
         out.append("| %s | %s | %s | %s |" % (label, fmt(va), fmt(vb), verdict))
+    a, b = find(summ, "internet", "icmpsweep", "", None), find(summ, "internet", "zmap", "", None)
+    if a and b and a.get("wall_s") and b.get("wall_s"):
+        out += ["", "internet (each tool at its defaults): icmpsweep's time to a complete result "
+                "is %.2f of %s's (%.2f s against %.2f s)." % (
+                    a["wall_s"] / b["wall_s"], zname, a["wall_s"], b["wall_s"])]
     behind = others_ahead(summ, meta)
     if behind:
         out += ["", "Where another peer beats icmpsweep in this run (faster with at least its "

@@ -19,11 +19,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import fmt_rate, median_min_max, median_spread  # noqa: E402
 
 TOOL_ORDER = ["icmpsweep", "zmap", "zmap-debian", "masscan", "fping", "nmap", "arp-scan"]
-SCEN_ORDER = ["drop", "dense", "sparse", "lossy", "dns", "lan"]
+SCEN_ORDER = ["drop", "dense", "sparse", "lossy", "dns", "lan", "internet"]
 METRICS = ["wall_s", "send_pps", "send_s", "tx_packets", "rx_packets", "recall", "precision",
            "duplicates_printed", "cpu_s", "user_s", "sys_s", "maxrss_kb", "tool_drop",
            "pkts_per_target", "found", "false_pos", "names_correct", "name_recall", "nudges",
-           "subset_live", "subset_found", "arp_only_printed", "steady_pps", "steady_window_s",
+           "subset_live", "subset_found", "subset_recall", "arp_only_printed", "steady_pps", "steady_window_s",
            "first_pkt_ms", "send_span_s", "tool_sent", "tool_senders", "stopped_after_s"]
 # The reference for the "×zmap" columns: zmap 4.x with its defaults.
 REF_TOOL, REF_VARIANT = "zmap", ""
@@ -35,6 +35,8 @@ SCEN_TITLE = {
     "lossy": "lossy: sparse with random loss each way; each tool's own retries",
     "dns": "dns: sparse with PTR names (dnsmasq); time to a complete named list",
     "lan": "lan: one L2 segment (bridge), hosts found by ARP; icmpsweep, nmap -sn -PR, arp-scan",
+    "internet": "internet: RTT 10 ms-3 s, lossy hosts, duplicates; each tool at its defaults: "
+                "recall and time to a complete result",
 }
 
 
@@ -100,6 +102,10 @@ def summarize(runs):
             rec = [r["recall"] for r in ok if isinstance(r.get("recall"), (int, float))]
             if rec:
                 s["recall_min"], s["recall_max"] = min(rec), max(rec)
+            for k in ("wall_s", "subset_recall"):
+                _, lo, hi = median_min_max([r.get(k) for r in ok])
+                if lo is not None:
+                    s[k + "_min"], s[k + "_max"] = lo, hi
             s["live"] = ok[0].get("live")
             s["targets"] = ok[0].get("targets")
             s["sweep"] = ok[0].get("sweep")
@@ -171,6 +177,17 @@ def with_spread(s, k, fmt, reps):
     if reps > 1 and sp and fmt(sp) != fmt(0):
         text += " ±" + fmt(sp)
     return text
+
+
+def min_max(s, k, fmt):
+    """median (min–max) over the repetitions; the median alone when they agree."""
+    v = s.get(k)
+    if v is None:
+        return "—"
+    lo, hi = s.get(k + "_min"), s.get(k + "_max")
+    if lo is None or fmt(lo) == fmt(hi):
+        return fmt(v)
+    return "%s (%s–%s)" % (fmt(v), fmt(lo), fmt(hi))
 
 
 def kpps(v):
@@ -269,6 +286,12 @@ COLS = {
     "subset": ("Echo-dropper found",
                lambda s, n: "%s/%s" % (intf(s.get("subset_found")), intf(s.get("subset_live")))
                if s.get("subset_live") is not None else "—"),
+    "complete": ("Complete s: median (min–max)",
+                 lambda s, n: min_max(s, "wall_s", lambda v: "%.2f" % v)),
+    "reliable": ("Recall (reliable): median (min–max)",
+                 lambda s, n: min_max(s, "subset_recall", frac)),
+    "liverecall": ("Recall (all live): median (min–max)",
+                   lambda s, n: min_max(s, "recall", frac)),
     "arponly": ("arp-only", lambda s, n: intf(s.get("arp_only_printed"))
                 if s["tool"] == "icmpsweep" else "—"),
 }
@@ -284,6 +307,8 @@ SCEN_COLS = {
     "dns": ["tool", "rate", "wall", "recall", "names", "name_recall", "cpu", "rss"],
     "lan": ["tool", "rate", "wall", "sent", "replies", "recall", "precision", "dups", "subset",
             "arponly", "cpu", "rss"],
+    "internet": ["tool", "rate", "reliable", "liverecall", "precision", "dups", "complete",
+                 "wallx", "cpu", "rss"],
 }
 
 
@@ -318,6 +343,13 @@ def md_table(scen, rows, reps):
     return "\n".join(lines)
 
 
+def pct(v):
+    try:
+        return "%g%%" % (100 * float(v))
+    except (TypeError, ValueError):
+        return "?"
+
+
 def scen_line(scen, rows, meta):
     s = next((r for r in rows if r.get("targets")), None)
     bits = []
@@ -339,6 +371,14 @@ def scen_line(scen, rows, meta):
         bits.append("%s hosts on a bridge, the last drops ICMP echo (%s of the live addresses)"
                     % (meta.get("lan_hosts", "?"), meta.get("lan_dropper_share", "?")))
         bits.append("%s ARP tries per silent address" % meta.get("lan_arp_tries", "?"))
+    if scen == "internet":
+        bits.append("%s of the live hosts reliable" % format(int(s.get("subset_live") or 0), ",")
+                    if s else "")
+        bits.append("RTT 10 ms-3 s, %s of the hosts lose %s of requests, %s duplicates"
+                    % tuple(pct(meta.get(k)) for k in
+                            ("internet_lossy", "internet_loss", "internet_dup")))
+        bits.append("every tool at its own default cooldown, timeouts and retries")
+        return ", ".join(b for b in bits if b)
     bits.append("cooldown %s s" % meta.get("cooldown_s", "?"))
     return ", ".join(bits)
 
@@ -381,7 +421,13 @@ NOTES = """How to read this (bench/README.md has the details):
   answered ARP only as `arp-only`; nmap `-sn -PR --max-retries 1` and arp-scan `-r 2 -b 1`
   use ARP alone, so they find the echo-dropping host's addresses as present too. The cooldown
   is nmap's `--max-rtt-timeout` and arp-scan's per-host `-t`. Recall counts every address
-  that answers ARP; "Echo-dropper found" is the part owned by the host that drops echo."""
+  that answers ARP; "Echo-dropper found" is the part owned by the host that drops echo.
+- internet: none of the shared settings above but the rate (10k/s, icmpsweep's and zmap's
+  default), the gateway MAC, source and seed: each tool keeps its own cooldown, timeouts and
+  retries (icmpsweep `-c auto`, zmap `--cooldown-time 8`, fping `-t 500 -r 3` with backoff,
+  nmap's adaptive RTT timeouts and retries). Recall (reliable) counts the hosts that answer
+  every request (exact truth); Recall (all live) also counts the lossy ones, which a single
+  probe misses by chance. Complete = start to exit: the time until the result is complete."""
 
 
 def markdown(summary, micro, meta, mach):
