@@ -8,8 +8,9 @@
  *                            carrier for ISW_CARRIER_WAIT_S: stop, failed
  *   carrier lost after the   answers in flight are lost: failed
  *   last probe
- *   answers stop while       the next hop's neighbour entry is re-confirmed (ARP); a warning
- *   probes go out (pass 1)
+ *   answers stop while       a warning, and we ask the next hop ourselves: ARP who-has from
+ *   probes go out (pass 1)   our source, broadcast, through the transmit handle, up to 3
+ *                            tries 1 s apart; answered from the MAC we send to: fine
  *   next hop fails ARP, or   a warning at once, and the run has failed (probes went nowhere)
  *   answers at another MAC
  *   every send fails for     stop sending: failed (sender.c)
@@ -24,6 +25,7 @@
 #include <linux/neighbour.h>
 
 #include "icmpsweep/error.h"
+#include "nh-check.h"
 #include "path-watch.h"
 #include "scan-internal.h"
 
@@ -36,6 +38,7 @@ struct health {
 	struct isw_path_watch *w;
 	struct isw_path_state st;
 	uint32_t next_hop; /* watched neighbour, 0 for none */
+	struct isw_nh_check nh;
 	uint64_t replies, quiet_since, sent_at_quiet;
 	int silence_reported;
 };
@@ -73,8 +76,8 @@ static void neigh_changed(struct isw_scan *s, struct health *h)
 		return;
 	if ((st->neigh & NUD_FAILED) && !(atomic_load(&s->path_faults) & ISW_FAULT_NEIGH_FAILED)) {
 		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
-		/* Resolve it afresh: if it answers ARP elsewhere, say where. */
-		isw_path_watch_confirm(h->w, st);
+		/* Ask it ourselves: if it answers ARP elsewhere, say where. */
+		isw_nh_check_start(&h->nh, isw_now_ns());
 	}
 	if ((st->neigh & usable) && st->neigh_mac_known &&
 	    memcmp(st->neigh_mac, s->route.next_hop_mac, 6) != 0) {
@@ -84,6 +87,41 @@ static void neigh_changed(struct isw_scan *s, struct health *h)
 			mac = mac << 8 | st->neigh_mac[k];
 		atomic_store(&s->neigh_mac_now, mac);
 		isw_scan_fault(s, ISW_FAULT_NEIGH_MOVED, 0);
+	}
+}
+
+/* Our own ARP check of the next hop (nh-check.h): the kernel's events above are an extra
+ * signal only, since asking the kernel to re-probe needs CAP_NET_ADMIN, gone after the
+ * privilege drop. */
+static void nh_step(struct isw_scan *s, struct health *h, uint64_t now)
+{
+	uint64_t at = atomic_load_explicit(&s->nh_arp_at_ns, memory_order_acquire),
+	         packed = atomic_load_explicit(&s->nh_arp_mac, memory_order_relaxed);
+	uint8_t mac[6];
+
+	if (!h->nh.active)
+		return;
+	/* Nobody left to send the request: the sweep is over, nothing to decide. */
+	if (!atomic_load(&s->sending)) {
+		h->nh.active = 0;
+		atomic_store(&s->nh_arp_want, 0);
+		return;
+	}
+	for (int k = 5; k >= 0; k--, packed >>= 8)
+		mac[k] = (uint8_t)packed;
+	switch (isw_nh_check_step(&h->nh, now, at, mac, s->route.next_hop_mac)) {
+	case ISW_NH_ASK:
+		atomic_store(&s->nh_arp_want, 1);
+		break;
+	case ISW_NH_MOVED:
+		atomic_store(&s->neigh_mac_now, atomic_load(&s->nh_arp_mac));
+		isw_scan_fault(s, ISW_FAULT_NEIGH_MOVED, 0);
+		break;
+	case ISW_NH_SILENT:
+		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -113,8 +151,8 @@ static void watch_answers(struct isw_scan *s, struct health *h, uint64_t now)
 		return;
 	h->silence_reported = 1;
 	isw_scan_fault(s, ISW_FAULT_ANSWERS_STOPPED, 0);
-	if (h->w && h->next_hop)
-		isw_path_watch_confirm(h->w, &h->st);
+	if (h->next_hop)
+		isw_nh_check_start(&h->nh, now);
 }
 
 void isw_health_run(struct isw_scan *s)
@@ -123,9 +161,8 @@ void isw_health_run(struct isw_scan *s)
 	char err[ISW_ERRBUF_SIZE];
 
 	memset(&h, 0, sizeof(h));
-	/* The neighbour only where the kernel resolved it for us: not with -G, not on-link. */
-	if (s->route.gateway && !s->cfg.have_gw_mac && !s->route.raw_ip)
-		h.next_hop = s->route.next_hop;
+	/* The neighbour only where the kernel resolved it for us (scan.c sets nh_watch). */
+	h.next_hop = s->nh_watch;
 	if (isw_path_watch_open(&h.w, s->route.ifindex, h.next_hop, &h.st, err) < 0)
 		h.w = NULL; /* no rtnetlink: send errors and capture failures still count */
 	while (atomic_load(&s->sending) || atomic_load(&s->capturing)) {
@@ -156,6 +193,7 @@ void isw_health_run(struct isw_scan *s)
 		    now - atomic_load(&s->down_since_ns) > ISW_CARRIER_WAIT_S * 1000000000ull)
 			isw_scan_fault(s, ISW_FAULT_CARRIER_TIMEOUT, 1);
 		watch_answers(s, &h, now);
+		nh_step(s, &h, now);
 	}
 	isw_path_watch_close(h.w);
 }

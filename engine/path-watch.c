@@ -54,7 +54,7 @@ static int ask_link(struct isw_path_watch *w)
 	return request(w, &q.h);
 }
 
-/* state NUD_PROBE: re-confirm the entry; 0: just ask for it. */
+/* Asks for the neighbour entry (RTM_GETNEIGH: allowed unprivileged, unlike RTM_NEWNEIGH). */
 static int neigh_msg(struct isw_path_watch *w, int type, uint16_t state)
 {
 	struct {
@@ -67,7 +67,7 @@ static int neigh_msg(struct isw_path_watch *w, int type, uint16_t state)
 	memset(&q, 0, sizeof(q));
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(q.nd));
 	q.h.nlmsg_type = (uint16_t)type;
-	q.h.nlmsg_flags = NLM_F_REQUEST | (type == RTM_NEWNEIGH ? NLM_F_REPLACE : 0);
+	q.h.nlmsg_flags = NLM_F_REQUEST;
 	q.nd.ndm_family = AF_INET;
 	q.nd.ndm_ifindex = w->ifindex;
 	q.nd.ndm_state = state;
@@ -219,36 +219,6 @@ int isw_path_watch_poll(struct isw_path_watch *w, int timeout_ms, struct isw_pat
 		changed |= isw_path_watch_apply(buf, (size_t)n, w->ifindex, w->next_hop, st);
 	}
 	return changed;
-}
-
-/* A datagram to the discard port: the kernel resolves the next hop as for any sender. */
-static void kick_resolution(const struct isw_path_watch *w)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9)};
-	char name[IF_NAMESIZE];
-	int fd;
-
-	if (!if_indextoname((unsigned)w->ifindex, name))
-		return;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	sa.sin_addr.s_addr = htonl(w->next_hop);
-	setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, (socklen_t)strlen(name) + 1);
-	if (sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		/* The neighbour events tell how it went. */
-	}
-	close(fd);
-}
-
-int isw_path_watch_confirm(struct isw_path_watch *w, const struct isw_path_state *st)
-{
-	if (!w->next_hop || (st->neigh & (NUD_PERMANENT | NUD_NOARP)))
-		return 0;
-	if (st->neigh & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE))
-		return neigh_msg(w, RTM_NEWNEIGH, NUD_PROBE);
-	kick_resolution(w);
-	return 0;
 }
 
 void isw_path_watch_close(struct isw_path_watch *w)

@@ -27,10 +27,8 @@ int isw_path_watch_open(struct isw_path_watch **out, int ifindex, uint32_t next_
  * negative errno.  After a lost event (a full socket buffer) it asks for the state again. */
 int isw_path_watch_poll(struct isw_path_watch *w, int timeout_ms, struct isw_path_state *st);
 
-/* Makes the kernel re-confirm the next hop now (its entry to NUD_PROBE: unicast ARP to the
- * known MAC, FAILED after a few unanswered seconds), or resolve it afresh when it has none
- * (broadcast ARP).  Permanent entries are left alone.  0 or a negative errno. */
-int isw_path_watch_confirm(struct isw_path_watch *w, const struct isw_path_state *st);
+/* Re-checking the next hop is ours (nh-check.h, our own ARP): asking the kernel to re-probe
+ * it (RTM_NEWNEIGH) needs CAP_NET_ADMIN, gone after the privilege drop. */
 
 void isw_path_watch_close(struct isw_path_watch *w);
 

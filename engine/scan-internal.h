@@ -92,6 +92,13 @@ struct isw_scan {
 	atomic_int send_errno;
 	atomic_uint_least64_t carrier_losses, resent, send_errors_resent;
 	atomic_uint_least64_t neigh_mac_now; /* the next hop's MAC, when it moved */
+	/* Our own ARP check of the next hop (nh-check.h): path-health raises nh_arp_want, a
+	 * sender takes it at its next batch and sends nh_arp, the capture thread records who
+	 * answered (nh_arp_mac, then nh_arp_at_ns with release). */
+	uint32_t nh_watch; /* the watched next hop, 0 for none */
+	struct isw_arp_template nh_arp;
+	atomic_int nh_arp_want;
+	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns, nh_arp_sent;
 };
 
 /* Records a fault (enum isw_path_fault); with stop, ends sending as well. */

@@ -325,7 +325,7 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 	int64_t idx = -1;
 	int duplicate = 0;
 
-	if (s->lan_active && caplen >= 14 && pkt[12] == 0x08 && pkt[13] == 0x06) {
+	if ((s->lan_active || s->nh_watch) && caplen >= 14 && pkt[12] == 0x08 && pkt[13] == 0x06) {
 		on_arp(s, pkt, caplen, ts_us);
 		return;
 	}
@@ -364,15 +364,24 @@ static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_
 {
 	struct isw_arp_packet a;
 	char comment[96];
-	int parsed = isw_arp_parse(pkt, caplen, &a), learned = 0;
+	int learned = 0, ok = isw_arp_parse(pkt, caplen, &a);
 
-	if (parsed)
+	if (ok && s->lan_active)
 		learned = isw_lan_learn(&s->lan, &a);
+	/* The next hop answering us (path-health.c asked): from which MAC, and when. */
+	if (ok && s->nh_watch && a.op == 2 && a.spa == s->nh_watch && a.tpa == s->route.src) {
+		uint64_t mac = 0;
+
+		for (int k = 0; k < 6; k++)
+			mac = mac << 8 | a.sha[k];
+		atomic_store_explicit(&s->nh_arp_mac, mac, memory_order_relaxed);
+		atomic_store_explicit(&s->nh_arp_at_ns, isw_now_ns(), memory_order_release);
+	}
 	if (!s->trace)
 		return;
 	/* A frame that did not parse has no fields to show (a is unset). */
 	if (s->cfg.trace_pcapng)
-		isw_arp_describe(parsed ? &a : NULL, learned, comment, sizeof(comment));
+		isw_arp_describe(ok ? &a : NULL, learned, comment, sizeof(comment));
 	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
 	                     s->cfg.trace_pcapng ? comment : NULL);
 }
@@ -661,6 +670,15 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 	rc = isw_probe_template_init(&s->tmpl, &pp, errbuf);
 	if (rc < 0)
 		return rc;
+	/* The next hop is watched only where the kernel resolved it for us: not with -G, not
+	 * on-link (the ARP pass covers those), not on a link without MACs. */
+	if (!c->dry_run && s->route.gateway && s->route.next_hop && !c->have_gw_mac &&
+	    !s->route.raw_ip) {
+		rc = isw_arp_template_init(&s->nh_arp, s->route.src_mac, s->route.src, errbuf);
+		if (rc < 0)
+			return rc;
+		s->nh_watch = s->route.next_hop;
+	}
 
 	tp.iface = s->route.iface;
 	tp.raw_ip = s->route.raw_ip;
@@ -678,7 +696,7 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 		    .iface = s->route.iface,
 		    .src = s->route.src,
 		    .buffer_bytes = c->pcap_buffer,
-		    .arp = s->lan_active,
+		    .arp = s->lan_active || s->nh_watch,
 		};
 		/* Capture opens before the first probe leaves, or early answers would be lost. */
 		rc = isw_rx_open(&s->rx, &rp, errbuf);

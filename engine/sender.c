@@ -322,6 +322,24 @@ static uint64_t ride_out_outage(struct sender *sd, uint64_t i)
 	return from;
 }
 
+/* path-health.c asked for an ARP request to the next hop: whichever sender takes the flag
+ * sends it, through its own handle (no privilege needed beyond that). */
+static void send_nh_arp(struct sender *sd)
+{
+	struct isw_scan *s = sd->s;
+	uint8_t frame[ISW_PROBE_MAX_LEN], *frames[1] = {frame};
+	uint32_t lens[1] = {s->nh_arp.len};
+
+	if (!atomic_exchange(&s->nh_arp_want, 0))
+		return;
+	isw_arp_patch(&s->nh_arp, frame, s->nh_watch);
+	if (s->tx_ops->send(sd->tx, frames, lens, 1) > 0) {
+		/* Queued in a ring: out now, not at the next batch. */
+		s->tx_ops->send(sd->tx, NULL, NULL, 0);
+		atomic_fetch_add(&s->nh_arp_sent, 1);
+	}
+}
+
 static void send_pass(struct sender *sd)
 {
 	struct isw_probe_rec recs[ISW_SEND_BATCH];
@@ -351,6 +369,8 @@ static void send_pass(struct sender *sd)
 			mark(sd, now, i);
 		if (s->cfg.adaptive)
 			adapt_rate(sd, now);
+		if (atomic_load_explicit(&s->nh_arp_want, memory_order_relaxed))
+			send_nh_arp(sd);
 		allowed = batch_allowance(s, rl, now);
 		if (!allowed)
 			continue;
