@@ -192,15 +192,18 @@ static uint32_t attr_u32_be(const struct rtattr *a)
 	return ntohl(v);
 }
 
-static int on_route(const struct nlmsghdr *m, void *arg)
+/* Routes (RTM_NEWROUTE) and policy rules (RTM_NEWRULE) alike: a rule's header has the layout
+ * of struct rtmsg (struct fib_rule_hdr), FRA_DST that of RTA_DST.  A rule without a
+ * destination adds no boundary. */
+static int add_dst_prefix(const struct nlmsghdr *m, void *arg, uint16_t type, int need_dst)
 {
 	const struct rtmsg *rt = NLMSG_DATA(m);
 	const struct rtattr *a = RTM_RTA(rt);
 	int alen = RTM_PAYLOAD(m);
 	uint32_t dst = 0;
 
-	if (m->nlmsg_type != RTM_NEWROUTE || m->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)) ||
-	    rt->rtm_family != AF_INET)
+	if (m->nlmsg_type != type || m->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)) ||
+	    rt->rtm_family != AF_INET || (need_dst && !rt->rtm_dst_len))
 		return 0;
 	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
 		if (a->rta_type == RTA_DST)
@@ -209,23 +212,14 @@ static int on_route(const struct nlmsghdr *m, void *arg)
 	return 0;
 }
 
-/* A rule's header has the layout of struct rtmsg (struct fib_rule_hdr), FRA_DST that of
- * RTA_DST. */
+static int on_route(const struct nlmsghdr *m, void *arg)
+{
+	return add_dst_prefix(m, arg, RTM_NEWROUTE, 0);
+}
+
 static int on_rule(const struct nlmsghdr *m, void *arg)
 {
-	const struct rtmsg *rt = NLMSG_DATA(m);
-	const struct rtattr *a = RTM_RTA(rt);
-	int alen = RTM_PAYLOAD(m);
-	uint32_t dst = 0;
-
-	if (m->nlmsg_type != RTM_NEWRULE || m->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)) ||
-	    rt->rtm_family != AF_INET || !rt->rtm_dst_len)
-		return 0;
-	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
-		if (a->rta_type == RTA_DST)
-			dst = attr_u32_be(a);
-	bounds_add_prefix(arg, dst, rt->rtm_dst_len);
-	return 0;
+	return add_dst_prefix(m, arg, RTM_NEWRULE, 1);
 }
 
 static int cmp_u32(const void *a, const void *b)
