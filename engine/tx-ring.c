@@ -229,13 +229,7 @@ static int ring_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *
 
 static unsigned ring_take_drops(struct isw_tx *tx, int *last_err)
 {
-	unsigned d = tx->drops;
-
-	if (tx->last_err)
-		*last_err = tx->last_err;
-	tx->drops = 0;
-	tx->last_err = 0;
-	return d;
+	return isw_tx_hand_over_drops(&tx->drops, &tx->last_err, last_err);
 }
 
 static void ring_close(struct isw_tx *tx)

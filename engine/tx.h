@@ -40,6 +40,19 @@ struct isw_tx_ops {
 	                 size_t note_len);
 };
 
+/* take_drops for a backend that counts drops and keeps the last errno in its handle: hands
+ * both over once and clears them. */
+static inline unsigned isw_tx_hand_over_drops(unsigned *drops, int *err, int *last_err)
+{
+	unsigned d = *drops;
+
+	if (*err)
+		*last_err = *err;
+	*drops = 0;
+	*err = 0;
+	return d;
+}
+
 /* NULL when no backend has that name.  "auto" names isw_tx_auto_ops, a placeholder that
  * isw_tx_open replaces with the backend it picks. */
 const struct isw_tx_ops *isw_tx_find(const char *name);
