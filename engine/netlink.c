@@ -34,7 +34,7 @@ void isw_nl_close(struct isw_nl *nl)
 	nl->fd = -1;
 }
 
-static int send_req(struct isw_nl *nl, struct nlmsghdr *h)
+int isw_nl_send(struct isw_nl *nl, struct nlmsghdr *h)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 
@@ -72,7 +72,7 @@ static int recv_answer(int fd, const struct nlmsghdr *h, char *buf, size_t size)
 
 int isw_nl_transact(struct isw_nl *nl, struct nlmsghdr *h, char *buf, size_t size)
 {
-	int n = send_req(nl, h);
+	int n = isw_nl_send(nl, h);
 
 	if (n < 0)
 		return n;
@@ -111,7 +111,7 @@ int isw_nl_dump(int proto, struct nlmsghdr *h, int (*fn)(const struct nlmsghdr *
 		return rc;
 	}
 	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
-	rc = send_req(&nl, h);
+	rc = isw_nl_send(&nl, h);
 	while (rc == 0) {
 		int n = recv_answer(nl.fd, h, buf, DUMP_BUF);
 		const struct nlmsghdr *m = (const struct nlmsghdr *)buf;

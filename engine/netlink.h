@@ -22,6 +22,9 @@ struct isw_nl {
 	unsigned seq;
 };
 int isw_nl_open(struct isw_nl *nl, int proto); /* 0 or -errno */
+/* Sends h with the socket's next sequence number, answer unread (a caller that reads its own
+ * socket, e.g. one subscribed to events): 0 or -errno. */
+int isw_nl_send(struct isw_nl *nl, struct nlmsghdr *h);
 int isw_nl_transact(struct isw_nl *nl, struct nlmsghdr *h, char *buf, size_t size);
 void isw_nl_close(struct isw_nl *nl);
 

@@ -22,21 +22,10 @@
 #define WATCH_RCVBUF (1 << 20)
 
 struct isw_path_watch {
-	int fd;
+	struct isw_nl nl; /* non-blocking, subscribed to link (and neighbour) events */
 	int ifindex;
 	uint32_t next_hop;
-	uint32_t seq;
 };
-
-static int request(struct isw_path_watch *w, struct nlmsghdr *h)
-{
-	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
-
-	h->nlmsg_seq = ++w->seq;
-	if (sendto(w->fd, h, h->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	return 0;
-}
 
 static int ask_link(struct isw_path_watch *w)
 {
@@ -51,11 +40,11 @@ static int ask_link(struct isw_path_watch *w)
 	q.h.nlmsg_flags = NLM_F_REQUEST;
 	q.ifi.ifi_family = AF_UNSPEC;
 	q.ifi.ifi_index = w->ifindex;
-	return request(w, &q.h);
+	return isw_nl_send(&w->nl, &q.h);
 }
 
 /* Asks for the neighbour entry (RTM_GETNEIGH: allowed unprivileged, unlike RTM_NEWNEIGH). */
-static int neigh_msg(struct isw_path_watch *w, int type, uint16_t state)
+static int ask_neigh(struct isw_path_watch *w)
 {
 	struct {
 		struct nlmsghdr h;
@@ -66,13 +55,12 @@ static int neigh_msg(struct isw_path_watch *w, int type, uint16_t state)
 
 	memset(&q, 0, sizeof(q));
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(q.nd));
-	q.h.nlmsg_type = (uint16_t)type;
+	q.h.nlmsg_type = RTM_GETNEIGH;
 	q.h.nlmsg_flags = NLM_F_REQUEST;
 	q.nd.ndm_family = AF_INET;
 	q.nd.ndm_ifindex = w->ifindex;
-	q.nd.ndm_state = state;
 	isw_nl_put_attr(&q.h, NDA_DST, &nh, 4);
-	return request(w, &q.h);
+	return isw_nl_send(&w->nl, &q.h);
 }
 
 int isw_path_watch_open(struct isw_path_watch **out, int ifindex, uint32_t next_hop,
@@ -87,8 +75,8 @@ int isw_path_watch_open(struct isw_path_watch **out, int ifindex, uint32_t next_
 		return -ENOMEM;
 	w->ifindex = ifindex;
 	w->next_hop = next_hop;
-	w->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
-	if (w->fd < 0 || bind(w->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	w->nl.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+	if (w->nl.fd < 0 || bind(w->nl.fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		rc = -errno;
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot watch the link: rtnetlink: %s",
 		         strerror(-rc));
@@ -96,13 +84,13 @@ int isw_path_watch_open(struct isw_path_watch **out, int ifindex, uint32_t next_
 		return rc;
 	}
 	/* A burst of neighbour events (a big LAN) must not hide the one we wait for. */
-	if (setsockopt(w->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) < 0)
-		(void)setsockopt(w->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	if (setsockopt(w->nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) < 0)
+		(void)setsockopt(w->nl.fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	memset(st, 0, sizeof(*st));
 	st->carrier = 1; /* until the kernel says otherwise: the route lookup found it usable */
 	rc = ask_link(w);
 	if (rc == 0 && next_hop)
-		rc = neigh_msg(w, RTM_GETNEIGH, 0);
+		rc = ask_neigh(w);
 	if (rc < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot watch the link: rtnetlink: %s",
 		         strerror(-rc));
@@ -192,7 +180,7 @@ int isw_path_watch_apply(const void *buf, size_t len, int ifindex, uint32_t next
 
 int isw_path_watch_poll(struct isw_path_watch *w, int timeout_ms, struct isw_path_state *st)
 {
-	struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
+	struct pollfd pfd = {.fd = w->nl.fd, .events = POLLIN};
 	char buf[16384] __attribute__((aligned(8)));
 	int changed = 0, rc;
 
@@ -200,7 +188,7 @@ int isw_path_watch_poll(struct isw_path_watch *w, int timeout_ms, struct isw_pat
 	if (rc < 0)
 		return errno == EINTR ? 0 : -errno;
 	for (int k = 0; k < 64; k++) {
-		ssize_t n = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		ssize_t n = recv(w->nl.fd, buf, sizeof(buf), MSG_DONTWAIT);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -209,7 +197,7 @@ int isw_path_watch_poll(struct isw_path_watch *w, int timeout_ms, struct isw_pat
 				/* Events were lost: the kernel's answer replaces them. */
 				rc = ask_link(w);
 				if (rc == 0 && w->next_hop)
-					rc = neigh_msg(w, RTM_GETNEIGH, 0);
+					rc = ask_neigh(w);
 				if (rc < 0)
 					return rc;
 				continue;
@@ -225,7 +213,6 @@ void isw_path_watch_close(struct isw_path_watch *w)
 {
 	if (!w)
 		return;
-	if (w->fd >= 0)
-		close(w->fd);
+	isw_nl_close(&w->nl);
 	free(w);
 }
