@@ -184,14 +184,12 @@ int isw_scan_next_hop(const struct isw_scan *s, uint32_t dst, uint8_t mac[6])
 			return ISW_NEXT_HOP_UNROUTED;
 		case ISW_HOP_SELF:
 			return ISW_NEXT_HOP_NONE;
-		case ISW_HOP_GATEWAY:
-			if (s->route.raw_ip)
-				return ISW_NEXT_HOP_TEMPLATE;
-			memcpy(mac, h->mac, 6);
-			return ISW_NEXT_HOP_MAC;
 		case ISW_HOP_ONLINK:
+			/* Swept with ARP: the host's own MAC comes from the LAN table below. */
 			if (s->lan_active)
 				break;
+			/* fall through */
+		case ISW_HOP_GATEWAY:
 			if (s->route.raw_ip)
 				return ISW_NEXT_HOP_TEMPLATE;
 			memcpy(mac, h->mac, 6);
