@@ -101,12 +101,12 @@ static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint
 	if (!m->no_validate) {
 		if (icmp_len < 8 + ISW_PAYLOAD_LEN)
 			return ISW_MATCH_MALFORMED;
-		if (be32(icmp + 4) != isw_cookie_dst_tag(&m->key, from) ||
-		    !isw_cookie_check_payload(&m->key, icmp + 8, from, &probe, &send_ns))
-			return ISW_MATCH_BAD_MAC;
+		if (be32(icmp + 4) != isw_tag_dst(&m->key, from) ||
+		    !isw_tag_check_payload(&m->key, icmp + 8, from, &probe, &send_ns))
+			return ISW_MATCH_BAD_TAG;
 	} else if (icmp_len >= 8 + ISW_PAYLOAD_LEN) {
 		/* Our own probes still yield RTT and attempt when the key is not known. */
-		isw_cookie_check_payload(&m->key, icmp + 8, from, &probe, &send_ns);
+		isw_tag_check_payload(&m->key, icmp + 8, from, &probe, &send_ns);
 	}
 	r->addr = from;
 	r->type = ISW_RESULT_ECHO_REPLY;
@@ -136,14 +136,14 @@ static enum isw_match_verdict match_error(const struct isw_matcher *m, const uin
 	if (qicmp_len < 8 || qicmp[0] != ICMP_ECHO_REQUEST)
 		return ISW_MATCH_MALFORMED;
 	if (m->src_addr && be32(qip + 12) != m->src_addr)
-		return ISW_MATCH_BAD_MAC;
+		return ISW_MATCH_BAD_TAG;
 	target = be32(qip + 16);
-	if (be32(qicmp + 4) != isw_cookie_dst_tag(&m->key, target))
-		return ISW_MATCH_BAD_MAC;
+	if (be32(qicmp + 4) != isw_tag_dst(&m->key, target))
+		return ISW_MATCH_BAD_TAG;
 	/* A quoted payload is a bonus (Linux quotes it all); when present it must validate. */
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
-	    !isw_cookie_check_payload(&m->key, qicmp + 8, target, &probe, &send_ns))
-		return ISW_MATCH_BAD_MAC;
+	    !isw_tag_check_payload(&m->key, qicmp + 8, target, &probe, &send_ns))
+		return ISW_MATCH_BAD_TAG;
 	r->addr = target;
 	switch (icmp[0]) {
 	case ICMP_UNREACH:
@@ -227,7 +227,7 @@ void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, in
 			         isw_addr_str(r->addr, a), isw_addr_str(r->responder, b),
 			         r->icmp_type, r->icmp_code);
 		return;
-	case ISW_MATCH_BAD_MAC:
+	case ISW_MATCH_BAD_TAG:
 		snprintf(buf, size, "rejected: bad MAC");
 		return;
 	case ISW_MATCH_MALFORMED:

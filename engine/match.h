@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "icmpsweep/result.h"
-#include "cookie.h"
+#include "tag.h"
 
 enum isw_link {
 	ISW_LINK_ETHERNET,
@@ -23,13 +23,13 @@ enum isw_match_verdict {
 	ISW_MATCH_VALID = 0,
 	ISW_MATCH_NOT_ICMP,   /* not IPv4 ICMP addressed to us: filter leak or other traffic */
 	ISW_MATCH_MALFORMED,  /* truncated or inconsistent headers */
-	ISW_MATCH_BAD_MAC,    /* well formed, but the tags do not validate */
+	ISW_MATCH_BAD_TAG,    /* well formed, but the tags do not validate */
 	ISW_MATCH_OTHER_ICMP, /* ICMP that is neither an echo reply nor an error (e.g. echo request)
 	                       */
 };
 
 struct isw_matcher {
-	struct isw_cookie_key key;
+	struct isw_tag_key key;
 	uint32_t src_addr; /* our address (host order); 0 accepts any destination */
 	enum isw_link link;
 	int no_validate; /* accept every echo reply (traces from other tools) */

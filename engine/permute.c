@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cookie.h"
+#include "tag.h"
 #include "permute.h"
 
 /* The round function only has to look random, not resist an adversary: a keyed 64-bit
@@ -31,7 +31,7 @@ static uint64_t isqrt(uint64_t n)
 
 int isw_perm_init(struct isw_perm *p, uint64_t n, uint64_t seed)
 {
-	uint8_t k[ISW_COOKIE_KEY_LEN * 3];
+	uint8_t k[ISW_TAG_KEY_LEN * 3];
 
 	if (n < 1 || n > (1ULL << 32))
 		return -EINVAL;

@@ -66,12 +66,12 @@ out:
 	return rc;
 }
 
-void isw_probe_patch(const struct isw_probe_template *t, const struct isw_cookie_key *key,
+void isw_probe_patch(const struct isw_probe_template *t, const struct isw_tag_key *key,
                      uint8_t *frame, uint32_t dst, uint8_t probe, uint64_t send_ns)
 {
 	uint8_t *ip = frame + t->ip_off;
 	uint32_t dst_be = htonl(dst);
-	uint32_t tag = isw_cookie_dst_tag(key, dst);
+	uint32_t tag = isw_tag_dst(key, dst);
 	uint16_t id_be = htons(tag >> 16), seq_be = htons(tag & 0xffff), sum;
 
 	memcpy(frame, t->frame, t->len);
@@ -83,7 +83,7 @@ void isw_probe_patch(const struct isw_probe_template *t, const struct isw_cookie
 
 	memcpy(ip + OFF_ICMP_ID, &id_be, 2);
 	memcpy(ip + OFF_ICMP_ID + 2, &seq_be, 2);
-	isw_cookie_fill_payload(key, ip + OFF_PAYLOAD, dst, probe, send_ns);
+	isw_tag_fill_payload(key, ip + OFF_PAYLOAD, dst, probe, send_ns);
 	memcpy(&sum, ip + OFF_ICMP_SUM, 2);
 	sum = isw_cksum_update(sum, t->old_icmp_sum,
 	                       isw_cksum_partial(ip + OFF_ICMP_ID, ICMP_PATCH_LEN, 0));

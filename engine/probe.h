@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "cookie.h"
+#include "tag.h"
 
 #define ISW_ETH_LEN       14
 #define ISW_IP_LEN        20
@@ -34,7 +34,7 @@ int isw_probe_template_init(struct isw_probe_template *t, const struct isw_probe
                             char *errbuf);
 
 /* Writes the probe for dst into frame (at least t->len bytes). */
-void isw_probe_patch(const struct isw_probe_template *t, const struct isw_cookie_key *key,
+void isw_probe_patch(const struct isw_probe_template *t, const struct isw_tag_key *key,
                      uint8_t *frame, uint32_t dst, uint8_t probe, uint64_t send_ns);
 
 #endif

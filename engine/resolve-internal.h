@@ -30,21 +30,21 @@ struct waiter {
 	struct isw_result r;
 };
 
-struct lookup;
+struct isw_rlookup;
 
 /* One DNS query in flight (one try of a lookup). */
-struct query {
-	struct lookup *lk;
+struct isw_rquery {
+	struct isw_rlookup *lk;
 	int server;
 	int late;     /* past the server's RTO: counted as a loss, the next try may go */
 	uint64_t seq; /* AIMD sequence number */
 	uint64_t sent_ns;
-	struct query *prev, *next; /* the server's in-flight list, oldest first */
+	struct isw_rquery *prev, *next; /* the server's in-flight list, oldest first */
 };
 
 /* The reverse lookup of one address, for every result waiting on it.  It is freed once its
  * outcome is written (done), no query of it is in flight and it is not queued. */
-struct lookup {
+struct isw_rlookup {
 	struct isw_resolver *res;
 	uint32_t addr;
 	unsigned tries;       /* queries sent */
@@ -57,10 +57,10 @@ struct lookup {
 	uint64_t start_ns; /* taken off the queue */
 	uint64_t first_ns; /* first query sent; 0 before */
 	struct waiter *waiters, **wtail;
-	struct lookup *next; /* waiting FIFO */
+	struct isw_rlookup *next; /* waiting FIFO */
 	/* Until done: in the active list (arrival order) and, once a query went out, in the sent
 	 * list (order of first query).  Both orders are those of their deadlines. */
-	struct lookup *aprev, *anext, *sprev, *snext;
+	struct isw_rlookup *aprev, *anext, *sprev, *snext;
 	int in_sent;
 };
 
@@ -69,14 +69,14 @@ struct centry {
 	uint8_t used;
 	uint8_t outcome; /* enum isw_lookup; NONE while lk runs */
 	char *name;
-	struct lookup *lk;
+	struct isw_rlookup *lk;
 };
 
-struct server {
+struct isw_rserver {
 	ares_channel ch;
 	struct isw_aimd aimd;
 	unsigned inflight;
-	struct query *fl_head, *fl_tail;
+	struct isw_rquery *fl_head, *fl_tail;
 	/* Round-trip estimate (RFC 6298 style), in ns; rto is what makes a query late. */
 	double srtt, rttvar;
 	int have_rtt;
@@ -98,16 +98,16 @@ struct isw_resolver {
 	pthread_t thread;
 	int thread_started, ares_inited;
 
-	struct server servers[ISW_RESOLVE_MAX_SERVERS];
+	struct isw_rserver servers[ISW_RESOLVE_MAX_SERVERS];
 	unsigned nservers;
 
 	/* Resolver thread only. */
 	struct centry *cache;
 	size_t cache_mask, cache_used;
-	struct lookup *wait_head, *wait_tail; /* not sent yet, or waiting for their next try */
-	unsigned inflight;                    /* queries, over all servers */
-	uint64_t active;                      /* lookups not done yet */
-	struct lookup *active_head, *active_tail, *sent_head, *sent_tail;
+	struct isw_rlookup *wait_head, *wait_tail; /* not sent yet, or waiting for their next try */
+	unsigned inflight;                         /* queries, over all servers */
+	uint64_t active;                           /* lookups not done yet */
+	struct isw_rlookup *active_head, *active_tail, *sent_head, *sent_tail;
 	uint64_t last_answer_ns;
 
 	atomic_uint_least64_t submitted, written, lookups, ok, nxdomain, servfail, timeout;
@@ -123,12 +123,12 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-#define INC(field) atomic_fetch_add_explicit(&(field), 1, memory_order_relaxed)
-#define DEC(field) atomic_fetch_sub_explicit(&(field), 1, memory_order_relaxed)
-#define GET(field) atomic_load_explicit(&(field), memory_order_relaxed)
+#define ISW_INC(field) atomic_fetch_add_explicit(&(field), 1, memory_order_relaxed)
+#define ISW_DEC(field) atomic_fetch_sub_explicit(&(field), 1, memory_order_relaxed)
+#define ISW_GET(field) atomic_load_explicit(&(field), memory_order_relaxed)
 
 /* Intrusive FIFO lists of lookups (active: arrival order, sent: first-query order). */
-#define LIST_APPEND(head, tail, x, prev, next)                                                     \
+#define ISW_LIST_APPEND(head, tail, x, prev, next)                                                 \
 	do {                                                                                       \
 		(x)->next = NULL;                                                                  \
 		(x)->prev = (tail);                                                                \
@@ -138,7 +138,7 @@ static inline uint64_t now_ns(void)
 			(head) = (x);                                                              \
 		(tail) = (x);                                                                      \
 	} while (0)
-#define LIST_REMOVE(head, tail, x, prev, next)                                                     \
+#define ISW_LIST_REMOVE(head, tail, x, prev, next)                                                 \
 	do {                                                                                       \
 		if ((x)->prev)                                                                     \
 			(x)->prev->next = (x)->next;                                               \
@@ -156,23 +156,23 @@ int isw_resolve_add_servers(struct isw_resolver *r, const struct isw_resolver_co
                             const struct isw_resolver_hooks *hooks, char *errbuf);
 
 /* resolve-pacing.c */
-uint64_t isw_resolve_rto_ns(const struct isw_resolver *r, const struct server *sv);
-void isw_resolve_rtt_sample(const struct isw_resolver *r, struct server *sv, uint64_t rtt_ns);
-void isw_resolve_window_changed(struct server *sv);
-void isw_resolve_flight_add(struct isw_resolver *r, struct query *q);
-void isw_resolve_flight_remove(struct isw_resolver *r, struct query *q);
+uint64_t isw_resolve_rto_ns(const struct isw_resolver *r, const struct isw_rserver *sv);
+void isw_resolve_rtt_sample(const struct isw_resolver *r, struct isw_rserver *sv, uint64_t rtt_ns);
+void isw_resolve_window_changed(struct isw_rserver *sv);
+void isw_resolve_flight_add(struct isw_resolver *r, struct isw_rquery *q);
+void isw_resolve_flight_remove(struct isw_resolver *r, struct isw_rquery *q);
 int isw_resolve_pick_server(struct isw_resolver *r, int avoid);
 
 /* resolve-cache.c */
 struct centry *isw_resolve_cache_get(struct isw_resolver *r, uint32_t addr, int *created);
 
 /* resolve-lookup.c */
-void isw_resolve_free_lookup(struct lookup *lk);
-void isw_resolve_lookup_release(struct lookup *lk);
-void isw_resolve_finish_lookup(struct isw_resolver *r, struct lookup *lk, enum isw_lookup outcome,
-                               const char *name);
-void isw_resolve_wait_push_head(struct isw_resolver *r, struct lookup *lk);
-struct lookup *isw_resolve_wait_pop(struct isw_resolver *r);
+void isw_resolve_free_lookup(struct isw_rlookup *lk);
+void isw_resolve_lookup_release(struct isw_rlookup *lk);
+void isw_resolve_finish_lookup(struct isw_resolver *r, struct isw_rlookup *lk,
+                               enum isw_lookup outcome, const char *name);
+void isw_resolve_wait_push_head(struct isw_resolver *r, struct isw_rlookup *lk);
+struct isw_rlookup *isw_resolve_wait_pop(struct isw_resolver *r);
 int isw_resolve_intake(struct isw_resolver *r, int stopping);
 void isw_resolve_expire(struct isw_resolver *r, uint64_t now);
 void isw_resolve_abandon_all(struct isw_resolver *r);

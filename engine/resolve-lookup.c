@@ -10,7 +10,7 @@
 
 #define INTAKE_BATCH 1024
 
-void isw_resolve_free_lookup(struct lookup *lk)
+void isw_resolve_free_lookup(struct isw_rlookup *lk)
 {
 	struct waiter *w = lk->waiters;
 
@@ -30,11 +30,11 @@ static void emit(struct isw_resolver *r, const struct isw_result *in, enum isw_l
 	out.hostname = name;
 	out.lookup = outcome;
 	r->fn(&out, r->arg);
-	INC(r->written);
+	ISW_INC(r->written);
 }
 
 /* Frees lk once nothing refers to it any more. */
-void isw_resolve_lookup_release(struct lookup *lk)
+void isw_resolve_lookup_release(struct isw_rlookup *lk)
 {
 	if (lk->done && !lk->outstanding && !lk->queued)
 		isw_resolve_free_lookup(lk);
@@ -42,8 +42,8 @@ void isw_resolve_lookup_release(struct lookup *lk)
 
 /* Writes every waiting result with the outcome and caches it.  Queries of lk still in flight
  * are left to end (their callbacks only release lk). */
-void isw_resolve_finish_lookup(struct isw_resolver *r, struct lookup *lk, enum isw_lookup outcome,
-                               const char *name)
+void isw_resolve_finish_lookup(struct isw_resolver *r, struct isw_rlookup *lk,
+                               enum isw_lookup outcome, const char *name)
 {
 	int created;
 	struct centry *e = isw_resolve_cache_get(r, lk->addr, &created);
@@ -67,31 +67,31 @@ void isw_resolve_finish_lookup(struct isw_resolver *r, struct lookup *lk, enum i
 	lk->waiters = NULL;
 	lk->done = 1;
 	r->active--;
-	LIST_REMOVE(r->active_head, r->active_tail, lk, aprev, anext);
+	ISW_LIST_REMOVE(r->active_head, r->active_tail, lk, aprev, anext);
 	if (lk->in_sent) {
-		LIST_REMOVE(r->sent_head, r->sent_tail, lk, sprev, snext);
+		ISW_LIST_REMOVE(r->sent_head, r->sent_tail, lk, sprev, snext);
 		lk->in_sent = 0;
 	}
 	switch (outcome) {
 	case ISW_LOOKUP_OK:
-		INC(r->ok);
+		ISW_INC(r->ok);
 		break;
 	case ISW_LOOKUP_NXDOMAIN:
-		INC(r->nxdomain);
+		ISW_INC(r->nxdomain);
 		break;
 	case ISW_LOOKUP_SERVFAIL:
-		INC(r->servfail);
+		ISW_INC(r->servfail);
 		break;
 	default:
-		INC(r->timeout);
+		ISW_INC(r->timeout);
 		break;
 	}
-	INC(r->lookups);
+	ISW_INC(r->lookups);
 	atomic_store_explicit(&r->last_ns, now_ns(), memory_order_relaxed);
 	isw_resolve_lookup_release(lk);
 }
 
-static void wait_push_tail(struct isw_resolver *r, struct lookup *lk)
+static void wait_push_tail(struct isw_resolver *r, struct isw_rlookup *lk)
 {
 	lk->next = NULL;
 	if (r->wait_tail)
@@ -100,23 +100,23 @@ static void wait_push_tail(struct isw_resolver *r, struct lookup *lk)
 		r->wait_head = lk;
 	r->wait_tail = lk;
 	lk->queued = 1;
-	INC(r->waiting);
+	ISW_INC(r->waiting);
 }
 
 /* Retries go first: they are the oldest lookups. */
-void isw_resolve_wait_push_head(struct isw_resolver *r, struct lookup *lk)
+void isw_resolve_wait_push_head(struct isw_resolver *r, struct isw_rlookup *lk)
 {
 	lk->next = r->wait_head;
 	r->wait_head = lk;
 	if (!r->wait_tail)
 		r->wait_tail = lk;
 	lk->queued = 1;
-	INC(r->waiting);
+	ISW_INC(r->waiting);
 }
 
-struct lookup *isw_resolve_wait_pop(struct isw_resolver *r)
+struct isw_rlookup *isw_resolve_wait_pop(struct isw_resolver *r)
 {
-	struct lookup *lk = r->wait_head;
+	struct isw_rlookup *lk = r->wait_head;
 
 	if (lk) {
 		r->wait_head = lk->next;
@@ -124,7 +124,7 @@ struct lookup *isw_resolve_wait_pop(struct isw_resolver *r)
 			r->wait_tail = NULL;
 		lk->next = NULL;
 		lk->queued = 0;
-		DEC(r->waiting);
+		ISW_DEC(r->waiting);
 	}
 	return lk;
 }
@@ -153,13 +153,13 @@ static void intake_one(struct isw_resolver *r, const struct isw_result *res, uin
                        int stopping)
 {
 	struct centry *e;
-	struct lookup *lk;
+	struct isw_rlookup *lk;
 	struct waiter *w;
 	int created;
 
 	e = isw_resolve_cache_get(r, res->addr, &created);
 	if (e && !created && !e->lk) {
-		INC(r->cache_hits);
+		ISW_INC(r->cache_hits);
 		emit(r, res, (enum isw_lookup)e->outcome, e->name);
 		return;
 	}
@@ -193,10 +193,10 @@ static void intake_one(struct isw_resolver *r, const struct isw_result *res, uin
 		lk->wtail = &lk->waiters;
 		e->lk = lk;
 		r->active++;
-		LIST_APPEND(r->active_head, r->active_tail, lk, aprev, anext);
+		ISW_LIST_APPEND(r->active_head, r->active_tail, lk, aprev, anext);
 		wait_push_tail(r, lk);
 	} else {
-		INC(r->cache_hits);
+		ISW_INC(r->cache_hits);
 	}
 	*lk->wtail = w;
 	lk->wtail = &w->next;
@@ -221,7 +221,7 @@ int isw_resolve_intake(struct isw_resolver *r, int stopping)
 void isw_resolve_abandon_all(struct isw_resolver *r)
 {
 	while (r->wait_head) {
-		struct lookup *lk = isw_resolve_wait_pop(r);
+		struct isw_rlookup *lk = isw_resolve_wait_pop(r);
 		if (lk->done)
 			isw_resolve_lookup_release(lk);
 		else

@@ -28,8 +28,8 @@ static int poll_timeout_ms(struct isw_resolver *r, uint64_t now)
 	int timers = 0;
 
 	for (unsigned i = 0; i < r->nservers; i++) {
-		struct server *sv = &r->servers[i];
-		struct query *q = sv->fl_head;
+		struct isw_rserver *sv = &r->servers[i];
+		struct isw_rquery *q = sv->fl_head;
 		if (!q)
 			continue;
 		timers = 1;
@@ -140,7 +140,7 @@ void *isw_resolve_thread_main(void *arg)
 		/* c-ares' timeouts, then ours. */
 		now = now_ns();
 		for (unsigned i = 0; i < r->nservers; i++) {
-			struct query *q = r->servers[i].fl_head;
+			struct isw_rquery *q = r->servers[i].fl_head;
 			if (q && now >= q->sent_ns + r->timeout_ns)
 				ares_process_fd(r->servers[i].ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 		}

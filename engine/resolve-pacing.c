@@ -12,9 +12,9 @@
 #define RTO_INITIAL_NS 376000000ull
 #define RTO_MIN_NS     50000000ull
 
-void isw_resolve_flight_add(struct isw_resolver *r, struct query *q)
+void isw_resolve_flight_add(struct isw_resolver *r, struct isw_rquery *q)
 {
-	struct server *sv = &r->servers[q->server];
+	struct isw_rserver *sv = &r->servers[q->server];
 
 	q->next = NULL;
 	q->prev = sv->fl_tail;
@@ -25,12 +25,12 @@ void isw_resolve_flight_add(struct isw_resolver *r, struct query *q)
 	sv->fl_tail = q;
 	sv->inflight++;
 	r->inflight++;
-	INC(r->in_flight);
+	ISW_INC(r->in_flight);
 }
 
-void isw_resolve_flight_remove(struct isw_resolver *r, struct query *q)
+void isw_resolve_flight_remove(struct isw_resolver *r, struct isw_rquery *q)
 {
-	struct server *sv = &r->servers[q->server];
+	struct isw_rserver *sv = &r->servers[q->server];
 
 	if (q->prev)
 		q->prev->next = q->next;
@@ -42,10 +42,10 @@ void isw_resolve_flight_remove(struct isw_resolver *r, struct query *q)
 		sv->fl_tail = q->prev;
 	sv->inflight--;
 	r->inflight--;
-	DEC(r->in_flight);
+	ISW_DEC(r->in_flight);
 }
 
-uint64_t isw_resolve_rto_ns(const struct isw_resolver *r, const struct server *sv)
+uint64_t isw_resolve_rto_ns(const struct isw_resolver *r, const struct isw_rserver *sv)
 {
 	double rto = sv->have_rtt ? sv->srtt + 4 * sv->rttvar : (double)RTO_INITIAL_NS;
 
@@ -56,7 +56,7 @@ uint64_t isw_resolve_rto_ns(const struct isw_resolver *r, const struct server *s
 	return (uint64_t)rto;
 }
 
-void isw_resolve_rtt_sample(const struct isw_resolver *r, struct server *sv, uint64_t rtt_ns)
+void isw_resolve_rtt_sample(const struct isw_resolver *r, struct isw_rserver *sv, uint64_t rtt_ns)
 {
 	double rtt = (double)rtt_ns;
 
@@ -73,7 +73,7 @@ void isw_resolve_rtt_sample(const struct isw_resolver *r, struct server *sv, uin
 	                      memory_order_relaxed);
 }
 
-void isw_resolve_window_changed(struct server *sv)
+void isw_resolve_window_changed(struct isw_rserver *sv)
 {
 	atomic_store_explicit(&sv->window, isw_aimd_limit(&sv->aimd), memory_order_relaxed);
 }
@@ -85,7 +85,7 @@ int isw_resolve_pick_server(struct isw_resolver *r, int avoid)
 	long room_best = 0;
 
 	for (unsigned i = 0; i < r->nservers; i++) {
-		struct server *sv = &r->servers[i];
+		struct isw_rserver *sv = &r->servers[i];
 		long room = (long)isw_aimd_limit(&sv->aimd) - (long)sv->inflight;
 		if (room <= 0)
 			continue;

@@ -19,7 +19,7 @@
 
 /* The latest query of lk got no usable answer, or is late: the next try goes out if one is
  * left; the lookup fails once no try is left and nothing is in flight any more. */
-static void no_answer(struct isw_resolver *r, struct lookup *lk)
+static void no_answer(struct isw_resolver *r, struct isw_rlookup *lk)
 {
 	if (lk->done || lk->queued || lk->fresh)
 		return;
@@ -31,10 +31,10 @@ static void no_answer(struct isw_resolver *r, struct lookup *lk)
 
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
-	struct query *q = arg;
-	struct lookup *lk = q->lk;
+	struct isw_rquery *q = arg;
+	struct isw_rlookup *lk = q->lk;
 	struct isw_resolver *r = lk->res;
-	struct server *sv = &r->servers[q->server];
+	struct isw_rserver *sv = &r->servers[q->server];
 	char name[ISW_DNS_NAME_MAX];
 	uint64_t now = now_ns();
 	int rc;
@@ -63,14 +63,14 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
 		isw_aimd_on_answer(&sv->aimd);
 		isw_resolve_window_changed(sv);
 		isw_resolve_rtt_sample(r, sv, now - q->sent_ns);
-		INC(sv->answers);
+		ISW_INC(sv->answers);
 		r->last_answer_ns = now;
 		break;
 	default: /* ARES_ETIMEOUT, ARES_ECONNREFUSED, ...: no answer */
-		INC(sv->timeouts);
+		ISW_INC(sv->timeouts);
 		/* A late query was counted as a loss when it became late. */
 		if (!q->late && isw_aimd_on_timeout(&sv->aimd, q->seq))
-			INC(sv->decreases);
+			ISW_INC(sv->decreases);
 		isw_resolve_window_changed(sv);
 		free(q);
 		if (lk->done)
@@ -114,12 +114,12 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
 void isw_resolve_check_late(struct isw_resolver *r, uint64_t now)
 {
 	for (unsigned i = 0; i < r->nservers; i++) {
-		struct server *sv = &r->servers[i];
+		struct isw_rserver *sv = &r->servers[i];
 		uint64_t rto = isw_resolve_rto_ns(r, sv);
-		struct query *q = sv->fl_head;
+		struct isw_rquery *q = sv->fl_head;
 
 		while (q) {
-			struct query *next = q->next;
+			struct isw_rquery *next = q->next;
 			if (q->late) {
 				q = next;
 				continue;
@@ -127,9 +127,9 @@ void isw_resolve_check_late(struct isw_resolver *r, uint64_t now)
 			if (now - q->sent_ns < rto)
 				break;
 			q->late = 1;
-			INC(sv->late);
+			ISW_INC(sv->late);
 			if (isw_aimd_on_timeout(&sv->aimd, q->seq))
-				INC(sv->decreases);
+				ISW_INC(sv->decreases);
 			isw_resolve_window_changed(sv);
 			q->lk->fresh = 0;
 			no_answer(r, q->lk);
@@ -138,10 +138,10 @@ void isw_resolve_check_late(struct isw_resolver *r, uint64_t now)
 	}
 }
 
-static void send_query(struct isw_resolver *r, struct lookup *lk, int s)
+static void send_query(struct isw_resolver *r, struct isw_rlookup *lk, int s)
 {
-	struct server *sv = &r->servers[s];
-	struct query *q = calloc(1, sizeof(*q));
+	struct isw_rserver *sv = &r->servers[s];
+	struct isw_rquery *q = calloc(1, sizeof(*q));
 	char qname[32];
 	uint64_t now = now_ns();
 
@@ -150,7 +150,7 @@ static void send_query(struct isw_resolver *r, struct lookup *lk, int s)
 		return;
 	}
 	if (lk->tries)
-		INC(r->retries);
+		ISW_INC(r->retries);
 	q->lk = lk;
 	q->server = s;
 	q->seq = isw_aimd_on_send(&sv->aimd);
@@ -159,15 +159,15 @@ static void send_query(struct isw_resolver *r, struct lookup *lk, int s)
 	if (!lk->first_ns) {
 		lk->first_ns = now;
 		lk->in_sent = 1;
-		LIST_APPEND(r->sent_head, r->sent_tail, lk, sprev, snext);
+		ISW_LIST_APPEND(r->sent_head, r->sent_tail, lk, sprev, snext);
 	}
 	lk->tries++;
 	lk->outstanding++;
 	lk->fresh = 1;
 	isw_resolve_flight_add(r, q);
-	INC(r->queries);
-	INC(sv->queries);
-	if (!GET(r->first_ns))
+	ISW_INC(r->queries);
+	ISW_INC(sv->queries);
+	if (!ISW_GET(r->first_ns))
 		atomic_store_explicit(&r->first_ns, now, memory_order_relaxed);
 	isw_dns_arpa_name(lk->addr, qname, sizeof(qname));
 	/* May call on_answer before returning (e.g. a send error). */
@@ -177,7 +177,7 @@ static void send_query(struct isw_resolver *r, struct lookup *lk, int s)
 void isw_resolve_dispatch(struct isw_resolver *r)
 {
 	while (r->wait_head && r->inflight < r->concurrency) {
-		struct lookup *lk = r->wait_head;
+		struct isw_rlookup *lk = r->wait_head;
 		int s;
 		if (lk->done) { /* answered by an earlier try meanwhile */
 			isw_resolve_lookup_release(isw_resolve_wait_pop(r));

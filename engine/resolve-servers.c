@@ -134,7 +134,7 @@ static int channel_init(struct isw_resolver *r, ares_channel *ch,
 static int add_server(struct isw_resolver *r, const struct ares_addr_port_node *node,
                       const struct isw_resolver_hooks *hooks, char *errbuf)
 {
-	struct server *sv = &r->servers[r->nservers];
+	struct isw_rserver *sv = &r->servers[r->nservers];
 	struct ares_addr_port_node one = *node;
 	unsigned initial = r->concurrency < INITIAL_WINDOW ? r->concurrency : INITIAL_WINDOW;
 	int rc;

@@ -152,7 +152,7 @@ int isw_resolver_submit(isw_resolver *r, const struct isw_result *res)
 	rc = isw_spsc_push(&r->q, res);
 	if (rc < 0)
 		return rc;
-	INC(r->submitted);
+	ISW_INC(r->submitted);
 	/* Pairs with the fence in isw_resolve_thread_main: either the thread sees the element
 	 * before it sleeps, or we see that it sleeps and wake it. */
 	atomic_thread_fence(memory_order_seq_cst);
@@ -183,22 +183,22 @@ int isw_resolver_wait(isw_resolver *r, int timeout_ms)
 void isw_resolver_get_stats(const isw_resolver *cr, struct isw_resolver_stats *st)
 {
 	struct isw_resolver *r = (struct isw_resolver *)cr;
-	uint64_t first = GET(r->first_ns), last = GET(r->last_ns);
+	uint64_t first = ISW_GET(r->first_ns), last = ISW_GET(r->last_ns);
 
 	memset(st, 0, sizeof(*st));
-	st->submitted = GET(r->submitted);
-	st->written = GET(r->written);
-	st->lookups = GET(r->lookups);
-	st->ok = GET(r->ok);
-	st->nxdomain = GET(r->nxdomain);
-	st->servfail = GET(r->servfail);
-	st->timeout = GET(r->timeout);
-	st->cache_hits = GET(r->cache_hits);
-	st->queries = GET(r->queries);
-	st->retries = GET(r->retries);
+	st->submitted = ISW_GET(r->submitted);
+	st->written = ISW_GET(r->written);
+	st->lookups = ISW_GET(r->lookups);
+	st->ok = ISW_GET(r->ok);
+	st->nxdomain = ISW_GET(r->nxdomain);
+	st->servfail = ISW_GET(r->servfail);
+	st->timeout = ISW_GET(r->timeout);
+	st->cache_hits = ISW_GET(r->cache_hits);
+	st->queries = ISW_GET(r->queries);
+	st->retries = ISW_GET(r->retries);
 	st->spilled = isw_spsc_spilled(&r->q);
-	st->in_flight = GET(r->in_flight);
-	st->waiting = GET(r->waiting);
+	st->in_flight = ISW_GET(r->in_flight);
+	st->waiting = ISW_GET(r->waiting);
 	st->elapsed_s = first && last > first ? (double)(last - first) / 1e9 : 0.0;
 	st->nservers = r->nservers;
 	st->finished = isw_done_flag_get(&r->finished);
@@ -208,18 +208,18 @@ int isw_resolver_get_server(const isw_resolver *cr, unsigned i,
                             struct isw_resolver_server_stats *st)
 {
 	struct isw_resolver *r = (struct isw_resolver *)cr;
-	struct server *sv;
+	struct isw_rserver *sv;
 
 	if (i >= r->nservers)
 		return -ENOENT;
 	sv = &r->servers[i];
 	memset(st, 0, sizeof(*st));
 	snprintf(st->name, sizeof(st->name), "%s", sv->name);
-	st->queries = GET(sv->queries);
-	st->answers = GET(sv->answers);
-	st->timeouts = GET(sv->timeouts);
-	st->late = GET(sv->late);
-	st->decreases = GET(sv->decreases);
+	st->queries = ISW_GET(sv->queries);
+	st->answers = ISW_GET(sv->answers);
+	st->timeouts = ISW_GET(sv->timeouts);
+	st->late = ISW_GET(sv->late);
+	st->decreases = ISW_GET(sv->decreases);
 	st->window = atomic_load_explicit(&sv->window, memory_order_relaxed);
 	st->rto_ms = atomic_load_explicit(&sv->rto_ms, memory_order_relaxed);
 	return 0;
@@ -241,7 +241,7 @@ void isw_resolver_free(isw_resolver *r)
 		ares_library_cleanup();
 	/* Only reached with lookups left when the thread never started. */
 	while (r->wait_head) {
-		struct lookup *lk = r->wait_head;
+		struct isw_rlookup *lk = r->wait_head;
 		r->wait_head = lk->next;
 		isw_resolve_free_lookup(lk);
 	}

@@ -10,7 +10,7 @@
 #include "icmpsweep/scan.h"
 #include "bitmap.h"
 #include "done-flag.h"
-#include "cookie.h"
+#include "tag.h"
 #include "lan.h"
 #include "match.h"
 #include "permute.h"
@@ -34,7 +34,7 @@ struct isw_scan {
 	void *sink_arg;
 
 	struct isw_perm perm;
-	struct isw_cookie_key key;
+	struct isw_tag_key key;
 	struct isw_probe_template tmpl;
 	struct isw_matcher matcher;
 	struct isw_route route; /* the interface, and the main next hop (the template's MAC) */

@@ -52,7 +52,7 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 		         (unsigned long long)s->n);
 		goto fail;
 	}
-	isw_cookie_key_init(&s->key, cfg->seed);
+	isw_tag_key_init(&s->key, cfg->seed);
 	if (isw_bitmap_init(&s->alive, s->n) < 0 || isw_bitmap_init(&s->errored, s->n) < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %llu targets",
 		         (unsigned long long)s->n);
@@ -333,7 +333,7 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 	/* A valid tag for an address we never probed comes from an earlier scan with the same
 	 * seed: not an answer to this one. */
 	if (v == ISW_MATCH_VALID && (idx = isw_targets_index(s->targets, r.addr)) < 0)
-		v = ISW_MATCH_BAD_MAC;
+		v = ISW_MATCH_BAD_TAG;
 	if (v != ISW_MATCH_VALID) {
 		atomic_fetch_add_explicit(&s->invalid, 1, memory_order_relaxed);
 		if (s->trace)
@@ -682,6 +682,7 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 
 	tp.iface = s->route.iface;
 	tp.raw_ip = s->route.raw_ip;
+	tp.zerocopy = (int)c->xdp_zerocopy;
 	tp.out = c->dry_run_out;
 	tp.hold = &s->path_pause;
 	/* "auto" becomes the backend it picks: the same for every sender thread. */

@@ -286,7 +286,7 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 		pcap_close(p);
 		return -EINVAL;
 	}
-	isw_cookie_key_init(&m.key, seed);
+	isw_tag_key_init(&m.key, seed);
 	m.src_addr = cfg->src_addr;
 	m.no_validate = cfg->no_validate;
 	st->seed = seed;

@@ -33,6 +33,7 @@
 #include <sys/socket.h>
 #include <xdp/xsk.h>
 
+#include "icmpsweep/config.h"
 #include "icmpsweep/error.h"
 #include "probe.h"
 #include "tx.h"
@@ -234,14 +235,12 @@ static int bind_copy(struct isw_tx *tx, const struct isw_tx_params *p, char *err
 	return rc;
 }
 
-/* Whether to try zero-copy: what the device advertises, unless ISW_XDP_ZEROCOPY says. */
-static int want_zerocopy(int ifindex)
+/* Whether to try zero-copy: what the device advertises, unless the configuration says. */
+static int want_zerocopy(int ifindex, int setting)
 {
-	const char *env = getenv("ISW_XDP_ZEROCOPY");
-
-	if (env && !strcmp(env, "off"))
+	if (setting == ISW_ZEROCOPY_OFF)
 		return 0;
-	if (env && !strcmp(env, "try"))
+	if (setting == ISW_ZEROCOPY_TRY)
 		return 1;
 	return isw_xdp_zerocopy_advertised(ifindex) == 1;
 }
@@ -265,7 +264,7 @@ static int xdp_open(struct isw_tx **out, const struct isw_tx_params *p, char *er
 	if (!tx)
 		return -ENOMEM;
 	tx->link_fd = -1;
-	if (!want_zerocopy(ifindex) || try_zerocopy(tx, p, ifindex) < 0) {
+	if (!want_zerocopy(ifindex, p->zerocopy) || try_zerocopy(tx, p, ifindex) < 0) {
 		rc = bind_copy(tx, p, errbuf);
 		if (rc < 0) {
 			xdp_close(tx);

@@ -17,6 +17,7 @@ struct isw_tx_params {
 	const char *iface;
 	int raw_ip;             /* the link has no Ethernet header */
 	unsigned queue;         /* the device queue to bind, where the backend binds one (xdp) */
+	int zerocopy;           /* xdp: the config's xdp_zerocopy */
 	struct isw_output *out; /* "dry-run" only: where the listing goes */
 	/* While set (the link has no carrier), a send that waits for room in a full ring gives
 	 * up at once instead of kicking a dead device for a second. */

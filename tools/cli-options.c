@@ -240,6 +240,14 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	rc = isw_targets_new(&o->targets);
 	if (rc < 0)
 		return rc;
+	/* The library reads no environment: the one variable it knew arrives as configuration. */
+	const char *zc = getenv("ISW_XDP_ZEROCOPY");
+	if (zc && !strcmp(zc, "off"))
+		o->cfg.xdp_zerocopy = ISW_ZEROCOPY_OFF;
+	else if (zc && !strcmp(zc, "try"))
+		o->cfg.xdp_zerocopy = ISW_ZEROCOPY_TRY;
+	else if (zc && *zc)
+		BAD("invalid ISW_XDP_ZEROCOPY '%s' (off or try)", zc);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:T:nqhV", long_options,
 	                        NULL)) != -1) {

@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "template: %s\n", err);
 		return 1;
 	}
-	isw_cookie_key_init(&c.m.key, 42);
+	isw_tag_key_init(&c.m.key, 42);
 	c.m.src_addr = SRC;
 	c.m.link = ISW_LINK_ETHERNET;
 	c.len = t.len;

@@ -6,7 +6,7 @@
 
 struct ctx {
 	struct isw_probe_template t;
-	struct isw_cookie_key key;
+	struct isw_tag_key key;
 	uint8_t frame[ISW_PROBE_MAX_LEN];
 };
 
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "template: %s\n", err);
 		return 1;
 	}
-	isw_cookie_key_init(&c.key, 42);
+	isw_tag_key_init(&c.key, 42);
 	micro_run(&o, "probe_patch", "probes", bench, &c);
 	return 0;
 }

@@ -37,8 +37,11 @@ struct isw_config {
 	uint64_t seed;        /* orders the targets and keys the probe MACs */
 	unsigned pcap_buffer; /* capture ring size, bytes */
 	const char *tx;       /* transmit backend name; NULL = "auto" */
-	uint8_t ttl;          /* IP TTL of probes */
-	int dry_run;          /* list probes on dry_run_out instead of sending */
+	/* xdp: zero-copy where the device advertises it (ISW_ZEROCOPY_AUTO), never, or always
+	 * tried first. */
+	enum { ISW_ZEROCOPY_AUTO, ISW_ZEROCOPY_OFF, ISW_ZEROCOPY_TRY } xdp_zerocopy;
+	uint8_t ttl;                    /* IP TTL of probes */
+	int dry_run;                    /* list probes on dry_run_out instead of sending */
 	struct isw_output *dry_run_out; /* opened with .probes (see output.h) */
 	/* Trace (-w): every packet the capture filter passes, and with trace_probes every probe
 	 * sent.  pcapng adds the scan parameters (trace_comment) and per-packet verdicts. */

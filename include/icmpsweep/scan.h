@@ -1,6 +1,7 @@
 /* Scan lifecycle.
  *
- *   isw_scan_new -> isw_scan_start -> (isw_scan_poll ... | isw_scan_stop) -> isw_scan_free
+ *   isw_scan_new -> [isw_scan_prepare] -> isw_scan_start
+ *       -> (isw_scan_wait / isw_scan_get_stats ... | isw_scan_stop) -> isw_scan_free
  *
  * isw_scan_start opens the interface and starts a sender and a capture thread.  Results are
  * passed to the sink on the capture thread, each target at most once per result type.  The
@@ -30,7 +31,7 @@ struct isw_scan_stats {
 	uint64_t send_errors;   /* probes the backend refused or the device dropped */
 	uint64_t skipped;       /* re-probes skipped because the target had answered */
 	uint64_t done;          /* probe slots walked (sent + skipped), of targets * probes */
-	unsigned pass;          /* current pass, 1-based */
+	unsigned pass;          /* current ICMP pass, 1-based; 0 before the first (the ARP pass) */
 	uint64_t hits;          /* distinct live hosts */
 	uint64_t icmp_errors;   /* distinct targets reported by ICMP errors */
 	uint64_t replies;       /* validated answers including duplicates */

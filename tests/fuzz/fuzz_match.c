@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cookie.h"
+#include "tag.h"
 #include "fuzz.h"
 #include "match.h"
 
@@ -30,15 +30,15 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 /* Writes the payload tag the payload's own attempt and time call for. */
-static void fix_payload(const struct isw_cookie_key *key, uint8_t *pl, uint32_t dst)
+static void fix_payload(const struct isw_tag_key *key, uint8_t *pl, uint32_t dst)
 {
 	pl[ISW_PAYLOAD_OFF_FORMAT] = ISW_PAYLOAD_FORMAT;
 	pl[10] = pl[11] = 0;
-	put32(pl + ISW_PAYLOAD_OFF_TAG, isw_cookie_payload_tag(key, dst, pl[ISW_PAYLOAD_OFF_PROBE],
-	                                                       be64(pl + ISW_PAYLOAD_OFF_TIME)));
+	put32(pl + ISW_PAYLOAD_OFF_TAG, isw_tag_payload(key, dst, pl[ISW_PAYLOAD_OFF_PROBE],
+	                                                be64(pl + ISW_PAYLOAD_OFF_TIME)));
 }
 
-static void fix_tags(const struct isw_cookie_key *key, uint8_t *f, size_t len)
+static void fix_tags(const struct isw_tag_key *key, uint8_t *f, size_t len)
 {
 	uint8_t *ip = f + 14, *icmp, *q, *qicmp;
 	size_t hl, qhl;
@@ -50,7 +50,7 @@ static void fix_tags(const struct isw_cookie_key *key, uint8_t *f, size_t len)
 		return;
 	icmp = ip + hl;
 	if (icmp[0] == 0) {
-		put32(icmp + 4, isw_cookie_dst_tag(key, be32(ip + 12)));
+		put32(icmp + 4, isw_tag_dst(key, be32(ip + 12)));
 		if (len >= 14 + hl + 8 + ISW_PAYLOAD_LEN)
 			fix_payload(key, icmp + 8, be32(ip + 12));
 		return;
@@ -62,7 +62,7 @@ static void fix_tags(const struct isw_cookie_key *key, uint8_t *f, size_t len)
 	if (qhl < 20 || len < 14 + hl + 8 + qhl + 8)
 		return;
 	qicmp = q + qhl;
-	put32(qicmp + 4, isw_cookie_dst_tag(key, be32(q + 16)));
+	put32(qicmp + 4, isw_tag_dst(key, be32(q + 16)));
 	if (len >= 14 + hl + 8 + qhl + 8 + ISW_PAYLOAD_LEN)
 		fix_payload(key, qicmp + 8, be32(q + 16));
 }
@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t ts;
 
 	if (!init) {
-		isw_cookie_key_init(&m.key, 7);
+		isw_tag_key_init(&m.key, 7);
 		init = 1;
 	}
 	if (size < 9)

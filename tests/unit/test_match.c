@@ -13,7 +13,7 @@
 
 #include "icmpsweep/error.h"
 #include "checksum.h"
-#include "cookie.h"
+#include "tag.h"
 #include "match.h"
 #include "probe.h"
 
@@ -35,7 +35,7 @@ static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
 static const uint8_t gw_mac[6] = {0x02, 0, 0, 0, 0, 0xfe};
 
 static struct isw_probe_template tmpl;
-static struct isw_cookie_key key;
+static struct isw_tag_key key;
 
 static int setup(void **state __attribute__((unused)))
 {
@@ -50,7 +50,7 @@ static int setup(void **state __attribute__((unused)))
 	if (isw_probe_template_init(&tmpl, &p, err) != 0)
 		fail_msg("template: %s", err);
 	assert_int_equal(tmpl.len, PROBE_LEN);
-	isw_cookie_key_init(&key, SEED);
+	isw_tag_key_init(&key, SEED);
 	return 0;
 }
 
@@ -272,16 +272,16 @@ static void test_echo_reply_wrong_source(void **state __attribute__((unused)))
 
 	/* The probe to TARGET answered by someone else. */
 	len = make_echo_reply(f, TARGET, TARGET + 1, 1, SEND_NS, 64);
-	assert_int_equal(verdict(&m, f, len), ISW_MATCH_BAD_MAC);
+	assert_int_equal(verdict(&m, f, len), ISW_MATCH_BAD_TAG);
 	len = make_echo_reply(f, TARGET, ROUTER, 1, SEND_NS, 64);
-	assert_int_equal(verdict(&m, f, len), ISW_MATCH_BAD_MAC);
+	assert_int_equal(verdict(&m, f, len), ISW_MATCH_BAD_TAG);
 	/* Wrong key: a scan with another seed. */
 	{
 		struct isw_matcher other = matcher();
 
-		isw_cookie_key_init(&other.key, SEED + 1);
+		isw_tag_key_init(&other.key, SEED + 1);
 		len = make_echo_reply(f, TARGET, TARGET, 1, SEND_NS, 64);
-		assert_int_equal(verdict(&other, f, len), ISW_MATCH_BAD_MAC);
+		assert_int_equal(verdict(&other, f, len), ISW_MATCH_BAD_TAG);
 	}
 }
 
@@ -309,7 +309,7 @@ static void test_echo_reply_flipped_bits(void **state __attribute__((unused)))
 	size_t icmp = ISW_ETH_LEN + ISW_IP_LEN;
 
 	/* Identifier, sequence and payload: every bit matters (bytes 10-11 of the payload are
-	 * reserved and unauthenticated: see test_cookie's test_flipped_bits_reserved). */
+	 * reserved and unauthenticated: see test_tag's test_flipped_bits_reserved). */
 	for (size_t byte = icmp + 4; byte < len; byte++) {
 		if (byte == icmp + 8 + 10 || byte == icmp + 8 + 11)
 			continue;
@@ -319,7 +319,7 @@ static void test_echo_reply_flipped_bits(void **state __attribute__((unused)))
 			memcpy(g, f, len);
 			g[byte] ^= (uint8_t)(1u << bit);
 			fix_sums(g + ISW_ETH_LEN, len - ISW_ETH_LEN);
-			if (verdict(&m, g, len) != ISW_MATCH_BAD_MAC)
+			if (verdict(&m, g, len) != ISW_MATCH_BAD_TAG)
 				fail_msg("frame byte %zu bit %d flipped: not BAD_MAC", byte, bit);
 		}
 	}
@@ -330,7 +330,7 @@ static void test_echo_reply_flipped_bits(void **state __attribute__((unused)))
 		memcpy(g, f, len);
 		put32(g + ISW_ETH_LEN + 12, TARGET ^ (1u << bit));
 		fix_sums(g + ISW_ETH_LEN, len - ISW_ETH_LEN);
-		assert_int_equal(verdict(&m, g, len), ISW_MATCH_BAD_MAC);
+		assert_int_equal(verdict(&m, g, len), ISW_MATCH_BAD_TAG);
 	}
 }
 
@@ -549,7 +549,7 @@ static void test_no_validate(void **state __attribute__((unused)))
 	assert_true(r.rtt_ms < 0);
 	/* Without no_validate the same is rejected. */
 	m.no_validate = 0;
-	assert_int_equal(verdict(&m, g, ISW_ETH_LEN + 84), ISW_MATCH_BAD_MAC);
+	assert_int_equal(verdict(&m, g, ISW_ETH_LEN + 84), ISW_MATCH_BAD_TAG);
 
 	/* An echo reply without payload. */
 	m.no_validate = 1;
@@ -663,34 +663,34 @@ static void test_error_forged_quote(void **state __attribute__((unused)))
 		for (int bit = 0; bit < 8; bit++) {
 			memcpy(g, f, len);
 			g[byte] ^= (uint8_t)(1u << bit);
-			assert_int_equal(verdict(&m, g, len), ISW_MATCH_BAD_MAC);
-			assert_int_equal(verdict(&m, g, 70), ISW_MATCH_BAD_MAC);
+			assert_int_equal(verdict(&m, g, len), ISW_MATCH_BAD_TAG);
+			assert_int_equal(verdict(&m, g, 70), ISW_MATCH_BAD_TAG);
 		}
 	/* Quoted target changed: the tag was for another address. */
 	memcpy(g, f, len);
 	g[q + 19] ^= 1;
-	assert_int_equal(verdict(&m, g, 70), ISW_MATCH_BAD_MAC);
+	assert_int_equal(verdict(&m, g, 70), ISW_MATCH_BAD_TAG);
 	/* Quoted source not ours. */
 	memcpy(g, f, len);
 	g[q + 15] ^= 1;
-	assert_int_equal(verdict(&m, g, len), ISW_MATCH_BAD_MAC);
+	assert_int_equal(verdict(&m, g, len), ISW_MATCH_BAD_TAG);
 	/* Quoted payload present but forged: every authenticated bit. */
 	for (size_t byte = q + 28; byte < q + 44; byte++) {
 		if (byte == q + 28 + 10 || byte == q + 28 + 11)
-			continue; /* reserved, see test_cookie */
+			continue; /* reserved, see test_tag */
 		for (int bit = 0; bit < 8; bit++) {
 			memcpy(g, f, len);
 			g[byte] ^= (uint8_t)(1u << bit);
-			assert_int_equal(verdict(&m, g, len), ISW_MATCH_BAD_MAC);
+			assert_int_equal(verdict(&m, g, len), ISW_MATCH_BAD_TAG);
 		}
 	}
 	/* Another scan's key. */
 	{
 		struct isw_matcher other = matcher();
 
-		isw_cookie_key_init(&other.key, SEED ^ 1);
-		assert_int_equal(verdict(&other, f, len), ISW_MATCH_BAD_MAC);
-		assert_int_equal(verdict(&other, f, 70), ISW_MATCH_BAD_MAC);
+		isw_tag_key_init(&other.key, SEED ^ 1);
+		assert_int_equal(verdict(&other, f, len), ISW_MATCH_BAD_TAG);
+		assert_int_equal(verdict(&other, f, 70), ISW_MATCH_BAD_TAG);
 	}
 }
 

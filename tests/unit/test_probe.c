@@ -10,7 +10,7 @@
 
 #include "icmpsweep/error.h"
 #include "checksum.h"
-#include "cookie.h"
+#include "tag.h"
 #include "probe.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
@@ -49,11 +49,11 @@ static void make_template(struct isw_probe_template *t, int raw_ip, uint8_t ttl)
 
 /* Checks every field of a patched probe; ip_off is where the IPv4 header starts. */
 static void check_probe(const uint8_t *frame, uint32_t len, uint32_t ip_off,
-                        const struct isw_cookie_key *key, uint32_t dst, uint8_t probe,
+                        const struct isw_tag_key *key, uint32_t dst, uint8_t probe,
                         uint64_t send_ns, uint8_t ttl)
 {
 	const uint8_t *ip = frame + ip_off, *icmp = ip + ISW_IP_LEN;
-	uint32_t tag = isw_cookie_dst_tag(key, dst);
+	uint32_t tag = isw_tag_dst(key, dst);
 	uint8_t got_probe = 0;
 	uint64_t got_ns = 0;
 
@@ -83,11 +83,11 @@ static void check_probe(const uint8_t *frame, uint32_t len, uint32_t ip_off,
 		         dst, probe);
 	assert_int_equal(be16(icmp + 4), tag >> 16);
 	assert_int_equal(be16(icmp + 6), tag & 0xffff);
-	assert_int_equal(isw_cookie_check_payload(key, icmp + 8, dst, &got_probe, &got_ns), 1);
+	assert_int_equal(isw_tag_check_payload(key, icmp + 8, dst, &got_probe, &got_ns), 1);
 	assert_int_equal(got_probe, probe);
 	assert_true(got_ns == send_ns);
 	/* The payload does not validate for another address. */
-	assert_int_equal(isw_cookie_check_payload(key, icmp + 8, dst + 1, &got_probe, &got_ns), 0);
+	assert_int_equal(isw_tag_check_payload(key, icmp + 8, dst + 1, &got_probe, &got_ns), 0);
 }
 
 static const uint32_t dsts[] = {
@@ -102,9 +102,9 @@ static const uint64_t times[] = {UINT64_C(1700000000123456789), 0, 1, UINT64_MAX
 static void test_ethernet(void **state __attribute__((unused)))
 {
 	struct isw_probe_template t;
-	struct isw_cookie_key key;
+	struct isw_tag_key key;
 
-	isw_cookie_key_init(&key, 2024);
+	isw_tag_key_init(&key, 2024);
 	make_template(&t, 0, 64);
 	assert_int_equal(t.len, 58);
 	assert_int_equal(t.ip_off, ISW_ETH_LEN);
@@ -126,9 +126,9 @@ static void test_ethernet(void **state __attribute__((unused)))
 static void test_raw_ip(void **state __attribute__((unused)))
 {
 	struct isw_probe_template t;
-	struct isw_cookie_key key;
+	struct isw_tag_key key;
 
-	isw_cookie_key_init(&key, 7);
+	isw_tag_key_init(&key, 7);
 	make_template(&t, 1, 200);
 	assert_int_equal(t.len, 44);
 	assert_int_equal(t.ip_off, 0);
@@ -146,10 +146,10 @@ static void test_many_random(void **state __attribute__((unused)))
 	/* Incremental checksums across many addresses and times, including the ones that
 	 * push the sums through 0x0000/0xffff. */
 	struct isw_probe_template t;
-	struct isw_cookie_key key;
+	struct isw_tag_key key;
 	uint64_t x = 88172645463325252ULL;
 
-	isw_cookie_key_init(&key, 99);
+	isw_tag_key_init(&key, 99);
 	make_template(&t, 0, 64);
 	for (int i = 0; i < 200000; i++) {
 		uint8_t frame[ISW_PROBE_MAX_LEN];
@@ -177,10 +177,10 @@ static void test_template_independent_of_frame(void **state __attribute__((unuse
 	/* Patching twice into the same buffer, the second probe is not influenced by the
 	 * first; and the template itself is untouched. */
 	struct isw_probe_template t, copy;
-	struct isw_cookie_key key;
+	struct isw_tag_key key;
 	uint8_t a[ISW_PROBE_MAX_LEN], b[ISW_PROBE_MAX_LEN];
 
-	isw_cookie_key_init(&key, 1);
+	isw_tag_key_init(&key, 1);
 	make_template(&t, 0, 64);
 	memcpy(&copy, &t, sizeof(t));
 	isw_probe_patch(&t, &key, a, IP(198, 18, 0, 1), 1, 1000);
@@ -193,10 +193,10 @@ static void test_template_independent_of_frame(void **state __attribute__((unuse
 static void test_template_ttl_and_macs(void **state __attribute__((unused)))
 {
 	struct isw_probe_template t;
-	struct isw_cookie_key key;
+	struct isw_tag_key key;
 	uint8_t frame[ISW_PROBE_MAX_LEN];
 
-	isw_cookie_key_init(&key, 3);
+	isw_tag_key_init(&key, 3);
 	for (unsigned ttl = 1; ttl <= 255; ttl += 127) {
 		make_template(&t, 0, (uint8_t)ttl);
 		isw_probe_patch(&t, &key, frame, IP(198, 18, 1, 1), 1, 5);

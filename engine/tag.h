@@ -8,15 +8,15 @@
  * A reply is accepted only when both tags recomputed from the reply's source address match:
  * 64 bits in all, with no per-probe state.
  */
-#ifndef ISW_COOKIE_H
-#define ISW_COOKIE_H
+#ifndef ISW_TAG_H
+#define ISW_TAG_H
 
 #include <stdint.h>
 
-#define ISW_COOKIE_KEY_LEN 16
+#define ISW_TAG_KEY_LEN 16
 
-struct isw_cookie_key {
-	uint8_t k[ISW_COOKIE_KEY_LEN];
+struct isw_tag_key {
+	uint8_t k[ISW_TAG_KEY_LEN];
 };
 
 /* Payload layout of every probe (network byte order). */
@@ -28,19 +28,19 @@ struct isw_cookie_key {
 #define ISW_PAYLOAD_FORMAT     1
 
 /* Derives independent keys from the scan seed; label separates their uses. */
-void isw_key_derive(uint64_t seed, const char *label, uint8_t out[ISW_COOKIE_KEY_LEN]);
-void isw_cookie_key_init(struct isw_cookie_key *key, uint64_t seed);
+void isw_key_derive(uint64_t seed, const char *label, uint8_t out[ISW_TAG_KEY_LEN]);
+void isw_tag_key_init(struct isw_tag_key *key, uint64_t seed);
 
-uint32_t isw_cookie_dst_tag(const struct isw_cookie_key *key, uint32_t dst);
-uint32_t isw_cookie_payload_tag(const struct isw_cookie_key *key, uint32_t dst, uint8_t probe,
-                                uint64_t send_ns);
+uint32_t isw_tag_dst(const struct isw_tag_key *key, uint32_t dst);
+uint32_t isw_tag_payload(const struct isw_tag_key *key, uint32_t dst, uint8_t probe,
+                         uint64_t send_ns);
 
 /* Writes the payload of a probe to dst. */
-void isw_cookie_fill_payload(const struct isw_cookie_key *key, uint8_t *payload, uint32_t dst,
-                             uint8_t probe, uint64_t send_ns);
+void isw_tag_fill_payload(const struct isw_tag_key *key, uint8_t *payload, uint32_t dst,
+                          uint8_t probe, uint64_t send_ns);
 
 /* Checks a payload echoed back by addr; on success stores attempt and send time. */
-int isw_cookie_check_payload(const struct isw_cookie_key *key, const uint8_t *payload,
-                             uint32_t addr, uint8_t *probe, uint64_t *send_ns);
+int isw_tag_check_payload(const struct isw_tag_key *key, const uint8_t *payload, uint32_t addr,
+                          uint8_t *probe, uint64_t *send_ns);
 
 #endif

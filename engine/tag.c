@@ -2,7 +2,7 @@
 
 #include <sodium.h>
 
-#include "cookie.h"
+#include "tag.h"
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
@@ -28,7 +28,7 @@ static uint64_t get_be64(const uint8_t *p)
 	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
 }
 
-static uint64_t siphash(const struct isw_cookie_key *key, const uint8_t *in, size_t len)
+static uint64_t siphash(const struct isw_tag_key *key, const uint8_t *in, size_t len)
 {
 	uint8_t out[crypto_shorthash_siphash24_BYTES];
 	uint64_t v;
@@ -38,11 +38,11 @@ static uint64_t siphash(const struct isw_cookie_key *key, const uint8_t *in, siz
 	return v;
 }
 
-void isw_key_derive(uint64_t seed, const char *label, uint8_t out[ISW_COOKIE_KEY_LEN])
+void isw_key_derive(uint64_t seed, const char *label, uint8_t out[ISW_TAG_KEY_LEN])
 {
 	/* The seed is recorded in the metadata (and a pcapng header), so the keys are only as
 	 * secret as those files: they stop forgery by other hosts, not by whoever reads them. */
-	static const struct isw_cookie_key fixed = {
+	static const struct isw_tag_key fixed = {
 	    {'i', 'c', 'm', 'p', 's', 'w', 'e', 'e', 'p', '-', 'k', 'd', 'f', '-', 'v', '1'}};
 	uint8_t in[8 + 32] = {0};
 	size_t n = strnlen(label, 32);
@@ -57,12 +57,12 @@ void isw_key_derive(uint64_t seed, const char *label, uint8_t out[ISW_COOKIE_KEY
 	memcpy(out + 8, &h, 8);
 }
 
-void isw_cookie_key_init(struct isw_cookie_key *key, uint64_t seed)
+void isw_tag_key_init(struct isw_tag_key *key, uint64_t seed)
 {
 	isw_key_derive(seed, "probe-mac", key->k);
 }
 
-uint32_t isw_cookie_dst_tag(const struct isw_cookie_key *key, uint32_t dst)
+uint32_t isw_tag_dst(const struct isw_tag_key *key, uint32_t dst)
 {
 	uint8_t in[5] = {'D'};
 
@@ -70,8 +70,8 @@ uint32_t isw_cookie_dst_tag(const struct isw_cookie_key *key, uint32_t dst)
 	return (uint32_t)siphash(key, in, sizeof(in));
 }
 
-uint32_t isw_cookie_payload_tag(const struct isw_cookie_key *key, uint32_t dst, uint8_t probe,
-                                uint64_t send_ns)
+uint32_t isw_tag_payload(const struct isw_tag_key *key, uint32_t dst, uint8_t probe,
+                         uint64_t send_ns)
 {
 	uint8_t in[14] = {'P'};
 
@@ -81,19 +81,19 @@ uint32_t isw_cookie_payload_tag(const struct isw_cookie_key *key, uint32_t dst, 
 	return (uint32_t)siphash(key, in, sizeof(in));
 }
 
-void isw_cookie_fill_payload(const struct isw_cookie_key *key, uint8_t *payload, uint32_t dst,
-                             uint8_t probe, uint64_t send_ns)
+void isw_tag_fill_payload(const struct isw_tag_key *key, uint8_t *payload, uint32_t dst,
+                          uint8_t probe, uint64_t send_ns)
 {
 	put_be64(payload + ISW_PAYLOAD_OFF_TIME, send_ns);
 	payload[ISW_PAYLOAD_OFF_PROBE] = probe;
 	payload[ISW_PAYLOAD_OFF_FORMAT] = ISW_PAYLOAD_FORMAT;
 	payload[10] = 0;
 	payload[11] = 0;
-	put_be32(payload + ISW_PAYLOAD_OFF_TAG, isw_cookie_payload_tag(key, dst, probe, send_ns));
+	put_be32(payload + ISW_PAYLOAD_OFF_TAG, isw_tag_payload(key, dst, probe, send_ns));
 }
 
-int isw_cookie_check_payload(const struct isw_cookie_key *key, const uint8_t *payload,
-                             uint32_t addr, uint8_t *probe, uint64_t *send_ns)
+int isw_tag_check_payload(const struct isw_tag_key *key, const uint8_t *payload, uint32_t addr,
+                          uint8_t *probe, uint64_t *send_ns)
 {
 	uint64_t t = get_be64(payload + ISW_PAYLOAD_OFF_TIME);
 	uint8_t k = payload[ISW_PAYLOAD_OFF_PROBE];
@@ -101,7 +101,7 @@ int isw_cookie_check_payload(const struct isw_cookie_key *key, const uint8_t *pa
 	/* Bytes 10-11 are not under the tag: insist they are what we sent. */
 	if (payload[ISW_PAYLOAD_OFF_FORMAT] != ISW_PAYLOAD_FORMAT || payload[10] || payload[11])
 		return 0;
-	if (get_be32(payload + ISW_PAYLOAD_OFF_TAG) != isw_cookie_payload_tag(key, addr, k, t))
+	if (get_be32(payload + ISW_PAYLOAD_OFF_TAG) != isw_tag_payload(key, addr, k, t))
 		return 0;
 	*probe = k;
 	*send_ns = t;
