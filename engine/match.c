@@ -228,7 +228,7 @@ void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, in
 			         r->icmp_type, r->icmp_code);
 		return;
 	case ISW_MATCH_BAD_TAG:
-		snprintf(buf, size, "rejected: bad MAC");
+		snprintf(buf, size, "rejected: bad tag");
 		return;
 	case ISW_MATCH_MALFORMED:
 		snprintf(buf, size, "rejected: malformed");
