@@ -18,7 +18,9 @@ PKGS=(cmake gcc make pkg-config libpcap-dev libnet1-dev libsodium-dev libcmocka-
       # sysctl (procps), offloads and queues (ethtool), trace checks (tshark, tcpdump, fping),
       # JSON and CSV checks (python3, jq), a resolver in the lab (dnsmasq), MAC vendors.
       iproute2 nftables procps ethtool python3 jq tshark tcpdump fping dnsmasq-base
-      ieee-data)
+      ieee-data
+      # The documentation tests: the man page rendered without warnings.
+      groff-base)
 # bench/run, bench/dns-bench.sh: the peers it compares against, its tools (gnuplot, time,
 # dnsperf, ping), and the build dependencies of zmap 4.x (../shared/peers/README.md).
 BENCH_PKGS=(zmap masscan nmap arp-scan time gnuplot-nox dnsperf iputils-ping

@@ -1,0 +1,56 @@
+# bash completion for icmpsweep(1): options, formats, backends, interfaces, files.
+# Installed as share/bash-completion/completions/icmpsweep (loaded on demand).
+
+_icmpsweep()
+{
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+
+	case $prev in
+	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata)
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return
+		;;
+	-O | --output-format)
+		mapfile -t COMPREPLY < <(compgen -W "text csv json" -- "$cur")
+		return
+		;;
+	--tx)
+		mapfile -t COMPREPLY < <(compgen -W "auto xdp ring libnet" -- "$cur")
+		return
+		;;
+	-i | --interface)
+		mapfile -t COMPREPLY < <(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")
+		return
+		;;
+	-c | --cooldown)
+		mapfile -t COMPREPLY < <(compgen -W "auto auto:10 0 1 2 5" -- "$cur")
+		return
+		;;
+	-T | --senders)
+		mapfile -t COMPREPLY < <(compgen -W "auto $(seq 1 "$(nproc 2>/dev/null || echo 1)")" -- "$cur")
+		return
+		;;
+	--user)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		return
+		;;
+	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | -S | --source | \
+		-G | --gateway-mac | --resolver | --resolve-concurrency | --resolve-timeout | \
+		--resolve-tries | --pcap-buffer | -C | --file-size)
+		return # a value of the user's own
+		;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --cooldown --dry-run --exclude --exclude-file --file-size \
+			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
+			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
+			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \
+			--seed --senders --source --trace-probes --ttl --tx --user --version --write -C \
+			-G -I -O -P -S -T -V -b -c -h -i -n -o -q -r -w -x" -- "$cur")
+	fi
+}
+complete -F _icmpsweep icmpsweep

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""One source of truth for the options: every option --help lists must be in the getopt
+table, the man page, the README's usage sections and both completions, and every option the
+man page, the getopt table or the completions name must be in --help.
+
+    check_options.py ICMPSWEEP_BINARY REPO_ROOT
+"""
+import re
+import subprocess
+import sys
+
+
+def fail(msgs):
+    for m in msgs:
+        print("options: " + m, file=sys.stderr)
+    sys.exit(1)
+
+
+def main():
+    binary, root = sys.argv[1], sys.argv[2]
+    helptext = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=10,
+                              check=True).stdout
+
+    # Each option of --help as a group of spellings: "-I, --input-file" is one option.
+    groups = []
+    for line in helptext.splitlines():
+        m = re.match(r"^\s+((?:-[A-Za-z0-9]|--[a-z][a-z0-9-]*)(?:, (?:-[A-Za-z0-9]|--[a-z][a-z0-9-]*))*)",
+                     line)
+        if m:
+            names = m.group(1).split(", ")
+            # "-h, --help, -V, --version" is two options on one line.
+            while names:
+                if len(names) >= 2 and not names[0].startswith("--") and names[1].startswith("--"):
+                    groups.append(names[:2])
+                    names = names[2:]
+                else:
+                    groups.append(names[:1])
+                    names = names[1:]
+    if len(groups) < 30:
+        fail([f"only {len(groups)} options parsed from --help: the parser is broken"])
+    in_help = {n for g in groups for n in g}
+
+    def read(path):
+        with open(f"{root}/{path}", encoding="utf-8") as f:
+            return f.read()
+
+    man = read("docs/icmpsweep.1")
+    man_opts = man.split(".SH OPTIONS", 1)[1].split(".SH EXIT STATUS", 1)[0]
+    man_named = set(re.findall(r"(?<![\w\\-])\\-\\-[a-z][a-z0-9\\-]*|(?<![\w\\-])\\-[A-Za-z0-9]\b", man_opts))
+    man_named = {n.replace("\\-", "-") for n in man_named}
+
+    readme = read("README.md")
+    usage = readme.split("## Usage", 1)[1].split("## Safety", 1)[0]
+    readme_named = set(re.findall(r"`(--?[A-Za-z][a-z0-9-]*)", usage))
+    readme_named |= set(re.findall(r"\| `?(-[A-Za-z0-9])\b", usage))
+
+    cli = read("tools/cli-options.c")
+    table = set("--" + n for n in re.findall(r'\{"([a-z][a-z0-9-]*)", (?:no|required|optional)_argument', cli))
+
+    # Completions: bash's option word list and the case labels of options taking a value;
+    # zsh's _arguments specs.  (compgen's and _arguments' own flags are not options.)
+    opt = r"--?[A-Za-z][a-z0-9-]*"
+    bash = read("docs/completion/icmpsweep.bash")
+    words = re.search(r'compgen -W "(-[^"]*)"', bash)
+    bash_named = set(re.findall(opt, words.group(1))) if words else set()
+    for label in re.findall(r"^\s*((?:-[^\n]*\|\s*\\\n)*-[^\n]*)\)\s*$", bash, re.M):
+        bash_named |= set(re.findall(opt, label))
+    zsh = read("docs/completion/_icmpsweep")
+    zsh_named = set()
+    for a, b in re.findall(r"\{(-[A-Za-z0-9]),(--[a-z][a-z0-9-]*)\}", zsh):
+        zsh_named |= {a, b}
+    zsh_named |= set(re.findall(r"'\*?(--[a-z][a-z0-9-]*)\[", zsh))
+
+    errors = []
+    for g in groups:
+        label = ", ".join(g)
+        if not man_named & set(g):
+            errors.append(f"{label}: in --help but not in docs/icmpsweep.1")
+        if not readme_named & set(g):
+            errors.append(f"{label}: in --help but not in the README's usage sections")
+        for name in g:
+            if name.startswith("--") and name not in table:
+                errors.append(f"{name}: in --help but not in the getopt table")
+            if name not in bash_named:
+                errors.append(f"{name}: in --help but not in the bash completion")
+            if name not in zsh_named:
+                errors.append(f"{name}: in --help but not in the zsh completion")
+    for n in sorted(man_named - in_help):
+        errors.append(f"{n}: in docs/icmpsweep.1 but not in --help")
+    for n in sorted(table - in_help):
+        errors.append(f"{n}: in the getopt table but not in --help")
+    for n in sorted((bash_named | zsh_named) - in_help):
+        errors.append(f"{n}: in a completion but not in --help")
+    if errors:
+        fail(errors)
+    print(f"options: {len(groups)} options agree in --help, getopt, man page, README and completions")
+
+
+main()
