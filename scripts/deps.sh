@@ -20,7 +20,9 @@ PKGS=(cmake gcc make pkg-config libpcap-dev libnet1-dev libsodium-dev libcmocka-
       iproute2 nftables procps ethtool python3 jq tshark tcpdump fping dnsmasq-base
       ieee-data
       # The documentation tests: the man page rendered without warnings.
-      groff-base)
+      groff-base
+      # The package test: cpack's dependency list, the capabilities of the post-install.
+      dpkg-dev libcap2-bin)
 # bench/run, bench/dns-bench.sh: the peers it compares against, its tools (gnuplot, time,
 # dnsperf, ping), and the build dependencies of zmap 4.x (../shared/peers/README.md).
 BENCH_PKGS=(zmap masscan nmap arp-scan time gnuplot-nox dnsperf iputils-ping
