@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "icmpsweep/error.h"
 #include "icmpsweep/output.h"
 #include "icmpsweep/targets.h"
 
@@ -16,8 +17,12 @@ enum cell_kind { CELL_NONE, CELL_NUMBER, CELL_STRING };
 struct column {
 	const char *name;
 	enum cell_kind (*render)(const struct isw_result *r, char *buf, size_t size);
-	unsigned group; /* 0: always; else only when the output has that group on */
+	unsigned group;   /* 0: always; else only when the output has that group on */
+	const char *help; /* for --list-output-fields */
 };
+
+/* Columns an output can have: its fields (-f) or, by default, the table's in order. */
+#define ISW_MAX_COLUMNS 16
 
 struct isw_output {
 	enum isw_format format;
@@ -25,6 +30,9 @@ struct isw_output {
 	int hostnames;
 	int link;
 	int probes;
+	/* The columns written, as indexes into the table, in order. */
+	unsigned char col[ISW_MAX_COLUMNS];
+	size_t ncol;
 	/* The first failed write or flush, as a negative errno.  The writing thread and the
 	 * flushing thread (the scan owner) both record it: whichever made the failing write(2)
 	 * has the real errno, the other only sees the stream's error flag. */
@@ -132,26 +140,91 @@ static enum cell_kind col_note(const struct isw_result *r, char *buf, size_t siz
 
 /* New columns go at the end: scripts that cut by position keep working. */
 static const struct column columns[] = {
-    {"ip", col_ip, 0},
-    {"type", col_type, 0},
-    {"rtt_ms", col_rtt, 0},
-    {"ttl", col_ttl, 0},
-    {"probe", col_probe, 0},
-    {"ts", col_ts, 0},
-    {"responder", col_responder, 0},
-    {"hostname", col_hostname, COL_RESOLVE},
-    {"lookup", col_lookup, COL_RESOLVE},
-    {"mac", col_mac, COL_LINK},
-    {"vendor", col_vendor, COL_LINK},
-    {"note", col_note, COL_LINK},
+    {"ip", col_ip, 0, "the probed address"},
+    {"type", col_type, 0, "echo-reply, unreachable, time-exceeded, icmp-error or arp-only"},
+    {"rtt_ms", col_rtt, 0, "round-trip time from the send time echoed in the probe"},
+    {"ttl", col_ttl, 0, "IP TTL of the answer"},
+    {"probe", col_probe, 0, "the attempt (1-based) that got the answer"},
+    {"ts", col_ts, 0, "capture time, Unix seconds"},
+    {"responder", col_responder, 0, "who answered: the target, or the router of an ICMP error"},
+    {"hostname", col_hostname, COL_RESOLVE, "reverse DNS name (needs lookups: not with -n)"},
+    {"lookup", col_lookup, COL_RESOLVE, "ok, nxdomain, servfail or timeout (not with -n)"},
+    {"mac", col_mac, COL_LINK, "on-link hosts: the MAC that answered ARP"},
+    {"vendor", col_vendor, COL_LINK, "on-link hosts: the MAC's vendor (IEEE OUI registry)"},
+    {"note", col_note, COL_LINK, "on-link hosts: an address conflict or a shared MAC"},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+_Static_assert(NCOLUMNS <= ISW_MAX_COLUMNS, "raise ISW_MAX_COLUMNS");
 
-static int column_on(const isw_output *o, size_t i)
+static int column_on(const struct isw_output_options *opt, size_t i)
 {
 	unsigned g = columns[i].group;
 
-	return !g || ((g & COL_RESOLVE) && o->hostnames) || ((g & COL_LINK) && o->link);
+	return !g || ((g & COL_RESOLVE) && opt->hostnames) || ((g & COL_LINK) && opt->link);
+}
+
+/* The columns of a field list ("ip,rtt_ms"), in its order, into col; their number, or
+ * -EINVAL with a message naming the bad field. */
+static int parse_fields(const char *list, const struct isw_output_options *opt, unsigned char *col,
+                        char *errbuf)
+{
+	size_t n = 0;
+	const char *p = list;
+
+	for (;;) {
+		size_t len = strcspn(p, ","), i;
+
+		for (i = 0; i < NCOLUMNS; i++)
+			if (strlen(columns[i].name) == len && !strncmp(columns[i].name, p, len))
+				break;
+		if (i == NCOLUMNS) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "unknown output field '%.*s' in '%.64s' (--list-output-fields "
+			         "lists them)",
+			         (int)(len > 32 ? 32 : len), p, list);
+			return -EINVAL;
+		}
+		if ((columns[i].group & COL_RESOLVE) && !opt->hostnames) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "output field '%s' needs reverse lookups: drop -n",
+			         columns[i].name);
+			return -EINVAL;
+		}
+		for (size_t k = 0; k < n; k++)
+			if (col[k] == i) {
+				snprintf(errbuf, ISW_ERRBUF_SIZE,
+				         "output field '%s' given twice in '%.64s'",
+				         columns[i].name, list);
+				return -EINVAL;
+			}
+		col[n++] = (unsigned char)i;
+		if (!p[len])
+			return (int)n;
+		p += len + 1;
+	}
+}
+
+int isw_output_fields_check(const struct isw_output_options *opt, char *errbuf)
+{
+	unsigned char col[ISW_MAX_COLUMNS];
+
+	if (!opt->fields)
+		return 0;
+	if (opt->probes || opt->format == ISW_FORMAT_TEXT) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "output fields (-f '%.64s') apply to results in csv or json (-O csv, -O "
+		         "json)%s",
+		         opt->fields, opt->probes ? ", not to --dry-run" : "");
+		return -EINVAL;
+	}
+	int n = parse_fields(opt->fields, opt, col, errbuf);
+	return n < 0 ? n : 0;
+}
+
+void isw_output_fields_list(FILE *fp)
+{
+	for (size_t i = 0; i < NCOLUMNS; i++)
+		fprintf(fp, "%-10s %s\n", columns[i].name, columns[i].help);
 }
 
 int isw_format_parse(const char *name, enum isw_format *out)
@@ -178,13 +251,27 @@ int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE
 	o->hostnames = opt->hostnames;
 	o->link = opt->link;
 	o->probes = opt->probes;
+	if (opt->fields) {
+		char err[ISW_ERRBUF_SIZE];
+		int n;
+
+		if (opt->format == ISW_FORMAT_TEXT || opt->probes ||
+		    (n = parse_fields(opt->fields, opt, o->col, err)) < 0) {
+			free(o);
+			return -EINVAL;
+		}
+		o->ncol = (size_t)n;
+	} else {
+		for (size_t i = 0; i < NCOLUMNS; i++)
+			if (column_on(opt, i))
+				o->col[o->ncol++] = (unsigned char)i;
+	}
 	/* The header goes out first, so even a scan with no answer yields a well-formed CSV. */
 	if (o->format == ISW_FORMAT_CSV && o->probes) {
 		fputs("ip,probe,id,seq,len,frame\n", fp);
 	} else if (o->format == ISW_FORMAT_CSV) {
-		for (size_t i = 0; i < NCOLUMNS; i++)
-			if (column_on(o, i))
-				fprintf(fp, "%s%s", i ? "," : "", columns[i].name);
+		for (size_t k = 0; k < o->ncol; k++)
+			fprintf(fp, "%s%s", k ? "," : "", columns[o->col[k]].name);
 		fputc('\n', fp);
 	}
 	*out = o;
@@ -290,11 +377,9 @@ static void write_csv(isw_output *o, const struct isw_result *r)
 {
 	char buf[CELL_MAX];
 
-	for (size_t i = 0; i < NCOLUMNS; i++) {
-		if (!column_on(o, i))
-			continue;
-		enum cell_kind k = columns[i].render(r, buf, sizeof(buf));
-		if (i)
+	for (size_t j = 0; j < o->ncol; j++) {
+		enum cell_kind k = columns[o->col[j]].render(r, buf, sizeof(buf));
+		if (j)
 			fputc(',', o->fp);
 		if (k == CELL_STRING)
 			csv_string(o->fp, buf);
@@ -309,11 +394,10 @@ static void write_json(isw_output *o, const struct isw_result *r)
 	char buf[CELL_MAX];
 
 	fputc('{', o->fp);
-	for (size_t i = 0; i < NCOLUMNS; i++) {
-		if (!column_on(o, i))
-			continue;
-		enum cell_kind k = columns[i].render(r, buf, sizeof(buf));
-		fprintf(o->fp, "%s\"%s\":", i ? "," : "", columns[i].name);
+	for (size_t j = 0; j < o->ncol; j++) {
+		const struct column *c = &columns[o->col[j]];
+		enum cell_kind k = c->render(r, buf, sizeof(buf));
+		fprintf(o->fp, "%s\"%s\":", j ? "," : "", c->name);
 		if (k == CELL_STRING)
 			isw_json_write_string(o->fp, buf);
 		else if (k == CELL_NUMBER)

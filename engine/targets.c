@@ -253,6 +253,21 @@ static int looks_like_address(const char *spec)
 	return last < end && isdigit((unsigned char)*last);
 }
 
+/* An IPv6 address, prefix or range ("2001:db8::1", "2001:db8::/32", "2001:db8::1-2001:db8::9"):
+ * said as such rather than as an invalid target. */
+static int is_ipv6(const char *spec)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a;
+	size_t len = strcspn(spec, "/-%");
+
+	if (!memchr(spec, ':', len) || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, spec, len);
+	buf[len] = 0;
+	return inet_pton(AF_INET6, buf, &a) == 1;
+}
+
 static int add_spec(struct rangevec *rv, const char *spec, char *errbuf)
 {
 	char shown[SHOWN_MAX];
@@ -264,6 +279,10 @@ static int add_spec(struct rangevec *rv, const char *spec, char *errbuf)
 		return -EINVAL;
 	}
 	isw_escape(spec, shown, sizeof(shown));
+	if (is_ipv6(spec)) {
+		seterr(errbuf, "IPv6 target '%s': icmpsweep sweeps IPv4 only so far", shown);
+		return -EINVAL;
+	}
 	/* Only CIDR has a '/', so whatever follows is a prefix length, good or bad. */
 	s = strchr(spec, '/');
 	if (s)

@@ -4,6 +4,8 @@
 
 #include <linux/genetlink.h>
 
+#include <bpf/libbpf.h>
+
 #include "netlink.h"
 #include "xdp-features.h"
 
@@ -78,4 +80,9 @@ int isw_xdp_zerocopy_advertised(int ifindex)
 	if (rc < 0)
 		return rc;
 	return (features & ISW_NETDEV_XDP_ACT_XSK_ZEROCOPY) != 0;
+}
+
+const char *isw_xdp_libbpf_version(void)
+{
+	return libbpf_version_string();
 }

@@ -7,4 +7,7 @@
  * when the kernel cannot say (-ENOENT: no "netdev" family, an older kernel). */
 int isw_xdp_zerocopy_advertised(int ifindex);
 
+/* libbpf's version as it reports itself ("v1.1"). */
+const char *isw_xdp_libbpf_version(void);
+
 #endif

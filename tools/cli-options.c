@@ -30,6 +30,9 @@ enum {
 	OPT_RESOLVE_TIMEOUT,
 	OPT_RESOLVE_TRIES,
 	OPT_USER,
+	OPT_LIST_FIELDS,
+	OPT_MAX_RESULTS,
+	OPT_MAX_RUNTIME,
 };
 
 static const struct option long_options[] = {
@@ -67,6 +70,10 @@ static const struct option long_options[] = {
     {"senders", required_argument, NULL, 'T'},
     {"no-arp", no_argument, NULL, OPT_NO_ARP},
     {"user", required_argument, NULL, OPT_USER},
+    {"output-fields", required_argument, NULL, 'f'},
+    {"list-output-fields", no_argument, NULL, OPT_LIST_FIELDS},
+    {"max-results", required_argument, NULL, OPT_MAX_RESULTS},
+    {"max-runtime", required_argument, NULL, OPT_MAX_RUNTIME},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -116,6 +123,11 @@ void cli_usage(FILE *fp)
 	    "      --resolve-concurrency N  lookups in flight at most (default 256)\n"
 	    "      --resolve-timeout MS  per query (default 2000)\n"
 	    "      --resolve-tries N     queries per lookup at most (default 2)\n"
+	    "  -f, --output-fields LIST  csv/json columns, in this order (e.g. ip,rtt_ms)\n"
+	    "      --list-output-fields  the fields -f takes, and exit\n"
+	    "Limits:\n"
+	    "      --max-results N       stop once N hosts are found, and report those N\n"
+	    "      --max-runtime SECONDS stop sending after SECONDS, then the cooldown\n"
 	    "Traces:\n"
 	    "  -w, --write FILE          save the packets the capture sees (pcap)\n"
 	    "      --trace-probes        also save every probe sent\n"
@@ -159,6 +171,53 @@ static void printable(char *dst, size_t size, const char *src, size_t len)
 	dst[i] = 0;
 }
 
+/* Edit distance (insertions, deletions, substitutions and swaps of neighbours) between a and
+ * the first blen bytes of b, capped at 9: enough to tell a typo from another word. */
+static unsigned edit_distance(const char *a, const char *b, size_t blen)
+{
+	size_t alen = strlen(a);
+	unsigned d[40][40];
+
+	if (alen >= 40 || blen >= 40)
+		return 9;
+	for (size_t i = 0; i <= alen; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= blen; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= alen; i++)
+		for (size_t j = 1; j <= blen; j++) {
+			unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[alen][blen] > 9 ? 9 : d[alen][blen];
+}
+
+/* The long option a mistyped one most likely meant (at most two edits away, and fewer than
+ * half its letters), or NULL. */
+static const char *closest_option(const char *typed, size_t len)
+{
+	const char *best = NULL;
+	unsigned best_d = 3;
+
+	for (const struct option *lo = long_options; lo->name; lo++) {
+		unsigned d = edit_distance(lo->name, typed, len);
+
+		if (d < best_d && 2 * d < len) {
+			best = lo->name;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
 /* getopt_long failed (opterr is 0, so it printed nothing): say which option and why.  With a
  * leading ':' in the option string, c is ':' for a missing value and '?' otherwise; optopt is
  * the short option, or a long option's val (an argument it does not take, a missing value),
@@ -193,7 +252,13 @@ static void option_error(char *errbuf, int c, int argc, char **argv)
 		if (!len)
 			hit = NULL;
 		if (!hit && !optopt) {
-			snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option '--%s'", name);
+			const char *near = closest_option(arg + 2, len);
+
+			if (near)
+				snprintf(errbuf, ISW_ERRBUF_SIZE,
+				         "unknown option '--%s' (did you mean --%s?)", name, near);
+			else
+				snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option '--%s'", name);
 			return;
 		}
 		if (hit && n > 1 && !optopt) {
@@ -249,7 +314,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	else if (zc && *zc)
 		BAD("invalid ISW_XDP_ZEROCOPY '%s' (off or try)", zc);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:T:nqhV", long_options,
+	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:T:f:nqhV", long_options,
 	                        NULL)) != -1) {
 		switch (c) {
 		case 'I':
@@ -430,6 +495,22 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		case OPT_USER:
 			o->user = optarg;
 			break;
+		case 'f':
+			o->fields = optarg;
+			break;
+		case OPT_LIST_FIELDS:
+			o->list_fields = 1;
+			return 0;
+		case OPT_MAX_RESULTS:
+			if (cli_parse_u64(optarg, UINT64_MAX, &v) < 0 || v < 1)
+				BAD("invalid --max-results '%s' (hosts, at least 1)", optarg);
+			o->max_results = v;
+			break;
+		case OPT_MAX_RUNTIME:
+			if (cli_parse_decimal(optarg, &d) < 0 || d <= 0 || d > 31536000)
+				BAD("invalid --max-runtime '%s' (seconds, above 0)", optarg);
+			o->max_runtime_s = d;
+			break;
 		case 'h':
 			o->help = 1;
 			return 0;
@@ -462,6 +543,15 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--dry-run sends and captures nothing: it cannot write a trace (-w '%s'); it "
 		    "prints the probes instead",
 		    o->cfg.trace_path);
+	struct isw_output_options fo = {.format = o->format,
+	                                .hostnames = !o->no_resolve,
+	                                .probes = o->cfg.dry_run,
+	                                .fields = o->fields};
+	rc = isw_output_fields_check(&fo, errbuf);
+	if (rc < 0)
+		return rc;
+	if (o->read_path && o->max_runtime_s > 0)
+		BAD("--max-runtime limits sending: --read sends nothing");
 	rc = cli_check_files(o, errbuf);
 	if (rc < 0)
 		return rc;

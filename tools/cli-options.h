@@ -29,7 +29,10 @@ struct cli_options {
 	int no_validate;
 	int seed_given;
 	const char *user; /* --user: who to run as once set up (NULL: the default) */
-	int help, version;
+	int help, version, list_fields;
+	const char *fields;   /* -f: csv/json columns (NULL: all) */
+	uint64_t max_results; /* --max-results: 0 = no limit */
+	double max_runtime_s; /* --max-runtime: 0 = no limit */
 	/* For the metadata: what the user named. */
 	const char **specs;
 	size_t nspecs;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli-options.h"
+#include "icmpsweep/build-info.h"
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
 #include "metadata.h"
@@ -33,12 +34,23 @@ struct sink_ctx {
 	 * the only one that writes. */
 	isw_resolver *res;
 	atomic_int submit_failed;
+	/* --max-results: hosts passed on so far (the sink's thread only), and once the limit is
+	 * reached, a flag for the main thread; nothing is passed on after it. */
+	uint64_t max_results, found;
+	atomic_int limit_reached;
 };
 
 static void sink(const struct isw_result *r, void *arg)
 {
 	struct sink_ctx *c = arg;
 
+	if (c->max_results) {
+		if (atomic_load_explicit(&c->limit_reached, memory_order_relaxed))
+			return;
+		if ((r->type == ISW_RESULT_ECHO_REPLY || r->type == ISW_RESULT_ARP_ONLY) &&
+		    ++c->found == c->max_results)
+			atomic_store(&c->limit_reached, 1);
+	}
 	if (c->res) {
 		if (isw_resolver_submit(c->res, r) < 0)
 			atomic_store(&c->submit_failed, 1);
@@ -149,7 +161,7 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
  * write error stops the sweep at once (what it finds could not be kept); a trace write
  * error is reported at once and the sweep goes on.  Returns the first signal, or 0. */
 static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx,
-               const sigset_t *sigs, int *trace_reported, int *health)
+               const sigset_t *sigs, int *trace_reported, int *health, const char **limit)
 {
 	struct status st;
 	struct timespec tick = {0, 100 * 1000 * 1000};
@@ -168,6 +180,28 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 				isw_resolver_stop(ctx->res);
 		}
 		trace_failed(scan, trace_reported);
+		isw_scan_get_stats(scan, &stats);
+		/* zmap's -N and -t: enough hosts (no cooldown: nothing more is wanted), or
+		 * enough time sending (the cooldown still collects the answers on their way). */
+		if (!*limit && atomic_load(&ctx->limit_reached)) {
+			*limit = "max-results";
+			isw_scan_stop(scan, 1);
+			if (!o->quiet)
+				fprintf(stderr,
+				        "icmpsweep: %llu hosts found (--max-results): stopping\n",
+				        (unsigned long long)ctx->max_results);
+		}
+		if (!*limit && o->max_runtime_s > 0 && !stats.finished &&
+		    stats.elapsed_s >= o->max_runtime_s) {
+			*limit = "max-runtime";
+			isw_scan_stop(scan, 0);
+			if (!o->quiet)
+				fprintf(stderr,
+				        "icmpsweep: sending stopped after %.1f s (--max-runtime); "
+				        "waiting "
+				        "for the cooldown\n",
+				        stats.elapsed_s);
+		}
 		if (sig == SIGINT || sig == SIGTERM) {
 			if (!first_sig)
 				first_sig = sig;
@@ -186,7 +220,6 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 				            : "icmpsweep: stopping; waiting for the "
 				              "cooldown (interrupt again to skip)\n");
 		}
-		isw_scan_get_stats(scan, &stats);
 		if (!o->cfg.dry_run)
 			status_health(&st, stderr, &stats);
 		if (stats.elapsed_s >= next_status) {
@@ -252,6 +285,8 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 
 	clock_gettime(CLOCK_REALTIME, &ri->start);
 	rc = isw_trace_analyse(&oc, sink, ctx, &st, err);
+	if (atomic_load(&ctx->limit_reached))
+		ri->limit = "max-results";
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
 		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
@@ -321,6 +356,7 @@ static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, 
 	    .hostnames = !o->no_resolve,
 	    .link = link,
 	    .probes = o->cfg.dry_run,
+	    .fields = o->fields,
 	};
 	char err[ISW_ERRBUF_SIZE] = "";
 	int rc;
@@ -383,11 +419,17 @@ int main(int argc, char **argv)
 		cli_free(&o);
 		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 	}
-	if (o.help || o.version) {
-		if (o.help)
+	if (o.help || o.version || o.list_fields) {
+		if (o.list_fields)
+			isw_output_fields_list(stdout);
+		else if (o.help)
 			cli_usage(stdout);
-		else
-			printf("icmpsweep %s\n", ISW_VERSION);
+		else {
+			char info[1024];
+
+			isw_build_info(info, sizeof(info));
+			printf("icmpsweep %s\n%s", ISW_VERSION, info);
+		}
 		cli_free(&o);
 		return 0;
 	}
@@ -412,6 +454,7 @@ int main(int argc, char **argv)
 		snprintf(out_name, sizeof(out_name), "standard output");
 	}
 	ctx.out_name = out_name;
+	ctx.max_results = o.max_results;
 	/* A dry run sends nothing and gets no answer to look up. */
 	if (o.cfg.dry_run)
 		o.no_resolve = 1;
@@ -513,7 +556,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);
 	}
-	sig = run(scan, &o, &ctx, &sigs, &trace_reported, &health_failed);
+	sig = run(scan, &o, &ctx, &sigs, &trace_reported, &health_failed, &ri.limit);
 	ri.interrupted = sig != 0;
 	clock_gettime(CLOCK_REALTIME, &ri.end);
 

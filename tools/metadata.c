@@ -84,6 +84,11 @@ static void write_head(FILE *fp, const struct cli_options *o, uint64_t seed,
 	}
 	key(fp, "interrupted");
 	fputs(ri->interrupted ? "true" : "false", fp);
+	key(fp, "stopped_by");
+	if (ri->limit)
+		isw_json_write_string(fp, ri->limit);
+	else
+		fputs("null", fp);
 }
 
 /* --read: the trace and what the analysis found in it. */

@@ -20,6 +20,7 @@ struct run_info {
 	 * metadata not fully written). */
 	const char *status;
 	int interrupted;
+	const char *limit; /* "max-results" or "max-runtime" when one ended the sweep, else NULL */
 	int argc;
 	char **argv;
 	const isw_resolver *resolver;            /* NULL with -n */

@@ -13,6 +13,15 @@ _icmpsweep()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
+	-f | --output-fields)
+		local fields
+		fields=$(icmpsweep --list-output-fields 2>/dev/null | awk '{print $1}')
+		mapfile -t COMPREPLY < <(compgen -W "$fields" -- "${cur##*,}")
+		if [[ $cur == *,* ]]; then
+			COMPREPLY=("${COMPREPLY[@]/#/${cur%,*},}")
+		fi
+		return
+		;;
 	-O | --output-format)
 		mapfile -t COMPREPLY < <(compgen -W "text csv json" -- "$cur")
 		return
@@ -39,13 +48,13 @@ _icmpsweep()
 		;;
 	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | -S | --source | \
 		-G | --gateway-mac | --resolver | --resolve-concurrency | --resolve-timeout | \
-		--resolve-tries | --pcap-buffer | -C | --file-size)
+		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime)
 		return # a value of the user's own
 		;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --cooldown --dry-run --exclude --exclude-file --file-size \
+		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --list-output-fields --max-results --max-runtime --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
 			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \

@@ -36,7 +36,17 @@ struct isw_output_options {
 	/* --dry-run: the output lists the probes that would be sent (isw_output_probe), not
 	 * results; CSV's header is then "ip,probe,id,seq,len,frame". */
 	int probes;
+	/* -f: the columns of CSV and JSON, comma-separated, in that order (NULL: all of the
+	 * above, in table order).  Only for results in csv or json; hostname and lookup need
+	 * the resolver stage; mac, vendor and note are empty for routed targets. */
+	const char *fields;
 };
+
+/* Whether opt->fields can be written: 0, or -EINVAL with a message naming the bad field (an
+ * unknown or repeated one, a lookup column with -n, fields with text or a dry run). */
+int isw_output_fields_check(const struct isw_output_options *opt, char *errbuf);
+/* Every field -f accepts, one per line with what it holds. */
+void isw_output_fields_list(FILE *fp);
 
 /* One probe of a dry run: destination, attempt (1-based), ICMP id and sequence, frame length
  * and the frame's first caplen bytes. */

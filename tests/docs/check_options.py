@@ -69,7 +69,7 @@ def main():
     zsh_named = set()
     for a, b in re.findall(r"\{(-[A-Za-z0-9]),(--[a-z][a-z0-9-]*)\}", zsh):
         zsh_named |= {a, b}
-    zsh_named |= set(re.findall(r"'\*?(--[a-z][a-z0-9-]*)\[", zsh))
+    zsh_named |= set(re.findall(r"'(?:\([^)]*\))?\*?(--[a-z][a-z0-9-]*)\[", zsh))
 
     errors = []
     for g in groups:

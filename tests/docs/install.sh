@@ -17,7 +17,7 @@ for f in bin/icmpsweep share/man/man1/icmpsweep.1 share/bash-completion/completi
 done
 "$prefix/bin/icmpsweep" --version | grep -q . || fail "installed binary does not run"
 
-version=$("$prefix/bin/icmpsweep" --version | awk '{print $2}')
+version=$("$prefix/bin/icmpsweep" --version | awk 'NR == 1 {print $2}')
 man=$prefix/share/man/man1/icmpsweep.1
 grep -q "icmpsweep $version" "$man" || fail "man page does not carry version $version"
 ! grep -q "@PROJECT_VERSION@" "$man" || fail "man page still has @PROJECT_VERSION@"
@@ -35,6 +35,9 @@ complete_words() {
 		_icmpsweep
 		printf "%s\n" "${COMPREPLY[@]}"' _ "$prefix/share/bash-completion/completions/icmpsweep" "$@"
 }
+[[ $(bash -c 'source "$1"; complete -p icmpsweep' _ "$prefix/share/bash-completion/completions/icmpsweep") == "complete -F _icmpsweep icmpsweep" ]] ||
+	fail "complete -p icmpsweep does not name _icmpsweep"
+[[ $(PATH=$prefix/bin:$PATH complete_words icmpsweep -f ip,rt) == ip,rtt_ms ]] || fail "'-f ip,rt' does not complete to ip,rtt_ms"
 [[ $(complete_words icmpsweep -O c) == csv ]] || fail "'-O c' does not complete to csv"
 [[ $(complete_words icmpsweep --tx x) == xdp ]] || fail "'--tx x' does not complete to xdp"
 [[ $(complete_words icmpsweep --no-r) == --no-resolve ]] || fail "'--no-r' does not complete"

@@ -30,7 +30,7 @@ main() {
 	local deb version arch
 	timeout 120 cpack --config "$BUILD_DIR/CPackConfig.cmake" -B "$WORK/pkg" >"$WORK/cpack.log" 2>&1 ||
 		e2e_fail "cpack failed: $(tail -n 5 "$WORK/cpack.log")"
-	version=$("$ISW" --version | awk '{print $2}')
+	version=$("$ISW" --version | awk 'NR == 1 {print $2}')
 	arch=$(dpkg --print-architecture)
 	deb=$WORK/pkg/icmpsweep_${version}_${arch}.deb
 	[[ -s $deb ]] || e2e_fail "no $deb (have: $(ls "$WORK/pkg"))"

@@ -693,6 +693,114 @@ static void test_reparse(void **state __attribute__((unused)))
 	cli_free(&o);
 }
 
+/* A mistyped long option names the one it most likely meant; a far one names none. */
+static void test_typo_suggestion(void **state __attribute__((unused)))
+{
+	static const struct {
+		const char *typed, *meant;
+	} cases[] = {
+	    {"--hlep", "--help"},
+	    {"--verison", "--version"},
+	    {"--rtae", "--rate"},
+	    {"--output-feilds", "--output-fields"},
+	    {"--resolve-tires", "--resolve-tries"},
+	    {"--pcapgn", "--pcapng"},
+	};
+	char err[ISW_ERRBUF_SIZE], want[128];
+	struct cli_options o;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(PARSE(&o, err, cases[i].typed, "198.18.0.1"), -EINVAL);
+		snprintf(want, sizeof(want), "unknown option '%s' (did you mean %s?)",
+		         cases[i].typed, cases[i].meant);
+		assert_string_equal(err, want);
+		cli_free(&o);
+	}
+	assert_int_equal(PARSE(&o, err, "--xyz", "198.18.0.1"), -EINVAL);
+	assert_string_equal(err, "unknown option '--xyz'");
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--tx-ring", "198.18.0.1"), -EINVAL);
+	assert_null(strstr(err, "did you mean"));
+	cli_free(&o);
+}
+
+/* IPv6 targets are refused as IPv6, not as garbage. */
+static void test_ipv6_target(void **state __attribute__((unused)))
+{
+	const char *v6[] = {"2001:db8::1", "2001:db8::/32", "2001:db8::1-2001:db8::9",
+	                    "fe80::1%eth0", "::ffff:198.18.0.1"};
+	char err[ISW_ERRBUF_SIZE], want[128];
+	struct cli_options o;
+
+	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
+		assert_int_equal(PARSE(&o, err, v6[i]), -EINVAL);
+		snprintf(want, sizeof(want), "IPv6 target '%s': icmpsweep sweeps IPv4 only so far",
+		         v6[i]);
+		assert_string_equal(err, want);
+		cli_free(&o);
+	}
+	assert_int_equal(PARSE(&o, err, "1:2:3"), -EINVAL);
+	assert_string_equal(err, "invalid target '1:2:3'");
+	cli_free(&o);
+}
+
+/* zmap's limits and output fields: values, and the combinations that cannot work. */
+static void test_limits_and_fields(void **state __attribute__((unused)))
+{
+	char err[ISW_ERRBUF_SIZE];
+	struct cli_options o;
+
+	assert_int_equal(PARSE(&o, err, "--max-results", "25", "--max-runtime", "1.5", "-O", "csv",
+	                       "-f", "ip,rtt_ms", "198.18.0.0/24"),
+	                 0);
+	assert_int_equal(o.max_results, 25);
+	assert_true(o.max_runtime_s == 1.5);
+	assert_string_equal(o.fields, "ip,rtt_ms");
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--list-output-fields"), 0);
+	assert_true(o.list_fields);
+	cli_free(&o);
+
+	static const struct {
+		const char *args[6];
+		const char *msg;
+	} bad[] = {
+	    {{"--max-results", "0"}, "invalid --max-results '0' (hosts, at least 1)"},
+	    {{"--max-results", "-3"}, "invalid --max-results '-3' (hosts, at least 1)"},
+	    {{"--max-runtime", "0"}, "invalid --max-runtime '0' (seconds, above 0)"},
+	    {{"--max-runtime", "1e3"}, "invalid --max-runtime '1e3' (seconds, above 0)"},
+	    {{"-O", "csv", "-f", "ip,bogus"},
+	     "unknown output field 'bogus' in 'ip,bogus' (--list-output-fields lists them)"},
+	    {{"-O", "csv", "-f", "ip,,ttl"},
+	     "unknown output field '' in 'ip,,ttl' (--list-output-fields lists them)"},
+	    {{"-O", "json", "-f", "rtt_ms,ip,rtt_ms"},
+	     "output field 'rtt_ms' given twice in 'rtt_ms,ip,rtt_ms'"},
+	    {{"-O", "csv", "-n", "-f", "ip,hostname"},
+	     "output field 'hostname' needs reverse lookups: drop -n"},
+	    {{"-f", "ip"},
+	     "output fields (-f 'ip') apply to results in csv or json (-O csv, -O json)"},
+	    {{"-O", "csv", "--dry-run", "-f", "ip"},
+	     "output fields (-f 'ip') apply to results in csv or json (-O csv, -O json), not to "
+	     "--dry-run"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *argv[8];
+		size_t n = 0;
+
+		for (; n < 6 && bad[i].args[n]; n++)
+			argv[n] = bad[i].args[n];
+		argv[n++] = "198.18.0.1";
+		argv[n] = NULL;
+		assert_int_equal(parse_argv(&o, err, argv), -EINVAL);
+		assert_string_equal(err, bad[i].msg);
+		cli_free(&o);
+	}
+	assert_int_equal(PARSE(&o, err, "--read", "/nonexistent.pcap", "--max-runtime", "3"),
+	                 -EINVAL);
+	assert_string_equal(err, "--max-runtime limits sending: --read sends nothing");
+	cli_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -714,6 +822,9 @@ int main(void)
 	    cmocka_unit_test(test_same_file),
 	    cmocka_unit_test(test_dry_run_trace_refused),
 	    cmocka_unit_test(test_reparse),
+	    cmocka_unit_test(test_typo_suggestion),
+	    cmocka_unit_test(test_ipv6_target),
+	    cmocka_unit_test(test_limits_and_fields),
 	};
 	const struct CMUnitTest modes[] = {cmocka_unit_test(test_senders_and_cooldown)};
 
