@@ -204,12 +204,18 @@ static int parse_fields(const char *list, const struct isw_output_options *opt, 
 	}
 }
 
-int isw_output_fields_check(const struct isw_output_options *opt, char *errbuf)
+/* The columns an output with these options writes, in order, into col: its -f fields, or
+ * every column that is on.  Their number, or -EINVAL with a message. */
+static int select_columns(const struct isw_output_options *opt, unsigned char *col, char *errbuf)
 {
-	unsigned char col[ISW_MAX_COLUMNS];
+	int n = 0;
 
-	if (!opt->fields)
-		return 0;
+	if (!opt->fields) {
+		for (size_t i = 0; i < NCOLUMNS; i++)
+			if (column_on(opt, i))
+				col[n++] = (unsigned char)i;
+		return n;
+	}
 	if (opt->probes || opt->format == ISW_FORMAT_TEXT) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
 		         "output fields (-f '%.64s') apply to results in csv or json (-O csv, -O "
@@ -217,7 +223,14 @@ int isw_output_fields_check(const struct isw_output_options *opt, char *errbuf)
 		         opt->fields, opt->probes ? ", not to --dry-run" : "");
 		return -EINVAL;
 	}
-	int n = parse_fields(opt->fields, opt, col, errbuf);
+	return parse_fields(opt->fields, opt, col, errbuf);
+}
+
+int isw_output_fields_check(const struct isw_output_options *opt, char *errbuf)
+{
+	unsigned char col[ISW_MAX_COLUMNS];
+	int n = select_columns(opt, col, errbuf);
+
 	return n < 0 ? n : 0;
 }
 
@@ -251,21 +264,14 @@ int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE
 	o->hostnames = opt->hostnames;
 	o->link = opt->link;
 	o->probes = opt->probes;
-	if (opt->fields) {
-		char err[ISW_ERRBUF_SIZE];
-		int n;
+	char err[ISW_ERRBUF_SIZE];
+	int n = select_columns(opt, o->col, err);
 
-		if (opt->format == ISW_FORMAT_TEXT || opt->probes ||
-		    (n = parse_fields(opt->fields, opt, o->col, err)) < 0) {
-			free(o);
-			return -EINVAL;
-		}
-		o->ncol = (size_t)n;
-	} else {
-		for (size_t i = 0; i < NCOLUMNS; i++)
-			if (column_on(opt, i))
-				o->col[o->ncol++] = (unsigned char)i;
+	if (n < 0) {
+		free(o);
+		return n;
 	}
+	o->ncol = (size_t)n;
 	/* The header goes out first, so even a scan with no answer yields a well-formed CSV. */
 	if (o->format == ISW_FORMAT_CSV && o->probes) {
 		fputs("ip,probe,id,seq,len,frame\n", fp);

@@ -38,25 +38,14 @@ struct sink_ctx {
 	 * reached, a flag for the main thread; nothing is passed on after it. */
 	uint64_t max_results, found;
 	atomic_int limit_reached;
-	/* Where a finished result goes besides the output (history database, map, ...): each
-	 * consumer's put runs on the writing thread, as isw_output_write does, and returns 0 or
-	 * a negative errno; a failure is remembered and reported at the end by its owner. */
-	struct consumer {
-		int (*put)(void *arg, const struct isw_result *r);
-		void *arg;
-	} consumers[4];
-	unsigned nconsumers;
-	atomic_int consumer_failed;
 };
 
-/* A finished result (looked up, when resolving): to the output and every consumer. */
+/* A finished result (looked up, when resolving) to the output: the one place results are
+ * written, from the capture thread with -n, else from the resolver's. */
 static void emit(struct sink_ctx *c, const struct isw_result *r)
 {
 	if (isw_output_write(c->out, r) < 0)
 		atomic_store(&c->write_failed, 1);
-	for (unsigned i = 0; i < c->nconsumers; i++)
-		if (c->consumers[i].put(c->consumers[i].arg, r) < 0)
-			atomic_store(&c->consumer_failed, 1);
 }
 
 static void sink(const struct isw_result *r, void *arg)
@@ -215,8 +204,7 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 			if (!o->quiet)
 				fprintf(stderr,
 				        "icmpsweep: sending stopped after %.1f s (--max-runtime); "
-				        "waiting "
-				        "for the cooldown\n",
+				        "waiting for the cooldown\n",
 				        stats.elapsed_s);
 		}
 		if (sig == SIGINT || sig == SIGTERM) {

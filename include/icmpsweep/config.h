@@ -34,7 +34,7 @@ struct isw_config {
 	int cooldown_auto;    /* -c auto (default): stop once few answers are still expected */
 	int adaptive;         /* --adaptive: slow down when the capture drops packets */
 	unsigned senders;     /* -T: sender threads, each with its own slice and socket; 0 = auto */
-	uint64_t seed;        /* orders the targets and keys the probe MACs */
+	uint64_t seed;        /* orders the targets and keys the probe tags */
 	unsigned pcap_buffer; /* capture ring size, bytes */
 	const char *tx;       /* transmit backend name; NULL = "auto" */
 	/* xdp: zero-copy where the device advertises it (ISW_ZEROCOPY_AUTO), never, or always
