@@ -107,12 +107,58 @@ static void test_format_parse(void **state __attribute__((unused)))
 	assert_int_equal(f, ISW_FORMAT_CSV); /* untouched on error */
 }
 
+/* The names are part of the output format (CSV/JSON "type" and "lookup" columns).  The tables
+ * are indexed by the enums and sized by their sentinels: a new value added to
+ * include/icmpsweep/result.h without a row here stops this file from compiling, and one added
+ * to the header without a name in engine/result.c fails below. */
+static const char *const type_names[] = {
+    [ISW_RESULT_ECHO_REPLY] = "echo-reply",       [ISW_RESULT_UNREACHABLE] = "unreachable",
+    [ISW_RESULT_TIME_EXCEEDED] = "time-exceeded", [ISW_RESULT_OTHER_ERROR] = "icmp-error",
+    [ISW_RESULT_ARP_ONLY] = "arp-only",
+};
+_Static_assert(sizeof(type_names) / sizeof(type_names[0]) == ISW_RESULT_TYPE_COUNT,
+               "a result type without an expected name");
+
+static const char *const lookup_names[] = {
+    [ISW_LOOKUP_NONE] = NULL,           [ISW_LOOKUP_OK] = "ok",
+    [ISW_LOOKUP_NXDOMAIN] = "nxdomain", [ISW_LOOKUP_SERVFAIL] = "servfail",
+    [ISW_LOOKUP_TIMEOUT] = "timeout",
+};
+_Static_assert(sizeof(lookup_names) / sizeof(lookup_names[0]) == ISW_LOOKUP_COUNT,
+               "a lookup outcome without an expected name");
+
 static void test_result_type_names(void **state __attribute__((unused)))
 {
-	assert_string_equal(isw_result_type_name(ISW_RESULT_ECHO_REPLY), "echo-reply");
-	assert_string_equal(isw_result_type_name(ISW_RESULT_UNREACHABLE), "unreachable");
-	assert_string_equal(isw_result_type_name(ISW_RESULT_TIME_EXCEEDED), "time-exceeded");
-	assert_string_equal(isw_result_type_name(ISW_RESULT_OTHER_ERROR), "icmp-error");
+	for (int t = 0; t < ISW_RESULT_TYPE_COUNT; t++) {
+		const char *got = isw_result_type_name((enum isw_result_type)t);
+
+		assert_non_null(type_names[t]);
+		if (!got || strcmp(got, type_names[t]))
+			fail_msg("type %d: name \"%s\", wanted \"%s\"", t, got ? got : "(null)",
+			         type_names[t]);
+		/* Distinct: a forgotten case would fall back to another type's name. */
+		for (int u = 0; u < t; u++)
+			assert_string_not_equal(type_names[u], type_names[t]);
+	}
+}
+
+static void test_lookup_names(void **state __attribute__((unused)))
+{
+	for (int l = 0; l < ISW_LOOKUP_COUNT; l++) {
+		const char *got = isw_lookup_name((enum isw_lookup)l);
+
+		/* Only NONE (not looked up) has no name: its column stays empty. */
+		assert_true((lookup_names[l] == NULL) == (l == ISW_LOOKUP_NONE));
+		if (!lookup_names[l]) {
+			assert_null(got);
+			continue;
+		}
+		if (!got || strcmp(got, lookup_names[l]))
+			fail_msg("lookup %d: name \"%s\", wanted \"%s\"", l, got ? got : "(null)",
+			         lookup_names[l]);
+		for (int u = 1; u < l; u++)
+			assert_string_not_equal(lookup_names[u], lookup_names[l]);
+	}
 }
 
 static void test_csv_header_only(void **state __attribute__((unused)))
@@ -611,6 +657,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_format_parse),
 	    cmocka_unit_test(test_result_type_names),
+	    cmocka_unit_test(test_lookup_names),
 	    cmocka_unit_test(test_csv_header_only),
 	    cmocka_unit_test(test_csv_rows),
 	    cmocka_unit_test(test_csv_rtt_rounding),
