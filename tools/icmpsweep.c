@@ -15,6 +15,7 @@
 #include "cli-options.h"
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
+#include "icmpsweep/version.h"
 #include "metadata.h"
 #include "privdrop.h"
 #include "resolve-cli.h"
