@@ -14,6 +14,7 @@ const char *isw_result_type_name(enum isw_result_type type)
 	case ISW_RESULT_ARP_ONLY:
 		return "arp-only";
 	case ISW_RESULT_OTHER_ERROR:
+	case ISW_RESULT_TYPE_COUNT:
 		break;
 	}
 	return "icmp-error";
@@ -31,6 +32,7 @@ const char *isw_lookup_name(enum isw_lookup lookup)
 	case ISW_LOOKUP_TIMEOUT:
 		return "timeout";
 	case ISW_LOOKUP_NONE:
+	case ISW_LOOKUP_COUNT:
 		break;
 	}
 	return NULL;

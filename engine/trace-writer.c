@@ -7,6 +7,7 @@
 #include <pcap/pcap.h>
 
 #include "icmpsweep/error.h"
+#include "icmpsweep/version.h"
 #include "trace-writer.h"
 
 #define PCAPNG_SHB       0x0A0D0D0Au

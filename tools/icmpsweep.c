@@ -16,6 +16,7 @@
 #include "icmpsweep/build-info.h"
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
+#include "icmpsweep/version.h"
 #include "metadata.h"
 #include "privdrop.h"
 #include "resolve-cli.h"

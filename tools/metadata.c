@@ -9,6 +9,7 @@
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/output.h"
+#include "icmpsweep/version.h"
 #include "metadata.h"
 #include "resolve-cli.h"
 

@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
-# micro: the microbenchmarks of bench/micro (permutation, tags, probe patch, matcher).
+# micro: the microbenchmarks of bench/micro (permutation, tags, probe patch, matcher,
+# target-file loading).
 scenario_register micro 0 "" ""
 case $MODE in full) MICRO_SECONDS=0.5 ;; quick) MICRO_SECONDS=0.1 ;; *) MICRO_SECONDS=0.05 ;; esac
 
@@ -14,7 +15,7 @@ scenario_micro() {
 		return 0
 	fi
 	log "[micro] microbenchmarks (${MICRO_SECONDS}s per trial)"
-	for b in permute tag probe match; do
+	for b in permute tag probe match targets; do
 		if over_budget; then
 			record "{\"scenario\":\"micro\",\"tool\":\"icmpsweep\",\"name\":\"$b\",\"status\":\"skipped\"}"
 			continue

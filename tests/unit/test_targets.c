@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -904,23 +903,15 @@ static void test_file_stdin(void **state __attribute__((unused)))
 	remove_temp(path);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
+/* How fast such a file loads is bench/micro/targets.c's to measure, not a unit test's. */
 static void test_file_big(void **state __attribute__((unused)))
 {
-	/* 100k single addresses in scrambled order, every tenth one repeated. */
+	/* 100k single addresses in scrambled order. */
 	const uint32_t n = 100000;
 	size_t size = (size_t)n * 20 + 1, len = 0;
 	char *content = malloc(size);
 	isw_targets *t = new_targets();
 	char err[ISW_ERRBUF_SIZE] = "";
-	double t0, t1;
 	char *path;
 
 	assert_non_null(content);
@@ -933,19 +924,14 @@ static void test_file_big(void **state __attribute__((unused)))
 	}
 	path = write_temp(content);
 
-	t0 = now();
 	assert_int_equal(isw_targets_add_file(t, path, 0, err), 0);
-	t1 = now();
 	finalize_ok(t);
-	double t2 = now();
 
 	assert_int_equal(isw_targets_count(t), n);
 	assert_int_equal(isw_targets_at(t, 0), IP(10, 0, 0, 0));
 	assert_int_equal(isw_targets_at(t, n - 1), IP(10, 0, 0, 0) + (n - 1) * 2);
 	assert_int_equal(isw_targets_index(t, IP(10, 0, 0, 1)), -1);
 	check_walk(t);
-	if (t2 - t1 > 1.0 || t1 - t0 > 2.0)
-		fail_msg("too slow: add_file %.3fs, finalize %.3fs", t1 - t0, t2 - t1);
 	isw_targets_free(t);
 	remove_temp(path);
 	free(content);

@@ -1,6 +1,6 @@
-/* Offline analysis of traces: the recorded fixture reproduces its live results, and damaged
- * files (every truncation, random byte flips, foreign formats) give clean errors, never a
- * crash. */
+/* Offline analysis of traces: the recorded fixture reproduces the results in its CSV (the
+ * oracle, checked against tshark by tests/fixtures/check-fixture.py), and damaged files (every
+ * truncation, random byte flips, foreign formats) give clean errors, never a crash. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,32 +12,89 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/trace.h"
 
-#define FIXTURE ISW_FIXTURES "/sweep-seed7.pcapng"
+#define FIXTURE     ISW_FIXTURES "/sweep-seed7.pcapng"
+#define FIXTURE_CSV ISW_FIXTURES "/sweep-seed7.csv"
+#define MAX_ROWS    64
 
 struct collected {
 	unsigned n, echo, errors;
-	uint32_t addr[64];
-	double rtt[64];
-	int64_t ts_us[64];
+	struct isw_result r[MAX_ROWS];
 };
 
 static void collect(const struct isw_result *r, void *arg)
 {
 	struct collected *c = arg;
-	if (c->n < 64) {
-		c->addr[c->n] = r->addr;
-		c->rtt[c->n] = r->rtt_ms;
-		c->ts_us[c->n] = r->ts_us;
-	}
+	if (c->n < MAX_ROWS)
+		c->r[c->n] = *r;
 	c->n++;
 	if (r->type == ISW_RESULT_ECHO_REPLY)
 		c->echo++;
 	else
 		c->errors++;
+}
+
+/* One row of the fixture's CSV: ip,type,rtt_ms,ttl,probe,ts,responder. */
+struct row {
+	uint32_t addr, responder;
+	char type[32];
+	double rtt_ms;
+	unsigned ttl, probe;
+	int64_t ts_us;
+};
+
+static struct {
+	struct row row[MAX_ROWS];
+	unsigned n, echo, errors;
+} want;
+
+static uint32_t parse_ip(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		fail_msg("%s: bad address '%s'", FIXTURE_CSV, s);
+	return ntohl(a.s_addr);
+}
+
+/* Reads the oracle once.  Every column is parsed strictly, so a damaged CSV fails here rather
+ * than weakening the comparisons. */
+static int load_oracle(void **state)
+{
+	FILE *fp = fopen(FIXTURE_CSV, "r");
+	char line[256];
+
+	assert_non_null(fp);
+	assert_non_null(fgets(line, sizeof(line), fp));
+	assert_string_equal(line, "ip,type,rtt_ms,ttl,probe,ts,responder\n");
+	while (fgets(line, sizeof(line), fp)) {
+		struct row *w = &want.row[want.n];
+		char ip[32], responder[32];
+		long long sec, usec;
+		int end = 0;
+
+		assert_true(want.n < MAX_ROWS);
+		if (sscanf(line, "%31[^,],%31[^,],%lf,%u,%u,%lld.%6lld,%31[^\n]%n", ip, w->type,
+		           &w->rtt_ms, &w->ttl, &w->probe, &sec, &usec, responder, &end) != 8 ||
+		    line[end] != '\n')
+			fail_msg("%s: bad row %u: %s", FIXTURE_CSV, want.n + 1, line);
+		w->addr = parse_ip(ip);
+		w->responder = parse_ip(responder);
+		w->ts_us = sec * 1000000 + usec;
+		if (!strcmp(w->type, "echo-reply"))
+			want.echo++;
+		else
+			want.errors++;
+		want.n++;
+	}
+	fclose(fp);
+	/* A fixture without both kinds of answer would leave half the checks idle. */
+	assert_true(want.echo > 0 && want.errors > 0);
+	return 0;
 }
 
 static uint8_t *slurp(const char *path, size_t *len)
@@ -77,23 +134,38 @@ static int analyse(const char *path, int have_seed, uint64_t seed, struct collec
 	return isw_trace_analyse(&cfg, collect, c, st, err);
 }
 
+/* Every answer of the live run, as its CSV recorded it, and nothing else: same target, kind,
+ * responder, TTL, attempt and receive time, and the RTT to the CSV's three decimals. */
 static void test_fixture_reproduces_live_run(void **state)
 {
 	struct collected c;
 	struct isw_offline_stats st;
 	char err[ISW_ERRBUF_SIZE];
 
-	/* The live run (tests/fixtures/sweep-seed7.csv) found 10 hosts and 4 unreachables;
-	 * the seed comes from the pcapng section header. */
+	/* The seed comes from the pcapng section header. */
 	assert_int_equal(analyse(FIXTURE, 0, 0, &c, &st, err), 0);
 	assert_int_equal(st.seed, 7);
-	assert_int_equal(c.echo, 10);
-	assert_int_equal(c.errors, 4);
-	assert_int_equal(st.hits, 10);
+	assert_int_equal(c.n, want.n);
+	assert_int_equal(c.echo, want.echo);
+	assert_int_equal(c.errors, want.errors);
+	assert_int_equal(st.hits, want.echo);
 	assert_int_equal(st.invalid, 0);
 	assert_int_equal(st.truncated, 0);
-	for (unsigned i = 0; i < c.n && i < 64; i++)
-		assert_true(c.rtt[i] >= 0 && c.rtt[i] < 1000);
+	for (unsigned i = 0; i < want.n; i++) {
+		const struct row *w = &want.row[i];
+		const struct isw_result *r = &c.r[i];
+
+		/* In capture order, as the live run wrote them. */
+		if (r->addr != w->addr || strcmp(isw_result_type_name(r->type), w->type) ||
+		    r->responder != w->responder || r->ttl != w->ttl || r->probe != w->probe ||
+		    r->ts_us != w->ts_us || !(r->rtt_ms - w->rtt_ms >= -0.0005001) ||
+		    !(r->rtt_ms - w->rtt_ms <= 0.0005001))
+			fail_msg("row %u: got %08x %s from %08x ttl %u probe %u ts %lld rtt %.4f; "
+			         "CSV says %08x %s from %08x ttl %u probe %u ts %lld rtt %.3f",
+			         i + 1, r->addr, isw_result_type_name(r->type), r->responder,
+			         r->ttl, r->probe, (long long)r->ts_us, r->rtt_ms, w->addr, w->type,
+			         w->responder, w->ttl, w->probe, (long long)w->ts_us, w->rtt_ms);
+	}
 }
 
 static void test_wrong_seed_validates_nothing(void **state)
@@ -104,7 +176,7 @@ static void test_wrong_seed_validates_nothing(void **state)
 
 	assert_int_equal(analyse(FIXTURE, 1, 8, &c, &st, err), 0);
 	assert_int_equal(c.n, 0);
-	assert_int_equal(st.invalid, 14);
+	assert_int_equal(st.invalid, want.n);
 }
 
 static void test_every_truncation(void **state)
@@ -124,7 +196,7 @@ static void test_every_truncation(void **state)
 		/* An error or a cut-short warning always says so, naming the file. */
 		if (rc < 0 || st.truncated)
 			assert_non_null(strstr(err, tmp_path));
-		assert_true(c.echo <= 10);
+		assert_true(c.echo <= want.echo && c.errors <= want.errors);
 	}
 	free(data);
 }
@@ -153,7 +225,7 @@ static void test_random_byte_flips(void **state)
 		rc = analyse(tmp_path, 1, 7, &c, &st, err);
 		assert_true(rc == 0 || rc == -EINVAL);
 		/* Flips can break answers but never forge new ones. */
-		assert_true(c.echo <= 10 && c.errors <= 4);
+		assert_true(c.echo <= want.echo && c.errors <= want.errors);
 		free(copy);
 	}
 	free(data);
@@ -193,7 +265,7 @@ static void test_extreme_timestamps(void **state)
 		assert_int_equal(analyse(tmp_path, 1, 7, &c, &st, err), 0);
 		if (c.n != 0)
 			fail_msg("timestamp %llu: %u results (ts_us %lld), wanted none",
-			         (unsigned long long)bad[i], c.n, (long long)c.ts_us[0]);
+			         (unsigned long long)bad[i], c.n, (long long)c.r[0].ts_us);
 		assert_int_equal(st.invalid, st.packets);
 	}
 	/* The last microsecond int64 holds is still a time: every answer, no RTT (the
@@ -201,10 +273,11 @@ static void test_extreme_timestamps(void **state)
 	set_timestamps(data, len, (uint64_t)INT64_MAX);
 	write_tmp(data, len);
 	assert_int_equal(analyse(tmp_path, 1, 7, &c, &st, err), 0);
-	assert_int_equal(c.echo, 10);
-	for (unsigned i = 0; i < c.n && i < 64; i++) {
-		assert_true(c.ts_us[i] == INT64_MAX);
-		assert_true(c.rtt[i] > 0 || c.rtt[i] == -1.0);
+	assert_int_equal(c.echo, want.echo);
+	assert_int_equal(c.errors, want.errors);
+	for (unsigned i = 0; i < c.n && i < MAX_ROWS; i++) {
+		assert_true(c.r[i].ts_us == INT64_MAX);
+		assert_true(c.r[i].rtt_ms > 0 || c.r[i].rtt_ms == -1.0);
 	}
 	free(data);
 }
@@ -238,7 +311,7 @@ int main(void)
 	int rc;
 
 	snprintf(tmp_path, sizeof(tmp_path), "/tmp/isw-trace-test-%d.pcap", (int)getpid());
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, load_oracle, NULL);
 	unlink(tmp_path);
 	return rc;
 }
