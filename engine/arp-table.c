@@ -50,11 +50,9 @@ static int grow(struct isw_arp_table *t)
 int isw_arp_table_learn(struct isw_arp_table *t, uint32_t addr, const uint8_t mac[6], int64_t ts_us)
 {
 	struct isw_arp_entry *e = isw_arp_table_find(t, addr);
-	uint64_t v = 0;
+	uint64_t v = isw_get_be48(mac);
 	size_t i;
 
-	for (int k = 0; k < 6; k++)
-		v = v << 8 | mac[k];
 	if (!v)
 		return 0;
 	if (e) {

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
+
 #define ISW_ARP_CONFLICT 1u /* a second, different MAC answered for the address */
 #define ISW_ARP_SHARED   2u /* its MAC answered for other addresses too */
 #define ISW_ARP_ECHOED   4u /* it also answered ICMP echo */
@@ -46,8 +48,7 @@ int isw_mac_is_shared(const uint64_t *sorted, size_t n, uint64_t mac);
 
 static inline void isw_arp_mac_bytes(uint64_t v, uint8_t m[6])
 {
-	for (int i = 5; i >= 0; i--, v >>= 8)
-		m[i] = (uint8_t)v;
+	isw_put_be48(m, v);
 }
 
 #endif
