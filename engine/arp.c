@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <libnet.h>
 
+#include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "arp.h"
 #include "bytes.h"
@@ -76,16 +77,14 @@ int isw_arp_parse(const uint8_t *pkt, size_t caplen, struct isw_arp_packet *a)
 
 void isw_arp_describe(const struct isw_arp_packet *a, int learned, char *buf, size_t size)
 {
-	char spa[16], tpa[16];
+	char spa[ISW_ADDR_STRLEN], tpa[ISW_ADDR_STRLEN];
 
 	if (!a) {
 		snprintf(buf, size, "ARP: not IPv4 over Ethernet, ignored");
 		return;
 	}
-	snprintf(spa, sizeof(spa), "%u.%u.%u.%u", a->spa >> 24, (a->spa >> 16) & 0xff,
-	         (a->spa >> 8) & 0xff, a->spa & 0xff);
-	snprintf(tpa, sizeof(tpa), "%u.%u.%u.%u", a->tpa >> 24, (a->tpa >> 16) & 0xff,
-	         (a->tpa >> 8) & 0xff, a->tpa & 0xff);
+	isw_addr_str(a->spa, spa);
+	isw_addr_str(a->tpa, tpa);
 	switch (a->op) {
 	case 2:
 		snprintf(buf, size, "ARP reply: %s is at %02x:%02x:%02x:%02x:%02x:%02x%s", spa,
