@@ -5,31 +5,22 @@
 #include <string.h>
 
 #include "addr-map.h"
+#include "mix.h"
 
 #define VALUE_ALIGN 8
 #define VALUE_OFF   ((sizeof(struct isw_addr) + VALUE_ALIGN - 1) & ~(size_t)(VALUE_ALIGN - 1))
 #define MIN_CAP     16
 
-/* Both 64-bit halves of the address and its family go through multiply-xorshift rounds
- * (the murmur3 finalizer): neighbouring addresses, which sweeps are made of, land far apart
- * and the low bits the slot index takes depend on every input bit. */
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
+/* Both 64-bit halves of the address and its family go through the finalizer: neighbouring
+ * addresses, which sweeps are made of, land far apart, and the low bits the slot index takes
+ * depend on every input bit. */
 static uint64_t hash_addr(const struct isw_addr *a)
 {
 	uint64_t lo, hi;
 
 	memcpy(&lo, a->bytes, 8);
 	memcpy(&hi, a->bytes + 8, 8);
-	return mix64(lo ^ mix64(hi ^ a->family));
+	return isw_mix64(lo ^ isw_mix64(hi ^ a->family));
 }
 
 static struct isw_addr *key_at(const struct isw_addr_map *m, size_t i)
