@@ -1,3 +1,5 @@
+/* The offline ARP table (arp-table.h) over the address map, and the shared-MAC test the live
+ * and offline scans both use. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -7,69 +9,35 @@ const char isw_note_arp_conflict[] = "conflict: several MACs answer ARP for this
 const char isw_note_arp_shared[] =
     "shared MAC: it answers ARP for other addresses too (one host with several, or proxy ARP)";
 
-static size_t slot_of(size_t cap, uint32_t addr)
-{
-	return (size_t)(((uint64_t)addr * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
-}
-
 struct isw_arp_entry *isw_arp_table_find(const struct isw_arp_table *t, uint32_t addr)
 {
-	if (!t->cap)
-		return NULL;
-	for (size_t i = slot_of(t->cap, addr);; i = (i + 1) & (t->cap - 1)) {
-		struct isw_arp_entry *e = &t->slots[i];
-		if (!e->mac)
-			return NULL;
-		if (e->addr == addr)
-			return e;
-	}
-}
+	struct isw_addr key = isw_addr_from_v4(addr);
 
-/* Kept at most half full, so probing always ends at an empty slot. */
-static int grow(struct isw_arp_table *t)
-{
-	size_t ncap = t->cap ? t->cap * 2 : 256;
-	struct isw_arp_entry *n = calloc(ncap, sizeof(*n));
-
-	if (!n)
-		return -ENOMEM;
-	for (size_t i = 0; i < t->cap; i++) {
-		size_t j;
-		if (!t->slots[i].mac)
-			continue;
-		for (j = slot_of(ncap, t->slots[i].addr); n[j].mac; j = (j + 1) & (ncap - 1))
-			;
-		n[j] = t->slots[i];
-	}
-	free(t->slots);
-	t->slots = n;
-	t->cap = ncap;
-	return 0;
+	return isw_addr_map_find(&t->map, &key);
 }
 
 int isw_arp_table_learn(struct isw_arp_table *t, uint32_t addr, const uint8_t mac[6], int64_t ts_us)
 {
-	struct isw_arp_entry *e = isw_arp_table_find(t, addr);
-	uint64_t v = 0;
-	size_t i;
+	struct isw_addr key = isw_addr_from_v4(addr);
+	struct isw_arp_entry *e;
+	uint64_t v = isw_get_be48(mac);
+	int created;
 
-	for (int k = 0; k < 6; k++)
-		v = v << 8 | mac[k];
 	if (!v)
-		return 0;
-	if (e) {
-		/* Keep the first MAC, as the live scan does (its probes went there). */
-		if (e->mac == v || (e->flags & ISW_ARP_CONFLICT))
-			return 0;
-		e->flags |= ISW_ARP_CONFLICT;
+		return 0; /* no host answers with MAC 0 */
+	if (!t->map.cap && isw_addr_map_init(&t->map, sizeof(*e), 128) < 0)
+		return -ENOMEM;
+	e = isw_addr_map_insert(&t->map, &key, &created);
+	if (!e)
+		return -ENOMEM;
+	if (created) {
+		*e = (struct isw_arp_entry){.addr = addr, .mac = v, .ts_us = ts_us};
 		return 1;
 	}
-	if ((t->used + 1) * 2 > t->cap && grow(t) < 0)
-		return -ENOMEM;
-	for (i = slot_of(t->cap, addr); t->slots[i].mac; i = (i + 1) & (t->cap - 1))
-		;
-	t->slots[i] = (struct isw_arp_entry){.addr = addr, .mac = v, .ts_us = ts_us};
-	t->used++;
+	/* Keep the first MAC, as the live scan does (its probes went there). */
+	if (e->mac == v || (e->flags & ISW_ARP_CONFLICT))
+		return 0;
+	e->flags |= ISW_ARP_CONFLICT;
 	return 1;
 }
 
@@ -97,24 +65,22 @@ int isw_mac_is_shared(const uint64_t *sorted, size_t n, uint64_t mac)
 
 void isw_arp_table_mark_shared(struct isw_arp_table *t)
 {
-	uint64_t *m = t->used ? malloc(t->used * sizeof(*m)) : NULL;
-	size_t n = 0;
+	size_t count = isw_arp_table_count(t), n = 0, pos = 0;
+	uint64_t *m = count ? malloc(count * sizeof(*m)) : NULL;
+	struct isw_arp_entry *e;
 
 	if (!m)
 		return;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].mac)
-			m[n++] = t->slots[i].mac;
+	while ((e = isw_arp_table_next(t, &pos)))
+		m[n++] = e->mac;
 	isw_macs_sort(m, n);
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].mac && isw_mac_is_shared(m, n, t->slots[i].mac))
-			t->slots[i].flags |= ISW_ARP_SHARED;
+	for (pos = 0; (e = isw_arp_table_next(t, &pos));)
+		if (isw_mac_is_shared(m, n, e->mac))
+			e->flags |= ISW_ARP_SHARED;
 	free(m);
 }
 
 void isw_arp_table_free(struct isw_arp_table *t)
 {
-	free(t->slots);
-	t->slots = NULL;
-	t->cap = t->used = 0;
+	isw_addr_map_free(&t->map);
 }

@@ -5,8 +5,10 @@
 #include <arpa/inet.h>
 #include <libnet.h>
 
+#include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "arp.h"
+#include "bytes.h"
 
 #define OFF_ARP 14
 #define OFF_TPA (OFF_ARP + 24)
@@ -50,15 +52,8 @@ out:
 
 void isw_arp_patch(const struct isw_arp_template *t, uint8_t *frame, uint32_t target)
 {
-	uint32_t tpa = htonl(target);
-
 	memcpy(frame, t->frame, t->len);
-	memcpy(frame + OFF_TPA, &tpa, 4);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	isw_put_be32(frame + OFF_TPA, target);
 }
 
 int isw_arp_parse(const uint8_t *pkt, size_t caplen, struct isw_arp_packet *a)
@@ -71,27 +66,25 @@ int isw_arp_parse(const uint8_t *pkt, size_t caplen, struct isw_arp_packet *a)
 	if (arp[0] != 0 || arp[1] != 1 || arp[2] != 0x08 || arp[3] != 0x00 || arp[4] != 6 ||
 	    arp[5] != 4)
 		return 0;
-	a->op = (uint16_t)(arp[6] << 8 | arp[7]);
+	a->op = isw_get_be16(arp + 6);
 	memcpy(a->sha, arp + 8, 6);
-	a->spa = be32(arp + 14);
+	a->spa = isw_get_be32(arp + 14);
 	memcpy(a->tha, arp + 18, 6);
-	a->tpa = be32(arp + 24);
+	a->tpa = isw_get_be32(arp + 24);
 	memcpy(a->eth_src, pkt + 6, 6);
 	return 1;
 }
 
 void isw_arp_describe(const struct isw_arp_packet *a, int learned, char *buf, size_t size)
 {
-	char spa[16], tpa[16];
+	char spa[ISW_ADDR_STRLEN], tpa[ISW_ADDR_STRLEN];
 
 	if (!a) {
 		snprintf(buf, size, "ARP: not IPv4 over Ethernet, ignored");
 		return;
 	}
-	snprintf(spa, sizeof(spa), "%u.%u.%u.%u", a->spa >> 24, (a->spa >> 16) & 0xff,
-	         (a->spa >> 8) & 0xff, a->spa & 0xff);
-	snprintf(tpa, sizeof(tpa), "%u.%u.%u.%u", a->tpa >> 24, (a->tpa >> 16) & 0xff,
-	         (a->tpa >> 8) & 0xff, a->tpa & 0xff);
+	isw_addr_str(a->spa, spa);
+	isw_addr_str(a->tpa, tpa);
 	switch (a->op) {
 	case 2:
 		snprintf(buf, size, "ARP reply: %s is at %02x:%02x:%02x:%02x:%02x:%02x%s", spa,

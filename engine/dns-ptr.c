@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "bytes.h"
 #include "dns-ptr.h"
 
 #define DNS_HEADER   12
@@ -14,11 +15,6 @@ void isw_dns_arpa_name(uint32_t a, char *buf, size_t size)
 {
 	snprintf(buf, size, "%u.%u.%u.%u.in-addr.arpa", a & 0xff, (a >> 8) & 0xff, (a >> 16) & 0xff,
 	         a >> 24);
-}
-
-static unsigned get16(const uint8_t *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
 }
 
 /* Walks the name at *off: advances *off past it (past the first pointer if compressed) and,
@@ -94,8 +90,8 @@ int isw_dns_parse_ptr(const uint8_t *msg, size_t len, char *name, size_t size)
 
 	if (len < DNS_HEADER)
 		return -EBADMSG;
-	qd = get16(msg + 4);
-	an = get16(msg + 6);
+	qd = isw_get_be16(msg + 4);
+	an = isw_get_be16(msg + 6);
 	for (unsigned i = 0; i < qd; i++) {
 		if (read_name(msg, len, &off, NULL, 0) < 0 || off + 4 > len)
 			return -EBADMSG;
@@ -106,9 +102,9 @@ int isw_dns_parse_ptr(const uint8_t *msg, size_t len, char *name, size_t size)
 
 		if (read_name(msg, len, &off, NULL, 0) < 0 || off + 10 > len)
 			return -EBADMSG;
-		type = get16(msg + off);
-		class = get16(msg + off + 2);
-		rdlen = get16(msg + off + 8);
+		type = isw_get_be16(msg + off);
+		class = isw_get_be16(msg + off + 2);
+		rdlen = isw_get_be16(msg + off + 8);
 		off += 10;
 		if (off + rdlen > len)
 			return -EBADMSG;

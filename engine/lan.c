@@ -5,6 +5,7 @@
 
 #include "icmpsweep/error.h"
 #include "arp-table.h"
+#include "bytes.h"
 #include "lan.h"
 #include "oui.h"
 
@@ -12,14 +13,6 @@
 #define MAC_CONFLICT (1ULL << 62)
 #define MAC_SHARED   (1ULL << 61) /* the same MAC answers for other addresses too */
 #define MAC_BITS     ((1ULL << 48) - 1)
-
-static uint64_t mac_pack(const uint8_t m[6])
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 6; i++)
-		v = v << 8 | m[i];
-	return v;
-}
 
 int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const struct isw_prefix *onlink,
                      size_t nonlink, uint32_t src, const uint8_t src_mac[6], uint64_t seed,
@@ -101,7 +94,7 @@ int isw_lan_learn(struct isw_lan *l, const struct isw_arp_packet *a)
 	if (oidx < 0)
 		return 0;
 	atomic_fetch_add_explicit(&l->replies, 1, memory_order_relaxed);
-	mac = mac_pack(a->sha) | MAC_KNOWN;
+	mac = isw_get_be48(a->sha) | MAC_KNOWN;
 	old = atomic_load_explicit(&l->macs[oidx], memory_order_relaxed);
 	if (!old) {
 		atomic_store_explicit(&l->macs[oidx], mac, memory_order_relaxed);

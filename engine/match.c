@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "icmpsweep/targets.h"
+#include "bytes.h"
 #include "match.h"
 
 #define ICMP_ECHO_REPLY    0
@@ -11,16 +12,6 @@
 #define ICMP_ECHO_REQUEST  8
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_PARAM_PROBLEM 12
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* Finds the IPv4 header behind the link header; NULL if the frame carries something else. */
 static const uint8_t *ip_header(enum isw_link link, const uint8_t *pkt, size_t caplen, size_t *len)
@@ -33,7 +24,7 @@ static const uint8_t *ip_header(enum isw_link link, const uint8_t *pkt, size_t c
 		off = 0;
 		break;
 	case ISW_LINK_LINUX_SLL:
-		if (caplen < 16 || be16(pkt + 14) != 0x0800)
+		if (caplen < 16 || isw_get_be16(pkt + 14) != 0x0800)
 			return NULL;
 		off = 16;
 		break;
@@ -42,13 +33,13 @@ static const uint8_t *ip_header(enum isw_link link, const uint8_t *pkt, size_t c
 		if (caplen < 14)
 			return NULL;
 		off = 12;
-		type = be16(pkt + off);
+		type = isw_get_be16(pkt + off);
 		/* One or two VLAN tags (802.1Q / QinQ) before the ethertype. */
 		for (int i = 0; i < 2 && (type == 0x8100 || type == 0x88a8); i++) {
 			off += 4;
 			if (caplen < off + 2)
 				return NULL;
-			type = be16(pkt + off);
+			type = isw_get_be16(pkt + off);
 		}
 		if (type != 0x0800)
 			return NULL;
@@ -101,7 +92,7 @@ static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint
 	if (!m->no_validate) {
 		if (icmp_len < 8 + ISW_PAYLOAD_LEN)
 			return ISW_MATCH_MALFORMED;
-		if (be32(icmp + 4) != isw_tag_dst(&m->key, from) ||
+		if (isw_get_be32(icmp + 4) != isw_tag_dst(&m->key, from) ||
 		    !isw_tag_check_payload(&m->key, icmp + 8, from, &probe, &send_ns))
 			return ISW_MATCH_BAD_TAG;
 	} else if (icmp_len >= 8 + ISW_PAYLOAD_LEN) {
@@ -135,10 +126,10 @@ static enum isw_match_verdict match_error(const struct isw_matcher *m, const uin
 	/* RFC 792 promises the IP header plus 8 bytes: the identifier and sequence. */
 	if (qicmp_len < 8 || qicmp[0] != ICMP_ECHO_REQUEST)
 		return ISW_MATCH_MALFORMED;
-	if (m->src_addr && be32(qip + 12) != m->src_addr)
+	if (m->src_addr && isw_get_be32(qip + 12) != m->src_addr)
 		return ISW_MATCH_BAD_TAG;
-	target = be32(qip + 16);
-	if (be32(qicmp + 4) != isw_tag_dst(&m->key, target))
+	target = isw_get_be32(qip + 16);
+	if (isw_get_be32(qicmp + 4) != isw_tag_dst(&m->key, target))
 		return ISW_MATCH_BAD_TAG;
 	/* A quoted payload is a bonus (Linux quotes it all); when present it must validate. */
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
@@ -173,14 +164,14 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 		return ISW_MATCH_NOT_ICMP;
 	if (len < 20 || (ip[0] >> 4) != 4 || ip[9] != 1)
 		return ISW_MATCH_NOT_ICMP;
-	if (m->src_addr && be32(ip + 16) != m->src_addr)
+	if (m->src_addr && isw_get_be32(ip + 16) != m->src_addr)
 		return ISW_MATCH_NOT_ICMP;
 	hl = ip_hlen(ip, len);
-	total = be16(ip + 2);
+	total = isw_get_be16(ip + 2);
 	if (!hl || total < hl)
 		return ISW_MATCH_MALFORMED;
 	/* Fragments other than the first carry no ICMP header. */
-	if (be16(ip + 6) & 0x1fff)
+	if (isw_get_be16(ip + 6) & 0x1fff)
 		return ISW_MATCH_MALFORMED;
 	if (total < len)
 		len = total; /* Ethernet padding is not ICMP data */
@@ -188,7 +179,7 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 	icmp_len = len - hl;
 	if (icmp_len < 4)
 		return ISW_MATCH_MALFORMED;
-	from = be32(ip + 12);
+	from = isw_get_be32(ip + 12);
 
 	memset(r, 0, sizeof(*r));
 	r->responder = from;

@@ -25,6 +25,7 @@
 #include <linux/neighbour.h>
 
 #include "icmpsweep/error.h"
+#include "bytes.h"
 #include "nh-check.h"
 #include "path-watch.h"
 #include "scan-internal.h"
@@ -81,11 +82,7 @@ static void neigh_changed(struct isw_scan *s, struct health *h)
 	}
 	if ((st->neigh & usable) && st->neigh_mac_known &&
 	    memcmp(st->neigh_mac, s->route.next_hop_mac, 6) != 0) {
-		uint64_t mac = 0;
-
-		for (int k = 0; k < 6; k++)
-			mac = mac << 8 | st->neigh_mac[k];
-		atomic_store(&s->neigh_mac_now, mac);
+		atomic_store(&s->neigh_mac_now, isw_get_be48(st->neigh_mac));
 		isw_scan_fault(s, ISW_FAULT_NEIGH_MOVED, 0);
 	}
 }

@@ -1,20 +1,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include "mix.h"
 #include "tag.h"
 #include "permute.h"
 
-/* The round function only has to look random, not resist an adversary: a keyed 64-bit
- * finalizer (murmur3/splitmix style) is several times cheaper than SipHash here. */
+/* The round function only has to look random, not resist an adversary: the keyed finalizer. */
 static inline uint64_t round_fn(uint64_t key, uint64_t v)
 {
-	uint64_t x = v ^ key;
-	x ^= x >> 31;
-	x *= 0x9e3779b97f4a7c15ULL;
-	x ^= x >> 29;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 32;
-	return x;
+	return isw_mix64(v ^ key);
 }
 
 /* floor(sqrt(n)) by Newton's method: integers only, so no libm (its pages cost RSS). */

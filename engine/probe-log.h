@@ -5,9 +5,9 @@
 #ifndef ISW_PROBE_LOG_H
 #define ISW_PROBE_LOG_H
 
-#include <stdatomic.h>
 #include <stdint.h>
-#include <stdlib.h>
+
+#include "spsc-ring.h"
 
 struct isw_probe_rec {
 	uint64_t send_ns;
@@ -18,54 +18,48 @@ struct isw_probe_rec {
 #define ISW_PROBE_REC_ARP 0 /* an ARP request for dst (the LAN sweep's first pass) */
 
 struct isw_probe_log {
-	struct isw_probe_rec *ring;
-	uint64_t mask;
-	/* Separate cache lines: the two ends are written by different threads. */
-	_Alignas(64) atomic_uint_least64_t head; /* next slot the producer writes */
-	_Alignas(64) atomic_uint_least64_t tail; /* next slot the consumer reads */
+	struct isw_ring ring; /* of struct isw_probe_rec */
 };
 
+/* The ring of 2^order records.  0, or -1 without memory. */
 static inline int isw_probe_log_init(struct isw_probe_log *l, unsigned order)
 {
-	l->ring = calloc((size_t)1 << order, sizeof(*l->ring));
-	l->mask = ((uint64_t)1 << order) - 1;
-	atomic_init(&l->head, 0);
-	atomic_init(&l->tail, 0);
-	return l->ring ? 0 : -1;
+	return isw_ring_init(&l->ring, (size_t)1 << order, sizeof(struct isw_probe_rec)) < 0 ? -1
+	                                                                                     : 0;
 }
 
 static inline void isw_probe_log_destroy(struct isw_probe_log *l)
 {
-	free(l->ring);
-	l->ring = NULL;
+	isw_ring_destroy(&l->ring);
 }
 
 /* Producer: free slots right now. */
 static inline uint64_t isw_probe_log_space(struct isw_probe_log *l)
 {
-	uint64_t h = atomic_load_explicit(&l->head, memory_order_relaxed);
-	uint64_t t = atomic_load_explicit(&l->tail, memory_order_acquire);
-	return l->mask + 1 - (h - t);
+	return isw_ring_space(&l->ring);
 }
 
-/* Producer: appends n records (n <= space). */
+/* Producer: appends n records (n <= space).  Typed copies, not memcpy of a size known only at
+ * run time: this runs once per batch on the send path. */
 static inline void isw_probe_log_push(struct isw_probe_log *l, const struct isw_probe_rec *r,
                                       unsigned n)
 {
-	uint64_t h = atomic_load_explicit(&l->head, memory_order_relaxed);
+	size_t pos = isw_ring_write_pos(&l->ring);
+
 	for (unsigned i = 0; i < n; i++)
-		l->ring[(h + i) & l->mask] = r[i];
-	atomic_store_explicit(&l->head, h + n, memory_order_release);
+		*(struct isw_probe_rec *)isw_ring_slot(&l->ring, pos + i) = r[i];
+	isw_ring_publish(&l->ring, pos + n);
 }
 
 /* Consumer: takes one record; 0 when empty. */
 static inline int isw_probe_log_pop(struct isw_probe_log *l, struct isw_probe_rec *r)
 {
-	uint64_t t = atomic_load_explicit(&l->tail, memory_order_relaxed);
-	if (t == atomic_load_explicit(&l->head, memory_order_acquire))
+	const struct isw_probe_rec *p = isw_ring_front(&l->ring);
+
+	if (!p)
 		return 0;
-	*r = l->ring[t & l->mask];
-	atomic_store_explicit(&l->tail, t + 1, memory_order_release);
+	*r = *p;
+	isw_ring_release(&l->ring);
 	return 1;
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "icmpsweep/resolve.h"
+#include "addr-map.h"
 #include "aimd.h"
 #include "done-flag.h"
 #include "spsc-queue.h"
@@ -64,9 +65,9 @@ struct isw_rlookup {
 	int in_sent;
 };
 
+/* The cache of outcomes by address (resolver thread): an entry whose lookup still runs points
+ * to it. */
 struct centry {
-	uint32_t addr;
-	uint8_t used;
 	uint8_t outcome; /* enum isw_lookup; NONE while lk runs */
 	char *name;
 	struct isw_rlookup *lk;
@@ -102,8 +103,7 @@ struct isw_resolver {
 	unsigned nservers;
 
 	/* Resolver thread only. */
-	struct centry *cache;
-	size_t cache_mask, cache_used;
+	struct isw_addr_map cache;                 /* of struct centry */
 	struct isw_rlookup *wait_head, *wait_tail; /* not sent yet, or waiting for their next try */
 	unsigned inflight;                         /* queries, over all servers */
 	uint64_t active;                           /* lookups not done yet */
@@ -163,8 +163,15 @@ void isw_resolve_flight_add(struct isw_resolver *r, struct isw_rquery *q);
 void isw_resolve_flight_remove(struct isw_resolver *r, struct isw_rquery *q);
 int isw_resolve_pick_server(struct isw_resolver *r, int avoid);
 
-/* resolve-cache.c */
-struct centry *isw_resolve_cache_get(struct isw_resolver *r, uint32_t addr, int *created);
+/* The cache entry for addr; *created = 1 if it is new (outcome NONE, no lookup).  NULL: no
+ * memory for a new one. */
+static inline struct centry *isw_resolve_cache_get(struct isw_resolver *r, uint32_t addr,
+                                                   int *created)
+{
+	struct isw_addr key = isw_addr_from_v4(addr);
+
+	return isw_addr_map_insert(&r->cache, &key, created);
+}
 
 /* resolve-lookup.c */
 void isw_resolve_free_lookup(struct isw_rlookup *lk);

@@ -82,12 +82,8 @@ int isw_resolver_new_hooked(isw_resolver **out, const struct isw_resolver_config
 	isw_done_flag_init(&r->finished);
 	rc = isw_spsc_init(&r->q, cfg->queue_size ? cfg->queue_size : DEFAULT_QUEUE,
 	                   sizeof(struct isw_result));
-	if (rc == 0) {
-		r->cache_mask = 1023;
-		r->cache = calloc(r->cache_mask + 1, sizeof(*r->cache));
-		if (!r->cache)
-			rc = -ENOMEM;
-	}
+	if (rc == 0)
+		rc = isw_addr_map_init(&r->cache, sizeof(struct centry), 512);
 	if (rc < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for the resolver queue");
 		goto fail;
@@ -227,6 +223,8 @@ int isw_resolver_get_server(const isw_resolver *cr, unsigned i,
 
 void isw_resolver_free(isw_resolver *r)
 {
+	struct centry *e;
+
 	if (!r)
 		return;
 	if (r->thread_started) {
@@ -245,10 +243,9 @@ void isw_resolver_free(isw_resolver *r)
 		r->wait_head = lk->next;
 		isw_resolve_free_lookup(lk);
 	}
-	if (r->cache)
-		for (size_t i = 0; i <= r->cache_mask; i++)
-			free(r->cache[i].name);
-	free(r->cache);
+	for (size_t pos = 0; (e = isw_addr_map_next(&r->cache, &pos, NULL));)
+		free(e->name);
+	isw_addr_map_free(&r->cache);
 	isw_spsc_destroy(&r->q);
 	if (r->wake_fd >= 0)
 		close(r->wake_fd);

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <ifaddrs.h>
 
+#include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "netlink.h"
 #include "route.h"
@@ -353,8 +354,7 @@ static void kick_resolution(const struct isw_route *r)
 int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf)
 {
 	struct timespec step = {0, 20 * 1000 * 1000};
-	char nh[INET_ADDRSTRLEN];
-	uint32_t nh_be = htonl(r->next_hop);
+	char nh[ISW_ADDR_STRLEN];
 	int state;
 
 	if (r->raw_ip)
@@ -369,10 +369,9 @@ int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf)
 		if (neigh_usable(r, r->next_hop_mac, &state))
 			return 0;
 	}
-	inet_ntop(AF_INET, &nh_be, nh, sizeof(nh));
 	snprintf(errbuf, ISW_ERRBUF_SIZE,
-	         "next hop %s on %s did not answer ARP within %d ms; give its MAC with -G", nh,
-	         r->iface, timeout_ms);
+	         "next hop %s on %s did not answer ARP within %d ms; give its MAC with -G",
+	         isw_addr_str(r->next_hop, nh), r->iface, timeout_ms);
 	return -EHOSTUNREACH;
 }
 

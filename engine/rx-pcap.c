@@ -5,6 +5,7 @@
 
 #include <pcap/pcap.h>
 
+#include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "rx.h"
 
@@ -28,7 +29,7 @@ static int fail(pcap_t *p, char *errbuf, const char *what, const char *iface)
 int isw_rx_open(struct isw_rx **out, const struct isw_rx_params *prm, char *errbuf)
 {
 	char perr[PCAP_ERRBUF_SIZE];
-	char filter[160];
+	char filter[160], src[ISW_ADDR_STRLEN];
 	struct bpf_program prog;
 	struct isw_rx *rx;
 	pcap_t *p;
@@ -58,8 +59,7 @@ int isw_rx_open(struct isw_rx **out, const struct isw_rx_params *prm, char *errb
 	}
 	if (pcap_setdirection(p, PCAP_D_IN) < 0)
 		return fail(p, errbuf, "setdirection", prm->iface);
-	snprintf(filter, sizeof(filter), "(icmp and dst host %u.%u.%u.%u)%s", prm->src >> 24,
-	         (prm->src >> 16) & 0xff, (prm->src >> 8) & 0xff, prm->src & 0xff,
+	snprintf(filter, sizeof(filter), "(icmp and dst host %s)%s", isw_addr_str(prm->src, src),
 	         prm->arp ? " or (arp and arp[6:2] = 2)" : "");
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
 		return fail(p, errbuf, "compile filter", prm->iface);

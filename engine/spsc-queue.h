@@ -1,5 +1,5 @@
-/* A single-producer single-consumer queue that never blocks and never drops: a bounded
- * lock-free ring, and when the ring is full an unbounded overflow ("spill") list.
+/* A single-producer single-consumer queue that never blocks and never drops: the bounded
+ * lock-free ring of spsc-ring.h, and when the ring is full an unbounded overflow ("spill") list.
  *
  * Contract:
  *   - exactly one thread calls isw_spsc_push at a time (the producer) and exactly one thread
@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "spsc-ring.h"
+
 struct isw_spsc_node {
 	struct isw_spsc_node *next;
 	size_t tail; /* ring elements pushed before this one: those come out first */
@@ -30,22 +32,13 @@ struct isw_spsc_node {
 };
 
 struct isw_spsc {
-	size_t mask; /* capacity - 1; the capacity is a power of two */
-	size_t elem_size;
-	unsigned char *slots;
+	struct isw_ring ring;
 
-	/* Producer's cache line. */
-	alignas(64) atomic_size_t tail; /* next slot to write */
-	size_t head_cache;              /* producer's last view of head */
-	atomic_uint_least64_t spilled;  /* elements that went through the spill list */
-
-	/* Consumer's cache line. */
-	alignas(64) atomic_size_t head; /* next slot to read */
-	size_t tail_cache;              /* consumer's last view of tail */
-	struct isw_spsc_node *taken;    /* spilled elements taken by the consumer, FIFO */
-
-	/* Shared: the spill list, newest first. */
+	/* The spill list, newest first, and what goes with it.  Only the spill path writes this
+	 * line: the ring's pushes and pops just read it. */
 	alignas(64) _Atomic(struct isw_spsc_node *) spill;
+	struct isw_spsc_node *taken;   /* consumer: spilled elements taken, FIFO */
+	atomic_uint_least64_t spilled; /* elements that went through the spill list */
 };
 
 /* capacity is rounded up to a power of two (at least 2).  -ENOMEM, -EINVAL. */

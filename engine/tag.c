@@ -2,31 +2,8 @@
 
 #include <sodium.h>
 
+#include "bytes.h"
 #include "tag.h"
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	put_be32(p, v >> 32);
-	put_be32(p + 4, (uint32_t)v);
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
 
 static uint64_t siphash(const struct isw_tag_key *key, const uint8_t *in, size_t len)
 {
@@ -48,7 +25,7 @@ void isw_key_derive(uint64_t seed, const char *label, uint8_t out[ISW_TAG_KEY_LE
 	size_t n = strnlen(label, 32);
 	uint64_t h;
 
-	put_be64(in, seed);
+	isw_put_be64(in, seed);
 	memcpy(in + 8, label, n);
 	h = siphash(&fixed, in, 8 + n);
 	memcpy(out, &h, 8);
@@ -66,7 +43,7 @@ uint32_t isw_tag_dst(const struct isw_tag_key *key, uint32_t dst)
 {
 	uint8_t in[5] = {'D'};
 
-	put_be32(in + 1, dst);
+	isw_put_be32(in + 1, dst);
 	return (uint32_t)siphash(key, in, sizeof(in));
 }
 
@@ -76,32 +53,32 @@ uint32_t isw_tag_payload(const struct isw_tag_key *key, uint32_t dst, uint8_t pr
 	uint8_t in[14] = {'P'};
 
 	in[1] = probe;
-	put_be32(in + 2, dst);
-	put_be64(in + 6, send_ns);
+	isw_put_be32(in + 2, dst);
+	isw_put_be64(in + 6, send_ns);
 	return (uint32_t)siphash(key, in, sizeof(in));
 }
 
 void isw_tag_fill_payload(const struct isw_tag_key *key, uint8_t *payload, uint32_t dst,
                           uint8_t probe, uint64_t send_ns)
 {
-	put_be64(payload + ISW_PAYLOAD_OFF_TIME, send_ns);
+	isw_put_be64(payload + ISW_PAYLOAD_OFF_TIME, send_ns);
 	payload[ISW_PAYLOAD_OFF_PROBE] = probe;
 	payload[ISW_PAYLOAD_OFF_FORMAT] = ISW_PAYLOAD_FORMAT;
 	payload[10] = 0;
 	payload[11] = 0;
-	put_be32(payload + ISW_PAYLOAD_OFF_TAG, isw_tag_payload(key, dst, probe, send_ns));
+	isw_put_be32(payload + ISW_PAYLOAD_OFF_TAG, isw_tag_payload(key, dst, probe, send_ns));
 }
 
 int isw_tag_check_payload(const struct isw_tag_key *key, const uint8_t *payload, uint32_t addr,
                           uint8_t *probe, uint64_t *send_ns)
 {
-	uint64_t t = get_be64(payload + ISW_PAYLOAD_OFF_TIME);
+	uint64_t t = isw_get_be64(payload + ISW_PAYLOAD_OFF_TIME);
 	uint8_t k = payload[ISW_PAYLOAD_OFF_PROBE];
 
 	/* Bytes 10-11 are not under the tag: insist they are what we sent. */
 	if (payload[ISW_PAYLOAD_OFF_FORMAT] != ISW_PAYLOAD_FORMAT || payload[10] || payload[11])
 		return 0;
-	if (get_be32(payload + ISW_PAYLOAD_OFF_TAG) != isw_tag_payload(key, addr, k, t))
+	if (isw_get_be32(payload + ISW_PAYLOAD_OFF_TAG) != isw_tag_payload(key, addr, k, t))
 		return 0;
 	*probe = k;
 	*send_ns = t;

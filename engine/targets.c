@@ -662,10 +662,3 @@ void isw_targets_range(const isw_targets *t, size_t i, uint32_t *lo, uint32_t *h
 	*lo = t->r[i].lo;
 	*hi = t->r[i].hi;
 }
-
-const char *isw_addr_str(uint32_t a, char *buf)
-{
-	snprintf(buf, ISW_ADDR_STRLEN, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
-	         a & 0xff);
-	return buf;
-}

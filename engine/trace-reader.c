@@ -9,46 +9,37 @@
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/trace.h"
+#include "addr-map.h"
 #include "arp-table.h"
 #include "arp.h"
 #include "match.h"
 #include "oui.h"
 
-/* Set of (address, kind) already reported: open addressing over 64-bit keys.  A trace holds
- * at most a few million answers, and offline reading has no hot path to protect. */
+/* The kinds of answer already reported, per address: SEEN_ECHO, SEEN_ERROR.  Zero-initialised
+ * is empty.  A trace holds at most a few million answers, and offline reading has no hot path
+ * to protect. */
+#define SEEN_ECHO  1u
+#define SEEN_ERROR 2u
+
 struct seen_set {
-	uint64_t *slots; /* key + 1; 0 = empty */
-	size_t cap, used;
+	struct isw_addr_map map; /* of uint8_t; allocated by the first insert */
 };
 
-static int seen_insert(struct seen_set *s, uint64_t key)
+/* 1 if (addr, kind) is new, 0 if already there, -ENOMEM. */
+static int seen_insert(struct seen_set *s, uint32_t addr, uint8_t kind)
 {
-	if ((s->used + 1) * 2 > s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 1024;
-		uint64_t *n = calloc(ncap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->slots[i])
-				continue;
-			size_t j = (s->slots[i] * 0x9e3779b97f4a7c15ULL) >> 20 & (ncap - 1);
-			while (n[j])
-				j = (j + 1) & (ncap - 1);
-			n[j] = s->slots[i];
-		}
-		free(s->slots);
-		s->slots = n;
-		s->cap = ncap;
-	}
-	key++;
-	size_t j = (key * 0x9e3779b97f4a7c15ULL) >> 20 & (s->cap - 1);
-	while (s->slots[j]) {
-		if (s->slots[j] == key)
-			return 0;
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->slots[j] = key;
-	s->used++;
+	struct isw_addr key = isw_addr_from_v4(addr);
+	uint8_t *kinds;
+	int created;
+
+	if (!s->map.cap && isw_addr_map_init(&s->map, sizeof(*kinds), 512) < 0)
+		return -ENOMEM;
+	kinds = isw_addr_map_insert(&s->map, &key, &created);
+	if (!kinds)
+		return -ENOMEM;
+	if (*kinds & kind)
+		return 0;
+	*kinds |= kind;
 	return 1;
 }
 
@@ -198,16 +189,16 @@ static int cmp_entry_addr(const void *a, const void *b)
 static int offline_arp_only(struct isw_arp_table *t, const struct isw_oui *oui,
                             isw_offline_sink_fn sink, void *arg, struct isw_offline_stats *st)
 {
-	struct isw_arp_entry **v = t->used ? malloc(t->used * sizeof(*v)) : NULL;
-	size_t n = 0;
+	size_t count = isw_arp_table_count(t), n = 0, pos = 0;
+	struct isw_arp_entry **v = count ? malloc(count * sizeof(*v)) : NULL, *e;
 
-	if (!t->used)
+	if (!count)
 		return 0;
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].mac && !(t->slots[i].flags & ISW_ARP_ECHOED))
-			v[n++] = &t->slots[i];
+	while ((e = isw_arp_table_next(t, &pos)))
+		if (!(e->flags & ISW_ARP_ECHOED))
+			v[n++] = e;
 	qsort(v, n, sizeof(*v), cmp_entry_addr);
 	for (size_t i = 0; i < n; i++) {
 		struct isw_result r = {0};
@@ -321,7 +312,8 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 			st->invalid++;
 			continue;
 		}
-		rc = seen_insert(&seen, (uint64_t)r.addr << 1 | (r.type != ISW_RESULT_ECHO_REPLY));
+		rc = seen_insert(&seen, r.addr,
+		                 r.type == ISW_RESULT_ECHO_REPLY ? SEEN_ECHO : SEEN_ERROR);
 		if (rc < 0)
 			break;
 		if (rc == 0) {
@@ -332,7 +324,7 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 			st->hits++;
 		else
 			st->icmp_errors++;
-		if (arp.used) {
+		if (isw_arp_table_count(&arp)) {
 			struct isw_arp_entry *e;
 
 			/* The ARP passes come before the ICMP answers: the table is complete now,
@@ -367,7 +359,7 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	} else {
 		rc = 0;
 	}
-	if (rc == 0 && arp.used) {
+	if (rc == 0 && isw_arp_table_count(&arp)) {
 		offline_arp_ready(&arp, &oui, &arp_marked, cfg->oui_path);
 		rc = offline_arp_only(&arp, oui, sink, arg, st);
 		if (rc < 0)
@@ -375,7 +367,7 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	}
 	isw_oui_free(oui);
 	isw_arp_table_free(&arp);
-	free(seen.slots);
+	isw_addr_map_free(&seen.map);
 	pcap_close(p);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "icmpsweep/output.h"
+#include "bytes.h"
 #include "probe.h"
 #include "tx.h"
 
@@ -31,11 +32,10 @@ static int dry_run_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_
 	for (unsigned i = 0; i < n; i++) {
 		const uint8_t *ip = frames[i] + tx->ip_off, *icmp = ip + ISW_IP_LEN;
 		struct isw_probe_line l = {
-		    .dst = (uint32_t)ip[16] << 24 | (uint32_t)ip[17] << 16 | (uint32_t)ip[18] << 8 |
-		           ip[19],
+		    .dst = isw_get_be32(ip + 16),
 		    .probe = icmp[ISW_ICMP_HDR_LEN + ISW_PAYLOAD_OFF_PROBE],
-		    .id = (unsigned)icmp[4] << 8 | icmp[5],
-		    .seq = (unsigned)icmp[6] << 8 | icmp[7],
+		    .id = isw_get_be16(icmp + 4),
+		    .seq = isw_get_be16(icmp + 6),
 		    .len = lens[i],
 		    .frame = frames[i],
 		    .caplen = lens[i] < ISW_PROBE_MAX_LEN ? lens[i] : ISW_PROBE_MAX_LEN,

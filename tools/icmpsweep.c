@@ -541,6 +541,7 @@ int main(int argc, char **argv)
 	isw_scan_get_route(scan, &rt);
 	if (!o.quiet && !o.cfg.dry_run) {
 		uint32_t a = rt.src_addr;
+		char abuf[ISW_ADDR_STRLEN];
 		uint64_t onlink = isw_scan_onlink(scan);
 
 		if (onlink)
@@ -549,12 +550,12 @@ int main(int argc, char **argv)
 			        "ICMP to each host's own MAC\n",
 			        (unsigned long long)onlink);
 		fprintf(stderr,
-		        "icmpsweep: %llu targets from %u.%u.%u.%u on %s via "
+		        "icmpsweep: %llu targets from %s on %s via "
 		        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
 		        "rate %llu/s, seed %llu, %u sender%s, tx %s\n",
-		        (unsigned long long)isw_targets_count(o.targets), a >> 24, (a >> 16) & 0xff,
-		        (a >> 8) & 0xff, a & 0xff, rt.iface, rt.gw_mac[0], rt.gw_mac[1],
-		        rt.gw_mac[2], rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5],
+		        (unsigned long long)isw_targets_count(o.targets), isw_addr_str(a, abuf),
+		        rt.iface, rt.gw_mac[0], rt.gw_mac[1], rt.gw_mac[2], rt.gw_mac[3],
+		        rt.gw_mac[4], rt.gw_mac[5],
 		        rt.gateways > 1 ? " and other gateways per route" : "",
 		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed, rt.senders,
 		        rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");

@@ -92,12 +92,6 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 	st->last_replies = s->replies;
 }
 
-static const char *addr_str(uint32_t a, char buf[16])
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-	return buf;
-}
-
 static const char *mac_str(const uint8_t m[6], char buf[18])
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
@@ -113,7 +107,7 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 {
 	unsigned fresh = s->path_faults & ~st->faults_told;
 	const char *ifc = st->route.iface;
-	char a[16], m1[18], m2[18];
+	char a[ISW_ADDR_STRLEN], m1[18], m2[18];
 
 	/* A deleted interface also takes carrier and capture with it: one message says it. */
 	if (s->path_faults & ISW_FAULT_LINK_GONE) {
@@ -156,18 +150,18 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		    fp,
 		    "icmpsweep: warning: answers stopped at %.1f s while probes go out on %s%s%s\n",
 		    s->elapsed_s, ifc, st->route.next_hop ? "; checking next hop " : "",
-		    st->route.next_hop ? addr_str(st->route.next_hop, a) : "");
+		    st->route.next_hop ? isw_addr_str(st->route.next_hop, a) : "");
 	if (fresh & ISW_FAULT_NEIGH_FAILED)
 		fprintf(fp,
 		        "icmpsweep: warning: next hop %s on %s stopped answering ARP at %.1f s: "
 		        "probes to %s are lost\n",
-		        addr_str(st->route.next_hop, a), ifc, s->elapsed_s,
+		        isw_addr_str(st->route.next_hop, a), ifc, s->elapsed_s,
 		        mac_str(st->route.gw_mac, m1));
 	if (fresh & ISW_FAULT_NEIGH_MOVED)
 		fprintf(fp,
 		        "icmpsweep: warning: next hop %s on %s is now at %s, probes go to %s: "
 		        "they are lost\n",
-		        addr_str(st->route.next_hop, a), ifc, mac_str(s->next_hop_mac_now, m2),
+		        isw_addr_str(st->route.next_hop, a), ifc, mac_str(s->next_hop_mac_now, m2),
 		        mac_str(st->route.gw_mac, m1));
 	if (fresh & ISW_FAULT_SEND_FAILED)
 		fprintf(
@@ -189,7 +183,7 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 	    s->send_errors > s->send_errors_resent ? s->send_errors - s->send_errors_resent : 0;
 	unsigned fatal = s->path_faults & ISW_FAULTS_FATAL;
 	const char *ifc = st->route.iface;
-	char a[16];
+	char a[ISW_ADDR_STRLEN];
 
 	if (fatal & ISW_FAULT_LINK_GONE)
 		fatal &= ~ISW_FAULT_CAPTURE;
@@ -216,7 +210,7 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 		fprintf(fp,
 		        "icmpsweep: error: the path through next hop %s was lost during the scan: "
 		        "hosts may be missing\n",
-		        addr_str(st->route.next_hop, a));
+		        isw_addr_str(st->route.next_hop, a));
 	if (fatal & ISW_FAULT_SEND_FAILED)
 		fprintf(fp, "icmpsweep: error: sending on %s failed: scan stopped\n", ifc);
 	if (fatal & ISW_FAULT_CAPTURE)

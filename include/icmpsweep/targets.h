@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
+
 typedef struct isw_targets isw_targets;
 
 int isw_targets_new(isw_targets **out);
@@ -44,11 +46,6 @@ uint32_t isw_targets_at(const isw_targets *t, uint64_t index);
 /* The set as sorted, disjoint ranges: range i of nranges is [*lo, *hi]. */
 size_t isw_targets_nranges(const isw_targets *t);
 void isw_targets_range(const isw_targets *t, size_t i, uint32_t *lo, uint32_t *hi);
-
-/* Dotted-quad text of a host-order address into buf (at least ISW_ADDR_STRLEN bytes);
- * returns buf. */
-#define ISW_ADDR_STRLEN 16
-const char *isw_addr_str(uint32_t addr, char *buf);
 
 /* Inverse of isw_targets_at: the index of addr, or -1 if addr is not a target. */
 int64_t isw_targets_index(const isw_targets *t, uint32_t addr);

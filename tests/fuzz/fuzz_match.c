@@ -7,35 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "tag.h"
 #include "fuzz.h"
 #include "match.h"
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /* Writes the payload tag the payload's own attempt and time call for. */
 static void fix_payload(const struct isw_tag_key *key, uint8_t *pl, uint32_t dst)
 {
 	pl[ISW_PAYLOAD_OFF_FORMAT] = ISW_PAYLOAD_FORMAT;
 	pl[10] = pl[11] = 0;
-	put32(pl + ISW_PAYLOAD_OFF_TAG, isw_tag_payload(key, dst, pl[ISW_PAYLOAD_OFF_PROBE],
-	                                                be64(pl + ISW_PAYLOAD_OFF_TIME)));
+	isw_put_be32(pl + ISW_PAYLOAD_OFF_TAG,
+	             isw_tag_payload(key, dst, pl[ISW_PAYLOAD_OFF_PROBE],
+	                             isw_get_be64(pl + ISW_PAYLOAD_OFF_TIME)));
 }
 
 static void fix_tags(const struct isw_tag_key *key, uint8_t *f, size_t len)
@@ -50,9 +34,9 @@ static void fix_tags(const struct isw_tag_key *key, uint8_t *f, size_t len)
 		return;
 	icmp = ip + hl;
 	if (icmp[0] == 0) {
-		put32(icmp + 4, isw_tag_dst(key, be32(ip + 12)));
+		isw_put_be32(icmp + 4, isw_tag_dst(key, isw_get_be32(ip + 12)));
 		if (len >= 14 + hl + 8 + ISW_PAYLOAD_LEN)
-			fix_payload(key, icmp + 8, be32(ip + 12));
+			fix_payload(key, icmp + 8, isw_get_be32(ip + 12));
 		return;
 	}
 	q = icmp + 8;
@@ -62,9 +46,9 @@ static void fix_tags(const struct isw_tag_key *key, uint8_t *f, size_t len)
 	if (qhl < 20 || len < 14 + hl + 8 + qhl + 8)
 		return;
 	qicmp = q + qhl;
-	put32(qicmp + 4, isw_tag_dst(key, be32(q + 16)));
+	isw_put_be32(qicmp + 4, isw_tag_dst(key, isw_get_be32(q + 16)));
 	if (len >= 14 + hl + 8 + qhl + 8 + ISW_PAYLOAD_LEN)
-		fix_payload(key, qicmp + 8, be32(q + 16));
+		fix_payload(key, qicmp + 8, isw_get_be32(q + 16));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -87,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.link = (enum isw_link)(data[0] % 3);
 	m.no_validate = data[0] >> 3 & 1;
 	m.src_addr = data[0] & 0x10 ? 0xc0000201u /* 192.0.2.1 */ : 0;
-	ts = (int64_t)be64(data + 1);
+	ts = (int64_t)isw_get_be64(data + 1);
 	len = size - 9;
 	/* An exact-size copy: ASan sees any read past the capture. */
 	pkt = malloc(len ? len : 1);

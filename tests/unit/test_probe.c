@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "icmpsweep/error.h"
+#include "bytes.h"
 #include "checksum.h"
 #include "tag.h"
 #include "probe.h"
@@ -19,16 +20,6 @@
 
 static const uint8_t src_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 static const uint8_t dst_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0xfe};
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static void make_template(struct isw_probe_template *t, int raw_ip, uint8_t ttl)
 {
@@ -61,28 +52,28 @@ static void check_probe(const uint8_t *frame, uint32_t len, uint32_t ip_off,
 	if (ip_off) {
 		assert_memory_equal(frame, dst_mac, 6);
 		assert_memory_equal(frame + 6, src_mac, 6);
-		assert_int_equal(be16(frame + 12), 0x0800);
+		assert_int_equal(isw_get_be16(frame + 12), 0x0800);
 	}
 	/* IPv4 header. */
 	assert_int_equal(ip[0], 0x45);
 	assert_int_equal(ip[1], 0); /* TOS */
-	assert_int_equal(be16(ip + 2), ISW_IP_LEN + ISW_ICMP_HDR_LEN + ISW_PAYLOAD_LEN);
-	assert_int_equal(be16(ip + 6), 0x4000); /* DF, offset 0 */
+	assert_int_equal(isw_get_be16(ip + 2), ISW_IP_LEN + ISW_ICMP_HDR_LEN + ISW_PAYLOAD_LEN);
+	assert_int_equal(isw_get_be16(ip + 6), 0x4000); /* DF, offset 0 */
 	assert_int_equal(ip[8], ttl);
 	assert_int_equal(ip[9], 1); /* ICMP */
-	assert_int_equal(be32(ip + 12), SRC);
-	assert_int_equal(be32(ip + 16), dst);
+	assert_int_equal(isw_get_be32(ip + 12), SRC);
+	assert_int_equal(isw_get_be32(ip + 16), dst);
 	if (isw_cksum(ip, ISW_IP_LEN) != 0)
-		fail_msg("IP header checksum %04x does not verify for dst %08x", be16(ip + 10),
-		         dst);
+		fail_msg("IP header checksum %04x does not verify for dst %08x",
+		         isw_get_be16(ip + 10), dst);
 	/* ICMP echo request. */
 	assert_int_equal(icmp[0], 8);
 	assert_int_equal(icmp[1], 0);
 	if (isw_cksum(icmp, ISW_ICMP_HDR_LEN + ISW_PAYLOAD_LEN) != 0)
-		fail_msg("ICMP checksum %04x does not verify for dst %08x probe %u", be16(icmp + 2),
-		         dst, probe);
-	assert_int_equal(be16(icmp + 4), tag >> 16);
-	assert_int_equal(be16(icmp + 6), tag & 0xffff);
+		fail_msg("ICMP checksum %04x does not verify for dst %08x probe %u",
+		         isw_get_be16(icmp + 2), dst, probe);
+	assert_int_equal(isw_get_be16(icmp + 4), tag >> 16);
+	assert_int_equal(isw_get_be16(icmp + 6), tag & 0xffff);
 	assert_int_equal(isw_tag_check_payload(key, icmp + 8, dst, &got_probe, &got_ns), 1);
 	assert_int_equal(got_probe, probe);
 	assert_true(got_ns == send_ns);
@@ -168,7 +159,7 @@ static void test_many_random(void **state __attribute__((unused)))
 		              ISW_ICMP_HDR_LEN + ISW_PAYLOAD_LEN) != 0)
 			fail_msg("bad checksum for dst %08x time %llu", dst,
 			         (unsigned long long)ns);
-		assert_int_equal(be32(frame + ISW_ETH_LEN + 16), dst);
+		assert_int_equal(isw_get_be32(frame + ISW_ETH_LEN + 16), dst);
 	}
 }
 
