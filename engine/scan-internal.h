@@ -9,6 +9,7 @@
 
 #include "icmpsweep/scan.h"
 #include "bitmap.h"
+#include "clock.h"
 #include "done-flag.h"
 #include "tag.h"
 #include "lan.h"
@@ -106,15 +107,10 @@ void isw_scan_fault(struct isw_scan *s, unsigned fault, int stop);
 /* The supervisor: watches the path until the sender and capture threads end. */
 void isw_health_run(struct isw_scan *s);
 
-uint64_t isw_now_ns(void); /* CLOCK_MONOTONIC */
 /* How long to pause for answers between passes (and ARP tries): -c, or with -c auto four
  * p99 RTTs of the answers so far (at least 100 ms, one second before any), bounded by -c's
  * maximum.  The cooldown after the last probe follows cooldown.h instead. */
 uint64_t isw_answer_wait_ns(struct isw_scan *s);
-uint64_t isw_wall_ns(void); /* CLOCK_REALTIME */
-
-/* Sleeps up to ns but returns early (within ~10 ms) once *flag is set. */
-void isw_sleep_unless(uint64_t ns, atomic_int *flag);
 
 void *isw_sender_main(void *arg);
 

@@ -6,35 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "ratelimit.h"
 #include "reply-watch.h"
 #include "scan-internal.h"
-
-uint64_t isw_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t isw_wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-void isw_sleep_unless(uint64_t ns, atomic_int *flag)
-{
-	const uint64_t slice = 10 * 1000 * 1000;
-
-	while (ns > 0 && !atomic_load_explicit(flag, memory_order_relaxed)) {
-		uint64_t d = ns < slice ? ns : slice;
-		struct timespec ts = {(time_t)(d / 1000000000u), (long)(d % 1000000000u)};
-		nanosleep(&ts, NULL);
-		ns -= d;
-	}
-}
 
 static int stopping(struct isw_scan *s)
 {
