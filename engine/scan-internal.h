@@ -107,11 +107,6 @@ void isw_scan_fault(struct isw_scan *s, unsigned fault, int stop);
 /* The supervisor: watches the path until the sender and capture threads end. */
 void isw_health_run(struct isw_scan *s);
 
-/* How long to pause for answers between passes (and ARP tries): -c, or with -c auto four
- * p99 RTTs of the answers so far (at least 100 ms, one second before any), bounded by -c's
- * maximum.  The cooldown after the last probe follows cooldown.h instead. */
-uint64_t isw_answer_wait_ns(struct isw_scan *s);
-
 void *isw_sender_main(void *arg);
 
 /* Where the probe to dst goes: its next hop's MAC (ISW_NEXT_HOP_MAC, mac filled), the

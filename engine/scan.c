@@ -461,21 +461,6 @@ static void publish_rx_stats(struct isw_scan *s)
 	atomic_store(&s->pcap_ifdrop, ifdrop);
 }
 
-uint64_t isw_answer_wait_ns(struct isw_scan *s)
-{
-	uint64_t max = (uint64_t)(s->cfg.cooldown_s * 1e9), t;
-	double p99;
-
-	if (!s->cfg.cooldown_auto)
-		return max;
-	p99 = isw_rtt_hist_quantile_ms(&s->rtt, 0.99);
-	/* Four p99s, and never below 100 ms: timer and scheduling noise on a fast LAN. */
-	t = p99 < 0 ? 1000000000u : (uint64_t)(4.0 * p99 * 1e6);
-	if (t < 100000000u)
-		t = 100000000u;
-	return t < max ? t : max;
-}
-
 /* cooldown.h has the rule; the capture thread feeds it the send history and the RTTs. */
 static int cooldown_over(struct isw_scan *s, const struct isw_send_history *h)
 {

@@ -6,26 +6,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "adaptive.h"
 #include "clock.h"
+#include "cooldown.h"
 #include "ratelimit.h"
-#include "reply-watch.h"
 #include "scan-internal.h"
 
 static int stopping(struct isw_scan *s)
 {
 	return atomic_load_explicit(&s->stop_sending, memory_order_relaxed);
 }
-
-/* --adaptive: closed-loop rate.  Answers are being lost when the capture ring or the
- * interface drops them, or when fewer come back than the send rate predicts (a policer or an
- * ICMP rate limit on the path; reply-watch.h): cut the rate by 30%, or to the part of the
- * answers that still came back; after two quiet seconds grow it by 10% back toward what was
- * asked.  Checked every 100 ms, on the clock reading the
- * batch already made. */
-struct adapt {
-	uint64_t next_ns, calm_since_ns, drops;
-	struct isw_reply_watch watch; /* reset at each pass */
-};
 
 /* Where the walk was, about once a millisecond: after an outage the sender goes back to the
  * mark from before carrier went and sends again from there.  MARKS cover at least 2 s. */
@@ -47,7 +37,7 @@ struct sender {
 	struct isw_tx *tx;
 	struct isw_probe_log *log;
 	struct isw_ratelimit rl;
-	struct adapt ad;
+	struct isw_adaptive ad;
 	uint64_t lo, hi;
 	uint64_t asked; /* this thread's share of -r */
 	unsigned pass;
@@ -73,63 +63,31 @@ static void log_probes(struct sender *sd, const struct isw_probe_rec *recs, unsi
 	isw_probe_log_push(sd->log, recs, n);
 }
 
-/* How long after a probe its answer is counted: the RTTs seen so far (p90, rounded up to a
- * power of two) plus the capture's 20 ms block timeout and some slack. */
-static uint64_t answer_lag_ns(struct isw_scan *s)
-{
-	double p90 = isw_rtt_hist_quantile_ms(&s->rtt, 0.9);
-
-	return (uint64_t)((p90 > 0 ? p90 : 0) * 1e6) + 40000000u;
-}
-
+/* --adaptive (adaptive.h), on the clock reading the batch already made. */
 static void adapt_rate(struct sender *sd, uint64_t now)
 {
 	struct isw_scan *s = sd->s;
 	struct isw_ratelimit *rl = &sd->rl;
-	struct adapt *ad = &sd->ad;
-	uint64_t drops, rate = rl->rate, asked = sd->asked, nr = rate, lag;
-	int short_fall;
+	struct isw_adaptive_input in = {
+	    .now_ns = now,
+	    .rate = rl->rate,
+	    .window_start_ns = rl->t0_ns,
+	    .window_sent = rl->sent,
+	    .drops = atomic_load_explicit(&s->pcap_drop, memory_order_relaxed) +
+	             atomic_load_explicit(&s->pcap_ifdrop, memory_order_relaxed),
+	    .rtt_p90_ms = isw_rtt_hist_quantile_ms(&s->rtt, 0.9),
+	    .sent = atomic_load_explicit(&s->sent, memory_order_relaxed),
+	    .replies = atomic_load_explicit(&s->replies, memory_order_relaxed),
+	};
+	uint64_t nr;
+	enum isw_slow_reason why = isw_adaptive_decide(&sd->ad, &in, &nr);
 
-	if (now < ad->next_ns)
-		return;
-	ad->next_ns = now + 100000000u;
-	drops = atomic_load_explicit(&s->pcap_drop, memory_order_relaxed) +
-	        atomic_load_explicit(&s->pcap_ifdrop, memory_order_relaxed);
-	lag = answer_lag_ns(s);
-	short_fall = isw_reply_watch_update(
-	    &ad->watch, now, atomic_load_explicit(&s->sent, memory_order_relaxed),
-	    atomic_load_explicit(&s->replies, memory_order_relaxed), lag);
-	if (drops > ad->drops || short_fall) {
-		if (!rate) {
-			/* Unlimited so far: start from what the window achieved. */
-			double secs = (double)(now - rl->t0_ns) / 1e9;
-			rate = secs > 0 ? (uint64_t)((double)rl->sent / secs) : 100000;
-		}
-		nr = rate * 7 / 10;
-		/* Answers short by more than 30%: go straight to below what the path lets through
-		 * (rather than down in 30% steps, each a lag and two windows long), so the next
-		 * windows show the full share of answers again and the baseline learns it. */
-		if (short_fall && drops <= ad->drops &&
-		    isw_reply_watch_fraction(&ad->watch) * 0.8 < 0.7)
-			nr = (uint64_t)((double)rate * isw_reply_watch_fraction(&ad->watch) * 0.8);
-		if (nr < 1000)
-			nr = 1000;
-		ad->calm_since_ns = now;
+	if (why != ISW_SLOW_NONE) {
 		atomic_fetch_add_explicit(&s->slowdowns, 1, memory_order_relaxed);
-		atomic_store_explicit(&s->slow_reason,
-		                      drops > ad->drops ? ISW_SLOW_DROPS : ISW_SLOW_ANSWERS,
-		                      memory_order_relaxed);
-	} else if (rate && (!asked || rate < asked) && now - ad->calm_since_ns > 2000000000u) {
-		nr = rate + rate / 10 + 1;
-		if (asked && nr > asked)
-			nr = asked;
-		ad->calm_since_ns = now;
+		atomic_store_explicit(&s->slow_reason, why, memory_order_relaxed);
 	}
-	ad->drops = drops;
 	if (nr != rl->rate) {
 		isw_ratelimit_init(rl, nr, ISW_SEND_BATCH, now);
-		/* The answers to the old rate are still on their way: judge the new one after. */
-		isw_reply_watch_hold(&ad->watch, now + lag + 100000000u);
 		/* Every thread adapts its own share; the status line shows the sum. */
 		atomic_store_explicit(&s->current_rate, nr * s->nsenders, memory_order_relaxed);
 	}
@@ -340,7 +298,7 @@ static void send_pass(struct sender *sd)
 		}
 		if (now - sd->marks[(sd->mark_head + MARKS - 1) % MARKS].ns >= MARK_EVERY_NS)
 			mark(sd, now, i);
-		if (s->cfg.adaptive)
+		if (s->cfg.adaptive && isw_adaptive_due(&sd->ad, now))
 			adapt_rate(sd, now);
 		if (atomic_load_explicit(&s->nh_arp_want, memory_order_relaxed))
 			send_nh_arp(sd);
@@ -461,7 +419,8 @@ static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 
 static void pause_for_answers(struct isw_scan *s, uint64_t max_ns)
 {
-	uint64_t gap = isw_answer_wait_ns(s);
+	struct isw_cooldown_params p = {s->cfg.cooldown_auto, s->cfg.cooldown_s};
+	uint64_t gap = isw_answer_wait_ns(&p, isw_rtt_hist_quantile_ms(&s->rtt, 0.99));
 
 	isw_sleep_unless(gap < max_ns ? gap : max_ns, &s->stop_sending);
 }
@@ -482,7 +441,7 @@ static void run_pass(struct isw_scan *s, struct sender *sd, unsigned pass)
 	for (unsigned t = 0; t < s->nsenders; t++) {
 		sd[t].pass = pass;
 		/* Later passes probe only silent targets: far fewer answers, none of them lost. */
-		isw_reply_watch_reset(&sd[t].ad.watch);
+		isw_adaptive_new_pass(&sd[t].ad);
 	}
 	for (unsigned t = 1; t < s->nsenders; t++)
 		started[t] = pthread_create(&th[t], NULL, slice_main, &sd[t]) == 0;
@@ -519,6 +478,7 @@ void *isw_sender_main(void *arg)
 		/* The rate holds across threads: each sends its share. */
 		sd[t].asked = rate ? (rate + n - 1) / n : 0;
 		isw_ratelimit_init(&sd[t].rl, sd[t].asked, ISW_SEND_BATCH, now);
+		isw_adaptive_init(&sd[t].ad, sd[t].asked);
 	}
 	if (s->lan_active) {
 		/* ARP first (thread 0, at the whole rate): retried like -P (at least twice, as
