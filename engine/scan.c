@@ -42,17 +42,17 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	s->cfg = *cfg;
 	s->targets = targets;
 	s->n = isw_targets_count(targets);
-	s->nsenders = cfg->senders;
+	s->send.nsenders = cfg->senders;
 	s->sink = sink;
 	s->sink_arg = sink_arg;
 	isw_done_flag_init(&s->finished);
-	rc = isw_perm_init(&s->perm, s->n, cfg->seed);
+	rc = isw_perm_init(&s->send.perm, s->n, cfg->seed);
 	if (rc < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot order %llu targets",
 		         (unsigned long long)s->n);
 		goto fail;
 	}
-	isw_tag_key_init(&s->key, cfg->seed);
+	isw_tag_key_init(&s->send.key, cfg->seed);
 	if (isw_bitmap_init(&s->alive, s->n) < 0 || isw_bitmap_init(&s->errored, s->n) < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %llu targets",
 		         (unsigned long long)s->n);
@@ -419,15 +419,16 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 
 	while (isw_probe_log_pop(log, &rec)) {
 		int arp = rec.probe == ISW_PROBE_REC_ARP;
-		uint32_t len = arp ? s->lan.tmpl.len : s->tmpl.len;
+		uint32_t len = arp ? s->lan.tmpl.len : s->send.tmpl.len;
 
 		if (arp) {
 			isw_arp_patch(&s->lan.tmpl, frame, rec.dst);
 		} else {
 			uint8_t mac[6];
 
-			isw_probe_patch(&s->tmpl, &s->key, frame, rec.dst, rec.probe, rec.send_ns);
-			if (isw_scan_next_hop(s, rec.dst, mac) == ISW_NEXT_HOP_MAC)
+			isw_probe_patch(&s->send.tmpl, &s->send.key, frame, rec.dst, rec.probe,
+			                rec.send_ns);
+			if (isw_next_hop(&s->send.hops, rec.dst, mac) == ISW_NEXT_HOP_MAC)
 				memcpy(frame, mac, 6);
 		}
 		/* Only pcapng has comments: plain pcap skips the formatting. */
@@ -447,7 +448,7 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 /* Writes the probes the senders logged since the last call, rebuilt from the template. */
 static void trace_probes(struct isw_scan *s)
 {
-	for (unsigned k = 0; k < s->nsenders; k++)
+	for (unsigned k = 0; k < s->send.nsenders; k++)
 		trace_probe_log(s, &s->probe_log[k]);
 }
 
@@ -466,9 +467,9 @@ static int cooldown_over(struct isw_scan *s, const struct isw_send_history *h)
 {
 	/* Without memory for the history, -c auto waits its cap: slower, nothing lost. */
 	struct isw_cooldown_params p = {s->cfg.cooldown_auto && h, s->cfg.cooldown_s};
-	uint64_t end = atomic_load(&s->send_end_ns), counts[ISW_RTT_BUCKETS];
+	uint64_t end = atomic_load(&s->count.send_end_ns), counts[ISW_RTT_BUCKETS];
 
-	if (atomic_load(&s->sending) || !end)
+	if (atomic_load(&s->count.sending) || !end)
 		return 0;
 	isw_rtt_hist_snapshot(&s->rtt, counts);
 	return isw_cooldown_over(&p, h, counts, end, isw_now_ns());
@@ -488,7 +489,7 @@ static void *capture_main(void *arg)
 		uint64_t now = isw_now_ns();
 
 		if (hist)
-			isw_send_history_note(hist, now, atomic_load(&s->sent));
+			isw_send_history_note(hist, now, atomic_load(&s->count.sent));
 		if (atomic_load(&s->stop_capture) || cooldown_over(s, hist))
 			break;
 
@@ -497,7 +498,7 @@ static void *capture_main(void *arg)
 		if (isw_rx_dispatch(s->rx, 50, on_packet, s) < 0) {
 			/* Answers from now on are lost: say so, and stop sending into the void
 			 * (unless the interface is gone, which says it all). */
-			if (!(atomic_load(&s->path_faults) & ISW_FAULT_LINK_GONE))
+			if (!(atomic_load(&s->flags.path_faults) & ISW_FAULT_LINK_GONE))
 				isw_scan_fault(s, ISW_FAULT_CAPTURE, 1);
 			break;
 		}
@@ -553,7 +554,7 @@ static int open_trace(struct isw_scan *s, char *errbuf)
 		return rc;
 	if (s->cfg.trace_probes) {
 		/* 2^20 records: a second of probes at a million per second. */
-		for (unsigned k = 0; k < s->nsenders; k++)
+		for (unsigned k = 0; k < s->send.nsenders; k++)
 			if (isw_probe_log_init(&s->probe_log[k], 20) < 0)
 				return -ENOMEM;
 		s->trace_probes = 1;
@@ -605,22 +606,56 @@ static int open_senders(struct isw_scan *s, const struct isw_tx_params *tp, char
 
 	if (s->cfg.senders || s->cfg.dry_run) {
 		/* A dry run prints in order from one thread. */
-		s->nsenders = s->cfg.senders ? s->cfg.senders : 1;
-		return isw_tx_open_n(&s->tx_ops, s->tx, s->nsenders, tp, errbuf);
+		s->send.nsenders = s->cfg.senders ? s->cfg.senders : 1;
+		return isw_tx_open_n(&s->send.tx_ops, s->send.tx, s->send.nsenders, tp, errbuf);
 	}
 	if (cpus > ISW_MAX_SENDERS)
 		cpus = ISW_MAX_SENDERS;
-	if (s->tx_ops == &isw_tx_xdp_ops || s->tx_ops == &isw_tx_auto_ops) {
+	if (s->send.tx_ops == &isw_tx_xdp_ops || s->send.tx_ops == &isw_tx_auto_ops) {
 		q = device_queues(tp->iface);
-		s->nsenders = q < cpus ? q : cpus;
-		rc = isw_tx_open_n(&xdp, s->tx, s->nsenders, tp, errbuf);
-		if (rc == 0 || s->tx_ops == &isw_tx_xdp_ops) {
-			s->tx_ops = xdp;
+		s->send.nsenders = q < cpus ? q : cpus;
+		rc = isw_tx_open_n(&xdp, s->send.tx, s->send.nsenders, tp, errbuf);
+		if (rc == 0 || s->send.tx_ops == &isw_tx_xdp_ops) {
+			s->send.tx_ops = xdp;
 			return rc;
 		}
 	}
-	s->nsenders = cpus;
-	return isw_tx_open_n(&s->tx_ops, s->tx, s->nsenders, tp, errbuf);
+	s->send.nsenders = cpus;
+	return isw_tx_open_n(&s->send.tx_ops, s->send.tx, s->send.nsenders, tp, errbuf);
+}
+
+/* The senders' view of the scan (sender.h), once the tables it points into are final; the
+ * permutation, tag key, template and transmit handles are already in place. */
+static void fill_send_ctx(struct isw_scan *s)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_send_ctx *x = &s->send;
+
+	x->n = s->n;
+	x->targets = s->targets;
+	x->hops.routes = s->route_per_probe ? &s->routes : NULL;
+	x->hops.lan = s->lan_active ? &s->lan : NULL;
+	x->hops.raw_ip = s->route.raw_ip;
+	x->lan = s->lan_active ? &s->lan : NULL;
+	x->alive = &s->alive;
+	x->errored = &s->errored;
+	x->rate = c->rate;
+	x->passes = c->arp == ISW_ARP_ONLY ? 0 : c->probes;
+	/* ARP is retried like -P, but at least twice (as arp-scan does). */
+	x->arp_tries = c->probes > 2 ? c->probes : 2;
+	x->adaptive = c->adaptive;
+	x->dry_run = c->dry_run;
+	x->answer_wait.auto_mode = c->cooldown_auto;
+	x->answer_wait.cooldown_s = c->cooldown_s;
+	x->probe_log = s->trace_probes ? s->probe_log : NULL;
+	x->nh_watch = s->nh_watch;
+	x->rtt = &s->rtt;
+	x->replies = &s->replies;
+	x->pcap_drop = &s->pcap_drop;
+	x->pcap_ifdrop = &s->pcap_ifdrop;
+	x->stop_capture = &s->stop_capture;
+	x->flags = &s->flags;
+	x->count = &s->count;
 }
 
 int isw_scan_prepare(isw_scan *s, char *errbuf)
@@ -634,10 +669,10 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 		return 0;
 
 	if (c->dry_run) {
-		s->tx_ops = &isw_tx_dry_run_ops;
+		s->send.tx_ops = &isw_tx_dry_run_ops;
 	} else {
-		s->tx_ops = isw_tx_find(c->tx ? c->tx : "auto");
-		if (!s->tx_ops) {
+		s->send.tx_ops = isw_tx_find(c->tx ? c->tx : "auto");
+		if (!s->send.tx_ops) {
 			snprintf(errbuf, ISW_ERRBUF_SIZE,
 			         "unknown transmit backend '%s' (have: %s)", c->tx, isw_tx_names());
 			return -EINVAL;
@@ -652,14 +687,14 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 	memcpy(pp.dst_mac, s->route.next_hop_mac, 6);
 	pp.ttl = c->ttl;
 	pp.raw_ip = s->route.raw_ip;
-	rc = isw_probe_template_init(&s->tmpl, &pp, errbuf);
+	rc = isw_probe_template_init(&s->send.tmpl, &pp, errbuf);
 	if (rc < 0)
 		return rc;
 	/* The next hop is watched only where the kernel resolved it for us: not with -G, not
 	 * on-link (the ARP pass covers those), not on a link without MACs. */
 	if (!c->dry_run && s->route.gateway && s->route.next_hop && !c->have_gw_mac &&
 	    !s->route.raw_ip) {
-		rc = isw_arp_template_init(&s->nh_arp, s->route.src_mac, s->route.src, errbuf);
+		rc = isw_arp_template_init(&s->send.nh_arp, s->route.src_mac, s->route.src, errbuf);
 		if (rc < 0)
 			return rc;
 		s->nh_watch = s->route.next_hop;
@@ -669,13 +704,13 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 	tp.raw_ip = s->route.raw_ip;
 	tp.zerocopy = (int)c->xdp_zerocopy;
 	tp.out = c->dry_run_out;
-	tp.hold = &s->path_pause;
+	tp.hold = &s->flags.path_pause;
 	/* "auto" becomes the backend it picks: the same for every sender thread. */
 	rc = open_senders(s, &tp, errbuf);
 	if (rc < 0)
 		return rc;
 
-	s->matcher.key = s->key;
+	s->matcher.key = s->send.key;
 	s->matcher.src_addr = s->route.src;
 	if (!c->dry_run) {
 		struct isw_rx_params rp = {
@@ -693,6 +728,7 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 		if (rc < 0)
 			return rc;
 	}
+	fill_send_ctx(s);
 	s->prepared = 1;
 	return 0;
 }
@@ -720,18 +756,18 @@ int isw_scan_start(isw_scan *s, char *errbuf)
 	if (rc < 0)
 		return rc;
 	s->start_ns = isw_now_ns();
-	atomic_store(&s->current_rate, c->rate);
-	atomic_store(&s->sending, 1);
-	atomic_store(&s->pass, 1);
+	atomic_store(&s->count.current_rate, c->rate);
+	atomic_store(&s->count.sending, 1);
+	atomic_store(&s->count.pass, 1);
 	if (c->dry_run) {
-		rc = pthread_create(&s->sender, NULL, isw_sender_main, s);
+		rc = pthread_create(&s->sender, NULL, isw_sender_main, &s->send);
 	} else {
 		atomic_store(&s->capturing, 1);
 		rc = pthread_create(&s->capture, NULL, capture_main, s);
 		if (rc != 0)
 			atomic_store(&s->capturing, 0);
 		if (rc == 0) {
-			rc = pthread_create(&s->sender, NULL, isw_sender_main, s);
+			rc = pthread_create(&s->sender, NULL, isw_sender_main, &s->send);
 			if (rc != 0) {
 				atomic_store(&s->stop_capture, 1);
 				pthread_join(s->capture, NULL);
@@ -771,7 +807,7 @@ static void *supervise(void *arg)
 
 void isw_scan_stop(isw_scan *s, int skip_cooldown)
 {
-	atomic_store(&s->stop_sending, 1);
+	atomic_store(&s->flags.stop_sending, 1);
 	if (skip_cooldown)
 		atomic_store(&s->stop_capture, 1);
 }
@@ -784,16 +820,16 @@ int isw_scan_wait(isw_scan *s, int timeout_ms)
 void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 {
 	struct isw_scan *s = (struct isw_scan *)cs;
-	uint64_t now = isw_now_ns(), first = atomic_load(&s->first_send_ns),
-	         end = atomic_load(&s->send_end_ns);
+	uint64_t now = isw_now_ns(), first = atomic_load(&s->count.first_send_ns),
+	         end = atomic_load(&s->count.send_end_ns);
 
 	memset(st, 0, sizeof(*st));
 	st->targets = s->n;
-	st->sent = atomic_load(&s->sent);
-	st->send_errors = atomic_load(&s->send_errors);
-	st->skipped = atomic_load(&s->skipped);
-	st->done = atomic_load(&s->done);
-	st->pass = atomic_load(&s->pass);
+	st->sent = atomic_load(&s->count.sent);
+	st->send_errors = atomic_load(&s->count.send_errors);
+	st->skipped = atomic_load(&s->count.skipped);
+	st->done = atomic_load(&s->count.done);
+	st->pass = atomic_load(&s->count.pass);
 	st->hits = atomic_load(&s->hits);
 	st->icmp_errors = atomic_load(&s->icmp_errors);
 	st->replies = atomic_load(&s->replies);
@@ -806,27 +842,27 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	if (first)
 		st->send_elapsed_s = (double)((end ? end : now) - first) / 1e9;
 	st->onlink = s->lan_active ? s->lan.n : 0;
-	st->arp_sent = atomic_load(&s->arp_sent);
+	st->arp_sent = atomic_load(&s->count.arp_sent);
 	st->arp_hosts = atomic_load(&s->lan.hosts);
 	st->arp_conflicts = atomic_load(&s->lan.conflicts);
 	st->arp_only = atomic_load(&s->arp_only);
-	st->absent = atomic_load(&s->absent);
+	st->absent = atomic_load(&s->count.absent);
 	st->unrouted = s->unrouted;
-	st->current_rate = atomic_load(&s->current_rate);
-	st->slowdowns = atomic_load(&s->slowdowns);
-	st->slow_reason = atomic_load(&s->slow_reason);
-	st->send_busy_s = (double)atomic_load(&s->send_busy_ns) / 1e9;
-	st->sending = atomic_load(&s->sending);
+	st->current_rate = atomic_load(&s->count.current_rate);
+	st->slowdowns = atomic_load(&s->count.slowdowns);
+	st->slow_reason = atomic_load(&s->count.slow_reason);
+	st->send_busy_s = (double)atomic_load(&s->count.send_busy_ns) / 1e9;
+	st->sending = atomic_load(&s->count.sending);
 	st->finished = isw_done_flag_get(&s->finished);
-	st->path_faults = atomic_load(&s->path_faults);
-	st->send_errno = atomic_load(&s->send_errno);
-	st->send_errors_resent = atomic_load(&s->send_errors_resent);
+	st->path_faults = atomic_load(&s->flags.path_faults);
+	st->send_errno = atomic_load(&s->count.send_errno);
+	st->send_errors_resent = atomic_load(&s->count.send_errors_resent);
 	st->carrier_losses = atomic_load(&s->carrier_losses);
-	st->carrier_down = atomic_load(&s->path_pause);
+	st->carrier_down = atomic_load(&s->flags.path_pause);
 	st->carrier_down_s = (double)atomic_load(&s->down_total_ns) / 1e9;
 	if (st->carrier_down)
-		st->carrier_down_s += (double)(now - atomic_load(&s->down_since_ns)) / 1e9;
-	st->resent = atomic_load(&s->resent);
+		st->carrier_down_s += (double)(now - atomic_load(&s->flags.down_since_ns)) / 1e9;
+	st->resent = atomic_load(&s->count.resent);
 	{
 		uint64_t mac = atomic_load(&s->neigh_mac_now);
 		for (int k = 5; k >= 0; k--, mac >>= 8)
@@ -844,14 +880,14 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 	r->next_hop = s->route.next_hop;
 	for (size_t i = 0; i < s->routes.nhops; i++)
 		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
-	r->tx = s->tx_ops ? s->tx_ops->name : NULL;
-	r->senders = s->nsenders;
-	if (!s->tx_ops || !s->tx_ops->describe)
+	r->tx = s->send.tx_ops ? s->send.tx_ops->name : NULL;
+	r->senders = s->send.nsenders;
+	if (!s->send.tx_ops || !s->send.tx_ops->describe)
 		return;
 	/* Every handle reports its mode; the first with a note speaks for them. */
-	for (unsigned k = 0; k < s->nsenders && s->tx[k]; k++) {
-		s->tx_ops->describe(s->tx[k], r->tx_mode, sizeof(r->tx_mode), r->tx_note,
-		                    sizeof(r->tx_note));
+	for (unsigned k = 0; k < s->send.nsenders && s->send.tx[k]; k++) {
+		s->send.tx_ops->describe(s->send.tx[k], r->tx_mode, sizeof(r->tx_mode), r->tx_note,
+		                         sizeof(r->tx_note));
 		if (r->tx_note[0])
 			break;
 	}
@@ -866,8 +902,8 @@ void isw_scan_free(isw_scan *s)
 		pthread_join(s->supervisor, NULL);
 	}
 	for (unsigned k = 0; k < ISW_MAX_SENDERS; k++)
-		if (s->tx[k])
-			s->tx_ops->close(s->tx[k]);
+		if (s->send.tx[k])
+			s->send.tx_ops->close(s->send.tx[k]);
 	isw_rx_close(s->rx);
 	isw_lan_free(&s->lan);
 	isw_route_map_free(&s->routes);
