@@ -81,6 +81,11 @@ struct isw_scan {
 	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns;
 };
 
+/* Decides interface, source and next hops (scan-route.c). */
+int isw_scan_choose_route(struct isw_scan *s, char *errbuf);
+/* The capture thread (scan-capture.c): arg is the scan. */
+void *isw_capture_main(void *arg);
+
 /* Records a fault (enum isw_path_fault); with stop, ends sending as well. */
 void isw_scan_fault(struct isw_scan *s, unsigned fault, int stop);
 /* The supervisor: watches the path until the sender and capture threads end. */
