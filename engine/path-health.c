@@ -15,7 +15,7 @@
  *   answers at another MAC
  *   every send fails for     stop sending: failed (sender.c)
  *   ISW_SEND_FAIL_S
- *   capture fails            stop: failed (scan.c)
+ *   capture fails            stop: failed (scan-capture.c)
  *
  * Everything here runs on the supervisor thread, every 50 ms or at once on an rtnetlink
  * event; the senders only read path_pause once per batch. */
