@@ -1,8 +1,12 @@
-/* The cooldown rule (cooldown.h): fixed waits, and the -c auto estimate of the answers still
- * to come from the send-time history and the RTT histogram. */
+/* The cooldown rule (cooldown.h): fixed waits, the -c auto estimate of the answers still to
+ * come from the send-time history and the RTT histogram, and the pause between passes. */
 #include <string.h>
 
 #include "cooldown.h"
+#include "rx.h"
+
+_Static_assert(ISW_COOLDOWN_MIN_DRAIN_NS > ISW_RX_BLOCK_TIMEOUT_MS * 1000000ull,
+               "the shortest cooldown must outlast the capture's block timeout");
 
 void isw_send_history_init(struct isw_send_history *h, uint64_t now_ns, uint64_t span_ns)
 {
@@ -183,4 +187,16 @@ int isw_cooldown_over(const struct isw_cooldown_params *p, const struct isw_send
 	if (!answers)
 		return since >= ISW_COOLDOWN_QUIET_NS;
 	return isw_cooldown_expected(h, rtt_counts, now_ns) < ISW_COOLDOWN_EXPECTED_MAX;
+}
+
+uint64_t isw_answer_wait_ns(const struct isw_cooldown_params *p, double p99_ms)
+{
+	uint64_t max = (uint64_t)(p->cooldown_s * 1e9), t;
+
+	if (!p->auto_mode)
+		return max;
+	t = p99_ms < 0 ? ISW_ANSWER_WAIT_BLIND_NS : (uint64_t)(ISW_ANSWER_WAIT_P99S * p99_ms * 1e6);
+	if (t < ISW_ANSWER_WAIT_MIN_NS)
+		t = ISW_ANSWER_WAIT_MIN_NS;
+	return t < max ? t : max;
 }

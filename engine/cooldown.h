@@ -28,8 +28,9 @@
 
 #define ISW_COOLDOWN_SLOTS       1024
 #define ISW_COOLDOWN_SLOT_MIN_NS 10000000ull /* 10 ms send-time resolution */
-/* Every mode, -c 0 included: longer than the capture's 20 ms block timeout (rx-pcap.c), so
- * the answers that reach the interface within ~30 ms of the last probe are read. */
+/* Every mode, -c 0 included: longer than the capture's block timeout (ISW_RX_BLOCK_TIMEOUT_MS,
+ * checked in cooldown.c), so the answers that reach the interface within ~30 ms of the last
+ * probe are read. */
 #define ISW_COOLDOWN_MIN_DRAIN_NS 50000000ull
 #define ISW_COOLDOWN_FLOOR_NS     100000000ull  /* auto: timer and scheduling noise on a LAN */
 #define ISW_COOLDOWN_QUIET_NS     1000000000ull /* auto: no answer at all yet */
@@ -66,5 +67,16 @@ struct isw_cooldown_params {
 /* 1 once the cooldown after the last probe (end_ns) is over at now_ns. */
 int isw_cooldown_over(const struct isw_cooldown_params *p, const struct isw_send_history *h,
                       const uint64_t rtt_counts[ISW_RTT_BUCKETS], uint64_t end_ns, uint64_t now_ns);
+
+/* The shorter pause for answers between passes (and ARP tries), before deciding who to probe
+ * again: -c SECONDS waits that long; -c auto ISW_ANSWER_WAIT_P99S times the p99 RTT of the
+ * answers so far, never below ISW_ANSWER_WAIT_MIN_NS, ISW_ANSWER_WAIT_BLIND_NS before any
+ * answer, and at most the -c auto:MAX cap. */
+#define ISW_ANSWER_WAIT_P99S     4.0
+#define ISW_ANSWER_WAIT_MIN_NS   100000000ull  /* timer and scheduling noise on a fast LAN */
+#define ISW_ANSWER_WAIT_BLIND_NS 1000000000ull /* no RTT seen yet */
+
+/* p99_ms: the answers' p99 RTT (isw_rtt_hist_quantile_ms), negative before any answer. */
+uint64_t isw_answer_wait_ns(const struct isw_cooldown_params *p, double p99_ms);
 
 #endif

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <time.h>
 
+#include "clock.h"
 #include "done-flag.h"
 
 void isw_done_flag_init(struct isw_done_flag *f)
@@ -26,16 +27,12 @@ void isw_done_flag_set(struct isw_done_flag *f)
 
 int isw_done_flag_wait(struct isw_done_flag *f, int timeout_ms)
 {
-	struct timespec ts;
+	/* The condition variable's clock: CLOCK_REALTIME, pthread's default. */
+	uint64_t deadline =
+	    isw_wall_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * ISW_NS_PER_MS;
+	struct timespec ts = {(time_t)(deadline / ISW_NS_PER_S), (long)(deadline % ISW_NS_PER_S)};
 	int done;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
 	pthread_mutex_lock(&f->lock);
 	while (!atomic_load(&f->done)) {
 		if (pthread_cond_timedwait(&f->cond, &f->lock, &ts) == ETIMEDOUT)

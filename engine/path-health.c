@@ -15,7 +15,7 @@
  *   answers at another MAC
  *   every send fails for     stop sending: failed (sender.c)
  *   ISW_SEND_FAIL_S
- *   capture fails            stop: failed (scan.c)
+ *   capture fails            stop: failed (scan-capture.c)
  *
  * Everything here runs on the supervisor thread, every 50 ms or at once on an rtnetlink
  * event; the senders only read path_pause once per batch. */
@@ -46,24 +46,23 @@ struct health {
 
 void isw_scan_fault(struct isw_scan *s, unsigned fault, int stop)
 {
-	atomic_fetch_or(&s->path_faults, fault);
-	if (stop)
-		atomic_store(&s->stop_sending, 1);
+	isw_send_flags_fault(&s->flags, fault, stop);
 }
 
 static void carrier_changed(struct isw_scan *s, const struct isw_path_state *st, uint64_t now)
 {
-	int paused = atomic_load(&s->path_pause);
+	int paused = atomic_load(&s->flags.path_pause);
 
 	if (!st->carrier && !paused) {
-		atomic_store(&s->down_since_ns, now);
+		atomic_store(&s->flags.down_since_ns, now);
 		atomic_fetch_add(&s->carrier_losses, 1);
 		isw_scan_fault(
-		    s, atomic_load(&s->sending) ? ISW_FAULT_CARRIER : ISW_FAULT_CARRIER_LATE, 0);
-		atomic_store(&s->path_pause, 1);
+		    s, atomic_load(&s->count.sending) ? ISW_FAULT_CARRIER : ISW_FAULT_CARRIER_LATE,
+		    0);
+		atomic_store(&s->flags.path_pause, 1);
 	} else if (st->carrier && paused) {
-		atomic_fetch_add(&s->down_total_ns, now - atomic_load(&s->down_since_ns));
-		atomic_store(&s->path_pause, 0);
+		atomic_fetch_add(&s->down_total_ns, now - atomic_load(&s->flags.down_since_ns));
+		atomic_store(&s->flags.path_pause, 0);
 	}
 }
 
@@ -75,7 +74,8 @@ static void neigh_changed(struct isw_scan *s, struct health *h)
 
 	if (!h->next_hop)
 		return;
-	if ((st->neigh & NUD_FAILED) && !(atomic_load(&s->path_faults) & ISW_FAULT_NEIGH_FAILED)) {
+	if ((st->neigh & NUD_FAILED) &&
+	    !(atomic_load(&s->flags.path_faults) & ISW_FAULT_NEIGH_FAILED)) {
 		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
 		/* Ask it ourselves: if it answers ARP elsewhere, say where. */
 		isw_nh_check_start(&h->nh, isw_now_ns());
@@ -99,16 +99,16 @@ static void nh_step(struct isw_scan *s, struct health *h, uint64_t now)
 	if (!h->nh.active)
 		return;
 	/* Nobody left to send the request: the sweep is over, nothing to decide. */
-	if (!atomic_load(&s->sending)) {
+	if (!atomic_load(&s->count.sending)) {
 		h->nh.active = 0;
-		atomic_store(&s->nh_arp_want, 0);
+		atomic_store(&s->flags.nh_arp_want, 0);
 		return;
 	}
 	for (int k = 5; k >= 0; k--, packed >>= 8)
 		mac[k] = (uint8_t)packed;
 	switch (isw_nh_check_step(&h->nh, now, at, mac, s->route.next_hop_mac)) {
 	case ISW_NH_ASK:
-		atomic_store(&s->nh_arp_want, 1);
+		atomic_store(&s->flags.nh_arp_want, 1);
 		break;
 	case ISW_NH_MOVED:
 		atomic_store(&s->neigh_mac_now, atomic_load(&s->nh_arp_mac));
@@ -127,11 +127,11 @@ static void nh_step(struct isw_scan *s, struct health *h, uint64_t now)
  * cannot see: ask the next hop.  Only pass 1: later passes probe silent targets. */
 static void watch_answers(struct isw_scan *s, struct health *h, uint64_t now)
 {
-	uint64_t replies = atomic_load(&s->replies), sent = atomic_load(&s->sent),
-	         first = atomic_load(&s->first_send_ns), gap, limit;
+	uint64_t replies = atomic_load(&s->replies), sent = atomic_load(&s->count.sent),
+	         first = atomic_load(&s->count.first_send_ns), gap, limit;
 
-	if (replies != h->replies || atomic_load(&s->path_pause) || atomic_load(&s->pass) != 1 ||
-	    !atomic_load(&s->sending)) {
+	if (replies != h->replies || atomic_load(&s->flags.path_pause) ||
+	    atomic_load(&s->count.pass) != 1 || !atomic_load(&s->count.sending)) {
 		h->replies = replies;
 		h->quiet_since = now;
 		h->sent_at_quiet = sent;
@@ -162,7 +162,7 @@ void isw_health_run(struct isw_scan *s)
 	h.next_hop = s->nh_watch;
 	if (isw_path_watch_open(&h.w, s->route.ifindex, h.next_hop, &h.st, err) < 0)
 		h.w = NULL; /* no rtnetlink: send errors and capture failures still count */
-	while (atomic_load(&s->sending) || atomic_load(&s->capturing)) {
+	while (atomic_load(&s->count.sending) || atomic_load(&s->capturing)) {
 		int rc = 0;
 		uint64_t now;
 
@@ -177,7 +177,7 @@ void isw_health_run(struct isw_scan *s)
 			if (h.st.gone) {
 				isw_scan_fault(s, ISW_FAULT_LINK_GONE, 1);
 				atomic_store(&s->stop_capture, 1);
-				atomic_store(&s->path_pause, 0);
+				atomic_store(&s->flags.path_pause, 0);
 				break;
 			}
 			/* A tun or ppp device's carrier says whether a program holds it open, not
@@ -186,8 +186,8 @@ void isw_health_run(struct isw_scan *s)
 				carrier_changed(s, &h.st, now);
 			neigh_changed(s, &h);
 		}
-		if (atomic_load(&s->path_pause) && atomic_load(&s->sending) &&
-		    now - atomic_load(&s->down_since_ns) > ISW_CARRIER_WAIT_S * 1000000000ull)
+		if (atomic_load(&s->flags.path_pause) && atomic_load(&s->count.sending) &&
+		    now - atomic_load(&s->flags.down_since_ns) > ISW_CARRIER_WAIT_S * 1000000000ull)
 			isw_scan_fault(s, ISW_FAULT_CARRIER_TIMEOUT, 1);
 		watch_answers(s, &h, now);
 		nh_step(s, &h, now);

@@ -12,6 +12,7 @@
 #include "icmpsweep/resolve.h"
 #include "addr-map.h"
 #include "aimd.h"
+#include "clock.h"
 #include "done-flag.h"
 #include "spsc-queue.h"
 
@@ -117,10 +118,7 @@ struct isw_resolver {
 
 static inline uint64_t now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return isw_now_ns();
 }
 
 #define ISW_INC(field) atomic_fetch_add_explicit(&(field), 1, memory_order_relaxed)

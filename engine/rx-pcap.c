@@ -43,10 +43,8 @@ int isw_rx_open(struct isw_rx **out, const struct isw_rx_params *prm, char *errb
 	/* Enough for the quoted headers of an ICMP error with IP options and our payload. */
 	pcap_set_snaplen(p, 256);
 	pcap_set_promisc(p, 0);
-	/* TPACKET_V3 hands over a block when it fills or after this many ms: short enough for a
-	 * responsive end of scan, long enough to batch bursts.  RTT uses kernel timestamps, so
-	 * the delay costs no accuracy. */
-	pcap_set_timeout(p, 20);
+	/* RTT uses kernel timestamps, so the block delay costs no accuracy. */
+	pcap_set_timeout(p, ISW_RX_BLOCK_TIMEOUT_MS);
 	pcap_set_buffer_size(p, (int)prm->buffer_bytes);
 	rc = pcap_activate(p);
 	if (rc < 0) {

@@ -9,6 +9,12 @@
 
 struct isw_rx;
 
+/* The capture hands over a block of packets when it fills or after this long (TPACKET_V3):
+ * short enough for a responsive end of scan, long enough to batch bursts.  An answer can sit
+ * this long in the ring before it is counted; what waits for answers allows for it
+ * (cooldown.h, adaptive.h). */
+#define ISW_RX_BLOCK_TIMEOUT_MS 20
+
 struct isw_rx_params {
 	const char *iface;
 	uint32_t src;          /* our address: the kernel filter passes only ICMP to it */

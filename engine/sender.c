@@ -2,55 +2,15 @@
  * backend.  The clock is read once per batch (rate limiter and send time stamp), the bitmap
  * is read lock-free, and counters are published once per batch. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "adaptive.h"
+#include "clock.h"
+#include "cooldown.h"
 #include "ratelimit.h"
-#include "reply-watch.h"
-#include "scan-internal.h"
-
-uint64_t isw_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t isw_wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-void isw_sleep_unless(uint64_t ns, atomic_int *flag)
-{
-	const uint64_t slice = 10 * 1000 * 1000;
-
-	while (ns > 0 && !atomic_load_explicit(flag, memory_order_relaxed)) {
-		uint64_t d = ns < slice ? ns : slice;
-		struct timespec ts = {(time_t)(d / 1000000000u), (long)(d % 1000000000u)};
-		nanosleep(&ts, NULL);
-		ns -= d;
-	}
-}
-
-static int stopping(struct isw_scan *s)
-{
-	return atomic_load_explicit(&s->stop_sending, memory_order_relaxed);
-}
-
-/* --adaptive: closed-loop rate.  Answers are being lost when the capture ring or the
- * interface drops them, or when fewer come back than the send rate predicts (a policer or an
- * ICMP rate limit on the path; reply-watch.h): cut the rate by 30%, or to the part of the
- * answers that still came back; after two quiet seconds grow it by 10% back toward what was
- * asked.  Checked every 100 ms, on the clock reading the
- * batch already made. */
-struct adapt {
-	uint64_t next_ns, calm_since_ns, drops;
-	struct isw_reply_watch watch; /* reset at each pass */
-};
+#include "sender.h"
 
 /* Where the walk was, about once a millisecond: after an outage the sender goes back to the
  * mark from before carrier went and sends again from there.  MARKS cover at least 2 s. */
@@ -60,6 +20,10 @@ struct adapt {
  * much more covers the probes sent between the loss and the event reaching us.  When sends
  * failed before the event arrived, the outage is taken to start at the first of them. */
 #define OUTAGE_MARGIN_NS 200000000u
+#define OUTAGE_POLL_NS   10000000u /* how often a paused sender looks for carrier */
+/* ARP answers come from the local segment: a quarter second is ample. */
+#define ARP_ANSWER_WAIT_MAX_NS  250000000u
+#define PASS_ANSWER_WAIT_MAX_NS 1000000000u /* the pause before a pass probes again */
 
 struct mark {
 	uint64_t ns, i, errors;
@@ -68,11 +32,13 @@ struct mark {
 /* One sender thread (-T): its slice [lo, hi) of the permutation's index space, its own
  * transmit handle and probe log, and its share of the rate. */
 struct sender {
-	struct isw_scan *s;
+	const struct isw_send_ctx *c;
+	struct isw_send_flags *flags;
+	struct isw_send_counters *count;
 	struct isw_tx *tx;
 	struct isw_probe_log *log;
 	struct isw_ratelimit rl;
-	struct adapt ad;
+	struct isw_adaptive ad;
 	uint64_t lo, hi;
 	uint64_t asked; /* this thread's share of -r */
 	unsigned pass;
@@ -84,119 +50,54 @@ struct sender {
 	uint64_t err_since, last_err_ns; /* the current cluster of send errors */
 };
 
+static int stopping(const struct sender *sd)
+{
+	return atomic_load_explicit(&sd->flags->stop_sending, memory_order_relaxed);
+}
+
 /* Hands the batch's probes to the trace.  Waits (never drops) while the capture thread is
  * behind: the ring holds about a second of probes at a million per second. */
 static void log_probes(struct sender *sd, const struct isw_probe_rec *recs, unsigned n)
 {
-	struct isw_scan *s = sd->s;
+	atomic_int *stop_capture = sd->c->stop_capture;
 
 	while (isw_probe_log_space(sd->log) < n) {
-		if (atomic_load_explicit(&s->stop_capture, memory_order_relaxed))
+		if (atomic_load_explicit(stop_capture, memory_order_relaxed))
 			return;
-		isw_sleep_unless(200 * 1000, &s->stop_capture);
+		isw_sleep_unless(200 * 1000, stop_capture);
 	}
 	isw_probe_log_push(sd->log, recs, n);
 }
 
-/* How long after a probe its answer is counted: the RTTs seen so far (p90, rounded up to a
- * power of two) plus the capture's 20 ms block timeout and some slack. */
-static uint64_t answer_lag_ns(struct isw_scan *s)
-{
-	double p90 = isw_rtt_hist_quantile_ms(&s->rtt, 0.9);
-
-	return (uint64_t)((p90 > 0 ? p90 : 0) * 1e6) + 40000000u;
-}
-
+/* --adaptive (adaptive.h), on the clock reading the batch already made. */
 static void adapt_rate(struct sender *sd, uint64_t now)
 {
-	struct isw_scan *s = sd->s;
+	const struct isw_send_ctx *c = sd->c;
+	struct isw_send_counters *count = sd->count;
 	struct isw_ratelimit *rl = &sd->rl;
-	struct adapt *ad = &sd->ad;
-	uint64_t drops, rate = rl->rate, asked = sd->asked, nr = rate, lag;
-	int short_fall;
+	struct isw_adaptive_input in = {
+	    .now_ns = now,
+	    .rate = rl->rate,
+	    .window_start_ns = rl->t0_ns,
+	    .window_sent = rl->sent,
+	    .drops = atomic_load_explicit(c->pcap_drop, memory_order_relaxed) +
+	             atomic_load_explicit(c->pcap_ifdrop, memory_order_relaxed),
+	    .rtt_p90_ms = isw_rtt_hist_quantile_ms(c->rtt, 0.9),
+	    .sent = atomic_load_explicit(&count->sent, memory_order_relaxed),
+	    .replies = atomic_load_explicit(c->replies, memory_order_relaxed),
+	};
+	uint64_t nr;
+	enum isw_slow_reason why = isw_adaptive_decide(&sd->ad, &in, &nr);
 
-	if (now < ad->next_ns)
-		return;
-	ad->next_ns = now + 100000000u;
-	drops = atomic_load_explicit(&s->pcap_drop, memory_order_relaxed) +
-	        atomic_load_explicit(&s->pcap_ifdrop, memory_order_relaxed);
-	lag = answer_lag_ns(s);
-	short_fall = isw_reply_watch_update(
-	    &ad->watch, now, atomic_load_explicit(&s->sent, memory_order_relaxed),
-	    atomic_load_explicit(&s->replies, memory_order_relaxed), lag);
-	if (drops > ad->drops || short_fall) {
-		if (!rate) {
-			/* Unlimited so far: start from what the window achieved. */
-			double secs = (double)(now - rl->t0_ns) / 1e9;
-			rate = secs > 0 ? (uint64_t)((double)rl->sent / secs) : 100000;
-		}
-		nr = rate * 7 / 10;
-		/* Answers short by more than 30%: go straight to below what the path lets through
-		 * (rather than down in 30% steps, each a lag and two windows long), so the next
-		 * windows show the full share of answers again and the baseline learns it. */
-		if (short_fall && drops <= ad->drops &&
-		    isw_reply_watch_fraction(&ad->watch) * 0.8 < 0.7)
-			nr = (uint64_t)((double)rate * isw_reply_watch_fraction(&ad->watch) * 0.8);
-		if (nr < 1000)
-			nr = 1000;
-		ad->calm_since_ns = now;
-		atomic_fetch_add_explicit(&s->slowdowns, 1, memory_order_relaxed);
-		atomic_store_explicit(&s->slow_reason,
-		                      drops > ad->drops ? ISW_SLOW_DROPS : ISW_SLOW_ANSWERS,
-		                      memory_order_relaxed);
-	} else if (rate && (!asked || rate < asked) && now - ad->calm_since_ns > 2000000000u) {
-		nr = rate + rate / 10 + 1;
-		if (asked && nr > asked)
-			nr = asked;
-		ad->calm_since_ns = now;
+	if (why != ISW_SLOW_NONE) {
+		atomic_fetch_add_explicit(&count->slowdowns, 1, memory_order_relaxed);
+		atomic_store_explicit(&count->slow_reason, why, memory_order_relaxed);
 	}
-	ad->drops = drops;
 	if (nr != rl->rate) {
 		isw_ratelimit_init(rl, nr, ISW_SEND_BATCH, now);
-		/* The answers to the old rate are still on their way: judge the new one after. */
-		isw_reply_watch_hold(&ad->watch, now + lag + 100000000u);
 		/* Every thread adapts its own share; the status line shows the sum. */
-		atomic_store_explicit(&s->current_rate, nr * s->nsenders, memory_order_relaxed);
+		atomic_store_explicit(&count->current_rate, nr * c->nsenders, memory_order_relaxed);
 	}
-}
-
-/* On-link targets swept with ARP: the MAC the host answered with, or nobody to probe (silent
- * to ARP, or our own address, which is not reachable over the wire). */
-static int lan_next_hop(const struct isw_scan *s, uint32_t dst, uint8_t mac[6])
-{
-	int64_t oidx;
-
-	if (dst == s->lan.src)
-		return ISW_NEXT_HOP_NONE;
-	oidx = isw_lan_index(&s->lan, dst);
-	if (oidx < 0)
-		return ISW_NEXT_HOP_TEMPLATE;
-	return isw_lan_mac(&s->lan, oidx, mac) ? ISW_NEXT_HOP_MAC : ISW_NEXT_HOP_NONE;
-}
-
-int isw_scan_next_hop(const struct isw_scan *s, uint32_t dst, uint8_t mac[6])
-{
-	if (s->route_per_probe) {
-		const struct isw_hop *h = &s->routes.hop[isw_route_map_find(&s->routes, dst)];
-
-		switch (h->kind) {
-		case ISW_HOP_UNROUTED:
-			return ISW_NEXT_HOP_UNROUTED;
-		case ISW_HOP_SELF:
-			return ISW_NEXT_HOP_NONE;
-		case ISW_HOP_ONLINK:
-			/* Swept with ARP: the host's own MAC comes from the LAN table below. */
-			if (s->lan_active)
-				break;
-			/* fall through */
-		case ISW_HOP_GATEWAY:
-			if (s->route.raw_ip)
-				return ISW_NEXT_HOP_TEMPLATE;
-			memcpy(mac, h->mac, 6);
-			return ISW_NEXT_HOP_MAC;
-		}
-	}
-	return s->lan_active ? lan_next_hop(s, dst, mac) : ISW_NEXT_HOP_TEMPLATE;
 }
 
 /* One batch's frame buffers, all of one length: the template's, patched in place. */
@@ -216,13 +117,13 @@ static void batch_init(struct batch *b, uint32_t len)
 
 /* How many frames this batch may send: the rate limiter's allowance, or 0 after sleeping
  * until the next one is due (or the scan stops). */
-static uint32_t batch_allowance(struct isw_scan *s, struct isw_ratelimit *rl, uint64_t now)
+static uint32_t batch_allowance(struct sender *sd, struct isw_ratelimit *rl, uint64_t now)
 {
 	uint64_t wait_ns;
 	uint32_t allowed = isw_ratelimit_take(rl, now, &wait_ns);
 
 	if (!allowed)
-		isw_sleep_unless(wait_ns, &s->stop_sending);
+		isw_sleep_unless(wait_ns, &sd->flags->stop_sending);
 	return allowed;
 }
 
@@ -243,28 +144,28 @@ static void mark(struct sender *sd, uint64_t now, uint64_t i)
  * ISW_SEND_FAIL_S while the link is up. */
 static void account_send(struct sender *sd, int rc, unsigned cnt, uint64_t now)
 {
-	struct isw_scan *s = sd->s;
+	struct isw_send_counters *count = sd->count;
 	int err = rc < 0 ? -rc : 0;
 	unsigned ok = rc < 0 ? 0 : (unsigned)rc, drops = 0;
 	uint64_t failed;
 
-	if (s->tx_ops->take_drops)
-		drops = s->tx_ops->take_drops(sd->tx, &err);
+	if (sd->c->tx_ops->take_drops)
+		drops = sd->c->tx_ops->take_drops(sd->tx, &err);
 	failed = cnt - ok + drops;
-	atomic_fetch_add_explicit(&s->sent, ok, memory_order_relaxed);
+	atomic_fetch_add_explicit(&count->sent, ok, memory_order_relaxed);
 	if (!failed) {
 		sd->failing_since = 0;
 		return;
 	}
-	atomic_fetch_sub_explicit(&s->sent, drops, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->send_errors, failed, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&count->sent, drops, memory_order_relaxed);
+	atomic_fetch_add_explicit(&count->send_errors, failed, memory_order_relaxed);
 	sd->errors += failed;
 	/* Errors less than a second apart are one cluster: an outage starts at its first. */
 	if (!sd->err_since || now - sd->last_err_ns > 1000000000u)
 		sd->err_since = now;
 	sd->last_err_ns = now;
 	if (err)
-		atomic_store_explicit(&s->send_errno, err, memory_order_relaxed);
+		atomic_store_explicit(&count->send_errno, err, memory_order_relaxed);
 	if (ok > drops) {
 		sd->failing_since = 0;
 		return;
@@ -272,8 +173,8 @@ static void account_send(struct sender *sd, int rc, unsigned cnt, uint64_t now)
 	if (!sd->failing_since)
 		sd->failing_since = now;
 	else if (now - sd->failing_since > ISW_SEND_FAIL_S * 1000000000ull &&
-	         !atomic_load(&s->path_pause))
-		isw_scan_fault(s, ISW_FAULT_SEND_FAILED, 1);
+	         !atomic_load(&sd->flags->path_pause))
+		isw_send_flags_fault(sd->flags, ISW_FAULT_SEND_FAILED, 1);
 }
 
 /* Carrier went away: wait for it (path-health.c ends the wait after ISW_CARRIER_WAIT_S by
@@ -281,16 +182,16 @@ static void account_send(struct sender *sd, int rc, unsigned cnt, uint64_t now)
  * outage, so the probes that went into the dead link go again. */
 static uint64_t ride_out_outage(struct sender *sd, uint64_t i)
 {
-	struct isw_scan *s = sd->s;
-	uint64_t down = atomic_load(&s->down_since_ns), from = i, at, errors = sd->errors;
+	struct isw_send_flags *f = sd->flags;
+	uint64_t down = atomic_load(&f->down_since_ns), from = i, at, errors = sd->errors;
 
-	while (atomic_load(&s->path_pause) && !stopping(s))
-		isw_sleep_unless(10000000u, &s->stop_sending);
-	if (stopping(s))
+	while (atomic_load(&f->path_pause) && !stopping(sd))
+		isw_sleep_unless(OUTAGE_POLL_NS, &f->stop_sending);
+	if (stopping(sd))
 		return i;
 	/* Frames still queued from before the outage go (or are dropped) now, and count with
 	 * it: they are in the stretch sent again below. */
-	account_send(sd, s->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
+	account_send(sd, sd->c->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
 	/* Sends may have failed before the loss was reported (a slow sender, a busy machine):
 	 * then the outage began with them. */
 	if (sd->err_since && sd->err_since < down && sd->last_err_ns + 2000000000u >= down)
@@ -306,8 +207,8 @@ static uint64_t ride_out_outage(struct sender *sd, uint64_t i)
 			break;
 	}
 	if (from < i) {
-		atomic_fetch_sub(&s->done, i - from);
-		atomic_fetch_add(&s->send_errors_resent, sd->errors - errors);
+		atomic_fetch_sub(&sd->count->done, i - from);
+		atomic_fetch_add(&sd->count->send_errors_resent, sd->errors - errors);
 		if (i > sd->again_to)
 			sd->again_to = i;
 	}
@@ -324,34 +225,40 @@ static uint64_t ride_out_outage(struct sender *sd, uint64_t i)
  * sends it, through its own handle (no privilege needed beyond that). */
 static void send_nh_arp(struct sender *sd)
 {
-	struct isw_scan *s = sd->s;
+	const struct isw_send_ctx *c = sd->c;
 	uint8_t frame[ISW_PROBE_MAX_LEN], *frames[1] = {frame};
-	uint32_t lens[1] = {s->nh_arp.len};
+	uint32_t lens[1] = {c->nh_arp.len};
 
-	if (!atomic_exchange(&s->nh_arp_want, 0))
+	if (!atomic_exchange(&sd->flags->nh_arp_want, 0))
 		return;
-	isw_arp_patch(&s->nh_arp, frame, s->nh_watch);
-	if (s->tx_ops->send(sd->tx, frames, lens, 1) > 0) {
+	isw_arp_patch(&c->nh_arp, frame, c->nh_watch);
+	if (c->tx_ops->send(sd->tx, frames, lens, 1) > 0) {
 		/* Queued in a ring: out now, not at the next batch. */
-		s->tx_ops->send(sd->tx, NULL, NULL, 0);
-		atomic_fetch_add(&s->nh_arp_sent, 1);
+		c->tx_ops->send(sd->tx, NULL, NULL, 0);
+		atomic_fetch_add(&sd->count->nh_arp_sent, 1);
 	}
 }
 
 static void send_pass(struct sender *sd)
 {
 	struct isw_probe_rec recs[ISW_SEND_BATCH];
-	struct isw_scan *s = sd->s;
+	const struct isw_send_ctx *c = sd->c;
+	struct isw_send_flags *f = sd->flags;
+	struct isw_send_counters *count = sd->count;
+	/* Read per probe: held here, as one look at the scan each. */
+	const struct isw_bitmap *alive = c->alive, *errored = c->errored;
+	const struct isw_next_hops hops = c->hops;
+	const int per_probe_hop = isw_next_hop_per_probe(&hops);
 	struct isw_ratelimit *rl = &sd->rl;
 	unsigned pass = sd->pass;
 	uint64_t i = sd->lo;
 	struct batch b;
 
-	batch_init(&b, s->tmpl.len);
+	batch_init(&b, c->tmpl.len);
 	sd->mark_count = 0;
 	sd->again_to = 0;
 	mark(sd, isw_now_ns(), i);
-	while (i < sd->hi && !stopping(s)) {
+	while (i < sd->hi && !stopping(sd)) {
 		uint64_t wall, walked = 0, absent = 0, unrouted = 0, again = 0, resend = 0,
 		               now = isw_now_ns();
 		uint32_t allowed;
@@ -359,22 +266,22 @@ static void send_pass(struct sender *sd)
 		int rc;
 
 		/* The one look at the path's health per batch. */
-		if (atomic_load_explicit(&s->path_pause, memory_order_relaxed)) {
+		if (atomic_load_explicit(&f->path_pause, memory_order_relaxed)) {
 			i = ride_out_outage(sd, i);
 			continue;
 		}
 		if (now - sd->marks[(sd->mark_head + MARKS - 1) % MARKS].ns >= MARK_EVERY_NS)
 			mark(sd, now, i);
-		if (s->cfg.adaptive)
+		if (c->adaptive && isw_adaptive_due(&sd->ad, now))
 			adapt_rate(sd, now);
-		if (atomic_load_explicit(&s->nh_arp_want, memory_order_relaxed))
+		if (atomic_load_explicit(&f->nh_arp_want, memory_order_relaxed))
 			send_nh_arp(sd);
-		allowed = batch_allowance(s, rl, now);
+		allowed = batch_allowance(sd, rl, now);
 		if (!allowed)
 			continue;
 		wall = isw_wall_ns();
 		while (cnt < allowed && i < sd->hi) {
-			uint64_t pos = i++, idx = isw_perm_at(&s->perm, pos);
+			uint64_t pos = i++, idx = isw_perm_at(&c->perm, pos);
 			int hop = ISW_NEXT_HOP_TEMPLATE, sent_before = pos < sd->again_to;
 			uint8_t mac[6];
 
@@ -382,19 +289,17 @@ static void send_pass(struct sender *sd)
 			if (sent_before) {
 				/* Sent before the outage: only the targets that have not answered.
 				 */
-				if (isw_bitmap_test(&s->alive, idx) ||
-				    isw_bitmap_test(&s->errored, idx)) {
+				if (isw_bitmap_test(alive, idx) || isw_bitmap_test(errored, idx)) {
 					again++;
 					continue;
 				}
-			} else if (pass > 1 && (isw_bitmap_test(&s->alive, idx) ||
-			                        isw_bitmap_test(&s->errored, idx)))
+			} else if (pass > 1 &&
+			           (isw_bitmap_test(alive, idx) || isw_bitmap_test(errored, idx)))
 				continue;
-			recs[cnt].dst = isw_targets_at(s->targets, idx);
+			recs[cnt].dst = isw_targets_at(c->targets, idx);
 			recs[cnt].probe = (uint8_t)pass;
 			recs[cnt].send_ns = wall;
-			if ((s->lan_active || s->route_per_probe) &&
-			    (hop = isw_scan_next_hop(s, recs[cnt].dst, mac)) < 0) {
+			if (per_probe_hop && (hop = isw_next_hop(&hops, recs[cnt].dst, mac)) < 0) {
 				/* Unrouted targets are counted once, before the sweep. */
 				if (hop == ISW_NEXT_HOP_UNROUTED)
 					unrouted++;
@@ -404,7 +309,7 @@ static void send_pass(struct sender *sd)
 					absent++;
 				continue;
 			}
-			isw_probe_patch(&s->tmpl, &s->key, b.frames[cnt], recs[cnt].dst,
+			isw_probe_patch(&c->tmpl, &c->key, b.frames[cnt], recs[cnt].dst,
 			                (uint8_t)pass, wall);
 			/* Not the template's next hop: an on-link host or another gateway. */
 			if (hop == ISW_NEXT_HOP_MAC)
@@ -415,27 +320,28 @@ static void send_pass(struct sender *sd)
 		if (cnt) {
 			uint64_t zero = 0;
 			/* Only the first batch reads the clock here. */
-			if (!atomic_load_explicit(&s->first_send_ns, memory_order_relaxed))
-				atomic_compare_exchange_strong(&s->first_send_ns, &zero,
+			if (!atomic_load_explicit(&count->first_send_ns, memory_order_relaxed))
+				atomic_compare_exchange_strong(&count->first_send_ns, &zero,
 				                               isw_now_ns());
-			rc = s->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
-			if (s->trace_probes && rc > 0)
+			rc = c->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
+			if (sd->log && rc > 0)
 				log_probes(sd, recs, (unsigned)rc);
 			isw_ratelimit_commit(rl, cnt);
 			account_send(sd, rc, cnt, now);
 			if (resend)
-				atomic_fetch_add_explicit(&s->resent, resend, memory_order_relaxed);
+				atomic_fetch_add_explicit(&count->resent, resend,
+				                          memory_order_relaxed);
 		}
-		atomic_fetch_add_explicit(&s->skipped, walked - cnt - absent - unrouted - again,
+		atomic_fetch_add_explicit(&count->skipped, walked - cnt - absent - unrouted - again,
 		                          memory_order_relaxed);
 		if (absent)
-			atomic_fetch_add_explicit(&s->absent, absent, memory_order_relaxed);
-		atomic_fetch_add_explicit(&s->done, walked, memory_order_relaxed);
+			atomic_fetch_add_explicit(&count->absent, absent, memory_order_relaxed);
+		atomic_fetch_add_explicit(&count->done, walked, memory_order_relaxed);
 	}
 	/* Push what is still queued and count what the device dropped of it, so the pass's
 	 * numbers are final before the next pass or the cooldown. */
-	if (!stopping(s))
-		account_send(sd, s->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
+	if (!stopping(sd))
+		account_send(sd, c->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
 }
 
 /* One ARP request to every on-link target whose MAC is still unknown, in the on-link
@@ -443,52 +349,56 @@ static void send_pass(struct sender *sd)
 static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 {
 	struct isw_probe_rec recs[ISW_SEND_BATCH];
-	struct isw_scan *s = sd->s;
+	const struct isw_send_ctx *c = sd->c;
+	const struct isw_lan *lan = c->lan;
+	struct isw_send_flags *f = sd->flags;
 	uint64_t j = 0;
 	struct batch b;
 
-	batch_init(&b, s->lan.tmpl.len);
-	while (j < s->lan.n && !stopping(s)) {
+	batch_init(&b, lan->tmpl.len);
+	while (j < lan->n && !stopping(sd)) {
 		uint32_t allowed;
 
 		/* No carrier: wait (ARP is retried anyway, so nothing is sent again). */
-		while (atomic_load_explicit(&s->path_pause, memory_order_relaxed) && !stopping(s))
-			isw_sleep_unless(10000000u, &s->stop_sending);
-		allowed = batch_allowance(s, rl, isw_now_ns());
-		uint64_t wall = s->trace_probes ? isw_wall_ns() : 0;
+		while (atomic_load_explicit(&f->path_pause, memory_order_relaxed) && !stopping(sd))
+			isw_sleep_unless(OUTAGE_POLL_NS, &f->stop_sending);
+		allowed = batch_allowance(sd, rl, isw_now_ns());
+		uint64_t wall = sd->log ? isw_wall_ns() : 0;
 		unsigned cnt = 0;
 		uint8_t mac[6];
 		int rc;
 
 		if (!allowed)
 			continue;
-		while (cnt < allowed && j < s->lan.n) {
-			uint64_t o = isw_perm_at(&s->lan.perm, j++);
-			if (isw_lan_mac(&s->lan, (int64_t)o, mac))
+		while (cnt < allowed && j < lan->n) {
+			uint64_t o = isw_perm_at(&lan->perm, j++);
+			if (isw_lan_mac(lan, (int64_t)o, mac))
 				continue;
-			recs[cnt].dst = isw_targets_at(s->lan.onlink, o);
+			recs[cnt].dst = isw_targets_at(lan->onlink, o);
 			recs[cnt].probe = ISW_PROBE_REC_ARP;
 			recs[cnt].send_ns = wall;
-			isw_arp_patch(&s->lan.tmpl, b.frames[cnt], recs[cnt].dst);
+			isw_arp_patch(&lan->tmpl, b.frames[cnt], recs[cnt].dst);
 			cnt++;
 		}
 		if (!cnt)
 			continue;
-		rc = s->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
+		rc = c->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
 		isw_ratelimit_commit(rl, cnt);
 		if (rc > 0) {
-			if (s->trace_probes)
+			if (sd->log)
 				log_probes(sd, recs, (unsigned)rc);
-			atomic_fetch_add_explicit(&s->arp_sent, (uint64_t)rc, memory_order_relaxed);
+			atomic_fetch_add_explicit(&sd->count->arp_sent, (uint64_t)rc,
+			                          memory_order_relaxed);
 		}
 	}
 }
 
-static void pause_for_answers(struct isw_scan *s, uint64_t max_ns)
+/* The pause for answers between passes (cooldown.h), at most max_ns. */
+static void pause_for_answers(const struct isw_send_ctx *c, uint64_t max_ns)
 {
-	uint64_t gap = isw_answer_wait_ns(s);
+	uint64_t gap = isw_answer_wait_ns(&c->answer_wait, isw_rtt_hist_quantile_ms(c->rtt, 0.99));
 
-	isw_sleep_unless(gap < max_ns ? gap : max_ns, &s->stop_sending);
+	isw_sleep_unless(gap < max_ns ? gap : max_ns, &c->flags->stop_sending);
 }
 
 static void *slice_main(void *arg)
@@ -499,20 +409,20 @@ static void *slice_main(void *arg)
 
 /* One pass over the whole index space: thread 0 (this one) takes the first slice, the others
  * run beside it for this pass only, so the next pass starts from a complete picture. */
-static void run_pass(struct isw_scan *s, struct sender *sd, unsigned pass)
+static void run_pass(const struct isw_send_ctx *c, struct sender *sd, unsigned pass)
 {
 	pthread_t th[ISW_MAX_SENDERS];
 	int started[ISW_MAX_SENDERS] = {0};
 
-	for (unsigned t = 0; t < s->nsenders; t++) {
+	for (unsigned t = 0; t < c->nsenders; t++) {
 		sd[t].pass = pass;
 		/* Later passes probe only silent targets: far fewer answers, none of them lost. */
-		isw_reply_watch_reset(&sd[t].ad.watch);
+		isw_adaptive_new_pass(&sd[t].ad);
 	}
-	for (unsigned t = 1; t < s->nsenders; t++)
+	for (unsigned t = 1; t < c->nsenders; t++)
 		started[t] = pthread_create(&th[t], NULL, slice_main, &sd[t]) == 0;
 	send_pass(&sd[0]);
-	for (unsigned t = 1; t < s->nsenders; t++) {
+	for (unsigned t = 1; t < c->nsenders; t++) {
 		if (started[t])
 			pthread_join(th[t], NULL);
 		else
@@ -520,68 +430,75 @@ static void run_pass(struct isw_scan *s, struct sender *sd, unsigned pass)
 	}
 }
 
+/* Ends sending: the time, and the flag the capture thread's cooldown and path health wait
+ * for. */
+static void sending_ended(struct isw_send_counters *count)
+{
+	atomic_store(&count->send_end_ns, isw_now_ns());
+	atomic_store(&count->sending, 0);
+}
+
 void *isw_sender_main(void *arg)
 {
-	struct isw_scan *s = arg;
+	const struct isw_send_ctx *c = arg;
+	struct isw_send_counters *count = c->count;
 	/* On the heap: the walk marks make each about 50 KiB. */
 	struct sender *sd = calloc(ISW_MAX_SENDERS, sizeof(*sd));
-	uint64_t rate = s->cfg.dry_run ? 0 : s->cfg.rate, now = isw_now_ns();
-	unsigned n = s->nsenders;
+	uint64_t rate = c->dry_run ? 0 : c->rate, now = isw_now_ns();
+	unsigned n = c->nsenders;
 
 	if (!sd) {
-		isw_scan_fault(s, ISW_FAULT_SEND_FAILED, 1);
-		atomic_store(&s->send_errno, ENOMEM);
-		atomic_store(&s->send_end_ns, isw_now_ns());
-		atomic_store(&s->sending, 0);
+		isw_send_flags_fault(c->flags, ISW_FAULT_SEND_FAILED, 1);
+		atomic_store(&count->send_errno, ENOMEM);
+		sending_ended(count);
 		return NULL;
 	}
 	for (unsigned t = 0; t < n; t++) {
-		sd[t].s = s;
-		sd[t].tx = s->tx[t];
-		sd[t].log = &s->probe_log[t];
-		sd[t].lo = s->n * t / n;
-		sd[t].hi = s->n * (t + 1) / n;
+		sd[t].c = c;
+		sd[t].flags = c->flags;
+		sd[t].count = count;
+		sd[t].tx = c->tx[t];
+		sd[t].log = c->probe_log ? &c->probe_log[t] : NULL;
+		sd[t].lo = c->n * t / n;
+		sd[t].hi = c->n * (t + 1) / n;
 		/* The rate holds across threads: each sends its share. */
 		sd[t].asked = rate ? (rate + n - 1) / n : 0;
 		isw_ratelimit_init(&sd[t].rl, sd[t].asked, ISW_SEND_BATCH, now);
+		isw_adaptive_init(&sd[t].ad, sd[t].asked);
 	}
-	if (s->lan_active) {
-		/* ARP first (thread 0, at the whole rate): retried like -P (at least twice, as
-		 * arp-scan does), and the ICMP passes go only to the hosts that answered. */
+	if (c->lan) {
+		/* ARP first (thread 0, at the whole rate): retried like -P (as arp-scan does),
+		 * and the ICMP passes go only to the hosts that answered. */
 		struct isw_ratelimit rl;
-		unsigned tries = s->cfg.probes > 2 ? s->cfg.probes : 2;
 
 		isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, now);
-		atomic_store(&s->pass, 0); /* the status line shows the ARP pass as pass 0 */
-		for (unsigned t = 1; t <= tries && !stopping(s); t++) {
+		atomic_store(&count->pass, 0); /* the status line shows the ARP pass as pass 0 */
+		for (unsigned t = 1; t <= c->arp_tries && !stopping(&sd[0]); t++) {
 			arp_pass(&sd[0], &rl);
-			/* ARP answers come from the local segment: a quarter second is ample. */
-			pause_for_answers(s, 250000000u);
+			pause_for_answers(c, ARP_ANSWER_WAIT_MAX_NS);
 			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
 		}
-		isw_lan_mark_shared(&s->lan);
+		isw_lan_mark_shared(c->lan);
 		for (unsigned t = 0; t < n; t++)
 			isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH, isw_now_ns());
 	}
-	for (unsigned pass = 1; pass <= s->cfg.probes && !stopping(s) && s->cfg.arp != ISW_ARP_ONLY;
-	     pass++) {
-		atomic_store(&s->pass, pass);
-		if (pass > 1 && !s->cfg.dry_run) {
+	for (unsigned pass = 1; pass <= c->passes && !stopping(&sd[0]); pass++) {
+		atomic_store(&count->pass, pass);
+		if (pass > 1 && !c->dry_run) {
 			/* Let the previous pass's answers arrive before deciding who to re-probe.
 			 */
-			pause_for_answers(s, 1000000000u);
+			pause_for_answers(c, PASS_ANSWER_WAIT_MAX_NS);
 			for (unsigned t = 0; t < n; t++)
 				isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH,
 				                   isw_now_ns());
 		}
 		{
 			uint64_t t0 = isw_now_ns();
-			run_pass(s, sd, pass);
-			atomic_fetch_add(&s->send_busy_ns, isw_now_ns() - t0);
+			run_pass(c, sd, pass);
+			atomic_fetch_add(&count->send_busy_ns, isw_now_ns() - t0);
 		}
 	}
-	atomic_store(&s->send_end_ns, isw_now_ns());
-	atomic_store(&s->sending, 0);
+	sending_ended(count);
 	free(sd);
 	return NULL;
 }

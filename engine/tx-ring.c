@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "icmpsweep/error.h"
+#include "clock.h"
 #include "probe.h"
 #include "tx.h"
 
@@ -137,13 +138,6 @@ static int kick(struct isw_tx *tx)
 	return -errno;
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static int slot_free(struct isw_tx *tx, volatile struct tpacket2_hdr *h)
 {
 	uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
@@ -185,8 +179,8 @@ static int wait_slot(struct isw_tx *tx, volatile struct tpacket2_hdr *h)
 		}
 		nanosleep(&nap, NULL);
 		if (!deadline)
-			deadline = mono_ms() + RING_FULL_WAIT_MS;
-		else if (mono_ms() >= deadline) {
+			deadline = isw_now_ns() / ISW_NS_PER_MS + RING_FULL_WAIT_MS;
+		else if (isw_now_ns() / ISW_NS_PER_MS >= deadline) {
 			tx->last_err = ETIMEDOUT;
 			return -ETIMEDOUT;
 		}
