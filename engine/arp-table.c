@@ -1,15 +1,17 @@
+/* The offline ARP store: an open-addressing table of arp-view.h words keyed by address. */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "arp-table.h"
 
-const char isw_note_arp_conflict[] = "conflict: several MACs answer ARP for this address";
-const char isw_note_arp_shared[] =
-    "shared MAC: it answers ARP for other addresses too (one host with several, or proxy ARP)";
-
 static size_t slot_of(size_t cap, uint32_t addr)
 {
 	return (size_t)(((uint64_t)addr * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+}
+
+static uint64_t word_of(const struct isw_arp_entry *e)
+{
+	return atomic_load_explicit(&e->word, memory_order_relaxed);
 }
 
 struct isw_arp_entry *isw_arp_table_find(const struct isw_arp_table *t, uint32_t addr)
@@ -18,7 +20,7 @@ struct isw_arp_entry *isw_arp_table_find(const struct isw_arp_table *t, uint32_t
 		return NULL;
 	for (size_t i = slot_of(t->cap, addr);; i = (i + 1) & (t->cap - 1)) {
 		struct isw_arp_entry *e = &t->slots[i];
-		if (!e->mac)
+		if (!word_of(e))
 			return NULL;
 		if (e->addr == addr)
 			return e;
@@ -35,11 +37,13 @@ static int grow(struct isw_arp_table *t)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->cap; i++) {
 		size_t j;
-		if (!t->slots[i].mac)
+		if (!word_of(&t->slots[i]))
 			continue;
-		for (j = slot_of(ncap, t->slots[i].addr); n[j].mac; j = (j + 1) & (ncap - 1))
+		for (j = slot_of(ncap, t->slots[i].addr); word_of(&n[j]); j = (j + 1) & (ncap - 1))
 			;
-		n[j] = t->slots[i];
+		n[j].addr = t->slots[i].addr;
+		n[j].ts_us = t->slots[i].ts_us;
+		atomic_init(&n[j].word, word_of(&t->slots[i]));
 	}
 	free(t->slots);
 	t->slots = n;
@@ -50,66 +54,62 @@ static int grow(struct isw_arp_table *t)
 int isw_arp_table_learn(struct isw_arp_table *t, uint32_t addr, const uint8_t mac[6], int64_t ts_us)
 {
 	struct isw_arp_entry *e = isw_arp_table_find(t, addr);
-	uint64_t v = 0;
+	_Atomic uint64_t w = 0;
+	enum isw_arp_learnt learnt;
 	size_t i;
 
-	for (int k = 0; k < 6; k++)
-		v = v << 8 | mac[k];
-	if (!v)
+	if (e)
+		return (int)isw_arp_word_learn(&e->word, mac);
+	/* A new address: its word first, so MAC 0 takes no slot. */
+	learnt = isw_arp_word_learn(&w, mac);
+	if (learnt == ISW_ARP_LEARNT_NOTHING)
 		return 0;
-	if (e) {
-		/* Keep the first MAC, as the live scan does (its probes went there). */
-		if (e->mac == v || (e->flags & ISW_ARP_CONFLICT))
-			return 0;
-		e->flags |= ISW_ARP_CONFLICT;
-		return 1;
-	}
 	if ((t->used + 1) * 2 > t->cap && grow(t) < 0)
 		return -ENOMEM;
-	for (i = slot_of(t->cap, addr); t->slots[i].mac; i = (i + 1) & (t->cap - 1))
+	for (i = slot_of(t->cap, addr); word_of(&t->slots[i]); i = (i + 1) & (t->cap - 1))
 		;
-	t->slots[i] = (struct isw_arp_entry){.addr = addr, .mac = v, .ts_us = ts_us};
+	t->slots[i].addr = addr;
+	t->slots[i].ts_us = ts_us;
+	atomic_store_explicit(&t->slots[i].word, atomic_load(&w), memory_order_relaxed);
 	t->used++;
-	return 1;
+	return (int)learnt;
 }
 
-static int cmp_u64(const void *a, const void *b)
+static uint64_t view_slots(const void *ctx)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	return ((const struct isw_arp_table *)ctx)->cap;
 }
 
-void isw_macs_sort(uint64_t *macs, size_t n)
+static _Atomic uint64_t *view_word(const void *ctx, uint64_t slot)
 {
-	qsort(macs, n, sizeof(*macs), cmp_u64);
+	return &((const struct isw_arp_table *)ctx)->slots[slot].word;
 }
 
-int isw_mac_is_shared(const uint64_t *sorted, size_t n, uint64_t mac)
+static uint32_t view_addr(const void *ctx, uint64_t slot)
 {
-	const uint64_t *hit = n ? bsearch(&mac, sorted, n, sizeof(*sorted), cmp_u64) : NULL;
-	size_t k;
-
-	if (!hit)
-		return 0;
-	k = (size_t)(hit - sorted);
-	return (k > 0 && sorted[k - 1] == mac) || (k + 1 < n && sorted[k + 1] == mac);
+	return ((const struct isw_arp_table *)ctx)->slots[slot].addr;
 }
 
-void isw_arp_table_mark_shared(struct isw_arp_table *t)
+static int64_t view_find(const void *ctx, uint32_t addr)
 {
-	uint64_t *m = t->used ? malloc(t->used * sizeof(*m)) : NULL;
-	size_t n = 0;
+	const struct isw_arp_table *t = ctx;
+	const struct isw_arp_entry *e = isw_arp_table_find(t, addr);
 
-	if (!m)
-		return;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].mac)
-			m[n++] = t->slots[i].mac;
-	isw_macs_sort(m, n);
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].mac && isw_mac_is_shared(m, n, t->slots[i].mac))
-			t->slots[i].flags |= ISW_ARP_SHARED;
-	free(m);
+	return e ? e - t->slots : -1;
+}
+
+static int64_t view_learnt_us(const void *ctx, uint64_t slot)
+{
+	return ((const struct isw_arp_table *)ctx)->slots[slot].ts_us;
+}
+
+static const struct isw_arp_view_ops table_ops = {
+    view_slots, view_word, view_addr, view_find, view_learnt_us,
+};
+
+struct isw_arp_view isw_arp_table_view(const struct isw_arp_table *t, const struct isw_oui *oui)
+{
+	return (struct isw_arp_view){.ops = &table_ops, .ctx = t, .oui = oui};
 }
 
 void isw_arp_table_free(struct isw_arp_table *t)

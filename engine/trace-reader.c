@@ -13,44 +13,7 @@
 #include "arp.h"
 #include "match.h"
 #include "oui.h"
-
-/* Set of (address, kind) already reported: open addressing over 64-bit keys.  A trace holds
- * at most a few million answers, and offline reading has no hot path to protect. */
-struct seen_set {
-	uint64_t *slots; /* key + 1; 0 = empty */
-	size_t cap, used;
-};
-
-static int seen_insert(struct seen_set *s, uint64_t key)
-{
-	if ((s->used + 1) * 2 > s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 1024;
-		uint64_t *n = calloc(ncap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->slots[i])
-				continue;
-			size_t j = (s->slots[i] * 0x9e3779b97f4a7c15ULL) >> 20 & (ncap - 1);
-			while (n[j])
-				j = (j + 1) & (ncap - 1);
-			n[j] = s->slots[i];
-		}
-		free(s->slots);
-		s->slots = n;
-		s->cap = ncap;
-	}
-	key++;
-	size_t j = (key * 0x9e3779b97f4a7c15ULL) >> 20 & (s->cap - 1);
-	while (s->slots[j]) {
-		if (s->slots[j] == key)
-			return 0;
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->slots[j] = key;
-	s->used++;
-	return 1;
-}
+#include "report.h"
 
 /* Reads the first block of a pcapng file; a plain pcap file has no section header. */
 int isw_trace_read_seed(const char *path, uint64_t *seed, char *errbuf)
@@ -164,64 +127,15 @@ static int offline_arp(const struct isw_offline_config *cfg, struct isw_arp_tabl
 	return isw_arp_table_learn(t, a.spa, a.sha, ts) < 0 ? -ENOMEM : 1;
 }
 
-/* Once the table is complete (the first echo reply, or the end): shared MACs and vendors. */
-static void offline_arp_ready(struct isw_arp_table *t, struct isw_oui **oui, int *ready,
-                              const char *oui_path)
+/* Once the table is complete (the first ICMP answer, or the end): shared MACs and vendors. */
+static void offline_arp_ready(struct isw_arp_table *t, struct isw_arp_view *view,
+                              struct isw_oui **oui, const char *oui_path)
 {
-	if (*ready)
+	if (view->ops)
 		return;
-	isw_arp_table_mark_shared(t);
 	*oui = isw_oui_load(oui_path ? oui_path : ISW_OUI_DEFAULT_PATH);
-	*ready = 1;
-}
-
-static void offline_annotate(const struct isw_arp_entry *e, const struct isw_oui *oui,
-                             struct isw_result *r)
-{
-	r->have_mac = 1;
-	isw_arp_mac_bytes(e->mac, r->mac);
-	r->vendor = isw_oui_vendor(oui, r->mac);
-	r->note = e->flags & ISW_ARP_CONFLICT ? isw_note_arp_conflict
-	          : e->flags & ISW_ARP_SHARED ? isw_note_arp_shared
-	                                      : NULL;
-}
-
-static int cmp_entry_addr(const void *a, const void *b)
-{
-	uint32_t x = (*(const struct isw_arp_entry *const *)a)->addr;
-	uint32_t y = (*(const struct isw_arp_entry *const *)b)->addr;
-	return x < y ? -1 : x > y;
-}
-
-/* After the trace: hosts that answered ARP but never echo, in address order, as the live
- * scan reports them after its cooldown. */
-static int offline_arp_only(struct isw_arp_table *t, const struct isw_oui *oui,
-                            isw_offline_sink_fn sink, void *arg, struct isw_offline_stats *st)
-{
-	struct isw_arp_entry **v = t->used ? malloc(t->used * sizeof(*v)) : NULL;
-	size_t n = 0;
-
-	if (!t->used)
-		return 0;
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].mac && !(t->slots[i].flags & ISW_ARP_ECHOED))
-			v[n++] = &t->slots[i];
-	qsort(v, n, sizeof(*v), cmp_entry_addr);
-	for (size_t i = 0; i < n; i++) {
-		struct isw_result r = {0};
-
-		r.addr = r.responder = v[i]->addr;
-		r.type = ISW_RESULT_ARP_ONLY;
-		r.rtt_ms = -1;
-		r.ts_us = v[i]->ts_us;
-		offline_annotate(v[i], oui, &r);
-		st->arp_only++;
-		sink(&r, arg);
-	}
-	free(v);
-	return 0;
+	*view = isw_arp_table_view(t, *oui);
+	isw_arp_view_mark_shared(view);
 }
 
 int isw_trace_has_arp_replies(const char *path, uint32_t src_addr)
@@ -250,10 +164,11 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	struct isw_matcher m = {0};
-	struct seen_set seen = {0};
 	struct isw_arp_table arp = {0};
+	struct isw_arp_view view = {0}; /* empty until the table is complete */
 	struct isw_oui *oui = NULL;
-	int arp_marked = 0;
+	atomic_uint_least64_t hits = 0, icmp_errors = 0, duplicates = 0, arp_only = 0;
+	struct isw_report report;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint64_t seed = cfg->seed;
@@ -285,6 +200,14 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 		         cfg->path, pcap_datalink_val_to_name(pcap_datalink(p)));
 		pcap_close(p);
 		return -EINVAL;
+	}
+	if (isw_report_init_keyed(
+	        &report, &view,
+	        (struct isw_report_counters){&hits, &icmp_errors, &duplicates, &arp_only}, sink,
+	        arg) < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory reading '%s'", cfg->path);
+		pcap_close(p);
+		return -ENOMEM;
 	}
 	isw_tag_key_init(&m.key, seed);
 	m.src_addr = cfg->src_addr;
@@ -321,31 +244,13 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 			st->invalid++;
 			continue;
 		}
-		rc = seen_insert(&seen, (uint64_t)r.addr << 1 | (r.type != ISW_RESULT_ECHO_REPLY));
+		/* The ARP passes come before the ICMP answers: the table is complete now, as it
+		 * is live when the first echo reply arrives. */
+		if (arp.used)
+			offline_arp_ready(&arp, &view, &oui, cfg->oui_path);
+		rc = isw_report_answer(&report, &r, -1);
 		if (rc < 0)
 			break;
-		if (rc == 0) {
-			st->duplicates++;
-			continue;
-		}
-		if (r.type == ISW_RESULT_ECHO_REPLY)
-			st->hits++;
-		else
-			st->icmp_errors++;
-		if (arp.used) {
-			struct isw_arp_entry *e;
-
-			/* The ARP passes come before the ICMP answers: the table is complete now,
-			 * as it is live when the first echo reply arrives. */
-			offline_arp_ready(&arp, &oui, &arp_marked, cfg->oui_path);
-			e = isw_arp_table_find(&arp, r.addr);
-			if (e) {
-				if (r.type == ISW_RESULT_ECHO_REPLY)
-					e->flags |= ISW_ARP_ECHOED;
-				offline_annotate(e, oui, &r);
-			}
-		}
-		sink(&r, arg);
 	}
 	if (rc == PCAP_ERROR) {
 		/* libpcap reports a packet cut short as an error after the good ones. */
@@ -367,15 +272,19 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	} else {
 		rc = 0;
 	}
+	/* Hosts that answered ARP but never echo: after the trace, as live after the cooldown,
+	 * each at the time of its first ARP reply. */
 	if (rc == 0 && arp.used) {
-		offline_arp_ready(&arp, &oui, &arp_marked, cfg->oui_path);
-		rc = offline_arp_only(&arp, oui, sink, arg, st);
-		if (rc < 0)
-			snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory reading '%s'", cfg->path);
+		offline_arp_ready(&arp, &view, &oui, cfg->oui_path);
+		isw_report_arp_only(&report, -1, NULL);
 	}
+	st->hits = hits;
+	st->icmp_errors = icmp_errors;
+	st->duplicates = duplicates;
+	st->arp_only = arp_only;
+	isw_report_free(&report);
 	isw_oui_free(oui);
 	isw_arp_table_free(&arp);
-	free(seen.slots);
 	pcap_close(p);
 	return rc;
 }
