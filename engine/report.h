@@ -26,7 +26,6 @@ struct isw_report_counters {
 };
 
 struct isw_report {
-	int arp_only_done;
 	/* Live: answers dedupe by target index, in alive (echo) and errored (ICMP errors). */
 	const isw_targets *targets;
 	struct isw_bitmap *alive, *errored;
@@ -36,6 +35,7 @@ struct isw_report {
 	struct isw_report_counters count;
 	isw_sink_fn sink;
 	void *sink_arg;
+	int arp_only_done; /* arp-only results are reported once */
 };
 
 /* Live: dedupe over targets' index space in the caller's bitmaps. */
