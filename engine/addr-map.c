@@ -73,12 +73,9 @@ void isw_addr_map_free(struct isw_addr_map *m)
 
 void *isw_addr_map_find(const struct isw_addr_map *m, const struct isw_addr *key)
 {
-	size_t i;
+	long long i = isw_addr_map_slot_of(m, key);
 
-	if (!m->cap)
-		return NULL;
-	i = probe(m, key);
-	return key_at(m, i)->family ? value_at(m, i) : NULL;
+	return i < 0 ? NULL : value_at(m, (size_t)i);
 }
 
 static int grow(struct isw_addr_map *m)
@@ -128,4 +125,23 @@ void *isw_addr_map_next(const struct isw_addr_map *m, size_t *pos, const struct 
 		}
 	}
 	return NULL;
+}
+
+void *isw_addr_map_at(const struct isw_addr_map *m, size_t i, const struct isw_addr **key)
+{
+	if (i >= m->cap || !key_at(m, i)->family)
+		return NULL;
+	if (key)
+		*key = key_at(m, i);
+	return value_at(m, i);
+}
+
+long long isw_addr_map_slot_of(const struct isw_addr_map *m, const struct isw_addr *key)
+{
+	size_t i;
+
+	if (!m->cap)
+		return -1;
+	i = probe(m, key);
+	return key_at(m, i)->family ? (long long)i : -1;
 }

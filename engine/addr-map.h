@@ -40,4 +40,10 @@ static inline size_t isw_addr_map_count(const struct isw_addr_map *m)
  * its key in *key if key is not NULL), or NULL after the last. */
 void *isw_addr_map_next(const struct isw_addr_map *m, size_t *pos, const struct isw_addr **key);
 
+/* The slot of key (0 .. cap-1), or -1 when key is not there. */
+long long isw_addr_map_slot_of(const struct isw_addr_map *m, const struct isw_addr *key);
+/* Slot i (0 .. cap-1) of the map: its value (and key in *key if key is not NULL), or NULL when
+ * the slot is empty.  For views that number entries by slot; good until the next insert. */
+void *isw_addr_map_at(const struct isw_addr_map *m, size_t i, const struct isw_addr **key);
+
 #endif

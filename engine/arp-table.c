@@ -1,13 +1,9 @@
-/* The offline ARP table (arp-table.h) over the address map, and the shared-MAC test the live
- * and offline scans both use. */
+/* The offline ARP store of arp-table.h over the address map, and its arp-view.h view (a view
+ * slot is a map slot). */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "arp-table.h"
-
-const char isw_note_arp_conflict[] = "conflict: several MACs answer ARP for this address";
-const char isw_note_arp_shared[] =
-    "shared MAC: it answers ARP for other addresses too (one host with several, or proxy ARP)";
 
 struct isw_arp_entry *isw_arp_table_find(const struct isw_arp_table *t, uint32_t addr)
 {
@@ -19,65 +15,80 @@ struct isw_arp_entry *isw_arp_table_find(const struct isw_arp_table *t, uint32_t
 int isw_arp_table_learn(struct isw_arp_table *t, uint32_t addr, const uint8_t mac[6], int64_t ts_us)
 {
 	struct isw_addr key = isw_addr_from_v4(addr);
-	struct isw_arp_entry *e;
-	uint64_t v = isw_get_be48(mac);
+	struct isw_arp_entry *e = isw_arp_table_find(t, addr);
+	_Atomic uint64_t w = 0;
+	enum isw_arp_learnt learnt;
 	int created;
 
-	if (!v)
-		return 0; /* no host answers with MAC 0 */
+	if (e)
+		return (int)isw_arp_word_learn(&e->word, mac);
+	/* A new address: its word first, so MAC 0 takes no slot. */
+	learnt = isw_arp_word_learn(&w, mac);
+	if (learnt == ISW_ARP_LEARNT_NOTHING)
+		return 0;
 	if (!t->map.cap && isw_addr_map_init(&t->map, sizeof(*e), 128) < 0)
 		return -ENOMEM;
 	e = isw_addr_map_insert(&t->map, &key, &created);
 	if (!e)
 		return -ENOMEM;
-	if (created) {
-		*e = (struct isw_arp_entry){.addr = addr, .mac = v, .ts_us = ts_us};
-		return 1;
-	}
-	/* Keep the first MAC, as the live scan does (its probes went there). */
-	if (e->mac == v || (e->flags & ISW_ARP_CONFLICT))
-		return 0;
-	e->flags |= ISW_ARP_CONFLICT;
-	return 1;
+	atomic_init(&e->word, atomic_load(&w));
+	e->ts_us = ts_us;
+	return (int)learnt;
 }
 
-static int cmp_u64(const void *a, const void *b)
+static const struct isw_arp_entry *entry_at(const void *ctx, uint64_t slot, uint32_t *addr)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	const struct isw_addr *key;
+	const struct isw_arp_entry *e =
+	    isw_addr_map_at(&((const struct isw_arp_table *)ctx)->map, (size_t)slot, &key);
+
+	if (e && addr)
+		*addr = isw_addr_v4(key);
+	return e;
 }
 
-void isw_macs_sort(uint64_t *macs, size_t n)
+static uint64_t view_slots(const void *ctx)
 {
-	qsort(macs, n, sizeof(*macs), cmp_u64);
+	return ((const struct isw_arp_table *)ctx)->map.cap;
 }
 
-int isw_mac_is_shared(const uint64_t *sorted, size_t n, uint64_t mac)
+static _Atomic uint64_t *view_word(const void *ctx, uint64_t slot)
 {
-	const uint64_t *hit = n ? bsearch(&mac, sorted, n, sizeof(*sorted), cmp_u64) : NULL;
-	size_t k;
+	const struct isw_arp_entry *e = entry_at(ctx, slot, NULL);
+	const struct isw_arp_table *t = ctx;
 
-	if (!hit)
-		return 0;
-	k = (size_t)(hit - sorted);
-	return (k > 0 && sorted[k - 1] == mac) || (k + 1 < n && sorted[k + 1] == mac);
+	return (_Atomic uint64_t *)(e ? &e->word : &t->empty);
 }
 
-void isw_arp_table_mark_shared(struct isw_arp_table *t)
+static uint32_t view_addr(const void *ctx, uint64_t slot)
 {
-	size_t count = isw_arp_table_count(t), n = 0, pos = 0;
-	uint64_t *m = count ? malloc(count * sizeof(*m)) : NULL;
-	struct isw_arp_entry *e;
+	uint32_t addr = 0;
 
-	if (!m)
-		return;
-	while ((e = isw_arp_table_next(t, &pos)))
-		m[n++] = e->mac;
-	isw_macs_sort(m, n);
-	for (pos = 0; (e = isw_arp_table_next(t, &pos));)
-		if (isw_mac_is_shared(m, n, e->mac))
-			e->flags |= ISW_ARP_SHARED;
-	free(m);
+	entry_at(ctx, slot, &addr);
+	return addr;
+}
+
+static int64_t view_find(const void *ctx, uint32_t addr)
+{
+	struct isw_addr key = isw_addr_from_v4(addr);
+
+	return isw_addr_map_slot_of(&((const struct isw_arp_table *)ctx)->map, &key);
+}
+
+static int64_t view_learnt_us(const void *ctx, uint64_t slot)
+{
+	const struct isw_arp_entry *e = entry_at(ctx, slot, NULL);
+
+	return e ? e->ts_us : 0;
+}
+
+static const struct isw_arp_view_ops table_ops = {
+    view_slots, view_word, view_addr, view_find, view_learnt_us,
+};
+
+struct isw_arp_view isw_arp_table_view(const struct isw_arp_table *t, const struct isw_oui *oui)
+{
+	return (struct isw_arp_view){.ops = &table_ops, .ctx = t, .oui = oui};
 }
 
 void isw_arp_table_free(struct isw_arp_table *t)

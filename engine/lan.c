@@ -1,18 +1,35 @@
+/* On-link targets (lan.h): which targets they are, and what their ARP replies teach. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "icmpsweep/error.h"
-#include "arp-table.h"
-#include "bytes.h"
 #include "lan.h"
 #include "oui.h"
 
-#define MAC_KNOWN    (1ULL << 63)
-#define MAC_CONFLICT (1ULL << 62)
-#define MAC_SHARED   (1ULL << 61) /* the same MAC answers for other addresses too */
-#define MAC_BITS     ((1ULL << 48) - 1)
+/* The view of the words: slot i is the i-th on-link target. */
+static uint64_t view_slots(const void *ctx)
+{
+	return ((const struct isw_lan *)ctx)->n;
+}
+
+static _Atomic uint64_t *view_word(const void *ctx, uint64_t slot)
+{
+	return &((const struct isw_lan *)ctx)->macs[slot];
+}
+
+static uint32_t view_addr(const void *ctx, uint64_t slot)
+{
+	return isw_targets_at(((const struct isw_lan *)ctx)->onlink, slot);
+}
+
+static int64_t view_find(const void *ctx, uint32_t addr)
+{
+	return isw_lan_index(ctx, addr);
+}
+
+static const struct isw_arp_view_ops lan_ops = {view_slots, view_word, view_addr, view_find, NULL};
 
 int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const struct isw_prefix *onlink,
                      size_t nonlink, uint32_t src, const uint8_t src_mac[6], uint64_t seed,
@@ -57,6 +74,7 @@ int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const struct
 	if (rc < 0)
 		return rc;
 	l->oui = isw_oui_load(oui_path);
+	l->view = (struct isw_arp_view){.ops = &lan_ops, .ctx = l, .oui = l->oui};
 	return (int64_t)l->n;
 }
 
@@ -75,16 +93,15 @@ int isw_lan_mac(const struct isw_lan *l, int64_t oidx, uint8_t mac[6])
 	if (oidx < 0 || (uint64_t)oidx >= l->n)
 		return 0;
 	v = atomic_load_explicit(&l->macs[oidx], memory_order_relaxed);
-	if (!(v & MAC_KNOWN))
+	if (!(v & ISW_ARP_KNOWN))
 		return 0;
-	isw_arp_mac_bytes(v & MAC_BITS, mac);
+	isw_arp_mac_bytes(v & ISW_ARP_MAC_BITS, mac);
 	return 1;
 }
 
 int isw_lan_learn(struct isw_lan *l, const struct isw_arp_packet *a)
 {
 	int64_t oidx;
-	uint64_t mac, old;
 
 	/* Only replies to our own requests: gratuitous announcements and other hosts'
 	 * conversations teach nothing about who answers us. */
@@ -94,64 +111,19 @@ int isw_lan_learn(struct isw_lan *l, const struct isw_arp_packet *a)
 	if (oidx < 0)
 		return 0;
 	atomic_fetch_add_explicit(&l->replies, 1, memory_order_relaxed);
-	mac = isw_get_be48(a->sha) | MAC_KNOWN;
-	old = atomic_load_explicit(&l->macs[oidx], memory_order_relaxed);
-	if (!old) {
-		atomic_store_explicit(&l->macs[oidx], mac, memory_order_relaxed);
+	switch (isw_arp_word_learn(&l->macs[oidx], a->sha)) {
+	case ISW_ARP_LEARNT_HOST:
 		atomic_fetch_add_explicit(&l->hosts, 1, memory_order_relaxed);
 		return 1;
-	}
-	/* A second, different MAC for the same address: two hosts claim it.  Keep the first
-	 * (where probes already go) and flag the address once. */
-	if ((old & MAC_BITS) != (mac & MAC_BITS) && !(old & MAC_CONFLICT)) {
-		/* An OR: the sender may be marking the entry MAC_SHARED at the same time. */
-		atomic_fetch_or_explicit(&l->macs[oidx], MAC_CONFLICT, memory_order_relaxed);
+	case ISW_ARP_LEARNT_CONFLICT:
 		atomic_fetch_add_explicit(&l->conflicts, 1, memory_order_relaxed);
 		return 1;
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 uint64_t isw_lan_mark_shared(struct isw_lan *l)
 {
-	uint64_t n = 0, shared = 0, *m;
-
-	m = l->n ? malloc(l->n * sizeof(*m)) : NULL;
-	if (!m)
-		return 0;
-	for (uint64_t o = 0; o < l->n; o++) {
-		uint64_t v = atomic_load_explicit(&l->macs[o], memory_order_relaxed);
-		if (v & MAC_KNOWN)
-			m[n++] = v & MAC_BITS;
-	}
-	isw_macs_sort(m, n);
-	for (uint64_t o = 0; o < l->n; o++) {
-		uint64_t v = atomic_load_explicit(&l->macs[o], memory_order_relaxed);
-
-		if ((v & MAC_KNOWN) && isw_mac_is_shared(m, n, v & MAC_BITS)) {
-			atomic_fetch_or_explicit(&l->macs[o], MAC_SHARED, memory_order_relaxed);
-			shared++;
-		}
-	}
-	free(m);
-	return shared;
-}
-
-void isw_lan_annotate(const struct isw_lan *l, uint32_t addr, struct isw_result *r)
-{
-	int64_t oidx = isw_lan_index(l, addr);
-	uint64_t v;
-
-	if (oidx < 0)
-		return;
-	v = atomic_load_explicit(&l->macs[oidx], memory_order_relaxed);
-	if (!(v & MAC_KNOWN))
-		return;
-	r->have_mac = 1;
-	isw_arp_mac_bytes(v & MAC_BITS, r->mac);
-	r->vendor = isw_oui_vendor(l->oui, r->mac);
-	if (v & MAC_CONFLICT)
-		r->note = isw_note_arp_conflict;
-	else if (v & MAC_SHARED)
-		r->note = isw_note_arp_shared;
+	return isw_arp_view_mark_shared(&l->view);
 }

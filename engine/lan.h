@@ -12,6 +12,7 @@
 #include "icmpsweep/result.h"
 #include "icmpsweep/targets.h"
 #include "arp.h"
+#include "arp-view.h"
 #include "permute.h"
 #include "route.h"
 
@@ -21,8 +22,9 @@ struct isw_lan {
 	isw_targets *onlink;
 	uint64_t n;
 	struct isw_perm perm;
-	/* Per on-link index: 0 while unknown, else KNOWN | (CONFLICT) | the 48-bit MAC. */
+	/* Per on-link index: the address's arp-view.h word, seen through view. */
 	_Atomic uint64_t *macs;
+	struct isw_arp_view view;
 	struct isw_arp_template tmpl;
 	struct isw_oui *oui;
 	uint32_t src;
@@ -49,12 +51,8 @@ int isw_lan_mac(const struct isw_lan *l, int64_t oidx, uint8_t mac[6]);
 /* Capture thread: an ARP packet arrived; 1 if it taught us a target's MAC (or a conflict). */
 int isw_lan_learn(struct isw_lan *l, const struct isw_arp_packet *a);
 
-/* After the ARP passes: flags every address whose MAC also answered for another address (a
- * host with several addresses, or a router doing proxy ARP), so its results say so.  Returns
- * how many addresses were flagged. */
+/* After the ARP passes: flags the addresses whose MAC answered for others too (arp-view.h).
+ * Returns how many addresses were flagged. */
 uint64_t isw_lan_mark_shared(struct isw_lan *l);
-
-/* Adds MAC, vendor and the conflict or shared-MAC note of on-link target addr to r. */
-void isw_lan_annotate(const struct isw_lan *l, uint32_t addr, struct isw_result *r);
 
 #endif

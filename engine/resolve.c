@@ -7,7 +7,7 @@
  * threads read are relaxed atomics.
  *
  * The resolver thread's side: resolve-loop.c, resolve-lookup.c, resolve-query.c,
- * resolve-pacing.c, resolve-cache.c; the server table: resolve-servers.c.
+ * resolve-pacing.c; the cache is an addr-map.h map; the server table: resolve-servers.c.
  */
 #include <ares.h>
 #include <errno.h>

@@ -24,10 +24,9 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 {
 	struct isw_scan *s = arg;
 	struct isw_result r;
-	struct isw_bitmap *seen;
 	enum isw_match_verdict v;
 	int64_t idx = -1;
-	int duplicate = 0;
+	int reported;
 
 	if ((s->lan_active || s->nh_watch) && caplen >= 14 && pkt[12] == 0x08 && pkt[13] == 0x06) {
 		on_arp(s, pkt, caplen, ts_us);
@@ -45,23 +44,14 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 		return;
 	}
 	atomic_fetch_add_explicit(&s->replies, 1, memory_order_relaxed);
-	seen = r.type == ISW_RESULT_ECHO_REPLY ? &s->alive : &s->errored;
-	duplicate = isw_bitmap_test_and_set(seen, (uint64_t)idx);
+	/* Live dedupe is by index into bitmaps: it neither allocates nor fails. */
+	reported = isw_report_answer(&s->report, &r, idx);
 	if (s->trace)
-		trace_packet(s, pkt, caplen, ts_us, v, &r, duplicate);
-	if (duplicate) {
-		atomic_fetch_add_explicit(&s->duplicates, 1, memory_order_relaxed);
-		return;
-	}
-	atomic_fetch_add_explicit(r.type == ISW_RESULT_ECHO_REPLY ? &s->hits : &s->icmp_errors, 1,
-	                          memory_order_relaxed);
+		trace_packet(s, pkt, caplen, ts_us, v, &r, reported == ISW_REPORT_DUPLICATE);
 	/* -c auto and the pauses between passes judge from the RTTs; --adaptive pairs answers
 	 * with probes by them. */
-	if (r.rtt_ms >= 0)
+	if (reported == ISW_REPORT_NEW && r.rtt_ms >= 0)
 		isw_rtt_hist_add(&s->rtt, r.rtt_ms);
-	if (s->lan_active)
-		isw_lan_annotate(&s->lan, r.addr, &r);
-	s->sink(&r, s->sink_arg);
 }
 
 static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us)
@@ -93,26 +83,7 @@ static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_
 /* After the cooldown: on-link hosts that answered ARP but never ICMP are present too. */
 static void report_arp_only(struct isw_scan *s)
 {
-	struct isw_result r;
-	int64_t now_us = (int64_t)(isw_wall_ns() / 1000);
-
-	for (uint64_t o = 0; o < s->lan.n && !atomic_load(&s->stop_capture); o++) {
-		uint32_t addr = isw_targets_at(s->lan.onlink, o);
-		int64_t idx = isw_targets_index(s->targets, addr);
-		uint8_t mac[6];
-
-		if (idx < 0 || !isw_lan_mac(&s->lan, (int64_t)o, mac) ||
-		    isw_bitmap_test(&s->alive, (uint64_t)idx))
-			continue;
-		memset(&r, 0, sizeof(r));
-		r.addr = r.responder = addr;
-		r.type = ISW_RESULT_ARP_ONLY;
-		r.rtt_ms = -1;
-		r.ts_us = now_us;
-		isw_lan_annotate(&s->lan, addr, &r);
-		atomic_fetch_add_explicit(&s->arp_only, 1, memory_order_relaxed);
-		s->sink(&r, s->sink_arg);
-	}
+	isw_report_arp_only(&s->report, (int64_t)(isw_wall_ns() / 1000), &s->stop_capture);
 }
 
 static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)

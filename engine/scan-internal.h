@@ -15,6 +15,7 @@
 #include "lan.h"
 #include "match.h"
 #include "probe-log.h"
+#include "report.h"
 #include "route-map.h"
 #include "route.h"
 #include "rtt-hist.h"
@@ -46,6 +47,9 @@ struct isw_scan {
 	/* Targets that answered with an echo reply, and with an ICMP error: each is reported
 	 * once per kind; either one stops re-probing on later passes. */
 	struct isw_bitmap alive, errored;
+	/* The one path from a matched answer to the sink (dedupe in alive/errored, ARP notes from
+	 * lan, the counters below). */
+	struct isw_report report;
 	/* -w: written by the capture thread only; probes reach it through probe_log. */
 	struct isw_trace_writer *trace;
 	/* On-link targets, swept with ARP first when lan_active. */

@@ -55,6 +55,10 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 		rc = -ENOMEM;
 		goto fail;
 	}
+	isw_report_init_indexed(
+	    &s->report, targets, &s->alive, &s->errored, &s->lan.view,
+	    (struct isw_report_counters){&s->hits, &s->icmp_errors, &s->duplicates, &s->arp_only},
+	    sink, sink_arg);
 	*out = s;
 	return 0;
 fail:

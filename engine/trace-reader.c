@@ -9,39 +9,11 @@
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/trace.h"
-#include "addr-map.h"
 #include "arp-table.h"
 #include "arp.h"
 #include "match.h"
 #include "oui.h"
-
-/* The kinds of answer already reported, per address: SEEN_ECHO, SEEN_ERROR.  Zero-initialised
- * is empty.  A trace holds at most a few million answers, and offline reading has no hot path
- * to protect. */
-#define SEEN_ECHO  1u
-#define SEEN_ERROR 2u
-
-struct seen_set {
-	struct isw_addr_map map; /* of uint8_t; allocated by the first insert */
-};
-
-/* 1 if (addr, kind) is new, 0 if already there, -ENOMEM. */
-static int seen_insert(struct seen_set *s, uint32_t addr, uint8_t kind)
-{
-	struct isw_addr key = isw_addr_from_v4(addr);
-	uint8_t *kinds;
-	int created;
-
-	if (!s->map.cap && isw_addr_map_init(&s->map, sizeof(*kinds), 512) < 0)
-		return -ENOMEM;
-	kinds = isw_addr_map_insert(&s->map, &key, &created);
-	if (!kinds)
-		return -ENOMEM;
-	if (*kinds & kind)
-		return 0;
-	*kinds |= kind;
-	return 1;
-}
+#include "report.h"
 
 /* Reads the first block of a pcapng file; a plain pcap file has no section header. */
 int isw_trace_read_seed(const char *path, uint64_t *seed, char *errbuf)
@@ -155,64 +127,15 @@ static int offline_arp(const struct isw_offline_config *cfg, struct isw_arp_tabl
 	return isw_arp_table_learn(t, a.spa, a.sha, ts) < 0 ? -ENOMEM : 1;
 }
 
-/* Once the table is complete (the first echo reply, or the end): shared MACs and vendors. */
-static void offline_arp_ready(struct isw_arp_table *t, struct isw_oui **oui, int *ready,
-                              const char *oui_path)
+/* Once the table is complete (the first ICMP answer, or the end): shared MACs and vendors. */
+static void offline_arp_ready(struct isw_arp_table *t, struct isw_arp_view *view,
+                              struct isw_oui **oui, const char *oui_path)
 {
-	if (*ready)
+	if (view->ops)
 		return;
-	isw_arp_table_mark_shared(t);
 	*oui = isw_oui_load(oui_path ? oui_path : ISW_OUI_DEFAULT_PATH);
-	*ready = 1;
-}
-
-static void offline_annotate(const struct isw_arp_entry *e, const struct isw_oui *oui,
-                             struct isw_result *r)
-{
-	r->have_mac = 1;
-	isw_arp_mac_bytes(e->mac, r->mac);
-	r->vendor = isw_oui_vendor(oui, r->mac);
-	r->note = e->flags & ISW_ARP_CONFLICT ? isw_note_arp_conflict
-	          : e->flags & ISW_ARP_SHARED ? isw_note_arp_shared
-	                                      : NULL;
-}
-
-static int cmp_entry_addr(const void *a, const void *b)
-{
-	uint32_t x = (*(const struct isw_arp_entry *const *)a)->addr;
-	uint32_t y = (*(const struct isw_arp_entry *const *)b)->addr;
-	return x < y ? -1 : x > y;
-}
-
-/* After the trace: hosts that answered ARP but never echo, in address order, as the live
- * scan reports them after its cooldown. */
-static int offline_arp_only(struct isw_arp_table *t, const struct isw_oui *oui,
-                            isw_offline_sink_fn sink, void *arg, struct isw_offline_stats *st)
-{
-	size_t count = isw_arp_table_count(t), n = 0, pos = 0;
-	struct isw_arp_entry **v = count ? malloc(count * sizeof(*v)) : NULL, *e;
-
-	if (!count)
-		return 0;
-	if (!v)
-		return -ENOMEM;
-	while ((e = isw_arp_table_next(t, &pos)))
-		if (!(e->flags & ISW_ARP_ECHOED))
-			v[n++] = e;
-	qsort(v, n, sizeof(*v), cmp_entry_addr);
-	for (size_t i = 0; i < n; i++) {
-		struct isw_result r = {0};
-
-		r.addr = r.responder = v[i]->addr;
-		r.type = ISW_RESULT_ARP_ONLY;
-		r.rtt_ms = -1;
-		r.ts_us = v[i]->ts_us;
-		offline_annotate(v[i], oui, &r);
-		st->arp_only++;
-		sink(&r, arg);
-	}
-	free(v);
-	return 0;
+	*view = isw_arp_table_view(t, *oui);
+	isw_arp_view_mark_shared(view);
 }
 
 int isw_trace_has_arp_replies(const char *path, uint32_t src_addr)
@@ -241,10 +164,11 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	struct isw_matcher m = {0};
-	struct seen_set seen = {0};
 	struct isw_arp_table arp = {0};
+	struct isw_arp_view view = {0}; /* empty until the table is complete */
 	struct isw_oui *oui = NULL;
-	int arp_marked = 0;
+	atomic_uint_least64_t hits = 0, icmp_errors = 0, duplicates = 0, arp_only = 0;
+	struct isw_report report;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint64_t seed = cfg->seed;
@@ -276,6 +200,14 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 		         cfg->path, pcap_datalink_val_to_name(pcap_datalink(p)));
 		pcap_close(p);
 		return -EINVAL;
+	}
+	if (isw_report_init_keyed(
+	        &report, &view,
+	        (struct isw_report_counters){&hits, &icmp_errors, &duplicates, &arp_only}, sink,
+	        arg) < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory reading '%s'", cfg->path);
+		pcap_close(p);
+		return -ENOMEM;
 	}
 	isw_tag_key_init(&m.key, seed);
 	m.src_addr = cfg->src_addr;
@@ -312,32 +244,13 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 			st->invalid++;
 			continue;
 		}
-		rc = seen_insert(&seen, r.addr,
-		                 r.type == ISW_RESULT_ECHO_REPLY ? SEEN_ECHO : SEEN_ERROR);
+		/* The ARP passes come before the ICMP answers: the table is complete now, as it
+		 * is live when the first echo reply arrives. */
+		if (isw_arp_table_count(&arp))
+			offline_arp_ready(&arp, &view, &oui, cfg->oui_path);
+		rc = isw_report_answer(&report, &r, -1);
 		if (rc < 0)
 			break;
-		if (rc == 0) {
-			st->duplicates++;
-			continue;
-		}
-		if (r.type == ISW_RESULT_ECHO_REPLY)
-			st->hits++;
-		else
-			st->icmp_errors++;
-		if (isw_arp_table_count(&arp)) {
-			struct isw_arp_entry *e;
-
-			/* The ARP passes come before the ICMP answers: the table is complete now,
-			 * as it is live when the first echo reply arrives. */
-			offline_arp_ready(&arp, &oui, &arp_marked, cfg->oui_path);
-			e = isw_arp_table_find(&arp, r.addr);
-			if (e) {
-				if (r.type == ISW_RESULT_ECHO_REPLY)
-					e->flags |= ISW_ARP_ECHOED;
-				offline_annotate(e, oui, &r);
-			}
-		}
-		sink(&r, arg);
 	}
 	if (rc == PCAP_ERROR) {
 		/* libpcap reports a packet cut short as an error after the good ones. */
@@ -359,15 +272,19 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	} else {
 		rc = 0;
 	}
+	/* Hosts that answered ARP but never echo: after the trace, as live after the cooldown,
+	 * each at the time of its first ARP reply. */
 	if (rc == 0 && isw_arp_table_count(&arp)) {
-		offline_arp_ready(&arp, &oui, &arp_marked, cfg->oui_path);
-		rc = offline_arp_only(&arp, oui, sink, arg, st);
-		if (rc < 0)
-			snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory reading '%s'", cfg->path);
+		offline_arp_ready(&arp, &view, &oui, cfg->oui_path);
+		isw_report_arp_only(&report, -1, NULL);
 	}
+	st->hits = hits;
+	st->icmp_errors = icmp_errors;
+	st->duplicates = duplicates;
+	st->arp_only = arp_only;
+	isw_report_free(&report);
 	isw_oui_free(oui);
 	isw_arp_table_free(&arp);
-	isw_addr_map_free(&seen.map);
 	pcap_close(p);
 	return rc;
 }

@@ -34,7 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		off += len;
 	}
-	isw_arp_table_mark_shared(&table);
+	{
+		struct isw_arp_view view = isw_arp_table_view(&table, NULL);
+		isw_arp_view_mark_shared(&view);
+	}
 	isw_arp_table_free(&table);
 	free(pkt);
 	return 0;
