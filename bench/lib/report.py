@@ -111,6 +111,7 @@ def summarize(runs):
             s["live"] = ok[0].get("live")
             s["targets"] = ok[0].get("targets")
             s["sweep"] = ok[0].get("sweep")
+            s["cooldown_s"] = ok[0].get("cooldown_s")  # "default": each tool's own settings
             _, lo, hi = median_min_max([r.get("steady_pps") for r in ok])
             if lo is not None:
                 s["steady_pps_min"], s["steady_pps_max"] = lo, hi
