@@ -27,10 +27,12 @@ def ip2int(s):
 
 
 class Truth:
-    """The swept space and the exact set of live addresses (and their names)."""
+    """The swept space, the exact set of live addresses (and their names) and the addresses
+    scored neither way (lan24: the scanner's own, which some tools list and others skip)."""
 
-    def __init__(self, sweep, live_file=None, live_cidr=None, names_file=None):
+    def __init__(self, sweep, live_file=None, live_cidr=None, names_file=None, ignore=()):
         net = ipaddress.IPv4Network(sweep, strict=False)
+        self.ignore = {v for v in (ip2int(a) for a in ignore) if v is not None}
         self.lo, self.hi = int(net.network_address), int(net.broadcast_address)
         self.live = None
         self.live_range = None
@@ -110,7 +112,11 @@ def score(path, truth):
     found = set()
     named_ok = set()
     named_wrong = 0
+    ignored = set()
     for addr, name in parse_results(path, truth):
+        if addr in truth.ignore:
+            ignored.add(addr)
+            continue
         printed += 1
         found.add(addr)
         if name is not None:
@@ -129,6 +135,8 @@ def score(path, truth):
         "recall": round(tp / live, 6) if live else None,
         "precision": round(tp / len(found), 6) if found else None,
     }
+    if truth.ignore:
+        r["ignored_found"] = len(ignored)
     if truth.names:
         r["names_correct"] = len(named_ok)
         r["names_wrong"] = named_wrong
@@ -298,7 +306,9 @@ def fmt_rate(r):
 def one_line(rec):
     """Progress line for one run record."""
     tool = rec.get("tool", "?") + (" " + rec["variant"] if rec.get("variant") else "")
-    parts = ["  %-9s" % tool, "rate=%-4s" % fmt_rate(rec.get("rate")),
+    # Rate 0 with every default kept (lan24) is each tool's own rate, not "max".
+    own = not rec.get("rate") and rec.get("cooldown_s") == "default"
+    parts = ["  %-9s" % tool, "rate=%-4s" % ("own" if own else fmt_rate(rec.get("rate"))),
              "rep=%s" % rec.get("rep", "?"), rec.get("status", "?")]
     if rec.get("wall_s") is not None:
         parts.append("wall %.2fs" % rec["wall_s"])

@@ -5,11 +5,13 @@
 # A scenario (bench/scenarios/NAME.sh) sets, before run_set, the globals that describe its
 # targets: SWEEP (CIDR swept), TARGETS (how many addresses), and the ground truth TRUTH_FILE
 # (live addresses, one per line) or TRUTH_CIDR (all of it live), NAMES_FILE (expected PTR
-# names), SUBSET_FILE (a part of the live set also scored on its own); optionally RUN_NS and
-# RUN_IF (another scanner namespace and interface), PRE_RUN (a function run before every tool
-# run), SAMPLE_MS (counter sampling period after the first packet, default 5), STOP_AFTER
-# (interrupt the tool that many seconds after its first packet), RECORD_TO (write the run's
-# record there instead of $RUNS), RUN_LIMIT_NOW (this run's time limit).
+# names), SUBSET_FILE (a part of the live set also scored on its own), IGNORE_ADDR (an address
+# scored neither way, e.g. the scanner's own; the record's ignored_found says if it was
+# listed); optionally RUN_NS and RUN_IF (another scanner namespace and interface), PRE_RUN
+# (a function run before every tool run), SAMPLE_MS (counter sampling period after the first
+# packet, default 5), STOP_AFTER (interrupt the tool that many seconds after its first
+# packet), RECORD_TO (write the run's record there instead of $RUNS), RUN_LIMIT_NOW (this
+# run's time limit).
 
 log() { echo "bench: [$(elapsed)] $*" >&2; }
 elapsed() { local s=$(($(date +%s) - ${START_S:-$(date +%s)})); printf '%d:%02d' $((s / 60)) $((s % 60)); }
@@ -117,6 +119,7 @@ run_tool() {
 	[[ -n ${TRUTH_CIDR:-} ]] && args+=(--truth-cidr "$TRUTH_CIDR")
 	[[ -n ${NAMES_FILE:-} ]] && args+=(--names "$NAMES_FILE")
 	[[ -n ${SUBSET_FILE:-} ]] && args+=(--subset "$SUBSET_FILE")
+	[[ -n ${IGNORE_ADDR:-} ]] && args+=(--ignore "$IGNORE_ADDR")
 	timeout -k 5 $((${limit%.*} + 60)) ip netns exec "$scan_ns" "$PY" "$LIB/runone.py" \
 		"${args[@]}" -- "${CMD[@]}" ||
 		record "{$base,\"status\":\"error\",\"note\":\"bench runner failed\"}"

@@ -19,11 +19,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import fmt_rate, median_min_max, median_spread  # noqa: E402
 
 TOOL_ORDER = ["icmpsweep", "zmap", "zmap-debian", "masscan", "fping", "nmap", "arp-scan"]
-SCEN_ORDER = ["drop", "dense", "sparse", "lossy", "dns", "lan", "internet"]
+SCEN_ORDER = ["lan24", "drop", "dense", "sparse", "lossy", "dns", "lan", "internet"]
 METRICS = ["wall_s", "send_pps", "send_s", "tx_packets", "rx_packets", "recall", "precision",
            "duplicates_printed", "cpu_s", "user_s", "sys_s", "maxrss_kb", "tool_drop",
            "pkts_per_target", "found", "false_pos", "names_correct", "name_recall", "nudges",
-           "subset_live", "subset_found", "subset_recall", "arp_only_printed", "steady_pps", "steady_window_s",
+           "subset_live", "subset_found", "subset_recall", "arp_only_printed", "ignored_found", "steady_pps", "steady_window_s",
            "first_pkt_ms", "send_span_s", "tool_sent", "tool_senders", "stopped_after_s"]
 # The reference for the "×zmap" columns: zmap 4.x with its defaults.
 REF_TOOL, REF_VARIANT = "zmap", ""
@@ -37,6 +37,8 @@ SCEN_TITLE = {
     "lan": "lan: one L2 segment (bridge), hosts found by ARP; icmpsweep, nmap -sn -PR, arp-scan",
     "internet": "internet: RTT 10 ms-3 s, lossy hosts, duplicates; each tool at its defaults: "
                 "recall and time to a complete result",
+    "lan24": "lan24: a /24 LAN, each tool at its own defaults as a new user types it; wall "
+             "time, recall, precision",
 }
 
 
@@ -109,6 +111,7 @@ def summarize(runs):
             s["live"] = ok[0].get("live")
             s["targets"] = ok[0].get("targets")
             s["sweep"] = ok[0].get("sweep")
+            s["cooldown_s"] = ok[0].get("cooldown_s")  # "default": each tool's own settings
             _, lo, hi = median_min_max([r.get("steady_pps") for r in ok])
             if lo is not None:
                 s["steady_pps_min"], s["steady_pps_max"] = lo, hi
@@ -265,6 +268,8 @@ COLS = {
     "nudges": ("Nudges", lambda s, n: intf(s.get("nudges")) if s["tool"] == "masscan" else "—"),
     "rate": ("Rate", lambda s, n: fmt_rate(s["rate"])),
     "wall": ("Wall s", lambda s, n: with_spread(s, "wall_s", lambda v: num(v), n)),
+    "wallrange": ("Wall s: median (min–max)",
+                  lambda s, n: min_max(s, "wall_s", lambda v: "%.2f" % v)),
     "wallx": ("Wall ×zmap 4", lambda s, n: ratio(s.get("wall_s_x_zmap"))),
     "sent": ("Sent", lambda s, n: intf(s.get("tx_packets"))),
     "pps": ("Send pps", lambda s, n: with_spread(s, "send_pps", kpps, n)),
@@ -292,6 +297,8 @@ COLS = {
                  lambda s, n: min_max(s, "subset_recall", frac)),
     "liverecall": ("Recall (all live): median (min–max)",
                    lambda s, n: min_max(s, "recall", frac)),
+    "self": ("Own address", lambda s, n: "—" if s.get("ignored_found") is None
+             else "listed" if s["ignored_found"] else "not listed"),
     "arponly": ("arp-only", lambda s, n: intf(s.get("arp_only_printed"))
                 if s["tool"] == "icmpsweep" else "—"),
 }
@@ -309,6 +316,8 @@ SCEN_COLS = {
             "arponly", "cpu", "rss"],
     "internet": ["tool", "rate", "reliable", "liverecall", "precision", "dups", "complete",
                  "wallx", "cpu", "rss"],
+    "lan24": ["tool", "wallrange", "recall", "precision", "subset", "arponly", "self", "sent",
+              "replies", "cpu", "rss"],
 }
 
 
@@ -371,6 +380,11 @@ def scen_line(scen, rows, meta):
         bits.append("%s hosts on a bridge, the last drops ICMP echo (%s of the live addresses)"
                     % (meta.get("lan_hosts", "?"), meta.get("lan_dropper_share", "?")))
         bits.append("%s ARP tries per silent address" % meta.get("lan_arp_tries", "?"))
+    if scen == "lan24":
+        bits.append("%s hosts on a bridge, the last drops ICMP echo (%s of the live addresses)"
+                    % (meta.get("lan24_hosts", "?"), meta.get("lan24_dropper_share", "?")))
+        bits.append("every tool at its own defaults (rate, retries, timeouts)")
+        return ", ".join(bits)
     if scen == "internet":
         bits.append("%s of the live hosts reliable" % format(int(s.get("subset_live") or 0), ",")
                     if s else "")
@@ -422,6 +436,12 @@ NOTES = """How to read this (bench/README.md has the details):
   use ARP alone, so they find the echo-dropping host's addresses as present too. The cooldown
   is nmap's `--max-rtt-timeout` and arp-scan's per-host `-t`. Recall counts every address
   that answers ARP; "Echo-dropper found" is the part owned by the host that drops echo.
+- lan24: the lan segment at /24 size, every tool as a new user types it: icmpsweep
+  `-i eth0 -n -O csv -o FILE`, `nmap -sn -n -e eth0 -oG FILE` (ARP ping as root on-link),
+  `arp-scan -I eth0 -x`, `fping -a -q -g` (ICMP only: it cannot find the echo-dropper's
+  addresses); nothing else, so each keeps its own rate, retries and timeouts. Wall = start
+  to exit, median (min–max). "Own address": whether the tool listed the scanner's own
+  address, which is scored neither way.
 - internet: none of the shared settings above but the rate (10k/s, icmpsweep's and zmap's
   default), the gateway MAC, source and seed: each tool keeps its own cooldown, timeouts and
   retries (icmpsweep `-c auto`, zmap `--cooldown-time 8`, fping `-t 500 -r 3` with backoff,

@@ -112,6 +112,8 @@ def main():
     ap.add_argument("--names", help="file: 'address name' lines (expected PTR names)")
     ap.add_argument("--subset", help="file: live addresses also scored on their own "
                     "(lan: those of the host that drops ICMP echo)")
+    ap.add_argument("--ignore", action="append", default=[],
+                    help="an address scored neither way (lan24: the scanner's own)")
     ap.add_argument("--sweep", required=True, help="CIDR of the swept space")
     ap.add_argument("--targets", type=int, required=True, help="number of targets probed")
     ap.add_argument("--field", action="append", default=[], help="KEY=VALUE copied to record")
@@ -246,7 +248,7 @@ def main():
         except OSError:
             pass
 
-    truth = benchlib.Truth(a.sweep, a.truth, a.truth_cidr, a.names)
+    truth = benchlib.Truth(a.sweep, a.truth, a.truth_cidr, a.names, a.ignore)
     rec["targets"] = a.targets
     rec["live"] = truth.live_count()
     rec.update(benchlib.score(a.result or a.stdout, truth))

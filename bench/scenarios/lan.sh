@@ -11,109 +11,12 @@ LAN_HOSTS=4             # host namespaces on the bridge; the last one drops ICMP
 LAN_LIVE=200            # random present addresses of LAN_NET, spread over the hosts
 LAN_DROPPER_SHARE=20    # of which the echo-dropping host owns this many
 LAN_ARP_TRIES=2         # ARP requests per silent address, for every tool
+LAN_SEED=20251203       # of the random choice of present addresses
 if [[ $MODE == full ]]; then LAN_RATES=(5000 50000); else LAN_RATES=(5000); fi
 meta_line "lan_net=$LAN_NET" "lan_hosts=$LAN_HOSTS" "lan_live=$LAN_LIVE" \
 	"lan_dropper_share=$LAN_DROPPER_SHARE" "lan_arp_tries=$LAN_ARP_TRIES" "lan_rates=${LAN_RATES[*]}"
-CLEANUP_HOOKS+=(lan_destroy)
-
-# A bridge in a switch namespace; the scanner (LAN_SCAN_ADDR/22 on eth0) and LAN_HOSTS host
-# namespaces hang off it.  Each host owns its share of LAN_LIVE random addresses: the first
-# on eth0, the rest as `local` routes on lo, which the kernel answers ARP for (arp_ignore=0)
-# and ICMP echo too.  The last host drops ICMP echo (nftables), so only ARP finds its
-# addresses (icmpsweep reports them as arp-only).  The ground truth is exact: every present
-# address answers ARP.  Names carry the run's pid; lan_destroy (also on EXIT/INT/TERM through
-# bench_cleanup) deletes them.
-LAN_NSS=()
-LAN_TMP=
-LAN_SCAN=
-
-lan_destroy() {
-	local ns
-	local -a pids
-	for ns in ${LAN_NSS[@]+"${LAN_NSS[@]}"}; do
-		mapfile -t pids < <(ip netns pids "$ns" 2>/dev/null || true)
-		((${#pids[@]} == 0)) || kill "${pids[@]}" 2>/dev/null || true
-		ip netns del "$ns" 2>/dev/null || true
-	done
-	LAN_NSS=()
-	LAN_SCAN=
-	if [[ -n $LAN_TMP && -d $LAN_TMP ]]; then rm -rf "$LAN_TMP"; fi
-	LAN_TMP=
-}
-
-lan_ns_add() { # lan_ns_add NAME: a namespace with lo up, no IPv6 (silent links)
-	ip netns add "$1" || die "cannot create namespace $1"
-	LAN_NSS+=("$1")
-	ip -n "$1" link set lo up
-	lab_sysctls "$1"
-}
-
-lan_up() {
-	local p="isw-$$-$RANDOM-lan" i n
-	LAN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/isw-bench-lan.XXXXXX")
-	W=$LAN_TMP
-	# Ground truth: LAN_LIVE random addresses of the segment (not the network, broadcast or
-	# scanner address); the dropper's share last.
-	"$PY" - "$LAN_NET" "$LAN_SCAN_ADDR" "$LAN_LIVE" "$LAN_HOSTS" "$LAN_DROPPER_SHARE" "$W" <<-'EOF'
-	import ipaddress, os, random, sys
-	net, scan = ipaddress.IPv4Network(sys.argv[1]), ipaddress.IPv4Address(sys.argv[2])
-	live, hosts, drop_share, w = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-	pool = [a for a in net.hosts() if a != scan]
-	addrs = random.Random(20251203).sample(pool, live)
-	share = [addrs[:live - drop_share][i::hosts - 1] for i in range(hosts - 1)]
-	share.append(addrs[live - drop_share:])
-	with open(os.path.join(w, "live.txt"), "w") as f:
-	    f.write("".join("%s\n" % a for a in sorted(addrs)))
-	for i, sh in enumerate(share, 1):
-	    with open(os.path.join(w, "h%d.txt" % i), "w") as f:
-	        f.write("".join("%s\n" % a for a in sh))
-	with open(os.path.join(w, "dropper.txt"), "w") as f:
-	    f.write("".join("%s\n" % a for a in share[-1]))
-	EOF
-	lan_ns_add "$p-sw"
-	ip -n "$p-sw" link add br0 type bridge
-	ip -n "$p-sw" link set br0 up
-	LAN_SCAN="$p-s"
-	lan_ns_add "$LAN_SCAN"
-	for ((i = 1; i <= LAN_HOSTS; i++)); do
-		lan_ns_add "$p-h$i"
-		ip netns exec "$p-h$i" sysctl -qw net.ipv4.icmp_ratelimit=0 \
-			net.ipv4.icmp_msgs_per_sec=100000000 net.ipv4.icmp_msgs_burst=100000000 \
-			net.ipv4.conf.all.arp_ignore=0 net.ipv4.conf.default.arp_ignore=0
-	done
-	for n in s $(seq -f 'h%g' 1 "$LAN_HOSTS"); do
-		ip -n "$p-$n" link add eth0 type veth peer name "p$n" netns "$p-sw"
-		ip -n "$p-sw" link set "p$n" master br0 up
-		ip -n "$p-$n" link set eth0 up
-	done
-	ip -n "$LAN_SCAN" addr add "$LAN_SCAN_ADDR/${LAN_NET#*/}" dev eth0
-	for ((i = 1; i <= LAN_HOSTS; i++)); do
-		ip -n "$p-h$i" addr add "$(head -n1 "$W/h$i.txt")/${LAN_NET#*/}" dev eth0
-		tail -n +2 "$W/h$i.txt" | sed 's|.*|route add local &/32 dev lo|' >"$W/h$i.batch"
-		[[ -s $W/h$i.batch ]] && ip -n "$p-h$i" -batch "$W/h$i.batch"
-	done
-	local dropper="$p-h$LAN_HOSTS"
-	ip netns exec "$dropper" nft add table ip isw_bench
-	ip netns exec "$dropper" nft add chain ip isw_bench in '{ type filter hook input priority 0; }'
-	ip netns exec "$dropper" nft add rule ip isw_bench in icmp type echo-request drop
-	# The segment works: the first host answers a ping (bounded wait).
-	local first
-	first=$(head -n1 "$W/h1.txt")
-	for ((i = 0; i < 50; i++)); do
-		ip netns exec "$LAN_SCAN" ping -c1 -W1 -q "$first" >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	((i < 50)) || die "lan: the bridge does not carry traffic"
-	log "[lan] $LAN_HOSTS hosts on a bridge, $LAN_LIVE present addresses in $LAN_NET" \
-		"($LAN_DROPPER_SHARE on ${dropper##*-}, which drops ICMP echo)"
-}
-
-# Before every run: empty ARP caches everywhere, so no tool profits from the previous one.
-lan_flush_neigh() {
-	local ns
-	for ns in "${LAN_NSS[@]}"; do ip -n "$ns" neigh flush all 2>/dev/null || true; done
-	sleep 0.1
-}
+# shellcheck source=bench/lib/lanlab.sh
+source "$LIB/lanlab.sh"
 
 # The lan commands: the same rate, LAN_ARP_TRIES ARP requests to silent addresses, one
 # cooldown, no DNS, and the scanner's own address left out (nmap would list itself).
@@ -148,7 +51,7 @@ tool_cmd_lan() {
 }
 
 scenario_lan() {
-	lan_up
+	lan_up lan "$LAN_NET" "$LAN_SCAN_ADDR" "$LAN_LIVE" "$LAN_HOSTS" "$LAN_DROPPER_SHARE" "$LAN_SEED"
 	SWEEP=$LAN_NET TARGETS=$(($(net_size "$LAN_NET") - 1)) TRUTH_FILE="$W/live.txt" TRUTH_CIDR=''
 	NAMES_FILE='' SUBSET_FILE="$W/dropper.txt" RUN_NS=$LAN_SCAN RUN_IF=eth0 PRE_RUN=lan_flush_neigh
 	run_set lan 1 "${LAN_RATES[@]}"
