@@ -202,9 +202,16 @@ static int by_addr(const void *a, const void *b)
 {
 	const struct rf_host *x = a, *y = b;
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* By address, then by line: qsort is not stable, and the first row of an address wins. */
+static int by_addr_line(const void *a, const void *b)
+{
+	const struct rf_host *x = a, *y = b;
+	int c = by_addr(a, b);
+
+	return c ? c : x->line < y->line ? -1 : x->line > y->line;
 }
 
 static void host_free(struct rf_host *h)
@@ -218,7 +225,7 @@ static void dedupe(struct rf_set *set)
 {
 	size_t k = 0;
 
-	qsort(set->hosts, set->n, sizeof(*set->hosts), by_addr);
+	qsort(set->hosts, set->n, sizeof(*set->hosts), by_addr_line);
 	for (size_t i = 0; i < set->n; i++) {
 		if (k && set->hosts[k - 1].addr == set->hosts[i].addr) {
 			struct rf_host *kept = &set->hosts[k - 1];
