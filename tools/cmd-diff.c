@@ -33,7 +33,7 @@ static void usage(FILE *fp)
 	      "network); ICMP errors are not.  A field one file lacks is not compared.\n"
 	      "\n"
 	      "  -O, --output-format FMT   text (default), csv or json (JSON lines)\n"
-	      "  -o, --output-file FILE    write the differences here (default: stdout)\n"
+	      "  -o, --output FILE         write the differences here (default: stdout)\n"
 	      "      --rtt-threshold MS    also report RTTs that moved by more than MS ms\n"
 	      "  -h, --help                this help\n"
 	      "\n"
@@ -228,7 +228,7 @@ static int parse(int argc, char **argv, struct diff_opts *o, const char **paths)
 	enum { OPT_RTT = 256 };
 	static const struct option longs[] = {
 	    {"output-format", required_argument, NULL, 'O'},
-	    {"output-file", required_argument, NULL, 'o'},
+	    {"output", required_argument, NULL, 'o'},
 	    {"rtt-threshold", required_argument, NULL, OPT_RTT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
