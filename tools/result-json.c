@@ -7,27 +7,6 @@
 
 #include "result-parse.h"
 
-/* Code point cp as UTF-8 at o; returns the end. */
-static char *put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		*o++ = (char)cp;
-	} else if (cp < 0x800) {
-		*o++ = (char)(0xc0 | cp >> 6);
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		*o++ = (char)(0xe0 | cp >> 12);
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else {
-		*o++ = (char)(0xf0 | cp >> 18);
-		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	}
-	return o;
-}
-
 static int hex4(const char *s, unsigned *cp)
 {
 	*cp = 0;
@@ -100,7 +79,7 @@ static int json_string(const char **p, char **o)
 				memcpy(out, "\\000", 4);
 				out += 4;
 			} else {
-				out = put_utf8(out, cp);
+				out = rf_put_utf8(out, cp);
 			}
 			break;
 		default:

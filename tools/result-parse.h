@@ -41,6 +41,9 @@ int rf_add_host(struct rf_set *set, const struct rf_host *h);
 /* The len bytes of s as a canonical name (see rf_host.hostname), malloc'd; NULL if no memory. */
 char *rf_name_canonical(const char *s, size_t len);
 
+/* Code point cp (at most U+10FFFF) as UTF-8 at o; returns the end. */
+char *rf_put_utf8(char *o, unsigned long cp);
+
 int rf_read_text(struct rf_set *set, const struct rf_input *in);
 int rf_read_csv(struct rf_set *set, const struct rf_input *in);
 int rf_read_json(struct rf_set *set, const struct rf_input *in);

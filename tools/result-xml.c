@@ -81,27 +81,6 @@ static int name_char(char c)
 	       c == '_' || c == '-' || c == '.' || c == ':' || (unsigned char)c >= 0x80;
 }
 
-/* Code point cp as UTF-8 at o (cp checked by the caller); returns the end. */
-static char *utf8_put(char *o, unsigned long cp)
-{
-	if (cp < 0x80) {
-		*o++ = (char)cp;
-	} else if (cp < 0x800) {
-		*o++ = (char)(0xc0 | cp >> 6);
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		*o++ = (char)(0xe0 | cp >> 12);
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else {
-		*o++ = (char)(0xf0 | cp >> 18);
-		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	}
-	return o;
-}
-
 /* The quoted value at x->p, entities decoded, into x->out. */
 static int attr_value(struct parser *x, const char **val)
 {
@@ -147,7 +126,7 @@ static int attr_value(struct parser *x, const char **val)
 			    (cp >= 0xd800 && cp < 0xe000))
 				return rf_fail(x->in, x->line, "bad character reference '&%.*s;'",
 				               (int)n, e);
-			o = utf8_put(o, cp);
+			o = rf_put_utf8(o, cp);
 		} else {
 			return rf_fail(x->in, x->line, "unknown entity '&%.*s'",
 			               (int)(semi ? n : 8), e);
