@@ -1,4 +1,4 @@
-/* Text, CSV and JSON-lines writers over one table of columns.
+/* Text, CSV and JSON-lines writers over one table of columns; XML (output-xml.c) per host.
  *
  * A column renders a result either as a number (written bare in CSV and JSON), a string
  * (quoted and escaped as each format requires: names from reverse DNS may hold any byte), or
@@ -11,6 +11,7 @@
 #include "icmpsweep/error.h"
 #include "icmpsweep/output.h"
 #include "icmpsweep/targets.h"
+#include "output-xml.h"
 
 enum cell_kind { CELL_NONE, CELL_NUMBER, CELL_STRING };
 
@@ -33,6 +34,11 @@ struct isw_output {
 	/* The columns written, as indexes into the table, in order. */
 	unsigned char col[ISW_MAX_COLUMNS];
 	size_t ncol;
+	/* XML: the start for the footer's elapsed time, the hosts written, and whether the
+	 * footer is out. */
+	double start_time;
+	uint64_t hosts_up;
+	int finished;
 	/* The first failed write or flush, as a negative errno.  The writing thread and the
 	 * flushing thread (the scan owner) both record it: whichever made the failing write(2)
 	 * has the real errno, the other only sees the stream's error flag. */
@@ -210,13 +216,18 @@ static int select_columns(const struct isw_output_options *opt, unsigned char *c
 {
 	int n = 0;
 
+	if (opt->probes && opt->format == ISW_FORMAT_XML) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "-O xml lists hosts; --dry-run lists probes, in text, csv or json");
+		return -EINVAL;
+	}
 	if (!opt->fields) {
 		for (size_t i = 0; i < NCOLUMNS; i++)
 			if (column_on(opt, i))
 				col[n++] = (unsigned char)i;
 		return n;
 	}
-	if (opt->probes || opt->format == ISW_FORMAT_TEXT) {
+	if (opt->probes || opt->format == ISW_FORMAT_TEXT || opt->format == ISW_FORMAT_XML) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
 		         "output fields (-f '%.64s') apply to results in csv or json (-O csv, -O "
 		         "json)%s",
@@ -248,6 +259,8 @@ int isw_format_parse(const char *name, enum isw_format *out)
 		*out = ISW_FORMAT_CSV;
 	else if (!strcmp(name, "json"))
 		*out = ISW_FORMAT_JSON;
+	else if (!strcmp(name, "xml"))
+		*out = ISW_FORMAT_XML;
 	else
 		return -EINVAL;
 	return 0;
@@ -272,8 +285,11 @@ int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE
 		return n;
 	}
 	o->ncol = (size_t)n;
+	o->start_time = opt->start_time > 0 ? opt->start_time : isw_xml_now();
 	/* The header goes out first, so even a scan with no answer yields a well-formed CSV. */
-	if (o->format == ISW_FORMAT_CSV && o->probes) {
+	if (o->format == ISW_FORMAT_XML) {
+		isw_xml_header(fp, opt->args, o->start_time);
+	} else if (o->format == ISW_FORMAT_CSV && o->probes) {
 		fputs("ip,probe,id,seq,len,frame\n", fp);
 	} else if (o->format == ISW_FORMAT_CSV) {
 		for (size_t k = 0; k < o->ncol; k++)
@@ -295,7 +311,7 @@ int isw_output_new(isw_output **out, enum isw_format format, FILE *fp)
  * A cell that a spreadsheet would read as a formula (OWASP "CSV injection": it starts with
  * = + - @, a tab or a carriage return) gets a leading single quote, and is quoted: reverse
  * names come from whoever controls the PTR record. */
-static void csv_string(FILE *fp, const char *s)
+void isw_csv_write_string(FILE *fp, const char *s)
 {
 	int formula = *s && strchr("=+-@\t\r", *s);
 
@@ -318,7 +334,7 @@ static void csv_string(FILE *fp, const char *s)
  * part of a well-formed UTF-8 sequence become U+FFFD, so the line always parses. */
 /* Length of the well-formed UTF-8 sequence at s less one (0 for ASCII), or -1 if the bytes
  * are not well formed (RFC 3629 table 3-7: no overlongs, surrogates or values past U+10FFFF). */
-static int utf8_seq_len(const unsigned char *s)
+int isw_utf8_seq_len(const unsigned char *s)
 {
 	unsigned c = s[0], lo = 0x80, hi = 0xbf;
 	int n;
@@ -356,7 +372,7 @@ void isw_json_write_string(FILE *fp, const char *str)
 	fputc('"', fp);
 	while (*s) {
 		unsigned c = *s;
-		int n = utf8_seq_len(s);
+		int n = isw_utf8_seq_len(s);
 		int ok = n >= 0;
 		if (!ok) {
 			fputs("\\ufffd", fp);
@@ -388,7 +404,7 @@ static void write_csv(isw_output *o, const struct isw_result *r)
 		if (j)
 			fputc(',', o->fp);
 		if (k == CELL_STRING)
-			csv_string(o->fp, buf);
+			isw_csv_write_string(o->fp, buf);
 		else if (k == CELL_NUMBER)
 			fputs(buf, o->fp);
 	}
@@ -470,6 +486,10 @@ int isw_output_write(isw_output *o, const struct isw_result *r)
 	case ISW_FORMAT_JSON:
 		write_json(o, r);
 		break;
+	case ISW_FORMAT_XML:
+		if (!o->finished)
+			o->hosts_up += (uint64_t)isw_xml_host(o->fp, r, o->hostnames);
+		break;
 	}
 	return check_error(o, 0);
 }
@@ -502,9 +522,20 @@ int isw_output_probe(isw_output *o, const struct isw_probe_line *p)
 		         "\"frame\":\"%s\"}\n",
 		         a, p->probe, p->id, p->seq, p->len, frame);
 		break;
+	case ISW_FORMAT_XML: /* refused by isw_output_open */
+		return -EINVAL;
 	}
 	errno = 0;
 	fputs(line, o->fp);
+	return check_error(o, 0);
+}
+
+int isw_output_finish(isw_output *o, const struct isw_output_end *end)
+{
+	errno = 0;
+	if (o->format == ISW_FORMAT_XML && !o->finished)
+		isw_xml_footer(o->fp, o->hosts_up, end, o->start_time);
+	o->finished = 1;
 	return check_error(o, 0);
 }
 

@@ -19,6 +19,9 @@ PKGS=(cmake gcc make pkg-config libpcap-dev libnet1-dev libsodium-dev libcmocka-
       # JSON and CSV checks (python3, jq), a resolver in the lab (dnsmasq), MAC vendors.
       iproute2 nftables procps ethtool python3 jq tshark tcpdump fping dnsmasq-base
       ieee-data
+      # -O xml and diff: the XML checked against nmap.dtd (xmllint, nmap-common) and read by
+      # nmap's ndiff.
+      libxml2-utils nmap-common ndiff
       # The documentation tests: the man page rendered without warnings.
       groff-base
       # The package test: cpack's dependency list, the capabilities of the post-install.

@@ -83,6 +83,7 @@ void cli_usage(FILE *fp)
 {
 	fputs(
 	    "usage: icmpsweep [options] TARGET...\n"
+	    "       icmpsweep diff [options] OLD NEW   (compare two result files; diff --help)\n"
 	    "Sweep networks for live hosts with ICMP echo.\n"
 	    "TARGET: CIDR (198.18.0.0/16), range (198.18.0.10-198.18.3.200), address or host name\n"
 	    "\n"
@@ -115,7 +116,7 @@ void cli_usage(FILE *fp)
 	    "                            are dropped either way\n"
 	    "Output:\n"
 	    "  -o, --output FILE         results here (default stdout)\n"
-	    "  -O, --output-format FMT   text (addresses), csv or json (JSON lines)\n"
+	    "  -O, --output-format FMT   text (addresses), csv, json (lines) or xml (nmap)\n"
 	    "  -n, --no-resolve          no reverse DNS lookups (default: look up every hit;\n"
 	    "                            adds hostname and lookup columns)\n"
 	    "      --resolver ADDR[:PORT]  DNS server for reverse lookups, repeatable\n"
@@ -397,7 +398,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			break;
 		case 'O':
 			if (isw_format_parse(optarg, &o->format) < 0)
-				BAD("invalid output format '%s' (text, csv or json)", optarg);
+				BAD("invalid output format '%s' (text, csv, json or xml)", optarg);
 			break;
 		case 'n':
 			o->no_resolve = 1;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli-options.h"
+#include "cmd-diff.h"
 #include "icmpsweep/build-info.h"
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
@@ -305,6 +306,11 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 		while (!isw_resolver_wait(ctx->res, 1000))
 			;
 	}
+	{
+		struct isw_output_end end = {.targets =
+		                                 o->nspecs ? isw_targets_count(o->targets) : 0};
+		isw_output_finish(ctx->out, &end);
+	}
 	isw_output_flush(ctx->out);
 	if (output_failed(ctx))
 		status = EXIT_RUNTIME;
@@ -354,8 +360,27 @@ static int drop_privileges(const struct cli_options *o, const struct priv_user *
 	return 0;
 }
 
+/* The command line as one string (XML's args), or NULL when out of memory. */
+static char *command_line(const struct run_info *ri)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		return NULL;
+	for (int i = 0; i < ri->argc; i++)
+		fprintf(fp, "%s%s", i ? " " : "", ri->argv[i]);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 /* The writer, and in front of it the resolver unless -n.  Returns an exit status. */
-static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, int link)
+static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, int link,
+                        const struct run_info *ri)
 {
 	struct isw_output_options opt = {
 	    .format = o->format,
@@ -363,11 +388,15 @@ static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, 
 	    .link = link,
 	    .probes = o->cfg.dry_run,
 	    .fields = o->fields,
+	    .start_time = ri->start.tv_sec ? ri->start.tv_sec + ri->start.tv_nsec / 1e9 : 0,
 	};
-	char err[ISW_ERRBUF_SIZE] = "";
+	char err[ISW_ERRBUF_SIZE] = "", *args = command_line(ri);
 	int rc;
 
-	if (isw_output_open(&ctx->out, &opt, out) < 0)
+	opt.args = args;
+	rc = isw_output_open(&ctx->out, &opt, out);
+	free(args);
+	if (rc < 0)
 		return EXIT_RUNTIME;
 	if (o->no_resolve)
 		return 0;
@@ -419,6 +448,8 @@ int main(int argc, char **argv)
 	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0, meta_fd = -1;
 	int health_failed = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "diff"))
+		return cmd_diff(argc - 1, argv + 1);
 	rc = cli_parse(&o, argc, argv, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
@@ -466,7 +497,7 @@ int main(int argc, char **argv)
 		o.no_resolve = 1;
 	if (o.read_path) {
 		status = open_outputs(&o, &ctx, out,
-		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr));
+		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr), &ri);
 		if (!status)
 			status = run_offline(&o, &ctx, &ri);
 		goto done;
@@ -484,7 +515,7 @@ int main(int argc, char **argv)
 
 	/* A dry run lists its probes through the writer, in the output's format. */
 	if (o.cfg.dry_run) {
-		status = open_outputs(&o, &ctx, out, 0);
+		status = open_outputs(&o, &ctx, out, 0, &ri);
 		if (status)
 			goto done;
 		o.cfg.dry_run_out = ctx.out;
@@ -518,7 +549,7 @@ int main(int argc, char **argv)
 		meta_fd = metadata_keep(o.metadata_path);
 	status = drop_privileges(&o, &user);
 	if (!status && !ctx.out)
-		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0);
+		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0, &ri);
 	if (status)
 		goto done;
 	{
@@ -567,7 +598,16 @@ int main(int argc, char **argv)
 	ri.interrupted = sig != 0;
 	clock_gettime(CLOCK_REALTIME, &ri.end);
 
-	/* Every producer has ended: the results file can be closed and its fate known. */
+	/* Every producer has ended: the document can end, and the file be closed and its fate
+	 * known. */
+	{
+		struct isw_output_end end = {
+		    .targets = isw_targets_count(o.targets),
+		    .end_time = ri.end.tv_sec + ri.end.tv_nsec / 1e9,
+		    .error = sig ? "interrupted" : NULL,
+		};
+		isw_output_finish(ctx.out, &end);
+	}
 	failed = close_output(&out, &ctx);
 	/* The path failed (README "When the path fails"): results may be missing. */
 	if (health_failed)
@@ -615,6 +655,11 @@ done:
 	isw_scan_free(scan);
 	/* After the scan (its producer) and before the output (its writer's target). */
 	isw_resolver_free(ctx.res);
+	/* A sweep that stopped early still leaves a well-formed document. */
+	if (out && ctx.out) {
+		struct isw_output_end end = {.error = "the sweep did not complete"};
+		isw_output_finish(ctx.out, &end);
+	}
 	if (close_output(&out, &ctx) && !status)
 		status = EXIT_RUNTIME;
 	isw_output_free(ctx.out);

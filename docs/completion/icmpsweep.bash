@@ -7,6 +7,27 @@ _icmpsweep()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 
+	# icmpsweep diff [options] OLD NEW: its own options, then two result files.
+	if [[ ${COMP_WORDS[1]-} == diff ]]; then
+		case $prev in
+		-O | --output-format)
+			mapfile -t COMPREPLY < <(compgen -W "text csv json" -- "$cur")
+			return
+			;;
+		--rtt-threshold)
+			return # milliseconds
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			local diff_words="--output-format --output --rtt-threshold --help -O -o -h"
+			mapfile -t COMPREPLY < <(compgen -W "$diff_words" -- "$cur")
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return
+	fi
+
 	case $prev in
 	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata)
 		compopt -o filenames 2>/dev/null
@@ -23,7 +44,7 @@ _icmpsweep()
 		return
 		;;
 	-O | --output-format)
-		mapfile -t COMPREPLY < <(compgen -W "text csv json" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "text csv json xml" -- "$cur")
 		return
 		;;
 	--tx)

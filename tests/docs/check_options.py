@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """One source of truth for the options: every option --help lists must be in the getopt
 table, the man page, the README's usage sections and both completions, and every option the
-man page, the getopt table or the completions name must be in --help.
+man page, the getopt table or the completions name must be in --help.  The same for the
+subcommand diff: `icmpsweep diff --help` against the man page's COMPARING SWEEPS section, the
+README's "Comparing sweeps" section and the completions.
 
     check_options.py ICMPSWEEP_BINARY REPO_ROOT
 """
@@ -16,12 +18,10 @@ def fail(msgs):
     sys.exit(1)
 
 
-def main():
-    binary, root = sys.argv[1], sys.argv[2]
-    helptext = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=10,
-                              check=True).stdout
-
-    # Each option of --help as a group of spellings: "-I, --input-file" is one option.
+def help_groups(binary, *args):
+    """Each option of --help as a group of spellings: "-I, --input-file" is one option."""
+    helptext = subprocess.run([binary, *args, "--help"], capture_output=True, text=True,
+                              timeout=10, check=True).stdout
     groups = []
     for line in helptext.splitlines():
         m = re.match(r"^\s+((?:-[A-Za-z0-9]|--[a-z][a-z0-9-]*)(?:, (?:-[A-Za-z0-9]|--[a-z][a-z0-9-]*))*)",
@@ -36,6 +36,16 @@ def main():
                 else:
                     groups.append(names[:1])
                     names = names[1:]
+    return groups
+
+
+def main():
+    binary, root = sys.argv[1], sys.argv[2]
+    groups = help_groups(binary)
+    diff_groups = help_groups(binary, "diff")
+    in_diff = {n for g in diff_groups for n in g}
+    if len(diff_groups) < 4:
+        fail([f"only {len(diff_groups)} options parsed from diff --help: the parser is broken"])
     if len(groups) < 30:
         fail([f"only {len(groups)} options parsed from --help: the parser is broken"])
     in_help = {n for g in groups for n in g}
@@ -48,11 +58,16 @@ def main():
     man_opts = man.split(".SH OPTIONS", 1)[1].split(".SH EXIT STATUS", 1)[0]
     man_named = set(re.findall(r"(?<![\w\\-])\\-\\-[a-z][a-z0-9\\-]*|(?<![\w\\-])\\-[A-Za-z0-9]\b", man_opts))
     man_named = {n.replace("\\-", "-") for n in man_named}
+    man_diff = man.split(".SH COMPARING SWEEPS", 1)[1].split("\n.SH ", 1)[0]
+    man_diff_named = set(re.findall(r"(?<![\w\\-])\\-\\-[a-z][a-z0-9\\-]*|(?<![\w\\-])\\-[A-Za-z0-9]\b", man_diff))
+    man_diff_named = {n.replace("\\-", "-") for n in man_diff_named}
 
     readme = read("README.md")
     usage = readme.split("## Usage", 1)[1].split("## Safety", 1)[0]
     readme_named = set(re.findall(r"`(--?[A-Za-z][a-z0-9-]*)", usage))
     readme_named |= set(re.findall(r"\| `?(-[A-Za-z0-9])\b", usage))
+    readme_diff = usage.split("### Comparing sweeps", 1)[1].split("\n### ", 1)[0]
+    readme_diff_named = set(re.findall(r"`(--?[A-Za-z][a-z0-9-]*)", readme_diff))
 
     cli = read("tools/cli-options.c")
     table = set("--" + n for n in re.findall(r'\{"([a-z][a-z0-9-]*)", (?:no|required|optional)_argument', cli))
@@ -89,11 +104,24 @@ def main():
         errors.append(f"{n}: in docs/icmpsweep.1 but not in --help")
     for n in sorted(table - in_help):
         errors.append(f"{n}: in the getopt table but not in --help")
-    for n in sorted((bash_named | zsh_named) - in_help):
+    for g in diff_groups:
+        label = "diff " + ", ".join(g)
+        if not man_diff_named & set(g):
+            errors.append(f"{label}: in diff --help but not in the man page's COMPARING SWEEPS")
+        if not readme_diff_named & set(g):
+            errors.append(f"{label}: in diff --help but not in the README's Comparing sweeps")
+        for name in g:
+            if name not in bash_named:
+                errors.append(f"diff {name}: in diff --help but not in the bash completion")
+            if name not in zsh_named:
+                errors.append(f"diff {name}: in diff --help but not in the zsh completion")
+    for n in sorted(man_diff_named - in_diff):
+        errors.append(f"diff {n}: in the man page's COMPARING SWEEPS but not in diff --help")
+    for n in sorted((bash_named | zsh_named) - in_help - in_diff):
         errors.append(f"{n}: in a completion but not in --help")
     if errors:
         fail(errors)
-    print(f"options: {len(groups)} options agree in --help, getopt, man page, README and completions")
+    print(f"options: {len(groups)} options and diff's {len(diff_groups)} agree in --help, getopt, man page, README and completions")
 
 
 main()

@@ -193,6 +193,24 @@ check_trace() {
 	    sys.exit(1)
 	PY
 	e2e_log "--read: the same $(($(wc -l <"$WORK/r.csv") - 1)) rows as live, arp-only and notes included"
+	# -O xml of the same trace: valid for nmap's DTD, MACs and vendors carried, and the same
+	# hosts and MACs as the live CSV (icmpsweep diff compares them: exit 0).
+	lab_require_cmd xmllint
+	sweep "$WORK/r.xml" --read "$t" -O xml
+	xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$WORK/r.xml" 2>"$WORK/xmllint.err" ||
+		e2e_fail "the LAN's XML does not validate: $(head -5 "$WORK/xmllint.err")"
+	grep -q 'addrtype="mac"' "$WORK/r.xml" || e2e_fail "no MAC in the XML"
+	if grep -q Cisco "$WORK/r.csv"; then
+		grep -q 'addrtype="mac" vendor="Cisco' "$WORK/r.xml" || e2e_fail "no vendor in the XML"
+	fi
+	local arp_only
+	arp_only=$(awk -F, '$2 == "arp-only"' "$WORK/r.csv" | wc -l)
+	[[ $(grep -c 'reason="arp-response"' "$WORK/r.xml" || true) -eq $arp_only ]] ||
+		e2e_fail "the XML has $(grep -c 'reason="arp-response"' "$WORK/r.xml" || true) ARP-only hosts, the CSV $arp_only"
+	local rc=0
+	ns s timeout 30 "$ISW" diff "$WORK/t.csv" "$WORK/r.xml" >"$WORK/d.txt" 2>&1 || rc=$?
+	[[ $rc -eq 0 ]] || e2e_fail "diff of the live CSV and the XML exited $rc: $(head -5 "$WORK/d.txt")"
+	e2e_log "-O xml: valid, with MACs, vendors and $arp_only ARP-only hosts; diff finds it equal to the live CSV"
 }
 
 build

@@ -100,8 +100,10 @@ static void test_format_parse(void **state __attribute__((unused)))
 	assert_int_equal(f, ISW_FORMAT_CSV);
 	assert_int_equal(isw_format_parse("json", &f), 0);
 	assert_int_equal(f, ISW_FORMAT_JSON);
+	assert_int_equal(isw_format_parse("xml", &f), 0);
+	assert_int_equal(f, ISW_FORMAT_XML);
 	f = ISW_FORMAT_CSV;
-	assert_int_equal(isw_format_parse("xml", &f), -EINVAL);
+	assert_int_equal(isw_format_parse("yaml", &f), -EINVAL);
 	assert_int_equal(isw_format_parse("", &f), -EINVAL);
 	assert_int_equal(isw_format_parse("JSON", &f), -EINVAL);
 	assert_int_equal(isw_format_parse("json ", &f), -EINVAL);
