@@ -16,6 +16,7 @@
 #include "icmpsweep/build-info.h"
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
+#include "map-cli.h"
 #include "metadata.h"
 #include "privdrop.h"
 #include "resolve-cli.h"
@@ -285,7 +286,8 @@ static char *trace_comment(const struct cli_options *o)
 
 /* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
  * asked for, describes the analysis. */
-static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri)
+static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
+                       struct map_run *mr)
 {
 	struct isw_offline_config oc = {
 	    .path = o->read_path,
@@ -319,6 +321,10 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	isw_output_flush(ctx->out);
 	if (output_failed(ctx))
 		status = EXIT_RUNTIME;
+	if (map_run_finish(mr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+	}
 	if (atomic_load(&ctx->submit_failed)) {
 		fprintf(stderr, "icmpsweep: out of memory queueing results for lookup\n");
 		status = EXIT_RUNTIME;
@@ -423,6 +429,7 @@ int main(int argc, char **argv)
 	struct isw_scan_stats stats;
 	struct isw_scan_route rt;
 	struct priv_user user;
+	struct map_run mr = {0};
 	char err[ISW_ERRBUF_SIZE] = "", out_name[PATH_MAX + 2];
 	FILE *out = stdout;
 	isw_scan *scan = NULL;
@@ -471,6 +478,14 @@ int main(int argc, char **argv)
 		snprintf(out_name, sizeof(out_name), "standard output");
 	}
 	ctx.out_name = out_name;
+	rc = map_run_open(&mr, &o, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = rc == -ENOMEM ? EXIT_RUNTIME : EXIT_BAD_INPUT;
+		goto done;
+	}
+	if (mr.map)
+		ctx.consumers[ctx.nconsumers++] = (struct consumer){map_put, mr.map};
 	ctx.max_results = o.max_results;
 	/* A dry run sends nothing and gets no answer to look up. */
 	if (o.cfg.dry_run)
@@ -479,7 +494,7 @@ int main(int argc, char **argv)
 		status = open_outputs(&o, &ctx, out,
 		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr));
 		if (!status)
-			status = run_offline(&o, &ctx, &ri);
+			status = run_offline(&o, &ctx, &ri, &mr);
 		goto done;
 	}
 	if (o.cfg.trace_path && !(o.cfg.trace_comment = trace_comment(&o))) {
@@ -579,6 +594,10 @@ int main(int argc, char **argv)
 
 	/* Every producer has ended: the results file can be closed and its fate known. */
 	failed = close_output(&out, &ctx);
+	if (map_run_finish(&mr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		failed = 1;
+	}
 	/* The path failed (README "When the path fails"): results may be missing. */
 	if (health_failed)
 		failed = 1;
@@ -628,6 +647,7 @@ done:
 	if (close_output(&out, &ctx) && !status)
 		status = EXIT_RUNTIME;
 	isw_output_free(ctx.out);
+	map_run_free(&mr);
 	free((char *)o.cfg.trace_comment);
 	cli_free(&o);
 	return status;
