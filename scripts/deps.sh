@@ -12,6 +12,8 @@ set -euo pipefail
 # Build: compiler, libraries, cmocka.
 PKGS=(cmake gcc make pkg-config libpcap-dev libnet1-dev libsodium-dev libcmocka-dev
       libxdp-dev libbpf-dev libc-ares-dev
+      # --map: cairo draws the PNG.
+      libcairo2-dev
       # Sanitizer builds and libFuzzer harnesses (clang, its runtimes, llvm-symbolizer).
       clang libclang-rt-dev llvm
       # The e2e tests: namespaces and veths (iproute2), loss and filters (nftables),

@@ -1,4 +1,4 @@
-/* The files a run writes (-o, --metadata, -w) must be distinct from each other and from the
+/* The files a run writes (-o, --metadata, -w, --map) must be distinct from each other and from the
  * files it reads (--read, -I, -b), by any name. */
 #include <errno.h>
 #include <libgen.h>
@@ -41,7 +41,7 @@ static int same_file(const char *a, const char *b)
 	}
 }
 
-/* -o, --metadata and -w each write a file, and --read, -I and -b read one: no output may be
+/* -o, --metadata, -w and --map each write a file, and --read, -I and -b read one: no output may be
  * another output or an input, or one would overwrite the other (or the trace being read).  Checked
  * before anything is opened, so nothing is created or truncated. */
 int cli_check_files(const struct cli_options *o, char *errbuf)
@@ -52,6 +52,7 @@ int cli_check_files(const struct cli_options *o, char *errbuf)
 	    {"-o", o->output_path && strcmp(o->output_path, "-") ? o->output_path : NULL},
 	    {"--metadata", o->metadata_path},
 	    {"-w", o->cfg.trace_path},
+	    {"--map", o->map_path},
 	    {"--read", o->read_path},
 	};
 
@@ -65,7 +66,7 @@ int cli_check_files(const struct cli_options *o, char *errbuf)
 				return -EINVAL;
 			}
 	/* The target files were read already, but would be lost. */
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		for (size_t k = 0; k < o->ninput_files; k++)
 			if (f[i].path && same_file(f[i].path, o->input_files[k])) {
 				snprintf(errbuf, ISW_ERRBUF_SIZE,

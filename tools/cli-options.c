@@ -33,6 +33,8 @@ enum {
 	OPT_LIST_FIELDS,
 	OPT_MAX_RESULTS,
 	OPT_MAX_RUNTIME,
+	OPT_MAP,
+	OPT_MAP_BY,
 };
 
 static const struct option long_options[] = {
@@ -74,6 +76,8 @@ static const struct option long_options[] = {
     {"list-output-fields", no_argument, NULL, OPT_LIST_FIELDS},
     {"max-results", required_argument, NULL, OPT_MAX_RESULTS},
     {"max-runtime", required_argument, NULL, OPT_MAX_RUNTIME},
+    {"map", required_argument, NULL, OPT_MAP},
+    {"map-by", required_argument, NULL, OPT_MAP_BY},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -126,6 +130,10 @@ void cli_usage(FILE *fp)
 	    "      --resolve-tries N     queries per lookup at most (default 2)\n"
 	    "  -f, --output-fields LIST  csv/json columns, in this order (e.g. ip,rtt_ms)\n"
 	    "      --list-output-fields  the fields -f takes, and exit\n"
+	    "      --map FILE.png        draw the swept space on a Hilbert curve: one square\n"
+	    "                            per address up to a /16, per larger block beyond\n"
+	    "      --map-by alive|rtt    colour by the share of live hosts (default) or by\n"
+	    "                            their median round-trip time\n"
 	    "Limits:\n"
 	    "      --max-results N       stop once N hosts are found, and report those N\n"
 	    "      --max-runtime SECONDS stop sending after SECONDS, then the cooldown\n"
@@ -512,6 +520,18 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				BAD("invalid --max-runtime '%s' (seconds, above 0)", optarg);
 			o->max_runtime_s = d;
 			break;
+		case OPT_MAP:
+			o->map_path = optarg;
+			break;
+		case OPT_MAP_BY:
+			if (!strcmp(optarg, "alive"))
+				o->map_by = MAP_BY_ALIVE;
+			else if (!strcmp(optarg, "rtt"))
+				o->map_by = MAP_BY_RTT;
+			else
+				BAD("invalid --map-by '%s' (alive or rtt)", optarg);
+			o->map_by_given = 1;
+			break;
 		case 'h':
 			o->help = 1;
 			return 0;
@@ -551,6 +571,12 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	rc = isw_output_fields_check(&fo, errbuf);
 	if (rc < 0)
 		return rc;
+	if (o->map_by_given && !o->map_path)
+		BAD("--map-by colours the map: it needs --map FILE");
+	if (o->map_path && o->cfg.dry_run)
+		BAD("--map draws what a sweep found: --dry-run finds nothing");
+	if (o->map_path && o->read_path && !o->nspecs)
+		BAD("--map with --read needs the targets that were swept (the map shows them)");
 	if (o->read_path && o->max_runtime_s > 0)
 		BAD("--max-runtime limits sending: --read sends nothing");
 	rc = cli_check_files(o, errbuf);

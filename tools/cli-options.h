@@ -12,6 +12,7 @@
 #include "icmpsweep/targets.h"
 
 #include "cli-values.h"
+#include "hilbert-map.h"
 
 struct cli_options {
 	struct isw_config cfg;
@@ -33,6 +34,9 @@ struct cli_options {
 	const char *fields;   /* -f: csv/json columns (NULL: all) */
 	uint64_t max_results; /* --max-results: 0 = no limit */
 	double max_runtime_s; /* --max-runtime: 0 = no limit */
+	const char *map_path; /* --map: PNG of the swept space (NULL: none) */
+	enum map_by map_by;   /* --map-by */
+	int map_by_given;
 	/* For the metadata: what the user named. */
 	const char **specs;
 	size_t nspecs;

@@ -18,6 +18,7 @@
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
 #include "icmpsweep/version.h"
+#include "map-cli.h"
 #include "metadata.h"
 #include "privdrop.h"
 #include "resolve-cli.h"
@@ -26,6 +27,17 @@
 #define EXIT_RUNTIME   1
 #define EXIT_BAD_INPUT 2
 #define EXIT_SIGNAL    128 /* + the signal's number, as shells report it */
+
+/* A further user of every written result (--map; --db): told each result emit() writes.  Its
+ * first failure is kept and reported at the end: results it lost are a failed run. */
+struct consumer {
+	int (*put)(void *arg, const struct isw_result *r);
+	void *arg;
+	const char *name;  /* the option it serves, for messages */
+	atomic_int failed; /* negative errno of its first failure, else 0 */
+};
+
+#define MAX_CONSUMERS 4
 
 struct sink_ctx {
 	isw_output *out;
@@ -40,7 +52,20 @@ struct sink_ctx {
 	 * reached, a flag for the main thread; nothing is passed on after it. */
 	uint64_t max_results, found;
 	atomic_int limit_reached;
+	struct consumer consumers[MAX_CONSUMERS];
+	size_t nconsumers;
 };
+
+static void add_consumer(struct sink_ctx *c, int (*put)(void *, const struct isw_result *),
+                         void *arg, const char *name)
+{
+	struct consumer *k = &c->consumers[c->nconsumers++];
+
+	k->put = put;
+	k->arg = arg;
+	k->name = name;
+	atomic_init(&k->failed, 0);
+}
 
 /* A finished result (looked up, when resolving) to the output: the one place results are
  * written, from the capture thread with -n, else from the resolver's. */
@@ -48,6 +73,30 @@ static void emit(struct sink_ctx *c, const struct isw_result *r)
 {
 	if (isw_output_write(c->out, r) < 0)
 		atomic_store(&c->write_failed, 1);
+	for (size_t i = 0; i < c->nconsumers; i++) {
+		struct consumer *k = &c->consumers[i];
+		int rc = k->put(k->arg, r), none = 0;
+
+		if (rc < 0)
+			atomic_compare_exchange_strong(&k->failed, &none, rc);
+	}
+}
+
+/* Each consumer's first failure, reported; 1 if there was one. */
+static int consumers_failed(struct sink_ctx *c)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < c->nconsumers; i++) {
+		int rc = atomic_load(&c->consumers[i].failed);
+
+		if (!rc)
+			continue;
+		fprintf(stderr, "icmpsweep: %s lost results: %s\n", c->consumers[i].name,
+		        strerror(-rc));
+		failed = 1;
+	}
+	return failed;
 }
 
 static void sink(const struct isw_result *r, void *arg)
@@ -275,7 +324,8 @@ static char *trace_comment(const struct cli_options *o)
 
 /* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
  * asked for, describes the analysis. */
-static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri)
+static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
+                       struct map_run *mr)
 {
 	struct isw_offline_config oc = {
 	    .path = o->read_path,
@@ -314,6 +364,12 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	isw_output_flush(ctx->out);
 	if (output_failed(ctx))
 		status = EXIT_RUNTIME;
+	if (consumers_failed(ctx))
+		status = EXIT_RUNTIME;
+	if (map_run_finish(mr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+	}
 	if (atomic_load(&ctx->submit_failed)) {
 		fprintf(stderr, "icmpsweep: out of memory queueing results for lookup\n");
 		status = EXIT_RUNTIME;
@@ -441,6 +497,7 @@ int main(int argc, char **argv)
 	struct isw_scan_stats stats;
 	struct isw_scan_route rt;
 	struct priv_user user;
+	struct map_run mr = {0};
 	char err[ISW_ERRBUF_SIZE] = "", out_name[PATH_MAX + 2];
 	FILE *out = stdout;
 	isw_scan *scan = NULL;
@@ -491,6 +548,14 @@ int main(int argc, char **argv)
 		snprintf(out_name, sizeof(out_name), "standard output");
 	}
 	ctx.out_name = out_name;
+	rc = map_run_open(&mr, &o, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = rc == -ENOMEM ? EXIT_RUNTIME : EXIT_BAD_INPUT;
+		goto done;
+	}
+	if (mr.map)
+		add_consumer(&ctx, map_put, mr.map, "--map");
 	ctx.max_results = o.max_results;
 	/* A dry run sends nothing and gets no answer to look up. */
 	if (o.cfg.dry_run)
@@ -499,7 +564,7 @@ int main(int argc, char **argv)
 		status = open_outputs(&o, &ctx, out,
 		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr), &ri);
 		if (!status)
-			status = run_offline(&o, &ctx, &ri);
+			status = run_offline(&o, &ctx, &ri, &mr);
 		goto done;
 	}
 	if (o.cfg.trace_path && !(o.cfg.trace_comment = trace_comment(&o))) {
@@ -609,6 +674,12 @@ int main(int argc, char **argv)
 		isw_output_finish(ctx.out, &end);
 	}
 	failed = close_output(&out, &ctx);
+	if (consumers_failed(&ctx))
+		failed = 1;
+	if (map_run_finish(&mr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		failed = 1;
+	}
 	/* The path failed (README "When the path fails"): results may be missing. */
 	if (health_failed)
 		failed = 1;
@@ -663,6 +734,7 @@ done:
 	if (close_output(&out, &ctx) && !status)
 		status = EXIT_RUNTIME;
 	isw_output_free(ctx.out);
+	map_run_free(&mr);
 	free((char *)o.cfg.trace_comment);
 	cli_free(&o);
 	return status;

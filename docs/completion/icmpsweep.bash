@@ -29,9 +29,14 @@ _icmpsweep()
 	fi
 
 	case $prev in
-	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata)
+	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata | \
+	--map)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return
+		;;
+	--map-by)
+		mapfile -t COMPREPLY < <(compgen -W "alive rtt" -- "$cur")
 		return
 		;;
 	-f | --output-fields)
@@ -75,7 +80,7 @@ _icmpsweep()
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --list-output-fields --max-results --max-runtime --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
+		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --list-output-fields --max-results --max-runtime --map --map-by --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
 			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \
