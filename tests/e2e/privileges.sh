@@ -235,7 +235,10 @@ main() {
 	dropped
 	refused
 	rotation
-	"$BIN" --help | grep -q -- "--user NAME" || e2e_fail "--help does not show --user"
+	# Captured first: --help is past one 4 KiB stdio buffer, and grep -q leaving early would
+	# kill its second write with SIGPIPE (pipefail then fails the line at random).
+	help=$("$BIN" --help)
+	grep -q -- "--user NAME" <<<"$help" || e2e_fail "--help does not show --user"
 	e2e_pass "unprivileged runs say how to fix them; sweeps run as nobody without capabilities, exact"
 }
 
