@@ -1,3 +1,4 @@
+/* The per-target bitmap of bitmap.h: allocation, and atomic set and test. */
 #include <errno.h>
 #include <stdlib.h>
 
