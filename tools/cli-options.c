@@ -1,3 +1,5 @@
+/* Command-line parsing (cli-options.h): argv to options, a one-line message naming each bad
+ * value. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>

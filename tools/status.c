@@ -1,3 +1,4 @@
+/* The once-a-second status line on stderr (status.h). */
 #include "status.h"
 
 #include <errno.h>

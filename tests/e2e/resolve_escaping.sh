@@ -73,7 +73,7 @@ def presentation(labels):
     return b".".join(out)
 
 def json_expect(b):
-    # Invalid UTF-8 becomes U+FFFD, one per byte (engine/output.c).
+    # Invalid UTF-8 becomes U+FFFD, one per byte (engine/output/output.c).
     s, i = "", 0
     while i < len(b):
         for n in (4, 3, 2, 1):

@@ -1,4 +1,4 @@
-/* Unit tests for engine/nh-check.c: when to send ARP to the next hop, and what its answer
+/* Unit tests for engine/path/nh-check.c: when to send ARP to the next hop, and what its answer
  * (or silence) means. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* Error texts for the library's negative errno-style codes (error.h). */
 #include <string.h>
 
 #include "icmpsweep/error.h"

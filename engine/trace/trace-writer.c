@@ -1,3 +1,5 @@
+/* Traces written during a sweep (trace-writer.h): pcap through libpcap, pcapng by hand,
+ * rotation. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* MAC vendor lookups from the IEEE OUI registry (oui.h). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* The path watched over rtnetlink (path-watch.h): the interface's carrier and the next hop's
+ * neighbour entry. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* Internet checksum and its incremental update (checksum.h). */
 #include <string.h>
 
 #include "checksum.h"

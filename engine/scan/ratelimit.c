@@ -1,3 +1,4 @@
+/* The sender's batch throttle (ratelimit.h): exact long-run rate, bounded bursts. */
 #include "ratelimit.h"
 
 void isw_ratelimit_init(struct isw_ratelimit *rl, uint64_t rate, uint32_t max_batch,

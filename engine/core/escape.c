@@ -1,3 +1,5 @@
+/* Untrusted bytes made safe for messages (escape.h): control bytes shown, never sent to the
+ * terminal. */
 #include <string.h>
 
 #include "escape.h"

@@ -1,3 +1,4 @@
+/* The transmit backends' table (tx.h): choosing one by name, and what each one needs. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* The keyed tag of tag.h: what a probe carries so its answer validates with no state. */
 #include <string.h>
 
 #include <sodium.h>

@@ -1,3 +1,4 @@
+/* The ICMP echo request template (probe.h), built once with libnet and patched per target. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

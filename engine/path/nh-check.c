@@ -1,3 +1,4 @@
+/* The next hop re-checked with our own ARP while the scan runs (nh-check.h). */
 #include <string.h>
 
 #include "nh-check.h"

@@ -1,3 +1,4 @@
+/* What a device can do with XDP (xdp-features.h), from the netdev generic netlink family. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>

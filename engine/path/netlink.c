@@ -1,3 +1,4 @@
+/* One-shot netlink requests (netlink.h): send one, read its answer. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* Routes per target (route-map.h): the target set cut where routes may change, one lookup per
+ * piece. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

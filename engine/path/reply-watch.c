@@ -1,3 +1,5 @@
+/* --adaptive's reply signal (reply-watch.h): answers falling short of what the send rate
+ * predicts. */
 #include <string.h>
 
 #include "reply-watch.h"

@@ -1,3 +1,5 @@
+/* One route lookup over rtnetlink (route.h): interface, source and next-hop MAC for a
+ * destination. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* Names of result types and lookup states (result.h), for every writer and reader. */
 #include <stddef.h>
 
 #include "icmpsweep/result.h"

@@ -1,3 +1,4 @@
+/* Default values of the scan configuration (config.h). */
 #include <string.h>
 
 #include "icmpsweep/config.h"
