@@ -45,6 +45,7 @@ run_ctest() {
 	local name=$1 rc=0 f found=0
 	shift
 	ASAN_OPTIONS=$ASAN:log_path=$SAN_LOGS/asan UBSAN_OPTIONS=$UBSAN:log_path=$SAN_LOGS/ubsan \
+		LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
 		TSAN_OPTIONS=$TSAN:log_path=$SAN_LOGS/tsan \
 		ctest --output-on-failure --timeout 600 "$@" || rc=$?
 	for f in "$SAN_LOGS"/*; do

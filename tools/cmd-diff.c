@@ -52,9 +52,9 @@ struct diff_opts {
 
 static void mac_str(const struct rf_host *h, char *buf, size_t size)
 {
-	const uint8_t *m = h->mac;
+	const uint8_t *m = h ? h->mac : NULL;
 
-	if (h && h->have_mac)
+	if (m && h->have_mac)
 		snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
 		         m[5]);
 	else

@@ -245,6 +245,8 @@ static void dedupe(struct rf_set *set)
 {
 	size_t k = 0;
 
+	if (!set->n)
+		return; /* hosts may be NULL: qsort must not see it */
 	qsort(set->hosts, set->n, sizeof(*set->hosts), by_addr_line);
 	for (size_t i = 0; i < set->n; i++) {
 		if (k && set->hosts[k - 1].addr == set->hosts[i].addr) {
