@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The test suites again under the sanitizers, as CI runs them (after scripts/test.sh):
 #
 #   asan   unit + e2e tests built with AddressSanitizer (and LeakSanitizer) +

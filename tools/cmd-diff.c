@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* icmpsweep diff: two result files of any format (result-file.h) compared host by host.  A
  * host appeared, disappeared, or changed its MAC, its name or (with --rtt-threshold) its
  * round-trip time; one row per host that did, in text, csv or json. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Result files into sets of hosts: reading the file, telling its format, checking each row
  * and keeping one host per address.  The text format is read here; csv, json and xml in
  * result-{csv,json,xml}.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The once-a-second status line on stderr (status.h). */
 #include "status.h"
 

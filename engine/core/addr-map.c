@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The address hash map (see addr-map.h). */
 #include <errno.h>
 #include <stdint.h>

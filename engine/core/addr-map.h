@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A hash map from address (struct isw_addr: IPv4 today, IPv6 with no second copy) to a value
  * of a size the caller chooses, zeroed when its entry is created: the one table the resolver
  * cache, the offline ARP table and the offline set of answers already reported share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Text forms of addresses (include/icmpsweep/addr.h): the one formatter every output,
  * message and filter uses. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The per-target bitmap of bitmap.h: allocation, set and test (atomic where threads share it). */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One bit per target index, shared between the capture thread (the only writer) and the
  * sender (which reads it to skip answered targets on later passes).  Allocated zeroed with
  * calloc so that untouched pages of a huge index space cost no memory. */

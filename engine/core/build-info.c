@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What this build of icmpsweep contains: transmit backends and the versions of the libraries
  * it runs with (as they report themselves at run time, not as they were at build time). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Big-endian (network order) reads and writes of 16-, 32-, 48- (MAC) and 64-bit fields at any
  * alignment: packet headers and the probe payload are byte strings, not structs. */
 #ifndef ISW_BYTES_H

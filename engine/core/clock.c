@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sleeping in slices, so a flag raised by another thread ends the sleep soon (clock.h). */
 #include "clock.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The engine's clocks: monotonic time for every interval and deadline, wall time only for
  * what leaves the program (time stamps in probes, results and traces).  Both read the clock
  * once, without a syscall on Linux (vDSO), so hot paths may call them once per batch. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Default values of the scan configuration (config.h). */
 #include <string.h>
 

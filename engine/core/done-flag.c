@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one-way finished flag of done-flag.h: set once, waited on with a timeout. */
 #include <errno.h>
 #include <time.h>

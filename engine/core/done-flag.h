@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A one-way "finished" flag that other threads can wait on with a timeout: the scan's and the
  * resolver's end.  Reading it is a plain atomic load; the mutex and condition variable exist
  * only for the waiters. */

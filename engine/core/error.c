@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Error texts for the library's negative errno-style codes (error.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Untrusted bytes made safe for messages (escape.h): control bytes shown, never sent to the
  * terminal. */
 #include <string.h>

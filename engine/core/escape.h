@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Untrusted bytes shown in a message: a hostile target list or blocklist must not reach the
  * user's terminal with escape sequences in it, nor hide part of itself behind a NUL. */
 #ifndef ISW_ESCAPE_H

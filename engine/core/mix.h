@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A 64-bit finalizer (murmur3/splitmix style): every output bit depends on every input bit,
  * so that values close together (neighbouring addresses, consecutive indices) come out far
  * apart.  It only has to look random, not resist an adversary; that makes it several times

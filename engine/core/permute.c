@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The keyed permutation of permute.h: a seeded walk over [0, n) with no table. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A keyed pseudo-random permutation of [0, n) for any n from 1 to 2^32.
  *
  * A generalized Feistel network (Black and Rogaway's FE2) over Z_a x Z_b with a*b >= n and

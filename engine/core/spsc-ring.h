@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A bounded single-producer single-consumer ring of fixed-size elements: no locks, no
  * allocation after init, C11 acquire/release only.  The probe log (probe-log.h) and the
  * resolver's queue (spsc-queue.h) are both this ring.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Target sets.  Specifications are collected as inclusive [lo, hi] ranges, and finalize turns
  * them into a sorted, disjoint array plus prefix sums, so mapping between the flat index space
  * and addresses is a binary search over ranges rather than anything proportional to the

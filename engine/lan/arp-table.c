@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The offline ARP store of arp-table.h over the address map, and its arp-view.h view (a view
  * slot is a map slot). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Offline (--read) store of what ARP taught: one arp-view.h word per address the trace's ARP
  * replies answered for, with when the first reply came, so replayed results carry the same
  * MAC, vendor and notes as live ones and hosts that answered ARP alone come back as arp-only.

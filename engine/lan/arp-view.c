@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ARP rules of arp-view.h: learning a word, shared MACs, annotating results. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What ARP taught about the addresses of a LAN sweep, and the one set of rules for it, live
  * and offline: the first MAC that answers for an address is kept (live probes already went
  * there), a second, different one flags a conflict once, a MAC that answers for several

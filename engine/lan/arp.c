@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ARP frames (arp.h): the request template patched per target, and parsing of the answers. */
 #include <errno.h>
 #include <stdio.h>

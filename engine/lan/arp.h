@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ARP requests for on-link targets (built once with libnet, patched per target like the ICMP
  * probe) and parsing of the answers. */
 #ifndef ISW_ARP_H

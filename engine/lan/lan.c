@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* On-link targets (lan.h): which targets they are, and what their ARP replies teach. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* On-link targets: the part of the target set inside the networks attached to the sending
  * interface.  They are swept with ARP first (their own index space and keyed order), and the
  * MAC each one answers with is where its ICMP probes then go: zmap and masscan send every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* MAC vendor lookups from the IEEE OUI registry (oui.h). */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* MAC vendor names from the IEEE OUI registry that Debian ships (package ieee-data).  Loaded
  * once; when the file is missing, lookups simply find nothing. */
 #ifndef ISW_OUI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nmap's XML output format (xmloutputversion 1.05), valid against nmap.dtd so that nmap's
  * tools (ndiff, Zenmap, importers) read it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nmap's XML output (-oX), the parts output.c writes at open, per result and at finish. */
 #ifndef ISW_OUTPUT_XML_H
 #define ISW_OUTPUT_XML_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Text, CSV and JSON-lines writers over one table of columns; XML (output-xml.c) per host.
  *
  * A column renders a result either as a number (written bare in CSV and JSON), a string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Names of result types and lookup states (result.h), for every writer and reader. */
 #include <stddef.h>
 

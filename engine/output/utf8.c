@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* UTF-8 well-formedness, one sequence at a time: the text, CSV, JSON and XML writers and the
  * result-file reader all pass only well-formed UTF-8 and replace the rest. */
 #include "icmpsweep/output.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Internet checksum and its incremental update (checksum.h). */
 #include <string.h>
 

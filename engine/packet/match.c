@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The reply matcher of match.h: one captured frame in, a verdict and a result out. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Parses one captured packet and decides whether it answers one of our probes.
  *
  * Echo replies validate through both tags recomputed from the reply's source address; ICMP

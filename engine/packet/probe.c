@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ICMP echo request template (probe.h), built once with libnet and patched per target. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ICMP echo request frame.  libnet builds the Ethernet + IPv4 + ICMP template once per
  * scan (the constant bytes and their checksums); per target, isw_probe_patch writes only the
  * destination, identifier/sequence and payload, and updates both checksums incrementally

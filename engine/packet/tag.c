@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The keyed tag of tag.h: what a probe carries so its answer validates with no state. */
 #include <string.h>
 

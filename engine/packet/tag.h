@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Stateless probe validation.
  *
  * Every probe carries two keyed SipHash-2-4 tags (libsodium's crypto_shorthash):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One-shot netlink requests (netlink.h): send one, read its answer. */
 #include <errno.h>
 #include <poll.h>

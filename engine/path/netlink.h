@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One-shot netlink requests (rtnetlink, generic netlink): one request, one answer. */
 #ifndef ISW_NETLINK_H
 #define ISW_NETLINK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where each probe's frame goes when not every target shares the template's next hop: the
  * route's next hop for the target, or for an on-link target swept with ARP, the MAC the host
  * answered with.  Asked per probe by the senders, and by the trace when it rebuilds a probe;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The next hop re-checked with our own ARP while the scan runs (nh-check.h). */
 #include <string.h>
 

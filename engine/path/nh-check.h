@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Re-checking the next hop with our own ARP while the scan runs: who-has next_hop from our
  * source, broadcast, so a replaced router answers from its new MAC.  Needs no privilege
  * beyond the transmit handle already open (the kernel's NUD_PROBE needs CAP_NET_ADMIN, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The path watched over rtnetlink (path-watch.h): the interface's carrier and the next hop's
  * neighbour entry. */
 #include <errno.h>

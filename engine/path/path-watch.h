@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Watches the path probes leave by: the interface (still there? carrier?) and the next hop's
  * neighbour entry (failed? another MAC?), from rtnetlink's link and neighbour multicast groups.
  * Runs on the supervisor thread, never on the send path: the senders see only the atomic

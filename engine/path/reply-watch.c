@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --adaptive's reply signal (reply-watch.h): answers falling short of what the send rate
  * predicts. */
 #include <string.h>

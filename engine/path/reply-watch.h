@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --adaptive's third signal, beside capture and interface drops: answers falling short of
  * what the send rate predicts.  A policer or an ICMP rate limit on the path drops probes or
  * answers where our counters cannot see it; what we do see is the share of probes answered

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Routes per target (route-map.h): the target set cut where routes may change, one lookup per
  * piece. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where each target goes: the target set cut at every address where the kernel's route
  * lookup may change (route and rule prefixes), one lookup per piece, pieces with the same
  * answer sharing one next hop.  Built before the sweep; the sender then finds a target's next

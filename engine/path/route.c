@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One route lookup over rtnetlink (route.h): interface, source and next-hop MAC for a
  * destination. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where probes to a destination leave from: interface, source address and the next hop's
  * MAC, asked of the kernel over rtnetlink (route and neighbour tables). */
 #ifndef ISW_ROUTE_H

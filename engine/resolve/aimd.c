@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* AIMD in-flight limit (see aimd.h). */
 #include "aimd.h"
 

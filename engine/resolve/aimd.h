@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Adaptive in-flight limit for one DNS server: additive increase, multiplicative decrease.
  *
  * The window starts small and doubles per round trip (slow start: +1 per answer) until the

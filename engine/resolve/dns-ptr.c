@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PTR answers from raw DNS messages (RFC 1035 4.1), bounds-checked at every byte. */
 #include <errno.h>
 #include <stdio.h>

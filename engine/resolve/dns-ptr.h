@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reverse-lookup names and a small parser for PTR answers.
  *
  * c-ares' own PTR parser rejects names that are not valid host names (since the fix for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Internals of the resolver stage, shared by engine/resolve*.c, and its test hooks: not part
  * of the public API. */
 #ifndef ISW_RESOLVE_INTERNAL_H

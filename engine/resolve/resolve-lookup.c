@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Resolver stage: lookups (resolver thread) -- results taken off the queue and joined to the
  * lookup of their address, the waiting FIFO, a lookup's end and its bounds. */
 #include <stdatomic.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Resolver stage: the resolver thread's loop -- it takes results off the queue, runs the
  * lookups' timers and polls the wake-up eventfd and every channel's sockets. */
 #include <ares.h>

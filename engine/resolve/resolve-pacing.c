@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Resolver stage: per-server pacing (resolver thread) -- each server's queries in flight, its
  * round-trip estimate and retransmission timeout, its AIMD window, and the choice of server. */
 #include <stdatomic.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Resolver stage: DNS queries (resolver thread) -- one try of a lookup sent to a server, its
  * answer or its loss, and the next try.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Resolver stage: the server table -- server specifications parsed and checked, and one
  * c-ares channel per server.
  *

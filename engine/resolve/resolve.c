@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Resolver stage (see include/icmpsweep/resolve.h): its public API -- configuration,
  * lifecycle, the submitter's side and the counters.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Single-producer single-consumer ring with an unbounded spill list (see spsc-queue.h). */
 #include <errno.h>
 #include <stdlib.h>

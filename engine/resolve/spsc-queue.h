@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A single-producer single-consumer queue that never blocks and never drops: the bounded
  * lock-free ring of spsc-ring.h, and when the ring is full an unbounded overflow ("spill") list.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The --adaptive rate decision (adaptive.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --adaptive: the closed-loop send rate of one sender thread.
  *
  * Answers are being lost when the capture ring or the interface drops them, or when fewer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The cooldown rule (cooldown.h): fixed waits, the -c auto estimate of the answers still to
  * come from the send-time history and the RTT histogram, and the pause between passes. */
 #include <string.h>

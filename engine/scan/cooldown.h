@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* When to stop listening after the last probe.
  *
  * -c SECONDS waits exactly that long (but never less than ISW_COOLDOWN_MIN_DRAIN_NS, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The supervisor's watch over the path while the scan runs.  What it does for each fault (the
  * README's "When the path fails" says the same to users):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Single-producer single-consumer ring of sent probes, from the sender to the capture thread
  * which writes them to the trace (--trace-probes).  A record is enough to rebuild the frame
  * byte for byte (template + key + these fields), so the sender copies 16 bytes, not frames,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The sender's batch throttle (ratelimit.h): exact long-run rate, bounded bursts. */
 #include "ratelimit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Batch throttle.  The sender reads the clock once per batch and asks how many probes may go
  * now; the answer follows the average since the start, so the long-run rate is exact, and the
  * batch grows with the rate because more probes fall due between two clock reads.  Pure

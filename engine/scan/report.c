@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one reporting path of report.h: dedupe, annotation, counting, arp-only. */
 #include <errno.h>
 #include <stdlib.h>

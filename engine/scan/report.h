@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What to report, once: the one path from a validated answer to the sink, live (scan.c) and
  * offline (trace-reader.c) alike.  An address is reported once per kind (echo reply, ICMP
  * error); a new answer is annotated from the ARP view, counted and handed to the sink; after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Round-trip times of validated answers in log-linear microsecond buckets (four per octave,
  * so a bucket is at most 25% wide): cheap enough to feed from the capture thread, and fine
  * enough for the -c auto cooldown (cooldown.h) to estimate how many answers are still to

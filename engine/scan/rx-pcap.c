@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Capture of the answers with libpcap (rx.h): a filtered handle, read in blocks with a timeout. */
 #include <errno.h>
 #include <poll.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Capture of the answers to our probes. */
 #ifndef ISW_RX_H
 #define ISW_RX_H

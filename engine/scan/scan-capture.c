@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The capture thread of a scan: answers matched and reported, ARP replies learnt, the trace
  * written (answers, and the probes rebuilt from the senders' logs), until the cooldown ends. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* State of one scan shared by its threads (scan.c owns it; the capture loop, path health and
  * the statistics use it; the senders see only its struct isw_send_ctx, sender.h).
  * Configuration and tables are written before the threads start and only read after;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Route choice for a scan: which interface and source, and each target's next hop (the
  * kernel's routes with the user's overrides on top), before any probe leaves. */
 #include <errno.h>

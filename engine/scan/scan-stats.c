@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What a scan reports while it runs and after: its counters, and the route it chose. */
 #include <stdio.h>
 #include <string.h>

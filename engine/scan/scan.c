@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Scan lifecycle: new, prepare (route, template, transmit and capture handles, trace), start
  * the threads, stop, wait, free.  The route choice is in scan-route.c, the capture thread in
  * scan-capture.c, the senders in sender.c, the reports in scan-stats.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The sender thread: next index -> permutation -> target -> patch the template -> batch ->
  * backend.  The clock is read once per batch (rate limiter and send time stamp), the bitmap
  * is read lock-free, and counters are published once per batch. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The sender threads' view of a scan (sender.c): what they read, what they publish, and the
  * flags the other threads raise for them.  scan.c owns and fills all three before the
  * threads start; after that only the atomics change. */

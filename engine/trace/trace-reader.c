@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Offline analysis of a trace: the live matcher over the packets of a pcap/pcapng file. */
 #include <errno.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Traces written during a sweep (trace-writer.h): pcap through libpcap, pcapng by hand,
  * rotation. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Writes packets to a pcap (through libpcap's dump API) or pcapng file (written here: libpcap
  * cannot write pcapng comments), rotating to numbered files past a size like tcpdump -C. */
 #ifndef ISW_TRACE_WRITER_H

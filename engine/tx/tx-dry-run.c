@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --dry-run: a backend that prints each frame instead of sending it, so a dry run walks the
  * same permutation and builds the same bytes as a real one, and tests can compare them. */
 #include <errno.h>

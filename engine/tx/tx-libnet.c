@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The portable transmit path: libnet's link-layer writer (one PF_PACKET send per frame), or
  * its raw IPv4 socket for links without Ethernet. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* AF_PACKET with a memory-mapped TX ring (TPACKET_V2) and PACKET_QDISC_BYPASS.  A batch is
  * copied into ring slots and handed to the kernel with one send(); the kernel walks the
  * slots marked SEND_REQUEST and gives each back (AVAILABLE) once the driver has the frame.

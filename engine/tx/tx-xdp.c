@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* AF_XDP through libxdp: probes are copied into UMEM slots, posted on the socket's TX ring
  * and kicked with one sendto() per batch; finished slots come back on the completion ring.
  * Each handle binds its own device queue (its sender thread's index), so -T N needs a device

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The transmit backends' table (tx.h): choosing one by name, and what each one needs. */
 #include <errno.h>
 #include <stdio.h>

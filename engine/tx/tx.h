@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Transmit backends.  Each fills a table of operations (as libpcap's capture backends do);
  * the scan picks one by name at run time.  A backend sends whole frames that the probe module
  * has already built, a batch at a time, so a kernel-bypass backend can submit one batch per

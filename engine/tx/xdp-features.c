@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What a device can do with XDP (xdp-features.h), from the netdev generic netlink family. */
 #include <errno.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What a device says it can do with XDP, from the kernel's "netdev" generic netlink family
  * (Linux 6.3 and later). */
 #ifndef ISW_XDP_FEATURES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Scan configuration.  Filled in once by the caller, then shared read-only (const) by every
  * thread of the scan. */
 #ifndef ICMPSWEEP_CONFIG_H

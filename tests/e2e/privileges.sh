@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Privileges.  Run as an unprivileged user, icmpsweep fails with exit 1, the whole reason (no
 # message cut short) and the exact fix (setcap on this binary, or root), and sends nothing.
 # Started as root it gives up root once set up: during the sweep every thread runs as the

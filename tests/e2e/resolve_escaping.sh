@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Names with any byte.  dnsmasq refuses such names in its hosts files, so a tiny PTR server
 # (dns-responder.py, standard library only) in the target namespace serves names holding
 # commas, quotes, non-ASCII UTF-8, control characters, a '.' and a NUL inside a label, a

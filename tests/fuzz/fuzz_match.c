@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The reply matcher (engine/packet/match.c) on captured frames.  Input: one byte of options, eight
  * bytes of capture time, then the frame.  Random bytes never carry valid SipHash tags, so
  * when option bit 2 is set the harness writes the tags the frame's addresses call for (as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/core/addr-map.c and the address helpers of include/icmpsweep/addr.h: keys
  * of both families stay apart, values survive growth, probing finds every key among colliding
  * neighbours, iteration visits each entry once, and the text forms are the usual ones. */

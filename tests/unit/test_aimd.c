@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/resolve/aimd.c: slow start, additive increase, one halving per window of
  * losses, and the bounds. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/lan/arp-table.c and the rules of arp-view.c it applies: the offline ARP
  * store keeps the first MAC of an address, flags a second one as a conflict, flags MACs that
  * answer for several addresses, and grows without losing entries. */

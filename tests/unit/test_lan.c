@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/lan/lan.c's choice of on-link targets: the target set intersected with the
  * on-link ranges the routes name, in one walk over both sorted lists, without our address. */
 #include <stdarg.h>

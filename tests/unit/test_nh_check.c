@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/path/nh-check.c: when to send ARP to the next hop, and what its answer
  * (or silence) means. */
 #include <stdarg.h>

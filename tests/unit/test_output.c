@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/output/output.c: text, CSV and JSON-lines writers and JSON string escaping,
  * written to memory streams and compared byte for byte. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/path/path-watch.c: rtnetlink link and neighbour messages, as the kernel
  * sends them, turned into the path's state. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/core/permute.c: isw_perm_at must be a bijection of [0, n) for every n in
  * 1..2^32, keyed by the seed, and must scatter consecutive indices. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/scan/report.c, the one reporting path: the same ARP replies and answers,
  * fed once through the live setup (lan.c's per-on-link-target words, dedupe by target index)
  * and once through the offline one (arp-table.c keyed by address, dedupe by address), give

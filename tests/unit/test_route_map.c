@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/path/route-map.c without the kernel: the per-probe lookup over a hand-built
  * table, and the text that names unrouted or misrouted targets in messages. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/packet/tag.c: keyed probe tags, payload round trip and rejection. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/core/targets.c.  No DNS traffic: the only name looked up is "localhost",
  * which comes from /etc/hosts. */
 #include <stdarg.h>
