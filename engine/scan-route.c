@@ -26,7 +26,7 @@ static int choose_given(struct isw_scan *s, char *errbuf)
 	if (c->arp != ISW_ARP_OFF && !r->raw_ip) {
 		int np = isw_route_onlink_prefixes(r->iface, p, 32);
 		int64_t n = isw_lan_init(&s->lan, s->targets, p, np > 0 ? (size_t)np : 0, r->src,
-		                         r->src_mac, c->seed, c->oui_path, errbuf);
+		                         r->src_mac, c->seed, &s->send.shard, c->oui_path, errbuf);
 		if (n < 0)
 			return (int)n;
 		s->lan_active = n > 0;
@@ -54,6 +54,25 @@ static int hop_elsewhere(const struct isw_hop *h, const void *arg)
 	       h->ifindex != *(const int *)arg;
 }
 
+/* The unrouted targets of this shard: each looked up (unrouted targets are few, or the sweep
+ * stops for lack of a route). */
+static uint64_t unrouted_in_shard(const struct isw_scan *s)
+{
+	const struct isw_route_map *m = &s->routes;
+	uint64_t count = 0;
+
+	for (size_t i = 0; i < m->nsegs; i++) {
+		if (m->hop[m->segs[i].hop].kind != ISW_HOP_UNROUTED)
+			continue;
+		for (uint64_t a = m->segs[i].lo; a <= m->segs[i].hi; a++) {
+			int64_t idx = isw_targets_index(s->targets, (uint32_t)a);
+
+			count += idx >= 0 && isw_shard_has(&s->send.shard, (uint64_t)idx);
+		}
+	}
+	return count;
+}
+
 /* The targets' routes: which interface (one per sweep), which source, and none of them
  * routed elsewhere. */
 static int plan_routes(struct isw_scan *s, char *errbuf)
@@ -75,9 +94,12 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 	rc = isw_route_map_build(m, s->targets, oif, errbuf);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < m->nhops; i++)
-		if (m->hop[i].kind == ISW_HOP_UNROUTED)
-			s->unrouted += m->hop[i].count;
+	if (s->send.shard.partial)
+		s->unrouted = unrouted_in_shard(s);
+	else
+		for (size_t i = 0; i < m->nhops; i++)
+			if (m->hop[i].kind == ISW_HOP_UNROUTED)
+				s->unrouted += m->hop[i].count;
 	for (size_t i = 0; i < m->nsegs && !first; i++) {
 		const struct isw_hop *h = &m->hop[m->segs[i].hop];
 		if (h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK)
@@ -169,7 +191,7 @@ static int resolve_hops(struct isw_scan *s, char *errbuf)
 		if (rc < 0)
 			return rc;
 		n = isw_lan_init(&s->lan, s->targets, p, np, r->src, r->src_mac, c->seed,
-		                 c->oui_path, errbuf);
+		                 &s->send.shard, c->oui_path, errbuf);
 		free(p);
 		if (n < 0)
 			return (int)n;

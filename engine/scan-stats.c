@@ -11,7 +11,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	         end = atomic_load(&s->count.send_end_ns);
 
 	memset(st, 0, sizeof(*st));
-	st->targets = s->n;
+	st->targets = s->send.shard.hi - s->send.shard.lo; /* this shard's, or all */
 	st->sent = atomic_load(&s->count.sent);
 	st->send_errors = atomic_load(&s->count.send_errors);
 	st->skipped = atomic_load(&s->count.skipped);

@@ -39,6 +39,10 @@ _icmpsweep()
 		mapfile -t COMPREPLY < <(compgen -W "alive rtt" -- "$cur")
 		return
 		;;
+	--shard)
+		mapfile -t COMPREPLY < <(compgen -W "auto 0/2 1/2 0/4 1/4 2/4 3/4" -- "$cur")
+		return
+		;;
 	-f | --output-fields)
 		local fields
 		fields=$(icmpsweep --list-output-fields 2>/dev/null | awk '{print $1}')
@@ -74,7 +78,8 @@ _icmpsweep()
 		;;
 	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | -S | --source | \
 		-G | --gateway-mac | --resolver | --resolve-concurrency | --resolve-timeout | \
-		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime)
+		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime | \
+		--shards)
 		return # a value of the user's own
 		;;
 	esac
@@ -84,7 +89,7 @@ _icmpsweep()
 			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \
-			--seed --senders --source --trace-probes --ttl --tx --user --version --write -C \
+			--seed --senders --shard --shards --source --trace-probes --ttl --tx --user --version --write -C \
 			-G -I -O -P -S -T -V -b -c -h -i -n -o -q -r -w -x" -- "$cur")
 	fi
 }
