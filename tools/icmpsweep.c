@@ -645,6 +645,16 @@ int main(int argc, char **argv)
 			        "icmpsweep: %llu targets are on the local network: ARP first, then "
 			        "ICMP to each host's own MAC\n",
 			        (unsigned long long)onlink);
+		if (o.shard.count > 1) {
+			struct isw_scan_stats before;
+
+			isw_scan_get_stats(scan, &before);
+			fprintf(stderr,
+			        "icmpsweep: shard %u/%u (from %s): %llu of the %llu targets\n",
+			        o.shard.index, o.shard.count, o.shard.source,
+			        (unsigned long long)before.targets,
+			        (unsigned long long)isw_targets_count(o.targets));
+		}
 		fprintf(stderr,
 		        "icmpsweep: %llu targets from %s on %s via "
 		        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
@@ -690,11 +700,18 @@ int main(int argc, char **argv)
 	if (trace_failed(scan, &trace_reported))
 		failed = 1;
 	isw_scan_get_stats(scan, &stats);
-	if (!o.quiet && !o.cfg.dry_run)
-		print_summary(stderr, &stats,
-		              ri.interrupted                      ? "interrupted"
-		              : health_failed || ctx.out_reported ? "failed"
-		                                                  : "done");
+	if (!o.quiet && !o.cfg.dry_run) {
+		char how[64];
+
+		snprintf(how, sizeof(how), "%s",
+		         ri.interrupted                      ? "interrupted"
+		         : health_failed || ctx.out_reported ? "failed"
+		                                             : "done");
+		if (o.shard.count > 1)
+			snprintf(how + strlen(how), sizeof(how) - strlen(how), " (shard %u/%u)",
+			         o.shard.index, o.shard.count);
+		print_summary(stderr, &stats, how);
+	}
 	/* Lost answers mean possibly missed hosts: worth saying even with -q. */
 	if (stats.pcap_drop && !o.cfg.dry_run)
 		fprintf(stderr,
