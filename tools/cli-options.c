@@ -92,6 +92,7 @@ void cli_usage(FILE *fp)
 	fputs(
 	    "usage: icmpsweep [options] TARGET...\n"
 	    "       icmpsweep diff [options] OLD NEW   (compare two result files; diff --help)\n"
+	    "       icmpsweep merge [options] FILE...  (combine shards' results; merge --help)\n"
 	    "Sweep networks for live hosts with ICMP echo.\n"
 	    "TARGET: CIDR (198.18.0.0/16), range (198.18.0.10-198.18.3.200), address or host name\n"
 	    "\n"
