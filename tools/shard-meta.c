@@ -90,9 +90,12 @@ static int number(struct reader *r, uint64_t *out)
 	space(r);
 	start = r->p;
 	while (r->p < r->end && *r->p >= '0' && *r->p <= '9') {
-		if (v > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*r->p - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
 			return fail(r, "number too large");
-		v = v * 10 + (uint64_t)(*r->p++ - '0');
+		v = v * 10 + d;
+		r->p++;
 	}
 	if (r->p == start)
 		return fail(r, "expected a number");

@@ -51,6 +51,16 @@ dry_runs() {
 # sweep_shards TAG N TARGET: N shards, shard i in format FORMATS[i % 4], metadata beside it;
 # checks the per-shard probe counts against the target's counter.
 FORMATS=(csv json text xml)
+
+# shard_files TAG I...: FILES = shard I's result file and its metadata, for each I.
+shard_files() {
+	local tag=$1 i
+	shift
+	FILES=()
+	for i in "$@"; do
+		FILES+=("$WORK/$tag.$i.${FORMATS[i % 4]}" "$WORK/$tag.$i.meta.json")
+	done
+}
 sweep_shards() {
 	local tag=$1 n=$2 target=$3 i before after sent sum_sent=0 sum_probes=0
 	for ((i = 0; i < n; i++)); do
@@ -71,8 +81,9 @@ sweep_shards() {
 
 merge_check() {
 	local tag=$1 n=$2 targets=$3 live=$4 want_probes
+	shard_files "$tag" $(seq 0 $((n - 1)))
 	"$ISW" merge -O csv -o "$WORK/$tag.merged.csv" --metadata "$WORK/$tag.merged.json" \
-		$(shard_files "$tag" $(seq 0 $((n - 1)))) 2>"$WORK/$tag.merge.err" ||
+		"${FILES[@]}" 2>"$WORK/$tag.merge.err" ||
 		e2e_fail "merge of $tag exited $?: $(cat "$WORK/$tag.merge.err")"
 	tail -n +2 "$WORK/$tag.merged.csv" | cut -d, -f1 >"$WORK/$tag.merged.txt"
 	e2e_no_duplicates "$WORK/$tag.merged.txt" "merged $tag"
@@ -93,33 +104,28 @@ merge_check() {
 	e2e_log "$tag: $n shards merged into the $(wc -l <"$live") live hosts; $SUM_PROBES probes for $targets targets"
 }
 
-# shard_files TAG I...: shard I's result file and its metadata, for each I.
-shard_files() {
-	local tag=$1 i
-	shift
-	for i in "$@"; do
-		echo "$WORK/$tag.$i.${FORMATS[i % 4]}" "$WORK/$tag.$i.meta.json"
-	done
-}
 
 merge_refusals() {
 	local rc
 	# Shard 2 left out: named, exit 1, the rest still merged.
 	rc=0
-	"$ISW" merge -o "$WORK/part.txt" $(shard_files routed 0 1 3) 2>"$WORK/m.err" || rc=$?
+	shard_files routed 0 1 3
+	"$ISW" merge -o "$WORK/part.txt" "${FILES[@]}" 2>"$WORK/m.err" || rc=$?
 	[[ $rc -eq 1 ]] || e2e_fail "merge without shard 2 exited $rc, expected 1: $(cat "$WORK/m.err")"
 	grep -q "shard 2/4 missing" "$WORK/m.err" || e2e_fail "merge did not name the missing shard: $(cat "$WORK/m.err")"
 	[[ -s $WORK/part.txt ]] || e2e_fail "merge without shard 2 wrote nothing"
 	# Shard 1's metadata twice.
 	rc=0
-	"$ISW" merge -o "$WORK/part.txt" $(shard_files routed 0 1 2 3) "$WORK/routed.1.meta.json" 2>"$WORK/m.err" || rc=$?
+	shard_files routed 0 1 2 3
+	"$ISW" merge -o "$WORK/part.txt" "${FILES[@]}" "$WORK/routed.1.meta.json" 2>"$WORK/m.err" || rc=$?
 	[[ $rc -eq 1 ]] || e2e_fail "merge with shard 1 twice exited $rc, expected 1"
 	grep -q "shard 1/4 given twice" "$WORK/m.err" || e2e_fail "merge did not name the duplicated shard: $(cat "$WORK/m.err")"
 	# Another seed: a different sweep.
 	"$ISW" --dry-run -n --seed $((SEED + 1)) --shard 2/4 -o /dev/null \
 		--metadata "$WORK/other.meta.json" "$PREFIX"
 	rc=0
-	"$ISW" merge -o "$WORK/part.txt" $(shard_files routed 0 1 3) "$WORK/routed.2.text" \
+	shard_files routed 0 1 3
+	"$ISW" merge -o "$WORK/part.txt" "${FILES[@]}" "$WORK/routed.2.text" \
 		"$WORK/other.meta.json" 2>"$WORK/m.err" || rc=$?
 	[[ $rc -eq 2 ]] || e2e_fail "merge of shards with different seeds exited $rc, expected 2"
 	grep -q "seeds differ" "$WORK/m.err" || e2e_fail "merge did not say the seeds differ: $(cat "$WORK/m.err")"
@@ -127,7 +133,8 @@ merge_refusals() {
 	"$ISW" --dry-run -n --seed "$SEED" --shard 2/4 -x 198.18.9.9 -o /dev/null \
 		--metadata "$WORK/other.meta.json" "$PREFIX"
 	rc=0
-	"$ISW" merge -o "$WORK/part.txt" $(shard_files routed 0 1 3) "$WORK/routed.2.text" \
+	shard_files routed 0 1 3
+	"$ISW" merge -o "$WORK/part.txt" "${FILES[@]}" "$WORK/routed.2.text" \
 		"$WORK/other.meta.json" 2>"$WORK/m.err" || rc=$?
 	[[ $rc -eq 2 ]] || e2e_fail "merge of shards with different exclusions exited $rc, expected 2"
 	grep -q "target sets differ" "$WORK/m.err" || e2e_fail "merge did not say the target sets differ: $(cat "$WORK/m.err")"
