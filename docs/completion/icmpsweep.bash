@@ -28,6 +28,24 @@ _icmpsweep()
 		return
 	fi
 
+	# icmpsweep merge [options] FILE...: the shards' result and metadata files.
+	if [[ ${COMP_WORDS[1]-} == merge ]]; then
+		case $prev in
+		-O | --output-format)
+			mapfile -t COMPREPLY < <(compgen -W "text csv json xml" -- "$cur")
+			return
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			local merge_words="--output-format --output --metadata --help -O -o -h"
+			mapfile -t COMPREPLY < <(compgen -W "$merge_words" -- "$cur")
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return
+	fi
+
 	case $prev in
 	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata | \
 	--map)
