@@ -54,20 +54,32 @@ static int hop_elsewhere(const struct isw_hop *h, const void *arg)
 	       h->ifindex != *(const int *)arg;
 }
 
-/* The unrouted targets of this shard: each looked up (unrouted targets are few, or the sweep
- * stops for lack of a route). */
-static uint64_t unrouted_in_shard(const struct isw_scan *s)
+/* The unrouted targets of this shard, exactly: whichever is shorter, the unrouted targets
+ * each placed through the inverse permutation, or the shard's positions each looked up (a
+ * /0 without a default route has billions unrouted, its shards only millions). */
+static uint64_t unrouted_in_shard(const struct isw_scan *s, uint64_t unrouted_all)
 {
 	const struct isw_route_map *m = &s->routes;
+	const struct isw_shard *sh = &s->send.shard;
 	uint64_t count = 0;
 
+	if (!unrouted_all)
+		return 0;
+	if (unrouted_all > sh->hi - sh->lo) {
+		for (uint64_t pos = sh->lo; pos < sh->hi; pos++) {
+			uint32_t a = isw_targets_at(s->targets, isw_perm_at(sh->perm, pos));
+
+			count += m->hop[isw_route_map_find(m, a)].kind == ISW_HOP_UNROUTED;
+		}
+		return count;
+	}
 	for (size_t i = 0; i < m->nsegs; i++) {
 		if (m->hop[m->segs[i].hop].kind != ISW_HOP_UNROUTED)
 			continue;
 		for (uint64_t a = m->segs[i].lo; a <= m->segs[i].hi; a++) {
 			int64_t idx = isw_targets_index(s->targets, (uint32_t)a);
 
-			count += idx >= 0 && isw_shard_has(&s->send.shard, (uint64_t)idx);
+			count += idx >= 0 && isw_shard_has(sh, (uint64_t)idx);
 		}
 	}
 	return count;
@@ -94,12 +106,11 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 	rc = isw_route_map_build(m, s->targets, oif, errbuf);
 	if (rc < 0)
 		return rc;
-	if (s->send.shard.partial)
-		s->unrouted = unrouted_in_shard(s);
-	else
-		for (size_t i = 0; i < m->nhops; i++)
-			if (m->hop[i].kind == ISW_HOP_UNROUTED)
-				s->unrouted += m->hop[i].count;
+	for (size_t i = 0; i < m->nhops; i++)
+		if (m->hop[i].kind == ISW_HOP_UNROUTED)
+			s->unrouted += m->hop[i].count;
+	/* "No route" below still speaks of the whole set; the count is the shard's. */
+	uint64_t unrouted_all = s->unrouted;
 	for (size_t i = 0; i < m->nsegs && !first; i++) {
 		const struct isw_hop *h = &m->hop[m->segs[i].hop];
 		if (h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK)
@@ -116,6 +127,8 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 		         list);
 		return -ENETUNREACH;
 	}
+	if (s->send.shard.partial)
+		s->unrouted = unrouted_in_shard(s, unrouted_all);
 	r->ifindex = oif ? oif : first->ifindex;
 	for (size_t i = 0; i < m->nhops; i++) {
 		const struct isw_hop *h = &m->hop[i];

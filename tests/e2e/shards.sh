@@ -166,6 +166,24 @@ bad_shards() {
 	e2e_log "bad --shard values: exit 2, one line, nothing sent; --shard auto reads Slurm"
 }
 
+# unrouted_shards BLACKHOLE: 4 shards of 198.18.0.0/20 with BLACKHOLE unrouted in the
+# scanner: the shards' unrouted counts add up to BLACKHOLE's size, their probes to the rest.
+unrouted_shards() {
+	local hole=$1 size=$((2 ** (32 - ${1#*/}))) i unrouted=0 sent=0
+	ip -n "$LAB_SCAN" route add blackhole "$hole"
+	for i in 0 1 2 3; do
+		e2e_sweep "$WORK/u.out" "$WORK/u.err" -q -n -r 0 -c 0 --seed "$SEED" --shard "$i/4" \
+			--metadata "$WORK/u.$i.json" 198.18.0.0/20
+		e2e_expect_rc 0 "$WORK/u.err"
+		unrouted=$((unrouted + $(e2e_meta_int "$WORK/u.$i.json" unrouted)))
+		sent=$((sent + $(e2e_meta_int "$WORK/u.$i.json" sent)))
+	done
+	ip -n "$LAB_SCAN" route del blackhole "$hole"
+	[[ $unrouted -eq $size ]] || e2e_fail "unrouted over 4 shards with $hole blackholed: $unrouted, expected $size"
+	[[ $sent -eq $((4096 - size)) ]] || e2e_fail "sent over 4 shards with $hole blackholed: $sent, expected $((4096 - size))"
+	e2e_log "$hole unrouted: the 4 shards count $unrouted unrouted and send $sent"
+}
+
 main() {
 	lab_require_cmd nft
 	dry_runs
@@ -208,6 +226,8 @@ main() {
 	[[ $arp_sent -eq $want ]] || e2e_fail "ARP requests over the 4 shards: $arp_sent, expected $want"
 	[[ $arp_wire -eq $want ]] || e2e_fail "the target saw $arp_wire ARP requests for $LAN, expected $want"
 
+	unrouted_shards 198.18.0.0/21 # more unrouted than a shard has: walks the shard
+	unrouted_shards 198.18.0.0/23 # fewer: places each unrouted target
 	bad_shards
 	e2e_pass "4 shards of $PREFIX and of the on-link $LAN merged into exactly the live sets, one probe (ARP or ICMP) per target per pass"
 }
