@@ -22,6 +22,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->replies = atomic_load(&s->replies);
 	st->duplicates = atomic_load(&s->duplicates);
 	st->invalid = atomic_load(&s->invalid);
+	st->other_shard = atomic_load(&s->other_shard);
 	st->pcap_recv = atomic_load(&s->pcap_recv);
 	st->pcap_drop = atomic_load(&s->pcap_drop);
 	st->pcap_ifdrop = atomic_load(&s->pcap_ifdrop);

@@ -201,6 +201,11 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
 	        (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
 	        (unsigned long long)s->unrouted, (unsigned long long)s->pcap_drop,
 	        (unsigned long long)s->pcap_ifdrop);
+	if (s->other_shard)
+		fprintf(fp,
+		        "icmpsweep: %llu answers for other shards' targets set aside (shards of "
+		        "this sweep on this machine)\n",
+		        (unsigned long long)s->other_shard);
 	if (s->send_errors)
 		fprintf(fp, "icmpsweep: %llu send errors (%llu of them sent again)\n",
 		        (unsigned long long)s->send_errors,

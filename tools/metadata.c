@@ -263,6 +263,7 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%llu", (unsigned long long)st.duplicates);
 	key(fp, "invalid");
 	fprintf(fp, "%llu", (unsigned long long)st.invalid);
+	counter(fp, "other_shard_answers", st.other_shard);
 	key(fp, "pcap_recv");
 	fprintf(fp, "%llu", (unsigned long long)st.pcap_recv);
 	key(fp, "pcap_drop");

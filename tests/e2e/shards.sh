@@ -184,6 +184,29 @@ unrouted_shards() {
 	e2e_log "$hole unrouted: the 4 shards count $unrouted unrouted and send $sent"
 }
 
+# Two shards at once on one machine (srun tasks on one node): each capture sees the other's
+# answers, with the same seed, and must keep only its own.
+concurrent_shards() {
+	local i pids=() rc
+	for i in 0 1; do
+		lab_exec_scanner timeout -k 5 "$E2E_RUN_TIMEOUT" "$ISW" -q -n -r 20k -c 1 --seed "$SEED" \
+			--shard "$i/2" -o "$WORK/c.$i.txt" --metadata "$WORK/c.$i.meta.json" \
+			"$PREFIX" 2>"$WORK/c.$i.err" &
+		pids+=($!)
+	done
+	for i in 0 1; do
+		rc=0
+		wait "${pids[i]}" || rc=$?
+		[[ $rc -eq 0 ]] || e2e_fail "concurrent shard $i/2 exited $rc: $(cat "$WORK/c.$i.err")"
+	done
+	rc=0
+	"$ISW" merge -o "$WORK/c.merged.txt" "$WORK"/c.[01].txt "$WORK"/c.[01].meta.json \
+		2>"$WORK/c.merge.err" || rc=$?
+	[[ $rc -eq 0 ]] || e2e_fail "merge of concurrent shards exited $rc: $(cat "$WORK/c.merge.err")"
+	e2e_same_set "$WORK/live.routed" "$WORK/c.merged.txt" "2 concurrent shards, merged"
+	e2e_log "2 shards at once on one machine: each kept its own answers ($(e2e_meta_int "$WORK/c.0.meta.json" other_shard_answers) and $(e2e_meta_int "$WORK/c.1.meta.json" other_shard_answers) of the other's set aside)"
+}
+
 main() {
 	lab_require_cmd nft
 	dry_runs
@@ -206,6 +229,7 @@ main() {
 	sweep_shards routed 4 "$PREFIX"
 	merge_check routed 4 65536 "$WORK/live.routed"
 	merge_refusals
+	concurrent_shards
 
 	sweep_shards lan 4 "$LAN"
 	merge_check lan 4 256 "$WORK/live.lan"
