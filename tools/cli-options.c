@@ -38,6 +38,8 @@ enum {
 	OPT_MAX_RUNTIME,
 	OPT_MAP,
 	OPT_MAP_BY,
+	OPT_SHARD,
+	OPT_SHARDS,
 };
 
 static const struct option long_options[] = {
@@ -81,6 +83,8 @@ static const struct option long_options[] = {
     {"max-runtime", required_argument, NULL, OPT_MAX_RUNTIME},
     {"map", required_argument, NULL, OPT_MAP},
     {"map-by", required_argument, NULL, OPT_MAP_BY},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"shards", required_argument, NULL, OPT_SHARDS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -91,6 +95,7 @@ void cli_usage(FILE *fp)
 	fputs(
 	    "usage: icmpsweep [options] TARGET...\n"
 	    "       icmpsweep diff [options] OLD NEW   (compare two result files; diff --help)\n"
+	    "       icmpsweep merge [options] FILE...  (combine shards' results; merge --help)\n"
 	    "Sweep networks for live hosts with ICMP echo.\n"
 	    "TARGET: CIDR (198.18.0.0/16), range (198.18.0.10-198.18.3.200), address or host name\n"
 	    "\n"
@@ -110,6 +115,13 @@ void cli_usage(FILE *fp)
 	    "      --seed N              order and probe keys (default random, always recorded)\n"
 	    "      --ttl N               IP TTL of probes (default 64)\n"
 	    "      --dry-run             list the probes (in the -O format) instead of sending\n"
+	    "Shards (several machines, one sweep; needs --seed, the same on every shard):\n"
+	    "      --shard I/N           probe only shard I (0-based) of N equal, disjoint parts\n"
+	    "                            of the keyed order; also --shards N --shard I\n"
+	    "      --shard auto          I and N from Slurm (SLURM_ARRAY_TASK_ID/_COUNT, or\n"
+	    "                            SLURM_PROCID/SLURM_NTASKS) or a Kubernetes Indexed Job\n"
+	    "                            (JOB_COMPLETION_INDEX, with --shards N)\n"
+	    "      --shards N            the number of shards (with --shard I or auto)\n"
 	    "Network:\n"
 	    "  -i, --interface IFACE     send and capture here (default: route to the targets)\n"
 	    "  -S, --source ADDR         source address (default: the interface's)\n"
@@ -296,6 +308,11 @@ static void option_error(char *errbuf, int c, int argc, char **argv)
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option '-%c'", ch);
 	else
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown option byte 0x%02x", ch);
+}
+
+static const char *env_lookup(const char *name)
+{
+	return getenv(name);
 }
 
 #define BAD(...)                                                                                   \
@@ -535,6 +552,12 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				BAD("invalid --map-by '%s' (alive or rtt)", optarg);
 			o->map_by_given = 1;
 			break;
+		case OPT_SHARD:
+			o->shard_arg = optarg;
+			break;
+		case OPT_SHARDS:
+			o->shards_arg = optarg;
+			break;
 		case 'h':
 			o->help = 1;
 			return 0;
@@ -580,6 +603,19 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--map draws what a sweep found: --dry-run finds nothing");
 	if (o->map_path && o->read_path && !o->nspecs)
 		BAD("--map with --read needs the targets that were swept (the map shows them)");
+	rc = cli_shard_resolve(o->shard_arg, o->shards_arg, env_lookup, &o->shard, errbuf);
+	if (rc < 0)
+		return rc;
+	if (o->shard.count && o->read_path)
+		BAD("--shard splits a sweep: --read sends nothing (merge shards' results with "
+		    "icmpsweep merge)");
+	/* Every shard must walk the same order: a random seed each would overlap them. */
+	if (o->shard.count && !o->seed_given)
+		BAD("--shard %u/%u needs --seed N, the same on every shard (they must agree on the "
+		    "order)",
+		    o->shard.index, o->shard.count);
+	o->cfg.shard = o->shard.index;
+	o->cfg.shards = o->shard.count;
 	if (o->read_path && o->max_runtime_s > 0)
 		BAD("--max-runtime limits sending: --read sends nothing");
 	rc = cli_check_files(o, errbuf);

@@ -12,6 +12,7 @@
 #include "icmpsweep/resolve.h"
 #include "icmpsweep/targets.h"
 
+#include "cli-shard.h"
 #include "cli-values.h"
 #include "hilbert-map.h"
 
@@ -38,6 +39,9 @@ struct cli_options {
 	const char *map_path; /* --map: PNG of the swept space (NULL: none) */
 	enum map_by map_by;   /* --map-by */
 	int map_by_given;
+	/* --shard and --shards as typed, and what they resolved to (cfg.shard/shards too). */
+	const char *shard_arg, *shards_arg;
+	struct cli_shard shard;
 	/* For the metadata: what the user named. */
 	const char **specs;
 	size_t nspecs;

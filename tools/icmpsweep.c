@@ -15,6 +15,7 @@
 
 #include "cli-options.h"
 #include "cmd-diff.h"
+#include "cmd-merge.h"
 #include "icmpsweep/build-info.h"
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
@@ -201,6 +202,11 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
 	        (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
 	        (unsigned long long)s->unrouted, (unsigned long long)s->pcap_drop,
 	        (unsigned long long)s->pcap_ifdrop);
+	if (s->other_shard)
+		fprintf(fp,
+		        "icmpsweep: %llu answers for other shards' targets set aside (shards of "
+		        "this sweep on this machine)\n",
+		        (unsigned long long)s->other_shard);
 	if (s->send_errors)
 		fprintf(fp, "icmpsweep: %llu send errors (%llu of them sent again)\n",
 		        (unsigned long long)s->send_errors,
@@ -508,6 +514,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "merge"))
+		return cmd_merge(argc - 1, argv + 1);
 	rc = cli_parse(&o, argc, argv, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
@@ -646,6 +654,16 @@ int main(int argc, char **argv)
 			        "icmpsweep: %llu targets are on the local network: ARP first, then "
 			        "ICMP to each host's own MAC\n",
 			        (unsigned long long)onlink);
+		if (o.shard.count > 1) {
+			struct isw_scan_stats before;
+
+			isw_scan_get_stats(scan, &before);
+			fprintf(stderr,
+			        "icmpsweep: shard %u/%u (from %s): %llu of the %llu targets\n",
+			        o.shard.index, o.shard.count, o.shard.source,
+			        (unsigned long long)before.targets,
+			        (unsigned long long)isw_targets_count(o.targets));
+		}
 		fprintf(stderr,
 		        "icmpsweep: %llu targets from %s on %s via "
 		        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
@@ -691,11 +709,18 @@ int main(int argc, char **argv)
 	if (trace_failed(scan, &trace_reported))
 		failed = 1;
 	isw_scan_get_stats(scan, &stats);
-	if (!o.quiet && !o.cfg.dry_run)
-		print_summary(stderr, &stats,
-		              ri.interrupted                      ? "interrupted"
-		              : health_failed || ctx.out_reported ? "failed"
-		                                                  : "done");
+	if (!o.quiet && !o.cfg.dry_run) {
+		char how[64];
+
+		snprintf(how, sizeof(how), "%s",
+		         ri.interrupted                      ? "interrupted"
+		         : health_failed || ctx.out_reported ? "failed"
+		                                             : "done");
+		if (o.shard.count > 1)
+			snprintf(how + strlen(how), sizeof(how) - strlen(how), " (shard %u/%u)",
+			         o.shard.index, o.shard.count);
+		print_summary(stderr, &stats, how);
+	}
 	/* Lost answers mean possibly missed hosts: worth saying even with -q. */
 	if (stats.pcap_drop && !o.cfg.dry_run)
 		fprintf(stderr,

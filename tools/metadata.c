@@ -47,6 +47,41 @@ static void counter(FILE *fp, const char *k, uint64_t v)
 	fprintf(fp, "%llu", (unsigned long long)v);
 }
 
+/* The target set itself (after exclusions and reserved ranges), not how it was spelled:
+ * FNV-1a over its sorted ranges.  Shards of one sweep must have the same; merge checks it. */
+static uint64_t targets_digest(const isw_targets *t)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t n = t ? isw_targets_nranges(t) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t lo, hi;
+		uint64_t v;
+
+		isw_targets_range(t, i, &lo, &hi);
+		v = (uint64_t)lo << 32 | hi;
+		for (int b = 0; b < 8; b++) {
+			h ^= (v >> (8 * b)) & 0xff;
+			h *= 0x100000001b3ULL;
+		}
+	}
+	return h;
+}
+
+/* Which part of the sweep this run was (--shard), and the whole it is part of. */
+static void write_shard(FILE *fp, const struct cli_options *o)
+{
+	key(fp, "shard");
+	if (o->shard.count)
+		fprintf(fp, "{\"index\": %u, \"count\": %u, \"source\": \"%s\"}", o->shard.index,
+		        o->shard.count, o->shard.source);
+	else
+		fputs("null", fp);
+	counter(fp, "targets_total", isw_targets_count(o->targets));
+	key(fp, "targets_digest");
+	fprintf(fp, "\"%016llx\"", (unsigned long long)targets_digest(o->targets));
+}
+
 /* What the user asked for and when: the same for live runs and --read. */
 static void write_head(FILE *fp, const struct cli_options *o, uint64_t seed,
                        const struct run_info *ri)
@@ -161,6 +196,7 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	isw_scan_get_stats(scan, &st);
 	isw_scan_get_route(scan, &rt);
 	write_head(fp, o, o->cfg.seed, ri);
+	write_shard(fp, o);
 	key(fp, "targets");
 	fprintf(fp, "%llu", (unsigned long long)st.targets);
 	key(fp, "reserved_dropped");
@@ -229,6 +265,7 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%llu", (unsigned long long)st.duplicates);
 	key(fp, "invalid");
 	fprintf(fp, "%llu", (unsigned long long)st.invalid);
+	counter(fp, "other_shard_answers", st.other_shard);
 	key(fp, "pcap_recv");
 	fprintf(fp, "%llu", (unsigned long long)st.pcap_recv);
 	key(fp, "pcap_drop");

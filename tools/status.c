@@ -11,6 +11,8 @@ void status_init(struct status *st, const struct isw_config *cfg)
 	st->last_sent = 0;
 	st->last_replies = 0;
 	st->probes = cfg->probes;
+	st->shard = cfg->shard;
+	st->shards = cfg->shards > 1 ? cfg->shards : 0;
 	st->rate = (double)cfg->rate;
 	/* -c auto: its length is known only at its end (and its cap rarely reached), so the
 	 * ETA runs to the last probe, then says "cooldown". */
@@ -79,11 +81,12 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 	}
 	if (s->carrier_down)
 		snprintf(eta, sizeof(eta), "? (no carrier: paused)");
-	fprintf(fp,
-	        "%s %5.1f%% pass %u; sent %llu (%s); recv %s; hits %llu; errors %llu; drops %llu; ",
-	        el, pct > 100 ? 100 : pct, s->pass, (unsigned long long)s->sent, sr, rr,
-	        (unsigned long long)s->hits, (unsigned long long)s->icmp_errors,
-	        (unsigned long long)s->pcap_drop);
+	fprintf(fp, "%s %5.1f%% pass %u", el, pct > 100 ? 100 : pct, s->pass);
+	if (st->shards)
+		fprintf(fp, " of shard %u/%u", st->shard, st->shards);
+	fprintf(fp, "; sent %llu (%s); recv %s; hits %llu; errors %llu; drops %llu; ",
+	        (unsigned long long)s->sent, sr, rr, (unsigned long long)s->hits,
+	        (unsigned long long)s->icmp_errors, (unsigned long long)s->pcap_drop);
 	/* Probes that did not go out: said on every line once there are any. */
 	if (s->send_errors)
 		fprintf(fp, "send errors %llu; ", (unsigned long long)s->send_errors);

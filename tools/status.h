@@ -3,6 +3,7 @@
 #ifndef ISW_STATUS_H
 #define ISW_STATUS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "icmpsweep/scan.h"
@@ -13,6 +14,7 @@ struct status {
 	unsigned probes;
 	double rate;
 	double cooldown_s;
+	uint32_t shard, shards; /* --shard: said on every line (shards 0: none) */
 	/* Path health already told (status_health). */
 	struct isw_scan_route route;
 	unsigned faults_told;

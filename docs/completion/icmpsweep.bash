@@ -29,6 +29,24 @@ _icmpsweep()
 		return
 	fi
 
+	# icmpsweep merge [options] FILE...: the shards' result and metadata files.
+	if [[ ${COMP_WORDS[1]-} == merge ]]; then
+		case $prev in
+		-O | --output-format)
+			mapfile -t COMPREPLY < <(compgen -W "text csv json xml" -- "$cur")
+			return
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			local merge_words="--output-format --output --metadata --help -O -o -h"
+			mapfile -t COMPREPLY < <(compgen -W "$merge_words" -- "$cur")
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return
+	fi
+
 	case $prev in
 	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata | \
 	--map)
@@ -38,6 +56,10 @@ _icmpsweep()
 		;;
 	--map-by)
 		mapfile -t COMPREPLY < <(compgen -W "alive rtt" -- "$cur")
+		return
+		;;
+	--shard)
+		mapfile -t COMPREPLY < <(compgen -W "auto 0/2 1/2 0/4 1/4 2/4 3/4" -- "$cur")
 		return
 		;;
 	-f | --output-fields)
@@ -75,7 +97,8 @@ _icmpsweep()
 		;;
 	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | -S | --source | \
 		-G | --gateway-mac | --resolver | --resolve-concurrency | --resolve-timeout | \
-		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime)
+		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime | \
+		--shards)
 		return # a value of the user's own
 		;;
 	esac
@@ -85,7 +108,7 @@ _icmpsweep()
 			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \
-			--seed --senders --source --trace-probes --ttl --tx --user --version --write -C \
+			--seed --senders --shard --shards --source --trace-probes --ttl --tx --user --version --write -C \
 			-G -I -O -P -S -T -V -b -c -h -i -n -o -q -r -w -x" -- "$cur")
 	fi
 }

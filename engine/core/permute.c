@@ -80,3 +80,33 @@ uint64_t isw_perm_at(const struct isw_perm *p, uint64_t i)
 		x = fe2(p, x);
 	return x;
 }
+
+/* fe2 undone round by round: round j turned (l, r) in Z_ma x Z_mb into (r, l + F(r) mod ma),
+ * so from (l', r') the previous state is (r' - F(l') mod ma, l') with ma the modulus l' had
+ * as r. */
+static inline uint64_t fe2_inverse(const struct isw_perm *p, uint64_t y)
+{
+	uint64_t l = y % p->a, r = y / p->a;
+	uint64_t ma = p->a, mb = p->b;
+
+	for (int j = ISW_PERM_ROUNDS - 1; j >= 0; j--) {
+		uint64_t m = mb, f = round_fn(p->round_key[j], l) % m;
+
+		mb = ma;
+		ma = m;
+		uint64_t prev_l = r >= f ? r - f : r + ma - f;
+		r = l;
+		l = prev_l;
+	}
+	return l + p->a * r;
+}
+
+uint64_t isw_perm_position(const struct isw_perm *p, uint64_t x)
+{
+	uint64_t i = fe2_inverse(p, x);
+
+	/* The forward walk's steps outside [0, n), backwards. */
+	while (i >= p->n)
+		i = fe2_inverse(p, i);
+	return i;
+}

@@ -21,5 +21,8 @@ struct isw_perm {
 /* -EINVAL unless 1 <= n <= 2^32. */
 int isw_perm_init(struct isw_perm *p, uint64_t n, uint64_t seed);
 uint64_t isw_perm_at(const struct isw_perm *p, uint64_t i);
+/* The inverse: the position i at which isw_perm_at gives x (x < n).  Tells which shard, or
+ * which sender's slice, holds a target without walking the order. */
+uint64_t isw_perm_position(const struct isw_perm *p, uint64_t x);
 
 #endif

@@ -32,9 +32,42 @@ static int64_t view_find(const void *ctx, uint32_t addr)
 
 static const struct isw_arp_view_ops lan_ops = {view_slots, view_word, view_addr, view_find, NULL};
 
+/* Adds the targets [a, b] (all of one range of targets) that are in the shard, as runs.
+ * Returns how many, or -ENOMEM. */
+static int64_t add_in_shard(isw_targets *onlink, const isw_targets *targets, uint32_t a, uint32_t b,
+                            const struct isw_shard *shard)
+{
+	int64_t first = isw_targets_index(targets, a), added = 0;
+	uint64_t run = 0;
+	int in_run = 0;
+
+	if (!shard || !shard->partial)
+		return isw_targets_add_range(onlink, a, b, 0) < 0 ? -ENOMEM : 1;
+	for (uint64_t x = a;; x++) {
+		int in = isw_shard_has(shard, (uint64_t)first + (x - a));
+
+		if (in && !in_run)
+			run = x;
+		if (!in && in_run) {
+			if (isw_targets_add_range(onlink, (uint32_t)run, (uint32_t)x - 1, 0) < 0)
+				return -ENOMEM;
+			added++;
+		}
+		in_run = in;
+		if (x == b)
+			break;
+	}
+	if (in_run) {
+		if (isw_targets_add_range(onlink, (uint32_t)run, b, 0) < 0)
+			return -ENOMEM;
+		added++;
+	}
+	return added;
+}
+
 int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const struct isw_prefix *onlink,
                      size_t nonlink, uint32_t src, const uint8_t src_mac[6], uint64_t seed,
-                     const char *oui_path, char *errbuf)
+                     const struct isw_shard *shard, const char *oui_path, char *errbuf)
 {
 	size_t nr = isw_targets_nranges(targets), p = 0;
 	int added = 0, rc;
@@ -55,9 +88,11 @@ int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const struct
 		for (size_t q = p; q < nonlink && onlink[q].lo <= hi; q++) {
 			uint32_t a = lo > onlink[q].lo ? lo : onlink[q].lo;
 			uint32_t b = hi < onlink[q].hi ? hi : onlink[q].hi;
-			if (isw_targets_add_range(l->onlink, a, b, 0) < 0)
-				return -ENOMEM;
-			added = 1;
+			int64_t runs = add_in_shard(l->onlink, targets, a, b, shard);
+
+			if (runs < 0)
+				return runs;
+			added |= runs > 0;
 		}
 	}
 	/* We do not ARP for ourselves. */

@@ -16,6 +16,7 @@
 #include "arp-view.h"
 #include "permute.h"
 #include "route.h"
+#include "shard.h"
 
 struct isw_oui;
 
@@ -33,11 +34,12 @@ struct isw_lan {
 };
 
 /* The on-link part of targets: those inside onlink (sorted, disjoint ranges: the networks
- * the routes say are on the link), but src.  Returns the number of on-link targets (0: the
- * lan stays inert and needs no free beyond isw_lan_free), or a negative errno. */
+ * the routes say are on the link), but src, and with a shard (NULL: all) only its own.  Returns the
+ * number of on-link targets (0: the lan stays inert and needs no free beyond isw_lan_free), or a
+ * negative errno. */
 int64_t isw_lan_init(struct isw_lan *l, const isw_targets *targets, const struct isw_prefix *onlink,
                      size_t nonlink, uint32_t src, const uint8_t src_mac[6], uint64_t seed,
-                     const char *oui_path, char *errbuf);
+                     const struct isw_shard *shard, const char *oui_path, char *errbuf);
 void isw_lan_free(struct isw_lan *l);
 
 /* Index of addr among the on-link targets, or -1. */

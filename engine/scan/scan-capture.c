@@ -38,6 +38,14 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 	 * seed: not an answer to this one. */
 	if (v == ISW_MATCH_VALID && (idx = isw_targets_index(s->targets, r.addr)) < 0)
 		v = ISW_MATCH_BAD_TAG;
+	/* Nor is one for another shard's target: shards of one sweep share the seed, and may
+	 * share the machine (srun tasks on one node), so each capture sees the others' answers. */
+	if (v == ISW_MATCH_VALID && !isw_shard_has(&s->send.shard, (uint64_t)idx)) {
+		atomic_fetch_add_explicit(&s->other_shard, 1, memory_order_relaxed);
+		if (s->trace)
+			trace_packet(s, pkt, caplen, ts_us, ISW_MATCH_BAD_TAG, &r, 0);
+		return;
+	}
 	if (v != ISW_MATCH_VALID) {
 		atomic_fetch_add_explicit(&s->invalid, 1, memory_order_relaxed);
 		if (s->trace)

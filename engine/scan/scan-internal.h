@@ -71,6 +71,7 @@ struct isw_scan {
 	struct isw_done_flag finished; /* set by the supervisor once both threads are joined */
 
 	atomic_uint_least64_t hits, icmp_errors, replies, duplicates, invalid;
+	atomic_uint_least64_t other_shard; /* valid answers for another shard's targets */
 	atomic_uint_least64_t pcap_recv, pcap_drop, pcap_ifdrop;
 
 	/* Path health (path-health.c on the supervisor thread; the senders read flags.path_pause

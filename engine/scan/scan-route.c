@@ -27,7 +27,7 @@ static int choose_given(struct isw_scan *s, char *errbuf)
 	if (c->arp != ISW_ARP_OFF && !r->raw_ip) {
 		int np = isw_route_onlink_prefixes(r->iface, p, 32);
 		int64_t n = isw_lan_init(&s->lan, s->targets, p, np > 0 ? (size_t)np : 0, r->src,
-		                         r->src_mac, c->seed, c->oui_path, errbuf);
+		                         r->src_mac, c->seed, &s->send.shard, c->oui_path, errbuf);
 		if (n < 0)
 			return (int)n;
 		s->lan_active = n > 0;
@@ -55,6 +55,37 @@ static int hop_elsewhere(const struct isw_hop *h, const void *arg)
 	       h->ifindex != *(const int *)arg;
 }
 
+/* The unrouted targets of this shard, exactly: whichever is shorter, the unrouted targets
+ * each placed through the inverse permutation, or the shard's positions each looked up (a
+ * /0 without a default route has billions unrouted, its shards only millions). */
+static uint64_t unrouted_in_shard(const struct isw_scan *s, uint64_t unrouted_all)
+{
+	const struct isw_route_map *m = &s->routes;
+	const struct isw_shard *sh = &s->send.shard;
+	uint64_t count = 0;
+
+	if (!unrouted_all)
+		return 0;
+	if (unrouted_all > sh->hi - sh->lo) {
+		for (uint64_t pos = sh->lo; pos < sh->hi; pos++) {
+			uint32_t a = isw_targets_at(s->targets, isw_perm_at(sh->perm, pos));
+
+			count += m->hop[isw_route_map_find(m, a)].kind == ISW_HOP_UNROUTED;
+		}
+		return count;
+	}
+	for (size_t i = 0; i < m->nsegs; i++) {
+		if (m->hop[m->segs[i].hop].kind != ISW_HOP_UNROUTED)
+			continue;
+		for (uint64_t a = m->segs[i].lo; a <= m->segs[i].hi; a++) {
+			int64_t idx = isw_targets_index(s->targets, (uint32_t)a);
+
+			count += idx >= 0 && isw_shard_has(sh, (uint64_t)idx);
+		}
+	}
+	return count;
+}
+
 /* The targets' routes: which interface (one per sweep), which source, and none of them
  * routed elsewhere. */
 static int plan_routes(struct isw_scan *s, char *errbuf)
@@ -79,6 +110,8 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 	for (size_t i = 0; i < m->nhops; i++)
 		if (m->hop[i].kind == ISW_HOP_UNROUTED)
 			s->unrouted += m->hop[i].count;
+	/* "No route" below still speaks of the whole set; the count is the shard's. */
+	uint64_t unrouted_all = s->unrouted;
 	for (size_t i = 0; i < m->nsegs && !first; i++) {
 		const struct isw_hop *h = &m->hop[m->segs[i].hop];
 		if (h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK)
@@ -95,6 +128,8 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 		         list);
 		return -ENETUNREACH;
 	}
+	if (s->send.shard.partial)
+		s->unrouted = unrouted_in_shard(s, unrouted_all);
 	r->ifindex = oif ? oif : first->ifindex;
 	for (size_t i = 0; i < m->nhops; i++) {
 		const struct isw_hop *h = &m->hop[i];
@@ -170,7 +205,7 @@ static int resolve_hops(struct isw_scan *s, char *errbuf)
 		if (rc < 0)
 			return rc;
 		n = isw_lan_init(&s->lan, s->targets, p, np, r->src, r->src_mac, c->seed,
-		                 c->oui_path, errbuf);
+		                 &s->send.shard, c->oui_path, errbuf);
 		free(p);
 		if (n < 0)
 			return (int)n;

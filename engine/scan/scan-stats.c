@@ -12,7 +12,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	         end = atomic_load(&s->count.send_end_ns);
 
 	memset(st, 0, sizeof(*st));
-	st->targets = s->n;
+	st->targets = s->send.shard.hi - s->send.shard.lo; /* this shard's, or all */
 	st->sent = atomic_load(&s->count.sent);
 	st->send_errors = atomic_load(&s->count.send_errors);
 	st->skipped = atomic_load(&s->count.skipped);
@@ -23,6 +23,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->replies = atomic_load(&s->replies);
 	st->duplicates = atomic_load(&s->duplicates);
 	st->invalid = atomic_load(&s->invalid);
+	st->other_shard = atomic_load(&s->other_shard);
 	st->pcap_recv = atomic_load(&s->pcap_recv);
 	st->pcap_drop = atomic_load(&s->pcap_drop);
 	st->pcap_ifdrop = atomic_load(&s->pcap_ifdrop);

@@ -33,6 +33,11 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 		         cfg->probes);
 		return -EINVAL;
 	}
+	if (cfg->shards > 1 && cfg->shard >= cfg->shards) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "shard %u of %u does not exist (0..%u)",
+		         cfg->shard, cfg->shards, cfg->shards - 1);
+		return -EINVAL;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -49,6 +54,7 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 		         (unsigned long long)s->n);
 		goto fail;
 	}
+	isw_shard_init(&s->send.shard, &s->send.perm, s->n, cfg->shard, cfg->shards);
 	isw_tag_key_init(&s->send.key, cfg->seed);
 	if (isw_bitmap_init(&s->alive, s->n) < 0 || isw_bitmap_init(&s->errored, s->n) < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %llu targets",

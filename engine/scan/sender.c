@@ -460,8 +460,11 @@ void *isw_sender_main(void *arg)
 		sd[t].count = count;
 		sd[t].tx = c->tx[t];
 		sd[t].log = c->probe_log ? &c->probe_log[t] : NULL;
-		sd[t].lo = c->n * t / n;
-		sd[t].hi = c->n * (t + 1) / n;
+		/* Each thread a slice of this shard's positions (the whole order without one). */
+		uint64_t span = c->shard.hi - c->shard.lo;
+
+		sd[t].lo = c->shard.lo + span * t / n;
+		sd[t].hi = c->shard.lo + span * (t + 1) / n;
 		/* The rate holds across threads: each sends its share. */
 		sd[t].asked = rate ? (rate + n - 1) / n : 0;
 		isw_ratelimit_init(&sd[t].rl, sd[t].asked, ISW_SEND_BATCH, now);

@@ -16,6 +16,7 @@
 #include "lan.h"
 #include "next-hop.h"
 #include "permute.h"
+#include "shard.h"
 #include "probe-log.h"
 #include "probe.h"
 #include "rtt-hist.h"
@@ -65,7 +66,8 @@ struct isw_send_counters {
  * before the senders start, or (answers, MACs, RTTs) only by the capture thread. */
 struct isw_send_ctx {
 	/* What to probe, in which order, and how each probe is made. */
-	uint64_t n; /* the index space */
+	uint64_t n;             /* the index space */
+	struct isw_shard shard; /* the positions of perm to walk (shard.h) */
 	const isw_targets *targets;
 	struct isw_perm perm;
 	struct isw_tag_key key;

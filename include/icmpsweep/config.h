@@ -29,13 +29,16 @@ struct isw_config {
 	uint32_t src_addr; /* 0: from the route (host byte order) */
 	int have_gw_mac;   /* gw_mac overrides the next hop's MAC */
 	uint8_t gw_mac[6];
-	uint64_t rate;        /* probes per second; 0 = as fast as possible */
-	unsigned probes;      /* probes per target (passes); >= 1 */
-	double cooldown_s;    /* capture time after the last probe (the bound, with auto) */
-	int cooldown_auto;    /* -c auto (default): stop once few answers are still expected */
-	int adaptive;         /* --adaptive: slow down when the capture drops packets */
-	unsigned senders;     /* -T: sender threads, each with its own slice and socket; 0 = auto */
-	uint64_t seed;        /* orders the targets and keys the probe tags */
+	uint64_t rate;     /* probes per second; 0 = as fast as possible */
+	unsigned probes;   /* probes per target (passes); >= 1 */
+	double cooldown_s; /* capture time after the last probe (the bound, with auto) */
+	int cooldown_auto; /* -c auto (default): stop once few answers are still expected */
+	int adaptive;      /* --adaptive: slow down when the capture drops packets */
+	unsigned senders;  /* -T: sender threads, each with its own slice and socket; 0 = auto */
+	uint64_t seed;     /* orders the targets and keys the probe tags */
+	/* --shard: probe only part `shard` (0-based) of `shards` equal, disjoint parts of the
+	 * keyed order (positions [n*I/N, n*(I+1)/N)); shards 0 or 1: the whole target set. */
+	uint32_t shard, shards;
 	unsigned pcap_buffer; /* capture ring size, bytes */
 	const char *tx;       /* transmit backend name; NULL = "auto" */
 	/* xdp: zero-copy where the device advertises it (ISW_ZEROCOPY_AUTO), never, or always

@@ -38,6 +38,7 @@ struct isw_scan_stats {
 	uint64_t replies;       /* validated answers including duplicates */
 	uint64_t duplicates;    /* validated answers for an already reported target */
 	uint64_t invalid;       /* ICMP to us that failed validation or did not parse */
+	uint64_t other_shard;   /* valid answers for targets of another shard (same seed) */
 	uint64_t pcap_recv;     /* packets seen by the capture filter (kernel count) */
 	uint64_t pcap_drop;     /* dropped by the capture ring (kernel count) */
 	uint64_t pcap_ifdrop;   /* dropped by the interface */

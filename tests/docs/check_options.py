@@ -45,6 +45,9 @@ def main():
     groups = help_groups(binary)
     diff_groups = help_groups(binary, "diff")
     in_diff = {n for g in diff_groups for n in g}
+    merge_groups = help_groups(binary, "merge")
+    if len(merge_groups) < 4:
+        fail([f"only {len(merge_groups)} options parsed from merge --help: the parser is broken"])
     if len(diff_groups) < 4:
         fail([f"only {len(diff_groups)} options parsed from diff --help: the parser is broken"])
     if len(groups) < 30:
@@ -63,12 +66,17 @@ def main():
     man_diff_named = set(re.findall(r"(?<![\w\\-])\\-\\-[a-z][a-z0-9\\-]*|(?<![\w\\-])\\-[A-Za-z0-9]\b", man_diff))
     man_diff_named = {n.replace("\\-", "-") for n in man_diff_named}
 
+    man_merge = man.split(".SH SHARDS AND MERGE", 1)[1].split("\n.SH ", 1)[0]
+    man_merge_named = {n.replace("\\-", "-") for n in re.findall(r"(?<![\w\\-])\\-\\-[a-z][a-z0-9\\-]*|(?<![\w\\-])\\-[A-Za-z0-9]\b", man_merge)}
+
     readme = read("README.md")
     usage = readme.split("## Usage", 1)[1].split("## Safety", 1)[0]
     readme_named = set(re.findall(r"`(--?[A-Za-z][a-z0-9-]*)", usage))
     readme_named |= set(re.findall(r"\| `?(-[A-Za-z0-9])\b", usage))
     readme_diff = usage.split("### Comparing sweeps", 1)[1].split("\n### ", 1)[0]
     readme_diff_named = set(re.findall(r"`(--?[A-Za-z][a-z0-9-]*)", readme_diff))
+    readme_merge = usage.split("### Shards and merge", 1)[1].split("\n### ", 1)[0]
+    readme_merge_named = set(re.findall(r"`(--?[A-Za-z][a-z0-9-]*)", readme_merge))
 
     cli = read("tools/cli-options.c")
     table = set("--" + n for n in re.findall(r'\{"([a-z][a-z0-9-]*)", (?:no|required|optional)_argument', cli))
@@ -116,6 +124,19 @@ def main():
                 errors.append(f"diff {name}: in diff --help but not in the bash completion")
             if name not in zsh_named:
                 errors.append(f"diff {name}: in diff --help but not in the zsh completion")
+    # merge: each of its options in the man page's SHARDS AND MERGE, the README's "Shards and
+    # merge" (-h aside: the section shows no help option) and both completions.
+    for g in merge_groups:
+        label = "merge " + ", ".join(g)
+        if not man_merge_named & set(g):
+            errors.append(f"{label}: in merge --help but not in the man page's SHARDS AND MERGE")
+        if not readme_merge_named & set(g) and "-h" not in g:
+            errors.append(f"{label}: in merge --help but not in the README's Shards and merge")
+        for name in g:
+            if name not in bash_named:
+                errors.append(f"merge {name}: in merge --help but not in the bash completion")
+            if name not in zsh_named:
+                errors.append(f"merge {name}: in merge --help but not in the zsh completion")
     for n in sorted(man_diff_named - in_diff):
         errors.append(f"diff {n}: in the man page's COMPARING SWEEPS but not in diff --help")
     for n in sorted((bash_named | zsh_named) - in_help - in_diff):

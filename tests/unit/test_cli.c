@@ -275,6 +275,29 @@ static void test_random_seed(void **state __attribute__((unused)))
 	cli_free(&b);
 }
 
+/* --shard I/N and zmap's --shards N --shard I reach the configuration. */
+static void test_shard_options(void **state __attribute__((unused)))
+{
+	struct cli_options o;
+	char err[ISW_ERRBUF_SIZE];
+
+	if (PARSE(&o, err, "--seed", "9", "--shard", "2/5", "198.18.0.0/24") != 0)
+		fail_msg("%s", err);
+	assert_int_equal(o.cfg.shard, 2);
+	assert_int_equal(o.cfg.shards, 5);
+	assert_string_equal(o.shard.source, "option");
+	cli_free(&o);
+	if (PARSE(&o, err, "--shard", "3", "--seed", "9", "198.18.0.0/24", "--shards", "4") != 0)
+		fail_msg("%s", err);
+	assert_int_equal(o.cfg.shard, 3);
+	assert_int_equal(o.cfg.shards, 4);
+	cli_free(&o);
+	if (PARSE(&o, err, "198.18.0.0/24") != 0)
+		fail_msg("%s", err);
+	assert_int_equal(o.cfg.shards, 0);
+	cli_free(&o);
+}
+
 static void test_all_options(void **state __attribute__((unused)))
 {
 	struct cli_options o;
@@ -448,6 +471,13 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+    {{"--shard", "1/4", "198.18.0.1"}, "needs --seed"},
+    {{"--shard", "4/4", "--seed", "1", "198.18.0.1"}, "'4/4'"},
+    {{"--shard", "1/0", "--seed", "1", "198.18.0.1"}, "'1/0'"},
+    {{"--shard", "a/b", "--seed", "1", "198.18.0.1"}, "'a/b'"},
+    {{"--shards", "4", "--seed", "1", "198.18.0.1"}, "needs --shard"},
+    {{"--shards", "4", "--shard", "1/3", "--seed", "1", "198.18.0.1"}, "--shards 4"},
+    {{"--shard", "0/2", "--seed", "1", "--read", "t.pcap"}, "--read"},
     {{"-r", "abc", "198.18.0.1"}, "'abc'"},
     {{"-r", "-5", "198.18.0.1"}, "'-5'"},
     {{"--rate=10x", "198.18.0.1"}, "'10x'"},
@@ -815,6 +845,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_random_seed),
 	    cmocka_unit_test(test_all_options),
+	    cmocka_unit_test(test_shard_options),
 	    cmocka_unit_test(test_long_options),
 	    cmocka_unit_test(test_options_after_targets),
 	    cmocka_unit_test(test_target_files),

@@ -45,7 +45,7 @@ static void test_intersection(void **state)
 
 	(void)state;
 	/* Our address (198.18.0.1) is on-link but never ARPed for. */
-	n = isw_lan_init(&l, t, onlink, 4, A(198, 18, 0, 1), mac, 1, "/nonexistent", err);
+	n = isw_lan_init(&l, t, onlink, 4, A(198, 18, 0, 1), mac, 1, NULL, "/nonexistent", err);
 	assert_int_equal(n, 15 + 6 + 1 + 128);
 	assert_true(isw_lan_index(&l, A(198, 18, 0, 0)) >= 0);
 	assert_int_equal(isw_lan_index(&l, A(198, 18, 0, 1)), -1);
@@ -60,7 +60,8 @@ static void test_intersection(void **state)
 	isw_lan_free(&l);
 
 	/* No on-link range: inert. */
-	assert_int_equal(isw_lan_init(&l, t, onlink, 0, A(198, 18, 0, 1), mac, 1, NULL, err), 0);
+	assert_int_equal(isw_lan_init(&l, t, onlink, 0, A(198, 18, 0, 1), mac, 1, NULL, NULL, err),
+	                 0);
 	isw_lan_free(&l);
 	isw_targets_free(t);
 }

@@ -324,6 +324,30 @@ static void test_bijection_any_round_key(void **state __attribute__((unused)))
 	}
 }
 
+/* isw_perm_position undoes isw_perm_at for every position, cycle-walked ones included
+ * (small n where a*b - n is large relative to n, and sizes just above a square). */
+static void test_position_inverts(void **state __attribute__((unused)))
+{
+	static const uint64_t sizes[] = {1, 2, 3, 5, 7, 10, 17, 26, 99, 101, 1000, 4097, 65537};
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+		for (uint64_t seed = 1; seed <= 3; seed++) {
+			struct isw_perm p = make_perm(sizes[k], seed * 7919);
+
+			for (uint64_t i = 0; i < sizes[k]; i++)
+				if (isw_perm_position(&p, isw_perm_at(&p, i)) != i)
+					fail_msg("n=%llu: position(perm(%llu)) != %llu",
+					         (unsigned long long)sizes[k],
+					         (unsigned long long)i, (unsigned long long)i);
+		}
+	/* Sampled at the largest size. */
+	struct isw_perm big = make_perm(TWO32, 42);
+	for (int k = 0; k < 20000; k++) {
+		uint64_t i = rng() % TWO32;
+		assert_true(isw_perm_position(&big, isw_perm_at(&big, i)) == i);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +363,7 @@ int main(void)
 	    cmocka_unit_test(test_not_identity),
 	    cmocka_unit_test(test_spread),
 	    cmocka_unit_test(test_bijection_any_round_key),
+	    cmocka_unit_test(test_position_inverts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

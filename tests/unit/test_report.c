@@ -190,7 +190,7 @@ static void test_live(void **state)
 	assert_int_equal(isw_targets_new(&t), 0);
 	assert_int_equal(isw_targets_add(t, "198.18.0.0/28", 0, err), 0);
 	assert_int_equal(isw_targets_finalize(t, err), 0);
-	assert_int_equal(isw_lan_init(&l, t, onlink, 1, SRC, src_mac, 1, NULL, err), 15);
+	assert_int_equal(isw_lan_init(&l, t, onlink, 1, SRC, src_mac, 1, NULL, NULL, err), 15);
 	l.view.oui = test_oui();
 	for (size_t i = 0; i < sizeof(replies) / sizeof(replies[0]); i++) {
 		struct isw_arp_packet a = {.op = 2, .spa = replies[i].addr, .tpa = SRC};
