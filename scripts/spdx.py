@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """SPDX licence lines: every source file of the project (C, shell, Python, CMake) names its
 licence on its first line (after a #! line).  `scripts/spdx.py --check` lists the files that
 do not and exits 1 (the test docs.spdx); `scripts/spdx.py` adds the line where it is missing."""

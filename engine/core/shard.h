@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shards (--shard I/N): shard I is the positions [n*I/N, n*(I+1)/N) of the keyed order.
  * Contiguous ranges of one permutation: disjoint and covering by construction, sizes within
  * one of each other, and a shard starts at its first position with no walk.  Passes (-P)
