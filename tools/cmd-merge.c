@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* icmpsweep merge (cmd-merge.h): reads every file given, tells results from metadata by their
  * content, checks that the metadata describe all N shards of one sweep exactly once, and
- * writes the union of the hosts and the summed counters. */
+ * unites the hosts (merge-write.c writes them and the summed counters). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,11 +17,8 @@
 #include "icmpsweep/version.h"
 #include "result-file.h"
 #include "result-parse.h"
+#include "merge-write.h"
 #include "shard-meta.h"
-
-#define MERGE_OK         0
-#define MERGE_INCOMPLETE 1
-#define MERGE_BAD        2
 
 static void usage(FILE *fp)
 {
@@ -46,12 +43,6 @@ static void usage(FILE *fp)
 	      "of different sweeps: seed, shard count or target set differ).\n",
 	      fp);
 }
-
-struct merge_opts {
-	enum isw_format format;
-	int format_given;
-	const char *output, *metadata;
-};
 
 static int parse(int argc, char **argv, struct merge_opts *o)
 {
@@ -312,111 +303,6 @@ static int unite(const struct input *in, size_t n, struct rf_set *all, int *stat
 	return 0;
 }
 
-static int write_hosts(FILE *fp, const struct merge_opts *o, const struct rf_set *all,
-                       uint64_t targets, char *errbuf)
-{
-	int hostnames = 0, link = 0, ttl = 1, rc;
-	char fields[96];
-	isw_output *out;
-
-	for (size_t j = 0; j < all->n; j++) {
-		hostnames |= all->hosts[j].hostname != NULL;
-		link |= all->hosts[j].have_mac;
-		ttl &= all->hosts[j].ttl >= 0;
-	}
-	/* Only the columns result files carry back: no probe, ts or responder (not read), no
-	 * ttl when a shard's file lacks it (text). */
-	snprintf(fields, sizeof(fields), "ip,type,rtt_ms%s%s%s", ttl ? ",ttl" : "",
-	         hostnames ? ",hostname,lookup" : "", link ? ",mac,vendor" : "");
-	struct isw_output_options opt = {
-	    .format = o->format,
-	    .hostnames = hostnames,
-	    .link = link,
-	    .fields = o->format == ISW_FORMAT_CSV || o->format == ISW_FORMAT_JSON ? fields : NULL,
-	    .args = "icmpsweep merge"};
-	rc = isw_output_open(&out, &opt, fp);
-	if (rc < 0) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot start the output: %s", strerror(-rc));
-		return rc;
-	}
-	for (size_t j = 0; j < all->n && rc >= 0; j++) {
-		const struct rf_host *h = &all->hosts[j];
-		struct isw_result r = {
-		    .addr = h->addr,
-		    .responder = h->addr,
-		    .type = h->type == RF_TYPE_UP ? ISW_RESULT_ECHO_REPLY
-		                                  : (enum isw_result_type)h->type,
-		    .ttl = h->ttl > 0 ? (uint8_t)h->ttl : 0,
-		    .rtt_ms = h->rtt_ms,
-		    .hostname = h->hostname && *h->hostname ? h->hostname : NULL,
-		    .lookup = !h->hostname   ? ISW_LOOKUP_NONE
-		              : *h->hostname ? ISW_LOOKUP_OK
-		                             : ISW_LOOKUP_NXDOMAIN,
-		    .have_mac = h->have_mac,
-		    .vendor = h->vendor,
-		};
-
-		memcpy(r.mac, h->mac, 6);
-		rc = isw_output_write(out, &r);
-	}
-	if (rc >= 0)
-		rc = isw_output_finish(out, &(struct isw_output_end){.targets = targets});
-	if (rc >= 0)
-		rc = isw_output_flush(out);
-	isw_output_free(out);
-	if (rc < 0)
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "writing the results: %s", strerror(-rc));
-	return rc;
-}
-
-/* The merged metadata: the sweep's identity, the shards found, and the counters summed. */
-static int write_metadata(const char *path, const struct shard_meta *m, size_t nm, uint64_t hosts,
-                          int status)
-{
-	uint64_t sum[SM_COUNT] = {0};
-	const char *start = m[0].start, *end = m[0].end;
-	FILE *fp = fopen(path, "w");
-
-	if (!fp) {
-		fprintf(stderr, "icmpsweep merge: cannot write metadata '%s': %s\n", path,
-		        strerror(errno));
-		return -1;
-	}
-	for (size_t i = 0; i < nm; i++) {
-		for (int c = 0; c < SM_COUNT; c++)
-			sum[c] += m[i].counter[c];
-		if (m[i].start[0] && strcmp(m[i].start, start) < 0)
-			start = m[i].start;
-		if (strcmp(m[i].end, end) > 0)
-			end = m[i].end;
-	}
-	fprintf(fp, "{\n  \"tool\": \"icmpsweep\",\n  \"version\": \"%s\",\n", ISW_VERSION);
-	fprintf(fp, "  \"merged\": true,\n  \"status\": \"%s\",\n",
-	        status == MERGE_OK ? "done" : "incomplete");
-	fprintf(fp, "  \"seed\": %llu,\n  \"shards\": %llu,\n  \"shards_merged\": [",
-	        (unsigned long long)m[0].seed, (unsigned long long)m[0].count);
-	for (size_t i = 0; i < nm; i++)
-		fprintf(fp, "%s%llu", i ? ", " : "", (unsigned long long)m[i].index);
-	fprintf(fp, "],\n  \"targets_total\": %llu,\n  \"targets_digest\": \"%s\",\n",
-	        (unsigned long long)m[0].targets_total, m[0].digest);
-	fprintf(fp, "  \"probes_per_target\": %llu,\n  \"reserved_dropped\": %llu,\n",
-	        (unsigned long long)m[0].probes_per_target,
-	        (unsigned long long)m[0].reserved_dropped);
-	fprintf(fp, "  \"start\": \"%s\",\n  \"end\": \"%s\",\n  \"hosts_up\": %llu", start, end,
-	        (unsigned long long)hosts);
-	for (int c = 0; c < SM_COUNT; c++)
-		fprintf(fp, ",\n  \"%s\": %llu", shard_meta_counter_names[c],
-		        (unsigned long long)sum[c]);
-	fputs("\n}\n", fp);
-	if (fflush(fp) != 0 || ferror(fp)) {
-		fprintf(stderr, "icmpsweep merge: writing metadata '%s': %s\n", path,
-		        strerror(errno ? errno : EIO));
-		fclose(fp);
-		return -1;
-	}
-	return fclose(fp) == 0 ? 0 : -1;
-}
-
 int cmd_merge(int argc, char **argv)
 {
 	struct merge_opts o;
@@ -504,7 +390,7 @@ int cmd_merge(int argc, char **argv)
 		status = MERGE_BAD;
 		goto out;
 	}
-	if (write_hosts(fp, &o, &all, m[0].targets_total, err) < 0 ||
+	if (merge_write_hosts(fp, o.format, &all, m[0].targets_total, err) < 0 ||
 	    (fp != stdout && fclose(fp) != 0)) {
 		fprintf(stderr, "icmpsweep merge: %s: %s\n",
 		        o.output ? o.output : "standard output", err[0] ? err : strerror(errno));
@@ -513,7 +399,7 @@ int cmd_merge(int argc, char **argv)
 		goto out;
 	}
 	fp = stdout;
-	if (o.metadata && write_metadata(o.metadata, m, nm, all.n, status) < 0)
+	if (o.metadata && merge_write_metadata(o.metadata, m, nm, all.n, status == MERGE_OK) < 0)
 		status = MERGE_INCOMPLETE;
 	fprintf(stderr,
 	        "icmpsweep merge: %zu metadata files of %llu shards, %zu hosts up of %llu "

@@ -9,15 +9,33 @@
 #include <stdio.h>
 
 /* The counters of a sweep's metadata that add up over shards, in the order merge writes them. */
-#define SHARD_META_COUNTERS                                                                        \
-	X(targets)                                                                                 \
-	X(sent)                                                                                    \
-	X(unrouted)                                                                                \
-	X(send_errors) X(send_errors_resent) X(resent_after_outage) X(carrier_losses)              \
-	    X(skipped_answered) X(hits) X(icmp_errors) X(replies) X(duplicates) X(invalid)         \
-	        X(other_shard_answers) X(pcap_recv) X(pcap_drop) X(pcap_ifdrop)                    \
-	            X(adaptive_slowdowns) X(onlink_targets) X(arp_sent) X(arp_hosts) X(arp_only)   \
-	                X(arp_conflicts)
+/* clang-format off: it reflows this list differently on every run */
+// clang-format off
+#define SHARD_META_COUNTERS \
+	X(targets) \
+	X(sent) \
+	X(unrouted) \
+	X(send_errors) \
+	X(send_errors_resent) \
+	X(resent_after_outage) \
+	X(carrier_losses) \
+	X(skipped_answered) \
+	X(hits) \
+	X(icmp_errors) \
+	X(replies) \
+	X(duplicates) \
+	X(invalid) \
+	X(other_shard_answers) \
+	X(pcap_recv) \
+	X(pcap_drop) \
+	X(pcap_ifdrop) \
+	X(adaptive_slowdowns) \
+	X(onlink_targets) \
+	X(arp_sent) \
+	X(arp_hosts) \
+	X(arp_only) \
+	X(arp_conflicts)
+// clang-format on
 
 enum shard_meta_counter {
 #define X(name) SM_##name,
