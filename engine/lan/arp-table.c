@@ -16,25 +16,21 @@ struct isw_arp_entry *isw_arp_table_find(const struct isw_arp_table *t, uint32_t
 int isw_arp_table_learn(struct isw_arp_table *t, uint32_t addr, const uint8_t mac[6], int64_t ts_us)
 {
 	struct isw_addr key = isw_addr_from_v4(addr);
-	struct isw_arp_entry *e = isw_arp_table_find(t, addr);
-	_Atomic uint64_t w = 0;
-	enum isw_arp_learnt learnt;
+	struct isw_arp_entry *e;
 	int created;
 
-	if (e)
-		return (int)isw_arp_word_learn(&e->word, mac);
-	/* A new address: its word first, so MAC 0 takes no slot. */
-	learnt = isw_arp_word_learn(&w, mac);
-	if (learnt == ISW_ARP_LEARNT_NOTHING)
+	/* MAC 0 teaches nothing (arp-view.h), so it takes no slot either. */
+	if (!isw_get_be48(mac))
 		return 0;
 	if (!t->map.cap && isw_addr_map_init(&t->map, sizeof(*e), 128) < 0)
 		return -ENOMEM;
 	e = isw_addr_map_insert(&t->map, &key, &created);
 	if (!e)
 		return -ENOMEM;
-	atomic_init(&e->word, atomic_load(&w));
-	e->ts_us = ts_us;
-	return (int)learnt;
+	/* A new entry is zeroed: word 0, nothing known yet, so the word's own rules apply. */
+	if (created)
+		e->ts_us = ts_us;
+	return (int)isw_arp_word_learn(&e->word, mac);
 }
 
 static const struct isw_arp_entry *entry_at(const void *ctx, uint64_t slot, uint32_t *addr)
