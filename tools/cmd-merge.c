@@ -375,10 +375,7 @@ int cmd_merge(int argc, char **argv)
 	if (status == MERGE_BAD)
 		goto out;
 	if (!o.format_given && fmt_seen >= 0 && !fmt_mixed)
-		o.format = fmt_seen == RF_CSV    ? ISW_FORMAT_CSV
-		           : fmt_seen == RF_JSON ? ISW_FORMAT_JSON
-		           : fmt_seen == RF_XML  ? ISW_FORMAT_XML
-		                                 : ISW_FORMAT_TEXT;
+		o.format = (enum isw_format)fmt_seen;
 	if (unite(in, nin, &all, &status) < 0) {
 		fprintf(stderr, "icmpsweep merge: out of memory\n");
 		status = MERGE_BAD;

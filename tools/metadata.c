@@ -86,10 +86,6 @@ static void write_shard(FILE *fp, const struct cli_options *o)
 static void write_head(FILE *fp, const struct cli_options *o, uint64_t seed,
                        const struct run_info *ri)
 {
-	static const char *const formats[] = {[ISW_FORMAT_TEXT] = "text",
-	                                      [ISW_FORMAT_CSV] = "csv",
-	                                      [ISW_FORMAT_JSON] = "json",
-	                                      [ISW_FORMAT_XML] = "xml"};
 	char buf[64];
 
 	fprintf(fp, "{\n  \"tool\": \"icmpsweep\"");
@@ -105,7 +101,7 @@ static void write_head(FILE *fp, const struct cli_options *o, uint64_t seed,
 	key(fp, "exclude_specs");
 	string_array(fp, o->exclude_specs, o->nexclude_specs);
 	key(fp, "output_format");
-	fprintf(fp, "\"%s\"", formats[o->format]);
+	fprintf(fp, "\"%s\"", isw_format_name(o->format));
 	key(fp, "start");
 	iso_time(buf, sizeof(buf), &ri->start);
 	fprintf(fp, "\"%s\"", buf);

@@ -201,7 +201,7 @@ int rf_read_text(struct rf_set *set, const struct rf_input *in)
 
 /* By the first byte that is not white space: '<' xml, '{' json; a first line of lower-case
  * column names with a comma is a csv header; anything else text. */
-static enum rf_format detect(const char *buf, size_t len)
+static enum isw_format detect(const char *buf, size_t len)
 {
 	size_t i = 0, nl;
 
@@ -210,13 +210,13 @@ static enum rf_format detect(const char *buf, size_t len)
 	while (i < len && strchr(" \t\r\n", buf[i]))
 		i++;
 	if (i < len && buf[i] == '<')
-		return RF_XML;
+		return ISW_FORMAT_XML;
 	if (i < len && buf[i] == '{')
-		return RF_JSON;
+		return ISW_FORMAT_JSON;
 	nl = strcspn(buf + i, "\r\n");
 	if (memchr(buf + i, ',', nl) && strspn(buf + i, "abcdefghijklmnopqrstuvwxyz_,") == nl)
-		return RF_CSV;
-	return RF_TEXT;
+		return ISW_FORMAT_CSV;
+	return ISW_FORMAT_TEXT;
 }
 
 static int by_addr(const void *a, const void *b)
@@ -303,16 +303,16 @@ int rf_read(FILE *fp, const char *name, struct rf_set *set, char *errbuf)
 	} else {
 		set->format = detect(buf, len);
 		switch (set->format) {
-		case RF_TEXT:
+		case ISW_FORMAT_TEXT:
 			rc = rf_read_text(set, &in);
 			break;
-		case RF_CSV:
+		case ISW_FORMAT_CSV:
 			rc = rf_read_csv(set, &in);
 			break;
-		case RF_JSON:
+		case ISW_FORMAT_JSON:
 			rc = rf_read_json(set, &in);
 			break;
-		case RF_XML:
+		case ISW_FORMAT_XML:
 		default:
 			rc = rf_read_xml(set, &in);
 			break;
@@ -351,13 +351,6 @@ const struct rf_host *rf_find(const struct rf_set *set, uint32_t addr)
 	struct rf_host key = {.addr = addr};
 
 	return set->n ? bsearch(&key, set->hosts, set->n, sizeof(key), by_addr) : NULL;
-}
-
-const char *rf_format_name(enum rf_format f)
-{
-	static const char *const names[] = {"text", "csv", "json", "xml"};
-
-	return (unsigned)f < 4 ? names[f] : "?";
 }
 
 void rf_free(struct rf_set *set)

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum rf_format { RF_TEXT, RF_CSV, RF_JSON, RF_XML };
+#include "icmpsweep/output.h"
 
 /* rf_host.type when the file says the host is up but not how (text, and nmap's own reasons
  * other than echo-reply and arp-response). */
@@ -34,8 +34,8 @@ struct rf_host {
 };
 
 struct rf_set {
-	enum rf_format format;
-	struct rf_host *hosts; /* sorted by address, one per address */
+	enum isw_format format; /* which of icmpsweep's formats the file was written in */
+	struct rf_host *hosts;  /* sorted by address, one per address */
 	size_t n;
 	size_t cap;
 	uint64_t rows;        /* result rows read, hosts and others */
@@ -51,8 +51,6 @@ int rf_read(FILE *fp, const char *name, struct rf_set *set, char *errbuf);
 int rf_load(const char *path, struct rf_set *set, char *errbuf);
 /* The host at addr, or NULL. */
 const struct rf_host *rf_find(const struct rf_set *set, uint32_t addr);
-/* "text", "csv", "json", "xml". */
-const char *rf_format_name(enum rf_format f);
 void rf_free(struct rf_set *set);
 
 #endif

@@ -252,19 +252,28 @@ void isw_output_fields_list(FILE *fp)
 		fprintf(fp, "%-10s %s\n", columns[i].name, columns[i].help);
 }
 
+static const char *const format_names[] = {
+    [ISW_FORMAT_TEXT] = "text",
+    [ISW_FORMAT_CSV] = "csv",
+    [ISW_FORMAT_JSON] = "json",
+    [ISW_FORMAT_XML] = "xml",
+};
+
 int isw_format_parse(const char *name, enum isw_format *out)
 {
-	if (!strcmp(name, "text"))
-		*out = ISW_FORMAT_TEXT;
-	else if (!strcmp(name, "csv"))
-		*out = ISW_FORMAT_CSV;
-	else if (!strcmp(name, "json"))
-		*out = ISW_FORMAT_JSON;
-	else if (!strcmp(name, "xml"))
-		*out = ISW_FORMAT_XML;
-	else
-		return -EINVAL;
-	return 0;
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (!strcmp(name, format_names[i])) {
+			*out = (enum isw_format)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *isw_format_name(enum isw_format format)
+{
+	return (unsigned)format < sizeof(format_names) / sizeof(format_names[0])
+	           ? format_names[format]
+	           : "?";
 }
 
 int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE *fp)

@@ -25,6 +25,8 @@ typedef struct isw_output isw_output;
 
 /* "text", "csv", "json" or "xml" -> format; -EINVAL for anything else. */
 int isw_format_parse(const char *name, enum isw_format *out);
+/* The name isw_format_parse takes for format ("?" for a value outside the enum). */
+const char *isw_format_name(enum isw_format format);
 
 struct isw_output_options {
 	enum isw_format format;

@@ -60,7 +60,7 @@ static void test_text(void **state __attribute__((unused)))
 	char err[ISW_ERRBUF_SIZE];
 
 	assert_int_equal(read_str("198.18.0.2\n198.18.0.1 host\\010x.example\n", &s, err), 0);
-	assert_int_equal(s.format, RF_TEXT);
+	assert_int_equal(s.format, ISW_FORMAT_TEXT);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.hosts[0].addr, IP(198, 18, 0, 1));
 	assert_int_equal(s.hosts[0].type, RF_TYPE_UP);
@@ -85,7 +85,7 @@ static void test_csv(void **state __attribute__((unused)))
 	char err[ISW_ERRBUF_SIZE];
 
 	assert_int_equal(read_str(csv, &s, err), 0);
-	assert_int_equal(s.format, RF_CSV);
+	assert_int_equal(s.format, ISW_FORMAT_CSV);
 	check_common(&s, 1);
 	assert_int_equal(s.rows, 3);
 	assert_int_equal(s.icmp_errors, 1);
@@ -122,7 +122,7 @@ static void test_json(void **state __attribute__((unused)))
 	char err[ISW_ERRBUF_SIZE];
 
 	assert_int_equal(read_str(json, &s, err), 0);
-	assert_int_equal(s.format, RF_JSON);
+	assert_int_equal(s.format, ISW_FORMAT_JSON);
 	check_common(&s, 1);
 	assert_int_equal(s.icmp_errors, 1);
 	rf_free(&s);
@@ -162,7 +162,7 @@ static void test_xml(void **state __attribute__((unused)))
 	char err[ISW_ERRBUF_SIZE];
 
 	assert_int_equal(read_str(xml, &s, err), 0);
-	assert_int_equal(s.format, RF_XML);
+	assert_int_equal(s.format, ISW_FORMAT_XML);
 	check_common(&s, 1);
 	assert_int_equal(s.hosts[0].type, ISW_RESULT_ECHO_REPLY);
 	assert_int_equal(s.hosts[0].ttl, 64);
