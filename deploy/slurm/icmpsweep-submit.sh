@@ -52,6 +52,8 @@ if compgen -G "$dir/shard-*" >/dev/null || [[ -e $dir/merged.csv ]]; then
 fi
 
 export ISW_SEED=$seed ISW_OUT=$dir
+# The array is the whole sweep: --shard auto (ISW_SHARDS is for re-running single shards).
+unset ISW_SHARDS
 array=$(sbatch --parsable --array="0-$((shards - 1))${parallel:+%$parallel}" \
 	--output="$dir/shard-%a.log" "$here/icmpsweep-array.sbatch" "$@")
 array=${array%%;*}

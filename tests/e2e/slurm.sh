@@ -3,7 +3,8 @@
 # array of 4 shards of the lab's /15 (each task sweeping from the scanner namespace) and the
 # dependent merge job; the merged result is exactly the ground-truth live set, the merged
 # metadata names 4 shards read from Slurm's variables, and the target's nftables counter saw
-# exactly one probe per target per pass over all shards.  A sweep whose shards fail leaves
+# exactly one probe per target per pass over all shards.  One shard re-run alone and merged
+# again gives the same.  A sweep whose shards fail leaves
 # the tasks FAILED and the merge job cancelled, not pending.  Bad submit arguments: exit 2,
 # nothing submitted.
 set -euo pipefail
@@ -67,6 +68,29 @@ sweep_on_slurm() {
 	e2e_log "merged: the $LIVE live hosts exactly; $want probes on the wire for $TARGETS targets, 2 passes"
 }
 
+# The README's recovery: shard 2 lost, re-run alone (ISW_SHARDS=4, --array=2) into the same
+# directory, merged again by hand: the same probes on the wire, the same merged result.
+rerun_one_shard() {
+	local before after sent_then sent_now job
+	sent_then=$(e2e_meta_int "$WORK/out/shard-2.json" sent)
+	rm -f "$WORK"/out/shard-2.* "$WORK"/out/merged.*
+	before=$(lab_counter probes_in)
+	job=$(cd "$WORK" && ISW_SEED=$SEED ISW_OUT=$WORK/out ISW_SHARDS=$SHARDS ISW_NETNS=$LAB_SCAN \
+		ICMPSWEEP=$ISW sbatch --parsable --array=2 --output="$WORK/out/shard-%a.log" \
+		"$DEPLOY/icmpsweep-array.sbatch" -r "$RATE" -c 1 -P 2 "$PREFIX") || e2e_fail "sbatch of shard 2 failed"
+	slurm_wait_job "${job%%;*}" 30 || e2e_fail "re-run of shard 2 failed: $(cat "$WORK/out/shard-2.log")"
+	after=$(lab_counter probes_in)
+	sent_now=$(e2e_meta_int "$WORK/out/shard-2.json" sent)
+	[[ $sent_now -eq $sent_then && $((after - before)) -eq $sent_now ]] ||
+		e2e_fail "shard 2 re-run: sent $sent_now (first run $sent_then), the target counted $((after - before))"
+	job=$(cd "$WORK" && ISW_OUT=$WORK/out ICMPSWEEP=$ISW sbatch --parsable \
+		--output="$WORK/out/merge.log" "$DEPLOY/icmpsweep-merge.sbatch") || e2e_fail "sbatch of the merge failed"
+	slurm_wait_job "${job%%;*}" 30 || e2e_fail "merge after the re-run failed: $(cat "$WORK/out/merge.log")"
+	tail -n +2 "$WORK/out/merged.csv" | cut -d, -f1 >"$WORK/merged.txt"
+	e2e_same_set "$WORK/live" "$WORK/merged.txt" "merged result after re-running shard 2"
+	e2e_log "shard 2 re-run alone: the same $sent_now probes; merged again into the live set"
+}
+
 # Shards that fail (a bad rate: exit 2 in every task): the tasks end FAILED and Slurm
 # cancels the merge (afterok, --kill-on-invalid-dep) instead of leaving it pending.
 failing_shards() {
@@ -117,6 +141,7 @@ main() {
 	lab_live_set "$WORK/live"
 	lab_count_start
 	sweep_on_slurm
+	rerun_one_shard
 	bad_submits
 	failing_shards
 	e2e_pass "$SHARDS shards of $PREFIX as a Slurm job array, merged by the dependent job into exactly the live set, one probe per target per pass"
