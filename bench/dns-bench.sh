@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/dns-bench.sh: how fast the resolver stage resolves, in the namespace lab.
 #
 #   bench/dns-bench.sh [--icmpsweep PATH] [--reps N] [--out DIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tx_bench.sh: send rate of each transmit backend and of zmap in the lab's `drop` scenario (the
 # target namespace blackholes 198.18.0.0/15, so every probe is sent and none answered).
 #

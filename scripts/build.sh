@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Configures and builds into build/ (or $BUILD_DIR); the binary is build/icmpsweep.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Quick start, first command: install dependencies, build, then sweep.
 #
 #   scripts/demo.sh                 build a lab network in namespaces and sweep it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs what icmpsweep needs to build and test, from Debian's packages.  Idempotent: does
 # nothing when everything is already there.
 #

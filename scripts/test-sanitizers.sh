@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The test suites again under the sanitizers, as CI runs them (after scripts/test.sh):
 #
 #   asan   unit + e2e tests built with AddressSanitizer (and LeakSanitizer) +
@@ -45,6 +46,7 @@ run_ctest() {
 	local name=$1 rc=0 f found=0
 	shift
 	ASAN_OPTIONS=$ASAN:log_path=$SAN_LOGS/asan UBSAN_OPTIONS=$UBSAN:log_path=$SAN_LOGS/ubsan \
+		LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
 		TSAN_OPTIONS=$TSAN:log_path=$SAN_LOGS/tsan \
 		ctest --output-on-failure --timeout 600 "$@" || rc=$?
 	for f in "$SAN_LOGS"/*; do

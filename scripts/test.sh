@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Quick start, second command: install dependencies, build, run the whole test suite (unit
 # tests, then the end-to-end sweeps in network namespaces, which need root).
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The files a run writes (-o, --metadata, -w, --map) must be distinct from each other and from the
  * files it reads (--read, -I, -b), by any name. */
 #include <errno.h>

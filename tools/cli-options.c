@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Command-line parsing (cli-options.h): argv to options, a one-line message naming each bad
+ * value. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>

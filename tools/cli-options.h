@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Command-line parsing for icmpsweep: argv -> options, with a one-line message naming the
  * bad value for every error. */
 #ifndef ISW_CLI_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --shard I/N, --shards N --shard I and --shard auto (cli-shard.h): the values checked, the
  * scheduler's variables read and checked, every refusal naming what was wrong. */
 #include <errno.h>

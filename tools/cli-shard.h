@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --shard and --shards: which of N equal parts of the permuted target order this run probes,
  * from the options or (--shard auto) from a scheduler's environment (Slurm job arrays, srun
  * tasks, Kubernetes Indexed Jobs).  Only the command line reads the environment. */

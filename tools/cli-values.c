@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Value parsers for the command line: decimal numbers, rates, sizes, MAC and IPv4 addresses.
  * Strict on purpose: what strtoul and strtod would also take (spaces, signs, octal, hex, hex
  * floats, exponents, "inf") is refused, so a typo never becomes a different number. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Strict value parsers for the command line (tools/cli-values.c).  Each returns 0, or -EINVAL
  * and leaves *out untouched. */
 #ifndef ISW_CLI_VALUES_H

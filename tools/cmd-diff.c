@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* icmpsweep diff: two result files of any format (result-file.h) compared host by host.  A
  * host appeared, disappeared, or changed its MAC, its name or (with --rtt-threshold) its
  * round-trip time; one row per host that did, in text, csv or json. */
@@ -52,9 +53,9 @@ struct diff_opts {
 
 static void mac_str(const struct rf_host *h, char *buf, size_t size)
 {
-	const uint8_t *m = h->mac;
+	const uint8_t *m = h ? h->mac : NULL;
 
-	if (h && h->have_mac)
+	if (m && h->have_mac)
 		snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
 		         m[5]);
 	else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* icmpsweep diff OLD NEW: what changed between two sweeps' result files. */
 #ifndef ISW_TOOLS_CMD_DIFF_H
 #define ISW_TOOLS_CMD_DIFF_H

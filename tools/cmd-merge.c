@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* icmpsweep merge (cmd-merge.h): reads every file given, tells results from metadata by their
  * content, checks that the metadata describe all N shards of one sweep exactly once, and
  * unites the hosts (merge-write.c writes them and the summed counters). */

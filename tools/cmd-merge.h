@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* icmpsweep merge: the shards of one sweep (their results and --metadata files) combined. */
 #ifndef ISW_TOOLS_CMD_MERGE_H
 #define ISW_TOOLS_CMD_MERGE_H

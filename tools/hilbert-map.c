@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The map's model: the view and its cells, the counts a sweep adds to them, and the colour
  * each cell gets.  Drawing is tools/map-render.c. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --map: the swept address space drawn on a Hilbert curve, one cell per address up to a /16
  * and per larger aligned block beyond (at most 256 x 256 cells, e.g. per /24 for a /8 and
  * per /16 for 0.0.0.0/0), coloured by the share of live hosts in each cell or by their median

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Hilbert curve: the classic iterative conversion, one quadrant (two bits of d) per
  * level, rotating the frame so each quadrant's sub-curve joins its neighbours'. */
 #include "hilbert.h"

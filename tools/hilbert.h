@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Hilbert curve on a square grid of side 2^order: position along the curve <-> cell.
  * Consecutive positions are neighbouring cells, and every aligned run of 4^k positions fills
  * a square, which is why an address block of an even number of bits is a square on the map. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* icmpsweep: options -> configuration -> scan -> output.  The only place that prints to the
  * user and decides exit codes: 0 done, 1 runtime failure (results, trace or metadata not
  * fully written, among others), 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM (after the

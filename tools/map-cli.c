@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --map's life in a run of the CLI: open early, fed through emit(), written at the end. */
 #include <errno.h>
 #include <string.h>

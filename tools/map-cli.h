@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --map FILE for a sweep or --read: the file opened with the other outputs (before any
  * privilege is dropped), the map fed by the results, the PNG written at the end. */
 #ifndef ISW_MAP_CLI_H

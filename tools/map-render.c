@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --map's drawing: the cells painted into a cairo image, the prefix grid and labels, the
  * title, the legend and the scale on top, written as PNG.  Layout in hilbert-map.h. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* icmpsweep merge's two outputs (merge-write.h): the hosts in a result format, the summed
  * metadata as JSON. */
 #include <errno.h>

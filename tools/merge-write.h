@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What icmpsweep merge writes: the united hosts and the shards' summed metadata. */
 #ifndef ISW_TOOLS_MERGE_WRITE_H
 #define ISW_TOOLS_MERGE_WRITE_H

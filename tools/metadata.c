@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* --metadata (metadata.h): the JSON summary of a sweep or a --read analysis, written atomically. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --metadata: the JSON summary of a scan (or of a --read analysis).
  *
  * Written twice: at the start, with the seed, the configuration and the targets and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Giving up root and capabilities once everything privileged is open (see privdrop.h).
  * Capabilities go through the raw capget/capset calls: three masks are all we touch, and
  * that spares a dependency on libcap. */

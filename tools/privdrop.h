@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Least privilege: once the scan holds its sockets, rings, capture and files, the process
  * gives up root and every capability, as zmap and tcpdump -Z do.  What runs after the drop
  * (the sender and capture threads, the resolver, the writers) only uses descriptors already

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The resolver stage as the CLI shows it (resolve-cli.h): summary, progress, metadata block. */
 #include "resolve-cli.h"
 
 static double rate(const struct isw_resolver_stats *s)

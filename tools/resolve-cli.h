@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The resolver stage as the CLI shows it: summary line, progress line, metadata block. */
 #ifndef ISW_RESOLVE_CLI_H
 #define ISW_RESOLVE_CLI_H

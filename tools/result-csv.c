@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* CSV result files: RFC 4180 records (quoted fields may hold commas, quotes and line breaks)
  * under a header row that names the columns, in whatever order and subset -f chose.  The
  * writer's guard against spreadsheet formulas (a leading ' in a quoted cell) is undone. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Result files into sets of hosts: reading the file, telling its format, checking each row
  * and keeping one host per address.  The text format is read here; csv, json and xml in
  * result-{csv,json,xml}.c. */
@@ -245,6 +246,8 @@ static void dedupe(struct rf_set *set)
 {
 	size_t k = 0;
 
+	if (!set->n)
+		return; /* hosts may be NULL: qsort must not see it */
 	qsort(set->hosts, set->n, sizeof(*set->hosts), by_addr_line);
 	for (size_t i = 0; i < set->n; i++) {
 		if (k && set->hosts[k - 1].addr == set->hosts[i].addr) {

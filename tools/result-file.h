@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Result files read back: any of icmpsweep's output formats (text, csv, json lines, xml),
  * told apart by their content, into an in-memory set of the hosts that were up.
  *

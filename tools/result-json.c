@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* JSON-lines result files: one flat object per line, its values strings, numbers or null
  * (true and false are taken too).  Keys the reader does not use are skipped, so files from
  * -f and from later versions with more fields still read. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the format readers of result-file.c share: the input, a line-numbered error, and the
  * set being filled.  Not for other users: include result-file.h. */
 #ifndef ISW_TOOLS_RESULT_PARSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* XML result files: nmap's -oX format, as icmpsweep -O xml writes it and as nmap itself does
  * (a ping sweep's hosts are read; ports, scripts and the rest are skipped).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reads a shard's --metadata back (shard-meta.h): a small JSON reader that keeps the keys
  * merge needs and skips every other value whole, refusing anything that is not JSON. */
 #include <errno.h>

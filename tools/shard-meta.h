@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A shard's --metadata document read back for icmpsweep merge: which shard of which sweep it
  * describes (seed, shard index and count, target digest) and the counters merge sums.  Only
  * what merge needs is kept; the rest of the document is checked to be JSON and skipped. */

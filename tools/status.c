@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The once-a-second status line on stderr (status.h). */
 #include "status.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The once-a-second status line on stderr. */
 #ifndef ISW_STATUS_H
 #define ISW_STATUS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* viridis by linear interpolation between nine of its samples (matplotlib's, at t = k/8):
  * between neighbouring samples the map is near enough to straight in RGB that the error
  * stays below what the eye tells apart. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Shared helpers of the bench harness: ground truth, scoring of tool output, counter math,
 tool metadata, statistics.  Stdlib only."""
 import ipaddress

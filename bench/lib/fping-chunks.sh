@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # fping-chunks.sh [-j N] CHUNKDIR FPING-ARGS...: run `fping FPING-ARGS -f CHUNK` for every
 # file of CHUNKDIR (sorted), up to N processes at a time (default 1), results on stdout.
 #

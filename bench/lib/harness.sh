@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # harness.sh: what every bench scenario uses, sourced by bench/run after its options are read:
 # the lab (lab_up), target lists, one tool run (run_tool) and a set of them (run_set).

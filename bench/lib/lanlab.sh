@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the scenario files
 # lanlab.sh: the L2 segment of the lan scenarios (lan, lan24), sourced by their files: a
 # bridge in a switch namespace, the scanner and a few host namespaces on it, the hosts owning

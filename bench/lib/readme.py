@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The README's benchmark figures, written from one bench/run's results.json, so that they
 always come from a run and say which: the headline (sustained send rate against zmap 4.x)
 and the icmpsweep-against-zmap table, scenario by scenario, saying where icmpsweep is behind.

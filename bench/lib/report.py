@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Aggregate bench/run's run records: medians and spread over repetitions, ratios to zmap,
 a Markdown table per scenario, results.json and a gnuplot PNG of recall against requested
 rate.  Stdlib only.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Run one scanner invocation inside the scanner namespace and write one JSON record.
 
 bench/run calls this as `ip netns exec SCAN python3 runone.py ... -- TOOL ARGS...`.  It

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # tools.sh: each peer's command line, at its best (bench/README.md says why for each flag).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # zmap4.sh SPEC CACHE_DIR: prints the path of a zmap 4.x binary, building it when needed.
 #
 # SPEC is what the user named with `bench/run --zmap PATH`, or empty for the default:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Matcher packets per second: isw_match_packet on valid echo-reply frames (Ethernet), built
  * from real probes by turning them around the way a target's kernel does. */
 #include "icmpsweep/error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A tiny timing harness shared by the microbenchmarks in bench/micro/.
  *
  * Each benchmark is a function that performs `n` operations and returns a value derived

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Permutation steps per second: isw_perm_at over consecutive indices, as the sender does. */
 #include "micro.h"
 #include "permute.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Probe patches per second: isw_probe_patch writes one complete Ethernet + IPv4 + ICMP echo
  * request from the template (destination, id/seq, payload, incremental checksums). */
 #include "icmpsweep/error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tags per second: the destination tag plus the payload (with its tag) of one probe,
  * i.e. the two keyed SipHash-2-4 computations every probe costs. */
 #include "tag.h"

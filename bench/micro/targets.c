@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Target-file lines per second: isw_targets_add_file + isw_targets_finalize on a file of
  * 100,000 single addresses in scrambled order (-i FILE with a long host list), so that a
  * loader or merge that grows faster than n log n shows as a drop in the rate. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # dense: every address of a /16 answers: recall and wall time at rising rates.
 scenario_register dense 30 "dense: every address of the /16 answers; recall and wall time by requested rate" \

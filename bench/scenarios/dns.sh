@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # dns: sparse with PTR names from dnsmasq: time to a complete named list.  Needs sparse.sh.
 scenario_register dns 60 "dns: sparse with PTR names (dnsmasq); time to a complete named list" \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # drop: the target drops every probe (XDP, else a blackhole route): the sustained send rate of
 # each tool at its maximum (-r 0 / unlimited), from the scanner veth's counters.

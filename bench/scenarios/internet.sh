@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # internet: an Internet-like path.  tests/lab/isw-responder answers a seeded live set of the
 # swept prefix behind a TUN device in the target namespace, after per-host RTTs of 10 ms to 3 s

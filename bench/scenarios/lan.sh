@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # lan: one L2 segment (a bridge) with a few hosts owning random addresses of a /22: icmpsweep
 # (ARP pass, then ICMP) against nmap -sn -PR and arp-scan; one host drops ICMP echo, so only

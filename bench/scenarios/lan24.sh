@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # lan24: the everyday case, a /24 LAN swept by each tool at its own defaults, as a new user
 # types it: only the options that name the interface, skip DNS and write a parsable result.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # micro: the microbenchmarks of bench/micro (permutation, tags, probe patch, matcher,
 # target-file loading).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash disable=SC2034 # globals shared with bench/run and the other files
 # sparse: a few thousand random live hosts in a /15 (recall, precision, wall time); lossy:
 # the same with random loss each way and every tool's own retries.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # bash completion for icmpsweep(1): options, formats, backends, interfaces, files.
 # Installed as share/bash-completion/completions/icmpsweep (loaded on demand).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* An IP address as a value of its own: the family and the 16 bytes an IPv6 address needs,
  * so that tables and text keyed by address take IPv4 today and IPv6 without a second copy.
  * Most of the engine still passes IPv4 addresses as host-order uint32_t; these helpers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What this build contains, for --version: backends and library versions. */
 #ifndef ICMPSWEEP_BUILD_INFO_H
 #define ICMPSWEEP_BUILD_INFO_H

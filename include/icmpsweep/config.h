@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Scan configuration.  Filled in once by the caller, then shared read-only (const) by every
  * thread of the scan. */
 #ifndef ICMPSWEEP_CONFIG_H
@@ -7,7 +8,7 @@
 #include <stdio.h>
 
 #define ISW_DEFAULT_RATE 10000
-/* The default cooldown is auto (engine/cooldown.h): this is its cap. */
+/* The default cooldown is auto (engine/scan/cooldown.h): this is its cap. */
 #define ISW_DEFAULT_COOLDOWN_S 10.0
 /* 1 MiB is four of libpcap's 256 KiB blocks, about 10 ms of answers at half a million per
  * second: no drops in the lab at full speed into an all-alive /16.  The ring is resident

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Error conventions shared by every icmpsweep library call.
  *
  * Functions return 0 (or a non-negative count) on success and a negative errno value on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Output writers: text (one address per line), CSV with a header row, JSON lines, and nmap's
  * XML (one <host> per host that is up, the <runstats> footer at isw_output_finish).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Resolver stage: reverse DNS (PTR) for every result, streamed, with c-ares.
  *
  *   isw_resolver_new -> isw_resolver_submit ... -> isw_resolver_finish

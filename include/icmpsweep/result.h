@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One validated answer to a probe, as handed to output writers. */
 #ifndef ICMPSWEEP_RESULT_H
 #define ICMPSWEEP_RESULT_H

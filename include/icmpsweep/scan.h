@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Scan lifecycle.
  *
  *   isw_scan_new -> [isw_scan_prepare] -> isw_scan_start

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Target sets: CIDR blocks, ranges, single addresses and host names flattened into an index
  * space [0, N) so the sender only ever walks integers.  Addresses are IPv4 in host byte order.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Packet traces: writing what a scan sent and saw as pcap or pcapng, and analysing a trace
  * offline with the same matcher and output as a live run.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """One source of truth for the options: every option --help lists must be in the getopt
 table, the man page, the README's usage sections and both completions, and every option the
 man page, the getopt table or the completions name must be in --help.  The same for the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `cmake --install` into a temporary prefix puts the binary, the man page, both completions and
 # the README in place; the man page renders without a groff warning and says the build's
 # version; the installed bash completion completes formats, backends and options.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Closed-loop rate (--adaptive) and adaptive cooldown (-c auto) on an all-alive /16 and /15:
 # capture drops slow the sender; so do answers falling short behind a policer (nftables
 # `limit`, which our counters cannot see); a clean path never does.

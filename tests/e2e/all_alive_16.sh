@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # All-alive /16: the target answers for every address of 198.18.0.0/16; icmpsweep must
 # report each of the 65,536 addresses exactly once, and nothing else.
 set -euo pipefail

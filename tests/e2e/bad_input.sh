@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Bad command lines: exit status 2, exactly one line on stderr naming the bad value, nothing on
 # stdout, and no packet sent (the scanner's veth transmit counter does not move and the target
 # sees no echo request).  Each command line also names a valid, all-alive target so that a bad

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The default cooldown on a LAN, and the minimum drain of -c 0.
 #  - An on-link /24 (ARP first) with 63 live hosts, default options: every host found, and
 #    the whole run under 1.2 s (with the former fixed 2 s cooldown it took 2.7 s; nmap -sn -n

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # icmpsweep diff and -O xml: two sweeps of a lab whose live set changes in between (hosts
 # removed, hosts added), each in every output format.  diff must name exactly the hosts that
 # appeared and disappeared, whatever the formats of OLD and NEW; the XML files must be valid

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A tiny PTR-only DNS server and client for the resolver tests (standard library only).
 
   dns-responder.py serve ADDR PORT RECORDS SECONDS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # DNS servers for the resolver tests, inside the lab's target namespace only (source after
 # lib.sh and e2e_init).  Every server is bounded by `timeout` and killed when the lab goes.

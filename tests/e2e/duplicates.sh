@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Duplicated replies: nftables in the target namespace sends every echo reply twice.  Each
 # live host must still be reported exactly once, in text and in CSV output.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Forged traffic: while icmpsweep sweeps a sparse /15, isw-spray (in the target namespace)
 # sprays forged echo replies, truncated and malformed ICMP, ICMP errors quoting fake or lying
 # headers, malformed IPv4 headers and replays of the real probes with the wrong source or a

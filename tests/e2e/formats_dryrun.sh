@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Output formats and dry run.
 #   --dry-run over a /24: one line per probe (256, the first field the target), nothing sent.
 #   A /26 with 16 live hosts, 16 answering with ICMP host unreachable and 32 silent:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # An Internet-like path with default options: isw-responder (tests/lab/isw-responder.c) answers
 # a seeded live set of 198.18.0.0/19 (two fifths of it) behind a TUN device after per-host RTTs
 # of 10 ms to 3 s, with loss and duplicates.  The sweep (about 0.8 s at the default rate, so

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Outputs that fail, signals and files that must not be lost (issue 11):
 #   -o /dev/full (and stdout on /dev/full) in text, CSV and JSON: exit 1 with the real errno,
 #   reported once, and a long sweep stops at once;

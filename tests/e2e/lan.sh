@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Sweeping the local network: one L2 segment (a bridge in a switch namespace) with several
 # hosts.  On-link targets are found by ARP and probed at their own MACs; a host that drops
 # ICMP echo is reported as arp-only; a host answering for many addresses (noted as a shared

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # Shared by the e2e scripts: argument handling, bounded sweeps, set comparisons, metadata.
 # A script starts with

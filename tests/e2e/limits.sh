@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # zmap's limits and output fields.  --max-results N writes exactly N live hosts (none after
 # them, none made up) and ends without the cooldown, live and with --read; --max-runtime stops
 # sending after that long (the probes counted on the wire agree), keeps the cooldown and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Retries under loss.
 #
 # Random loss (nftables numgen, LOSS% of echo requests in and, independently, LOSS% of echo

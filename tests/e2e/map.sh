@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # --map: a sweep of a lab /16 with a known live set (scattered hosts, a full /24, sixteen /24s
 # at rising densities, one /24 excluded) drawn as PNG; every label-free cell of the image has
 # the colour the ground truth gives it (tests/e2e/map_check.py), by share and by RTT.  A map

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Checks a --map PNG of a sweep of 198.18.0.0/16 (e2e.map).  The PNG is decoded here (zlib
 and struct only), so the check does not share code with what it checks.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The Debian package: cpack builds icmpsweep_VERSION_ARCH.deb from this build; dpkg installs
 # it (its post-install grants cap_net_raw,cap_net_admin and says so); an unprivileged user
 # sweeps the lab with the installed binary and finds exactly the live hosts; the man page and

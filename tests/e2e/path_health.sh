@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Health of the path while sending (README "When the path fails"):
 #  - carrier lost for 3 s mid-sweep, on the target's side and on ours, with each backend: the
 #    sweep pauses, sends again what went into the dead link, finds exactly the live set and

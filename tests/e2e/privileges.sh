@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Privileges.  Run as an unprivileged user, icmpsweep fails with exit 1, the whole reason (no
 # message cut short) and the exact fix (setcap on this binary, or root), and sends nothing.
 # Started as root it gives up root once set up: during the sweep every thread runs as the
@@ -235,7 +236,10 @@ main() {
 	dropped
 	refused
 	rotation
-	"$BIN" --help | grep -q -- "--user NAME" || e2e_fail "--help does not show --user"
+	# Captured first: --help is past one 4 KiB stdio buffer, and grep -q leaving early would
+	# kill its second write with SIGPIPE (pipefail then fails the line at random).
+	help=$("$BIN" --help)
+	grep -q -- "--user NAME" <<<"$help" || e2e_fail "--help does not show --user"
 	e2e_pass "unprivileged runs say how to fix them; sweeps run as nobody without capabilities, exact"
 }
 

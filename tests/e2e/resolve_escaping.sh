@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Names with any byte.  dnsmasq refuses such names in its hosts files, so a tiny PTR server
 # (dns-responder.py, standard library only) in the target namespace serves names holding
 # commas, quotes, non-ASCII UTF-8, control characters, a '.' and a NUL inside a label, a
@@ -73,7 +74,7 @@ def presentation(labels):
     return b".".join(out)
 
 def json_expect(b):
-    # Invalid UTF-8 becomes U+FFFD, one per byte (engine/output.c).
+    # Invalid UTF-8 becomes U+FFFD, one per byte (engine/output/output.c).
     s, i = "", 0
     while i < len(b):
         for n in (4, 3, 2, 1):

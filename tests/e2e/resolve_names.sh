@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Reverse names from a real DNS server: dnsmasq in the target namespace holds PTR records for
 # 2,000 of 3,000 live hosts.  Every live host must be reported once, in CSV, JSON and text;
 # the named ones with exactly their name and lookup "ok", the others with an empty name and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Servers that never answer.  UDP to port 5353 of the target is silently dropped (nft), port
 # 5354 has nothing listening (the kernel answers port unreachable); dnsmasq on port 53 knows
 # every live host.

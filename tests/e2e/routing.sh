@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Routes per target and the next hop's neighbour entry.
 #
 #   scanner isw-scan0 192.0.2.1/30, 192.0.2.5/30 ---- veth ---- isw-tgt0 192.0.2.2/30

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # -T N: several sender threads split the index space and the rate; together they probe each
 # target exactly once per pass and find exactly the live set.  With xdp each thread binds its
 # own device queue: on a 3-queue veth `-T 3` runs on xdp; once the device has one queue,

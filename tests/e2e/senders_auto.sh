@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # -T auto (the default): one sender thread per CPU the process may use, but for xdp no more
 # than the device's queues (thread k binds queue k); -T N stays exact.  The metadata's
 # senders key and the start line say how many ran, senders_requested what was asked.

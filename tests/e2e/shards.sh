@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Shards and merge.  Dry runs: the N shards' probes are disjoint, cover the full dry run and
 # differ in size by at most one, also with -x, -T 2 and -P 2.  Real sweeps: 4 shards of a
 # sparse /16 (routed) and of an on-link /24 (ARP first), each in another output format, merge

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Sparse /15: about 3,000 random live addresses in 198.18.0.0/15, the rest blackholed.  The
 # output must be exactly that set: no more, no less.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Traces (-w): what tshark sees in the trace agrees with what icmpsweep reported; --read of
 # the trace reproduces the live records; the wrong seed validates nothing; pcapng carries the
 # verdicts as comments; --no-validate reads a tcpdump trace of an fping run.

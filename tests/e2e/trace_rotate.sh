@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Trace rotation (-C): a sweep whose trace outgrows -C 1 (one megabyte) leaves FILE, FILE1,
 # FILE2, ... as README's Traces section names them, with no gap and nothing else; each file is
 # a capture that tcpdump and tshark read whole, none is larger than the limit, each but the

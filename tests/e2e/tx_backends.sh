@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Transmit backends: every backend that opens here sweeps a sparse /15 and finds exactly the
 # live set, with every probe on the wire; `--tx auto` picks xdp, falls back to ring when xdp
 # cannot open (its queue held by another AF_XDP socket, or no AF_XDP at all) and to libnet on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host names in fuzzed target specs must not become DNS queries: this getaddrinfo() takes the
  * place of libc's (the executable's definition wins) and answers from the name alone. */
 #include <netdb.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared by the libFuzzer harnesses: inputs that must be files, and no DNS traffic. */
 #ifndef ISW_FUZZ_H
 #define ISW_FUZZ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ARP frames as captured on a LAN sweep: parsing, the pcapng comment, and the offline
  * reader's table of who is at which MAC. */
 #include <stdlib.h>

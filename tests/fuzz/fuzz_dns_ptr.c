@@ -1,4 +1,5 @@
-/* The PTR answer parser (engine/dns-ptr.c): the input is a DNS message from a resolver.  A
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The PTR answer parser (engine/resolve/dns-ptr.c): the input is a DNS message from a resolver.  A
  * parsed name then goes through the JSON and text writers, which must keep one result per
  * line whatever bytes the zone holds (JSON: valid UTF-8, no raw control byte). */
 #include <errno.h>

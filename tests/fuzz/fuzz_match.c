@@ -1,4 +1,5 @@
-/* The reply matcher (engine/match.c) on captured frames.  Input: one byte of options, eight
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The reply matcher (engine/packet/match.c) on captured frames.  Input: one byte of options, eight
  * bytes of capture time, then the frame.  Random bytes never carry valid SipHash tags, so
  * when option bit 2 is set the harness writes the tags the frame's addresses call for (as
  * an Ethernet frame with no VLAN tag): the fuzzer then reaches the accepted paths, with any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Target and exclude files (-I, -b): the input is the file. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Target specifications as typed on the command line (-x, TARGET): each line of the input is
  * one spec, the first line's first byte choosing include or exclude per spec.  After
  * finalize, the index space must map to addresses and back. */

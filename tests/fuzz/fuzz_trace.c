@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The offline trace reader (--read): pcap and pcapng files through libpcap, the seed in the
  * pcapng section header, and the matcher and ARP table behind them.  Each input is read with
  * the seed it records (as --read does) and with --no-validate. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Writes the seed corpora in tests/fuzz/corpus/ (checked in; run again after a format change).
 
 Small, valid-looking inputs for each harness, from which libFuzzer mutates: target specs and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs every libFuzzer harness (or the ones named) for SECONDS each, default 10: CI runs the
 # default (about a minute in all); a campaign passes more, e.g. `tests/fuzz/run.sh 600`.
 #

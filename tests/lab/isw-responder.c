@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* isw-responder: an Internet-like set of hosts behind a TUN device, for tests and the bench.
  *
  * Run inside a lab's target namespace (tests/lab/lab.sh: lab_internet).  It creates the TUN

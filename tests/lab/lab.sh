@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # lab.sh: a two-namespace test lab for icmpsweep.  Source it, call lab_create, sweep.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # lab.sh's skip logic: a test that cannot run for a missing command skips (77) normally and
 # fails (1, naming the command) with ISW_E2E_STRICT=1, as in CI.
 set -uo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* isw-spray: sprays hostile and malformed ICMP at a scanner, for the e2e tests.
  *
  * Run inside the TARGET namespace of the test lab while icmpsweep sweeps it.  Every packet is

@@ -1,4 +1,5 @@
-/* Unit tests for engine/adaptive.c with a fake clock: a simulated path (drops, a policer on
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/scan/adaptive.c with a fake clock: a simulated path (drops, a policer on
  * the answers) is stepped one decision window at a time, and the tests check each decision:
  * slow down on loss, to the floor at worst, recover after a calm spell up to what was asked,
  * and go straight below a policer's limit when the answers fall short. */

@@ -1,5 +1,6 @@
-/* Unit tests for engine/addr-map.c and the address helpers of include/icmpsweep/addr.h: keys of
- * both families stay apart, values survive growth, probing finds every key among colliding
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/core/addr-map.c and the address helpers of include/icmpsweep/addr.h: keys
+ * of both families stay apart, values survive growth, probing finds every key among colliding
  * neighbours, iteration visits each entry once, and the text forms are the usual ones. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/aimd.c: slow start, additive increase, one halving per window of
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/resolve/aimd.c: slow start, additive increase, one halving per window of
  * losses, and the bounds. */
 #include <stdarg.h>
 #include <stddef.h>

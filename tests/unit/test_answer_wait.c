@@ -1,4 +1,5 @@
-/* Unit tests for the pause between passes (isw_answer_wait_ns in engine/cooldown.c), fed
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for the pause between passes (isw_answer_wait_ns in engine/scan/cooldown.c), fed
  * from an RTT histogram as the sender does: -c SECONDS is taken as it is; -c auto waits four
  * p99 RTTs, between its floor and the cap, and a second before any answer. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ARP requests built from the libnet template, parsing of answers, and OUI vendor lookup. */
 #include <stdarg.h>
 #include <stddef.h>

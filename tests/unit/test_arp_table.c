@@ -1,4 +1,5 @@
-/* Unit tests for engine/arp-table.c and the rules of arp-view.c it applies: the offline ARP
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/lan/arp-table.c and the rules of arp-view.c it applies: the offline ARP
  * store keeps the first MAC of an address, flags a second one as a conflict, flags MACs that
  * answer for several addresses, and grows without losing entries. */
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/checksum.c: RFC 1071 checksum and RFC 1624 incremental update,
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/packet/checksum.c: RFC 1071 checksum and RFC 1624 incremental update,
  * against a plain big-endian reference written here. */
 #include <stdarg.h>
 #include <stddef.h>

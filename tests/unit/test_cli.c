@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for tools/cli-options.c: value parsers and cli_parse on argv arrays.  Every
  * error must be -EINVAL with a one-line message naming the bad value. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for the resolver options of tools/cli-options.c: defaults, --resolver (repeatable),
  * --resolve-concurrency/-timeout/-tries, -n, and one-line errors naming the bad value. */
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/cooldown.c with a fake clock: synthetic sweeps (send times, which
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/scan/cooldown.c with a fake clock: synthetic sweeps (send times, which
  * probes answer, and their RTTs) are replayed in 5 ms steps, and the tests check when the
  * cooldown ends and how many answers would have come after it. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* tools/hilbert.c, hilbert-map.c, viridis.c and map-render.c: the curve (round trips,
  * locality, squares), the view and cells chosen for spans from a /32 to 0.0.0.0/0, the
  * counts results add, the colours, and the PNG (its size, cell colours, write errors). */

@@ -1,4 +1,5 @@
-/* Unit tests for engine/lan.c's choice of on-link targets: the target set intersected with the
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/lan/lan.c's choice of on-link targets: the target set intersected with the
  * on-link ranges the routes name, in one walk over both sorted lists, without our address. */
 #include <stdarg.h>
 #include <stddef.h>

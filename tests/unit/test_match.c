@@ -1,5 +1,6 @@
-/* Unit tests for engine/match.c: real probes from engine/probe.c, replies crafted here.
- * Every packet handed to isw_match_packet lives in a heap block of exactly its captured
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/packet/match.c: real probes from engine/packet/probe.c, replies crafted
+ * here. Every packet handed to isw_match_packet lives in a heap block of exactly its captured
  * length, so valgrind or ASan catch any read past the end. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for tools/metadata.c's file handling: each save replaces the file whole through
  * a temporary file beside it (none left behind), keeps symlinks and the file's mode, writes
  * character devices such as /dev/null in place (never renamed over), and a path that cannot

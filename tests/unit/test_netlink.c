@@ -1,4 +1,5 @@
-/* Unit tests for engine/netlink.c: building attributes and finding them in an answer, which
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/path/netlink.c: building attributes and finding them in an answer, which
  * comes from the kernel and is parsed defensively (bad lengths stop the walk). */
 #include <stdarg.h>
 #include <stddef.h>

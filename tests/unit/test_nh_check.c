@@ -1,4 +1,5 @@
-/* Unit tests for engine/nh-check.c: when to send ARP to the next hop, and what its answer
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/path/nh-check.c: when to send ARP to the next hop, and what its answer
  * (or silence) means. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/output.c: text, CSV and JSON-lines writers and JSON string escaping,
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/output/output.c: text, CSV and JSON-lines writers and JSON string escaping,
  * written to memory streams and compared byte for byte. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,7 +114,7 @@ static void test_format_parse(void **state __attribute__((unused)))
 /* The names are part of the output format (CSV/JSON "type" and "lookup" columns).  The tables
  * are indexed by the enums and sized by their sentinels: a new value added to
  * include/icmpsweep/result.h without a row here stops this file from compiling, and one added
- * to the header without a name in engine/result.c fails below. */
+ * to the header without a name in engine/output/result.c fails below. */
 static const char *const type_names[] = {
     [ISW_RESULT_ECHO_REPLY] = "echo-reply",       [ISW_RESULT_UNREACHABLE] = "unreachable",
     [ISW_RESULT_TIME_EXCEEDED] = "time-exceeded", [ISW_RESULT_OTHER_ERROR] = "icmp-error",

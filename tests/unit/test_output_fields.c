@@ -1,5 +1,6 @@
-/* Unit tests for -f (engine/output.c): the chosen columns, in the chosen order, in CSV's header
- * and rows and in JSON's keys; a bad list is refused by isw_output_open as by the check. */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for -f (engine/output/output.c): the chosen columns, in the chosen order, in CSV's
+ * header and rows and in JSON's keys; a bad list is refused by isw_output_open as by the check. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

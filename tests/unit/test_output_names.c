@@ -1,5 +1,6 @@
-/* Unit tests for the resolver columns of engine/output.c: hostname and lookup in CSV and JSON,
- * "address name" in text, escaping of names holding any byte, and the exact old output when
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for the resolver columns of engine/output/output.c: hostname and lookup in CSV and
+ * JSON, "address name" in text, escaping of names holding any byte, and the exact old output when
  * the columns are off (-n). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/path-watch.c: rtnetlink link and neighbour messages, as the kernel
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/path/path-watch.c: rtnetlink link and neighbour messages, as the kernel
  * sends them, turned into the path's state. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/permute.c: isw_perm_at must be a bijection of [0, n) for every n in
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/core/permute.c: isw_perm_at must be a bijection of [0, n) for every n in
  * 1..2^32, keyed by the seed, and must scatter consecutive indices. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -297,7 +298,7 @@ static uint64_t unxorshift(uint64_t y, int s)
 
 static void test_bijection_any_round_key(void **state __attribute__((unused)))
 {
-	/* Regression (engine/permute.c fe2): the round must add round_fn(...) % ma; letting
+	/* Regression (engine/core/permute.c fe2): the round must add round_fn(...) % ma; letting
 	 * l + round_fn(...) wrap around 2^64 breaks the bijection for some keys. */
 	uint64_t y = UINT64_MAX, seen = 0;
 	struct isw_perm p = make_perm(49, 1); /* a = b = 7: no cycle-walking, fe2 is the perm */

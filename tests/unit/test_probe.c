@@ -1,4 +1,5 @@
-/* Unit tests for engine/probe.c: the libnet template and the per-target patch must give a
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/packet/probe.c: the libnet template and the per-target patch must give a
  * well-formed ICMP echo request whose identifiers and payload validate. */
 #include <stdarg.h>
 #include <stddef.h>

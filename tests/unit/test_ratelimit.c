@@ -1,5 +1,6 @@
-/* Unit tests for engine/ratelimit.c, driven by a fake clock: a simulated sender asks the
- * limiter at the times it would wake up, as engine/sender.c does. */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/scan/ratelimit.c, driven by a fake clock: a simulated sender asks the
+ * limiter at the times it would wake up, as engine/scan/sender.c does. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/reply-watch.c: a steady share of answers never trips it, however
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/path/reply-watch.c: a steady share of answers never trips it, however
  * noisy; a real shortfall does within a few windows, also when it creeps in; answers in
  * flight across a rate change do not count as lost. */
 #include <stdarg.h>

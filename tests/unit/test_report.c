@@ -1,4 +1,5 @@
-/* Unit tests for engine/report.c, the one reporting path: the same ARP replies and answers,
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/scan/report.c, the one reporting path: the same ARP replies and answers,
  * fed once through the live setup (lan.c's per-on-link-target words, dedupe by target index)
  * and once through the offline one (arp-table.c keyed by address, dedupe by address), give
  * the same results: one per address and kind, MAC, vendor and conflict or shared-MAC notes,

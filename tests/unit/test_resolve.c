@@ -1,5 +1,6 @@
-/* Unit tests for the resolver stage: the PTR answer parser (engine/dns-ptr.c) and the stage
- * itself (engine/resolve.c) against fake DNS servers that live in this process.  c-ares'
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for the resolver stage: the PTR answer parser (engine/resolve/dns-ptr.c) and the stage
+ * itself (engine/resolve/resolve.c) against fake DNS servers that live in this process.  c-ares'
  * socket functions are replaced: a "socket" is one end of an AF_UNIX socketpair, and sending a
  * query writes the fake server's answer (or nothing) into the other end at once.  No packet
  * is ever sent on a network. */

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for tools/result-file.c and its format readers: each format read into the same
  * set of hosts, ICMP errors not counted as hosts, and malformed input refused with the file
- * and line.  Also engine/output-xml.c's escaping, read back by the XML reader. */
+ * and line.  Also engine/output/output-xml.c's escaping, read back by the XML reader. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/route-map.c without the kernel: the per-probe lookup over a hand-built
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/path/route-map.c without the kernel: the per-probe lookup over a hand-built
  * table, and the text that names unrouted or misrouted targets in messages. */
 #include <errno.h>
 #include <stdarg.h>

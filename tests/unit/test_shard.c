@@ -1,4 +1,5 @@
-/* Unit tests for engine/shard.h and tools/cli-shard.c: shards cover the order exactly once and
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/core/shard.h and tools/cli-shard.c: shards cover the order exactly once and
  * balance within one; membership agrees with the ranges; --shard, --shards and --shard auto
  * resolve from options and scheduler variables, and every bad value is refused by name. */
 #include <stdarg.h>

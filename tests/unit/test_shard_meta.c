@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for tools/shard-meta.c: a shard's metadata is told from result files, read for
  * the keys merge needs, and anything that is not a whole JSON document is refused. */
 #include <stdarg.h>

@@ -1,6 +1,7 @@
-/* Unit tests for engine/spsc-ring.h and engine/spsc-queue.c: the bare ring and the probe log
- * over it refuse to overfill and keep order across wrap-around; the queue keeps FIFO order, a
- * full ring spills instead of failing or waiting, and nothing is lost or reordered when a
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/core/spsc-ring.h and engine/resolve/spsc-queue.c: the bare ring and the
+ * probe log over it refuse to overfill and keep order across wrap-around; the queue keeps FIFO
+ * order, a full ring spills instead of failing or waiting, and nothing is lost or reordered when a
  * producer and a consumer thread race. */
 #include <stdarg.h>
 #include <stddef.h>

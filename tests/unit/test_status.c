@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for tools/status.c: the status line and the path-health messages. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/tag.c: keyed probe tags, payload round trip and rejection. */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/packet/tag.c: keyed probe tags, payload round trip and rejection. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -131,7 +132,7 @@ static void test_flipped_bits_authenticated(void **state __attribute__((unused))
 	}
 }
 
-/* Regression (engine/tag.c isw_tag_check_payload): bytes 10 and 11 of the payload are
+/* Regression (engine/packet/tag.c isw_tag_check_payload): bytes 10 and 11 of the payload are
  * written as zero and not covered by the payload tag, so check_payload must reject non-zero
  * values there or an altered reply would validate. */
 static void test_flipped_bits_reserved(void **state __attribute__((unused)))

@@ -1,4 +1,5 @@
-/* Unit tests for engine/targets.c.  No DNS traffic: the only name looked up is "localhost",
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/core/targets.c.  No DNS traffic: the only name looked up is "localhost",
  * which comes from /etc/hosts. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Offline analysis of traces: the recorded fixture reproduces the results in its CSV (the
  * oracle, checked against tshark by tests/fixtures/check-fixture.py), and damaged files (every
  * truncation, random byte flips, foreign formats) give clean errors, never a crash. */

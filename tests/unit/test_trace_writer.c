@@ -1,4 +1,5 @@
-/* Unit tests for engine/trace-writer.c's failures: a full disk (/dev/full) and a rotation
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/trace/trace-writer.c's failures: a full disk (/dev/full) and a rotation
  * whose next file cannot be opened are reported with the real errno and the file's name,
  * and nothing more is written after the first error. */
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-/* Unit tests for engine/tx.c: the backend table, and "auto" choosing or explaining.  Opening a
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/tx/tx.c: the backend table, and "auto" choosing or explaining.  Opening a
  * real interface needs root and a lab (tests/e2e/tx_backends.sh); here only interfaces that
  * do not exist, and links without Ethernet, which every backend must refuse by itself. */
 #include <stdarg.h>

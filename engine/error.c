@@ -1,9 +1,0 @@
-#include <string.h>
-
-#include "icmpsweep/error.h"
-
-const char *isw_strerror(int err)
-{
-	/* strerror() is enough: the library only uses errno values. */
-	return strerror(err < 0 ? -err : err);
-}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Names of result types and lookup states (result.h), for every writer and reader. */
+#include <stddef.h>
+
+#include "icmpsweep/result.h"
+
+const char *isw_result_type_name(enum isw_result_type type)
+{
+	switch (type) {
+	case ISW_RESULT_ECHO_REPLY:
+		return "echo-reply";
+	case ISW_RESULT_UNREACHABLE:
+		return "unreachable";
+	case ISW_RESULT_TIME_EXCEEDED:
+		return "time-exceeded";
+	case ISW_RESULT_ARP_ONLY:
+		return "arp-only";
+	case ISW_RESULT_OTHER_ERROR:
+	case ISW_RESULT_TYPE_COUNT:
+		break;
+	}
+	return "icmp-error";
+}
+
+const char *isw_lookup_name(enum isw_lookup lookup)
+{
+	switch (lookup) {
+	case ISW_LOOKUP_OK:
+		return "ok";
+	case ISW_LOOKUP_NXDOMAIN:
+		return "nxdomain";
+	case ISW_LOOKUP_SERVFAIL:
+		return "servfail";
+	case ISW_LOOKUP_TIMEOUT:
+		return "timeout";
+	case ISW_LOOKUP_NONE:
+	case ISW_LOOKUP_COUNT:
+		break;
+	}
+	return NULL;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Parses one captured packet and decides whether it answers one of our probes.
+ *
+ * Echo replies validate through both tags recomputed from the reply's source address; ICMP
+ * errors validate through the quoted IPv4 + ICMP headers (and the quoted payload when it was
+ * quoted in full).  Anything else - foreign traffic, forged or truncated packets - is
+ * rejected.  Pure function of its inputs: the live capture and offline analysis share it. */
+#ifndef ISW_MATCH_H
+#define ISW_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "icmpsweep/result.h"
+#include "tag.h"
+
+enum isw_link {
+	ISW_LINK_ETHERNET,
+	ISW_LINK_RAW_IP,
+	ISW_LINK_LINUX_SLL,
+};
+
+enum isw_match_verdict {
+	ISW_MATCH_VALID = 0,
+	ISW_MATCH_NOT_ICMP,   /* not IPv4 ICMP addressed to us: filter leak or other traffic */
+	ISW_MATCH_MALFORMED,  /* truncated or inconsistent headers */
+	ISW_MATCH_BAD_TAG,    /* well formed, but the tags do not validate */
+	ISW_MATCH_OTHER_ICMP, /* ICMP that is neither an echo reply nor an error (e.g. echo request)
+	                       */
+};
+
+struct isw_matcher {
+	struct isw_tag_key key;
+	uint32_t src_addr; /* our address (host order); 0 accepts any destination */
+	enum isw_link link;
+	int no_validate; /* accept every echo reply (traces from other tools) */
+};
+
+/* One line saying what the matcher decided, for pcapng packet comments.  r is the result
+ * isw_match_packet filled (only read for ISW_MATCH_VALID); duplicate marks a repeat answer. */
+void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, int duplicate,
+                        char *buf, size_t size);
+
+/* ts_us is the capture time; on ISW_MATCH_VALID *r is filled (hostname NULL). */
+enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8_t *pkt,
+                                        size_t caplen, int64_t ts_us, struct isw_result *r);
+
+#endif

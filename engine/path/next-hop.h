@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Where each probe's frame goes when not every target shares the template's next hop: the
+ * route's next hop for the target, or for an on-link target swept with ARP, the MAC the host
+ * answered with.  Asked per probe by the senders, and by the trace when it rebuilds a probe;
+ * inline because it sits on the send path. */
+#ifndef ISW_NEXT_HOP_H
+#define ISW_NEXT_HOP_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "lan.h"
+#include "route-map.h"
+
+/* Where the probe to dst goes: its next hop's MAC (ISW_NEXT_HOP_MAC, mac filled), the
+ * template's (ISW_NEXT_HOP_TEMPLATE), nowhere (ISW_NEXT_HOP_NONE: an on-link host silent to
+ * ARP, our own or a broadcast address) or not at all (ISW_NEXT_HOP_UNROUTED). */
+enum {
+	ISW_NEXT_HOP_UNROUTED = -2,
+	ISW_NEXT_HOP_NONE = -1,
+	ISW_NEXT_HOP_TEMPLATE = 0,
+	ISW_NEXT_HOP_MAC = 1,
+};
+
+/* The tables the answer comes from; both NULL: the template's next hop serves every target. */
+struct isw_next_hops {
+	const struct isw_route_map *routes; /* targets differ in next hop: look each one up */
+	const struct isw_lan *lan;          /* on-link targets swept with ARP */
+	int raw_ip;                         /* a link without MACs: frames carry none to set */
+};
+
+/* 1 when targets differ in next hop, so each probe asks isw_next_hop. */
+static inline int isw_next_hop_per_probe(const struct isw_next_hops *h)
+{
+	return h->routes || h->lan;
+}
+
+/* On-link targets swept with ARP: the MAC the host answered with, or nobody to probe (silent
+ * to ARP, or our own address, which is not reachable over the wire). */
+static inline int isw_next_hop_lan(const struct isw_lan *lan, uint32_t dst, uint8_t mac[6])
+{
+	int64_t oidx;
+
+	if (dst == lan->src)
+		return ISW_NEXT_HOP_NONE;
+	oidx = isw_lan_index(lan, dst);
+	if (oidx < 0)
+		return ISW_NEXT_HOP_TEMPLATE;
+	return isw_lan_mac(lan, oidx, mac) ? ISW_NEXT_HOP_MAC : ISW_NEXT_HOP_NONE;
+}
+
+static inline int isw_next_hop(const struct isw_next_hops *h, uint32_t dst, uint8_t mac[6])
+{
+	if (h->routes) {
+		const struct isw_hop *hop = &h->routes->hop[isw_route_map_find(h->routes, dst)];
+
+		switch (hop->kind) {
+		case ISW_HOP_UNROUTED:
+			return ISW_NEXT_HOP_UNROUTED;
+		case ISW_HOP_SELF:
+			return ISW_NEXT_HOP_NONE;
+		case ISW_HOP_ONLINK:
+			/* Swept with ARP: the host's own MAC comes from the LAN table below. */
+			if (h->lan)
+				break;
+			/* fall through */
+		case ISW_HOP_GATEWAY:
+			if (h->raw_ip)
+				return ISW_NEXT_HOP_TEMPLATE;
+			memcpy(mac, hop->mac, 6);
+			return ISW_NEXT_HOP_MAC;
+		}
+	}
+	return h->lan ? isw_next_hop_lan(h->lan, dst, mac) : ISW_NEXT_HOP_TEMPLATE;
+}
+
+#endif

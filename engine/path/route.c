@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* One route lookup over rtnetlink (route.h): interface, source and next-hop MAC for a
+ * destination. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <net/if_arp.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <ifaddrs.h>
+
+#include "icmpsweep/addr.h"
+#include "icmpsweep/error.h"
+#include "netlink.h"
+#include "route.h"
+
+#define NL_BUF 8192
+
+struct nl_req {
+	struct nlmsghdr h;
+	union {
+		struct rtmsg rt;
+		struct ndmsg nd;
+	};
+	char attrs[64];
+};
+
+static int iface_info(struct isw_route *r, char *errbuf)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", r->iface);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+		int err = errno;
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "interface '%s': %s", r->iface, strerror(err));
+		close(fd);
+		return -err;
+	}
+	switch (ifr.ifr_hwaddr.sa_family) {
+	case ARPHRD_ETHER:
+		memcpy(r->src_mac, ifr.ifr_hwaddr.sa_data, 6);
+		r->raw_ip = 0;
+		break;
+	case ARPHRD_NONE:
+	case ARPHRD_PPP:
+	case ARPHRD_TUNNEL:
+	case ARPHRD_IPGRE:
+	case ARPHRD_SIT:
+		r->raw_ip = 1;
+		break;
+	default:
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "interface '%s' has link type %d: neither Ethernet nor raw IP", r->iface,
+		         ifr.ifr_hwaddr.sa_family);
+		close(fd);
+		return -EOPNOTSUPP;
+	}
+	if (!r->src) {
+		memset(&ifr.ifr_addr, 0, sizeof(ifr.ifr_addr));
+		ifr.ifr_addr.sa_family = AF_INET;
+		if (ioctl(fd, SIOCGIFADDR, &ifr) == 0)
+			r->src = ntohl(((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr.s_addr);
+	}
+	close(fd);
+	return 0;
+}
+
+int isw_route_iface(const char *iface, struct isw_route *r, char *errbuf)
+{
+	r->ifindex = (int)if_nametoindex(iface);
+	if (!r->ifindex) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "unknown interface '%s'", iface);
+		return -ENODEV;
+	}
+	snprintf(r->iface, sizeof(r->iface), "%s", iface);
+	return iface_info(r, errbuf);
+}
+
+int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
+                  struct isw_route_answer *a)
+{
+	struct nl_req q;
+	char buf[NL_BUF];
+	uint32_t dst_be = htonl(dst);
+	int n;
+
+	memset(&q, 0, sizeof(q));
+	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	q.h.nlmsg_type = RTM_GETROUTE;
+	q.h.nlmsg_flags = NLM_F_REQUEST;
+	q.rt.rtm_family = AF_INET;
+	q.rt.rtm_dst_len = 32;
+	if (fibmatch)
+		q.rt.rtm_flags = RTM_F_FIB_MATCH;
+	isw_nl_put_attr(&q.h, RTA_DST, &dst_be, 4);
+	if (oif)
+		isw_nl_put_attr(&q.h, RTA_OIF, &oif, 4);
+	n = isw_nl_transact(nl, &q.h, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	if (n < (int)NLMSG_LENGTH(sizeof(struct rtmsg)))
+		return -EBADMSG;
+
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct rtmsg *rt = NLMSG_DATA(h);
+	struct rtattr *at = RTM_RTA(rt);
+	int alen = RTM_PAYLOAD(h);
+	memset(a, 0, sizeof(*a));
+	a->type = rt->rtm_type;
+	a->prefix_len = rt->rtm_dst_len;
+	for (; RTA_OK(at, alen); at = RTA_NEXT(at, alen)) {
+		uint32_t v;
+		switch (at->rta_type) {
+		case RTA_OIF:
+			memcpy(&a->ifindex, RTA_DATA(at), 4);
+			break;
+		case RTA_PREFSRC:
+			memcpy(&v, RTA_DATA(at), 4);
+			a->src = ntohl(v);
+			break;
+		case RTA_GATEWAY:
+			memcpy(&v, RTA_DATA(at), 4);
+			a->gateway = ntohl(v);
+			break;
+		}
+	}
+	return 0;
+}
+
+const char *isw_route_err_name(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "blackhole";
+	case -EHOSTUNREACH:
+		return "unreachable";
+	case -EACCES:
+		return "prohibit";
+	case -ENETUNREACH:
+		return "no route";
+	default:
+		return strerror(-err);
+	}
+}
+
+struct bounds {
+	uint32_t *v;
+	size_t n, cap;
+	int err;
+};
+
+/* Adds the prefix dst/len: its first address and the one after its last. */
+static void bounds_add_prefix(struct bounds *b, uint32_t dst, unsigned len)
+{
+	uint64_t lo, end;
+
+	if (b->err || len > 32)
+		return;
+	lo = len ? dst & (0xffffffffu << (32 - len)) : 0;
+	end = lo + (1ULL << (32 - len));
+	if (b->n + 2 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		uint32_t *v = realloc(b->v, cap * sizeof(*v));
+		if (!v) {
+			b->err = -ENOMEM;
+			return;
+		}
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n++] = (uint32_t)lo;
+	if (end <= 0xffffffffu)
+		b->v[b->n++] = (uint32_t)end;
+}
+
+static uint32_t attr_u32_be(const struct rtattr *a)
+{
+	uint32_t v = 0;
+
+	if (RTA_PAYLOAD(a) >= 4)
+		memcpy(&v, RTA_DATA(a), 4);
+	return ntohl(v);
+}
+
+/* Routes (RTM_NEWROUTE) and policy rules (RTM_NEWRULE) alike: a rule's header has the layout
+ * of struct rtmsg (struct fib_rule_hdr), FRA_DST that of RTA_DST.  A rule without a
+ * destination adds no boundary. */
+static int add_dst_prefix(const struct nlmsghdr *m, void *arg, uint16_t type, int need_dst)
+{
+	const struct rtmsg *rt = NLMSG_DATA(m);
+	const struct rtattr *a = RTM_RTA(rt);
+	int alen = RTM_PAYLOAD(m);
+	uint32_t dst = 0;
+
+	if (m->nlmsg_type != type || m->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)) ||
+	    rt->rtm_family != AF_INET || (need_dst && !rt->rtm_dst_len))
+		return 0;
+	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+		if (a->rta_type == RTA_DST)
+			dst = attr_u32_be(a);
+	bounds_add_prefix(arg, dst, rt->rtm_dst_len);
+	return 0;
+}
+
+static int on_route(const struct nlmsghdr *m, void *arg)
+{
+	return add_dst_prefix(m, arg, RTM_NEWROUTE, 0);
+}
+
+static int on_rule(const struct nlmsghdr *m, void *arg)
+{
+	return add_dst_prefix(m, arg, RTM_NEWRULE, 1);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+int isw_route_boundaries(uint32_t **out, size_t *n)
+{
+	struct bounds b = {0};
+	struct nl_req q;
+	int rc = 0;
+
+	/* A table that changes during the dump says so: ask again, a bounded number of times. */
+	for (int tries = 0; tries < 3; tries++) {
+		b.n = 0;
+		b.err = 0;
+		memset(&q, 0, sizeof(q));
+		q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+		q.h.nlmsg_type = RTM_GETROUTE;
+		q.rt.rtm_family = AF_INET;
+		rc = isw_nl_dump(NETLINK_ROUTE, &q.h, on_route, &b);
+		if (rc == 0) {
+			memset(&q, 0, sizeof(q));
+			q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+			q.h.nlmsg_type = RTM_GETRULE;
+			q.rt.rtm_family = AF_INET;
+			rc = isw_nl_dump(NETLINK_ROUTE, &q.h, on_rule, &b);
+		}
+		if (rc == 0)
+			rc = b.err;
+		if (rc != -EAGAIN)
+			break;
+	}
+	if (rc < 0) {
+		free(b.v);
+		return rc;
+	}
+	if (b.n)
+		qsort(b.v, b.n, sizeof(*b.v), cmp_u32);
+	size_t k = 0;
+	for (size_t i = 0; i < b.n; i++)
+		if (!k || b.v[i] != b.v[k - 1])
+			b.v[k++] = b.v[i];
+	*out = b.v;
+	*n = k;
+	return 0;
+}
+
+/* The next hop's entry: its NUD state (0 when there is none) with the MAC if it has one. */
+static int neigh_get(const struct isw_route *r, uint8_t mac[6], int *have_mac)
+{
+	struct nl_req q;
+	char buf[NL_BUF];
+	uint32_t nh = htonl(r->next_hop);
+	int n;
+
+	*have_mac = 0;
+	memset(&q, 0, sizeof(q));
+	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
+	q.h.nlmsg_type = RTM_GETNEIGH;
+	q.h.nlmsg_flags = NLM_F_REQUEST;
+	q.nd.ndm_family = AF_INET;
+	q.nd.ndm_ifindex = r->ifindex;
+	isw_nl_put_attr(&q.h, NDA_DST, &nh, 4);
+	n = isw_nl_call(NETLINK_ROUTE, &q.h, buf, sizeof(buf));
+	if (n < (int)NLMSG_LENGTH(sizeof(struct ndmsg)))
+		return 0;
+
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct ndmsg *nd = NLMSG_DATA(h);
+	struct rtattr *a = (struct rtattr *)((char *)nd + NLMSG_ALIGN(sizeof(*nd)));
+	int alen = (int)h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd));
+	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+		if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
+			memcpy(mac, RTA_DATA(a), 6);
+			*have_mac = 1;
+		}
+	}
+	return nd->ndm_state;
+}
+
+/* 1 when the entry's MAC may be used now: confirmed lately, or set by hand. */
+static int neigh_usable(const struct isw_route *r, uint8_t mac[6], int *state)
+{
+	int have;
+
+	*state = neigh_get(r, mac, &have);
+	return have && (*state & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP));
+}
+
+/* A stale entry's MAC may be that of a next hop long gone (a failover, a replaced router):
+ * sending a whole sweep there loses it silently.  Marking the entry failed makes the next
+ * datagram start a fresh resolution by broadcast, which a next hop with a new MAC answers
+ * too (the kernel's own re-probe of a stale entry goes unicast to the old MAC). */
+static void neigh_expire(const struct isw_route *r)
+{
+	struct nl_req q;
+	char buf[NL_BUF];
+	uint32_t nh = htonl(r->next_hop);
+
+	memset(&q, 0, sizeof(q));
+	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
+	q.h.nlmsg_type = RTM_NEWNEIGH;
+	q.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_REPLACE | NLM_F_ACK;
+	q.nd.ndm_family = AF_INET;
+	q.nd.ndm_ifindex = r->ifindex;
+	q.nd.ndm_state = NUD_FAILED;
+	isw_nl_put_attr(&q.h, NDA_DST, &nh, 4);
+	/* On failure the wait below still runs and reports a next hop that does not answer. */
+	(void)isw_nl_call(NETLINK_ROUTE, &q.h, buf, sizeof(buf));
+}
+
+/* A datagram to the discard port makes the kernel resolve the next hop like any sender. */
+static void kick_resolution(const struct isw_route *r)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9)};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	sa.sin_addr.s_addr = htonl(r->next_hop);
+	setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, r->iface, (socklen_t)strlen(r->iface) + 1);
+	if (sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		/* Nothing to do: the wait below reports the failure. */
+	}
+	close(fd);
+}
+
+int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf)
+{
+	struct timespec step = {0, 20 * 1000 * 1000};
+	char nh[ISW_ADDR_STRLEN];
+	int state;
+
+	if (r->raw_ip)
+		return 0;
+	if (neigh_usable(r, r->next_hop_mac, &state))
+		return 0;
+	if (state & (NUD_STALE | NUD_DELAY | NUD_PROBE))
+		neigh_expire(r);
+	kick_resolution(r);
+	for (int waited = 0; waited < timeout_ms; waited += 20) {
+		nanosleep(&step, NULL);
+		if (neigh_usable(r, r->next_hop_mac, &state))
+			return 0;
+	}
+	snprintf(errbuf, ISW_ERRBUF_SIZE,
+	         "next hop %s on %s did not answer ARP within %d ms; give its MAC with -G",
+	         isw_addr_str(r->next_hop, nh), r->iface, timeout_ms);
+	return -EHOSTUNREACH;
+}
+
+static int cmp_prefix(const void *a, const void *b)
+{
+	const struct isw_prefix *x = a, *y = b;
+	return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+int isw_route_onlink_prefixes(const char *iface, struct isw_prefix *out, int max)
+{
+	struct ifaddrs *ifa, *i;
+	int n = 0, k = 0;
+
+	if (getifaddrs(&ifa) < 0)
+		return -errno;
+	for (i = ifa; i && n < max; i = i->ifa_next) {
+		uint32_t a, m;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask ||
+		    strcmp(i->ifa_name, iface) != 0)
+			continue;
+		a = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+		m = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);
+		/* A /32 has no neighbours; a point-to-point peer is not swept by ARP either. */
+		if (m == 0xffffffffu || (i->ifa_flags & IFF_POINTOPOINT))
+			continue;
+		out[n].lo = a & m;
+		out[n].hi = (a & m) | ~m;
+		n++;
+	}
+	freeifaddrs(ifa);
+	/* Sorted and disjoint, as isw_lan_init wants them: prefixes nest or are apart. */
+	qsort(out, (size_t)n, sizeof(*out), cmp_prefix);
+	for (int j = 0; j < n; j++) {
+		if (k && out[j].lo <= out[k - 1].hi) {
+			if (out[j].hi > out[k - 1].hi)
+				out[k - 1].hi = out[j].hi;
+			continue;
+		}
+		out[k++] = out[j];
+	}
+	return k;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Where probes to a destination leave from: interface, source address and the next hop's
+ * MAC, asked of the kernel over rtnetlink (route and neighbour tables). */
+#ifndef ISW_ROUTE_H
+#define ISW_ROUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct isw_route {
+	char iface[32];
+	int ifindex;
+	uint32_t src;      /* host order */
+	uint32_t gateway;  /* 0 when dst is on-link */
+	uint32_t next_hop; /* gateway, or dst itself when on-link */
+	uint8_t src_mac[6];
+	uint8_t next_hop_mac[6];
+	int raw_ip; /* link without Ethernet (tun, ppp) */
+};
+
+/* Finds the next hop's MAC in the neighbour table.  A reachable, permanent or no-ARP entry is
+ * taken as it is; a stale one (STALE, DELAY, PROBE: its MAC unconfirmed for a while) is
+ * marked failed so that the kernel resolves it afresh by broadcast, as it does for a missing
+ * one; then it waits at most timeout_ms for the answer.  Never waits longer. */
+int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf);
+
+/* The IPv4 networks directly attached to iface (its addresses with their prefixes), sorted and
+ * disjoint: targets in them are on-link and reached by their own MAC.  Returns how many were
+ * stored in out. */
+struct isw_prefix {
+	uint32_t lo, hi; /* host order, inclusive */
+};
+int isw_route_onlink_prefixes(const char *iface, struct isw_prefix *out, int max);
+
+/* The kernel's answer for one destination (RTM_GETROUTE).  A lookup that fails names the
+ * kind of route in its error: -EINVAL blackhole, -EHOSTUNREACH unreachable, -EACCES
+ * prohibit, -ENETUNREACH none (or throw). */
+struct isw_route_answer {
+	int type; /* RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, ... */
+	int ifindex;
+	uint32_t gateway; /* 0: on-link */
+	uint32_t src;
+	int prefix_len; /* with fibmatch: the matching route's prefix length */
+};
+/* nl from isw_nl_open(NETLINK_ROUTE); oif 0 or an interface the answer must leave through.
+ * With fibmatch, only a route that exists in a table counts (the kernel otherwise assumes
+ * any destination is on-link when oif is given).  0 or -errno. */
+struct isw_nl;
+int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
+                  struct isw_route_answer *a);
+/* "blackhole", "unreachable", "prohibit" or "no route" for a lookup's error. */
+const char *isw_route_err_name(int err);
+
+/* Every address where the answer to a route lookup may change: the first address of each
+ * route's prefix (all tables) and of each policy rule's destination, and the address after
+ * its end.  Sorted, without duplicates; *out is malloc'd.  0 or -errno. */
+int isw_route_boundaries(uint32_t **out, size_t *n);
+
+/* Interface details without a route lookup (for -i with -S and -G). */
+int isw_route_iface(const char *iface, struct isw_route *r, char *errbuf);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Single-producer single-consumer ring of sent probes, from the sender to the capture thread
+ * which writes them to the trace (--trace-probes).  A record is enough to rebuild the frame
+ * byte for byte (template + key + these fields), so the sender copies 16 bytes, not frames,
+ * and never does I/O. */
+#ifndef ISW_PROBE_LOG_H
+#define ISW_PROBE_LOG_H
+
+#include <stdint.h>
+
+#include "spsc-ring.h"
+
+struct isw_probe_rec {
+	uint64_t send_ns;
+	uint32_t dst;
+	uint8_t probe; /* ICMP attempt (1, 2, ...), or ISW_PROBE_REC_ARP */
+};
+
+#define ISW_PROBE_REC_ARP 0 /* an ARP request for dst (the LAN sweep's first pass) */
+
+struct isw_probe_log {
+	struct isw_ring ring; /* of struct isw_probe_rec */
+};
+
+/* The ring of 2^order records.  0, or -1 without memory. */
+static inline int isw_probe_log_init(struct isw_probe_log *l, unsigned order)
+{
+	return isw_ring_init(&l->ring, (size_t)1 << order, sizeof(struct isw_probe_rec)) < 0 ? -1
+	                                                                                     : 0;
+}
+
+static inline void isw_probe_log_destroy(struct isw_probe_log *l)
+{
+	isw_ring_destroy(&l->ring);
+}
+
+/* Producer: free slots right now. */
+static inline uint64_t isw_probe_log_space(struct isw_probe_log *l)
+{
+	return isw_ring_space(&l->ring);
+}
+
+/* Producer: appends n records (n <= space).  Typed copies, not memcpy of a size known only at
+ * run time: this runs once per batch on the send path. */
+static inline void isw_probe_log_push(struct isw_probe_log *l, const struct isw_probe_rec *r,
+                                      unsigned n)
+{
+	size_t pos = isw_ring_write_pos(&l->ring);
+
+	for (unsigned i = 0; i < n; i++)
+		*(struct isw_probe_rec *)isw_ring_slot(&l->ring, pos + i) = r[i];
+	isw_ring_publish(&l->ring, pos + n);
+}
+
+/* Consumer: takes one record; 0 when empty. */
+static inline int isw_probe_log_pop(struct isw_probe_log *l, struct isw_probe_rec *r)
+{
+	const struct isw_probe_rec *p = isw_ring_front(&l->ring);
+
+	if (!p)
+		return 0;
+	*r = *p;
+	isw_ring_release(&l->ring);
+	return 1;
+}
+
+#endif

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The one reporting path of report.h: dedupe, annotation, counting, arp-only. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "addr-map.h"
+
+/* The kinds already reported per address, offline (a trace has no target list): KIND_ECHO,
+ * KIND_ERROR bits in a byte of the address map. */
+#define KIND_ECHO  1u
+#define KIND_ERROR 2u
+
+struct isw_report_keyed {
+	struct isw_addr_map map; /* of uint8_t */
+};
+
+/* 1 if addr was reported as kind, else marks it and returns 0; -ENOMEM. */
+static int keyed_test_and_set(struct isw_report_keyed *s, uint32_t addr, uint8_t kind)
+{
+	struct isw_addr key = isw_addr_from_v4(addr);
+	int created;
+	uint8_t *kinds = isw_addr_map_insert(&s->map, &key, &created);
+
+	if (!kinds)
+		return -ENOMEM;
+	if (*kinds & kind)
+		return 1;
+	*kinds |= kind;
+	return 0;
+}
+
+static int keyed_test(const struct isw_report_keyed *s, uint32_t addr, uint8_t kind)
+{
+	struct isw_addr key = isw_addr_from_v4(addr);
+	const uint8_t *kinds = isw_addr_map_find(&s->map, &key);
+
+	return kinds && (*kinds & kind);
+}
+
+static uint8_t keyed_kind(int error)
+{
+	return error ? KIND_ERROR : KIND_ECHO;
+}
+
+/* Whether addr was reported as the kind (error: ICMP error, else echo reply) and, for
+ * seen_test_and_set, marks it so.  idx is addr's target index (live; -1 offline). */
+static int seen_test_and_set(struct isw_report *rep, uint32_t addr, int64_t idx, int error)
+{
+	if (rep->keyed)
+		return keyed_test_and_set(rep->keyed, addr, keyed_kind(error));
+	return isw_bitmap_test_and_set(error ? rep->errored : rep->alive, (uint64_t)idx);
+}
+
+/* -1 when addr is none of the targets (live), so never reported. */
+static int seen_test(const struct isw_report *rep, uint32_t addr, int error)
+{
+	int64_t idx;
+
+	if (rep->keyed)
+		return keyed_test(rep->keyed, addr, keyed_kind(error));
+	idx = isw_targets_index(rep->targets, addr);
+	if (idx < 0)
+		return -1;
+	return isw_bitmap_test(error ? rep->errored : rep->alive, (uint64_t)idx);
+}
+
+void isw_report_init_indexed(struct isw_report *rep, const isw_targets *targets,
+                             struct isw_bitmap *alive, struct isw_bitmap *errored,
+                             const struct isw_arp_view *arp, struct isw_report_counters count,
+                             isw_sink_fn sink, void *sink_arg)
+{
+	*rep = (struct isw_report){.targets = targets,
+	                           .alive = alive,
+	                           .errored = errored,
+	                           .arp = arp,
+	                           .count = count,
+	                           .sink = sink,
+	                           .sink_arg = sink_arg};
+}
+
+int isw_report_init_keyed(struct isw_report *rep, const struct isw_arp_view *arp,
+                          struct isw_report_counters count, isw_sink_fn sink, void *sink_arg)
+{
+	*rep = (struct isw_report){.arp = arp, .count = count, .sink = sink, .sink_arg = sink_arg};
+	rep->keyed = calloc(1, sizeof(*rep->keyed));
+	if (!rep->keyed)
+		return -ENOMEM;
+	/* A trace holds at most a few million answers: start small, grow by doubling. */
+	if (isw_addr_map_init(&rep->keyed->map, sizeof(uint8_t), 512) < 0) {
+		free(rep->keyed);
+		rep->keyed = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void isw_report_free(struct isw_report *rep)
+{
+	if (rep->keyed)
+		isw_addr_map_free(&rep->keyed->map);
+	free(rep->keyed);
+	rep->keyed = NULL;
+}
+
+static void count(atomic_uint_least64_t *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+int isw_report_answer(struct isw_report *rep, struct isw_result *r, int64_t idx)
+{
+	int error = r->type != ISW_RESULT_ECHO_REPLY;
+	int seen = seen_test_and_set(rep, r->addr, idx, error);
+
+	if (seen < 0)
+		return seen;
+	if (seen) {
+		count(rep->count.duplicates);
+		return ISW_REPORT_DUPLICATE;
+	}
+	count(error ? rep->count.icmp_errors : rep->count.hits);
+	if (rep->arp)
+		isw_arp_view_annotate(rep->arp, isw_arp_view_word(rep->arp, r->addr), r);
+	rep->sink(r, rep->sink_arg);
+	return ISW_REPORT_NEW;
+}
+
+struct arp_only {
+	uint32_t addr;
+	uint64_t slot;
+};
+
+static int cmp_addr(const void *a, const void *b)
+{
+	uint32_t x = ((const struct arp_only *)a)->addr, y = ((const struct arp_only *)b)->addr;
+	return x < y ? -1 : x > y;
+}
+
+static void report_arp_only(struct isw_report *rep, uint32_t addr, uint64_t slot, uint64_t w,
+                            int64_t ts_us)
+{
+	const struct isw_arp_view *v = rep->arp;
+	struct isw_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.addr = r.responder = addr;
+	r.type = ISW_RESULT_ARP_ONLY;
+	r.rtt_ms = -1;
+	r.ts_us = v->ops->learnt_us ? v->ops->learnt_us(v->ctx, slot) : ts_us;
+	isw_arp_view_annotate(v, w, &r);
+	count(rep->count.arp_only);
+	rep->sink(&r, rep->sink_arg);
+}
+
+/* The ARP word of slot when its address is to be reported arp-only, else 0. */
+static uint64_t arp_only_word(const struct isw_report *rep, uint64_t slot, uint32_t *addr)
+{
+	const struct isw_arp_view *v = rep->arp;
+	uint64_t w = atomic_load_explicit(v->ops->word(v->ctx, slot), memory_order_relaxed);
+
+	if (!(w & ISW_ARP_KNOWN))
+		return 0;
+	*addr = v->ops->addr(v->ctx, slot);
+	return seen_test(rep, *addr, 0) == 0 ? w : 0;
+}
+
+uint64_t isw_report_arp_only(struct isw_report *rep, int64_t ts_us, atomic_int *stop)
+{
+	const struct isw_arp_view *v = rep->arp;
+	uint64_t nslots, n = 0, cap, done = 0;
+	struct arp_only *list;
+	uint32_t addr;
+
+	if (!v || !v->ops || rep->arp_only_done)
+		return 0;
+	rep->arp_only_done = 1;
+	nslots = v->ops->slots(v->ctx);
+	for (uint64_t i = 0; i < nslots; i++)
+		n += arp_only_word(rep, i, &addr) != 0;
+	cap = n;
+	list = n ? malloc(n * sizeof(*list)) : NULL;
+	if (!list) {
+		/* No memory to sort: report them all the same, in slot order. */
+		for (uint64_t i = 0; i < nslots && !(stop && atomic_load(stop)); i++) {
+			uint64_t w = arp_only_word(rep, i, &addr);
+			if (w) {
+				report_arp_only(rep, addr, i, w, ts_us);
+				done++;
+			}
+		}
+		return done;
+	}
+	n = 0;
+	for (uint64_t i = 0; i < nslots && n < cap; i++)
+		if (arp_only_word(rep, i, &addr))
+			list[n++] = (struct arp_only){addr, i};
+	qsort(list, n, sizeof(*list), cmp_addr);
+	for (uint64_t k = 0; k < n && !(stop && atomic_load(stop)); k++) {
+		uint64_t w =
+		    atomic_load_explicit(v->ops->word(v->ctx, list[k].slot), memory_order_relaxed);
+		report_arp_only(rep, list[k].addr, list[k].slot, w, ts_us);
+		done++;
+	}
+	free(list);
+	return done;
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The capture thread of a scan: answers matched and reported, ARP replies learnt, the trace
+ * written (answers, and the probes rebuilt from the senders' logs), until the cooldown ends. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cooldown.h"
+#include "scan-internal.h"
+
+static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us);
+
+static void trace_packet(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us,
+                         enum isw_match_verdict v, const struct isw_result *r, int duplicate)
+{
+	char comment[160];
+
+	if (s->cfg.trace_pcapng)
+		isw_match_describe(v, r, duplicate, comment, sizeof(comment));
+	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
+	                     s->cfg.trace_pcapng ? comment : NULL);
+}
+
+static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_us)
+{
+	struct isw_scan *s = arg;
+	struct isw_result r;
+	enum isw_match_verdict v;
+	int64_t idx = -1;
+	int reported;
+
+	if ((s->lan_active || s->nh_watch) && caplen >= 14 && pkt[12] == 0x08 && pkt[13] == 0x06) {
+		on_arp(s, pkt, caplen, ts_us);
+		return;
+	}
+	v = isw_match_packet(&s->matcher, pkt, caplen, ts_us, &r);
+	/* A valid tag for an address we never probed comes from an earlier scan with the same
+	 * seed: not an answer to this one. */
+	if (v == ISW_MATCH_VALID && (idx = isw_targets_index(s->targets, r.addr)) < 0)
+		v = ISW_MATCH_BAD_TAG;
+	/* Nor is one for another shard's target: shards of one sweep share the seed, and may
+	 * share the machine (srun tasks on one node), so each capture sees the others' answers. */
+	if (v == ISW_MATCH_VALID && !isw_shard_has(&s->send.shard, (uint64_t)idx)) {
+		atomic_fetch_add_explicit(&s->other_shard, 1, memory_order_relaxed);
+		if (s->trace)
+			trace_packet(s, pkt, caplen, ts_us, ISW_MATCH_BAD_TAG, &r, 0);
+		return;
+	}
+	if (v != ISW_MATCH_VALID) {
+		atomic_fetch_add_explicit(&s->invalid, 1, memory_order_relaxed);
+		if (s->trace)
+			trace_packet(s, pkt, caplen, ts_us, v, &r, 0);
+		return;
+	}
+	atomic_fetch_add_explicit(&s->replies, 1, memory_order_relaxed);
+	/* Live dedupe is by index into bitmaps: it neither allocates nor fails. */
+	reported = isw_report_answer(&s->report, &r, idx);
+	if (s->trace)
+		trace_packet(s, pkt, caplen, ts_us, v, &r, reported == ISW_REPORT_DUPLICATE);
+	/* -c auto and the pauses between passes judge from the RTTs; --adaptive pairs answers
+	 * with probes by them. */
+	if (reported == ISW_REPORT_NEW && r.rtt_ms >= 0)
+		isw_rtt_hist_add(&s->rtt, r.rtt_ms);
+}
+
+static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us)
+{
+	struct isw_arp_packet a;
+	char comment[96];
+	int learned = 0, ok = isw_arp_parse(pkt, caplen, &a);
+
+	if (ok && s->lan_active)
+		learned = isw_lan_learn(&s->lan, &a);
+	/* The next hop answering us (path-health.c asked): from which MAC, and when. */
+	if (ok && s->nh_watch && a.op == 2 && a.spa == s->nh_watch && a.tpa == s->route.src) {
+		uint64_t mac = 0;
+
+		for (int k = 0; k < 6; k++)
+			mac = mac << 8 | a.sha[k];
+		atomic_store_explicit(&s->nh_arp_mac, mac, memory_order_relaxed);
+		atomic_store_explicit(&s->nh_arp_at_ns, isw_now_ns(), memory_order_release);
+	}
+	if (!s->trace)
+		return;
+	/* A frame that did not parse has no fields to show (a is unset). */
+	if (s->cfg.trace_pcapng)
+		isw_arp_describe(ok ? &a : NULL, learned, comment, sizeof(comment));
+	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
+	                     s->cfg.trace_pcapng ? comment : NULL);
+}
+
+/* After the cooldown: on-link hosts that answered ARP but never ICMP are present too. */
+static void report_arp_only(struct isw_scan *s)
+{
+	isw_report_arp_only(&s->report, (int64_t)(isw_wall_ns() / 1000), &s->stop_capture);
+}
+
+static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
+{
+	struct isw_probe_rec rec;
+	uint8_t frame[ISW_PROBE_MAX_LEN];
+	char comment[64], a[ISW_ADDR_STRLEN];
+
+	while (isw_probe_log_pop(log, &rec)) {
+		int arp = rec.probe == ISW_PROBE_REC_ARP;
+		uint32_t len = arp ? s->lan.tmpl.len : s->send.tmpl.len;
+
+		if (arp) {
+			isw_arp_patch(&s->lan.tmpl, frame, rec.dst);
+		} else {
+			uint8_t mac[6];
+
+			isw_probe_patch(&s->send.tmpl, &s->send.key, frame, rec.dst, rec.probe,
+			                rec.send_ns);
+			if (isw_next_hop(&s->send.hops, rec.dst, mac) == ISW_NEXT_HOP_MAC)
+				memcpy(frame, mac, 6);
+		}
+		/* Only pcapng has comments: plain pcap skips the formatting. */
+		if (s->cfg.trace_pcapng) {
+			isw_addr_str(rec.dst, a);
+			if (arp)
+				snprintf(comment, sizeof(comment), "ARP request for %s", a);
+			else
+				snprintf(comment, sizeof(comment), "probe to %s, attempt %u", a,
+				         rec.probe);
+		}
+		isw_trace_writer_put(s->trace, (int64_t)(rec.send_ns / 1000), frame, len, len,
+		                     s->cfg.trace_pcapng ? comment : NULL);
+	}
+}
+
+/* Writes the probes the senders logged since the last call, rebuilt from the template. */
+static void trace_probes(struct isw_scan *s)
+{
+	for (unsigned k = 0; k < s->send.nsenders; k++)
+		trace_probe_log(s, &s->probe_log[k]);
+}
+
+static void publish_rx_stats(struct isw_scan *s)
+{
+	uint64_t recv, drop, ifdrop;
+
+	isw_rx_stats(s->rx, &recv, &drop, &ifdrop);
+	atomic_store(&s->pcap_recv, recv);
+	atomic_store(&s->pcap_drop, drop);
+	atomic_store(&s->pcap_ifdrop, ifdrop);
+}
+
+/* cooldown.h has the rule; the capture thread feeds it the send history and the RTTs. */
+static int cooldown_over(struct isw_scan *s, const struct isw_send_history *h)
+{
+	/* Without memory for the history, -c auto waits its cap: slower, nothing lost. */
+	struct isw_cooldown_params p = {s->cfg.cooldown_auto && h, s->cfg.cooldown_s};
+	uint64_t end = atomic_load(&s->count.send_end_ns), counts[ISW_RTT_BUCKETS];
+
+	if (atomic_load(&s->count.sending) || !end)
+		return 0;
+	isw_rtt_hist_snapshot(&s->rtt, counts);
+	return isw_cooldown_over(&p, h, counts, end, isw_now_ns());
+}
+
+void *isw_capture_main(void *arg)
+{
+	struct isw_scan *s = arg;
+	uint64_t last_stats = 0, last_flush = 0;
+	struct isw_send_history *hist = malloc(sizeof(*hist));
+
+	if (hist)
+		isw_send_history_init(
+		    hist, isw_now_ns(),
+		    (uint64_t)(s->cfg.cooldown_auto ? s->cfg.cooldown_s * 1e9 : 0));
+	for (;;) {
+		uint64_t now = isw_now_ns();
+
+		if (hist)
+			isw_send_history_note(hist, now, atomic_load(&s->count.sent));
+		if (atomic_load(&s->stop_capture) || cooldown_over(s, hist))
+			break;
+
+		if (s->trace_probes)
+			trace_probes(s);
+		if (isw_rx_dispatch(s->rx, 50, on_packet, s) < 0) {
+			/* Answers from now on are lost: say so, and stop sending into the void
+			 * (unless the interface is gone, which says it all). */
+			if (!(atomic_load(&s->flags.path_faults) & ISW_FAULT_LINK_GONE))
+				isw_scan_fault(s, ISW_FAULT_CAPTURE, 1);
+			break;
+		}
+		now = isw_now_ns();
+		if (now - last_stats > 200 * 1000 * 1000) {
+			publish_rx_stats(s);
+			last_stats = now;
+		}
+		if (s->trace && now - last_flush > 1000 * 1000 * 1000) {
+			isw_trace_writer_flush(s->trace);
+			last_flush = now;
+		}
+	}
+	/* Whatever is already in the ring was received in time: match it before ending.  The
+	 * bound keeps a flood from holding the end of the scan hostage. */
+	for (int i = 0; i < 1000 && isw_rx_dispatch(s->rx, 0, on_packet, s) > 0; i++)
+		;
+	publish_rx_stats(s);
+	if (s->lan_active)
+		report_arp_only(s);
+	if (s->trace_probes)
+		trace_probes(s);
+	if (s->trace)
+		isw_trace_writer_flush(s->trace);
+	free(hist);
+	atomic_store(&s->capturing, 0);
+	return NULL;
+}

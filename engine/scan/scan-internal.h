@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* State of one scan shared by its threads (scan.c owns it; the capture loop, path health and
+ * the statistics use it; the senders see only its struct isw_send_ctx, sender.h).
+ * Configuration and tables are written before the threads start and only read after;
+ * everything the threads change while running is a C11 atomic. */
+#ifndef ISW_SCAN_INTERNAL_H
+#define ISW_SCAN_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "icmpsweep/scan.h"
+#include "bitmap.h"
+#include "clock.h"
+#include "done-flag.h"
+#include "lan.h"
+#include "match.h"
+#include "probe-log.h"
+#include "report.h"
+#include "route-map.h"
+#include "route.h"
+#include "rtt-hist.h"
+#include "rx.h"
+#include "sender.h"
+#include "trace-writer.h"
+
+struct isw_scan {
+	struct isw_config cfg;
+	const isw_targets *targets;
+	uint64_t n;
+	isw_sink_fn sink;
+	void *sink_arg;
+
+	/* What the senders read (the permutation, tag key, template, transmit handles live
+	 * there), the flags they share with the other threads, and what they count. */
+	struct isw_send_ctx send;
+	struct isw_send_flags flags;
+	struct isw_send_counters count;
+
+	struct isw_matcher matcher;
+	struct isw_route route; /* the interface, and the main next hop (the template's MAC) */
+	/* Each target's next hop, unless -i, -S and -G together say it all; route_per_probe when
+	 * targets differ in next hop, so the sender looks each one up. */
+	struct isw_route_map routes;
+	int route_per_probe;
+	uint64_t unrouted; /* targets without a usable route: never probed */
+	struct isw_rx *rx;
+	/* Targets that answered with an echo reply, and with an ICMP error: each is reported
+	 * once per kind; either one stops re-probing on later passes. */
+	struct isw_bitmap alive, errored;
+	/* The one path from a matched answer to the sink (dedupe in alive/errored, ARP notes from
+	 * lan, the counters below). */
+	struct isw_report report;
+	/* -w: written by the capture thread only; probes reach it through probe_log. */
+	struct isw_trace_writer *trace;
+	/* On-link targets, swept with ARP first when lan_active. */
+	struct isw_lan lan;
+	int lan_active;
+	int prepared;
+	atomic_uint_least64_t arp_only;
+	/* RTTs of new answers (cooldown.h, the pauses between passes, --adaptive). */
+	struct isw_rtt_hist rtt;
+	struct isw_probe_log probe_log[ISW_MAX_SENDERS]; /* one producer each */
+	int trace_probes;
+
+	pthread_t sender, capture, supervisor;
+	int threads_started;
+	uint64_t start_ns; /* CLOCK_MONOTONIC */
+
+	atomic_int stop_capture;       /* set by a second stop, or when the cooldown ends */
+	struct isw_done_flag finished; /* set by the supervisor once both threads are joined */
+
+	atomic_uint_least64_t hits, icmp_errors, replies, duplicates, invalid;
+	atomic_uint_least64_t other_shard; /* valid answers for another shard's targets */
+	atomic_uint_least64_t pcap_recv, pcap_drop, pcap_ifdrop;
+
+	/* Path health (path-health.c on the supervisor thread; the senders read flags.path_pause
+	 * once per batch). */
+	atomic_int capturing; /* 1 until the capture thread has ended */
+	atomic_uint_least64_t down_total_ns;
+	atomic_uint_least64_t carrier_losses;
+	atomic_uint_least64_t neigh_mac_now; /* the next hop's MAC, when it moved */
+	/* Our own ARP check of the next hop (nh-check.h): path-health raises
+	 * flags.nh_arp_want, a sender takes it at its next batch and sends send.nh_arp, the
+	 * capture thread records who answered (nh_arp_mac, then nh_arp_at_ns with release). */
+	uint32_t nh_watch; /* the watched next hop, 0 for none */
+	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns;
+};
+
+/* Decides interface, source and next hops (scan-route.c). */
+int isw_scan_choose_route(struct isw_scan *s, char *errbuf);
+/* The capture thread (scan-capture.c): arg is the scan. */
+void *isw_capture_main(void *arg);
+
+/* Records a fault (enum isw_path_fault); with stop, ends sending as well. */
+void isw_scan_fault(struct isw_scan *s, unsigned fault, int stop);
+/* The supervisor: watches the path until the sender and capture threads end. */
+void isw_health_run(struct isw_scan *s);
+
+#endif

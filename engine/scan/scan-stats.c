@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What a scan reports while it runs and after: its counters, and the route it chose. */
+#include <stdio.h>
+#include <string.h>
+
+#include "scan-internal.h"
+
+void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
+{
+	struct isw_scan *s = (struct isw_scan *)cs;
+	uint64_t now = isw_now_ns(), first = atomic_load(&s->count.first_send_ns),
+	         end = atomic_load(&s->count.send_end_ns);
+
+	memset(st, 0, sizeof(*st));
+	st->targets = s->send.shard.hi - s->send.shard.lo; /* this shard's, or all */
+	st->sent = atomic_load(&s->count.sent);
+	st->send_errors = atomic_load(&s->count.send_errors);
+	st->skipped = atomic_load(&s->count.skipped);
+	st->done = atomic_load(&s->count.done);
+	st->pass = atomic_load(&s->count.pass);
+	st->hits = atomic_load(&s->hits);
+	st->icmp_errors = atomic_load(&s->icmp_errors);
+	st->replies = atomic_load(&s->replies);
+	st->duplicates = atomic_load(&s->duplicates);
+	st->invalid = atomic_load(&s->invalid);
+	st->other_shard = atomic_load(&s->other_shard);
+	st->pcap_recv = atomic_load(&s->pcap_recv);
+	st->pcap_drop = atomic_load(&s->pcap_drop);
+	st->pcap_ifdrop = atomic_load(&s->pcap_ifdrop);
+	st->elapsed_s = s->start_ns ? (double)(now - s->start_ns) / 1e9 : 0;
+	if (first)
+		st->send_elapsed_s = (double)((end ? end : now) - first) / 1e9;
+	st->onlink = s->lan_active ? s->lan.n : 0;
+	st->arp_sent = atomic_load(&s->count.arp_sent);
+	st->arp_hosts = atomic_load(&s->lan.hosts);
+	st->arp_conflicts = atomic_load(&s->lan.conflicts);
+	st->arp_only = atomic_load(&s->arp_only);
+	st->absent = atomic_load(&s->count.absent);
+	st->unrouted = s->unrouted;
+	st->current_rate = atomic_load(&s->count.current_rate);
+	st->slowdowns = atomic_load(&s->count.slowdowns);
+	st->slow_reason = atomic_load(&s->count.slow_reason);
+	st->send_busy_s = (double)atomic_load(&s->count.send_busy_ns) / 1e9;
+	st->sending = atomic_load(&s->count.sending);
+	st->finished = isw_done_flag_get(&s->finished);
+	st->path_faults = atomic_load(&s->flags.path_faults);
+	st->send_errno = atomic_load(&s->count.send_errno);
+	st->send_errors_resent = atomic_load(&s->count.send_errors_resent);
+	st->carrier_losses = atomic_load(&s->carrier_losses);
+	st->carrier_down = atomic_load(&s->flags.path_pause);
+	st->carrier_down_s = (double)atomic_load(&s->down_total_ns) / 1e9;
+	if (st->carrier_down)
+		st->carrier_down_s += (double)(now - atomic_load(&s->flags.down_since_ns)) / 1e9;
+	st->resent = atomic_load(&s->count.resent);
+	{
+		uint64_t mac = atomic_load(&s->neigh_mac_now);
+		for (int k = 5; k >= 0; k--, mac >>= 8)
+			st->next_hop_mac_now[k] = (uint8_t)mac;
+	}
+}
+
+void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->iface, sizeof(r->iface), "%s", s->route.iface);
+	r->src_addr = s->route.src;
+	memcpy(r->src_mac, s->route.src_mac, 6);
+	memcpy(r->gw_mac, s->route.next_hop_mac, 6);
+	r->next_hop = s->route.next_hop;
+	for (size_t i = 0; i < s->routes.nhops; i++)
+		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
+	r->tx = s->send.tx_ops ? s->send.tx_ops->name : NULL;
+	r->senders = s->send.nsenders;
+	if (!s->send.tx_ops || !s->send.tx_ops->describe)
+		return;
+	/* Every handle reports its mode; the first with a note speaks for them. */
+	for (unsigned k = 0; k < s->send.nsenders && s->send.tx[k]; k++) {
+		s->send.tx_ops->describe(s->send.tx[k], r->tx_mode, sizeof(r->tx_mode), r->tx_note,
+		                         sizeof(r->tx_note));
+		if (r->tx_note[0])
+			break;
+	}
+}

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Scan lifecycle: new, prepare (route, template, transmit and capture handles, trace), start
+ * the threads, stop, wait, free.  The route choice is in scan-route.c, the capture thread in
+ * scan-capture.c, the senders in sender.c, the reports in scan-stats.c. */
+#define _GNU_SOURCE /* sched_getaffinity */
+#include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "icmpsweep/error.h"
+#include "icmpsweep/trace.h"
+#include "scan-internal.h"
+
+int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets *targets,
+                 isw_sink_fn sink, void *sink_arg, char *errbuf)
+{
+	struct isw_scan *s;
+	int rc;
+
+	if (cfg->senders > ISW_MAX_SENDERS) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "sender threads must be 1..%d or auto, not %u",
+		         ISW_MAX_SENDERS, cfg->senders);
+		return -EINVAL;
+	}
+	if (cfg->probes < 1 || cfg->probes > 255) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "probes per target must be 1..255, not %u",
+		         cfg->probes);
+		return -EINVAL;
+	}
+	if (cfg->shards > 1 && cfg->shard >= cfg->shards) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "shard %u of %u does not exist (0..%u)",
+		         cfg->shard, cfg->shards, cfg->shards - 1);
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->cfg = *cfg;
+	s->targets = targets;
+	s->n = isw_targets_count(targets);
+	s->send.nsenders = cfg->senders;
+	s->sink = sink;
+	s->sink_arg = sink_arg;
+	isw_done_flag_init(&s->finished);
+	rc = isw_perm_init(&s->send.perm, s->n, cfg->seed);
+	if (rc < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot order %llu targets",
+		         (unsigned long long)s->n);
+		goto fail;
+	}
+	isw_shard_init(&s->send.shard, &s->send.perm, s->n, cfg->shard, cfg->shards);
+	isw_tag_key_init(&s->send.key, cfg->seed);
+	if (isw_bitmap_init(&s->alive, s->n) < 0 || isw_bitmap_init(&s->errored, s->n) < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %llu targets",
+		         (unsigned long long)s->n);
+		rc = -ENOMEM;
+		goto fail;
+	}
+	isw_report_init_indexed(
+	    &s->report, targets, &s->alive, &s->errored, &s->lan.view,
+	    (struct isw_report_counters){&s->hits, &s->icmp_errors, &s->duplicates, &s->arp_only},
+	    sink, sink_arg);
+	*out = s;
+	return 0;
+fail:
+	isw_scan_free(s);
+	return rc;
+}
+static void *supervise(void *arg);
+
+static int open_trace(struct isw_scan *s, char *errbuf)
+{
+	static const int dlt[] = {
+	    [ISW_LINK_ETHERNET] = DLT_EN10MB,
+	    [ISW_LINK_RAW_IP] = DLT_RAW,
+	    [ISW_LINK_LINUX_SLL] = DLT_LINUX_SLL,
+	};
+	struct isw_trace_writer_opts o = {
+	    .path = s->cfg.trace_path,
+	    .pcapng = s->cfg.trace_pcapng,
+	    .rotate_bytes = s->cfg.trace_rotate_bytes,
+	    .dlt = dlt[s->matcher.link],
+	    .snaplen = 256,
+	    .comment = s->cfg.trace_comment,
+	};
+	int rc;
+
+	if (!s->cfg.trace_path)
+		return 0;
+	rc = isw_trace_writer_open(&s->trace, &o, errbuf);
+	if (rc < 0)
+		return rc;
+	if (s->cfg.trace_probes) {
+		/* 2^20 records: a second of probes at a million per second. */
+		for (unsigned k = 0; k < s->send.nsenders; k++)
+			if (isw_probe_log_init(&s->probe_log[k], 20) < 0)
+				return -ENOMEM;
+		s->trace_probes = 1;
+	}
+	return 0;
+}
+
+/* CPUs this process may run on. */
+static unsigned usable_cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* Queues an AF_XDP socket can bind on iface: both directions (the kernel checks both). */
+static unsigned device_queues(const char *iface)
+{
+	char path[96];
+	unsigned rx = 0, tx = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", iface);
+	d = opendir(path);
+	if (!d)
+		return 1;
+	while ((e = readdir(d))) {
+		rx += !strncmp(e->d_name, "rx-", 3);
+		tx += !strncmp(e->d_name, "tx-", 3);
+	}
+	closedir(d);
+	rx = rx < tx ? rx : tx;
+	return rx ? rx : 1;
+}
+
+/* -T N opens N handles of the backend; -T auto (0) one per CPU, but for xdp (asked for, or
+ * tried first by --tx auto) no more than the device has queues, as thread k binds queue k.
+ * When xdp does not open with those, --tx auto goes on to the others with one per CPU. */
+static int open_senders(struct isw_scan *s, const struct isw_tx_params *tp, char *errbuf)
+{
+	unsigned cpus = usable_cpus(), q;
+	const struct isw_tx_ops *xdp = &isw_tx_xdp_ops;
+	int rc;
+
+	if (s->cfg.senders || s->cfg.dry_run) {
+		/* A dry run prints in order from one thread. */
+		s->send.nsenders = s->cfg.senders ? s->cfg.senders : 1;
+		return isw_tx_open_n(&s->send.tx_ops, s->send.tx, s->send.nsenders, tp, errbuf);
+	}
+	if (cpus > ISW_MAX_SENDERS)
+		cpus = ISW_MAX_SENDERS;
+	if (s->send.tx_ops == &isw_tx_xdp_ops || s->send.tx_ops == &isw_tx_auto_ops) {
+		q = device_queues(tp->iface);
+		s->send.nsenders = q < cpus ? q : cpus;
+		rc = isw_tx_open_n(&xdp, s->send.tx, s->send.nsenders, tp, errbuf);
+		if (rc == 0 || s->send.tx_ops == &isw_tx_xdp_ops) {
+			s->send.tx_ops = xdp;
+			return rc;
+		}
+	}
+	s->send.nsenders = cpus;
+	return isw_tx_open_n(&s->send.tx_ops, s->send.tx, s->send.nsenders, tp, errbuf);
+}
+
+/* The senders' view of the scan (sender.h), once the tables it points into are final; the
+ * permutation, tag key, template and transmit handles are already in place. */
+static void fill_send_ctx(struct isw_scan *s)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_send_ctx *x = &s->send;
+
+	x->n = s->n;
+	x->targets = s->targets;
+	x->hops.routes = s->route_per_probe ? &s->routes : NULL;
+	x->hops.lan = s->lan_active ? &s->lan : NULL;
+	x->hops.raw_ip = s->route.raw_ip;
+	x->lan = s->lan_active ? &s->lan : NULL;
+	x->alive = &s->alive;
+	x->errored = &s->errored;
+	x->rate = c->rate;
+	x->passes = c->arp == ISW_ARP_ONLY ? 0 : c->probes;
+	/* ARP is retried like -P, but at least twice (as arp-scan does). */
+	x->arp_tries = c->probes > 2 ? c->probes : 2;
+	x->adaptive = c->adaptive;
+	x->dry_run = c->dry_run;
+	x->answer_wait.auto_mode = c->cooldown_auto;
+	x->answer_wait.cooldown_s = c->cooldown_s;
+	x->probe_log = s->trace_probes ? s->probe_log : NULL;
+	x->nh_watch = s->nh_watch;
+	x->rtt = &s->rtt;
+	x->replies = &s->replies;
+	x->pcap_drop = &s->pcap_drop;
+	x->pcap_ifdrop = &s->pcap_ifdrop;
+	x->stop_capture = &s->stop_capture;
+	x->flags = &s->flags;
+	x->count = &s->count;
+}
+
+int isw_scan_prepare(isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_probe_params pp = {0};
+	struct isw_tx_params tp = {0};
+	int rc;
+
+	if (s->prepared)
+		return 0;
+
+	if (c->dry_run) {
+		s->send.tx_ops = &isw_tx_dry_run_ops;
+	} else {
+		s->send.tx_ops = isw_tx_find(c->tx ? c->tx : "auto");
+		if (!s->send.tx_ops) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "unknown transmit backend '%s' (have: %s)", c->tx, isw_tx_names());
+			return -EINVAL;
+		}
+	}
+	rc = isw_scan_choose_route(s, errbuf);
+	if (rc < 0)
+		return rc;
+
+	pp.src = s->route.src;
+	memcpy(pp.src_mac, s->route.src_mac, 6);
+	memcpy(pp.dst_mac, s->route.next_hop_mac, 6);
+	pp.ttl = c->ttl;
+	pp.raw_ip = s->route.raw_ip;
+	rc = isw_probe_template_init(&s->send.tmpl, &pp, errbuf);
+	if (rc < 0)
+		return rc;
+	/* The next hop is watched only where the kernel resolved it for us: not with -G, not
+	 * on-link (the ARP pass covers those), not on a link without MACs. */
+	if (!c->dry_run && s->route.gateway && s->route.next_hop && !c->have_gw_mac &&
+	    !s->route.raw_ip) {
+		rc = isw_arp_template_init(&s->send.nh_arp, s->route.src_mac, s->route.src, errbuf);
+		if (rc < 0)
+			return rc;
+		s->nh_watch = s->route.next_hop;
+	}
+
+	tp.iface = s->route.iface;
+	tp.raw_ip = s->route.raw_ip;
+	tp.zerocopy = (int)c->xdp_zerocopy;
+	tp.out = c->dry_run_out;
+	tp.hold = &s->flags.path_pause;
+	/* "auto" becomes the backend it picks: the same for every sender thread. */
+	rc = open_senders(s, &tp, errbuf);
+	if (rc < 0)
+		return rc;
+
+	s->matcher.key = s->send.key;
+	s->matcher.src_addr = s->route.src;
+	if (!c->dry_run) {
+		struct isw_rx_params rp = {
+		    .iface = s->route.iface,
+		    .src = s->route.src,
+		    .buffer_bytes = c->pcap_buffer,
+		    .arp = s->lan_active || s->nh_watch,
+		};
+		/* Capture opens before the first probe leaves, or early answers would be lost. */
+		rc = isw_rx_open(&s->rx, &rp, errbuf);
+		if (rc < 0)
+			return rc;
+		s->matcher.link = isw_rx_link(s->rx);
+		rc = open_trace(s, errbuf);
+		if (rc < 0)
+			return rc;
+	}
+	fill_send_ctx(s);
+	s->prepared = 1;
+	return 0;
+}
+int isw_scan_start(isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	int rc = isw_scan_prepare(s, errbuf);
+
+	if (rc < 0)
+		return rc;
+	s->start_ns = isw_now_ns();
+	atomic_store(&s->count.current_rate, c->rate);
+	atomic_store(&s->count.sending, 1);
+	atomic_store(&s->count.pass, 1);
+	if (c->dry_run) {
+		rc = pthread_create(&s->sender, NULL, isw_sender_main, &s->send);
+	} else {
+		atomic_store(&s->capturing, 1);
+		rc = pthread_create(&s->capture, NULL, isw_capture_main, s);
+		if (rc != 0)
+			atomic_store(&s->capturing, 0);
+		if (rc == 0) {
+			rc = pthread_create(&s->sender, NULL, isw_sender_main, &s->send);
+			if (rc != 0) {
+				atomic_store(&s->stop_capture, 1);
+				pthread_join(s->capture, NULL);
+			}
+		}
+	}
+	if (rc != 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot start threads: %s", strerror(rc));
+		return -rc;
+	}
+	/* A small supervisor joins both threads and flags the end, so isw_scan_wait is a plain
+	 * condition wait and the caller's thread stays free for signals and status. */
+	rc = pthread_create(&s->supervisor, NULL, supervise, s);
+	if (rc != 0) {
+		isw_scan_stop(s, 1);
+		supervise(s);
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot start threads: %s", strerror(rc));
+		return -rc;
+	}
+	s->threads_started = 1;
+	return 0;
+}
+
+static void *supervise(void *arg)
+{
+	struct isw_scan *s = arg;
+
+	/* Watches the path until both threads are done (path-health.c). */
+	if (!s->cfg.dry_run)
+		isw_health_run(s);
+	pthread_join(s->sender, NULL);
+	if (!s->cfg.dry_run)
+		pthread_join(s->capture, NULL);
+	isw_done_flag_set(&s->finished);
+	return NULL;
+}
+
+void isw_scan_stop(isw_scan *s, int skip_cooldown)
+{
+	atomic_store(&s->flags.stop_sending, 1);
+	if (skip_cooldown)
+		atomic_store(&s->stop_capture, 1);
+}
+
+int isw_scan_wait(isw_scan *s, int timeout_ms)
+{
+	return isw_done_flag_wait(&s->finished, timeout_ms);
+}
+void isw_scan_free(isw_scan *s)
+{
+	if (!s)
+		return;
+	if (s->threads_started) {
+		isw_scan_stop(s, 1);
+		pthread_join(s->supervisor, NULL);
+	}
+	for (unsigned k = 0; k < ISW_MAX_SENDERS; k++)
+		if (s->send.tx[k])
+			s->send.tx_ops->close(s->send.tx[k]);
+	isw_rx_close(s->rx);
+	isw_lan_free(&s->lan);
+	isw_route_map_free(&s->routes);
+	isw_trace_writer_close(s->trace);
+	for (unsigned k = 0; k < ISW_MAX_SENDERS; k++)
+		isw_probe_log_destroy(&s->probe_log[k]);
+	isw_bitmap_destroy(&s->alive);
+	isw_bitmap_destroy(&s->errored);
+	isw_done_flag_destroy(&s->finished);
+	free(s);
+}
+
+int isw_scan_trace_error(const isw_scan *s, char *errbuf)
+{
+	return s && s->trace ? isw_trace_writer_error(s->trace, errbuf) : 0;
+}

@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The sender thread: next index -> permutation -> target -> patch the template -> batch ->
+ * backend.  The clock is read once per batch (rate limiter and send time stamp), the bitmap
+ * is read lock-free, and counters are published once per batch. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adaptive.h"
+#include "clock.h"
+#include "cooldown.h"
+#include "ratelimit.h"
+#include "sender.h"
+
+/* Where the walk was, about once a millisecond: after an outage the sender goes back to the
+ * mark from before carrier went and sends again from there.  MARKS cover at least 2 s. */
+#define MARKS         2048
+#define MARK_EVERY_NS 1000000u
+/* Carrier loss is usually seen within milliseconds (an rtnetlink event); going back this
+ * much more covers the probes sent between the loss and the event reaching us.  When sends
+ * failed before the event arrived, the outage is taken to start at the first of them. */
+#define OUTAGE_MARGIN_NS 200000000u
+#define OUTAGE_POLL_NS   10000000u /* how often a paused sender looks for carrier */
+/* ARP answers come from the local segment: a quarter second is ample. */
+#define ARP_ANSWER_WAIT_MAX_NS  250000000u
+#define PASS_ANSWER_WAIT_MAX_NS 1000000000u /* the pause before a pass probes again */
+
+struct mark {
+	uint64_t ns, i, errors;
+};
+
+/* One sender thread (-T): its slice [lo, hi) of the permutation's index space, its own
+ * transmit handle and probe log, and its share of the rate. */
+struct sender {
+	const struct isw_send_ctx *c;
+	struct isw_send_flags *flags;
+	struct isw_send_counters *count;
+	struct isw_tx *tx;
+	struct isw_probe_log *log;
+	struct isw_ratelimit rl;
+	struct isw_adaptive ad;
+	uint64_t lo, hi;
+	uint64_t asked; /* this thread's share of -r */
+	unsigned pass;
+	/* Path health: marks of the walk, this thread's send errors, the end of the stretch
+	 * being sent again after an outage, and since when every send fails. */
+	struct mark marks[MARKS];
+	unsigned mark_head, mark_count;
+	uint64_t errors, again_to, failing_since;
+	uint64_t err_since, last_err_ns; /* the current cluster of send errors */
+};
+
+static int stopping(const struct sender *sd)
+{
+	return atomic_load_explicit(&sd->flags->stop_sending, memory_order_relaxed);
+}
+
+/* Hands the batch's probes to the trace.  Waits (never drops) while the capture thread is
+ * behind: the ring holds about a second of probes at a million per second. */
+static void log_probes(struct sender *sd, const struct isw_probe_rec *recs, unsigned n)
+{
+	atomic_int *stop_capture = sd->c->stop_capture;
+
+	while (isw_probe_log_space(sd->log) < n) {
+		if (atomic_load_explicit(stop_capture, memory_order_relaxed))
+			return;
+		isw_sleep_unless(200 * 1000, stop_capture);
+	}
+	isw_probe_log_push(sd->log, recs, n);
+}
+
+/* --adaptive (adaptive.h), on the clock reading the batch already made. */
+static void adapt_rate(struct sender *sd, uint64_t now)
+{
+	const struct isw_send_ctx *c = sd->c;
+	struct isw_send_counters *count = sd->count;
+	struct isw_ratelimit *rl = &sd->rl;
+	struct isw_adaptive_input in = {
+	    .now_ns = now,
+	    .rate = rl->rate,
+	    .window_start_ns = rl->t0_ns,
+	    .window_sent = rl->sent,
+	    .drops = atomic_load_explicit(c->pcap_drop, memory_order_relaxed) +
+	             atomic_load_explicit(c->pcap_ifdrop, memory_order_relaxed),
+	    .rtt_p90_ms = isw_rtt_hist_quantile_ms(c->rtt, 0.9),
+	    .sent = atomic_load_explicit(&count->sent, memory_order_relaxed),
+	    .replies = atomic_load_explicit(c->replies, memory_order_relaxed),
+	};
+	uint64_t nr;
+	enum isw_slow_reason why = isw_adaptive_decide(&sd->ad, &in, &nr);
+
+	if (why != ISW_SLOW_NONE) {
+		atomic_fetch_add_explicit(&count->slowdowns, 1, memory_order_relaxed);
+		atomic_store_explicit(&count->slow_reason, why, memory_order_relaxed);
+	}
+	if (nr != rl->rate) {
+		isw_ratelimit_init(rl, nr, ISW_SEND_BATCH, now);
+		/* Every thread adapts its own share; the status line shows the sum. */
+		atomic_store_explicit(&count->current_rate, nr * c->nsenders, memory_order_relaxed);
+	}
+}
+
+/* One batch's frame buffers, all of one length: the template's, patched in place. */
+struct batch {
+	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
+	uint8_t *frames[ISW_SEND_BATCH];
+	uint32_t lens[ISW_SEND_BATCH];
+};
+
+static void batch_init(struct batch *b, uint32_t len)
+{
+	for (int k = 0; k < ISW_SEND_BATCH; k++) {
+		b->frames[k] = b->buf[k];
+		b->lens[k] = len;
+	}
+}
+
+/* How many frames this batch may send: the rate limiter's allowance, or 0 after sleeping
+ * until the next one is due (or the scan stops). */
+static uint32_t batch_allowance(struct sender *sd, struct isw_ratelimit *rl, uint64_t now)
+{
+	uint64_t wait_ns;
+	uint32_t allowed = isw_ratelimit_take(rl, now, &wait_ns);
+
+	if (!allowed)
+		isw_sleep_unless(wait_ns, &sd->flags->stop_sending);
+	return allowed;
+}
+
+static void mark(struct sender *sd, uint64_t now, uint64_t i)
+{
+	struct mark *m = &sd->marks[sd->mark_head];
+
+	m->ns = now;
+	m->i = i;
+	m->errors = sd->errors;
+	sd->mark_head = (sd->mark_head + 1) % MARKS;
+	if (sd->mark_count < MARKS)
+		sd->mark_count++;
+}
+
+/* After a send: counts what went and what failed (refused now, or dropped by the device
+ * after an earlier send counted it), and stops the scan when nothing has gone out for
+ * ISW_SEND_FAIL_S while the link is up. */
+static void account_send(struct sender *sd, int rc, unsigned cnt, uint64_t now)
+{
+	struct isw_send_counters *count = sd->count;
+	int err = rc < 0 ? -rc : 0;
+	unsigned ok = rc < 0 ? 0 : (unsigned)rc, drops = 0;
+	uint64_t failed;
+
+	if (sd->c->tx_ops->take_drops)
+		drops = sd->c->tx_ops->take_drops(sd->tx, &err);
+	failed = cnt - ok + drops;
+	atomic_fetch_add_explicit(&count->sent, ok, memory_order_relaxed);
+	if (!failed) {
+		sd->failing_since = 0;
+		return;
+	}
+	atomic_fetch_sub_explicit(&count->sent, drops, memory_order_relaxed);
+	atomic_fetch_add_explicit(&count->send_errors, failed, memory_order_relaxed);
+	sd->errors += failed;
+	/* Errors less than a second apart are one cluster: an outage starts at its first. */
+	if (!sd->err_since || now - sd->last_err_ns > 1000000000u)
+		sd->err_since = now;
+	sd->last_err_ns = now;
+	if (err)
+		atomic_store_explicit(&count->send_errno, err, memory_order_relaxed);
+	if (ok > drops) {
+		sd->failing_since = 0;
+		return;
+	}
+	if (!sd->failing_since)
+		sd->failing_since = now;
+	else if (now - sd->failing_since > ISW_SEND_FAIL_S * 1000000000ull &&
+	         !atomic_load(&sd->flags->path_pause))
+		isw_send_flags_fault(sd->flags, ISW_FAULT_SEND_FAILED, 1);
+}
+
+/* Carrier went away: wait for it (path-health.c ends the wait after ISW_CARRIER_WAIT_S by
+ * stopping the scan), then return the index to walk on from: the last mark from before the
+ * outage, so the probes that went into the dead link go again. */
+static uint64_t ride_out_outage(struct sender *sd, uint64_t i)
+{
+	struct isw_send_flags *f = sd->flags;
+	uint64_t down = atomic_load(&f->down_since_ns), from = i, at, errors = sd->errors;
+
+	while (atomic_load(&f->path_pause) && !stopping(sd))
+		isw_sleep_unless(OUTAGE_POLL_NS, &f->stop_sending);
+	if (stopping(sd))
+		return i;
+	/* Frames still queued from before the outage go (or are dropped) now, and count with
+	 * it: they are in the stretch sent again below. */
+	account_send(sd, sd->c->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
+	/* Sends may have failed before the loss was reported (a slow sender, a busy machine):
+	 * then the outage began with them. */
+	if (sd->err_since && sd->err_since < down && sd->last_err_ns + 2000000000u >= down)
+		down = sd->err_since;
+	at = down > OUTAGE_MARGIN_NS ? down - OUTAGE_MARGIN_NS : 0;
+	/* Newest first; the oldest mark (the start of the pass at worst) if none is that old. */
+	for (unsigned k = 1; k <= sd->mark_count; k++) {
+		const struct mark *m = &sd->marks[(sd->mark_head + MARKS - k) % MARKS];
+
+		from = m->i;
+		errors = m->errors;
+		if (m->ns <= at)
+			break;
+	}
+	if (from < i) {
+		atomic_fetch_sub(&sd->count->done, i - from);
+		atomic_fetch_add(&sd->count->send_errors_resent, sd->errors - errors);
+		if (i > sd->again_to)
+			sd->again_to = i;
+	}
+	/* Later marks are ahead of the walk now. */
+	sd->mark_count = 0;
+	mark(sd, isw_now_ns(), from);
+	sd->failing_since = 0;
+	/* Start the rate afresh: no catching up on the outage. */
+	isw_ratelimit_init(&sd->rl, sd->rl.rate, ISW_SEND_BATCH, isw_now_ns());
+	return from;
+}
+
+/* path-health.c asked for an ARP request to the next hop: whichever sender takes the flag
+ * sends it, through its own handle (no privilege needed beyond that). */
+static void send_nh_arp(struct sender *sd)
+{
+	const struct isw_send_ctx *c = sd->c;
+	uint8_t frame[ISW_PROBE_MAX_LEN], *frames[1] = {frame};
+	uint32_t lens[1] = {c->nh_arp.len};
+
+	if (!atomic_exchange(&sd->flags->nh_arp_want, 0))
+		return;
+	isw_arp_patch(&c->nh_arp, frame, c->nh_watch);
+	if (c->tx_ops->send(sd->tx, frames, lens, 1) > 0) {
+		/* Queued in a ring: out now, not at the next batch. */
+		c->tx_ops->send(sd->tx, NULL, NULL, 0);
+		atomic_fetch_add(&sd->count->nh_arp_sent, 1);
+	}
+}
+
+static void send_pass(struct sender *sd)
+{
+	struct isw_probe_rec recs[ISW_SEND_BATCH];
+	const struct isw_send_ctx *c = sd->c;
+	struct isw_send_flags *f = sd->flags;
+	struct isw_send_counters *count = sd->count;
+	/* Read per probe: held here, as one look at the scan each. */
+	const struct isw_bitmap *alive = c->alive, *errored = c->errored;
+	const struct isw_next_hops hops = c->hops;
+	const int per_probe_hop = isw_next_hop_per_probe(&hops);
+	struct isw_ratelimit *rl = &sd->rl;
+	unsigned pass = sd->pass;
+	uint64_t i = sd->lo;
+	struct batch b;
+
+	batch_init(&b, c->tmpl.len);
+	sd->mark_count = 0;
+	sd->again_to = 0;
+	mark(sd, isw_now_ns(), i);
+	while (i < sd->hi && !stopping(sd)) {
+		uint64_t wall, walked = 0, absent = 0, unrouted = 0, again = 0, resend = 0,
+		               now = isw_now_ns();
+		uint32_t allowed;
+		unsigned cnt = 0;
+		int rc;
+
+		/* The one look at the path's health per batch. */
+		if (atomic_load_explicit(&f->path_pause, memory_order_relaxed)) {
+			i = ride_out_outage(sd, i);
+			continue;
+		}
+		if (now - sd->marks[(sd->mark_head + MARKS - 1) % MARKS].ns >= MARK_EVERY_NS)
+			mark(sd, now, i);
+		if (c->adaptive && isw_adaptive_due(&sd->ad, now))
+			adapt_rate(sd, now);
+		if (atomic_load_explicit(&f->nh_arp_want, memory_order_relaxed))
+			send_nh_arp(sd);
+		allowed = batch_allowance(sd, rl, now);
+		if (!allowed)
+			continue;
+		wall = isw_wall_ns();
+		while (cnt < allowed && i < sd->hi) {
+			uint64_t pos = i++, idx = isw_perm_at(&c->perm, pos);
+			int hop = ISW_NEXT_HOP_TEMPLATE, sent_before = pos < sd->again_to;
+			uint8_t mac[6];
+
+			walked++;
+			if (sent_before) {
+				/* Sent before the outage: only the targets that have not answered.
+				 */
+				if (isw_bitmap_test(alive, idx) || isw_bitmap_test(errored, idx)) {
+					again++;
+					continue;
+				}
+			} else if (pass > 1 &&
+			           (isw_bitmap_test(alive, idx) || isw_bitmap_test(errored, idx)))
+				continue;
+			recs[cnt].dst = isw_targets_at(c->targets, idx);
+			recs[cnt].probe = (uint8_t)pass;
+			recs[cnt].send_ns = wall;
+			if (per_probe_hop && (hop = isw_next_hop(&hops, recs[cnt].dst, mac)) < 0) {
+				/* Unrouted targets are counted once, before the sweep. */
+				if (hop == ISW_NEXT_HOP_UNROUTED)
+					unrouted++;
+				else if (sent_before)
+					again++; /* counted absent the first time */
+				else
+					absent++;
+				continue;
+			}
+			isw_probe_patch(&c->tmpl, &c->key, b.frames[cnt], recs[cnt].dst,
+			                (uint8_t)pass, wall);
+			/* Not the template's next hop: an on-link host or another gateway. */
+			if (hop == ISW_NEXT_HOP_MAC)
+				memcpy(b.frames[cnt], mac, 6);
+			cnt++;
+			resend += (uint64_t)sent_before;
+		}
+		if (cnt) {
+			uint64_t zero = 0;
+			/* Only the first batch reads the clock here. */
+			if (!atomic_load_explicit(&count->first_send_ns, memory_order_relaxed))
+				atomic_compare_exchange_strong(&count->first_send_ns, &zero,
+				                               isw_now_ns());
+			rc = c->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
+			if (sd->log && rc > 0)
+				log_probes(sd, recs, (unsigned)rc);
+			isw_ratelimit_commit(rl, cnt);
+			account_send(sd, rc, cnt, now);
+			if (resend)
+				atomic_fetch_add_explicit(&count->resent, resend,
+				                          memory_order_relaxed);
+		}
+		atomic_fetch_add_explicit(&count->skipped, walked - cnt - absent - unrouted - again,
+		                          memory_order_relaxed);
+		if (absent)
+			atomic_fetch_add_explicit(&count->absent, absent, memory_order_relaxed);
+		atomic_fetch_add_explicit(&count->done, walked, memory_order_relaxed);
+	}
+	/* Push what is still queued and count what the device dropped of it, so the pass's
+	 * numbers are final before the next pass or the cooldown. */
+	if (!stopping(sd))
+		account_send(sd, c->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
+}
+
+/* One ARP request to every on-link target whose MAC is still unknown, in the on-link
+ * targets' own keyed order, at the scan's rate. */
+static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
+{
+	struct isw_probe_rec recs[ISW_SEND_BATCH];
+	const struct isw_send_ctx *c = sd->c;
+	const struct isw_lan *lan = c->lan;
+	struct isw_send_flags *f = sd->flags;
+	uint64_t j = 0;
+	struct batch b;
+
+	batch_init(&b, lan->tmpl.len);
+	while (j < lan->n && !stopping(sd)) {
+		uint32_t allowed;
+
+		/* No carrier: wait (ARP is retried anyway, so nothing is sent again). */
+		while (atomic_load_explicit(&f->path_pause, memory_order_relaxed) && !stopping(sd))
+			isw_sleep_unless(OUTAGE_POLL_NS, &f->stop_sending);
+		allowed = batch_allowance(sd, rl, isw_now_ns());
+		uint64_t wall = sd->log ? isw_wall_ns() : 0;
+		unsigned cnt = 0;
+		uint8_t mac[6];
+		int rc;
+
+		if (!allowed)
+			continue;
+		while (cnt < allowed && j < lan->n) {
+			uint64_t o = isw_perm_at(&lan->perm, j++);
+			if (isw_lan_mac(lan, (int64_t)o, mac))
+				continue;
+			recs[cnt].dst = isw_targets_at(lan->onlink, o);
+			recs[cnt].probe = ISW_PROBE_REC_ARP;
+			recs[cnt].send_ns = wall;
+			isw_arp_patch(&lan->tmpl, b.frames[cnt], recs[cnt].dst);
+			cnt++;
+		}
+		if (!cnt)
+			continue;
+		rc = c->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
+		isw_ratelimit_commit(rl, cnt);
+		if (rc > 0) {
+			if (sd->log)
+				log_probes(sd, recs, (unsigned)rc);
+			atomic_fetch_add_explicit(&sd->count->arp_sent, (uint64_t)rc,
+			                          memory_order_relaxed);
+		}
+	}
+}
+
+/* The pause for answers between passes (cooldown.h), at most max_ns. */
+static void pause_for_answers(const struct isw_send_ctx *c, uint64_t max_ns)
+{
+	uint64_t gap = isw_answer_wait_ns(&c->answer_wait, isw_rtt_hist_quantile_ms(c->rtt, 0.99));
+
+	isw_sleep_unless(gap < max_ns ? gap : max_ns, &c->flags->stop_sending);
+}
+
+static void *slice_main(void *arg)
+{
+	send_pass(arg);
+	return NULL;
+}
+
+/* One pass over the whole index space: thread 0 (this one) takes the first slice, the others
+ * run beside it for this pass only, so the next pass starts from a complete picture. */
+static void run_pass(const struct isw_send_ctx *c, struct sender *sd, unsigned pass)
+{
+	pthread_t th[ISW_MAX_SENDERS];
+	int started[ISW_MAX_SENDERS] = {0};
+
+	for (unsigned t = 0; t < c->nsenders; t++) {
+		sd[t].pass = pass;
+		/* Later passes probe only silent targets: far fewer answers, none of them lost. */
+		isw_adaptive_new_pass(&sd[t].ad);
+	}
+	for (unsigned t = 1; t < c->nsenders; t++)
+		started[t] = pthread_create(&th[t], NULL, slice_main, &sd[t]) == 0;
+	send_pass(&sd[0]);
+	for (unsigned t = 1; t < c->nsenders; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			send_pass(&sd[t]); /* no thread: do its slice here rather than skip it */
+	}
+}
+
+/* Ends sending: the time, and the flag the capture thread's cooldown and path health wait
+ * for. */
+static void sending_ended(struct isw_send_counters *count)
+{
+	atomic_store(&count->send_end_ns, isw_now_ns());
+	atomic_store(&count->sending, 0);
+}
+
+void *isw_sender_main(void *arg)
+{
+	const struct isw_send_ctx *c = arg;
+	struct isw_send_counters *count = c->count;
+	/* On the heap: the walk marks make each about 50 KiB. */
+	struct sender *sd = calloc(ISW_MAX_SENDERS, sizeof(*sd));
+	uint64_t rate = c->dry_run ? 0 : c->rate, now = isw_now_ns();
+	unsigned n = c->nsenders;
+
+	if (!sd) {
+		isw_send_flags_fault(c->flags, ISW_FAULT_SEND_FAILED, 1);
+		atomic_store(&count->send_errno, ENOMEM);
+		sending_ended(count);
+		return NULL;
+	}
+	for (unsigned t = 0; t < n; t++) {
+		sd[t].c = c;
+		sd[t].flags = c->flags;
+		sd[t].count = count;
+		sd[t].tx = c->tx[t];
+		sd[t].log = c->probe_log ? &c->probe_log[t] : NULL;
+		/* Each thread a slice of this shard's positions (the whole order without one). */
+		uint64_t span = c->shard.hi - c->shard.lo;
+
+		sd[t].lo = c->shard.lo + span * t / n;
+		sd[t].hi = c->shard.lo + span * (t + 1) / n;
+		/* The rate holds across threads: each sends its share. */
+		sd[t].asked = rate ? (rate + n - 1) / n : 0;
+		isw_ratelimit_init(&sd[t].rl, sd[t].asked, ISW_SEND_BATCH, now);
+		isw_adaptive_init(&sd[t].ad, sd[t].asked);
+	}
+	if (c->lan) {
+		/* ARP first (thread 0, at the whole rate): retried like -P (as arp-scan does),
+		 * and the ICMP passes go only to the hosts that answered. */
+		struct isw_ratelimit rl;
+
+		isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, now);
+		atomic_store(&count->pass, 0); /* the status line shows the ARP pass as pass 0 */
+		for (unsigned t = 1; t <= c->arp_tries && !stopping(&sd[0]); t++) {
+			arp_pass(&sd[0], &rl);
+			pause_for_answers(c, ARP_ANSWER_WAIT_MAX_NS);
+			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
+		}
+		isw_lan_mark_shared(c->lan);
+		for (unsigned t = 0; t < n; t++)
+			isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH, isw_now_ns());
+	}
+	for (unsigned pass = 1; pass <= c->passes && !stopping(&sd[0]); pass++) {
+		atomic_store(&count->pass, pass);
+		if (pass > 1 && !c->dry_run) {
+			/* Let the previous pass's answers arrive before deciding who to re-probe.
+			 */
+			pause_for_answers(c, PASS_ANSWER_WAIT_MAX_NS);
+			for (unsigned t = 0; t < n; t++)
+				isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH,
+				                   isw_now_ns());
+		}
+		{
+			uint64_t t0 = isw_now_ns();
+			run_pass(c, sd, pass);
+			atomic_fetch_add(&count->send_busy_ns, isw_now_ns() - t0);
+		}
+	}
+	sending_ended(count);
+	free(sd);
+	return NULL;
+}

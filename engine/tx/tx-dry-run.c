@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* --dry-run: a backend that prints each frame instead of sending it, so a dry run walks the
+ * same permutation and builds the same bytes as a real one, and tests can compare them. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "icmpsweep/output.h"
+#include "bytes.h"
+#include "probe.h"
+#include "tx.h"
+
+struct isw_tx {
+	isw_output *out;
+	int ip_off;
+};
+
+static int dry_run_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
+{
+	struct isw_tx *tx = calloc(1, sizeof(*tx));
+
+	if (!tx)
+		return -ENOMEM;
+	tx->out = p->out;
+	tx->ip_off = p->raw_ip ? 0 : ISW_ETH_LEN;
+	*out = tx;
+	return 0;
+}
+
+/* A failed write (a full disk) ends the listing: the error stays in the output, where the
+ * caller finds it, and the sender sees a backend that can send nothing more. */
+static int dry_run_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const uint8_t *ip = frames[i] + tx->ip_off, *icmp = ip + ISW_IP_LEN;
+		struct isw_probe_line l = {
+		    .dst = isw_get_be32(ip + 16),
+		    .probe = icmp[ISW_ICMP_HDR_LEN + ISW_PAYLOAD_OFF_PROBE],
+		    .id = isw_get_be16(icmp + 4),
+		    .seq = isw_get_be16(icmp + 6),
+		    .len = lens[i],
+		    .frame = frames[i],
+		    .caplen = lens[i] < ISW_PROBE_MAX_LEN ? lens[i] : ISW_PROBE_MAX_LEN,
+		};
+		int rc = tx->out ? isw_output_probe(tx->out, &l) : -EBADF;
+
+		if (rc < 0)
+			return i ? (int)i : rc;
+	}
+	return (int)n;
+}
+
+static void dry_run_close(struct isw_tx *tx)
+{
+	/* The output is the caller's: it flushes (and closes) it, maybe before this. */
+	free(tx);
+}
+
+const struct isw_tx_ops isw_tx_dry_run_ops = {
+    .name = "dry-run",
+    .open = dry_run_open,
+    .send = dry_run_send,
+    .close = dry_run_close,
+};
