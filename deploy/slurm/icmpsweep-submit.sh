@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Submits one sharded icmpsweep sweep to Slurm: a job array of N shards
 # (icmpsweep-array.sbatch) and a merge job (icmpsweep-merge.sbatch) that starts once every
 # shard has succeeded (--dependency=afterok; if a shard fails, Slurm cancels the merge).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Checks deploy/k8s offline, without a cluster: every document against the Kubernetes API's
 types, then what the sharded sweep relies on.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # deploy/slurm on a real (single-machine) Slurm cluster: icmpsweep-submit.sh submits a job
 # array of 4 shards of the lab's /15 (each task sweeping from the scanner namespace) and the
 # dependent merge job; the merged result is exactly the ground-truth live set, the merged

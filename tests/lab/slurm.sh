@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # slurm.sh: a throwaway single-machine Slurm cluster (munged + slurmctld + slurmd on
 # localhost) for the tests.  Source it, call slurm_start, submit with sbatch (SLURM_CONF is
