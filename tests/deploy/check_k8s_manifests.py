@@ -8,11 +8,15 @@ model classes are generated from the API's OpenAPI schema: each field's name and
 (openapi_types, attribute_map) and which fields are required.  A field the API does not know,
 a value of the wrong type or a missing required field is an error, as `kubectl apply
 --validate=strict` would report it.  Then the deploy's own rules: an Indexed Job whose
-completions equal the --shards it passes, hostNetwork, NET_RAW, results on the volume the
-merge Job reads.
+completions equal the --shards it passes, hostNetwork, NET_RAW (and the capabilities
+icmpsweep needs to give up root), results on the volume the merge Job reads.
 
     check_k8s_manifests.py DEPLOY_K8S_DIR          check the manifests there
     check_k8s_manifests.py --self-test DIR         also prove broken copies are refused
+    check_k8s_manifests.py --pod shards|merge DIR  the pod of the shards' (or merge) Job as
+                                                   JSON: argv ($(VAR)s of literal env values
+                                                   expanded), capabilities added, mounts,
+                                                   completions, parallelism (tests/e2e/k8s_pod.sh)
 
 Exit 0 valid, 1 invalid (each error on a line), 77 without python3-kubernetes (skipped; a
 failure with ISW_E2E_STRICT=1).
@@ -153,11 +157,18 @@ def check_deploy(docs):
         errors.append(f"{where}: restartPolicy must be Never (a restarted container would re-probe into the same files)")
     c = pod["containers"][0]
     caps = c.get("securityContext", {}).get("capabilities", {})
-    if "NET_RAW" not in caps.get("add", []):
+    added = set(caps.get("add", []))
+    if "NET_RAW" not in added:
         errors.append(f"{where}: the container must add the NET_RAW capability")
     env = env_of(c)
     args = [expand(a, env) for a in c.get("command", [])[1:] + c.get("args", [])]
     joined = " ".join(args)
+    # Started as root, icmpsweep drops to nobody after set-up: that takes these three, unless
+    # --user root keeps root (tests/e2e/k8s_pod.sh runs both ways in the lab).
+    drop_caps = {"SETUID", "SETGID", "SETPCAP"}
+    if not drop_caps <= added and not re.search(r"--user root\b", joined):
+        errors.append(f"{where}: icmpsweep cannot give up root without {sorted(drop_caps - added)} "
+                      "added: add them, or pass --user root")
     if "--shard auto" not in joined:
         errors.append(f"{where}: icmpsweep must run with --shard auto")
     m = re.search(r"--shards (\S+)", joined)
@@ -216,6 +227,7 @@ def self_test(docs):
         "wrong type": (lambda ds: job(ds)["spec"]["template"]["spec"].__setitem__("hostNetwork", "yes"), "is not of type bool"),
         "missing required": (lambda ds: container(ds).pop("name"), "`name`, must not be `None`"),
         "no NET_RAW": (lambda ds: container(ds)["securityContext"]["capabilities"].__setitem__("add", []), "NET_RAW"),
+        "no SETPCAP": (lambda ds: container(ds)["securityContext"]["capabilities"]["add"].remove("SETPCAP"), "cannot give up root without ['SETPCAP']"),
         "shards != completions": (lambda ds: job(ds)["spec"].__setitem__("completions", 5), "must equal completions 5"),
         "no hostNetwork": (lambda ds: job(ds)["spec"]["template"]["spec"].__setitem__("hostNetwork", False), "hostNetwork must be true"),
     }
@@ -229,8 +241,39 @@ def self_test(docs):
     return failures
 
 
+def pod_plan(docs, which):
+    """What a pod of the shards' (which == 'shards') or the merge Job runs."""
+    for _, d in docs:
+        if d.get("kind") != "Job" or (d["spec"].get("completionMode") == "Indexed") != (which == "shards"):
+            continue
+        spec = d["spec"]
+        pod = spec["template"]["spec"]
+        c = pod["containers"][0]
+        env = env_of(c)
+        sc = c.get("securityContext", {})
+        return {
+            "completions": spec.get("completions", 1),
+            "parallelism": spec.get("parallelism", 1),
+            "host_network": pod.get("hostNetwork", False),
+            "no_new_privs": sc.get("allowPrivilegeEscalation") is False,
+            "caps_drop": sc.get("capabilities", {}).get("drop", []),
+            "caps_add": sc.get("capabilities", {}).get("add", []),
+            "mounts": [m["mountPath"] for m in c.get("volumeMounts", [])],
+            "argv": [expand(a, env) for a in c.get("command", []) + c.get("args", [])],
+        }
+    return None
+
+
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--pod"] and len(args) == 3 and args[1] in ("shards", "merge"):
+        import json
+        plan = pod_plan(load(args[2]), args[1])
+        if plan is None:
+            print(f"no {args[1]} Job in {args[2]}", file=sys.stderr)
+            return 1
+        print(json.dumps(plan))
+        return 0
     selftest = args[:1] == ["--self-test"]
     if selftest:
         args = args[1:]
