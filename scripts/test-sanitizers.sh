@@ -71,8 +71,11 @@ for s in "${STEPS[@]}"; do
 	tsan)
 		step "TSan build, unit tests and threaded sweeps"
 		configure_build build-tsan -DISW_TSAN=ON
+		# Not e2e.adaptive: it asserts full recall of an all-alive /16 at the maximum rate,
+		# which TSan's slowdown of the capture thread defeats on a 2-core machine whatever the
+		# code (55d6899 fails it the same way); it runs in the plain and ASan suites.
 		run_ctest tsan --test-dir build-tsan \
-			-R '^unit\.|^e2e\.(all_alive_16|duplicates|forged|lan|adaptive|senders|resolve_names)$'
+			-R '^unit\.|^e2e\.(all_alive_16|duplicates|forged|lan|senders|resolve_names)$'
 		;;
 	fuzz)
 		step "fuzzers, ${FUZZ_SECONDS:-10} s each"

@@ -86,7 +86,10 @@ static void write_shard(FILE *fp, const struct cli_options *o)
 static void write_head(FILE *fp, const struct cli_options *o, uint64_t seed,
                        const struct run_info *ri)
 {
-	static const char *const formats[] = {"text", "csv", "json"};
+	static const char *const formats[] = {[ISW_FORMAT_TEXT] = "text",
+	                                      [ISW_FORMAT_CSV] = "csv",
+	                                      [ISW_FORMAT_JSON] = "json",
+	                                      [ISW_FORMAT_XML] = "xml"};
 	char buf[64];
 
 	fprintf(fp, "{\n  \"tool\": \"icmpsweep\"");

@@ -123,6 +123,24 @@ static void test_save_replaces_whole(void **state)
 	free(text);
 }
 
+/* Every output format has its name in the metadata (xml came after the table was written). */
+static void test_every_format_named(void **state)
+{
+	static const char *const names[] = {"text", "csv", "json", "xml"};
+	struct fixture *f = *state;
+	char path[128], want[64], err[ISW_ERRBUF_SIZE] = "", *text;
+
+	snprintf(path, sizeof(path), "%s/f.json", f->dir);
+	for (int k = 0; k <= ISW_FORMAT_XML; k++) {
+		f->o.format = (enum isw_format)k;
+		assert_int_equal(metadata_save(path, &f->o, NULL, &f->ri, err), 0);
+		text = slurp(path);
+		snprintf(want, sizeof(want), "\"output_format\": \"%s\"", names[k]);
+		assert_non_null(strstr(text, want));
+		free(text);
+	}
+}
+
 static void test_mode_and_symlink_kept(void **state)
 {
 	struct fixture *f = *state;
@@ -179,6 +197,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_save_replaces_whole),
+	    cmocka_unit_test(test_every_format_named),
 	    cmocka_unit_test(test_mode_and_symlink_kept),
 	    cmocka_unit_test(test_device_written_in_place),
 	    cmocka_unit_test(test_unwritable_refused),
