@@ -28,7 +28,11 @@ PKGS=(cmake gcc make pkg-config libpcap-dev libnet1-dev libsodium-dev libcmocka-
       # The documentation tests: the man page rendered without warnings.
       groff-base
       # The package test: cpack's dependency list, the capabilities of the post-install.
-      dpkg-dev libcap2-bin)
+      dpkg-dev libcap2-bin
+      # e2e.slurm: a single-machine Slurm cluster (tests/lab/slurm.sh; its own munged).
+      slurm-wlm slurmctld slurmd slurm-client munge
+      # k8s.manifests: deploy/k8s checked against the API's types (python3-kubernetes).
+      python3-kubernetes python3-yaml)
 # bench/run, bench/dns-bench.sh: the peers it compares against, its tools (gnuplot, time,
 # dnsperf, ping), and the build dependencies of zmap 4.x (../shared/peers/README.md).
 BENCH_PKGS=(zmap masscan nmap arp-scan time gnuplot-nox dnsperf iputils-ping
@@ -55,6 +59,14 @@ if ((${#missing[@]})); then
 	fi
 	echo "deps: installing ${missing[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive
+	# munge and slurmd would start their system services on install; the tests run their
+	# own daemons and want none left running.  Without a policy-rc.d already in place, one
+	# that refuses every start stands in for the install and goes afterwards.
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 0755 /usr/sbin/policy-rc.d
+		trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+	fi
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
