@@ -37,6 +37,9 @@ struct cli_options {
 	const char *map_path; /* --map: PNG of the swept space (NULL: none) */
 	enum map_by map_by;   /* --map-by */
 	int map_by_given;
+	const char *checkpoint_path;  /* --checkpoint (NULL: none) */
+	double checkpoint_interval_s; /* 0: the default */
+	const char *resume_path;      /* --resume (NULL: a new sweep) */
 	/* For the metadata: what the user named. */
 	const char **specs;
 	size_t nspecs;

@@ -63,6 +63,9 @@ int isw_scan_resume_at(isw_scan *s, const struct isw_scan_progress *p, char *err
 		}
 		x->resume_pass[t] = p->pass[t];
 		x->resume_next[t] = p->next[t];
+		/* A checkpoint taken before the senders start says where they will. */
+		atomic_store(&s->count.progress[t],
+		             (uint64_t)p->pass[t] << ISW_PROGRESS_PASS_SHIFT | p->next[t]);
 		if (p->pass[t] > x->resume_pass_max)
 			x->resume_pass_max = p->pass[t];
 		/* The status line's progress counts the positions already walked. */
