@@ -706,8 +706,14 @@ int main(int argc, char **argv)
 			sink(&rs.ck.pending[i], &ctx);
 		/* Written once before the first probe: a path that cannot take it is bad input,
 		 * found while nothing has been sent. */
-		if (ckpt_run_tick(&ckr, scan, 0, 1, 1, err) < 0) {
+		rc = ckpt_run_tick(&ckr, scan, 0, 1, 1, err);
+		if (rc < 0) {
 			fprintf(stderr, "icmpsweep: %s\n", err);
+			if (rc == -EACCES && priv_switches_user(&user))
+				fprintf(
+				    stderr,
+				    "icmpsweep: the sweep runs as another user once set up: give "
+				    "--checkpoint a directory that user may write, or --user\n");
 			status = EXIT_BAD_INPUT;
 			goto done;
 		}
