@@ -40,6 +40,9 @@ enum {
 	OPT_MAP_BY,
 	OPT_SHARD,
 	OPT_SHARDS,
+	OPT_CHECKPOINT,
+	OPT_CHECKPOINT_INTERVAL,
+	OPT_RESUME,
 };
 
 static const struct option long_options[] = {
@@ -85,6 +88,9 @@ static const struct option long_options[] = {
     {"map-by", required_argument, NULL, OPT_MAP_BY},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"shards", required_argument, NULL, OPT_SHARDS},
+    {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
+    {"checkpoint-interval", required_argument, NULL, OPT_CHECKPOINT_INTERVAL},
+    {"resume", required_argument, NULL, OPT_RESUME},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -152,6 +158,13 @@ void cli_usage(FILE *fp)
 	    "Limits:\n"
 	    "      --max-results N       stop once N hosts are found, and report those N\n"
 	    "      --max-runtime SECONDS stop sending after SECONDS, then the cooldown\n"
+	    "Checkpoints:\n"
+	    "      --checkpoint FILE     save where the sweep is, atomically, every few\n"
+	    "                            seconds and at the end: enough to resume it\n"
+	    "      --checkpoint-interval SECONDS  between saves (default 2)\n"
+	    "      --resume FILE         go on with the sweep a checkpoint saved, with its\n"
+	    "                            options, appending to its output; other options\n"
+	    "                            must agree with the checkpoint's\n"
 	    "Traces:\n"
 	    "  -w, --write FILE          save the packets the capture sees (pcap)\n"
 	    "      --trace-probes        also save every probe sent\n"
@@ -342,6 +355,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		o->cfg.xdp_zerocopy = ISW_ZEROCOPY_TRY;
 	else if (zc && *zc)
 		BAD("invalid ISW_XDP_ZEROCOPY '%s' (off or try)", zc);
+	optind = 0; /* a fresh scan of argv: --resume parses twice */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:T:f:nqhV", long_options,
 	                        NULL)) != -1) {
@@ -558,6 +572,18 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		case OPT_SHARDS:
 			o->shards_arg = optarg;
 			break;
+		case OPT_CHECKPOINT:
+			o->checkpoint_path = optarg;
+			break;
+		case OPT_CHECKPOINT_INTERVAL:
+			if (cli_parse_decimal(optarg, &d) < 0 || d < 0.01 || d > 86400)
+				BAD("invalid --checkpoint-interval '%s' (seconds, 0.01 to 86400)",
+				    optarg);
+			o->checkpoint_interval_s = d;
+			break;
+		case OPT_RESUME:
+			o->resume_path = optarg;
+			break;
 		case 'h':
 			o->help = 1;
 			return 0;
@@ -609,8 +635,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	if (o->shard.count && o->read_path)
 		BAD("--shard splits a sweep: --read sends nothing (merge shards' results with "
 		    "icmpsweep merge)");
-	/* Every shard must walk the same order: a random seed each would overlap them. */
-	if (o->shard.count && !o->seed_given)
+	/* Every shard must walk the same order: a random seed each would overlap them.  A
+	 * resumed sweep's seed is the checkpoint's (checked once its options are read). */
+	if (o->shard.count && !o->seed_given && !o->resume_path)
 		BAD("--shard %u/%u needs --seed N, the same on every shard (they must agree on the "
 		    "order)",
 		    o->shard.index, o->shard.count);
@@ -618,13 +645,24 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	o->cfg.shards = o->shard.count;
 	if (o->read_path && o->max_runtime_s > 0)
 		BAD("--max-runtime limits sending: --read sends nothing");
+	if (o->read_path && (o->checkpoint_path || o->resume_path))
+		BAD("--checkpoint and --resume are for sweeps: --read sends nothing");
+	if (o->cfg.dry_run && (o->checkpoint_path || o->resume_path))
+		BAD("--checkpoint and --resume are for sweeps: --dry-run sends nothing to resume");
+	/* The map is drawn from this run's results: those found before the checkpoint are gone. */
+	if (o->map_path && (o->checkpoint_path || o->resume_path))
+		BAD("--map cannot be resumed (the hosts found before a checkpoint would be missing "
+		    "from it): draw it from the output with icmpsweep map");
+	if (o->checkpoint_interval_s > 0 && !o->checkpoint_path && !o->resume_path)
+		BAD("--checkpoint-interval needs --checkpoint FILE");
 	rc = cli_check_files(o, errbuf);
 	if (rc < 0)
 		return rc;
-	if (!o->nspecs && !o->read_path)
+	/* --resume alone: the targets are the checkpoint's (main parses again with them). */
+	if (!o->nspecs && !o->read_path && !o->resume_path)
 		BAD("no targets given (try --help)");
 	/* Offline, targets are optional: they only narrow what is reported. */
-	if (o->nspecs || o->nexclude_specs) {
+	if (o->nspecs || (o->nexclude_specs && !o->resume_path)) {
 		rc = isw_targets_finalize(o->targets, errbuf);
 		if (rc < 0)
 			return rc == -ENOMEM ? rc : -EINVAL;

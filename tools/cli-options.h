@@ -42,6 +42,9 @@ struct cli_options {
 	/* --shard and --shards as typed, and what they resolved to (cfg.shard/shards too). */
 	const char *shard_arg, *shards_arg;
 	struct cli_shard shard;
+	const char *checkpoint_path;  /* --checkpoint (NULL: none) */
+	double checkpoint_interval_s; /* 0: the default */
+	const char *resume_path;      /* --resume (NULL: a new sweep) */
 	/* For the metadata: what the user named. */
 	const char **specs;
 	size_t nspecs;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpoint-run.h"
 #include "cli-options.h"
 #include "cmd-diff.h"
 #include "cmd-merge.h"
@@ -24,6 +25,7 @@
 #include "metadata.h"
 #include "privdrop.h"
 #include "resolve-cli.h"
+#include "resume-cli.h"
 #include "status.h"
 
 #define EXIT_RUNTIME   1
@@ -56,6 +58,9 @@ struct sink_ctx {
 	atomic_int limit_reached;
 	struct consumer consumers[MAX_CONSUMERS];
 	size_t nconsumers;
+	/* --checkpoint (NULL without): told what the scan reported and what was written. */
+	struct ckpt_run *ck;
+	int append; /* --resume into the file the checkpoint's run began: no header */
 };
 
 static void add_consumer(struct sink_ctx *c, int (*put)(void *, const struct isw_result *),
@@ -112,6 +117,16 @@ static void sink(const struct isw_result *r, void *arg)
 		    ++c->found == c->max_results)
 			atomic_store(&c->limit_reached, 1);
 	}
+	if (c->ck) {
+		/* Reported and (without a resolver) written, as one for the checkpoint. */
+		ckpt_run_lock(c->ck);
+		ckpt_run_answered(c->ck, r);
+		if (!c->res)
+			emit(c, r);
+		ckpt_run_unlock(c->ck);
+		if (!c->res)
+			return;
+	}
 	if (c->res) {
 		if (isw_resolver_submit(c->res, r) < 0)
 			atomic_store(&c->submit_failed, 1);
@@ -125,6 +140,13 @@ static void resolved(const struct isw_result *r, void *arg)
 {
 	struct sink_ctx *c = arg;
 
+	if (c->ck) {
+		ckpt_run_lock(c->ck);
+		emit(c, r);
+		ckpt_run_written(c->ck, r);
+		ckpt_run_unlock(c->ck);
+		return;
+	}
 	emit(c, r);
 }
 
@@ -225,10 +247,14 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
  * write error stops the sweep at once (what it finds could not be kept); a trace write
  * error is reported at once and the sweep goes on.  Returns the first signal, or 0. */
 static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx,
-               const sigset_t *sigs, int *trace_reported, int *health, const char **limit)
+               const sigset_t *sigs, int *trace_reported, int *health, const char **limit,
+               int *abrupt)
 {
 	struct status st;
-	struct timespec tick = {0, 100 * 1000 * 1000};
+	/* With --checkpoint, positions are sampled each tick: finer ticks, fewer probes sent
+	 * again after a crash. */
+	struct timespec tick = {0, (ctx->ck ? 20 : 100) * 1000 * 1000};
+	char ckerr[ISW_ERRBUF_SIZE];
 	struct isw_scan_stats stats;
 	int signals = 0, finish_sent = 0, first_sig = 0, stopped = 0;
 	double next_status = 1.0;
@@ -239,16 +265,22 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 		int sig = sigtimedwait(sigs, NULL, &tick);
 		if (!stopped && output_failed(ctx)) {
 			stopped = 1;
+			*abrupt = 1;
 			isw_scan_stop(scan, 1);
 			if (ctx->res)
 				isw_resolver_stop(ctx->res);
 		}
 		trace_failed(scan, trace_reported);
 		isw_scan_get_stats(scan, &stats);
+		if (ctx->ck && !ctx->ck->failed &&
+		    ckpt_run_tick(ctx->ck, scan, stats.elapsed_s, 0, 0, ckerr) < 0)
+			fprintf(stderr, "icmpsweep: %s; the sweep goes on (exit status 1)\n",
+			        ckerr);
 		/* zmap's -N and -t: enough hosts (no cooldown: nothing more is wanted), or
 		 * enough time sending (the cooldown still collects the answers on their way). */
 		if (!*limit && atomic_load(&ctx->limit_reached)) {
 			*limit = "max-results";
+			*abrupt = 1;
 			isw_scan_stop(scan, 1);
 			if (!o->quiet)
 				fprintf(stderr,
@@ -270,6 +302,8 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 				first_sig = sig;
 			signals++;
 			isw_scan_stop(scan, signals > 1);
+			if (signals > 1)
+				*abrupt = 1;
 			/* The second interrupt also gives up the lookups still running; their
 			 * results are written with lookup "timeout". */
 			if (signals > 1 && ctx->res)
@@ -446,6 +480,7 @@ static int open_outputs(struct cli_options *o, struct sink_ctx *ctx, FILE *out, 
                         const struct run_info *ri)
 {
 	struct isw_output_options opt = {
+	    .append = ctx->append,
 	    .format = o->format,
 	    .hostnames = !o->no_resolve,
 	    .link = link,
@@ -510,7 +545,11 @@ int main(int argc, char **argv)
 	isw_scan *scan = NULL;
 	sigset_t sigs;
 	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0, meta_fd = -1;
-	int health_failed = 0;
+	int health_failed = 0, abrupt = 0;
+	struct resume_ctx rs = {0};
+	struct ckpt_run ckr = {0};
+	char seedbuf[48], **ck_argv = NULL;
+	int ck_argc = 0;
 
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 1, argv + 1);
@@ -536,6 +575,14 @@ int main(int argc, char **argv)
 		cli_free(&o);
 		return 0;
 	}
+	/* --resume: the checkpoint's options, then the command line's (which must agree). */
+	rc = resume_parse(&o, argc, argv, &rs, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		resume_free(&rs);
+		cli_free(&o);
+		return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_BAD_INPUT;
+	}
 	if (priv_user_lookup(o.user, &user, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		cli_free(&o);
@@ -549,7 +596,18 @@ int main(int argc, char **argv)
 	}
 	if (o.output_path && strcmp(o.output_path, "-") != 0) {
 		snprintf(out_name, sizeof(out_name), "'%s'", o.output_path);
-		if (!(out = open_or_die(o.output_path, "output file"))) {
+		if (rs.active) {
+			/* Appended to, after what the checkpoint says was written. */
+			out = resume_open_output(&rs, o.output_path, err);
+			if (out)
+				ctx.append = 1;
+			else
+				fprintf(stderr, "icmpsweep: %s\n", err);
+		} else {
+			out = open_or_die(o.output_path, "output file");
+		}
+		if (!out) {
+			resume_free(&rs);
 			cli_free(&o);
 			return EXIT_BAD_INPUT;
 		}
@@ -581,6 +639,22 @@ int main(int argc, char **argv)
 		goto done;
 	}
 
+	if (o.checkpoint_path) {
+		/* The options that repeat this sweep, its own seed among them. */
+		if (ckpt_record_args(&o, rs.active ? rs.argc : argc, rs.active ? rs.argv : argv,
+		                     seedbuf, sizeof(seedbuf), &ck_argc, &ck_argv) < 0 ||
+		    ckpt_run_init(&ckr, &o, ck_argc, ck_argv, !o.no_resolve) < 0 ||
+		    (rs.active && ckpt_run_seed(&ckr, &rs.ck) < 0)) {
+			fprintf(stderr, "icmpsweep: out of memory for the checkpoint\n");
+			status = EXIT_RUNTIME;
+			goto done;
+		}
+		ckr.out = out != stdout ? out : NULL;
+		ctx.ck = &ckr;
+	}
+	ri.resumed_from = rs.active ? o.resume_path : NULL;
+	ri.resumes = rs.active ? rs.ck.resumes + 1 : 0;
+
 	/* Every thread inherits this mask, so only sigtimedwait in run() sees the signals. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -609,6 +683,14 @@ int main(int argc, char **argv)
 		status = start_error_status(rc);
 		goto done;
 	}
+	if (rs.active) {
+		rc = resume_scan(scan, &rs, err);
+		if (rc < 0) {
+			fprintf(stderr, "icmpsweep: %s\n", err);
+			status = EXIT_BAD_INPUT;
+			goto done;
+		}
+	}
 	/* The seed and the configuration are on disk before the first probe: a run killed
 	 * halfway (SIGKILL, SIGPIPE) can still be analysed and repeated. */
 	clock_gettime(CLOCK_REALTIME, &ri.start);
@@ -626,6 +708,25 @@ int main(int argc, char **argv)
 		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0, &ri);
 	if (status)
 		goto done;
+	if (ctx.ck) {
+		ckr.writer = ctx.out;
+		/* Answered before the checkpoint, not yet written then: written now. */
+		for (size_t i = 0; i < rs.ck.npending; i++)
+			sink(&rs.ck.pending[i], &ctx);
+		/* Written once before the first probe: a path that cannot take it is bad input,
+		 * found while nothing has been sent. */
+		rc = ckpt_run_tick(&ckr, scan, 0, 1, 1, err);
+		if (rc < 0) {
+			fprintf(stderr, "icmpsweep: %s\n", err);
+			if (rc == -EACCES && priv_switches_user(&user))
+				fprintf(
+				    stderr,
+				    "icmpsweep: the sweep runs as another user once set up: give "
+				    "--checkpoint a directory that user may write, or --user\n");
+			status = EXIT_BAD_INPUT;
+			goto done;
+		}
+	}
 	{
 		char what[256];
 		uint64_t unrouted = isw_scan_unrouted(scan, what, sizeof(what));
@@ -678,9 +779,19 @@ int main(int argc, char **argv)
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);
 	}
-	sig = run(scan, &o, &ctx, &sigs, &trace_reported, &health_failed, &ri.limit);
+	sig = run(scan, &o, &ctx, &sigs, &trace_reported, &health_failed, &ri.limit, &abrupt);
 	ri.interrupted = sig != 0;
 	clock_gettime(CLOCK_REALTIME, &ri.end);
+	failed = 0;
+	if (ctx.ck) {
+		isw_scan_get_stats(scan, &stats);
+		/* The last one, before XML's footer: the positions of now when the cooldown ran
+		 * (every answer is in), else the settled ones. */
+		if (ckpt_run_tick(&ckr, scan, stats.elapsed_s, 1, !abrupt && !health_failed, err) <
+		    0)
+			fprintf(stderr, "icmpsweep: %s\n", err);
+		failed = ckr.failed;
+	}
 
 	/* Every producer has ended: the document can end, and the file be closed and its fate
 	 * known. */
@@ -692,7 +803,8 @@ int main(int argc, char **argv)
 		};
 		isw_output_finish(ctx.out, &end);
 	}
-	failed = close_output(&out, &ctx);
+	if (close_output(&out, &ctx))
+		failed = 1;
 	if (consumers_failed(&ctx))
 		failed = 1;
 	if (map_run_finish(&mr, err) < 0) {
@@ -761,6 +873,9 @@ done:
 		status = EXIT_RUNTIME;
 	isw_output_free(ctx.out);
 	map_run_free(&mr);
+	ckpt_run_free(&ckr);
+	free(ck_argv);
+	resume_free(&rs);
 	free((char *)o.cfg.trace_comment);
 	cli_free(&o);
 	return status;

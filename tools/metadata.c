@@ -126,6 +126,13 @@ static void write_head(FILE *fp, const struct cli_options *o, uint64_t seed,
 		isw_json_write_string(fp, ri->limit);
 	else
 		fputs("null", fp);
+	key(fp, "resumed_from");
+	if (ri->resumed_from)
+		isw_json_write_string(fp, ri->resumed_from);
+	else
+		fputs("null", fp);
+	key(fp, "resumes");
+	fprintf(fp, "%u", ri->resumes);
 }
 
 /* --read: the trace and what the analysis found in it. */

@@ -26,6 +26,10 @@ struct run_info {
 	char **argv;
 	const isw_resolver *resolver;            /* NULL with -n */
 	const struct isw_offline_stats *offline; /* --read: what the analysis found */
+	/* --resume: the checkpoint this run went on from, and how many runs came before it
+	 * (1: the first resume).  NULL and 0 for a new sweep. */
+	const char *resumed_from;
+	unsigned resumes;
 };
 
 /* Writes the document to fp; scan is NULL for --read (ri->offline set).  0 or -EIO. */

@@ -48,7 +48,7 @@ _icmpsweep()
 	fi
 
 	case $prev in
-	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata | \
+	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata | --checkpoint | --resume | \
 	--map)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -98,13 +98,13 @@ _icmpsweep()
 	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | -S | --source | \
 		-G | --gateway-mac | --resolver | --resolve-concurrency | --resolve-timeout | \
 		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime | \
-		--shards)
+		--shards | --checkpoint-interval)
 		return # a value of the user's own
 		;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --list-output-fields --max-results --max-runtime --map --map-by --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
+		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --checkpoint --checkpoint-interval --resume --list-output-fields --max-results --max-runtime --map --map-by --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
 			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \

@@ -297,7 +297,9 @@ int isw_output_open(isw_output **out, const struct isw_output_options *opt, FILE
 	o->ncol = (size_t)n;
 	o->start_time = opt->start_time > 0 ? opt->start_time : isw_xml_now();
 	/* The header goes out first, so even a scan with no answer yields a well-formed CSV. */
-	if (o->format == ISW_FORMAT_XML) {
+	if (opt->append) {
+		/* The header is in the file already. */
+	} else if (o->format == ISW_FORMAT_XML) {
 		isw_xml_header(fp, opt->args, o->start_time);
 	} else if (o->format == ISW_FORMAT_CSV && o->probes) {
 		fputs("ip,probe,id,seq,len,frame\n", fp);

@@ -41,7 +41,9 @@ struct sender {
 	struct isw_ratelimit rl;
 	struct isw_adaptive ad;
 	uint64_t lo, hi;
-	uint64_t asked; /* this thread's share of -r */
+	uint64_t from;                   /* where this pass starts: lo, or a resume point */
+	atomic_uint_least64_t *progress; /* published for --checkpoint */
+	uint64_t asked;                  /* this thread's share of -r */
 	unsigned pass;
 	/* Path health: marks of the walk, this thread's send errors, the end of the stretch
 	 * being sent again after an outage, and since when every send fails. */
@@ -252,7 +254,10 @@ static void send_pass(struct sender *sd)
 	const int per_probe_hop = isw_next_hop_per_probe(&hops);
 	struct isw_ratelimit *rl = &sd->rl;
 	unsigned pass = sd->pass;
-	uint64_t i = sd->lo;
+	/* A resumed scan's pass 1 skips what the earlier run saw answer, like a later pass. */
+	const unsigned skip_from = c->resumed ? 1 : 2;
+	const uint64_t pass_bits = (uint64_t)pass << ISW_PROGRESS_PASS_SHIFT;
+	uint64_t i = sd->from;
 	struct batch b;
 
 	batch_init(&b, c->tmpl.len);
@@ -294,7 +299,7 @@ static void send_pass(struct sender *sd)
 					again++;
 					continue;
 				}
-			} else if (pass > 1 &&
+			} else if (pass >= skip_from &&
 			           (isw_bitmap_test(alive, idx) || isw_bitmap_test(errored, idx)))
 				continue;
 			recs[cnt].dst = isw_targets_at(c->targets, idx);
@@ -338,6 +343,8 @@ static void send_pass(struct sender *sd)
 		if (absent)
 			atomic_fetch_add_explicit(&count->absent, absent, memory_order_relaxed);
 		atomic_fetch_add_explicit(&count->done, walked, memory_order_relaxed);
+		/* After the send: a checkpoint never counts a probe still in the batch. */
+		atomic_store_explicit(sd->progress, pass_bits | i, memory_order_relaxed);
 	}
 	/* Push what is still queued and count what the device dropped of it, so the pass's
 	 * numbers are final before the next pass or the cooldown. */
@@ -416,7 +423,12 @@ static void run_pass(const struct isw_send_ctx *c, struct sender *sd, unsigned p
 	int started[ISW_MAX_SENDERS] = {0};
 
 	for (unsigned t = 0; t < c->nsenders; t++) {
+		unsigned rp = c->resume_pass[t];
+
 		sd[t].pass = pass;
+		sd[t].from = pass < rp ? sd[t].hi : pass == rp ? c->resume_next[t] : sd[t].lo;
+		atomic_store(sd[t].progress,
+		             (uint64_t)pass << ISW_PROGRESS_PASS_SHIFT | sd[t].from);
 		/* Later passes probe only silent targets: far fewer answers, none of them lost. */
 		isw_adaptive_new_pass(&sd[t].ad);
 	}
@@ -465,6 +477,7 @@ void *isw_sender_main(void *arg)
 
 		sd[t].lo = c->shard.lo + span * t / n;
 		sd[t].hi = c->shard.lo + span * (t + 1) / n;
+		sd[t].progress = &count->progress[t];
 		/* The rate holds across threads: each sends its share. */
 		sd[t].asked = rate ? (rate + n - 1) / n : 0;
 		isw_ratelimit_init(&sd[t].rl, sd[t].asked, ISW_SEND_BATCH, now);
@@ -488,7 +501,8 @@ void *isw_sender_main(void *arg)
 	}
 	for (unsigned pass = 1; pass <= c->passes && !stopping(&sd[0]); pass++) {
 		atomic_store(&count->pass, pass);
-		if (pass > 1 && !c->dry_run) {
+		/* No pause before a resumed pass: the answers it waits for went with the run. */
+		if (pass > 1 && !c->dry_run && pass > c->resume_pass_max) {
 			/* Let the previous pass's answers arrive before deciding who to re-probe.
 			 */
 			pause_for_answers(c, PASS_ANSWER_WAIT_MAX_NS);

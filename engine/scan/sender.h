@@ -24,7 +24,9 @@
 #include "tx.h"
 
 #define ISW_SEND_BATCH  64
-#define ISW_MAX_SENDERS 16
+#define ISW_MAX_SENDERS ISW_SCAN_MAX_SENDERS
+/* A sender's published position: its pass above, the next index of that pass below. */
+#define ISW_PROGRESS_PASS_SHIFT 40
 
 /* Shared by the senders and the threads that steer them (isw_scan_stop, path-health.c, the
  * capture thread); the senders look once per batch. */
@@ -60,6 +62,8 @@ struct isw_send_counters {
 	 * (enum isw_slow_reason) the last time. */
 	atomic_uint_least64_t current_rate, slowdowns;
 	atomic_uint slow_reason;
+	/* Each sender's (pass << ISW_PROGRESS_PASS_SHIFT | next index), once per batch. */
+	atomic_uint_least64_t progress[ISW_MAX_SENDERS];
 };
 
 /* Everything a sender reads.  The tables it points into belong to the scan and are written
@@ -83,6 +87,12 @@ struct isw_send_ctx {
 	unsigned arp_tries;
 	int adaptive, dry_run;
 	struct isw_cooldown_params answer_wait; /* the pause between passes (cooldown.h) */
+	/* A resumed scan (isw_scan_resume_at): sender t starts pass resume_pass[t] at
+	 * resume_next[t]; passes before are done.  resumed also skips answered targets in
+	 * pass 1, as they were answered in the earlier run.  resume_pass 0: from the start. */
+	int resumed;
+	unsigned resume_pass[ISW_MAX_SENDERS], resume_pass_max;
+	uint64_t resume_next[ISW_MAX_SENDERS];
 
 	/* Where: one transmit handle per sender thread, and its probe log (-w, NULL without). */
 	const struct isw_tx_ops *tx_ops;

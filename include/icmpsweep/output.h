@@ -48,6 +48,9 @@ struct isw_output_options {
 	/* XML: the command line for <nmaprun args>, and the start in Unix seconds (0: now). */
 	const char *args;
 	double start_time;
+	/* --resume: fp continues a file this writer's format began, so no header is written
+	 * (CSV's row of names, XML's <nmaprun>); the rest is as usual. */
+	int append;
 };
 
 /* What the XML footer (<runstats>) needs besides the hosts written: the targets swept, the

@@ -134,4 +134,26 @@ int isw_tx_backend_known(const char *name);
 const char *isw_tx_backend_names(void);
 void isw_scan_free(isw_scan *s);
 
+/* Where each sender thread is in the keyed order (--checkpoint).  Sender t owns the positions
+ * [lo[t], hi[t]) of the permutation in every ICMP pass; it is in pass[t] (0: not yet in the
+ * first, e.g. during the ARP pass) and next[t] is the first position of that pass it has not
+ * handed to the device.  Passes before pass[t] are complete, later ones untouched: a shard or
+ * a resume point is just positions in this one space. */
+#define ISW_SCAN_MAX_SENDERS 16
+struct isw_scan_progress {
+	unsigned senders, passes;
+	unsigned pass[ISW_SCAN_MAX_SENDERS];
+	uint64_t lo[ISW_SCAN_MAX_SENDERS], hi[ISW_SCAN_MAX_SENDERS], next[ISW_SCAN_MAX_SENDERS];
+};
+/* After prepare: the senders' positions now (each read once, lock-free). */
+void isw_scan_get_progress(const isw_scan *s, struct isw_scan_progress *p);
+/* After prepare, before start: continue from p (what isw_scan_get_progress said in an earlier
+ * run of the same targets, seed and senders): positions before p are not sent again, and
+ * targets marked answered are neither probed nor reported again.  -EINVAL with a message
+ * when p does not fit this scan (another sender count or index space). */
+int isw_scan_resume_at(isw_scan *s, const struct isw_scan_progress *p, char *errbuf);
+/* Before start: addr answered in an earlier run (type says how); 0, or -ENOENT when addr is
+ * not a target. */
+int isw_scan_mark_answered(isw_scan *s, uint32_t addr, enum isw_result_type type);
+
 #endif

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The --checkpoint file (tools/checkpoint.c): a round trip keeps every field; a flipped bit,
+ * a cut, trailing bytes, a foreign file or another version is refused whole. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "icmpsweep/error.h"
+#include "checkpoint.h"
+
+static char *args[] = {"-r", "20k", "-P", "2", "--seed", "7", "198.18.0.0/15"};
+
+static void sample(struct checkpoint *ck, struct ckpt_answer *ans, struct isw_result *pend)
+{
+	memset(ck, 0, sizeof(*ck));
+	ck->seed = 7;
+	ck->digest = 0x1122334455667788ull;
+	ck->resumes = 3;
+	ck->output_path = "out.txt";
+	ck->output_size = 12345;
+	ck->argc = 7;
+	ck->argv = args;
+	ck->progress.passes = 2;
+	ck->progress.senders = 2;
+	ck->progress.lo[0] = 0;
+	ck->progress.hi[0] = 65536;
+	ck->progress.lo[1] = 65536;
+	ck->progress.hi[1] = 131072;
+	ck->progress.pass[0] = 2; /* in pass 2 */
+	ck->progress.next[0] = 100;
+	ck->progress.pass[1] = 1; /* still in pass 1 */
+	ck->progress.next[1] = 70000;
+	ans[0] = (struct ckpt_answer){0xc6120001u, ISW_RESULT_ECHO_REPLY};
+	ans[1] = (struct ckpt_answer){0xc6120102u, ISW_RESULT_UNREACHABLE};
+	ck->nanswered = 2;
+	ck->answered = ans;
+	memset(pend, 0, sizeof(*pend));
+	pend->addr = 0xc6120005u;
+	pend->responder = 0xc6120005u;
+	pend->type = ISW_RESULT_ECHO_REPLY;
+	pend->ttl = 64;
+	pend->probe = 1;
+	pend->rtt_ms = 1.25;
+	pend->ts_us = 1700000000123456;
+	pend->have_mac = 1;
+	memcpy(pend->mac, "\x02\x00\x00\x00\x00\x01", 6);
+	ck->npending = 1;
+	ck->pending = pend;
+}
+
+static void round_trip(void **state)
+{
+	struct checkpoint ck, back;
+	struct ckpt_answer ans[2];
+	struct isw_result pend;
+	char err[ISW_ERRBUF_SIZE];
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	sample(&ck, ans, &pend);
+	assert_int_equal(checkpoint_encode(&ck, &buf, &len), 0);
+	assert_int_equal(checkpoint_decode(buf, len, &back, err), 0);
+	assert_int_equal(back.version, CHECKPOINT_VERSION);
+	assert_int_equal(back.seed, 7);
+	assert_int_equal(back.digest, ck.digest);
+	assert_int_equal(back.resumes, 3);
+	assert_string_equal(back.output_path, "out.txt");
+	assert_int_equal(back.output_size, 12345);
+	assert_int_equal(back.argc, 7);
+	for (int i = 0; i < 7; i++)
+		assert_string_equal(back.argv[i], args[i]);
+	assert_int_equal(back.progress.senders, 2);
+	assert_int_equal(back.progress.passes, 2);
+	assert_int_equal(back.progress.pass[0], 2);
+	assert_int_equal(back.progress.next[0], 100);
+	assert_int_equal(back.progress.pass[1], 1);
+	assert_int_equal(back.progress.next[1], 70000);
+	assert_int_equal(back.progress.hi[1], 131072);
+	assert_int_equal(back.nanswered, 2);
+	assert_int_equal(back.answered[1].addr, 0xc6120102u);
+	assert_int_equal(back.answered[1].type, ISW_RESULT_UNREACHABLE);
+	assert_int_equal(back.npending, 1);
+	assert_int_equal(back.pending[0].addr, 0xc6120005u);
+	assert_int_equal(back.pending[0].ts_us, 1700000000123456);
+	assert_true(back.pending[0].rtt_ms > 1.249 && back.pending[0].rtt_ms < 1.251);
+	assert_int_equal(back.pending[0].have_mac, 1);
+	assert_memory_equal(back.pending[0].mac, "\x02\x00\x00\x00\x00\x01", 6);
+	checkpoint_free(&back);
+	free(buf);
+}
+
+/* A finished sender (every pass complete) and one not started come back as they were. */
+static void round_trip_ends(void **state)
+{
+	struct checkpoint ck, back;
+	struct ckpt_answer ans[2];
+	struct isw_result pend;
+	char err[ISW_ERRBUF_SIZE];
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	sample(&ck, ans, &pend);
+	ck.progress.pass[0] = 2;
+	ck.progress.next[0] = 65536;
+	ck.progress.pass[1] = 0;
+	ck.progress.next[1] = 65536;
+	assert_int_equal(checkpoint_encode(&ck, &buf, &len), 0);
+	assert_int_equal(checkpoint_decode(buf, len, &back, err), 0);
+	assert_int_equal(back.progress.pass[0], 2);
+	assert_int_equal(back.progress.next[0], 65536);
+	assert_int_equal(back.progress.pass[1], 1);
+	assert_int_equal(back.progress.next[1], 65536);
+	checkpoint_free(&back);
+	free(buf);
+}
+
+static void every_flipped_byte_is_refused(void **state)
+{
+	struct checkpoint ck, back;
+	struct ckpt_answer ans[2];
+	struct isw_result pend;
+	char err[ISW_ERRBUF_SIZE];
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	sample(&ck, ans, &pend);
+	assert_int_equal(checkpoint_encode(&ck, &buf, &len), 0);
+	for (size_t i = 0; i < len; i++) {
+		buf[i] ^= 0x10;
+		assert_int_equal(checkpoint_decode(buf, len, &back, err), -EINVAL);
+		assert_null(back.argv);
+		buf[i] ^= 0x10;
+	}
+	free(buf);
+}
+
+static void every_truncation_is_refused(void **state)
+{
+	struct checkpoint ck, back;
+	struct ckpt_answer ans[2];
+	struct isw_result pend;
+	char err[ISW_ERRBUF_SIZE];
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	sample(&ck, ans, &pend);
+	assert_int_equal(checkpoint_encode(&ck, &buf, &len), 0);
+	for (size_t cut = 0; cut < len; cut++)
+		assert_int_equal(checkpoint_decode(buf, cut, &back, err), -EINVAL);
+	assert_non_null(strstr(err, "truncated"));
+	/* and bytes past the end */
+	buf = realloc(buf, len + 1);
+	buf[len] = 0;
+	assert_int_equal(checkpoint_decode(buf, len + 1, &back, err), -EINVAL);
+	free(buf);
+}
+
+static void other_version_is_refused(void **state)
+{
+	struct checkpoint ck, back;
+	struct ckpt_answer ans[2];
+	struct isw_result pend;
+	char err[ISW_ERRBUF_SIZE];
+	uint8_t *buf;
+	size_t len;
+	uint32_t crc;
+
+	(void)state;
+	sample(&ck, ans, &pend);
+	assert_int_equal(checkpoint_encode(&ck, &buf, &len), 0);
+	buf[8] = CHECKPOINT_VERSION + 1;
+	/* A well-formed file of another version: refused for its version, not its CRC. */
+	crc = checkpoint_crc32(buf, len - 4);
+	for (int k = 0; k < 4; k++)
+		buf[len - 4 + k] = (uint8_t)(crc >> (8 * k));
+	assert_int_equal(checkpoint_decode(buf, len, &back, err), -EINVAL);
+	assert_non_null(strstr(err, "version 2"));
+	memcpy(buf, "NOTCKPT\n", 8);
+	assert_int_equal(checkpoint_decode(buf, len, &back, err), -EINVAL);
+	assert_non_null(strstr(err, "not an icmpsweep checkpoint"));
+	free(buf);
+}
+
+/* Inconsistent positions (a later pass started while an earlier one is not done) are refused
+ * even with a valid CRC. */
+static void inconsistent_positions_are_refused(void **state)
+{
+	struct checkpoint ck, back;
+	struct ckpt_answer ans[2];
+	struct isw_result pend;
+	char err[ISW_ERRBUF_SIZE];
+	uint8_t *buf;
+	size_t len, at;
+	uint32_t crc;
+
+	(void)state;
+	sample(&ck, ans, &pend);
+	ck.progress.pass[0] = 1;
+	ck.progress.next[0] = 100;
+	assert_int_equal(checkpoint_encode(&ck, &buf, &len), 0);
+	/* pass 2, sender 0's next: after the header, seed, digest, resumes, output path and
+	 * size, the arguments, passes, senders, the slices and pass 1's two positions. */
+	at = 24 + 8 + 8 + 4 + 4 + 7 + 8 + 4;
+	for (int i = 0; i < 7; i++)
+		at += 4 + strlen(args[i]);
+	at += 4 + 4 + 2 * 16 + 2 * 8;
+	assert_int_equal(buf[at], 0); /* lo of sender 0 */
+	buf[at] = 5;
+	crc = checkpoint_crc32(buf, len - 4);
+	for (int k = 0; k < 4; k++)
+		buf[len - 4 + k] = (uint8_t)(crc >> (8 * k));
+	assert_int_equal(checkpoint_decode(buf, len, &back, err), -EINVAL);
+	assert_non_null(strstr(err, "malformed"));
+	free(buf);
+}
+
+static void save_is_atomic_and_loads(void **state)
+{
+	struct checkpoint ck, back;
+	struct ckpt_answer ans[2];
+	struct isw_result pend;
+	char err[ISW_ERRBUF_SIZE], dir[] = "/tmp/isw-ckpt-XXXXXX", path[64];
+	FILE *fp;
+
+	(void)state;
+	sample(&ck, ans, &pend);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ck", dir);
+	assert_int_equal(checkpoint_save(path, &ck, err), 0);
+	assert_int_equal(checkpoint_save(path, &ck, err), 0); /* over the old one */
+	assert_int_equal(checkpoint_load(path, &back, err), 0);
+	assert_int_equal(back.output_size, 12345);
+	checkpoint_free(&back);
+	/* A half-written file (power loss without the rename) is refused. */
+	assert_int_equal(truncate(path, 40), 0);
+	assert_int_equal(checkpoint_load(path, &back, err), -EINVAL);
+	assert_non_null(strstr(err, "truncated"));
+	fp = fopen(path, "w");
+	fclose(fp);
+	assert_int_equal(checkpoint_load(path, &back, err), -EINVAL);
+	unlink(path);
+	assert_int_equal(checkpoint_load(path, &back, err), -ENOENT);
+	/* No directory to put it in. */
+	snprintf(path, sizeof(path), "%s/no/ck", dir);
+	assert_true(checkpoint_save(path, &ck, err) < 0);
+	assert_non_null(strstr(err, "cannot write checkpoint"));
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(round_trip),
+	    cmocka_unit_test(round_trip_ends),
+	    cmocka_unit_test(every_flipped_byte_is_refused),
+	    cmocka_unit_test(every_truncation_is_refused),
+	    cmocka_unit_test(other_version_is_refused),
+	    cmocka_unit_test(inconsistent_positions_are_refused),
+	    cmocka_unit_test(save_is_atomic_and_loads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
