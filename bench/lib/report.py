@@ -84,10 +84,14 @@ def load(path):
     return runs
 
 
+# Scenarios whose records are rows of their own table, not runs of tools against each other.
+FREE_FORM = ("micro", "scale")
+
+
 def summarize(runs):
     groups = collections.OrderedDict()
     for r in runs:
-        if r.get("scenario") == "micro" or r.get("tool") in (None, "-"):
+        if r.get("scenario") in FREE_FORM or r.get("tool") in (None, "-"):
             continue
         key = (r["scenario"], r["tool"], r.get("variant") or "", r.get("rate"), r.get("probes"))
         groups.setdefault(key, []).append(r)
@@ -451,7 +455,7 @@ NOTES = """How to read this (bench/README.md has the details):
   probe misses by chance. Complete = start to exit: the time until the result is complete."""
 
 
-def markdown(summary, micro, meta, mach):
+def markdown(summary, micro, meta, mach, scale=()):
     reps = int(meta.get("reps", 1) or 1)
     out = ["## icmpsweep benchmark", ""]
     out.append("Machine: %s, %s CPUs, %s GiB RAM, Linux %s, %s." % (
@@ -484,9 +488,36 @@ def markdown(summary, micro, meta, mach):
             else:
                 out.append("| %s (%s) | — | — |" % (m.get("name") or m.get("bench") or "?",
                                                    m.get("status", "?")))
+    if scale:
+        out += scale_table(scale)
     if by_scen:
         out += ["", NOTES.format(reps=reps, spread=" (± half the range)" if reps > 1 else "")]
     return "\n".join(out) + "\n"
+
+
+def scale_table(recs):
+    """scale: one row per measurement, median over the repetitions (min-max when more)."""
+    rows = collections.OrderedDict()
+    for r in recs:
+        rows.setdefault(r.get("name", "?"), []).append(r)
+    out = ["", "### scale: start and peak memory against the target set (icmpsweep only)", "",
+           "| Run | Targets | Start (first target) | Wall | Peak RSS |", "|---|---:|---:|---:|---:|"]
+    for name, rs in rows.items():
+        ok = [r for r in rs if r.get("status") == "ok"]
+        if not ok:
+            out.append("| %s (%s) | — | — | — | — |" % (name, rs[0].get("status", "?")))
+            continue
+
+        def cell(k, fmt):
+            v = sorted(r[k] for r in ok if r.get(k) is not None)
+            if not v:
+                return "—"
+            med = v[len(v) // 2]
+            return fmt % med + (" (%s–%s)" % (fmt % v[0], fmt % v[-1]) if len(v) > 1 else "")
+        out.append("| %s | %s | %s | %s | %s |" % (
+            name, "{:,}".format(ok[0].get("targets", 0)), cell("start_s", "%.3f s"),
+            cell("wall_s", "%.2f s"), cell("rss_mib", "%.1f MiB")))
+    return out
 
 
 # --- plot -------------------------------------------------------------------------------------------
@@ -587,7 +618,8 @@ def main():
     summary = summarize(runs)
     micro = [r for r in runs if r.get("scenario") == "micro" and r.get("tool") != "-"]
     skipped = [r["scenario"] for r in runs if r.get("tool") == "-"]
-    md = markdown(summary, micro, meta, mach)
+    scale = [r for r in runs if r.get("scenario") == "scale" and r.get("tool") != "-"]
+    md = markdown(summary, micro, meta, mach, scale)
     if skipped:
         md += "\nNot run (time budget used up): %s.\n" % ", ".join(skipped)
     png = plot(summary, a.out)
@@ -597,7 +629,7 @@ def main():
         f.write(md)
     with open(os.path.join(a.out, "results.json"), "w") as f:
         meta.pop("_isw_tx", None)
-        json.dump({"meta": meta, "machine": mach, "summary": summary, "micro": micro,
+        json.dump({"meta": meta, "machine": mach, "summary": summary, "micro": micro, "scale": scale,
                    "runs": runs}, f, indent=1, sort_keys=True)
         f.write("\n")
     sys.stdout.write(md)

@@ -39,4 +39,30 @@ static inline int isw_shard_has(const struct isw_shard *s, uint64_t idx)
 	return pos >= s->lo && pos < s->hi;
 }
 
+/* Slots: where a target's bits live in per-target bitmaps (answers).  The whole order's slot
+ * is the target index; a shard's is its position within the shard, so that a shard of
+ * 0.0.0.0/0 keeps bitmaps of its own size, dense and cache-friendly, instead of two of
+ * 3.7 G bits (460 MiB each) that its few lookups would scatter page faults over. */
+static inline uint64_t isw_shard_slots(const struct isw_shard *s)
+{
+	return s->hi - s->lo;
+}
+
+/* The slot of target index idx, or -1 when idx is another shard's. */
+static inline int64_t isw_shard_slot(const struct isw_shard *s, uint64_t idx)
+{
+	uint64_t pos;
+
+	if (!s->partial)
+		return (int64_t)idx;
+	pos = isw_perm_position(s->perm, idx);
+	return pos >= s->lo && pos < s->hi ? (int64_t)(pos - s->lo) : -1;
+}
+
+/* The slot of the target at position pos (its index idx): no inverse needed. */
+static inline uint64_t isw_shard_slot_at(const struct isw_shard *s, uint64_t pos, uint64_t idx)
+{
+	return s->partial ? pos - s->lo : idx;
+}
+
 #endif

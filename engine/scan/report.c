@@ -45,7 +45,7 @@ static uint8_t keyed_kind(int error)
 }
 
 /* Whether addr was reported as the kind (error: ICMP error, else echo reply) and, for
- * seen_test_and_set, marks it so.  idx is addr's target index (live; -1 offline). */
+ * seen_test_and_set, marks it so.  idx is addr's slot (live; -1 offline). */
 static int seen_test_and_set(struct isw_report *rep, uint32_t addr, int64_t idx, int error)
 {
 	if (rep->keyed)
@@ -61,17 +61,18 @@ static int seen_test(const struct isw_report *rep, uint32_t addr, int error)
 	if (rep->keyed)
 		return keyed_test(rep->keyed, addr, keyed_kind(error));
 	idx = isw_targets_index(rep->targets, addr);
-	if (idx < 0)
+	if (idx < 0 || (idx = isw_shard_slot(rep->shard, (uint64_t)idx)) < 0)
 		return -1;
 	return isw_bitmap_test(error ? rep->errored : rep->alive, (uint64_t)idx);
 }
 
 void isw_report_init_indexed(struct isw_report *rep, const isw_targets *targets,
-                             struct isw_bitmap *alive, struct isw_bitmap *errored,
-                             const struct isw_arp_view *arp, struct isw_report_counters count,
-                             isw_sink_fn sink, void *sink_arg)
+                             const struct isw_shard *shard, struct isw_bitmap *alive,
+                             struct isw_bitmap *errored, const struct isw_arp_view *arp,
+                             struct isw_report_counters count, isw_sink_fn sink, void *sink_arg)
 {
 	*rep = (struct isw_report){.targets = targets,
+	                           .shard = shard,
 	                           .alive = alive,
 	                           .errored = errored,
 	                           .arp = arp,

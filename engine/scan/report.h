@@ -18,6 +18,7 @@
 #include "icmpsweep/targets.h"
 #include "arp-view.h"
 #include "bitmap.h"
+#include "shard.h"
 
 struct isw_report_keyed;
 
@@ -27,8 +28,10 @@ struct isw_report_counters {
 };
 
 struct isw_report {
-	/* Live: answers dedupe by target index, in alive (echo) and errored (ICMP errors). */
+	/* Live: answers dedupe by target slot (shard.h), in alive (echo) and errored (ICMP
+	 * errors). */
 	const isw_targets *targets;
+	const struct isw_shard *shard;
 	struct isw_bitmap *alive, *errored;
 	/* Offline (no targets): by address. */
 	struct isw_report_keyed *keyed;
@@ -39,11 +42,11 @@ struct isw_report {
 	int arp_only_done; /* arp-only results are reported once */
 };
 
-/* Live: dedupe over targets' index space in the caller's bitmaps. */
+/* Live: dedupe over the shard's slots of targets in the caller's bitmaps. */
 void isw_report_init_indexed(struct isw_report *rep, const isw_targets *targets,
-                             struct isw_bitmap *alive, struct isw_bitmap *errored,
-                             const struct isw_arp_view *arp, struct isw_report_counters count,
-                             isw_sink_fn sink, void *sink_arg);
+                             const struct isw_shard *shard, struct isw_bitmap *alive,
+                             struct isw_bitmap *errored, const struct isw_arp_view *arp,
+                             struct isw_report_counters count, isw_sink_fn sink, void *sink_arg);
 /* Offline: dedupe by address.  0, or -ENOMEM. */
 int isw_report_init_keyed(struct isw_report *rep, const struct isw_arp_view *arp,
                           struct isw_report_counters count, isw_sink_fn sink, void *sink_arg);
@@ -51,7 +54,7 @@ void isw_report_free(struct isw_report *rep);
 
 enum { ISW_REPORT_NEW = 0, ISW_REPORT_DUPLICATE = 1 };
 
-/* A validated answer r for a target (idx: its index, live; ignored offline).  A duplicate is
+/* A validated answer r for a target (idx: its slot, live; ignored offline).  A duplicate is
  * counted and dropped; a new one is annotated, counted and handed to the sink.  Returns
  * ISW_REPORT_NEW or ISW_REPORT_DUPLICATE, or -ENOMEM (offline, r is then lost). */
 int isw_report_answer(struct isw_report *rep, struct isw_result *r, int64_t idx);

@@ -40,7 +40,7 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 		v = ISW_MATCH_BAD_TAG;
 	/* Nor is one for another shard's target: shards of one sweep share the seed, and may
 	 * share the machine (srun tasks on one node), so each capture sees the others' answers. */
-	if (v == ISW_MATCH_VALID && !isw_shard_has(&s->send.shard, (uint64_t)idx)) {
+	if (v == ISW_MATCH_VALID && (idx = isw_shard_slot(&s->send.shard, (uint64_t)idx)) < 0) {
 		atomic_fetch_add_explicit(&s->other_shard, 1, memory_order_relaxed);
 		if (s->trace)
 			trace_packet(s, pkt, caplen, ts_us, ISW_MATCH_BAD_TAG, &r, 0);
@@ -53,7 +53,7 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 		return;
 	}
 	atomic_fetch_add_explicit(&s->replies, 1, memory_order_relaxed);
-	/* Live dedupe is by index into bitmaps: it neither allocates nor fails. */
+	/* Live dedupe is by slot into bitmaps: it neither allocates nor fails. */
 	reported = isw_report_answer(&s->report, &r, idx);
 	if (s->trace)
 		trace_packet(s, pkt, caplen, ts_us, v, &r, reported == ISW_REPORT_DUPLICATE);

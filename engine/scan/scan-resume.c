@@ -84,7 +84,7 @@ int isw_scan_mark_answered(isw_scan *s, uint32_t addr, enum isw_result_type type
 	int error = type == ISW_RESULT_UNREACHABLE || type == ISW_RESULT_TIME_EXCEEDED ||
 	            type == ISW_RESULT_OTHER_ERROR;
 
-	if (idx < 0)
+	if (idx < 0 || (idx = isw_shard_slot(&s->send.shard, (uint64_t)idx)) < 0)
 		return -ENOENT;
 	isw_bitmap_test_and_set(error ? &s->errored : &s->alive, (uint64_t)idx);
 	return 0;

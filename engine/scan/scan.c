@@ -56,14 +56,15 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	}
 	isw_shard_init(&s->send.shard, &s->send.perm, s->n, cfg->shard, cfg->shards);
 	isw_tag_key_init(&s->send.key, cfg->seed);
-	if (isw_bitmap_init(&s->alive, s->n) < 0 || isw_bitmap_init(&s->errored, s->n) < 0) {
+	if (isw_bitmap_init(&s->alive, isw_shard_slots(&s->send.shard)) < 0 ||
+	    isw_bitmap_init(&s->errored, isw_shard_slots(&s->send.shard)) < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %llu targets",
 		         (unsigned long long)s->n);
 		rc = -ENOMEM;
 		goto fail;
 	}
 	isw_report_init_indexed(
-	    &s->report, targets, &s->alive, &s->errored, &s->lan.view,
+	    &s->report, targets, &s->send.shard, &s->alive, &s->errored, &s->lan.view,
 	    (struct isw_report_counters){&s->hits, &s->icmp_errors, &s->duplicates, &s->arp_only},
 	    sink, sink_arg);
 	*out = s;

@@ -287,7 +287,8 @@ static void send_pass(struct sender *sd)
 			continue;
 		wall = isw_wall_ns();
 		while (cnt < allowed && i < sd->hi) {
-			uint64_t pos = i++, idx = isw_perm_at(&c->perm, pos);
+			uint64_t pos = i++, idx = isw_perm_at(&c->perm, pos),
+			         slot = isw_shard_slot_at(&c->shard, pos, idx);
 			int hop = ISW_NEXT_HOP_TEMPLATE, sent_before = pos < sd->again_to;
 			uint8_t mac[6];
 
@@ -295,12 +296,13 @@ static void send_pass(struct sender *sd)
 			if (sent_before) {
 				/* Sent before the outage: only the targets that have not answered.
 				 */
-				if (isw_bitmap_test(alive, idx) || isw_bitmap_test(errored, idx)) {
+				if (isw_bitmap_test(alive, slot) ||
+				    isw_bitmap_test(errored, slot)) {
 					again++;
 					continue;
 				}
 			} else if (pass >= skip_from &&
-			           (isw_bitmap_test(alive, idx) || isw_bitmap_test(errored, idx)))
+			           (isw_bitmap_test(alive, slot) || isw_bitmap_test(errored, slot)))
 				continue;
 			recs[cnt].dst = isw_targets_at(c->targets, idx);
 			recs[cnt].probe = (uint8_t)pass;

@@ -179,6 +179,7 @@ static void test_live(void **state)
 {
 	static const struct isw_prefix onlink[] = {{A(0), A(15)}};
 	struct isw_bitmap alive, errored;
+	struct isw_shard whole;
 	struct collected c = {0};
 	struct isw_report rep;
 	struct counts k;
@@ -203,7 +204,9 @@ static void test_live(void **state)
 	assert_int_equal(isw_lan_mark_shared(&l), 4);
 	assert_int_equal(isw_bitmap_init(&alive, isw_targets_count(t)), 0);
 	assert_int_equal(isw_bitmap_init(&errored, isw_targets_count(t)), 0);
-	isw_report_init_indexed(&rep, t, &alive, &errored, &l.view, counters(&k), collect, &c);
+	isw_shard_init(&whole, NULL, isw_targets_count(t), 0, 0);
+	isw_report_init_indexed(&rep, t, &whole, &alive, &errored, &l.view, counters(&k), collect,
+	                        &c);
 
 	feed_answers(&rep, t);
 	/* The sender reads who answered from the same bitmaps. */

@@ -73,6 +73,36 @@ static void test_membership(void **state __attribute__((unused)))
 	assert_true(all.lo == 0 && all.hi == n && isw_shard_has(&all, 5));
 }
 
+/* A shard's slots number its own targets 0..slots-1, each once, the same from a target's
+ * index (capture) as from its position (sender); another shard's target has none. */
+static void test_slots(void **state __attribute__((unused)))
+{
+	const uint64_t n = 1000;
+	struct isw_perm p;
+	struct isw_shard s, other, all;
+	unsigned seen[1000] = {0};
+
+	assert_int_equal(isw_perm_init(&p, n, 5), 0);
+	isw_shard_init(&s, &p, n, 2, 7);
+	isw_shard_init(&other, &p, n, 3, 7);
+	assert_int_equal(isw_shard_slots(&s), s.hi - s.lo);
+	for (uint64_t pos = s.lo; pos < s.hi; pos++) {
+		uint64_t idx = isw_perm_at(&p, pos), slot = isw_shard_slot_at(&s, pos, idx);
+
+		assert_true(slot < isw_shard_slots(&s));
+		assert_int_equal(isw_shard_slot(&s, idx), (int64_t)slot);
+		assert_int_equal(isw_shard_slot(&other, idx), -1);
+		seen[slot]++;
+	}
+	for (uint64_t i = 0; i < isw_shard_slots(&s); i++)
+		assert_int_equal(seen[i], 1);
+	/* The whole order: the slot is the index. */
+	isw_shard_init(&all, &p, n, 0, 1);
+	assert_int_equal(isw_shard_slots(&all), n);
+	assert_int_equal(isw_shard_slot(&all, 17), 17);
+	assert_int_equal(isw_shard_slot_at(&all, 3, 17), 17);
+}
+
 /* A fake environment: "NAME=VALUE" strings. */
 static const char *const *fake_env;
 
@@ -173,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ranges_cover_and_balance),
 	    cmocka_unit_test(test_membership),
+	    cmocka_unit_test(test_slots),
 	    cmocka_unit_test(test_options),
 	    cmocka_unit_test(test_auto),
 	};
