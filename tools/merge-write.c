@@ -7,6 +7,7 @@
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/version.h"
+#include "atomic-file.h"
 #include "merge-write.h"
 
 int merge_write_hosts(FILE *fp, enum isw_format format, const struct rf_set *all, uint64_t targets,
@@ -66,19 +67,21 @@ int merge_write_hosts(FILE *fp, enum isw_format format, const struct rf_set *all
 	return rc;
 }
 
-int merge_write_metadata(const char *path, const struct shard_meta *m, size_t nm, uint64_t hosts,
-                         int complete)
+struct merged_meta {
+	const struct shard_meta *m;
+	size_t nm;
+	uint64_t hosts;
+	int complete;
+};
+
+static int fill_merged(FILE *fp, void *arg)
 {
+	const struct merged_meta *x = arg;
+	const struct shard_meta *m = x->m;
 	uint64_t sum[SM_COUNT] = {0};
 	const char *start = m[0].start, *end = m[0].end;
-	FILE *fp = fopen(path, "w");
 
-	if (!fp) {
-		fprintf(stderr, "icmpsweep merge: cannot write metadata '%s': %s\n", path,
-		        strerror(errno));
-		return -1;
-	}
-	for (size_t i = 0; i < nm; i++) {
+	for (size_t i = 0; i < x->nm; i++) {
 		for (int c = 0; c < SM_COUNT; c++)
 			sum[c] += m[i].counter[c];
 		if (m[i].start[0] && strcmp(m[i].start, start) < 0)
@@ -88,10 +91,10 @@ int merge_write_metadata(const char *path, const struct shard_meta *m, size_t nm
 	}
 	fprintf(fp, "{\n  \"tool\": \"icmpsweep\",\n  \"version\": \"%s\",\n", ISW_VERSION);
 	fprintf(fp, "  \"merged\": true,\n  \"status\": \"%s\",\n",
-	        complete ? "done" : "incomplete");
+	        x->complete ? "done" : "incomplete");
 	fprintf(fp, "  \"seed\": %llu,\n  \"shards\": %llu,\n  \"shards_merged\": [",
 	        (unsigned long long)m[0].seed, (unsigned long long)m[0].count);
-	for (size_t i = 0; i < nm; i++)
+	for (size_t i = 0; i < x->nm; i++)
 		fprintf(fp, "%s%llu", i ? ", " : "", (unsigned long long)m[i].index);
 	fprintf(fp, "],\n  \"targets_total\": %llu,\n  \"targets_digest\": \"%s\",\n",
 	        (unsigned long long)m[0].targets_total, m[0].digest);
@@ -99,16 +102,24 @@ int merge_write_metadata(const char *path, const struct shard_meta *m, size_t nm
 	        (unsigned long long)m[0].probes_per_target,
 	        (unsigned long long)m[0].reserved_dropped);
 	fprintf(fp, "  \"start\": \"%s\",\n  \"end\": \"%s\",\n  \"hosts_up\": %llu", start, end,
-	        (unsigned long long)hosts);
+	        (unsigned long long)x->hosts);
 	for (int c = 0; c < SM_COUNT; c++)
 		fprintf(fp, ",\n  \"%s\": %llu", shard_meta_counter_names[c],
 		        (unsigned long long)sum[c]);
 	fputs("\n}\n", fp);
-	if (fflush(fp) != 0 || ferror(fp)) {
+	return ferror(fp) ? -EIO : 0;
+}
+
+int merge_write_metadata(const char *path, const struct shard_meta *m, size_t nm, uint64_t hosts,
+                         int complete)
+{
+	struct merged_meta x = {m, nm, hosts, complete};
+	int rc = atomic_file_write(path, fill_merged, &x);
+
+	if (rc < 0) {
 		fprintf(stderr, "icmpsweep merge: writing metadata '%s': %s\n", path,
-		        strerror(errno ? errno : EIO));
-		fclose(fp);
+		        strerror(-rc));
 		return -1;
 	}
-	return fclose(fp) == 0 ? 0 : -1;
+	return 0;
 }

@@ -2,16 +2,14 @@
 /* --metadata (metadata.h): the JSON summary of a sweep or a --read analysis, written atomically. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <sys/stat.h>
-
 #include "icmpsweep/error.h"
 #include "icmpsweep/output.h"
 #include "icmpsweep/version.h"
+#include "atomic-file.h"
 #include "metadata.h"
 #include "resolve-cli.h"
 
@@ -312,64 +310,23 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	return ferror(fp) ? -EIO : 0;
 }
 
-/* Where the temporary file goes: beside the file the path finally names (through symlinks),
- * so that rename replaces it and not the link. */
-static int final_target(const char *path, char *target, size_t size)
+struct meta_fill {
+	const struct cli_options *o;
+	const isw_scan *scan;
+	const struct run_info *ri;
+};
+
+static int fill_metadata(FILE *fp, void *arg)
 {
-	char *real = realpath(path, NULL);
-	int n;
+	const struct meta_fill *m = arg;
 
-	n = snprintf(target, size, "%s", real ? real : path);
-	free(real);
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-/* A new temporary file in target's directory ("dir/.name.XXXXXX"): its fd, or -errno. */
-static int temp_beside(const char *target, char *tmp, size_t size)
-{
-	const char *slash = strrchr(target, '/');
-	int n, fd;
-
-	if (slash)
-		n = snprintf(tmp, size, "%.*s/.%s.XXXXXX", (int)(slash - target), target,
-		             slash + 1);
-	else
-		n = snprintf(tmp, size, ".%s.XXXXXX", target);
-	if (n < 0 || (size_t)n >= size)
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	return fd < 0 ? -errno : fd;
-}
-
-/* Not a regular file (a character device, a FIFO): written in place, never replaced. */
-static int in_place(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+	return metadata_write(fp, m->o, m->scan, m->ri);
 }
 
 int metadata_check(const char *path, char *errbuf)
 {
-	char target[PATH_MAX], tmp[PATH_MAX + 16];
-	struct stat st;
-	int rc;
+	int rc = atomic_file_check(path);
 
-	if (in_place(path)) {
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = -EISDIR;
-		else
-			rc = access(path, W_OK) == 0 ? 0 : -errno;
-	} else {
-		rc = final_target(path, target, sizeof(target));
-		if (!rc)
-			rc = temp_beside(target, tmp, sizeof(tmp));
-		if (rc >= 0) {
-			close(rc);
-			unlink(tmp);
-			rc = 0;
-		}
-	}
 	if (rc < 0)
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot write metadata '%s': %s", path,
 		         strerror(-rc));
@@ -379,71 +336,9 @@ int metadata_check(const char *path, char *errbuf)
 int metadata_save(const char *path, const struct cli_options *o, const isw_scan *scan,
                   const struct run_info *ri, char *errbuf)
 {
-	char target[PATH_MAX], tmp[PATH_MAX + 16];
-	struct stat st;
-	mode_t mask;
-	FILE *fp;
-	int fd, rc, dfd;
+	struct meta_fill m = {o, scan, ri};
+	int rc = atomic_file_write(path, fill_metadata, &m);
 
-	if (in_place(path)) {
-		errno = 0;
-		fp = fopen(path, "w");
-		if (!fp || metadata_write(fp, o, scan, ri) < 0)
-			rc = errno ? -errno : -EIO;
-		else
-			rc = 0;
-		if (fp && fclose(fp) != 0 && !rc)
-			rc = errno ? -errno : -EIO;
-		goto out;
-	}
-	rc = final_target(path, target, sizeof(target));
-	if (rc < 0)
-		goto out;
-	fd = temp_beside(target, tmp, sizeof(tmp));
-	if (fd < 0) {
-		rc = fd;
-		goto out;
-	}
-	/* mkstemp makes it 0600: give it the mode the file has, or a new file would get. */
-	if (stat(target, &st) == 0) {
-		fchmod(fd, st.st_mode & 07777);
-	} else {
-		mask = umask(0);
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);
-	}
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		rc = -errno;
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	errno = 0;
-	rc = metadata_write(fp, o, scan, ri) < 0 || fflush(fp) != 0 || fsync(fd) != 0
-	         ? (errno ? -errno : -EIO)
-	         : 0;
-	if (fclose(fp) != 0 && !rc)
-		rc = errno ? -errno : -EIO;
-	if (!rc && rename(tmp, target) != 0)
-		rc = -errno;
-	if (rc < 0) {
-		unlink(tmp);
-		goto out;
-	}
-	/* The rename itself, on disk too. */
-	{
-		char *slash = strrchr(tmp, '/');
-
-		if (slash)
-			*slash = 0;
-		dfd = open(slash ? tmp : ".", O_RDONLY | O_DIRECTORY);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-	}
-out:
 	if (rc < 0)
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "writing metadata '%s': %s", path, strerror(-rc));
 	return rc;

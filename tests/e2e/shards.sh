@@ -81,11 +81,17 @@ sweep_shards() {
 }
 
 merge_check() {
-	local tag=$1 n=$2 targets=$3 live=$4 want_probes
+	local tag=$1 n=$2 targets=$3 live=$4 want_probes inode
 	shard_files "$tag" $(seq 0 $((n - 1)))
+	# A metadata file already there is replaced whole (a new file renamed over it), never
+	# rewritten in place where a crash would leave it half written.
+	echo '{"old": true}' >"$WORK/$tag.merged.json"
+	inode=$(stat -c %i "$WORK/$tag.merged.json")
 	"$ISW" merge -O csv -o "$WORK/$tag.merged.csv" --metadata "$WORK/$tag.merged.json" \
 		"${FILES[@]}" 2>"$WORK/$tag.merge.err" ||
 		e2e_fail "merge of $tag exited $?: $(cat "$WORK/$tag.merge.err")"
+	[[ $(stat -c %i "$WORK/$tag.merged.json") != "$inode" ]] ||
+		e2e_fail "merged $tag: the metadata was rewritten in place, not replaced atomically"
 	tail -n +2 "$WORK/$tag.merged.csv" | cut -d, -f1 >"$WORK/$tag.merged.txt"
 	e2e_no_duplicates "$WORK/$tag.merged.txt" "merged $tag"
 	e2e_same_set "$live" "$WORK/$tag.merged.txt" "merged $tag"
