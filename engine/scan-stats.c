@@ -69,6 +69,7 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
 	r->tx = s->send.tx_ops ? s->send.tx_ops->name : NULL;
 	r->senders = s->send.nsenders;
+	snprintf(r->tx_why, sizeof(r->tx_why), "%s", s->ping_fd >= 0 ? s->mode_why : "");
 	if (!s->send.tx_ops || !s->send.tx_ops->describe)
 		return;
 	/* Every handle reports its mode; the first with a note speaks for them. */

@@ -596,7 +596,8 @@ int main(int argc, char **argv)
 	rc = isw_scan_prepare(scan, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
-		priv_hint(stderr, rc);
+		priv_hint(stderr, rc,
+		          !o.cfg.tx || !strcmp(o.cfg.tx, "auto") || !strcmp(o.cfg.tx, "socket"));
 		status = start_error_status(rc);
 		goto done;
 	}
@@ -645,16 +646,28 @@ int main(int argc, char **argv)
 			        "icmpsweep: %llu targets are on the local network: ARP first, then "
 			        "ICMP to each host's own MAC\n",
 			        (unsigned long long)onlink);
-		fprintf(stderr,
-		        "icmpsweep: %llu targets from %s on %s via "
-		        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
-		        "rate %llu/s, seed %llu, %u sender%s, tx %s\n",
-		        (unsigned long long)isw_targets_count(o.targets), isw_addr_str(a, abuf),
-		        rt.iface, rt.gw_mac[0], rt.gw_mac[1], rt.gw_mac[2], rt.gw_mac[3],
-		        rt.gw_mac[4], rt.gw_mac[5],
-		        rt.gateways > 1 ? " and other gateways per route" : "",
-		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed, rt.senders,
-		        rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
+		if (rt.tx_why[0])
+			/* No-root mode: no MACs to show; the kernel routes each probe. */
+			fprintf(
+			    stderr,
+			    "icmpsweep: %llu targets from %s on %s through ICMP datagram (ping) "
+			    "sockets, rate %llu/s, seed %llu, %u sender%s, tx %s (no-root mode: "
+			    "%s)\n",
+			    (unsigned long long)isw_targets_count(o.targets), isw_addr_str(a, abuf),
+			    rt.iface, (unsigned long long)o.cfg.rate,
+			    (unsigned long long)o.cfg.seed, rt.senders, rt.senders == 1 ? "" : "s",
+			    rt.tx, rt.tx_why);
+		else
+			fprintf(stderr,
+			        "icmpsweep: %llu targets from %s on %s via "
+			        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
+			        "rate %llu/s, seed %llu, %u sender%s, tx %s\n",
+			        (unsigned long long)isw_targets_count(o.targets),
+			        isw_addr_str(a, abuf), rt.iface, rt.gw_mac[0], rt.gw_mac[1],
+			        rt.gw_mac[2], rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5],
+			        rt.gateways > 1 ? " and other gateways per route" : "",
+			        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
+			        rt.senders, rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
 		if (rt.tx_note[0])
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);

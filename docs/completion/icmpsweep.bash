@@ -53,7 +53,7 @@ _icmpsweep()
 		return
 		;;
 	--tx)
-		mapfile -t COMPREPLY < <(compgen -W "auto xdp ring libnet" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "auto xdp ring libnet socket" -- "$cur")
 		return
 		;;
 	-i | --interface)

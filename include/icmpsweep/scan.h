@@ -107,6 +107,8 @@ struct isw_scan_route {
 	char tx_mode[16];  /* how it sends ("copy", "zero-copy"), where it has modes */
 	char tx_note[160]; /* why it does not send the way the device promised; usually empty */
 	unsigned senders;  /* sender threads (what -T auto chose) */
+	/* tx "socket" (no-root mode, ICMP datagram sockets): why it runs; empty otherwise. */
+	char tx_why[200];
 };
 
 int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets *targets,
