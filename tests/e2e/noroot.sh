@@ -5,7 +5,7 @@
 # namespace (the sysctl is per namespace), --tx auto falls back to ping sockets and says so;
 # the sweep of a /24 with a random live set is exact in every format, with RTTs and TTLs; ICMP
 # errors come through the error queue (an nft reject range reported as unreachable, from the
-# router); the first two probes of every address dropped, -P 3 finds every host on its third
+# router); under random loss -P 3 recovers what -P 1 misses; the first two probes of every address dropped, -P 3 finds every host on its third
 # probe.  --tx socket chooses the mode explicitly (even as root).  With the range excluding
 # nobody, the run fails with exit 1 naming both reasons and the three fixes, and sends nothing;
 # what needs raw packets (-w, -G, --arp-only) is refused in this mode.
@@ -101,6 +101,24 @@ errors_reported() {
 }
 
 retries() {
+	local m1 m3
+	# Random loss, 10 % each way (nftables numgen): a probe gets through with p = 0.81, so
+	# -P 1 misses ~11 of 60 (none with probability 3e-6) and -P 3 ~0.4 (more than 5: 1e-5).
+	lab_loss 10
+	nobody_sweep r1 -n -q -c 1 -P 1 -O csv "$PREFIX"
+	e2e_expect_rc 0 "$WORK/out/r1.err"
+	csv_hosts r1 >"$WORK/r1.txt"
+	nobody_sweep r3 -n -q -c 1 -P 3 -O csv "$PREFIX"
+	e2e_expect_rc 0 "$WORK/out/r3.err"
+	csv_hosts r3 >"$WORK/r3.txt"
+	[[ $(e2e_count_extra "$WORK/live.txt" "$WORK/r3.txt") -eq 0 ]] || e2e_fail "-P 3 under loss reported hosts that are not live"
+	m1=$(e2e_count_missing "$WORK/live.txt" "$WORK/r1.txt")
+	m3=$(e2e_count_missing "$WORK/live.txt" "$WORK/r3.txt")
+	((m1 >= 1 && m1 <= 30)) || e2e_fail "-P 1 under 10 % loss each way missed $m1 of $LIVE, expected 1..30 (~11)"
+	((m3 <= 5)) || e2e_fail "-P 3 under 10 % loss each way missed $m3 of $LIVE, expected <= 5 (~0.4)"
+	LOSS_SUMMARY="random loss: -P 1 missed $m1, -P 3 $m3 of $LIVE"
+	lab_clear_impairments
+
 	lab_drop_first_probes 2
 	nobody_sweep p3 -n -q -c 1 -P 3 -O csv "$PREFIX"
 	e2e_expect_rc 0 "$WORK/out/p3.err"
@@ -161,7 +179,7 @@ main() {
 	# Unreachable range: its live hosts are no longer expected as replies.
 	errors_reported
 	refusals
-	e2e_pass "as nobody through ping sockets: $FORMATS_OK; 16 unreachable via the error queue; -P 3 through 2 dropped probes exact; refusals with the fixes"
+	e2e_pass "as nobody through ping sockets: $FORMATS_OK; 16 unreachable via the error queue; $LOSS_SUMMARY; -P 3 through 2 dropped probes exact; refusals with the fixes"
 }
 
 main
