@@ -53,6 +53,9 @@ struct isw_scan {
 	/* Targets that answered with an echo reply, and with an ICMP error: each is reported
 	 * once per kind; either one stops re-probing on later passes. */
 	struct isw_bitmap alive, errored;
+	/* --max-targets with an ARP pass: the targets probed (sender.h, chosen). */
+	struct isw_bitmap chosen;
+	int have_chosen;
 	/* The one path from a matched answer to the sink (dedupe in alive/errored, ARP notes from
 	 * lan, the counters below). */
 	struct isw_report report;

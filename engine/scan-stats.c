@@ -12,6 +12,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	st->targets = s->n;
+	st->probed = s->send.walk;
 	st->sent = atomic_load(&s->count.sent);
 	st->send_errors = atomic_load(&s->count.send_errors);
 	st->skipped = atomic_load(&s->count.skipped);

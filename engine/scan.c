@@ -38,6 +38,7 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	s->cfg = *cfg;
 	s->targets = targets;
 	s->n = isw_targets_count(targets);
+	s->send.walk = cfg->max_targets && cfg->max_targets < s->n ? cfg->max_targets : s->n;
 	s->send.nsenders = cfg->senders;
 	s->sink = sink;
 	s->sink_arg = sink_arg;
@@ -162,6 +163,23 @@ static int open_senders(struct isw_scan *s, const struct isw_tx_params *tp, char
 	return isw_tx_open_n(&s->send.tx_ops, s->send.tx, s->send.nsenders, tp, errbuf);
 }
 
+/* --max-targets with an ARP pass: which targets are among the first of the order, for the
+ * ARP pass that walks the on-link ones in its own order.  Once, before the threads. */
+static int choose_targets(struct isw_scan *s, char *errbuf)
+{
+	if (s->send.walk == s->n || !s->lan_active)
+		return 0;
+	if (isw_bitmap_init(&s->chosen, s->n) < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %llu targets",
+		         (unsigned long long)s->n);
+		return -ENOMEM;
+	}
+	s->have_chosen = 1;
+	for (uint64_t i = 0; i < s->send.walk; i++)
+		isw_bitmap_test_and_set(&s->chosen, isw_perm_at(&s->send.perm, i));
+	return 0;
+}
+
 /* The senders' view of the scan (sender.h), once the tables it points into are final; the
  * permutation, tag key, template and transmit handles are already in place. */
 static void fill_send_ctx(struct isw_scan *s)
@@ -170,6 +188,7 @@ static void fill_send_ctx(struct isw_scan *s)
 	struct isw_send_ctx *x = &s->send;
 
 	x->n = s->n;
+	x->chosen = s->have_chosen ? &s->chosen : NULL;
 	x->targets = s->targets;
 	x->hops.routes = s->route_per_probe ? &s->routes : NULL;
 	x->hops.lan = s->lan_active ? &s->lan : NULL;
@@ -277,6 +296,9 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 		if (rc < 0)
 			return rc;
 	}
+	rc = choose_targets(s, errbuf);
+	if (rc < 0)
+		return rc;
 	fill_send_ctx(s);
 	s->prepared = 1;
 	return 0;
@@ -371,6 +393,8 @@ void isw_scan_free(isw_scan *s)
 		isw_probe_log_destroy(&s->probe_log[k]);
 	isw_bitmap_destroy(&s->alive);
 	isw_bitmap_destroy(&s->errored);
+	if (s->have_chosen)
+		isw_bitmap_destroy(&s->chosen);
 	isw_done_flag_destroy(&s->finished);
 	free(s);
 }

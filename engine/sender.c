@@ -375,6 +375,10 @@ static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 			if (isw_lan_mac(lan, (int64_t)o, mac))
 				continue;
 			recs[cnt].dst = isw_targets_at(lan->onlink, o);
+			if (c->chosen &&
+			    !isw_bitmap_test(
+			        c->chosen, (uint64_t)isw_targets_index(c->targets, recs[cnt].dst)))
+				continue; /* beyond --max-targets */
 			recs[cnt].probe = ISW_PROBE_REC_ARP;
 			recs[cnt].send_ns = wall;
 			isw_arp_patch(&lan->tmpl, b.frames[cnt], recs[cnt].dst);
@@ -459,8 +463,8 @@ void *isw_sender_main(void *arg)
 		sd[t].count = count;
 		sd[t].tx = c->tx[t];
 		sd[t].log = c->probe_log ? &c->probe_log[t] : NULL;
-		sd[t].lo = c->n * t / n;
-		sd[t].hi = c->n * (t + 1) / n;
+		sd[t].lo = c->walk * t / n;
+		sd[t].hi = c->walk * (t + 1) / n;
 		/* The rate holds across threads: each sends its share. */
 		sd[t].asked = rate ? (rate + n - 1) / n : 0;
 		isw_ratelimit_init(&sd[t].rl, sd[t].asked, ISW_SEND_BATCH, now);

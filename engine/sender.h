@@ -64,7 +64,11 @@ struct isw_send_counters {
  * before the senders start, or (answers, MACs, RTTs) only by the capture thread. */
 struct isw_send_ctx {
 	/* What to probe, in which order, and how each probe is made. */
-	uint64_t n; /* the index space */
+	uint64_t n;    /* the index space */
+	uint64_t walk; /* the positions of the order probed: n, or fewer (--max-targets) */
+	/* With --max-targets and an ARP pass: the targets among the first walk (by index), as
+	 * the ARP pass goes through the on-link targets in an order of its own; NULL: all. */
+	const struct isw_bitmap *chosen;
 	const isw_targets *targets;
 	struct isw_perm perm;
 	struct isw_tag_key key;

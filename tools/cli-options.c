@@ -33,6 +33,7 @@ enum {
 	OPT_LIST_FIELDS,
 	OPT_MAX_RESULTS,
 	OPT_MAX_RUNTIME,
+	OPT_MAX_TARGETS,
 	OPT_MAP,
 	OPT_MAP_BY,
 };
@@ -76,6 +77,7 @@ static const struct option long_options[] = {
     {"list-output-fields", no_argument, NULL, OPT_LIST_FIELDS},
     {"max-results", required_argument, NULL, OPT_MAX_RESULTS},
     {"max-runtime", required_argument, NULL, OPT_MAX_RUNTIME},
+    {"max-targets", required_argument, NULL, OPT_MAX_TARGETS},
     {"map", required_argument, NULL, OPT_MAP},
     {"map-by", required_argument, NULL, OPT_MAP_BY},
     {"help", no_argument, NULL, 'h'},
@@ -139,6 +141,8 @@ void cli_usage(FILE *fp)
 	    "Limits:\n"
 	    "      --max-results N       stop once N hosts are found, and report those N\n"
 	    "      --max-runtime SECONDS stop sending after SECONDS, then the cooldown\n"
+	    "      --max-targets N|P%    probe only the first N targets (or P percent of them)\n"
+	    "                            of the keyed order\n"
 	    "Traces:\n"
 	    "  -w, --write FILE          save the packets the capture sees (pcap)\n"
 	    "      --trace-probes        also save every probe sent\n"
@@ -302,6 +306,48 @@ static void option_error(char *errbuf, int c, int argc, char **argv)
 		snprintf(errbuf, ISW_ERRBUF_SIZE, __VA_ARGS__);                                    \
 		return -EINVAL;                                                                    \
 	} while (0)
+
+/* --max-targets N or P%: the count, or the percentage for max_targets_count. */
+static int max_targets(struct cli_options *o, const char *arg)
+{
+	size_t len = strlen(arg);
+	char num[32];
+	uint64_t v;
+	double p;
+
+	if (len && arg[len - 1] == '%') {
+		if (len - 1 >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, arg, len - 1);
+		num[len - 1] = 0;
+		if (cli_parse_decimal(num, &p) < 0 || !(p > 0) || p > 100)
+			return -EINVAL;
+		o->max_targets_pct = p;
+		o->max_targets = 0;
+		return 0;
+	}
+	if (cli_parse_u64(arg, UINT64_MAX, &v) < 0 || v < 1)
+		return -EINVAL;
+	o->max_targets = v;
+	o->max_targets_pct = 0;
+	return 0;
+}
+
+/* The targets --max-targets lets through, once the targets are known: a percentage rounds
+ * up, so that any percentage probes at least one. */
+static uint64_t max_targets_count(const struct cli_options *o)
+{
+	uint64_t n = isw_targets_count(o->targets), k;
+	double want;
+
+	if (o->max_targets_pct <= 0)
+		return o->max_targets;
+	/* The tolerance keeps 10% of 1000 at 100 despite binary fractions. */
+	want = (double)n * o->max_targets_pct / 100.0 - 1e-9;
+	k = (uint64_t)want;
+	k += (double)k < want;
+	return k ? k : 1;
+}
 
 int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 {
@@ -522,6 +568,13 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				BAD("invalid --max-runtime '%s' (seconds, above 0)", optarg);
 			o->max_runtime_s = d;
 			break;
+		case OPT_MAX_TARGETS:
+			if (max_targets(o, optarg) < 0)
+				BAD("invalid --max-targets '%s' (a count of at least 1, or a "
+				    "percentage "
+				    "above 0 and at most 100, such as 10%%)",
+				    optarg);
+			break;
 		case OPT_MAP:
 			o->map_path = optarg;
 			break;
@@ -581,6 +634,8 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--map with --read needs the targets that were swept (the map shows them)");
 	if (o->read_path && o->max_runtime_s > 0)
 		BAD("--max-runtime limits sending: --read sends nothing");
+	if (o->read_path && (o->max_targets || o->max_targets_pct > 0))
+		BAD("--max-targets limits what is probed: --read probes nothing");
 	rc = cli_check_files(o, errbuf);
 	if (rc < 0)
 		return rc;
@@ -592,6 +647,8 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		if (rc < 0)
 			return rc == -ENOMEM ? rc : -EINVAL;
 	}
+	if (o->nspecs)
+		o->cfg.max_targets = max_targets_count(o);
 	if (!o->seed_given &&
 	    getrandom(&o->cfg.seed, sizeof(o->cfg.seed), 0) != (ssize_t)sizeof(o->cfg.seed)) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot draw a random seed: %s", strerror(errno));

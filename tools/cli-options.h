@@ -34,6 +34,10 @@ struct cli_options {
 	const char *fields;   /* -f: csv/json columns (NULL: all) */
 	uint64_t max_results; /* --max-results: 0 = no limit */
 	double max_runtime_s; /* --max-runtime: 0 = no limit */
+	/* --max-targets: a count (cfg.max_targets is set from it) or a percentage of the
+	 * targets (max_targets_pct > 0; cfg.max_targets once the targets are known). */
+	uint64_t max_targets;
+	double max_targets_pct;
 	const char *map_path; /* --map: PNG of the swept space (NULL: none) */
 	enum map_by map_by;   /* --map-by */
 	int map_by_given;

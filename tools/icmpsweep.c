@@ -200,6 +200,11 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
 	        (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
 	        (unsigned long long)s->unrouted, (unsigned long long)s->pcap_drop,
 	        (unsigned long long)s->pcap_ifdrop);
+	if (s->probed < s->targets)
+		fprintf(fp,
+		        "icmpsweep: --max-targets: the first %llu of the %llu targets (in the "
+		        "keyed order) were probed, the others not\n",
+		        (unsigned long long)s->probed, (unsigned long long)s->targets);
 	if (s->send_errors)
 		fprintf(fp, "icmpsweep: %llu send errors (%llu of them sent again)\n",
 		        (unsigned long long)s->send_errors,

@@ -161,6 +161,14 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	write_head(fp, o, o->cfg.seed, ri);
 	key(fp, "targets");
 	fprintf(fp, "%llu", (unsigned long long)st.targets);
+	/* --max-targets: how many of the targets were probed (the first of the order). */
+	key(fp, "max_targets");
+	if (o->cfg.max_targets)
+		fprintf(fp, "%llu", (unsigned long long)o->cfg.max_targets);
+	else
+		fputs("null", fp);
+	key(fp, "targets_probed");
+	fprintf(fp, "%llu", (unsigned long long)st.probed);
 	key(fp, "reserved_dropped");
 	fprintf(fp, "%llu", (unsigned long long)isw_targets_reserved_dropped(o->targets));
 	key(fp, "rate_requested");

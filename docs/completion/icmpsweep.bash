@@ -74,13 +74,13 @@ _icmpsweep()
 		;;
 	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | -S | --source | \
 		-G | --gateway-mac | --resolver | --resolve-concurrency | --resolve-timeout | \
-		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime)
+		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime | --max-targets)
 		return # a value of the user's own
 		;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --list-output-fields --max-results --max-runtime --map --map-by --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
+		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --list-output-fields --max-results --max-runtime --max-targets --map --map-by --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
 			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \

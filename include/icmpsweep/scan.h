@@ -27,6 +27,7 @@ typedef void (*isw_sink_fn)(const struct isw_result *r, void *arg);
 
 struct isw_scan_stats {
 	uint64_t targets;       /* size of the index space */
+	uint64_t probed;        /* targets the sweep probes: all, or --max-targets' first */
 	uint64_t sent;          /* probes handed to the device (re-sent ones included) */
 	uint64_t send_errors;   /* probes the backend refused or the device dropped */
 	uint64_t skipped;       /* re-probes skipped because the target had answered */
