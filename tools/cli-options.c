@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <sys/random.h>
 
+#include "cli-localnet.h"
 #include "cli-options.h"
 #include "icmpsweep/scan.h"
 
@@ -34,6 +35,7 @@ enum {
 	OPT_MAX_RESULTS,
 	OPT_MAX_RUNTIME,
 	OPT_MAX_TARGETS,
+	OPT_LOCALNET_MAX,
 	OPT_MAP,
 	OPT_MAP_BY,
 };
@@ -78,6 +80,8 @@ static const struct option long_options[] = {
     {"max-results", required_argument, NULL, OPT_MAX_RESULTS},
     {"max-runtime", required_argument, NULL, OPT_MAX_RUNTIME},
     {"max-targets", required_argument, NULL, OPT_MAX_TARGETS},
+    {"localnet", no_argument, NULL, 'l'},
+    {"localnet-max", required_argument, NULL, OPT_LOCALNET_MAX},
     {"map", required_argument, NULL, OPT_MAP},
     {"map-by", required_argument, NULL, OPT_MAP_BY},
     {"help", no_argument, NULL, 'h'},
@@ -97,6 +101,9 @@ void cli_usage(FILE *fp)
 	    "  -I, --input-file FILE     more targets, one per line ('#' comments, '-' = stdin)\n"
 	    "  -x, --exclude CIDR        do not probe these (CIDR, range or address)\n"
 	    "  -b, --exclude-file FILE   exclusions, one per line\n"
+	    "  -l, --localnet            the IPv4 networks of -i's interface, or of the one\n"
+	    "                            interface that is up (besides loopback)\n"
+	    "      --localnet-max PREFIX  -l sweeps at most a /PREFIX per interface (16)\n"
 	    "Probing:\n"
 	    "  -r, --rate PPS            probes per second, k/M suffixes (default 10k, 0 = max)\n"
 	    "  -P, --probes N            probes per target; later ones only to silent targets (1)\n"
@@ -371,7 +378,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	else if (zc && *zc)
 		BAD("invalid ISW_XDP_ZEROCOPY '%s' (off or try)", zc);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:T:f:nqhV", long_options,
+	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:T:f:lnqhV", long_options,
 	                        NULL)) != -1) {
 		switch (c) {
 		case 'I':
@@ -568,6 +575,15 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				BAD("invalid --max-runtime '%s' (seconds, above 0)", optarg);
 			o->max_runtime_s = d;
 			break;
+		case 'l':
+			o->localnet = 1;
+			break;
+		case OPT_LOCALNET_MAX:
+			if (cli_parse_u64(optarg, 32, &v) < 0 || v < 8)
+				BAD("invalid --localnet-max '%s' (a prefix length, 8 to 32)",
+				    optarg);
+			o->localnet_max = (int)v;
+			break;
 		case OPT_MAX_TARGETS:
 			if (max_targets(o, optarg) < 0)
 				BAD("invalid --max-targets '%s' (a count of at least 1, or a "
@@ -639,8 +655,23 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	rc = cli_check_files(o, errbuf);
 	if (rc < 0)
 		return rc;
+	if (o->localnet_max && !o->localnet)
+		BAD("--localnet-max caps what -l sweeps: give -l too");
+	if (o->localnet && o->read_path)
+		BAD("-l names the networks to sweep: --read sweeps nothing (give the targets)");
+	if (o->localnet) {
+		rc = cli_localnet_add(o->targets, o->cfg.iface,
+		                      o->localnet_max ? o->localnet_max : CLI_LOCALNET_MAX_DEFAULT,
+		                      &o->localnet_found, errbuf);
+		if (rc < 0)
+			return rc == -ENOMEM ? rc : -EINVAL;
+		for (size_t i = 0; i < o->localnet_found.nspecs; i++)
+			if (push(&o->specs, &o->nspecs, o->localnet_found.specs[i]) < 0)
+				return -ENOMEM;
+	}
 	if (!o->nspecs && !o->read_path)
-		BAD("no targets given (try --help)");
+		BAD("no targets given: name them, or sweep the networks this host is on with -l "
+		    "(try --help)");
 	/* Offline, targets are optional: they only narrow what is reported. */
 	if (o->nspecs || o->nexclude_specs) {
 		rc = isw_targets_finalize(o->targets, errbuf);

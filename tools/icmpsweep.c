@@ -532,6 +532,10 @@ int main(int argc, char **argv)
 		cli_free(&o);
 		return 0;
 	}
+	/* What -l found: the user sees which networks "this host is on" meant. */
+	if (o.localnet && !o.quiet)
+		fprintf(stderr, "icmpsweep: -l: sweeping the networks of %s\n",
+		        o.localnet_found.desc);
 	if (priv_user_lookup(o.user, &user, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		cli_free(&o);

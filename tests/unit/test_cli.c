@@ -790,6 +790,37 @@ static void test_max_targets(void **state __attribute__((unused)))
 	cli_free(&o);
 }
 
+/* -l's own checks, which need no interface: a cap without -l, a bad cap, -l with --read. */
+static void test_localnet_options(void **state __attribute__((unused)))
+{
+	static const struct {
+		const char *args[5];
+		const char *msg;
+	} bad[] = {
+	    {{"--localnet-max", "12", "198.18.0.0/24"},
+	     "--localnet-max caps what -l sweeps: give -l too"},
+	    {{"-l", "--localnet-max", "7"},
+	     "invalid --localnet-max '7' (a prefix length, 8 to 32)"},
+	    {{"-l", "--localnet-max", "33"},
+	     "invalid --localnet-max '33' (a prefix length, 8 to 32)"},
+	    {{"-l", "--localnet-max", "/16"},
+	     "invalid --localnet-max '/16' (a prefix length, 8 to 32)"},
+	    {{"-l", "--read", "/nonexistent.pcap"},
+	     "-l names the networks to sweep: --read sweeps nothing (give the targets)"},
+	    {{"-r", "5k"},
+	     "no targets given: name them, or sweep the networks this host is on with -l (try "
+	     "--help)"},
+	};
+	char err[ISW_ERRBUF_SIZE];
+	struct cli_options o;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_argv(&o, err, bad[i].args), -EINVAL);
+		assert_string_equal(err, bad[i].msg);
+		cli_free(&o);
+	}
+}
+
 static void test_limits_and_fields(void **state __attribute__((unused)))
 {
 	char err[ISW_ERRBUF_SIZE];
@@ -871,6 +902,7 @@ int main(void)
 	    cmocka_unit_test(test_ipv6_target),
 	    cmocka_unit_test(test_limits_and_fields),
 	    cmocka_unit_test(test_max_targets),
+	    cmocka_unit_test(test_localnet_options),
 	};
 	const struct CMUnitTest modes[] = {cmocka_unit_test(test_senders_and_cooldown)};
 
