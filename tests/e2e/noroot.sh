@@ -50,7 +50,7 @@ exact() {
 }
 
 fallback_exact() {
-	local f start
+	local start
 	ping_range "0 2147483647"
 	nobody_sweep csv -n -c 1 -O csv --metadata "$WORK/out/csv.json" "$PREFIX"
 	e2e_expect_rc 0 "$WORK/out/csv.err"
