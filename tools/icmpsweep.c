@@ -606,7 +606,8 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
 		priv_hint(stderr, rc,
-		          !o.cfg.tx || !strcmp(o.cfg.tx, "auto") || !strcmp(o.cfg.tx, "socket"));
+		          !o.cfg.tx || !strcmp(o.cfg.tx, "auto") || !strcmp(o.cfg.tx, "socket"),
+		          o.cfg.tx && !strcmp(o.cfg.tx, "socket"));
 		status = start_error_status(rc);
 		goto done;
 	}

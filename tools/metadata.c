@@ -193,6 +193,11 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%u", rt.gateways);
 	key(fp, "tx");
 	isw_json_write_string(fp, rt.tx ? rt.tx : "");
+	if (rt.tx_why[0]) {
+		/* No-root mode: why it sends through ping sockets. */
+		key(fp, "tx_reason");
+		isw_json_write_string(fp, rt.tx_why);
+	}
 	if (rt.tx_mode[0]) {
 		key(fp, "tx_mode");
 		isw_json_write_string(fp, rt.tx_mode);

@@ -225,7 +225,7 @@ int priv_check_dir_writable(const char *path, const char *what, const struct pri
 	return -EACCES;
 }
 
-void priv_hint(FILE *fp, int rc, int ping_too)
+void priv_hint(FILE *fp, int rc, int ping_too, int ping_only)
 {
 	char self[PATH_MAX];
 	const char *q;
@@ -239,7 +239,12 @@ void priv_hint(FILE *fp, int rc, int ping_too)
 	else
 		self[n] = 0;
 	q = strpbrk(self, " '\"$`\\") ? "'" : "";
-	if (geteuid() == 0)
+	if (geteuid() == 0 && ping_only)
+		/* Root too needs its group in the range: the kernel makes no exception. */
+		fprintf(fp, "icmpsweep: admit root's group to ping sockets with: sudo sysctl "
+		            "net.ipv4.ping_group_range=\"0 2147483647\", or sweep with raw packets "
+		            "(--tx auto)\n");
+	else if (geteuid() == 0)
 		fprintf(fp,
 		        "icmpsweep: this root lacks CAP_NET_RAW or CAP_NET_ADMIN (a container or a "
 		        "reduced capability set?): give the process both\n");

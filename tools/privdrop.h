@@ -46,7 +46,8 @@ int priv_check_dir_writable(const char *path, const char *what, const struct pri
                             char *errbuf);
 
 /* After a start-up failure rc: for a missing privilege, what to do about it; with ping_too
- * (--tx auto or socket), also how to let unprivileged users sweep through ping sockets. */
-void priv_hint(FILE *fp, int rc, int ping_too);
+ * (--tx auto or socket), also how to let users sweep through ping sockets; ping_only
+ * (--tx socket) leaves out what raw packets need. */
+void priv_hint(FILE *fp, int rc, int ping_too, int ping_only);
 
 #endif

@@ -65,6 +65,8 @@ fallback_exact() {
 	[[ -z $bad ]] || e2e_fail "no-root CSV rows without RTT, TTL 64 or probe 1: $bad"
 	[[ $(e2e_json_get "$WORK/out/csv.json" tx) == socket ]] ||
 		e2e_fail "metadata tx is $(e2e_json_get "$WORK/out/csv.json" tx), not socket"
+	[[ $(e2e_json_get "$WORK/out/csv.json" tx_reason) == "raw packets are not permitted (no CAP_NET_RAW); "* ]] ||
+		e2e_fail "metadata tx_reason: $(e2e_json_get "$WORK/out/csv.json" tx_reason)"
 
 	# The other formats, the same hosts.
 	nobody_sweep text -n -q -c 1 "$PREFIX"
@@ -135,11 +137,21 @@ retries() {
 }
 
 explicit_as_root() {
+	# ping_group_range admits root's group 0 here (fallback_exact set it): the kernel makes
+	# no exception for root.
 	e2e_sweep "$WORK/root.out" "$WORK/root.err" -n -c 1 --tx socket "$PREFIX"
 	e2e_expect_rc 0 "$WORK/root.err"
 	grep -q 'tx socket (no-root mode: --tx socket;' "$WORK/root.err" ||
 		e2e_fail "--tx socket as root: start line: $(grep -m1 'targets from' "$WORK/root.err")"
 	exact "--tx socket as root" "$WORK/root.out"
+	# Where the range leaves root out: the fix for root.
+	ping_range "1 0"
+	e2e_sweep "$WORK/root2.out" "$WORK/root2.err" -n -q --tx socket "$PREFIX"
+	e2e_expect_rc 1 "$WORK/root2.err"
+	grep -qxF 'icmpsweep: --tx socket: ping sockets are not permitted: net.ipv4.ping_group_range is "1 0", without group 0 (root)' "$WORK/root2.err" &&
+		grep -qxF 'icmpsweep: admit root'"'"'s group to ping sockets with: sudo sysctl net.ipv4.ping_group_range="0 2147483647", or sweep with raw packets (--tx auto)' "$WORK/root2.err" ||
+		e2e_fail "--tx socket as root outside the range: $(cat "$WORK/root2.err")"
+	ping_range "0 2147483647"
 }
 
 refusals() {
