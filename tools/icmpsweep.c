@@ -229,6 +229,11 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
 		        "icmpsweep: %llu answers for other shards' targets set aside (shards of "
 		        "this sweep on this machine)\n",
 		        (unsigned long long)s->other_shard);
+	if (s->probed < s->targets)
+		fprintf(fp,
+		        "icmpsweep: --max-targets: the first %llu of the %llu targets (in the "
+		        "keyed order) were probed, the others not\n",
+		        (unsigned long long)s->probed, (unsigned long long)s->targets);
 	if (s->send_errors)
 		fprintf(fp, "icmpsweep: %llu send errors (%llu of them sent again)\n",
 		        (unsigned long long)s->send_errors,
@@ -583,6 +588,10 @@ int main(int argc, char **argv)
 		cli_free(&o);
 		return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_BAD_INPUT;
 	}
+	/* What -l found: the user sees which networks "this host is on" meant. */
+	if (o.localnet && !o.quiet)
+		fprintf(stderr, "icmpsweep: -l: sweeping the networks of %s\n",
+		        o.localnet_found.desc);
 	if (priv_user_lookup(o.user, &user, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		cli_free(&o);
@@ -679,7 +688,9 @@ int main(int argc, char **argv)
 	rc = isw_scan_prepare(scan, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
-		priv_hint(stderr, rc);
+		priv_hint(stderr, rc,
+		          !o.cfg.tx || !strcmp(o.cfg.tx, "auto") || !strcmp(o.cfg.tx, "socket"),
+		          o.cfg.tx && !strcmp(o.cfg.tx, "socket"));
 		status = start_error_status(rc);
 		goto done;
 	}
@@ -765,16 +776,28 @@ int main(int argc, char **argv)
 			        (unsigned long long)before.targets,
 			        (unsigned long long)isw_targets_count(o.targets));
 		}
-		fprintf(stderr,
-		        "icmpsweep: %llu targets from %s on %s via "
-		        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
-		        "rate %llu/s, seed %llu, %u sender%s, tx %s\n",
-		        (unsigned long long)isw_targets_count(o.targets), isw_addr_str(a, abuf),
-		        rt.iface, rt.gw_mac[0], rt.gw_mac[1], rt.gw_mac[2], rt.gw_mac[3],
-		        rt.gw_mac[4], rt.gw_mac[5],
-		        rt.gateways > 1 ? " and other gateways per route" : "",
-		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed, rt.senders,
-		        rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
+		if (rt.tx_why[0])
+			/* No-root mode: no MACs to show; the kernel routes each probe. */
+			fprintf(
+			    stderr,
+			    "icmpsweep: %llu targets from %s on %s through ICMP datagram (ping) "
+			    "sockets, rate %llu/s, seed %llu, %u sender%s, tx %s (no-root mode: "
+			    "%s)\n",
+			    (unsigned long long)isw_targets_count(o.targets), isw_addr_str(a, abuf),
+			    rt.iface, (unsigned long long)o.cfg.rate,
+			    (unsigned long long)o.cfg.seed, rt.senders, rt.senders == 1 ? "" : "s",
+			    rt.tx, rt.tx_why);
+		else
+			fprintf(stderr,
+			        "icmpsweep: %llu targets from %s on %s via "
+			        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
+			        "rate %llu/s, seed %llu, %u sender%s, tx %s\n",
+			        (unsigned long long)isw_targets_count(o.targets),
+			        isw_addr_str(a, abuf), rt.iface, rt.gw_mac[0], rt.gw_mac[1],
+			        rt.gw_mac[2], rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5],
+			        rt.gateways > 1 ? " and other gateways per route" : "",
+			        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
+			        rt.senders, rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
 		if (rt.tx_note[0])
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);

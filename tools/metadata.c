@@ -203,6 +203,14 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	write_shard(fp, o);
 	key(fp, "targets");
 	fprintf(fp, "%llu", (unsigned long long)st.targets);
+	/* --max-targets: how many of the targets were probed (the first of the order). */
+	key(fp, "max_targets");
+	if (o->cfg.max_targets)
+		fprintf(fp, "%llu", (unsigned long long)o->cfg.max_targets);
+	else
+		fputs("null", fp);
+	key(fp, "targets_probed");
+	fprintf(fp, "%llu", (unsigned long long)st.probed);
 	key(fp, "reserved_dropped");
 	fprintf(fp, "%llu", (unsigned long long)isw_targets_reserved_dropped(o->targets));
 	key(fp, "rate_requested");
@@ -227,6 +235,11 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%u", rt.gateways);
 	key(fp, "tx");
 	isw_json_write_string(fp, rt.tx ? rt.tx : "");
+	if (rt.tx_why[0]) {
+		/* No-root mode: why it sends through ping sockets. */
+		key(fp, "tx_reason");
+		isw_json_write_string(fp, rt.tx_why);
+	}
 	if (rt.tx_mode[0]) {
 		key(fp, "tx_mode");
 		isw_json_write_string(fp, rt.tx_mode);

@@ -46,7 +46,7 @@ static void fmt_rate(char *buf, size_t size, double r)
 void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 {
 	double dt = s->elapsed_s - st->last_elapsed;
-	double slots = (double)s->targets * st->probes;
+	double slots = (double)s->probed * st->probes;
 	double pct = slots > 0 ? 100.0 * (double)s->done / slots : 100;
 	/* sent can shrink: a frame counted when handed over may be reported dropped later. */
 	double sent_delta = (double)s->sent - (double)st->last_sent;

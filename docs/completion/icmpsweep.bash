@@ -76,7 +76,7 @@ _icmpsweep()
 		return
 		;;
 	--tx)
-		mapfile -t COMPREPLY < <(compgen -W "auto xdp ring libnet" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "auto xdp ring libnet socket" -- "$cur")
 		return
 		;;
 	-i | --interface)
@@ -98,18 +98,18 @@ _icmpsweep()
 	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | -S | --source | \
 		-G | --gateway-mac | --resolver | --resolve-concurrency | --resolve-timeout | \
 		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime | \
-		--shards | --checkpoint-interval)
+		--shards | --checkpoint-interval | --max-targets | --localnet-max)
 		return # a value of the user's own
 		;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --checkpoint --checkpoint-interval --resume --list-output-fields --max-results --max-runtime --map --map-by --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
-			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
+		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --checkpoint --checkpoint-interval --resume --list-output-fields --max-results --max-runtime --max-targets --map --map-by --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
+			--gateway-mac --help --input-file --interface --localnet --localnet-max --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \
 			--seed --senders --shard --shards --source --trace-probes --ttl --tx --user --version --write -C \
-			-G -I -O -P -S -T -V -b -c -h -i -n -o -q -r -w -x" -- "$cur")
+			-G -I -O -P -S -T -V -b -c -h -i -l -n -o -q -r -w -x" -- "$cur")
 	fi
 }
 complete -F _icmpsweep icmpsweep

@@ -34,6 +34,10 @@ struct isw_matcher {
 	uint32_t src_addr; /* our address (host order); 0 accepts any destination */
 	enum isw_link link;
 	int no_validate; /* accept every echo reply (traces from other tools) */
+	/* Ping sockets: the kernel wrote its own identifier into the probes and delivers only
+	 * the answers carrying it, so only the sequence half of the destination tag is ours to
+	 * check (with the payload tag: 48 bits on top of the kernel's 16). */
+	int ident_by_kernel;
 };
 
 /* One line saying what the matcher decided, for pcapng packet comments.  r is the result

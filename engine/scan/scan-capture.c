@@ -136,11 +136,21 @@ static void trace_probes(struct isw_scan *s)
 		trace_probe_log(s, &s->probe_log[k]);
 }
 
+/* From the packet capture, or in no-root mode the ping socket. */
+static int capture_dispatch(struct isw_scan *s, int timeout_ms)
+{
+	return s->ping_rx ? isw_ping_rx_dispatch(s->ping_rx, timeout_ms, on_packet, s)
+	                  : isw_rx_dispatch(s->rx, timeout_ms, on_packet, s);
+}
+
 static void publish_rx_stats(struct isw_scan *s)
 {
-	uint64_t recv, drop, ifdrop;
+	uint64_t recv, drop, ifdrop = 0;
 
-	isw_rx_stats(s->rx, &recv, &drop, &ifdrop);
+	if (s->ping_rx)
+		isw_ping_rx_stats(s->ping_rx, &recv, &drop);
+	else
+		isw_rx_stats(s->rx, &recv, &drop, &ifdrop);
 	atomic_store(&s->pcap_recv, recv);
 	atomic_store(&s->pcap_drop, drop);
 	atomic_store(&s->pcap_ifdrop, ifdrop);
@@ -179,7 +189,7 @@ void *isw_capture_main(void *arg)
 
 		if (s->trace_probes)
 			trace_probes(s);
-		if (isw_rx_dispatch(s->rx, 50, on_packet, s) < 0) {
+		if (capture_dispatch(s, 50) < 0) {
 			/* Answers from now on are lost: say so, and stop sending into the void
 			 * (unless the interface is gone, which says it all). */
 			if (!(atomic_load(&s->flags.path_faults) & ISW_FAULT_LINK_GONE))
@@ -198,7 +208,7 @@ void *isw_capture_main(void *arg)
 	}
 	/* Whatever is already in the ring was received in time: match it before ending.  The
 	 * bound keeps a flood from holding the end of the scan hostage. */
-	for (int i = 0; i < 1000 && isw_rx_dispatch(s->rx, 0, on_packet, s) > 0; i++)
+	for (int i = 0; i < 1000 && capture_dispatch(s, 0) > 0; i++)
 		;
 	publish_rx_stats(s);
 	if (s->lan_active)

@@ -20,6 +20,7 @@
 #include "route-map.h"
 #include "route.h"
 #include "rtt-hist.h"
+#include "rx-ping.h"
 #include "rx.h"
 #include "sender.h"
 #include "trace-writer.h"
@@ -45,9 +46,15 @@ struct isw_scan {
 	int route_per_probe;
 	uint64_t unrouted; /* targets without a usable route: never probed */
 	struct isw_rx *rx;
+	/* No-root mode (scan-mode.c): the ICMP datagram socket the probes go out and the
+	 * answers come in through instead of rx (-1, NULL otherwise), and why it runs. */
+	int ping_fd;
+	struct isw_ping_rx *ping_rx;
+	char mode_why[200];
 	/* Targets that answered with an echo reply, and with an ICMP error: each is reported
 	 * once per kind; either one stops re-probing on later passes. */
 	struct isw_bitmap alive, errored;
+	uint64_t shard_targets; /* this shard's targets (all without one), before --max-targets */
 	/* The one path from a matched answer to the sink (dedupe in alive/errored, ARP notes from
 	 * lan, the counters below). */
 	struct isw_report report;
@@ -87,6 +94,9 @@ struct isw_scan {
 	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns;
 };
 
+/* Raw frames, or the ping socket of no-root mode (scan-mode.c): opens the socket when it is
+ * the one, before the route is chosen. */
+int isw_scan_choose_mode(struct isw_scan *s, char *errbuf);
 /* Decides interface, source and next hops (scan-route.c). */
 int isw_scan_choose_route(struct isw_scan *s, char *errbuf);
 /* The capture thread (scan-capture.c): arg is the scan. */

@@ -162,6 +162,10 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 	rc = isw_route_iface(name, r, errbuf);
 	if (rc < 0)
 		return rc;
+	/* The ping socket takes IPv4 packets and the kernel finds each next hop: no MACs, no
+	 * ARP pass, as on a link without Ethernet. */
+	if (s->ping_fd >= 0)
+		r->raw_ip = 1;
 	if (!r->src) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "interface '%s' has no IPv4 address; use -S",
 		         r->iface);

@@ -12,7 +12,8 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	         end = atomic_load(&s->count.send_end_ns);
 
 	memset(st, 0, sizeof(*st));
-	st->targets = s->send.shard.hi - s->send.shard.lo; /* this shard's, or all */
+	st->targets = s->shard_targets;                   /* this shard's, or all */
+	st->probed = s->send.shard.hi - s->send.shard.lo; /* fewer with --max-targets */
 	st->sent = atomic_load(&s->count.sent);
 	st->send_errors = atomic_load(&s->count.send_errors);
 	st->skipped = atomic_load(&s->count.skipped);
@@ -71,6 +72,7 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
 	r->tx = s->send.tx_ops ? s->send.tx_ops->name : NULL;
 	r->senders = s->send.nsenders;
+	snprintf(r->tx_why, sizeof(r->tx_why), "%s", s->ping_fd >= 0 ? s->mode_why : "");
 	if (!s->send.tx_ops || !s->send.tx_ops->describe)
 		return;
 	/* Every handle reports its mode; the first with a note speaks for them. */

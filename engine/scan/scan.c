@@ -47,6 +47,7 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	s->send.nsenders = cfg->senders;
 	s->sink = sink;
 	s->sink_arg = sink_arg;
+	s->ping_fd = -1;
 	isw_done_flag_init(&s->finished);
 	rc = isw_perm_init(&s->send.perm, s->n, cfg->seed);
 	if (rc < 0) {
@@ -55,6 +56,11 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 		goto fail;
 	}
 	isw_shard_init(&s->send.shard, &s->send.perm, s->n, cfg->shard, cfg->shards);
+	s->shard_targets = isw_shard_slots(&s->send.shard);
+	/* --max-targets: the first of the shared order, each shard probing its part of them;
+	 * the ARP pass, unrouted counts and answer slots follow the narrower range. */
+	if (cfg->max_targets)
+		isw_shard_cap(&s->send.shard, cfg->max_targets);
 	isw_tag_key_init(&s->send.key, cfg->seed);
 	if (isw_bitmap_init(&s->alive, isw_shard_slots(&s->send.shard)) < 0 ||
 	    isw_bitmap_init(&s->errored, isw_shard_slots(&s->send.shard)) < 0) {
@@ -222,6 +228,9 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 			         "unknown transmit backend '%s' (have: %s)", c->tx, isw_tx_names());
 			return -EINVAL;
 		}
+		rc = isw_scan_choose_mode(s, errbuf);
+		if (rc < 0)
+			return rc;
 	}
 	rc = isw_scan_choose_route(s, errbuf);
 	if (rc < 0)
@@ -250,6 +259,7 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 	tp.zerocopy = (int)c->xdp_zerocopy;
 	tp.out = c->dry_run_out;
 	tp.hold = &s->flags.path_pause;
+	tp.ping_fd = s->ping_fd;
 	/* "auto" becomes the backend it picks: the same for every sender thread. */
 	rc = open_senders(s, &tp, errbuf);
 	if (rc < 0)
@@ -257,7 +267,14 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 
 	s->matcher.key = s->send.key;
 	s->matcher.src_addr = s->route.src;
-	if (!c->dry_run) {
+	if (s->ping_fd >= 0) {
+		/* The answers come on the socket the probes left by: no capture, no trace. */
+		s->matcher.link = ISW_LINK_RAW_IP;
+		s->matcher.ident_by_kernel = 1;
+		rc = isw_ping_rx_open(&s->ping_rx, s->ping_fd, s->route.src, errbuf);
+		if (rc < 0)
+			return rc;
+	} else if (!c->dry_run) {
 		struct isw_rx_params rp = {
 		    .iface = s->route.iface,
 		    .src = s->route.src,
@@ -357,6 +374,9 @@ void isw_scan_free(isw_scan *s)
 		if (s->send.tx[k])
 			s->send.tx_ops->close(s->send.tx[k]);
 	isw_rx_close(s->rx);
+	isw_ping_rx_close(s->ping_rx);
+	if (s->ping_fd >= 0)
+		close(s->ping_fd);
 	isw_lan_free(&s->lan);
 	isw_route_map_free(&s->routes);
 	isw_trace_writer_close(s->trace);

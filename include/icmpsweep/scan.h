@@ -28,6 +28,7 @@ typedef void (*isw_sink_fn)(const struct isw_result *r, void *arg);
 
 struct isw_scan_stats {
 	uint64_t targets;       /* size of the index space */
+	uint64_t probed;        /* targets the sweep probes: all, or --max-targets' first */
 	uint64_t sent;          /* probes handed to the device (re-sent ones included) */
 	uint64_t send_errors;   /* probes the backend refused or the device dropped */
 	uint64_t skipped;       /* re-probes skipped because the target had answered */
@@ -109,6 +110,8 @@ struct isw_scan_route {
 	char tx_mode[16];  /* how it sends ("copy", "zero-copy"), where it has modes */
 	char tx_note[160]; /* why it does not send the way the device promised; usually empty */
 	unsigned senders;  /* sender threads (what -T auto chose) */
+	/* tx "socket" (no-root mode, ICMP datagram sockets): why it runs; empty otherwise. */
+	char tx_why[200];
 };
 
 int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets *targets,
