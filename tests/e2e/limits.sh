@@ -90,6 +90,13 @@ max_targets() {
 	# The dry run with the limit lists those very targets.
 	"$ISW" --dry-run -n -O text --seed "$seed" --max-targets 1000 "$PREFIX" | cut -d' ' -f1 >"$WORK/mt.dry"
 	cmp -s "$WORK/first.txt" "$WORK/mt.dry" || e2e_fail "--dry-run --max-targets 1000 does not list the first 1000 of the order"
+	# With shards: the same first 1000, split among them (each exactly once).
+	local i
+	for i in 0 1 2; do
+		"$ISW" --dry-run -n -O text --seed "$seed" --max-targets 1000 --shard "$i/3" "$PREFIX" | cut -d' ' -f1
+	done | sort >"$WORK/mt.shards"
+	sort "$WORK/first.txt" | cmp -s - "$WORK/mt.shards" ||
+		e2e_fail "--max-targets 1000 over 3 shards is not the first 1000 of the order, each once"
 
 	e2e_sweep "$WORK/mt.txt" "$WORK/mt.err" -n -r 50k -c 1 --seed "$seed" --max-targets 1000 \
 		--metadata "$WORK/mt.json" "$PREFIX"
