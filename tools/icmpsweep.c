@@ -188,7 +188,8 @@ static int start_error_status(int rc)
 	return rc == -EINVAL || rc == -ENODEV ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 }
 
-static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *how)
+static void print_summary(FILE *fp, const struct isw_scan_stats *s, const struct isw_scan_route *rt,
+                          const char *how)
 {
 	fprintf(fp,
 	        "icmpsweep: %s: %llu targets, %llu probes sent in %.2f s (%.0f/s), %llu hosts up, "
@@ -211,6 +212,17 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
 		        (unsigned long long)s->onlink, (unsigned long long)s->arp_sent,
 		        (unsigned long long)s->arp_hosts, (unsigned long long)s->arp_only,
 		        (unsigned long long)s->arp_conflicts);
+	if (s->arp_send_errors)
+		fprintf(fp, "icmpsweep: %llu ARP requests could not be sent\n",
+		        (unsigned long long)s->arp_send_errors);
+	if (rt->nifaces > 1) {
+		fprintf(fp, "icmpsweep: per interface:");
+		for (unsigned k = 0; k < rt->nifaces; k++)
+			fprintf(fp, "%s %s %llu sent, %llu send errors", k ? ";" : "",
+			        rt->ifaces[k].iface, (unsigned long long)s->iface_sent[k],
+			        (unsigned long long)s->iface_send_errors[k]);
+		fputc('\n', fp);
+	}
 }
 
 /* Signals arrive here through sigtimedwait, never through a handler: the main thread turns
@@ -227,7 +239,12 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 	double next_status = 1.0;
 
 	status_init(&st, &o->cfg);
-	isw_scan_get_route(scan, &st.route);
+	{
+		struct isw_scan_route rt;
+
+		isw_scan_get_route(scan, &rt);
+		status_set_route(&st, &rt);
+	}
 	while (!all_done(scan, ctx, &finish_sent)) {
 		int sig = sigtimedwait(sigs, NULL, &tick);
 		if (!stopped && output_failed(ctx)) {
@@ -655,6 +672,15 @@ int main(int argc, char **argv)
 		        rt.gateways > 1 ? " and other gateways per route" : "",
 		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed, rt.senders,
 		        rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
+		/* Targets routed through other interfaces leave there, from their own source. */
+		for (unsigned k = 1; k < rt.nifaces; k++)
+			fprintf(stderr,
+			        "icmpsweep: targets routed through %s leave it from %s via "
+			        "%02x:%02x:%02x:%02x:%02x:%02x\n",
+			        rt.ifaces[k].iface, isw_addr_str(rt.ifaces[k].src_addr, abuf),
+			        rt.ifaces[k].gw_mac[0], rt.ifaces[k].gw_mac[1],
+			        rt.ifaces[k].gw_mac[2], rt.ifaces[k].gw_mac[3],
+			        rt.ifaces[k].gw_mac[4], rt.ifaces[k].gw_mac[5]);
 		if (rt.tx_note[0])
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);
@@ -691,7 +717,7 @@ int main(int argc, char **argv)
 		failed = 1;
 	isw_scan_get_stats(scan, &stats);
 	if (!o.quiet && !o.cfg.dry_run)
-		print_summary(stderr, &stats,
+		print_summary(stderr, &stats, &rt,
 		              ri.interrupted                      ? "interrupted"
 		              : health_failed || ctx.out_reported ? "failed"
 		                                                  : "done");

@@ -83,8 +83,9 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 	        (unsigned long long)s->hits, (unsigned long long)s->icmp_errors,
 	        (unsigned long long)s->pcap_drop);
 	/* Probes that did not go out: said on every line once there are any. */
-	if (s->send_errors)
-		fprintf(fp, "send errors %llu; ", (unsigned long long)s->send_errors);
+	if (s->send_errors + s->arp_send_errors)
+		fprintf(fp, "send errors %llu; ",
+		        (unsigned long long)(s->send_errors + s->arp_send_errors));
 	fprintf(fp, "ETA %s\n", eta);
 	fflush(fp);
 	st->last_elapsed = s->elapsed_s;
@@ -98,6 +99,37 @@ static const char *mac_str(const uint8_t m[6], char buf[18])
 	return buf;
 }
 
+void status_set_route(struct status *st, const struct isw_scan_route *r)
+{
+	size_t n = 0;
+
+	st->route = *r;
+	snprintf(st->ifaces, sizeof(st->ifaces), "%s", r->iface);
+	for (unsigned k = 0; k < r->nifaces && n < sizeof(st->ifaces); k++)
+		n += (size_t)snprintf(st->ifaces + n, sizeof(st->ifaces) - n, "%s%s", k ? ", " : "",
+		                      r->ifaces[k].iface);
+}
+
+/* The interface whose next hop a fault concerns (the first when none is named). */
+static struct isw_scan_iface fault_iface(const struct status *st, const struct isw_scan_stats *s)
+{
+	struct isw_scan_iface f = {0};
+
+	for (unsigned k = 0; k < st->route.nifaces; k++)
+		if (!strcmp(st->route.ifaces[k].iface, s->fault_iface))
+			return st->route.ifaces[k];
+	snprintf(f.iface, sizeof(f.iface), "%s", st->route.iface);
+	f.next_hop = st->route.next_hop;
+	memcpy(f.gw_mac, st->route.gw_mac, 6);
+	return f;
+}
+
+/* The interfaces in use, for messages about all of them. */
+static const char *ifaces(const struct status *st)
+{
+	return st->ifaces[0] ? st->ifaces : st->route.iface;
+}
+
 static const char *errno_str(int err)
 {
 	return err ? strerror(err) : "unknown error";
@@ -106,7 +138,8 @@ static const char *errno_str(int err)
 void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 {
 	unsigned fresh = s->path_faults & ~st->faults_told;
-	const char *ifc = st->route.iface;
+	const char *ifc = ifaces(st);
+	const struct isw_scan_iface f = fault_iface(st, s), *nh = &f;
 	char a[ISW_ADDR_STRLEN], m1[18], m2[18];
 
 	/* A deleted interface also takes carrier and capture with it: one message says it. */
@@ -155,14 +188,14 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		fprintf(fp,
 		        "icmpsweep: warning: next hop %s on %s stopped answering ARP at %.1f s: "
 		        "probes to %s are lost\n",
-		        isw_addr_str(st->route.next_hop, a), ifc, s->elapsed_s,
-		        mac_str(st->route.gw_mac, m1));
+		        isw_addr_str(nh->next_hop, a), nh->iface, s->elapsed_s,
+		        mac_str(nh->gw_mac, m1));
 	if (fresh & ISW_FAULT_NEIGH_MOVED)
 		fprintf(fp,
 		        "icmpsweep: warning: next hop %s on %s is now at %s, probes go to %s: "
 		        "they are lost\n",
-		        isw_addr_str(st->route.next_hop, a), ifc, mac_str(s->next_hop_mac_now, m2),
-		        mac_str(st->route.gw_mac, m1));
+		        isw_addr_str(nh->next_hop, a), nh->iface, mac_str(s->next_hop_mac_now, m2),
+		        mac_str(nh->gw_mac, m1));
 	if (fresh & ISW_FAULT_SEND_FAILED)
 		fprintf(
 		    fp,
@@ -182,7 +215,7 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 	uint64_t lost =
 	    s->send_errors > s->send_errors_resent ? s->send_errors - s->send_errors_resent : 0;
 	unsigned fatal = s->path_faults & ISW_FAULTS_FATAL;
-	const char *ifc = st->route.iface;
+	const char *ifc = ifaces(st);
 	char a[ISW_ADDR_STRLEN];
 
 	if (fatal & ISW_FAULT_LINK_GONE)
@@ -210,7 +243,7 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 		fprintf(fp,
 		        "icmpsweep: error: the path through next hop %s was lost during the scan: "
 		        "hosts may be missing\n",
-		        isw_addr_str(st->route.next_hop, a));
+		        isw_addr_str(fault_iface(st, s).next_hop, a));
 	if (fatal & ISW_FAULT_SEND_FAILED)
 		fprintf(fp, "icmpsweep: error: sending on %s failed: scan stopped\n", ifc);
 	if (fatal & ISW_FAULT_CAPTURE)
