@@ -61,8 +61,12 @@ static void carrier_changed(struct isw_scan *s, const struct health *h, uint64_t
 
 	/* A tun or ppp device's carrier says whether a program holds it open, not whether the
 	 * wire works: only Ethernet links pause for it. */
-	for (unsigned k = 0; k < s->nlinks; k++)
-		down |= h->l[k].w && !s->link[k].route.raw_ip && !h->l[k].st.carrier;
+	for (unsigned k = 0; k < s->nlinks && !down; k++)
+		if (h->l[k].w && !s->link[k].route.raw_ip && !h->l[k].st.carrier) {
+			down = 1;
+			if (!paused)
+				atomic_store(&s->fault_link, k);
+		}
 	if (down && !paused) {
 		atomic_store(&s->flags.down_since_ns, now);
 		atomic_fetch_add(&s->carrier_losses, 1);
@@ -79,7 +83,7 @@ static void carrier_changed(struct isw_scan *s, const struct health *h, uint64_t
 /* Link k's next hop is elsewhere now (mac, as the neighbour table or our ARP says). */
 static void neigh_moved(struct isw_scan *s, unsigned k, uint64_t packed_mac)
 {
-	atomic_store(&s->neigh_link, k);
+	atomic_store(&s->fault_link, k);
 	atomic_store(&s->neigh_mac_now, packed_mac);
 	isw_scan_fault(s, ISW_FAULT_NEIGH_MOVED, 0);
 }
@@ -94,7 +98,7 @@ static void neigh_changed(struct isw_scan *s, struct link_health *lh, unsigned k
 		return;
 	if ((st->neigh & NUD_FAILED) &&
 	    !(atomic_load(&s->flags.path_faults) & ISW_FAULT_NEIGH_FAILED)) {
-		atomic_store(&s->neigh_link, k);
+		atomic_store(&s->fault_link, k);
 		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
 		/* Ask it ourselves: if it answers ARP elsewhere, say where. */
 		isw_nh_check_start(&lh->nh, isw_now_ns());
@@ -132,7 +136,7 @@ static void nh_step(struct isw_scan *s, struct link_health *lh, unsigned k, uint
 		neigh_moved(s, k, atomic_load(&l->nh_arp_mac));
 		break;
 	case ISW_NH_SILENT:
-		atomic_store(&s->neigh_link, k);
+		atomic_store(&s->fault_link, k);
 		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
 		break;
 	default:
@@ -208,8 +212,9 @@ void isw_health_run(struct isw_scan *s)
 
 		if (poll_links(s, &h)) {
 			now = isw_now_ns();
-			for (unsigned k = 0; k < s->nlinks; k++)
-				gone |= h.l[k].st.gone;
+			for (unsigned k = 0; k < s->nlinks && !gone; k++)
+				if ((gone = h.l[k].st.gone))
+					atomic_store(&s->fault_link, k);
 			if (gone) {
 				isw_scan_fault(s, ISW_FAULT_LINK_GONE, 1);
 				atomic_store(&s->stop_capture, 1);

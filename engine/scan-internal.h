@@ -96,7 +96,7 @@ struct isw_scan {
 	atomic_uint_least64_t down_total_ns;
 	atomic_uint_least64_t carrier_losses;
 	atomic_uint_least64_t neigh_mac_now; /* the next hop's MAC, when it moved */
-	atomic_uint neigh_link;              /* ... and the link it is on */
+	atomic_uint fault_link; /* the link of the latest fault: carrier, link gone, next hop */
 };
 
 /* Decides interface, source and next hops (scan-route.c). */

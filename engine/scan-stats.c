@@ -57,7 +57,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 			st->next_hop_mac_now[k] = (uint8_t)mac;
 	}
 	if (s->nlinks) {
-		const struct isw_scan_link *l = &s->link[atomic_load(&s->neigh_link) % s->nlinks];
+		const struct isw_scan_link *l = &s->link[atomic_load(&s->fault_link) % s->nlinks];
 
 		st->fault_next_hop = l->route.next_hop;
 		snprintf(st->fault_iface, sizeof(st->fault_iface), "%s", l->route.iface);

@@ -155,8 +155,8 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		st->errors_told = 1;
 	}
 	if (s->carrier_losses > st->losses_told) {
-		fprintf(fp, "icmpsweep: warning: %s lost carrier at %.1f s: sending paused\n", ifc,
-		        s->elapsed_s);
+		fprintf(fp, "icmpsweep: warning: %s lost carrier at %.1f s: sending paused\n",
+		        nh->iface, s->elapsed_s);
 		st->losses_told = s->carrier_losses;
 		st->down_told = 1;
 	}
@@ -164,20 +164,20 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		fprintf(fp,
 		        "icmpsweep: %s has carrier again (%.1f s without): sending the probes "
 		        "since the loss again\n",
-		        ifc, s->carrier_down_s);
+		        nh->iface, s->carrier_down_s);
 		st->down_told = 0;
 	}
 	if (fresh & ISW_FAULT_LINK_GONE)
-		fprintf(fp, "icmpsweep: error: interface %s disappeared (%s): scan stopped\n", ifc,
-		        strerror(ENODEV));
+		fprintf(fp, "icmpsweep: error: interface %s disappeared (%s): scan stopped\n",
+		        nh->iface, strerror(ENODEV));
 	if (fresh & ISW_FAULT_CARRIER_TIMEOUT)
-		fprintf(fp, "icmpsweep: error: no carrier on %s for %d s: sending stopped\n", ifc,
-		        ISW_CARRIER_WAIT_S);
+		fprintf(fp, "icmpsweep: error: no carrier on %s for %d s: sending stopped\n",
+		        nh->iface, ISW_CARRIER_WAIT_S);
 	if (fresh & ISW_FAULT_CARRIER_LATE)
 		fprintf(fp,
 		        "icmpsweep: error: %s lost carrier after the last probe: answers on their "
 		        "way are lost\n",
-		        ifc);
+		        nh->iface);
 	if (fresh & ISW_FAULT_ANSWERS_STOPPED)
 		fprintf(
 		    fp,
@@ -216,6 +216,7 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 	    s->send_errors > s->send_errors_resent ? s->send_errors - s->send_errors_resent : 0;
 	unsigned fatal = s->path_faults & ISW_FAULTS_FATAL;
 	const char *ifc = ifaces(st);
+	const struct isw_scan_iface f = fault_iface(st, s);
 	char a[ISW_ADDR_STRLEN];
 
 	if (fatal & ISW_FAULT_LINK_GONE)
@@ -233,12 +234,14 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 		fprintf(fp, "icmpsweep: error: %llu probes were not sent on %s (%s)\n",
 		        (unsigned long long)lost, ifc, errno_str(s->send_errno));
 	if (fatal & ISW_FAULT_LINK_GONE)
-		fprintf(fp, "icmpsweep: error: interface %s disappeared during the scan\n", ifc);
+		fprintf(fp, "icmpsweep: error: interface %s disappeared during the scan\n",
+		        f.iface);
 	if (fatal & ISW_FAULT_CARRIER_TIMEOUT)
-		fprintf(fp, "icmpsweep: error: %s had no carrier for %d s: scan stopped\n", ifc,
+		fprintf(fp, "icmpsweep: error: %s had no carrier for %d s: scan stopped\n", f.iface,
 		        ISW_CARRIER_WAIT_S);
 	if (fatal & ISW_FAULT_CARRIER_LATE)
-		fprintf(fp, "icmpsweep: error: %s lost carrier before the answers were in\n", ifc);
+		fprintf(fp, "icmpsweep: error: %s lost carrier before the answers were in\n",
+		        f.iface);
 	if (fatal & (ISW_FAULT_NEIGH_FAILED | ISW_FAULT_NEIGH_MOVED))
 		fprintf(fp,
 		        "icmpsweep: error: the path through next hop %s was lost during the scan: "

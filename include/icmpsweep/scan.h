@@ -69,8 +69,9 @@ struct isw_scan_stats {
 	double carrier_down_s;       /* time without carrier so far */
 	uint64_t resent;             /* probes sent again after carrier came back */
 	uint8_t next_hop_mac_now[6]; /* ISW_FAULT_NEIGH_MOVED: where the next hop is now */
-	uint32_t fault_next_hop;     /* ISW_FAULT_NEIGH_*: the next hop concerned */
-	char fault_iface[32];        /* ... and its interface */
+	/* The interface of the latest fault (carrier, link gone, next hop), and its next hop. */
+	char fault_iface[32];
+	uint32_t fault_next_hop;
 	/* Per interface, in isw_scan_route's order: probes handed to it, and failed on it. */
 	uint64_t iface_sent[ISW_SCAN_MAX_IFACES], iface_send_errors[ISW_SCAN_MAX_IFACES];
 };

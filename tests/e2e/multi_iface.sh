@@ -138,4 +138,21 @@ grep -q "198\.19\.0\.0/28 are routed through other interfaces than $LAB_SCAN_IF.
 	e2e_fail "-S message: $(cat "$WORK/err")"
 e2e_log "ok: -i, --tx xdp and -S with two interfaces refused (exit 2), nothing sent"
 
+# 3. The second interface loses carrier mid-sweep (its peer down for a second): watched like
+#    the first, so sending pauses, resumes when it is back and sends the lost stretch again.
+#    Watching only the first interface would lose those probes (hosts missing).
+count_reset
+( sleep 1.5; ip -n "$TGT2" link set isw-tgt1 down; sleep 1; ip -n "$TGT2" link set isw-tgt1 up ) &
+flap=$!
+e2e_sweep "$WORK/out.csv" "$WORK/err" "${S[@]}" -r 2k -c 1 \
+	198.18.0.0/20 198.19.0.0/20 198.18.250.0/28 198.19.200.0/28
+wait "$flap"
+e2e_expect_rc 0 "$WORK/err"
+found "$WORK/out.csv" >"$WORK/got"
+e2e_same_set "$WORK/want" "$WORK/got" "carrier lost on the second interface"
+grep -q 'warning: isw-scan1 lost carrier at' "$WORK/err" || e2e_fail "carrier loss not told: $(cat "$WORK/err")"
+grep -q 'isw-scan1 has carrier again' "$WORK/err" || e2e_fail "carrier back not told: $(cat "$WORK/err")"
+[[ $(e2e_meta_int "$WORK/m.json" carrier_losses) -ge 1 ]] || e2e_fail "metadata carrier_losses: $(e2e_json_get "$WORK/m.json" carrier_losses)"
+e2e_log "ok: carrier lost on the second interface: paused, re-sent, every host found"
+
 e2e_pass "two interfaces in one sweep: exact ground truth, per-interface wire counts, unrouted counted"
