@@ -329,8 +329,10 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		case 'I':
 		case 'b':
 			rc = isw_targets_add_file(o->targets, optarg, c == 'b', errbuf);
+			/* A read that fails part way is a runtime failure (exit 1), the rest bad
+			 * input. */
 			if (rc < 0)
-				return rc == -ENOMEM ? rc : -EINVAL;
+				return rc == -ENOMEM || rc == -EIO ? rc : -EINVAL;
 			if (push(c == 'b' ? &o->exclude_specs : &o->specs,
 			         c == 'b' ? &o->nexclude_specs : &o->nspecs, optarg) < 0)
 				return -ENOMEM;
