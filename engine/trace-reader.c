@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -15,13 +16,47 @@
 #include "oui.h"
 #include "report.h"
 
-/* Reads the first block of a pcapng file; a plain pcap file has no section header. */
+/* The trace from its start: a stream of its own over the descriptor of given (opened before
+ * the privilege drop), or opened by path.  NULL with errno set. */
+static FILE *open_trace(const char *path, FILE *given)
+{
+	FILE *f;
+	int fd;
+
+	if (!given)
+		return fopen(path, "rb");
+	fd = dup(fileno(given));
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	/* The descriptors share one offset: each reader starts from the top. */
+	if (fseek(f, 0, SEEK_SET) != 0) {
+		int err = errno;
+		fclose(f);
+		errno = err;
+		return NULL;
+	}
+	return f;
+}
+
+static int read_seed(const char *path, FILE *given, uint64_t *seed, char *errbuf);
+
 int isw_trace_read_seed(const char *path, uint64_t *seed, char *errbuf)
+{
+	return read_seed(path, NULL, seed, errbuf);
+}
+
+/* Reads the first block of a pcapng file; a plain pcap file has no section header. */
+static int read_seed(const char *path, FILE *given, uint64_t *seed, char *errbuf)
 {
 	uint8_t hdr[12];
 	uint32_t type, len, bom;
 	uint8_t *blk;
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = open_trace(path, given);
 	int found = 0;
 
 	if (!fp) {
@@ -177,7 +212,7 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 
 	memset(st, 0, sizeof(*st));
 	if (!cfg->have_seed) {
-		rc = isw_trace_read_seed(cfg->path, &seed, errbuf);
+		rc = read_seed(cfg->path, cfg->file, &seed, errbuf);
 		if (rc < 0)
 			return rc == -ENOENT || rc == -EACCES || rc == -EISDIR ? -EINVAL : rc;
 		if (rc == 0 && !cfg->no_validate) {
@@ -188,7 +223,21 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 			return -EINVAL;
 		}
 	}
-	p = pcap_open_offline_with_tstamp_precision(cfg->path, PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (cfg->file) {
+		FILE *f = open_trace(cfg->path, cfg->file);
+
+		/* pcap_close closes f. */
+		p = f ? pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO,
+		                                                 perr)
+		      : NULL;
+		if (!f)
+			snprintf(perr, sizeof(perr), "%s", strerror(errno));
+		else if (!p)
+			fclose(f);
+	} else {
+		p = pcap_open_offline_with_tstamp_precision(cfg->path, PCAP_TSTAMP_PRECISION_MICRO,
+		                                            perr);
+	}
 	if (!p) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot read trace '%s': %s", cfg->path, perr);
 		return -EINVAL;

@@ -342,7 +342,7 @@ static char *trace_comment(const struct cli_options *o)
 /* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
  * asked for, describes the analysis. */
 static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
-                       struct map_run *mr)
+                       struct map_run *mr, FILE *trace)
 {
 	struct isw_offline_config oc = {
 	    .path = o->read_path,
@@ -352,6 +352,7 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	    .no_validate = o->no_validate,
 	    .targets = o->nspecs ? o->targets : NULL,
 	    .oui_path = o->cfg.oui_path,
+	    .file = trace,
 	};
 	struct isw_offline_stats st;
 	char err[ISW_ERRBUF_SIZE] = "";
@@ -578,10 +579,18 @@ int main(int argc, char **argv)
 	if (o.cfg.dry_run)
 		o.no_resolve = 1;
 	if (o.read_path) {
+		/* Open while privileged, then read as a sweep sends: with the privileges
+		 * dropped.  A trace that does not open is named by the analysis. */
+		FILE *trace = fopen(o.read_path, "rb");
+
 		status = open_outputs(&o, &ctx, out,
 		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr), &ri);
 		if (!status)
-			status = run_offline(&o, &ctx, &ri, &mr);
+			status = drop_privileges(&o, &user);
+		if (!status)
+			status = run_offline(&o, &ctx, &ri, &mr, trace);
+		if (trace)
+			fclose(trace);
 		goto done;
 	}
 	if (o.cfg.trace_path && !(o.cfg.trace_comment = trace_comment(&o))) {

@@ -19,6 +19,9 @@ struct isw_offline_config {
 	int no_validate;            /* accept every echo reply (traces of other tools) */
 	const isw_targets *targets; /* NULL: report every validated address */
 	const char *oui_path;       /* MAC vendors; NULL: Debian's ieee-data registry */
+	/* The trace already open (before the privilege drop, so a root-only file stays
+	 * readable), read from its start; NULL: opened by path.  path still names it. */
+	FILE *file;
 };
 
 struct isw_offline_stats {
