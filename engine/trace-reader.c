@@ -194,23 +194,16 @@ int isw_trace_has_arp_replies(const char *path, uint32_t src_addr)
 	return found;
 }
 
-int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn sink, void *arg,
-                      struct isw_offline_stats *st, char *errbuf)
+/* The trace opened and checked: its seed (cfg's, or its own), a supported link type.  0, or
+ * -errno with errbuf set (-EINVAL: not a trace we can read). */
+static int open_checked(const struct isw_offline_config *cfg, pcap_t **out, enum isw_link *link,
+                        uint64_t *seed_out, char *errbuf)
 {
 	char perr[PCAP_ERRBUF_SIZE];
-	struct isw_matcher m = {0};
-	struct isw_arp_table arp = {0};
-	struct isw_arp_view view = {0}; /* empty until the table is complete */
-	struct isw_oui *oui = NULL;
-	atomic_uint_least64_t hits = 0, icmp_errors = 0, duplicates = 0, arp_only = 0;
-	struct isw_report report;
-	struct pcap_pkthdr *h;
-	const u_char *data;
 	uint64_t seed = cfg->seed;
 	pcap_t *p;
 	int rc;
 
-	memset(st, 0, sizeof(*st));
 	if (!cfg->have_seed) {
 		rc = read_seed(cfg->path, cfg->file, &seed, errbuf);
 		if (rc < 0)
@@ -242,7 +235,7 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot read trace '%s': %s", cfg->path, perr);
 		return -EINVAL;
 	}
-	if (link_of(pcap_datalink(p), &m.link) < 0) {
+	if (link_of(pcap_datalink(p), link) < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
 		         "trace '%s' has link type %s; only Ethernet, raw IP and Linux cooked "
 		         "captures are supported",
@@ -250,6 +243,42 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 		pcap_close(p);
 		return -EINVAL;
 	}
+	*out = p;
+	*seed_out = seed;
+	return 0;
+}
+
+int isw_trace_check(const struct isw_offline_config *cfg, char *errbuf)
+{
+	enum isw_link link;
+	uint64_t seed;
+	pcap_t *p;
+	int rc = open_checked(cfg, &p, &link, &seed, errbuf);
+
+	if (rc == 0)
+		pcap_close(p);
+	return rc;
+}
+
+int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn sink, void *arg,
+                      struct isw_offline_stats *st, char *errbuf)
+{
+	struct isw_matcher m = {0};
+	struct isw_arp_table arp = {0};
+	struct isw_arp_view view = {0}; /* empty until the table is complete */
+	struct isw_oui *oui = NULL;
+	atomic_uint_least64_t hits = 0, icmp_errors = 0, duplicates = 0, arp_only = 0;
+	struct isw_report report;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	uint64_t seed = cfg->seed;
+	pcap_t *p;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = open_checked(cfg, &p, &m.link, &seed, errbuf);
+	if (rc < 0)
+		return rc;
 	if (isw_report_init_keyed(
 	        &report, &view,
 	        (struct isw_report_counters){&hits, &icmp_errors, &duplicates, &arp_only}, sink,

@@ -3,6 +3,7 @@
  * fully written, among others), 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM (after the
  * clean shutdown; a runtime failure still wins: exit 1). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -339,12 +340,9 @@ static char *trace_comment(const struct cli_options *o)
 	return buf;
 }
 
-/* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
- * asked for, describes the analysis. */
-static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
-                       struct map_run *mr, FILE *trace)
+static struct isw_offline_config offline_config(const struct cli_options *o, FILE *trace)
 {
-	struct isw_offline_config oc = {
+	return (struct isw_offline_config){
 	    .path = o->read_path,
 	    .seed = o->cfg.seed,
 	    .have_seed = o->seed_given,
@@ -354,6 +352,38 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	    .oui_path = o->cfg.oui_path,
 	    .file = trace,
 	};
+}
+
+/* --read before the privilege drop: when the user switches, the metadata file is opened (or
+ * created) now, once the trace is known to be readable, so that it can be written after the
+ * drop even in a directory only root may write (a bad trace still leaves it alone).  Its
+ * descriptor in *meta_fd, or -1.  Returns an exit status. */
+static int offline_keep_metadata(const struct cli_options *o, const struct priv_user *u,
+                                 FILE *trace, int *meta_fd)
+{
+	struct isw_offline_config oc = offline_config(o, trace);
+	char err[ISW_ERRBUF_SIZE] = "";
+	int rc;
+
+	*meta_fd = -1;
+	if (!o->metadata_path || !priv_switches_user(u))
+		return 0;
+	rc = isw_trace_check(&oc, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+	}
+	*meta_fd = open(o->metadata_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	return 0;
+}
+
+/* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
+ * asked for, describes the analysis (through meta_fd when the directory refuses a new file
+ * after the privilege drop). */
+static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
+                       struct map_run *mr, FILE *trace, int meta_fd)
+{
+	struct isw_offline_config oc = offline_config(o, trace);
 	struct isw_offline_stats st;
 	char err[ISW_ERRBUF_SIZE] = "";
 	int rc, status = 0;
@@ -410,7 +440,8 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	ri->offline = &st;
 	ri->resolver = ctx->res;
 	ri->status = status ? "failed" : "done";
-	if (o->metadata_path && metadata_save(o->metadata_path, o, NULL, ri, err) < 0) {
+	if (o->metadata_path &&
+	    metadata_save_kept(o->metadata_path, meta_fd, o, NULL, ri, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		status = EXIT_RUNTIME;
 	}
@@ -582,15 +613,20 @@ int main(int argc, char **argv)
 		/* Open while privileged, then read as a sweep sends: with the privileges
 		 * dropped.  A trace that does not open is named by the analysis. */
 		FILE *trace = fopen(o.read_path, "rb");
+		int kept = -1;
 
 		status = open_outputs(&o, &ctx, out,
 		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr), &ri);
 		if (!status)
+			status = offline_keep_metadata(&o, &user, trace, &kept);
+		if (!status)
 			status = drop_privileges(&o, &user);
 		if (!status)
-			status = run_offline(&o, &ctx, &ri, &mr, trace);
+			status = run_offline(&o, &ctx, &ri, &mr, trace, kept);
 		if (trace)
 			fclose(trace);
+		if (kept >= 0)
+			close(kept);
 		goto done;
 	}
 	if (o.cfg.trace_path && !(o.cfg.trace_comment = trace_comment(&o))) {

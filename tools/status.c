@@ -14,6 +14,7 @@ void status_init(struct status *st, const struct isw_config *cfg)
 	 * ETA runs to the last probe, then says "cooldown". */
 	st->cooldown_s = cfg->cooldown_auto ? 0 : cfg->cooldown_s;
 	memset(&st->route, 0, sizeof(st->route));
+	st->ifaces[0] = 0;
 	st->faults_told = 0;
 	st->losses_told = 0;
 	st->down_told = 0;

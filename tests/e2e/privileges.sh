@@ -279,7 +279,9 @@ main() {
 	refused
 	rotation
 	reading
-	"$BIN" --help | grep -q -- "--user NAME" || e2e_fail "--help does not show --user"
+	# Into a file: grep -q would end the pipe early, and icmpsweep rightly fails on EPIPE.
+	"$BIN" --help >"$WORK/help.txt"
+	grep -q -- "--user NAME" "$WORK/help.txt" || e2e_fail "--help does not show --user"
 	e2e_pass "unprivileged runs say how to fix them; sweeps run as nobody without capabilities, exact"
 }
 
