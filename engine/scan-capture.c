@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <net/if.h>
+
 #include "cooldown.h"
 #include "scan-internal.h"
 
@@ -182,6 +184,21 @@ static int cooldown_over(struct isw_scan *s, const struct isw_send_history *h)
 	return isw_cooldown_over(&p, h, counts, end, isw_now_ns());
 }
 
+/* After a capture failure: 1, with the fault raised, when an interface in use is gone. */
+static int link_gone(struct isw_scan *s)
+{
+	for (unsigned k = 0; k < s->nlinks; k++) {
+		if (if_nametoindex(s->link[k].route.iface) == (unsigned)s->link[k].route.ifindex)
+			continue;
+		atomic_store(&s->fault_link, k);
+		isw_scan_fault(s, ISW_FAULT_LINK_GONE, 1);
+		atomic_store(&s->stop_capture, 1);
+		atomic_store(&s->flags.path_pause, 0);
+		return 1;
+	}
+	return 0;
+}
+
 void *isw_capture_main(void *arg)
 {
 	struct isw_scan *s = arg;
@@ -204,8 +221,10 @@ void *isw_capture_main(void *arg)
 			trace_probes(s);
 		if (dispatch_all(s, 50) < 0) {
 			/* Answers from now on are lost: say so, and stop sending into the void
-			 * (unless the interface is gone, which says it all). */
-			if (!(atomic_load(&s->flags.path_faults) & ISW_FAULT_LINK_GONE))
+			 * (unless the interface is gone, which says it all: the capture may see
+			 * that before the path watch's event arrives). */
+			if (!(atomic_load(&s->flags.path_faults) & ISW_FAULT_LINK_GONE) &&
+			    !link_gone(s))
 				isw_scan_fault(s, ISW_FAULT_CAPTURE, 1);
 			break;
 		}
