@@ -418,8 +418,10 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		case 'I':
 		case 'b':
 			rc = isw_targets_add_file(o->targets, optarg, c == 'b', errbuf);
+			/* A read that fails part way is a runtime failure (exit 1), the rest bad
+			 * input. */
 			if (rc < 0)
-				return rc == -ENOMEM ? rc : -EINVAL;
+				return rc == -ENOMEM || rc == -EIO ? rc : -EINVAL;
 			if (push(c == 'b' ? &o->exclude_specs : &o->specs,
 			         c == 'b' ? &o->nexclude_specs : &o->nspecs, optarg) < 0)
 				return -ENOMEM;
@@ -678,8 +680,6 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--pcapng, --trace-probes and -C need a trace file (-w FILE)");
 	if (o->no_validate && !o->read_path)
 		BAD("--no-validate only applies to --read");
-	if (o->read_path && o->user)
-		BAD("--user applies to sweeps: --read opens nothing privileged and drops nothing");
 	if (o->read_path && (o->cfg.trace_path || o->cfg.dry_run))
 		BAD("--read analyses a trace: it cannot be combined with -w or --dry-run");
 	/* A dry run sends nothing and opens no capture: a trace would stay empty. */

@@ -4,6 +4,7 @@
  * fully written, among others), 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM (after the
  * clean shutdown; a runtime failure still wins: exit 1). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -212,7 +213,8 @@ static int start_error_status(int rc)
 	return rc == -EINVAL || rc == -ENODEV ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 }
 
-static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *how)
+static void print_summary(FILE *fp, const struct isw_scan_stats *s, const struct isw_scan_route *rt,
+                          const char *how)
 {
 	fprintf(fp,
 	        "icmpsweep: %s: %llu targets, %llu probes sent in %.2f s (%.0f/s), %llu hosts up, "
@@ -245,6 +247,17 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
 		        (unsigned long long)s->onlink, (unsigned long long)s->arp_sent,
 		        (unsigned long long)s->arp_hosts, (unsigned long long)s->arp_only,
 		        (unsigned long long)s->arp_conflicts);
+	if (s->arp_send_errors)
+		fprintf(fp, "icmpsweep: %llu ARP requests could not be sent\n",
+		        (unsigned long long)s->arp_send_errors);
+	if (rt->nifaces > 1) {
+		fprintf(fp, "icmpsweep: per interface:");
+		for (unsigned k = 0; k < rt->nifaces; k++)
+			fprintf(fp, "%s %s %llu sent, %llu send errors", k ? ";" : "",
+			        rt->ifaces[k].iface, (unsigned long long)s->iface_sent[k],
+			        (unsigned long long)s->iface_send_errors[k]);
+		fputc('\n', fp);
+	}
 }
 
 /* Signals arrive here through sigtimedwait, never through a handler: the main thread turns
@@ -265,7 +278,12 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 	double next_status = 1.0;
 
 	status_init(&st, &o->cfg);
-	isw_scan_get_route(scan, &st.route);
+	{
+		struct isw_scan_route rt;
+
+		isw_scan_get_route(scan, &rt);
+		status_set_route(&st, &rt);
+	}
 	while (!all_done(scan, ctx, &finish_sent)) {
 		int sig = sigtimedwait(sigs, NULL, &tick);
 		if (!stopped && output_failed(ctx)) {
@@ -368,12 +386,9 @@ static char *trace_comment(const struct cli_options *o)
 	return buf;
 }
 
-/* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
- * asked for, describes the analysis. */
-static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
-                       struct map_run *mr)
+static struct isw_offline_config offline_config(const struct cli_options *o, FILE *trace)
 {
-	struct isw_offline_config oc = {
+	return (struct isw_offline_config){
 	    .path = o->read_path,
 	    .seed = o->cfg.seed,
 	    .have_seed = o->seed_given,
@@ -381,7 +396,40 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	    .no_validate = o->no_validate,
 	    .targets = o->nspecs ? o->targets : NULL,
 	    .oui_path = o->cfg.oui_path,
+	    .file = trace,
 	};
+}
+
+/* --read before the privilege drop: when the user switches, the metadata file is opened (or
+ * created) now, once the trace is known to be readable, so that it can be written after the
+ * drop even in a directory only root may write (a bad trace still leaves it alone).  Its
+ * descriptor in *meta_fd, or -1.  Returns an exit status. */
+static int offline_keep_metadata(const struct cli_options *o, const struct priv_user *u,
+                                 FILE *trace, int *meta_fd)
+{
+	struct isw_offline_config oc = offline_config(o, trace);
+	char err[ISW_ERRBUF_SIZE] = "";
+	int rc;
+
+	*meta_fd = -1;
+	if (!o->metadata_path || !priv_switches_user(u))
+		return 0;
+	rc = isw_trace_check(&oc, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+	}
+	*meta_fd = open(o->metadata_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	return 0;
+}
+
+/* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
+ * asked for, describes the analysis (through meta_fd when the directory refuses a new file
+ * after the privilege drop). */
+static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
+                       struct map_run *mr, FILE *trace, int meta_fd)
+{
+	struct isw_offline_config oc = offline_config(o, trace);
 	struct isw_offline_stats st;
 	char err[ISW_ERRBUF_SIZE] = "";
 	int rc, status = 0;
@@ -438,7 +486,8 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	ri->offline = &st;
 	ri->resolver = ctx->res;
 	ri->status = status ? "failed" : "done";
-	if (o->metadata_path && metadata_save(o->metadata_path, o, NULL, ri, err) < 0) {
+	if (o->metadata_path &&
+	    metadata_save_kept(o->metadata_path, meta_fd, o, NULL, ri, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		status = EXIT_RUNTIME;
 	}
@@ -637,10 +686,23 @@ int main(int argc, char **argv)
 	if (o.cfg.dry_run)
 		o.no_resolve = 1;
 	if (o.read_path) {
+		/* Open while privileged, then read as a sweep sends: with the privileges
+		 * dropped.  A trace that does not open is named by the analysis. */
+		FILE *trace = fopen(o.read_path, "rb");
+		int kept = -1;
+
 		status = open_outputs(&o, &ctx, out,
 		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr), &ri);
 		if (!status)
-			status = run_offline(&o, &ctx, &ri, &mr);
+			status = offline_keep_metadata(&o, &user, trace, &kept);
+		if (!status)
+			status = drop_privileges(&o, &user);
+		if (!status)
+			status = run_offline(&o, &ctx, &ri, &mr, trace, kept);
+		if (trace)
+			fclose(trace);
+		if (kept >= 0)
+			close(kept);
 		goto done;
 	}
 	if (o.cfg.trace_path && !(o.cfg.trace_comment = trace_comment(&o))) {
@@ -798,6 +860,15 @@ int main(int argc, char **argv)
 			        rt.gateways > 1 ? " and other gateways per route" : "",
 			        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
 			        rt.senders, rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
+		/* Targets routed through other interfaces leave there, from their own source. */
+		for (unsigned k = 1; k < rt.nifaces; k++)
+			fprintf(stderr,
+			        "icmpsweep: targets routed through %s leave it from %s via "
+			        "%02x:%02x:%02x:%02x:%02x:%02x\n",
+			        rt.ifaces[k].iface, isw_addr_str(rt.ifaces[k].src_addr, abuf),
+			        rt.ifaces[k].gw_mac[0], rt.ifaces[k].gw_mac[1],
+			        rt.ifaces[k].gw_mac[2], rt.ifaces[k].gw_mac[3],
+			        rt.ifaces[k].gw_mac[4], rt.ifaces[k].gw_mac[5]);
 		if (rt.tx_note[0])
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);
@@ -854,7 +925,7 @@ int main(int argc, char **argv)
 		if (o.shard.count > 1)
 			snprintf(how + strlen(how), sizeof(how) - strlen(how), " (shard %u/%u)",
 			         o.shard.index, o.shard.count);
-		print_summary(stderr, &stats, how);
+		print_summary(stderr, &stats, &rt, how);
 	}
 	/* Lost answers mean possibly missed hosts: worth saying even with -q. */
 	if (stats.pcap_drop && !o.cfg.dry_run)
