@@ -137,13 +137,19 @@ e2e_sweep "$WORK/out" "$WORK/err" "${S[@]}" -S 192.0.2.1 198.18.0.0/28 198.19.0.
 e2e_expect_rc 2 "$WORK/err"
 grep -q "198\.19\.0\.0/28 are routed through other interfaces than $LAB_SCAN_IF.*-S gives one source" "$WORK/err" ||
 	e2e_fail "-S message: $(cat "$WORK/err")"
+# ... and no-root mode (ping sockets) answers on one socket for one source address.
+ip netns exec "$LAB_SCAN" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+e2e_sweep "$WORK/out" "$WORK/err" "${S[@]}" --tx socket 198.18.0.0/28 198.19.0.0/28
+e2e_expect_rc 2 "$WORK/err"
+grep -q "198\.19\.0\.0/28 are routed through isw-scan1, the others through $LAB_SCAN_IF: without raw sockets (no-root mode) a sweep uses one interface" "$WORK/err" ||
+	e2e_fail "--tx socket message: $(cat "$WORK/err")"
 # ... and on-link targets on both interfaces: the ARP pass sweeps one interface's networks.
 e2e_sweep "$WORK/out" "$WORK/err" "${S[@]}" 192.0.2.0/30 192.0.2.4/30
 e2e_expect_rc 2 "$WORK/err"
 grep -q "targets 192\.0\.2\.4, 192\.0\.2\.6 are on a network of isw-scan1, other on-link targets on one of $LAB_SCAN_IF" "$WORK/err" ||
 	e2e_fail "on-link on two interfaces: $(cat "$WORK/err")"
 [[ $(count "$LAB_TGT" to18) -eq 0 && $(count "$TGT2" to19) -eq 0 ]] || e2e_fail "refusals sent probes"
-e2e_log "ok: -i, --tx xdp, -S and on-link targets on two interfaces refused (exit 2), nothing sent"
+e2e_log "ok: -i, --tx xdp, --tx socket, -S and on-link targets on two interfaces refused (exit 2), nothing sent"
 
 # 3. The second interface loses carrier mid-sweep (its peer down for a second): watched like
 #    the first, so sending pauses, resumes when it is back and sends the lost stretch again.
