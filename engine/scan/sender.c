@@ -530,10 +530,7 @@ void *isw_sender_main(void *arg)
 			sd[t].tx[l] = c->link[l].tx[t];
 		sd[t].log = c->probe_log ? &c->probe_log[t] : NULL;
 		/* Each thread a slice of this shard's positions (the whole order without one). */
-		uint64_t span = c->shard.hi - c->shard.lo;
-
-		sd[t].lo = c->shard.lo + span * t / n;
-		sd[t].hi = c->shard.lo + span * (t + 1) / n;
+		isw_send_slice(&c->shard, t, n, &sd[t].lo, &sd[t].hi);
 		sd[t].progress = &count->progress[t];
 		/* The rate holds across threads: each sends its share. */
 		sd[t].asked = rate ? (rate + n - 1) / n : 0;

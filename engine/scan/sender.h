@@ -30,6 +30,17 @@
 /* Interfaces one sweep sends on at most (targets routed through more: refused). */
 #define ISW_MAX_LINKS ISW_SCAN_MAX_IFACES
 
+/* Sender thread t's slice of the shard's positions, of n threads: the senders walk it and a
+ * checkpoint records and checks it (scan-resume.c), so both cut it here. */
+static inline void isw_send_slice(const struct isw_shard *sh, unsigned t, unsigned n, uint64_t *lo,
+                                  uint64_t *hi)
+{
+	uint64_t span = sh->hi - sh->lo;
+
+	*lo = sh->lo + span * t / n;
+	*hi = sh->lo + span * (t + 1) / n;
+}
+
 /* Shared by the senders and the threads that steer them (isw_scan_stop, path-health.c, the
  * capture thread); the senders look once per batch. */
 struct isw_send_flags {
