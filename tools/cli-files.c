@@ -42,9 +42,9 @@ static int same_file(const char *a, const char *b)
 	}
 }
 
-/* -o, --metadata, -w and --map each write a file, and --read, -I and -b read one: no output may be
- * another output or an input, or one would overwrite the other (or the trace being read).  Checked
- * before anything is opened, so nothing is created or truncated. */
+/* -o, --metadata, -w, --map and --db each write a file, and --read, -I and -b read one: no output
+ * may be another output or an input, or one would overwrite the other (or the trace being read).
+ * Checked before anything is opened, so nothing is created or truncated. */
 int cli_check_files(const struct cli_options *o, char *errbuf)
 {
 	const struct {
@@ -54,6 +54,7 @@ int cli_check_files(const struct cli_options *o, char *errbuf)
 	    {"--metadata", o->metadata_path},
 	    {"-w", o->cfg.trace_path},
 	    {"--map", o->map_path},
+	    {"--db", o->db_path},
 	    {"--read", o->read_path},
 	};
 
@@ -67,7 +68,7 @@ int cli_check_files(const struct cli_options *o, char *errbuf)
 				return -EINVAL;
 			}
 	/* The target files were read already, but would be lost. */
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 5; i++)
 		for (size_t k = 0; k < o->ninput_files; k++)
 			if (f[i].path && same_file(f[i].path, o->input_files[k])) {
 				snprintf(errbuf, ISW_ERRBUF_SIZE,

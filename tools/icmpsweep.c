@@ -16,6 +16,7 @@
 #include "cli-options.h"
 #include "cmd-diff.h"
 #include "cmd-merge.h"
+#include "db-cli.h"
 #include "icmpsweep/build-info.h"
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
@@ -332,7 +333,7 @@ static char *trace_comment(const struct cli_options *o)
 /* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
  * asked for, describes the analysis. */
 static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
-                       struct map_run *mr)
+                       struct map_run *mr, struct db_run *dr)
 {
 	struct isw_offline_config oc = {
 	    .path = o->read_path,
@@ -348,11 +349,21 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	int rc, status = 0;
 
 	clock_gettime(CLOCK_REALTIME, &ri->start);
+	if (db_run_begin(dr, o, NULL, ri, err) < 0 || db_run_start(dr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		return EXIT_RUNTIME;
+	}
 	rc = isw_trace_analyse(&oc, sink, ctx, &st, err);
 	if (atomic_load(&ctx->limit_reached))
 		ri->limit = "max-results";
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		clock_gettime(CLOCK_REALTIME, &ri->end);
+		ri->status = "failed";
+		ri->offline = &st;
+		if (db_run_finish(dr, o, NULL, ri, 0, 0, 0, err) < 0)
+			fprintf(stderr, "icmpsweep: %s\n", err);
+		ri->offline = NULL;
 		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 	}
 	if (st.truncated)
@@ -399,6 +410,11 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	ri->offline = &st;
 	ri->resolver = ctx->res;
 	ri->status = status ? "failed" : "done";
+	if (db_run_finish(dr, o, NULL, ri, o->nspecs ? isw_targets_count(o->targets) : 0, st.hits,
+	                  st.icmp_errors, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+	}
 	if (o->metadata_path && metadata_save(o->metadata_path, o, NULL, ri, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		status = EXIT_RUNTIME;
@@ -505,12 +521,13 @@ int main(int argc, char **argv)
 	struct isw_scan_route rt;
 	struct priv_user user;
 	struct map_run mr = {0};
+	struct db_run dr = {0};
 	char err[ISW_ERRBUF_SIZE] = "", out_name[PATH_MAX + 2];
 	FILE *out = stdout;
 	isw_scan *scan = NULL;
 	sigset_t sigs;
 	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0, meta_fd = -1;
-	int health_failed = 0;
+	int health_failed = 0, db_pending = 0;
 
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 1, argv + 1);
@@ -565,6 +582,14 @@ int main(int argc, char **argv)
 	}
 	if (mr.map)
 		add_consumer(&ctx, map_put, mr.map, "--map");
+	rc = db_run_open(&dr, &o, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+		goto done;
+	}
+	if (dr.w)
+		add_consumer(&ctx, dbw_put, dr.w, "--db");
 	ctx.max_results = o.max_results;
 	/* A dry run sends nothing and gets no answer to look up. */
 	if (o.cfg.dry_run)
@@ -573,7 +598,7 @@ int main(int argc, char **argv)
 		status = open_outputs(&o, &ctx, out,
 		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr), &ri);
 		if (!status)
-			status = run_offline(&o, &ctx, &ri, &mr);
+			status = run_offline(&o, &ctx, &ri, &mr, &dr);
 		goto done;
 	}
 	if (o.cfg.trace_path && !(o.cfg.trace_comment = trace_comment(&o))) {
@@ -621,7 +646,19 @@ int main(int argc, char **argv)
 	meta_pending = o.metadata_path != NULL;
 	if (meta_pending)
 		meta_fd = metadata_keep(o.metadata_path);
+	/* Likewise the run row: a sweep killed halfway is found "running" and marked
+	 * interrupted by the next use of the database. */
+	if (db_run_begin(&dr, &o, scan, &ri, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+		goto done;
+	}
+	db_pending = dr.w != NULL;
 	status = drop_privileges(&o, &user);
+	if (!status && db_run_start(&dr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+	}
 	if (!status && !ctx.out)
 		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0, &ri);
 	if (status)
@@ -732,6 +769,12 @@ int main(int argc, char **argv)
 		resolve_summary_print(stderr, ctx.res);
 	ri.resolver = ctx.res;
 	ri.status = failed ? "failed" : ri.interrupted ? "interrupted" : "done";
+	db_pending = 0;
+	if (db_run_finish(&dr, &o, scan, &ri, stats.targets, stats.hits, stats.icmp_errors, err) <
+	    0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		failed = 1;
+	}
 	meta_pending = 0;
 	if (o.metadata_path &&
 	    metadata_save_kept(o.metadata_path, meta_fd, &o, scan, &ri, err) < 0) {
@@ -745,6 +788,12 @@ done:
 		clock_gettime(CLOCK_REALTIME, &ri.end);
 		ri.status = "failed";
 		if (metadata_save_kept(o.metadata_path, meta_fd, &o, scan, &ri, err) < 0)
+			fprintf(stderr, "icmpsweep: %s\n", err);
+	}
+	if (db_pending) {
+		clock_gettime(CLOCK_REALTIME, &ri.end);
+		ri.status = "failed";
+		if (db_run_finish(&dr, &o, scan, &ri, 0, 0, 0, err) < 0)
 			fprintf(stderr, "icmpsweep: %s\n", err);
 	}
 	if (meta_fd >= 0)
@@ -761,6 +810,7 @@ done:
 		status = EXIT_RUNTIME;
 	isw_output_free(ctx.out);
 	map_run_free(&mr);
+	db_run_free(&dr);
 	free((char *)o.cfg.trace_comment);
 	cli_free(&o);
 	return status;

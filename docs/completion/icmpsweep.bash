@@ -49,7 +49,7 @@ _icmpsweep()
 
 	case $prev in
 	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata | \
-	--map)
+	--map | --db)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
@@ -104,7 +104,7 @@ _icmpsweep()
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --list-output-fields --max-results --max-runtime --map --map-by --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
+		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --list-output-fields --max-results --max-runtime --map --map-by --db --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
 			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \
