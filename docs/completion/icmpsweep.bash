@@ -18,9 +18,14 @@ _icmpsweep()
 		--rtt-threshold)
 			return # milliseconds
 			;;
+		--db)
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return
+			;;
 		esac
 		if [[ $cur == -* ]]; then
-			local diff_words="--output-format --output --rtt-threshold --help -O -o -h"
+			local diff_words="--output-format --output --rtt-threshold --db --help -O -o -h"
 			mapfile -t COMPREPLY < <(compgen -W "$diff_words" -- "$cur")
 		else
 			compopt -o filenames 2>/dev/null
