@@ -229,11 +229,13 @@ static const struct column host_cols[] = {
 
 static const char hosts_sql[] =
     "SELECT r.ip, min(r.time), max(r.time), count(DISTINCT r.run_id), min(r.run_id), "
-    "max(r.run_id), " LATEST("mac", "x.mac IS NOT NULL") ", " LATEST("vendor", "x.vendor IS NOT "
-                                                                               "NULL") ", " LATEST(
-        "hostname", "x.lookup = 'ok'") " FROM results r WHERE r.type IN ('echo-reply', 'arp-only') "
-                                       "AND r.address BETWEEN ? AND ? "
-                                       "GROUP BY r.address ORDER BY r.address";
+    "max(r.run_id), " LATEST("mac", "x.mac IS NOT NULL") ", " LATEST(
+        "vendor",
+        "x.vendor IS NOT "
+        "NULL") ", " LATEST("hostname", "x.lookup = 'ok'") " FROM results r WHERE r.type IN "
+                                                           "('echo-reply', 'arp-only') "
+                                                           "AND r.address BETWEEN ? AND ? "
+                                                           "GROUP BY r.address ORDER BY r.address";
 
 static const struct column run_cols[] = {
     {"run", 'n', NULL},      {"started", 't', NULL},         {"ended", 't', NULL},

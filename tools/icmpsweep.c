@@ -16,6 +16,7 @@
 #include "cli-options.h"
 #include "cmd-diff.h"
 #include "cmd-history.h"
+#include "cmd-map.h"
 #include "cmd-merge.h"
 #include "db-cli.h"
 #include "icmpsweep/build-info.h"
@@ -534,6 +535,8 @@ int main(int argc, char **argv)
 		return cmd_diff(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "history"))
 		return cmd_history(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "map"))
+		return cmd_map(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return cmd_merge(argc - 1, argv + 1);
 	rc = cli_parse(&o, argc, argv, err);

@@ -34,6 +34,44 @@ _icmpsweep()
 		return
 	fi
 
+	# icmpsweep history --db FILE [ADDRESS|CIDR] | --runs.
+	if [[ ${COMP_WORDS[1]-} == history ]]; then
+		case $prev in
+		-O | --output-format)
+			mapfile -t COMPREPLY < <(compgen -W "text csv json" -- "$cur")
+			return
+			;;
+		--db | -o | --output)
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			local history_words="--db --runs --output-format --output --help -O -o -h"
+			mapfile -t COMPREPLY < <(compgen -W "$history_words" -- "$cur")
+		fi
+		return
+	fi
+
+	# icmpsweep map [options] RESULTS -o FILE.png.
+	if [[ ${COMP_WORDS[1]-} == map ]]; then
+		case $prev in
+		--map-by)
+			mapfile -t COMPREPLY < <(compgen -W "alive rtt" -- "$cur")
+			return
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			local map_words="--output --map-by --metadata --help -o -h"
+			mapfile -t COMPREPLY < <(compgen -W "$map_words" -- "$cur")
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return
+	fi
+
 	# icmpsweep merge [options] FILE...: the shards' result and metadata files.
 	if [[ ${COMP_WORDS[1]-} == merge ]]; then
 		case $prev in
