@@ -169,8 +169,8 @@ static unsigned long long proc_start(long pid)
 	p = strrchr(buf, ')');
 	if (!p)
 		return 0;
-	p++;
-	for (int field = 2; field < 22 && p; field++)
+	p++; /* the space before field 3 */
+	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	if (p)
 		start = strtoull(p + 1, NULL, 10);
