@@ -187,7 +187,8 @@ static void num(FILE *fp, enum isw_format f, sqlite3_stmt *st, int col)
 		fprintf(fp, "%lld", (long long)sqlite3_column_int64(st, col));
 }
 
-/* Columns: name, kind ('t' time, 's' string, 'n' number), text label (NULL: bare). */
+/* Columns: name, kind ('t' time, 's' string, 'n' number, 'r' a number stored as text),
+ * text label (NULL: bare). */
 struct column {
 	const char *name;
 	char kind;
@@ -210,6 +211,8 @@ static void write_row(FILE *fp, enum isw_format f, sqlite3_stmt *st, const struc
 			utc(fp, st, i, f == ISW_FORMAT_JSON);
 		else if (c[i].kind == 's')
 			str(fp, f, st, i);
+		else if (c[i].kind == 'r' && sqlite3_column_type(st, i) != SQLITE_NULL)
+			fputs((const char *)sqlite3_column_text(st, i), fp);
 		else
 			num(fp, f, st, i);
 	}
@@ -239,7 +242,7 @@ static const char hosts_sql[] =
 
 static const struct column run_cols[] = {
     {"run", 'n', NULL},      {"started", 't', NULL},         {"ended", 't', NULL},
-    {"status", 's', NULL},   {"seed", 'n', "seed"},          {"targets_count", 'n', "targets"},
+    {"status", 's', NULL},   {"seed", 'r', "seed"},          {"targets_count", 'n', "targets"},
     {"hosts_up", 'n', "up"}, {"icmp_errors", 'n', "errors"}, {"results", 'n', "results"},
     {"targets", 's', "of"},  {"command_line", 's', NULL},
 };

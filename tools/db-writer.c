@@ -91,6 +91,7 @@ int dbw_run_begin(db_writer *w, const struct dbw_run *run, char *errbuf)
 {
 	struct hdb_owner me;
 	sqlite3_stmt *st;
+	char seed[24];
 	int rc;
 
 	hdb_owner_self(&me);
@@ -101,8 +102,10 @@ int dbw_run_begin(db_writer *w, const struct dbw_run *run, char *errbuf)
 	                       -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_double(st, 1, run->started);
-	if (run->have_seed)
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)run->seed);
+	if (run->have_seed) {
+		snprintf(seed, sizeof(seed), "%llu", (unsigned long long)run->seed);
+		sqlite3_bind_text(st, 2, seed, -1, SQLITE_STATIC);
+	}
 	sqlite3_bind_text(st, 3, run->targets, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, run->command_line, -1, SQLITE_TRANSIENT);
 	if (run->metadata)
@@ -290,6 +293,7 @@ int dbw_put(void *arg, const struct isw_result *r)
 int dbw_finish(db_writer *w, const struct dbw_end *end, char *errbuf)
 {
 	sqlite3_stmt *st;
+	char seed[24];
 	int rc, failed;
 
 	if (w->started) {
@@ -316,8 +320,10 @@ int dbw_finish(db_writer *w, const struct dbw_end *end, char *errbuf)
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)end->hosts_up);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)end->icmp_errors);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)atomic_load(&w->rows));
-	if (end->have_seed)
-		sqlite3_bind_int64(st, 8, (sqlite3_int64)end->seed);
+	if (end->have_seed) {
+		snprintf(seed, sizeof(seed), "%llu", (unsigned long long)end->seed);
+		sqlite3_bind_text(st, 8, seed, -1, SQLITE_STATIC);
+	}
 	sqlite3_bind_int64(st, 9, w->run_id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);

@@ -20,7 +20,7 @@ static const char *const migrations[HDB_SCHEMA_VERSION] = {
     " started REAL NOT NULL," /* Unix seconds */
     " ended REAL,"            /* NULL while running */
     " status TEXT NOT NULL CHECK (status IN ('running','complete','interrupted','failed')),"
-    " seed INTEGER,"          /* NULL: --read without --seed, taken from the trace */
+    " seed TEXT," /* decimal (64 bits, beyond SQLite's signed integers); NULL: not known */
     " targets TEXT NOT NULL," /* the target specs, then '-x ' and the excludes */
     " command_line TEXT NOT NULL,"
     " metadata TEXT," /* the --metadata JSON document, NULL until known */
@@ -158,7 +158,8 @@ static void read_line(const char *path, char *buf, size_t size)
 	fclose(fp);
 }
 
-/* Field 22 of /proc/PID/stat (after the command name, which may hold spaces). */
+/* Field 22 of /proc/PID/stat, the start time (after the command name, which may hold spaces);
+ * 0 when the process is gone or a zombie (field 3 Z or X: killed, not yet reaped). */
 static unsigned long long proc_start(long pid)
 {
 	char path[64], buf[1024], *p;
@@ -167,7 +168,7 @@ static unsigned long long proc_start(long pid)
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
 	read_line(path, buf, sizeof(buf));
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
 		return 0;
 	p++; /* the space before field 3 */
 	for (int field = 3; field < 22 && p; field++)
@@ -198,8 +199,8 @@ int hdb_owner_alive(const struct hdb_owner *w)
 		return 0;
 	if (kill((pid_t)w->pid, 0) < 0 && errno == ESRCH)
 		return 0;
-	/* A pid reused by a later process has another start time. */
-	return proc_start(w->pid) == w->pid_start;
+	/* A pid reused by a later process has another start time; a zombie has none. */
+	return w->pid_start && proc_start(w->pid) == w->pid_start;
 }
 
 int hdb_mark_interrupted(sqlite3 *db, const char *name, char *errbuf)

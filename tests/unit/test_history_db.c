@@ -198,6 +198,32 @@ static void test_mark_interrupted(void **state)
 	reboot = me;
 	snprintf(reboot.boot_id, sizeof(reboot.boot_id), "%s", "not-this-boot");
 	assert_int_equal(hdb_owner_alive(&dead), 0);
+	{
+		/* Killed but not yet reaped: a zombie is gone too. */
+		struct hdb_owner zombie = me;
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (!pid)
+			_exit(0);
+		zombie.pid = pid;
+		for (int i = 0; i < 200; i++) {
+			char p[64], b[256] = "";
+			FILE *fp;
+
+			snprintf(p, sizeof(p), "/proc/%ld/stat", (long)pid);
+			fp = fopen(p, "r");
+			if (fp && fgets(b, sizeof(b), fp) && strstr(b, ") Z ")) {
+				fclose(fp);
+				break;
+			}
+			if (fp)
+				fclose(fp);
+			usleep(10000);
+		}
+		assert_int_equal(hdb_owner_alive(&zombie), 0);
+		waitpid(pid, NULL, 0);
+	}
 	assert_int_equal(hdb_owner_alive(&other), -1);
 
 	assert_int_equal(hdb_open(path, &db, err), 0);
@@ -258,7 +284,7 @@ static void test_writer_rows(void **state)
 	(void)state;
 	/* The run row is there, committed, before any result. */
 	assert_int_equal(query_int(db, "SELECT count(*) FROM runs WHERE status = 'running' AND "
-	                               "seed = 7"),
+	                               "seed = '7'"),
 	                 1);
 	assert_int_equal(dbw_start(w, err), 0);
 	/* More than a batch: several transactions. */
