@@ -328,7 +328,7 @@ int cmd_diff(int argc, char **argv)
 	if (o.db) {
 		sqlite3 *db;
 
-		rc = hdb_open(o.db, &db, err);
+		rc = hdb_open(o.db, 0, &db, err);
 		for (int k = 0; rc >= 0 && k < 2; k++)
 			rc = hdb_load_run(db, o.db, o.runs[k], &sets[k], err);
 		hdb_close(db);

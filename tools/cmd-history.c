@@ -291,10 +291,10 @@ int cmd_history(int argc, char **argv)
 
 	if (rc)
 		return rc > 0 ? (usage(stdout), HIST_OK) : HIST_BAD;
-	rc = hdb_open(o.db, &db, err);
+	rc = hdb_open(o.db, 0, &db, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep history: %s\n", err);
-		return rc == -EINVAL ? HIST_BAD : HIST_RUNTIME;
+		return rc == -EINVAL || rc == -ENOENT ? HIST_BAD : HIST_RUNTIME;
 	}
 	if (o.output && strcmp(o.output, "-") && !(fp = fopen(o.output, "w"))) {
 		fprintf(stderr, "icmpsweep history: cannot open output file '%s': %s\n", o.output,

@@ -14,7 +14,7 @@ int db_run_open(struct db_run *dr, const struct cli_options *o, char *errbuf)
 	memset(dr, 0, sizeof(*dr));
 	if (!o->db_path)
 		return 0;
-	rc = hdb_open(o->db_path, &dr->db, errbuf);
+	rc = hdb_open(o->db_path, 1, &dr->db, errbuf);
 	if (rc < 0)
 		return rc;
 	rc = dbw_new(&dr->w, dr->db, o->db_path, errbuf);

@@ -251,19 +251,52 @@ int hdb_mark_interrupted(sqlite3 *db, const char *name, char *errbuf)
 	return marked;
 }
 
-int hdb_open(const char *path, sqlite3 **out, char *errbuf)
+/* A database this process may not write: read as it is, if its schema is the current one. */
+static int check_readonly(sqlite3 *db, const char *path, char *errbuf)
+{
+	int v = -1;
+
+	if (user_version(db, &v) != SQLITE_OK)
+		return fail(db, path, "not an icmpsweep database", errbuf);
+	if (v == HDB_SCHEMA_VERSION)
+		return 0;
+	snprintf(errbuf, ISW_ERRBUF_SIZE,
+	         v > HDB_SCHEMA_VERSION
+	             ? "--db '%s': schema version %d is newer than this icmpsweep's (%d): use a "
+	               "newer icmpsweep"
+	             : "--db '%s': schema version %d, not %d, and the file is read-only: it "
+	               "cannot be upgraded",
+	         path, v, HDB_SCHEMA_VERSION);
+	return v > HDB_SCHEMA_VERSION ? -EINVAL : -EACCES;
+}
+
+int hdb_open(const char *path, int create, sqlite3 **out, char *errbuf)
 {
 	sqlite3 *db = NULL;
 	int rc;
 
 	*out = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	if (!create && access(path, F_OK) < 0) {
+		rc = -errno;
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "--db '%s': %s", path, strerror(errno));
+		return rc;
+	}
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
+	                    NULL) != SQLITE_OK) {
 		rc = fail(db, path, "cannot open", errbuf);
 		sqlite3_close(db);
 		return rc == -EINVAL ? -EIO : rc;
 	}
 	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_db_readonly(db, "main") == 1) {
+		rc = check_readonly(db, path, errbuf);
+		if (rc < 0) {
+			sqlite3_close(db);
+			return rc;
+		}
+		*out = db;
+		return 0;
+	}
 	/* WAL: readers (history) never block the writer; NORMAL: a commit is a write, not an
 	 * fsync, and a crash of the process (not of the machine) loses nothing committed. */
 	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL,

@@ -19,11 +19,13 @@ typedef struct sqlite3 sqlite3;
 
 #define HDB_SCHEMA_VERSION 1
 
-/* Opens (creating it when absent) and brings the schema to HDB_SCHEMA_VERSION; WAL mode,
- * synchronous=NORMAL, a busy timeout; marks dead processes' running runs interrupted.  0, or
- * a negative errno with a message naming the file: -EINVAL for a file that is not an
- * icmpsweep database or has a newer schema (bad input), -EIO and others for the rest. */
-int hdb_open(const char *path, sqlite3 **out, char *errbuf);
+/* Opens (creating it when absent if create, as a sweep does; history and diff only read
+ * what exists) and brings the schema to HDB_SCHEMA_VERSION; WAL mode, synchronous=NORMAL, a
+ * busy timeout; marks dead processes' running runs interrupted.  A file this user may only
+ * read is read as it is (current schema only, nothing marked).  0, or a negative errno with a
+ * message naming the file: -EINVAL for a file that is not an icmpsweep database or has a
+ * newer schema, -ENOENT for a missing file (both bad input), -EIO and others for the rest. */
+int hdb_open(const char *path, int create, sqlite3 **out, char *errbuf);
 void hdb_close(sqlite3 *db);
 
 /* The schema steps from the database's version up to HDB_SCHEMA_VERSION, in one transaction;

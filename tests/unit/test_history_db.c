@@ -76,7 +76,7 @@ static void test_new_schema(void **state)
 	sqlite3 *db;
 
 	(void)state;
-	assert_int_equal(hdb_open(path, &db, err), 0);
+	assert_int_equal(hdb_open(path, 1, &db, err), 0);
 	assert_int_equal(query_int(db, "PRAGMA user_version"), HDB_SCHEMA_VERSION);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
 	                               "AND name IN ('results_address', 'results_run')"),
@@ -93,9 +93,22 @@ static void test_new_schema(void **state)
 	}
 	hdb_close(db);
 	/* Opened again: already current, nothing redone. */
-	assert_int_equal(hdb_open(path, &db, err), 0);
+	assert_int_equal(hdb_open(path, 1, &db, err), 0);
 	assert_int_equal(query_int(db, "PRAGMA user_version"), HDB_SCHEMA_VERSION);
 	hdb_close(db);
+}
+
+/* history and diff --db read what exists: a missing file is an error, and is not created. */
+static void test_missing_not_created(void **state)
+{
+	char err[ISW_ERRBUF_SIZE] = "";
+	sqlite3 *db;
+
+	(void)state;
+	assert_int_equal(hdb_open(path, 0, &db, err), -ENOENT);
+	assert_null(db);
+	assert_non_null(strstr(err, path));
+	assert_int_equal(access(path, F_OK), -1);
 }
 
 static void test_newer_refused(void **state)
@@ -107,7 +120,7 @@ static void test_newer_refused(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	exec(db, "PRAGMA user_version = 2");
 	sqlite3_close(db);
-	assert_int_equal(hdb_open(path, &db, err), -EINVAL);
+	assert_int_equal(hdb_open(path, 1, &db, err), -EINVAL);
 	assert_null(db);
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, "schema version 2 is newer"));
@@ -123,14 +136,14 @@ static void test_foreign_refused(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	exec(db, "CREATE TABLE notes (x)");
 	sqlite3_close(db);
-	assert_int_equal(hdb_open(path, &db, err), -EINVAL);
+	assert_int_equal(hdb_open(path, 1, &db, err), -EINVAL);
 	assert_non_null(strstr(err, "something else"));
 	teardown(NULL);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs("this is no database, but long enough to be looked at as one........\n", fp);
 	fclose(fp);
-	assert_int_equal(hdb_open(path, &db, err), -EINVAL);
+	assert_int_equal(hdb_open(path, 1, &db, err), -EINVAL);
 	assert_non_null(strstr(err, path));
 }
 
@@ -226,14 +239,14 @@ static void test_mark_interrupted(void **state)
 	}
 	assert_int_equal(hdb_owner_alive(&other), -1);
 
-	assert_int_equal(hdb_open(path, &db, err), 0);
+	assert_int_equal(hdb_open(path, 1, &db, err), 0);
 	insert_run(db, &me);     /* 1: alive */
 	insert_run(db, &dead);   /* 2 */
 	insert_run(db, &other);  /* 3: cannot tell */
 	insert_run(db, &reused); /* 4 */
 	insert_run(db, &reboot); /* 5 */
 	hdb_close(db);
-	assert_int_equal(hdb_open(path, &db, err), 0);
+	assert_int_equal(hdb_open(path, 1, &db, err), 0);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM runs WHERE status = 'running' AND id "
 	                               "IN (1, 3)"),
 	                 2);
@@ -264,7 +277,7 @@ static db_writer *begin(sqlite3 **db, char *err)
 	                      .command_line = "icmpsweep --db x 198.18.0.0/24"};
 	db_writer *w;
 
-	assert_int_equal(hdb_open(path, db, err), 0);
+	assert_int_equal(hdb_open(path, 1, db, err), 0);
 	assert_int_equal(dbw_new(&w, *db, path, err), 0);
 	assert_int_equal(dbw_run_begin(w, &run, err), 0);
 	assert_int_equal(dbw_run_id(w), 1);
@@ -400,6 +413,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_new_schema, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_not_created, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_newer_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_foreign_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_steps, setup, teardown),
