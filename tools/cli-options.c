@@ -40,6 +40,7 @@ enum {
 	OPT_MAX_TARGETS,
 	OPT_LOCALNET_MAX,
 	OPT_MAP,
+	OPT_DB,
 	OPT_MAP_BY,
 	OPT_SHARD,
 	OPT_SHARDS,
@@ -91,6 +92,7 @@ static const struct option long_options[] = {
     {"localnet", no_argument, NULL, 'l'},
     {"localnet-max", required_argument, NULL, OPT_LOCALNET_MAX},
     {"map", required_argument, NULL, OPT_MAP},
+    {"db", required_argument, NULL, OPT_DB},
     {"map-by", required_argument, NULL, OPT_MAP_BY},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"shards", required_argument, NULL, OPT_SHARDS},
@@ -166,6 +168,8 @@ void cli_usage(FILE *fp)
 	    "                            per address up to a /16, per larger block beyond\n"
 	    "      --map-by alive|rtt    colour by the share of live hosts (default) or by\n"
 	    "                            their median round-trip time\n"
+	    "      --db FILE             record the run and its results in a SQLite history\n"
+	    "                            (icmpsweep history, diff --db)\n"
 	    "Limits:\n"
 	    "      --max-results N       stop once N hosts are found, and report those N\n"
 	    "      --max-runtime SECONDS stop sending after SECONDS, then the cooldown\n"
@@ -630,6 +634,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		case OPT_MAP:
 			o->map_path = optarg;
 			break;
+		case OPT_DB:
+			o->db_path = optarg;
+			break;
 		case OPT_MAP_BY:
 			if (!strcmp(optarg, "alive"))
 				o->map_by = MAP_BY_ALIVE;
@@ -698,6 +705,8 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--map-by colours the map: it needs --map FILE");
 	if (o->map_path && o->cfg.dry_run)
 		BAD("--map draws what a sweep found: --dry-run finds nothing");
+	if (o->db_path && o->cfg.dry_run)
+		BAD("--db records what a sweep found: --dry-run finds nothing");
 	if (o->map_path && o->read_path && !o->nspecs)
 		BAD("--map with --read needs the targets that were swept (the map shows them)");
 	rc = cli_shard_resolve(o->shard_arg, o->shards_arg, env_lookup, &o->shard, errbuf);

@@ -48,6 +48,7 @@ struct cli_options {
 	const char *map_path; /* --map: PNG of the swept space (NULL: none) */
 	enum map_by map_by;   /* --map-by */
 	int map_by_given;
+	const char *db_path; /* --db: SQLite history of runs and results (NULL: none) */
 	/* --shard and --shards as typed, and what they resolved to (cfg.shard/shards too). */
 	const char *shard_arg, *shards_arg;
 	struct cli_shard shard;

@@ -17,7 +17,10 @@
 #include "checkpoint-run.h"
 #include "cli-options.h"
 #include "cmd-diff.h"
+#include "cmd-history.h"
+#include "cmd-map.h"
 #include "cmd-merge.h"
+#include "db-cli.h"
 #include "icmpsweep/build-info.h"
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
@@ -427,7 +430,7 @@ static int offline_keep_metadata(const struct cli_options *o, const struct priv_
  * asked for, describes the analysis (through meta_fd when the directory refuses a new file
  * after the privilege drop). */
 static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
-                       struct map_run *mr, FILE *trace, int meta_fd)
+                       struct map_run *mr, struct db_run *dr, FILE *trace, int meta_fd)
 {
 	struct isw_offline_config oc = offline_config(o, trace);
 	struct isw_offline_stats st;
@@ -435,11 +438,21 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	int rc, status = 0;
 
 	clock_gettime(CLOCK_REALTIME, &ri->start);
+	if (db_run_begin(dr, o, NULL, ri, err) < 0 || db_run_start(dr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		return EXIT_RUNTIME;
+	}
 	rc = isw_trace_analyse(&oc, sink, ctx, &st, err);
 	if (atomic_load(&ctx->limit_reached))
 		ri->limit = "max-results";
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		clock_gettime(CLOCK_REALTIME, &ri->end);
+		ri->status = "failed";
+		ri->offline = &st;
+		if (db_run_finish(dr, o, NULL, ri, 0, 0, 0, err) < 0)
+			fprintf(stderr, "icmpsweep: %s\n", err);
+		ri->offline = NULL;
 		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 	}
 	if (st.truncated)
@@ -486,6 +499,11 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	ri->offline = &st;
 	ri->resolver = ctx->res;
 	ri->status = status ? "failed" : "done";
+	if (db_run_finish(dr, o, NULL, ri, o->nspecs ? isw_targets_count(o->targets) : 0, st.hits,
+	                  st.icmp_errors, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+	}
 	if (o->metadata_path &&
 	    metadata_save_kept(o->metadata_path, meta_fd, o, NULL, ri, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
@@ -594,12 +612,13 @@ int main(int argc, char **argv)
 	struct isw_scan_route rt;
 	struct priv_user user;
 	struct map_run mr = {0};
+	struct db_run dr = {0};
 	char err[ISW_ERRBUF_SIZE] = "", out_name[PATH_MAX + 2];
 	FILE *out = stdout;
 	isw_scan *scan = NULL;
 	sigset_t sigs;
 	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0, meta_fd = -1;
-	int health_failed = 0, abrupt = 0;
+	int health_failed = 0, abrupt = 0, db_pending = 0;
 	struct resume_ctx rs = {0};
 	struct ckpt_run ckr = {0};
 	char seedbuf[48], **ck_argv = NULL;
@@ -607,6 +626,10 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "history"))
+		return cmd_history(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "map"))
+		return cmd_map(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return cmd_merge(argc - 1, argv + 1);
 	rc = cli_parse(&o, argc, argv, err);
@@ -681,6 +704,14 @@ int main(int argc, char **argv)
 	}
 	if (mr.map)
 		add_consumer(&ctx, map_put, mr.map, "--map");
+	rc = db_run_open(&dr, &o, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+		goto done;
+	}
+	if (dr.w)
+		add_consumer(&ctx, dbw_put, dr.w, "--db");
 	ctx.max_results = o.max_results;
 	/* A dry run sends nothing and gets no answer to look up. */
 	if (o.cfg.dry_run)
@@ -698,7 +729,7 @@ int main(int argc, char **argv)
 		if (!status)
 			status = drop_privileges(&o, &user);
 		if (!status)
-			status = run_offline(&o, &ctx, &ri, &mr, trace, kept);
+			status = run_offline(&o, &ctx, &ri, &mr, &dr, trace, kept);
 		if (trace)
 			fclose(trace);
 		if (kept >= 0)
@@ -776,7 +807,19 @@ int main(int argc, char **argv)
 	meta_pending = o.metadata_path != NULL;
 	if (meta_pending)
 		meta_fd = metadata_keep(o.metadata_path);
+	/* Likewise the run row: a sweep killed halfway is found "running" and marked
+	 * interrupted by the next use of the database. */
+	if (db_run_begin(&dr, &o, scan, &ri, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+		goto done;
+	}
+	db_pending = dr.w != NULL;
 	status = drop_privileges(&o, &user);
+	if (!status && db_run_start(&dr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+	}
 	if (!status && !ctx.out)
 		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0, &ri);
 	if (status)
@@ -938,6 +981,12 @@ int main(int argc, char **argv)
 		resolve_summary_print(stderr, ctx.res);
 	ri.resolver = ctx.res;
 	ri.status = failed ? "failed" : ri.interrupted ? "interrupted" : "done";
+	db_pending = 0;
+	if (db_run_finish(&dr, &o, scan, &ri, stats.targets, stats.hits, stats.icmp_errors, err) <
+	    0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		failed = 1;
+	}
 	meta_pending = 0;
 	if (o.metadata_path &&
 	    metadata_save_kept(o.metadata_path, meta_fd, &o, scan, &ri, err) < 0) {
@@ -951,6 +1000,12 @@ done:
 		clock_gettime(CLOCK_REALTIME, &ri.end);
 		ri.status = "failed";
 		if (metadata_save_kept(o.metadata_path, meta_fd, &o, scan, &ri, err) < 0)
+			fprintf(stderr, "icmpsweep: %s\n", err);
+	}
+	if (db_pending) {
+		clock_gettime(CLOCK_REALTIME, &ri.end);
+		ri.status = "failed";
+		if (db_run_finish(&dr, &o, scan, &ri, 0, 0, 0, err) < 0)
 			fprintf(stderr, "icmpsweep: %s\n", err);
 	}
 	if (meta_fd >= 0)
@@ -967,6 +1022,7 @@ done:
 		status = EXIT_RUNTIME;
 	isw_output_free(ctx.out);
 	map_run_free(&mr);
+	db_run_free(&dr);
 	ckpt_run_free(&ckr);
 	free(ck_argv);
 	resume_free(&rs);

@@ -40,6 +40,8 @@ SCEN_TITLE = {
                 "recall and time to a complete result",
     "lan24": "lan24: a /24 LAN, each tool at its own defaults as a new user types it; wall "
              "time, recall, precision",
+    "dbmap": "dbmap: every address answers; icmpsweep at its default rate with and without "
+             "--db and --map",
 }
 
 
