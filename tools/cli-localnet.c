@@ -122,7 +122,8 @@ int cli_localnet_add(isw_targets *t, const char *iface, int max_prefix, struct c
 	}
 	if (strcmp(nets[0].iface, nets[n - 1].iface) != 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "-l: networks on several interfaces (%s): a sweep sends on one interface; "
+		         "-l: networks on several interfaces (%s): the ARP pass sweeps one "
+		         "interface's networks; "
 		         "choose it with -i",
 		         list);
 		return -EINVAL;

@@ -18,7 +18,7 @@ struct cli_localnet {
 };
 
 /* Adds the IPv4 networks of iface (NULL: of every interface that is up and not loopback;
- * more than one such interface is refused, as a sweep sends on one) to t: each address's
+ * more than one such interface is refused, as the ARP pass sweeps one) to t: each address's
  * network, its own address left to the engine.  Together they may cover at most a
  * /max_prefix.  0, or -EINVAL with a message naming what to do. */
 int cli_localnet_add(isw_targets *t, const char *iface, int max_prefix, struct cli_localnet *ln,

@@ -70,7 +70,7 @@ two_interfaces() {
 	tx0=$(lab_scan_tx)
 	e2e_sweep "$WORK/two.txt" "$WORK/two.err" -l -n -q -c 1
 	e2e_expect_rc 2 "$WORK/two.err"
-	grep -qxF "icmpsweep: -l: networks on several interfaces ($DUM 192.0.2.128/25; $LAB_SCAN_IF 192.0.2.0/30, 198.18.1.0/24, 198.18.2.0/24): a sweep sends on one interface; choose it with -i" "$WORK/two.err" ||
+	grep -qxF "icmpsweep: -l: networks on several interfaces ($DUM 192.0.2.128/25; $LAB_SCAN_IF 192.0.2.0/30, 198.18.1.0/24, 198.18.2.0/24): the ARP pass sweeps one interface's networks; choose it with -i" "$WORK/two.err" ||
 		e2e_fail "-l with two interfaces: $(cat "$WORK/two.err")"
 	[[ $(lab_scan_tx) -eq $tx0 ]] || e2e_fail "-l with two interfaces sent packets"
 	e2e_sweep "$WORK/one.txt" "$WORK/one.err" -l -i "$LAB_SCAN_IF" -n -q -c 1
