@@ -312,9 +312,11 @@ static int save(struct ckpt_run *r, const struct isw_scan_progress *p, char *err
 	wr = r->track_written ? malloc((nw ? nw : 1) * sizeof(*wr)) : NULL;
 	pend = r->track_written ? malloc((na ? na : 1) * sizeof(*pend)) : NULL;
 	if (ans && (!r->track_written || (wr && pend))) {
-		if (r->track_written)
+		/* Without tracking there is no list (wr NULL): qsort and memcpy take none. */
+		if (r->track_written && nw) {
 			memcpy(wr, r->written, nw * sizeof(*wr));
-		qsort(wr, r->track_written ? nw : 0, sizeof(*wr), answer_cmp);
+			qsort(wr, nw, sizeof(*wr), answer_cmp);
+		}
 		for (size_t i = 0; i < na; i++) {
 			struct ckpt_answer key = {r->answered[i].addr,
 			                          (uint8_t)r->answered[i].type};
