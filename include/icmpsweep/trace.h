@@ -8,6 +8,7 @@
 #define ICMPSWEEP_TRACE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "result.h"
 #include "targets.h"
