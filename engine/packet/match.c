@@ -15,8 +15,10 @@
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_PARAM_PROBLEM 12
 
-/* Finds the IPv4 header behind the link header; NULL if the frame carries something else. */
-static const uint8_t *ip_header(enum isw_link link, const uint8_t *pkt, size_t caplen, size_t *len)
+/* Finds the IPv4 header behind the link header (or the IPv6 one when want6, *is6 set);
+ * NULL if the frame carries something else. */
+static const uint8_t *ip_header(enum isw_link link, int want6, const uint8_t *pkt, size_t caplen,
+                                size_t *len, int *is6)
 {
 	size_t off;
 	uint16_t type;
@@ -24,9 +26,14 @@ static const uint8_t *ip_header(enum isw_link link, const uint8_t *pkt, size_t c
 	switch (link) {
 	case ISW_LINK_RAW_IP:
 		off = 0;
+		*is6 = want6 && caplen && (pkt[0] >> 4) == 6;
 		break;
 	case ISW_LINK_LINUX_SLL:
-		if (caplen < 16 || isw_get_be16(pkt + 14) != 0x0800)
+		if (caplen < 16)
+			return NULL;
+		type = isw_get_be16(pkt + 14);
+		*is6 = want6 && type == 0x86dd;
+		if (type != 0x0800 && !*is6)
 			return NULL;
 		off = 16;
 		break;
@@ -43,7 +50,8 @@ static const uint8_t *ip_header(enum isw_link link, const uint8_t *pkt, size_t c
 				return NULL;
 			type = isw_get_be16(pkt + off);
 		}
-		if (type != 0x0800)
+		*is6 = want6 && type == 0x86dd;
+		if (type != 0x0800 && !*is6)
 			return NULL;
 		off += 2;
 		break;
@@ -69,7 +77,7 @@ static size_t ip_hlen(const uint8_t *ip, size_t len)
 
 /* -1 (unknown) unless the reply came after the probe: send_ns comes from the packet, and a
  * crafted trace holds any timestamps, so nothing here may overflow. */
-static double rtt_ms(int64_t ts_us, uint64_t send_ns)
+double isw_match_rtt_ms(int64_t ts_us, uint64_t send_ns)
 {
 	uint64_t recv_ns;
 
@@ -104,7 +112,7 @@ static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint
 	r->addr = from;
 	r->type = ISW_RESULT_ECHO_REPLY;
 	r->probe = probe;
-	r->rtt_ms = send_ns ? rtt_ms(ts_us, send_ns) : -1.0;
+	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
 	return ISW_MATCH_VALID;
 }
 
@@ -150,7 +158,7 @@ static enum isw_match_verdict match_error(const struct isw_matcher *m, const uin
 		break;
 	}
 	r->probe = probe;
-	r->rtt_ms = send_ns ? rtt_ms(ts_us, send_ns) : -1.0;
+	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
 	return ISW_MATCH_VALID;
 }
 
@@ -160,10 +168,13 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 	const uint8_t *ip, *icmp;
 	size_t len, hl, total, icmp_len;
 	uint32_t from;
+	int is6 = 0;
 
-	ip = ip_header(m->link, pkt, caplen, &len);
+	ip = ip_header(m->link, m->ipv6, pkt, caplen, &len, &is6);
 	if (!ip)
 		return ISW_MATCH_NOT_ICMP;
+	if (is6)
+		return isw_match_ip6(m, ip, len, ts_us, r);
 	if (len < 20 || (ip[0] >> 4) != 4 || ip[9] != 1)
 		return ISW_MATCH_NOT_ICMP;
 	if (m->src_addr && isw_get_be32(ip + 16) != m->src_addr)
@@ -206,18 +217,25 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, int duplicate,
                         char *buf, size_t size)
 {
-	char a[16], b[16];
+	char a[ISW_ADDR_TEXT_MAX], b[ISW_ADDR_TEXT_MAX];
+	int v6 = r && r->addr6.family == AF_INET6;
 
 	switch (v) {
 	case ISW_MATCH_VALID:
+		if (v6) {
+			isw_addr_format(&r->addr6, a);
+			isw_addr_format(&r->responder6, b);
+		} else {
+			isw_addr_str(r->addr, a);
+			isw_addr_str(r->responder, b);
+		}
 		if (r->type == ISW_RESULT_ECHO_REPLY)
-			snprintf(buf, size, "%s reply from %s, attempt %u, rtt %.3f ms, ttl %u",
-			         duplicate ? "duplicate" : "valid", isw_addr_str(r->addr, a),
-			         r->probe, r->rtt_ms, r->ttl);
+			snprintf(buf, size, "%s reply from %s, attempt %u, rtt %.3f ms, %s %u",
+			         duplicate ? "duplicate" : "valid", a, r->probe, r->rtt_ms,
+			         v6 ? "hop limit" : "ttl", r->ttl);
 		else
 			snprintf(buf, size, "%s%s for %s from router %s (type %u code %u)",
-			         duplicate ? "duplicate " : "", isw_result_type_name(r->type),
-			         isw_addr_str(r->addr, a), isw_addr_str(r->responder, b),
+			         duplicate ? "duplicate " : "", isw_result_type_name(r->type), a, b,
 			         r->icmp_type, r->icmp_code);
 		return;
 	case ISW_MATCH_BAD_TAG:

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "addr.h"
+
 enum isw_result_type {
 	ISW_RESULT_ECHO_REPLY = 0, /* the target is alive */
 	ISW_RESULT_UNREACHABLE,    /* ICMP destination unreachable quoting our probe */
@@ -41,6 +43,9 @@ struct isw_result {
 	uint8_t mac[6];
 	const char *vendor;
 	const char *note;
+	/* IPv6 answers (family AF_INET6): the probed target and who sent the answer; addr and
+	 * responder are 0 then.  Family 0 for IPv4 answers, which use addr and responder. */
+	struct isw_addr addr6, responder6;
 };
 
 /* Short stable name of a result type: "echo-reply", "unreachable", "time-exceeded",
