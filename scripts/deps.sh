@@ -15,6 +15,8 @@ PKGS=(cmake gcc make pkg-config libpcap-dev libnet1-dev libsodium-dev libcmocka-
       libxdp-dev libbpf-dev libc-ares-dev
       # --map: cairo draws the PNG.
       libcairo2-dev
+      # --db, history, diff --db: SQLite (and its shell, for the tests' checks).
+      libsqlite3-dev sqlite3
       # Sanitizer builds and libFuzzer harnesses (clang, its runtimes, llvm-symbolizer).
       clang libclang-rt-dev llvm
       # The e2e tests: namespaces and veths (iproute2), loss and filters (nftables),

@@ -34,6 +34,7 @@ uint64_t ckpt_digest(const struct cli_options *o)
 	h = fnv(h, o->cfg.ttl);
 	h = fnv(h, (uint64_t)o->cfg.arp);
 	h = fnv(h, (uint64_t)o->shard.index << 32 | o->shard.count);
+	h = fnv(h, o->cfg.max_targets);
 	return fnv(h, (uint64_t)o->cfg.dry_run);
 }
 
@@ -126,6 +127,7 @@ int ckpt_compare(const struct cli_options *now, const struct cli_options *rec,
 	OPT("--dry-run", "%d", x->cfg.dry_run);
 	OPT("--tx", "%s", str_or(x->cfg.tx, "auto"));
 	OPT("--shard", "%u/%u", x->shard.index, x->shard.count);
+	OPT("--max-targets", "%llu", (unsigned long long)x->cfg.max_targets);
 	OPT("--checkpoint", "%s", str_or(x->checkpoint_path, "(none)"));
 #undef OPT
 	for (size_t i = 0; i < n; i++)
@@ -310,9 +312,11 @@ static int save(struct ckpt_run *r, const struct isw_scan_progress *p, char *err
 	wr = r->track_written ? malloc((nw ? nw : 1) * sizeof(*wr)) : NULL;
 	pend = r->track_written ? malloc((na ? na : 1) * sizeof(*pend)) : NULL;
 	if (ans && (!r->track_written || (wr && pend))) {
-		if (r->track_written)
+		/* Without tracking there is no list (wr NULL): qsort and memcpy take none. */
+		if (r->track_written && nw) {
 			memcpy(wr, r->written, nw * sizeof(*wr));
-		qsort(wr, r->track_written ? nw : 0, sizeof(*wr), answer_cmp);
+			qsort(wr, nw, sizeof(*wr), answer_cmp);
+		}
 		for (size_t i = 0; i < na; i++) {
 			struct ckpt_answer key = {r->answered[i].addr,
 			                          (uint8_t)r->answered[i].type};

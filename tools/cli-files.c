@@ -42,9 +42,9 @@ static int same_file(const char *a, const char *b)
 	}
 }
 
-/* -o, --metadata, -w, --map and --checkpoint each write a file, and --read, -I and -b read one: no
- * output may be another output or an input, or one would overwrite the other (or the trace being
- * read).  Checked before anything is opened, so nothing is created or truncated. */
+/* -o, --metadata, -w, --map, --checkpoint and --db each write a file, and --read, -I and -b read
+ * one: no output may be another output or an input, or one would overwrite the other (or the trace
+ * being read).  Checked before anything is opened, so nothing is created or truncated. */
 int cli_check_files(const struct cli_options *o, char *errbuf)
 {
 	const struct {
@@ -55,6 +55,7 @@ int cli_check_files(const struct cli_options *o, char *errbuf)
 	    {"-w", o->cfg.trace_path},
 	    {"--map", o->map_path},
 	    {"--checkpoint", o->checkpoint_path},
+	    {"--db", o->db_path},
 	    {"--read", o->read_path},
 	};
 

@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <sys/random.h>
 
+#include "cli-localnet.h"
 #include "cli-options.h"
 #include "icmpsweep/scan.h"
 
@@ -36,7 +37,10 @@ enum {
 	OPT_LIST_FIELDS,
 	OPT_MAX_RESULTS,
 	OPT_MAX_RUNTIME,
+	OPT_MAX_TARGETS,
+	OPT_LOCALNET_MAX,
 	OPT_MAP,
+	OPT_DB,
 	OPT_MAP_BY,
 	OPT_SHARD,
 	OPT_SHARDS,
@@ -84,7 +88,11 @@ static const struct option long_options[] = {
     {"list-output-fields", no_argument, NULL, OPT_LIST_FIELDS},
     {"max-results", required_argument, NULL, OPT_MAX_RESULTS},
     {"max-runtime", required_argument, NULL, OPT_MAX_RUNTIME},
+    {"max-targets", required_argument, NULL, OPT_MAX_TARGETS},
+    {"localnet", no_argument, NULL, 'l'},
+    {"localnet-max", required_argument, NULL, OPT_LOCALNET_MAX},
     {"map", required_argument, NULL, OPT_MAP},
+    {"db", required_argument, NULL, OPT_DB},
     {"map-by", required_argument, NULL, OPT_MAP_BY},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"shards", required_argument, NULL, OPT_SHARDS},
@@ -109,6 +117,9 @@ void cli_usage(FILE *fp)
 	    "  -I, --input-file FILE     more targets, one per line ('#' comments, '-' = stdin)\n"
 	    "  -x, --exclude CIDR        do not probe these (CIDR, range or address)\n"
 	    "  -b, --exclude-file FILE   exclusions, one per line\n"
+	    "  -l, --localnet            the IPv4 networks of -i's interface, or of the one\n"
+	    "                            interface that is up (besides loopback)\n"
+	    "      --localnet-max PREFIX  -l sweeps at most a /PREFIX per interface (16)\n"
 	    "Probing:\n"
 	    "  -r, --rate PPS            probes per second, k/M suffixes (default 10k, 0 = max)\n"
 	    "  -P, --probes N            probes per target; later ones only to silent targets (1)\n"
@@ -134,7 +145,9 @@ void cli_usage(FILE *fp)
 	    "  -G, --gateway-mac MAC     next hop's MAC (default: from the neighbour table)\n"
 	    "      --arp-only            on-link targets: the ARP pass alone, no ICMP\n"
 	    "      --no-arp              no ARP pass: every frame goes to the next hop\n"
-	    "      --tx NAME             transmit backend: auto, xdp, ring or libnet (auto)\n"
+	    "      --tx NAME             transmit backend: auto (default), xdp, ring, libnet, or\n"
+	    "                            socket: no root, ICMP datagram sockets (auto falls\n"
+	    "                            back to it without CAP_NET_RAW)\n"
 	    "      --pcap-buffer SIZE    capture ring size, k/M/G suffixes (default 1M)\n"
 	    "      --user NAME           once sockets and files are open, run as NAME (default\n"
 	    "                            nobody when root; root keeps privileges); capabilities\n"
@@ -155,9 +168,13 @@ void cli_usage(FILE *fp)
 	    "                            per address up to a /16, per larger block beyond\n"
 	    "      --map-by alive|rtt    colour by the share of live hosts (default) or by\n"
 	    "                            their median round-trip time\n"
+	    "      --db FILE             record the run and its results in a SQLite history\n"
+	    "                            (icmpsweep history, diff --db)\n"
 	    "Limits:\n"
 	    "      --max-results N       stop once N hosts are found, and report those N\n"
 	    "      --max-runtime SECONDS stop sending after SECONDS, then the cooldown\n"
+	    "      --max-targets N|P%    probe only the first N targets (or P percent of them)\n"
+	    "                            of the keyed order\n"
 	    "Checkpoints:\n"
 	    "      --checkpoint FILE     save where the sweep is, atomically, every few\n"
 	    "                            seconds and at the end: enough to resume it\n"
@@ -334,6 +351,48 @@ static const char *env_lookup(const char *name)
 		return -EINVAL;                                                                    \
 	} while (0)
 
+/* --max-targets N or P%: the count, or the percentage for max_targets_count. */
+static int max_targets(struct cli_options *o, const char *arg)
+{
+	size_t len = strlen(arg);
+	char num[32];
+	uint64_t v;
+	double p;
+
+	if (len && arg[len - 1] == '%') {
+		if (len - 1 >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, arg, len - 1);
+		num[len - 1] = 0;
+		if (cli_parse_decimal(num, &p) < 0 || !(p > 0) || p > 100)
+			return -EINVAL;
+		o->max_targets_pct = p;
+		o->max_targets = 0;
+		return 0;
+	}
+	if (cli_parse_u64(arg, UINT64_MAX, &v) < 0 || v < 1)
+		return -EINVAL;
+	o->max_targets = v;
+	o->max_targets_pct = 0;
+	return 0;
+}
+
+/* The targets --max-targets lets through, once the targets are known: a percentage rounds
+ * up, so that any percentage probes at least one. */
+static uint64_t max_targets_count(const struct cli_options *o)
+{
+	uint64_t n = isw_targets_count(o->targets), k;
+	double want;
+
+	if (o->max_targets_pct <= 0)
+		return o->max_targets;
+	/* The tolerance keeps 10% of 1000 at 100 despite binary fractions. */
+	want = (double)n * o->max_targets_pct / 100.0 - 1e-9;
+	k = (uint64_t)want;
+	k += (double)k < want;
+	return k ? k : 1;
+}
+
 int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 {
 	unsigned long u;
@@ -357,14 +416,16 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("invalid ISW_XDP_ZEROCOPY '%s' (off or try)", zc);
 	optind = 0; /* a fresh scan of argv: --resume parses twice */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:T:f:nqhV", long_options,
+	while ((c = getopt_long(argc, argv, ":I:x:b:r:P:c:i:S:G:o:O:w:C:T:f:lnqhV", long_options,
 	                        NULL)) != -1) {
 		switch (c) {
 		case 'I':
 		case 'b':
 			rc = isw_targets_add_file(o->targets, optarg, c == 'b', errbuf);
+			/* A read that fails part way is a runtime failure (exit 1), the rest bad
+			 * input. */
 			if (rc < 0)
-				return rc == -ENOMEM ? rc : -EINVAL;
+				return rc == -ENOMEM || rc == -EIO ? rc : -EINVAL;
 			if (push(c == 'b' ? &o->exclude_specs : &o->specs,
 			         c == 'b' ? &o->nexclude_specs : &o->nspecs, optarg) < 0)
 				return -ENOMEM;
@@ -554,8 +615,27 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				BAD("invalid --max-runtime '%s' (seconds, above 0)", optarg);
 			o->max_runtime_s = d;
 			break;
+		case 'l':
+			o->localnet = 1;
+			break;
+		case OPT_LOCALNET_MAX:
+			if (cli_parse_u64(optarg, 32, &v) < 0 || v < 8)
+				BAD("invalid --localnet-max '%s' (a prefix length, 8 to 32)",
+				    optarg);
+			o->localnet_max = (int)v;
+			break;
+		case OPT_MAX_TARGETS:
+			if (max_targets(o, optarg) < 0)
+				BAD("invalid --max-targets '%s' (a count of at least 1, or a "
+				    "percentage "
+				    "above 0 and at most 100, such as 10%%)",
+				    optarg);
+			break;
 		case OPT_MAP:
 			o->map_path = optarg;
+			break;
+		case OPT_DB:
+			o->db_path = optarg;
 			break;
 		case OPT_MAP_BY:
 			if (!strcmp(optarg, "alive"))
@@ -607,8 +687,6 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--pcapng, --trace-probes and -C need a trace file (-w FILE)");
 	if (o->no_validate && !o->read_path)
 		BAD("--no-validate only applies to --read");
-	if (o->read_path && o->user)
-		BAD("--user applies to sweeps: --read opens nothing privileged and drops nothing");
 	if (o->read_path && (o->cfg.trace_path || o->cfg.dry_run))
 		BAD("--read analyses a trace: it cannot be combined with -w or --dry-run");
 	/* A dry run sends nothing and opens no capture: a trace would stay empty. */
@@ -627,6 +705,8 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--map-by colours the map: it needs --map FILE");
 	if (o->map_path && o->cfg.dry_run)
 		BAD("--map draws what a sweep found: --dry-run finds nothing");
+	if (o->db_path && o->cfg.dry_run)
+		BAD("--db records what a sweep found: --dry-run finds nothing");
 	if (o->map_path && o->read_path && !o->nspecs)
 		BAD("--map with --read needs the targets that were swept (the map shows them)");
 	rc = cli_shard_resolve(o->shard_arg, o->shards_arg, env_lookup, &o->shard, errbuf);
@@ -655,18 +735,37 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		    "from it): draw it from the output with icmpsweep map");
 	if (o->checkpoint_interval_s > 0 && !o->checkpoint_path && !o->resume_path)
 		BAD("--checkpoint-interval needs --checkpoint FILE");
+	if (o->read_path && (o->max_targets || o->max_targets_pct > 0))
+		BAD("--max-targets limits what is probed: --read probes nothing");
 	rc = cli_check_files(o, errbuf);
 	if (rc < 0)
 		return rc;
+	if (o->localnet_max && !o->localnet)
+		BAD("--localnet-max caps what -l sweeps: give -l too");
+	if (o->localnet && o->read_path)
+		BAD("-l names the networks to sweep: --read sweeps nothing (give the targets)");
+	if (o->localnet) {
+		rc = cli_localnet_add(o->targets, o->cfg.iface,
+		                      o->localnet_max ? o->localnet_max : CLI_LOCALNET_MAX_DEFAULT,
+		                      &o->localnet_found, errbuf);
+		if (rc < 0)
+			return rc == -ENOMEM ? rc : -EINVAL;
+		for (size_t i = 0; i < o->localnet_found.nspecs; i++)
+			if (push(&o->specs, &o->nspecs, o->localnet_found.specs[i]) < 0)
+				return -ENOMEM;
+	}
 	/* --resume alone: the targets are the checkpoint's (main parses again with them). */
 	if (!o->nspecs && !o->read_path && !o->resume_path)
-		BAD("no targets given (try --help)");
+		BAD("no targets given: name them, or sweep the networks this host is on with -l "
+		    "(try --help)");
 	/* Offline, targets are optional: they only narrow what is reported. */
 	if (o->nspecs || (o->nexclude_specs && !o->resume_path)) {
 		rc = isw_targets_finalize(o->targets, errbuf);
 		if (rc < 0)
 			return rc == -ENOMEM ? rc : -EINVAL;
 	}
+	if (o->nspecs)
+		o->cfg.max_targets = max_targets_count(o);
 	if (!o->seed_given &&
 	    getrandom(&o->cfg.seed, sizeof(o->cfg.seed), 0) != (ssize_t)sizeof(o->cfg.seed)) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot draw a random seed: %s", strerror(errno));

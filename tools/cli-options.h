@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "cli-localnet.h"
 #include "icmpsweep/config.h"
 #include "icmpsweep/error.h"
 #include "icmpsweep/output.h"
@@ -36,9 +37,18 @@ struct cli_options {
 	const char *fields;   /* -f: csv/json columns (NULL: all) */
 	uint64_t max_results; /* --max-results: 0 = no limit */
 	double max_runtime_s; /* --max-runtime: 0 = no limit */
+	/* --max-targets: a count (cfg.max_targets is set from it) or a percentage of the
+	 * targets (max_targets_pct > 0; cfg.max_targets once the targets are known). */
+	uint64_t max_targets;
+	double max_targets_pct;
+	/* -l: sweep the networks this host is on, at most a /localnet_max (0: the default) per
+	 * interface; what it found (the specs point into it). */
+	int localnet, localnet_max;
+	struct cli_localnet localnet_found;
 	const char *map_path; /* --map: PNG of the swept space (NULL: none) */
 	enum map_by map_by;   /* --map-by */
 	int map_by_given;
+	const char *db_path; /* --db: SQLite history of runs and results (NULL: none) */
 	/* --shard and --shards as typed, and what they resolved to (cfg.shard/shards too). */
 	const char *shard_arg, *shards_arg;
 	struct cli_shard shard;

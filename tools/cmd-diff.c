@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* icmpsweep diff: two result files of any format (result-file.h) compared host by host.  A
+/* icmpsweep diff: two result files of any format (result-file.h), or two runs of a --db
+ * history (history-load.h), compared host by host.  A
  * host appeared, disappeared, or changed its MAC, its name or (with --rtt-threshold) its
  * round-trip time; one row per host that did, in text, csv or json. */
 #include <errno.h>
@@ -11,6 +12,7 @@
 
 #include "cli-values.h"
 #include "cmd-diff.h"
+#include "history-load.h"
 #include "icmpsweep/error.h"
 #include "icmpsweep/output.h"
 #include "icmpsweep/targets.h"
@@ -28,11 +30,14 @@ enum change { APPEARED, DISAPPEARED, CHANGED };
 static void usage(FILE *fp)
 {
 	fputs("usage: icmpsweep diff [options] OLD NEW\n"
+	      "       icmpsweep diff [options] --db FILE RUN RUN\n"
 	      "Compare two result files of icmpsweep (text, csv, json or xml, told apart by\n"
 	      "their content): hosts that appeared, disappeared, or changed MAC or name.\n"
 	      "Hosts are the addresses that were up (echo reply, or ARP only on the local\n"
 	      "network); ICMP errors are not.  A field one file lacks is not compared.\n"
 	      "\n"
+	      "      --db FILE             OLD and NEW are run numbers of this history\n"
+	      "                            (icmpsweep history --db FILE --runs)\n"
 	      "  -O, --output-format FMT   text (default), csv or json (JSON lines)\n"
 	      "  -o, --output FILE         write the differences here (default: stdout)\n"
 	      "      --rtt-threshold MS    also report RTTs that moved by more than MS ms\n"
@@ -49,6 +54,8 @@ struct diff_opts {
 	enum isw_format format;
 	const char *output;
 	double rtt_threshold; /* negative: RTTs are not compared */
+	const char *db;       /* --db: the operands are runs of it */
+	int64_t runs[2];
 };
 
 static void mac_str(const struct rf_host *h, char *buf, size_t size)
@@ -226,11 +233,12 @@ static unsigned long write_diff(FILE *fp, const struct diff_opts *o, const struc
 /* Options into o and the two paths; -1 after a message, 1 for --help. */
 static int parse(int argc, char **argv, struct diff_opts *o, const char **paths)
 {
-	enum { OPT_RTT = 256 };
+	enum { OPT_RTT = 256, OPT_DB };
 	static const struct option longs[] = {
 	    {"output-format", required_argument, NULL, 'O'},
 	    {"output", required_argument, NULL, 'o'},
 	    {"rtt-threshold", required_argument, NULL, OPT_RTT},
+	    {"db", required_argument, NULL, OPT_DB},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -263,6 +271,9 @@ static int parse(int argc, char **argv, struct diff_opts *o, const char **paths)
 				return -1;
 			}
 			break;
+		case OPT_DB:
+			o->db = optarg;
+			break;
 		case 'h':
 			return 1;
 		case ':':
@@ -276,9 +287,23 @@ static int parse(int argc, char **argv, struct diff_opts *o, const char **paths)
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "icmpsweep diff: want two result files, OLD and NEW (try diff "
-		                "--help)\n");
+		fprintf(stderr, o->db ? "icmpsweep diff: want two runs of --db, OLD and NEW (try "
+		                        "diff --help)\n"
+		                      : "icmpsweep diff: want two result files, OLD and NEW (try "
+		                        "diff --help)\n");
 		return -1;
+	}
+	for (int k = 0; o->db && k < 2; k++) {
+		uint64_t run;
+
+		if (cli_parse_u64(argv[optind + k], INT64_MAX, &run) < 0 || !run) {
+			fprintf(stderr,
+			        "icmpsweep diff: invalid run '%s' (a run number of --db: history "
+			        "--runs lists them)\n",
+			        argv[optind + k]);
+			return -1;
+		}
+		o->runs[k] = (int64_t)run;
 	}
 	paths[0] = argv[optind];
 	paths[1] = argv[optind + 1];
@@ -300,11 +325,22 @@ int cmd_diff(int argc, char **argv)
 			usage(stdout);
 		return rc > 0 ? DIFF_SAME : DIFF_TROUBLE;
 	}
-	if (!strcmp(paths[0], "-") && !strcmp(paths[1], "-")) {
+	if (o.db) {
+		sqlite3 *db;
+
+		rc = hdb_open(o.db, 0, &db, err);
+		for (int k = 0; rc >= 0 && k < 2; k++)
+			rc = hdb_load_run(db, o.db, o.runs[k], &sets[k], err);
+		hdb_close(db);
+		if (rc < 0) {
+			fprintf(stderr, "icmpsweep diff: %s\n", err);
+			goto out;
+		}
+	} else if (!strcmp(paths[0], "-") && !strcmp(paths[1], "-")) {
 		fprintf(stderr, "icmpsweep diff: only one of OLD and NEW can be standard input\n");
 		return DIFF_TROUBLE;
 	}
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; !o.db && k < 2; k++)
 		if (rf_load(paths[k], &sets[k], err) < 0) {
 			fprintf(stderr, "icmpsweep diff: %s\n", err);
 			goto out;

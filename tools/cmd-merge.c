@@ -114,49 +114,6 @@ static int overwrites_input(const char *out, char **inputs, int n)
 	return 0;
 }
 
-/* The whole file (NUL-terminated), or NULL with a message. */
-static char *slurp(const char *path, size_t *len, char *errbuf)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!fp) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (cap - n < 65536) {
-			char *b = realloc(buf, cap ? cap * 2 : 131072);
-
-			if (!b) {
-				snprintf(errbuf, ISW_ERRBUF_SIZE, "reading '%s': out of memory",
-				         path);
-				goto fail;
-			}
-			buf = b;
-			cap = cap ? cap * 2 : 131072;
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, fp);
-
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "reading '%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	fclose(fp);
-	buf[n] = 0;
-	*len = n;
-	return buf;
-fail:
-	fclose(fp);
-	free(buf);
-	return NULL;
-}
-
 struct input {
 	const char *path;
 	struct rf_set set; /* results */
@@ -332,7 +289,7 @@ int cmd_merge(int argc, char **argv)
 	for (int a = optind; a < argc; a++) {
 		const char *path = argv[a];
 		size_t len = 0;
-		char *buf = slurp(path, &len, err);
+		char *buf = shard_meta_slurp(path, &len, err);
 		FILE *mem;
 
 		if (!buf) {
@@ -410,6 +367,8 @@ out:
 		rf_free(&in[i].set);
 	rf_free(&all);
 	free(in);
+	for (size_t i = 0; i < nm; i++)
+		shard_meta_free(&m[i]);
 	free(m);
 	return status;
 }

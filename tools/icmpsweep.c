@@ -4,6 +4,7 @@
  * fully written, among others), 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM (after the
  * clean shutdown; a runtime failure still wins: exit 1). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -16,7 +17,10 @@
 #include "checkpoint-run.h"
 #include "cli-options.h"
 #include "cmd-diff.h"
+#include "cmd-history.h"
+#include "cmd-map.h"
 #include "cmd-merge.h"
+#include "db-cli.h"
 #include "icmpsweep/build-info.h"
 #include "icmpsweep/scan.h"
 #include "icmpsweep/trace.h"
@@ -212,7 +216,8 @@ static int start_error_status(int rc)
 	return rc == -EINVAL || rc == -ENODEV ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 }
 
-static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *how)
+static void print_summary(FILE *fp, const struct isw_scan_stats *s, const struct isw_scan_route *rt,
+                          const char *how)
 {
 	fprintf(fp,
 	        "icmpsweep: %s: %llu targets, %llu probes sent in %.2f s (%.0f/s), %llu hosts up, "
@@ -229,6 +234,11 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
 		        "icmpsweep: %llu answers for other shards' targets set aside (shards of "
 		        "this sweep on this machine)\n",
 		        (unsigned long long)s->other_shard);
+	if (s->probed < s->targets)
+		fprintf(fp,
+		        "icmpsweep: --max-targets: the first %llu of the %llu targets (in the "
+		        "keyed order) were probed, the others not\n",
+		        (unsigned long long)s->probed, (unsigned long long)s->targets);
 	if (s->send_errors)
 		fprintf(fp, "icmpsweep: %llu send errors (%llu of them sent again)\n",
 		        (unsigned long long)s->send_errors,
@@ -240,6 +250,17 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const char *
 		        (unsigned long long)s->onlink, (unsigned long long)s->arp_sent,
 		        (unsigned long long)s->arp_hosts, (unsigned long long)s->arp_only,
 		        (unsigned long long)s->arp_conflicts);
+	if (s->arp_send_errors)
+		fprintf(fp, "icmpsweep: %llu ARP requests could not be sent\n",
+		        (unsigned long long)s->arp_send_errors);
+	if (rt->nifaces > 1) {
+		fprintf(fp, "icmpsweep: per interface:");
+		for (unsigned k = 0; k < rt->nifaces; k++)
+			fprintf(fp, "%s %s %llu sent, %llu send errors", k ? ";" : "",
+			        rt->ifaces[k].iface, (unsigned long long)s->iface_sent[k],
+			        (unsigned long long)s->iface_send_errors[k]);
+		fputc('\n', fp);
+	}
 }
 
 /* Signals arrive here through sigtimedwait, never through a handler: the main thread turns
@@ -260,7 +281,12 @@ static int run(isw_scan *scan, const struct cli_options *o, struct sink_ctx *ctx
 	double next_status = 1.0;
 
 	status_init(&st, &o->cfg);
-	isw_scan_get_route(scan, &st.route);
+	{
+		struct isw_scan_route rt;
+
+		isw_scan_get_route(scan, &rt);
+		status_set_route(&st, &rt);
+	}
 	while (!all_done(scan, ctx, &finish_sent)) {
 		int sig = sigtimedwait(sigs, NULL, &tick);
 		if (!stopped && output_failed(ctx)) {
@@ -363,12 +389,9 @@ static char *trace_comment(const struct cli_options *o)
 	return buf;
 }
 
-/* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
- * asked for, describes the analysis. */
-static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
-                       struct map_run *mr)
+static struct isw_offline_config offline_config(const struct cli_options *o, FILE *trace)
 {
-	struct isw_offline_config oc = {
+	return (struct isw_offline_config){
 	    .path = o->read_path,
 	    .seed = o->cfg.seed,
 	    .have_seed = o->seed_given,
@@ -376,17 +399,60 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	    .no_validate = o->no_validate,
 	    .targets = o->nspecs ? o->targets : NULL,
 	    .oui_path = o->cfg.oui_path,
+	    .file = trace,
 	};
+}
+
+/* --read before the privilege drop: when the user switches, the metadata file is opened (or
+ * created) now, once the trace is known to be readable, so that it can be written after the
+ * drop even in a directory only root may write (a bad trace still leaves it alone).  Its
+ * descriptor in *meta_fd, or -1.  Returns an exit status. */
+static int offline_keep_metadata(const struct cli_options *o, const struct priv_user *u,
+                                 FILE *trace, int *meta_fd)
+{
+	struct isw_offline_config oc = offline_config(o, trace);
+	char err[ISW_ERRBUF_SIZE] = "";
+	int rc;
+
+	*meta_fd = -1;
+	if (!o->metadata_path || !priv_switches_user(u))
+		return 0;
+	rc = isw_trace_check(&oc, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+	}
+	*meta_fd = open(o->metadata_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	return 0;
+}
+
+/* --read: the live matcher and writers over a trace; nothing is sent.  The metadata, when
+ * asked for, describes the analysis (through meta_fd when the directory refuses a new file
+ * after the privilege drop). */
+static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct run_info *ri,
+                       struct map_run *mr, struct db_run *dr, FILE *trace, int meta_fd)
+{
+	struct isw_offline_config oc = offline_config(o, trace);
 	struct isw_offline_stats st;
 	char err[ISW_ERRBUF_SIZE] = "";
 	int rc, status = 0;
 
 	clock_gettime(CLOCK_REALTIME, &ri->start);
+	if (db_run_begin(dr, o, NULL, ri, err) < 0 || db_run_start(dr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		return EXIT_RUNTIME;
+	}
 	rc = isw_trace_analyse(&oc, sink, ctx, &st, err);
 	if (atomic_load(&ctx->limit_reached))
 		ri->limit = "max-results";
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
+		clock_gettime(CLOCK_REALTIME, &ri->end);
+		ri->status = "failed";
+		ri->offline = &st;
+		if (db_run_finish(dr, o, NULL, ri, 0, 0, 0, err) < 0)
+			fprintf(stderr, "icmpsweep: %s\n", err);
+		ri->offline = NULL;
 		return rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 	}
 	if (st.truncated)
@@ -433,7 +499,13 @@ static int run_offline(const struct cli_options *o, struct sink_ctx *ctx, struct
 	ri->offline = &st;
 	ri->resolver = ctx->res;
 	ri->status = status ? "failed" : "done";
-	if (o->metadata_path && metadata_save(o->metadata_path, o, NULL, ri, err) < 0) {
+	if (db_run_finish(dr, o, NULL, ri, o->nspecs ? isw_targets_count(o->targets) : 0, st.hits,
+	                  st.icmp_errors, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+	}
+	if (o->metadata_path &&
+	    metadata_save_kept(o->metadata_path, meta_fd, o, NULL, ri, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		status = EXIT_RUNTIME;
 	}
@@ -540,12 +612,13 @@ int main(int argc, char **argv)
 	struct isw_scan_route rt;
 	struct priv_user user;
 	struct map_run mr = {0};
+	struct db_run dr = {0};
 	char err[ISW_ERRBUF_SIZE] = "", out_name[PATH_MAX + 2];
 	FILE *out = stdout;
 	isw_scan *scan = NULL;
 	sigset_t sigs;
 	int rc, status = 0, sig = 0, trace_reported = 0, failed, meta_pending = 0, meta_fd = -1;
-	int health_failed = 0, abrupt = 0;
+	int health_failed = 0, abrupt = 0, db_pending = 0;
 	struct resume_ctx rs = {0};
 	struct ckpt_run ckr = {0};
 	char seedbuf[48], **ck_argv = NULL;
@@ -553,6 +626,10 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "history"))
+		return cmd_history(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "map"))
+		return cmd_map(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return cmd_merge(argc - 1, argv + 1);
 	rc = cli_parse(&o, argc, argv, err);
@@ -583,6 +660,10 @@ int main(int argc, char **argv)
 		cli_free(&o);
 		return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_BAD_INPUT;
 	}
+	/* What -l found: the user sees which networks "this host is on" meant. */
+	if (o.localnet && !o.quiet)
+		fprintf(stderr, "icmpsweep: -l: sweeping the networks of %s\n",
+		        o.localnet_found.desc);
 	if (priv_user_lookup(o.user, &user, err) < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err);
 		cli_free(&o);
@@ -623,15 +704,36 @@ int main(int argc, char **argv)
 	}
 	if (mr.map)
 		add_consumer(&ctx, map_put, mr.map, "--map");
+	rc = db_run_open(&dr, &o, err);
+	if (rc < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+		goto done;
+	}
+	if (dr.w)
+		add_consumer(&ctx, dbw_put, dr.w, "--db");
 	ctx.max_results = o.max_results;
 	/* A dry run sends nothing and gets no answer to look up. */
 	if (o.cfg.dry_run)
 		o.no_resolve = 1;
 	if (o.read_path) {
+		/* Open while privileged, then read as a sweep sends: with the privileges
+		 * dropped.  A trace that does not open is named by the analysis. */
+		FILE *trace = fopen(o.read_path, "rb");
+		int kept = -1;
+
 		status = open_outputs(&o, &ctx, out,
 		                      isw_trace_has_arp_replies(o.read_path, o.cfg.src_addr), &ri);
 		if (!status)
-			status = run_offline(&o, &ctx, &ri, &mr);
+			status = offline_keep_metadata(&o, &user, trace, &kept);
+		if (!status)
+			status = drop_privileges(&o, &user);
+		if (!status)
+			status = run_offline(&o, &ctx, &ri, &mr, &dr, trace, kept);
+		if (trace)
+			fclose(trace);
+		if (kept >= 0)
+			close(kept);
 		goto done;
 	}
 	if (o.cfg.trace_path && !(o.cfg.trace_comment = trace_comment(&o))) {
@@ -679,7 +781,9 @@ int main(int argc, char **argv)
 	rc = isw_scan_prepare(scan, err);
 	if (rc < 0) {
 		fprintf(stderr, "icmpsweep: %s\n", err[0] ? err : isw_strerror(rc));
-		priv_hint(stderr, rc);
+		priv_hint(stderr, rc,
+		          !o.cfg.tx || !strcmp(o.cfg.tx, "auto") || !strcmp(o.cfg.tx, "socket"),
+		          o.cfg.tx && !strcmp(o.cfg.tx, "socket"));
 		status = start_error_status(rc);
 		goto done;
 	}
@@ -703,7 +807,19 @@ int main(int argc, char **argv)
 	meta_pending = o.metadata_path != NULL;
 	if (meta_pending)
 		meta_fd = metadata_keep(o.metadata_path);
+	/* Likewise the run row: a sweep killed halfway is found "running" and marked
+	 * interrupted by the next use of the database. */
+	if (db_run_begin(&dr, &o, scan, &ri, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+		goto done;
+	}
+	db_pending = dr.w != NULL;
 	status = drop_privileges(&o, &user);
+	if (!status && db_run_start(&dr, err) < 0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		status = EXIT_RUNTIME;
+	}
 	if (!status && !ctx.out)
 		status = open_outputs(&o, &ctx, out, isw_scan_onlink(scan) > 0, &ri);
 	if (status)
@@ -765,16 +881,37 @@ int main(int argc, char **argv)
 			        (unsigned long long)before.targets,
 			        (unsigned long long)isw_targets_count(o.targets));
 		}
-		fprintf(stderr,
-		        "icmpsweep: %llu targets from %s on %s via "
-		        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
-		        "rate %llu/s, seed %llu, %u sender%s, tx %s\n",
-		        (unsigned long long)isw_targets_count(o.targets), isw_addr_str(a, abuf),
-		        rt.iface, rt.gw_mac[0], rt.gw_mac[1], rt.gw_mac[2], rt.gw_mac[3],
-		        rt.gw_mac[4], rt.gw_mac[5],
-		        rt.gateways > 1 ? " and other gateways per route" : "",
-		        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed, rt.senders,
-		        rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
+		if (rt.tx_why[0])
+			/* No-root mode: no MACs to show; the kernel routes each probe. */
+			fprintf(
+			    stderr,
+			    "icmpsweep: %llu targets from %s on %s through ICMP datagram (ping) "
+			    "sockets, rate %llu/s, seed %llu, %u sender%s, tx %s (no-root mode: "
+			    "%s)\n",
+			    (unsigned long long)isw_targets_count(o.targets), isw_addr_str(a, abuf),
+			    rt.iface, (unsigned long long)o.cfg.rate,
+			    (unsigned long long)o.cfg.seed, rt.senders, rt.senders == 1 ? "" : "s",
+			    rt.tx, rt.tx_why);
+		else
+			fprintf(stderr,
+			        "icmpsweep: %llu targets from %s on %s via "
+			        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
+			        "rate %llu/s, seed %llu, %u sender%s, tx %s\n",
+			        (unsigned long long)isw_targets_count(o.targets),
+			        isw_addr_str(a, abuf), rt.iface, rt.gw_mac[0], rt.gw_mac[1],
+			        rt.gw_mac[2], rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5],
+			        rt.gateways > 1 ? " and other gateways per route" : "",
+			        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
+			        rt.senders, rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
+		/* Targets routed through other interfaces leave there, from their own source. */
+		for (unsigned k = 1; k < rt.nifaces; k++)
+			fprintf(stderr,
+			        "icmpsweep: targets routed through %s leave it from %s via "
+			        "%02x:%02x:%02x:%02x:%02x:%02x\n",
+			        rt.ifaces[k].iface, isw_addr_str(rt.ifaces[k].src_addr, abuf),
+			        rt.ifaces[k].gw_mac[0], rt.ifaces[k].gw_mac[1],
+			        rt.ifaces[k].gw_mac[2], rt.ifaces[k].gw_mac[3],
+			        rt.ifaces[k].gw_mac[4], rt.ifaces[k].gw_mac[5]);
 		if (rt.tx_note[0])
 			fprintf(stderr, "icmpsweep: %s: %s; sending in %s mode\n", rt.tx,
 			        rt.tx_note, rt.tx_mode);
@@ -831,7 +968,7 @@ int main(int argc, char **argv)
 		if (o.shard.count > 1)
 			snprintf(how + strlen(how), sizeof(how) - strlen(how), " (shard %u/%u)",
 			         o.shard.index, o.shard.count);
-		print_summary(stderr, &stats, how);
+		print_summary(stderr, &stats, &rt, how);
 	}
 	/* Lost answers mean possibly missed hosts: worth saying even with -q. */
 	if (stats.pcap_drop && !o.cfg.dry_run)
@@ -844,6 +981,12 @@ int main(int argc, char **argv)
 		resolve_summary_print(stderr, ctx.res);
 	ri.resolver = ctx.res;
 	ri.status = failed ? "failed" : ri.interrupted ? "interrupted" : "done";
+	db_pending = 0;
+	if (db_run_finish(&dr, &o, scan, &ri, stats.targets, stats.hits, stats.icmp_errors, err) <
+	    0) {
+		fprintf(stderr, "icmpsweep: %s\n", err);
+		failed = 1;
+	}
 	meta_pending = 0;
 	if (o.metadata_path &&
 	    metadata_save_kept(o.metadata_path, meta_fd, &o, scan, &ri, err) < 0) {
@@ -857,6 +1000,12 @@ done:
 		clock_gettime(CLOCK_REALTIME, &ri.end);
 		ri.status = "failed";
 		if (metadata_save_kept(o.metadata_path, meta_fd, &o, scan, &ri, err) < 0)
+			fprintf(stderr, "icmpsweep: %s\n", err);
+	}
+	if (db_pending) {
+		clock_gettime(CLOCK_REALTIME, &ri.end);
+		ri.status = "failed";
+		if (db_run_finish(&dr, &o, scan, &ri, 0, 0, 0, err) < 0)
 			fprintf(stderr, "icmpsweep: %s\n", err);
 	}
 	if (meta_fd >= 0)
@@ -873,6 +1022,7 @@ done:
 		status = EXIT_RUNTIME;
 	isw_output_free(ctx.out);
 	map_run_free(&mr);
+	db_run_free(&dr);
 	ckpt_run_free(&ckr);
 	free(ck_argv);
 	resume_free(&rs);

@@ -186,6 +186,28 @@ static void path_faults(FILE *fp, unsigned faults)
 	fputc(']', fp);
 }
 
+/* Every interface the sweep sent on: name, source, main next hop, and its wire counts. */
+static void write_ifaces(FILE *fp, const struct isw_scan_route *rt, const struct isw_scan_stats *st)
+{
+	char a[16];
+
+	fputc('[', fp);
+	for (unsigned k = 0; k < rt->nifaces; k++) {
+		const struct isw_scan_iface *f = &rt->ifaces[k];
+
+		fputs(k ? ", {\"name\": " : "{\"name\": ", fp);
+		isw_json_write_string(fp, f->iface);
+		fprintf(fp,
+		        ", \"source\": \"%s\", \"next_hop_mac\": "
+		        "\"%02x:%02x:%02x:%02x:%02x:%02x\", \"sent\": %llu, \"send_errors\": %llu}",
+		        isw_addr_str(f->src_addr, a), f->gw_mac[0], f->gw_mac[1], f->gw_mac[2],
+		        f->gw_mac[3], f->gw_mac[4], f->gw_mac[5],
+		        (unsigned long long)st->iface_sent[k],
+		        (unsigned long long)st->iface_send_errors[k]);
+	}
+	fputc(']', fp);
+}
+
 int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
                    const struct run_info *ri)
 {
@@ -203,6 +225,14 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	write_shard(fp, o);
 	key(fp, "targets");
 	fprintf(fp, "%llu", (unsigned long long)st.targets);
+	/* --max-targets: how many of the targets were probed (the first of the order). */
+	key(fp, "max_targets");
+	if (o->cfg.max_targets)
+		fprintf(fp, "%llu", (unsigned long long)o->cfg.max_targets);
+	else
+		fputs("null", fp);
+	key(fp, "targets_probed");
+	fprintf(fp, "%llu", (unsigned long long)st.probed);
 	key(fp, "reserved_dropped");
 	fprintf(fp, "%llu", (unsigned long long)isw_targets_reserved_dropped(o->targets));
 	key(fp, "rate_requested");
@@ -225,8 +255,15 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	        rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5]);
 	key(fp, "gateways");
 	fprintf(fp, "%u", rt.gateways);
+	key(fp, "interfaces");
+	write_ifaces(fp, &rt, &st);
 	key(fp, "tx");
 	isw_json_write_string(fp, rt.tx ? rt.tx : "");
+	if (rt.tx_why[0]) {
+		/* No-root mode: why it sends through ping sockets. */
+		key(fp, "tx_reason");
+		isw_json_write_string(fp, rt.tx_why);
+	}
 	if (rt.tx_mode[0]) {
 		key(fp, "tx_mode");
 		isw_json_write_string(fp, rt.tx_mode);
@@ -298,6 +335,8 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%llu", (unsigned long long)st.onlink);
 	key(fp, "arp_sent");
 	fprintf(fp, "%llu", (unsigned long long)st.arp_sent);
+	key(fp, "arp_send_errors");
+	fprintf(fp, "%llu", (unsigned long long)st.arp_send_errors);
 	key(fp, "arp_hosts");
 	fprintf(fp, "%llu", (unsigned long long)st.arp_hosts);
 	key(fp, "arp_only");

@@ -226,9 +226,10 @@ int priv_check_dir_writable(const char *path, const char *what, const struct pri
 	return -EACCES;
 }
 
-void priv_hint(FILE *fp, int rc)
+void priv_hint(FILE *fp, int rc, int ping_too, int ping_only)
 {
 	char self[PATH_MAX];
+	const char *q;
 	ssize_t n;
 
 	if (rc != -EPERM && rc != -EACCES)
@@ -238,15 +239,27 @@ void priv_hint(FILE *fp, int rc)
 		snprintf(self, sizeof(self), "icmpsweep");
 	else
 		self[n] = 0;
-	if (geteuid() == 0)
+	q = strpbrk(self, " '\"$`\\") ? "'" : "";
+	if (geteuid() == 0 && ping_only)
+		/* Root too needs its group in the range: the kernel makes no exception. */
+		fprintf(fp, "icmpsweep: admit root's group to ping sockets with: sudo sysctl "
+		            "net.ipv4.ping_group_range=\"0 2147483647\", or sweep with raw packets "
+		            "(--tx auto)\n");
+	else if (geteuid() == 0)
 		fprintf(fp,
 		        "icmpsweep: this root lacks CAP_NET_RAW or CAP_NET_ADMIN (a container or a "
 		        "reduced capability set?): give the process both\n");
+	else if (ping_too)
+		fprintf(fp,
+		        "icmpsweep: to sweep, run it as root, or grant raw packets to the binary "
+		        "once with: sudo setcap cap_net_raw,cap_net_admin+ep %s%s%s, or let every "
+		        "user sweep through ping sockets (no-root mode) with: sudo sysctl "
+		        "net.ipv4.ping_group_range=\"0 2147483647\"\n",
+		        q, self, q);
 	else
 		fprintf(fp,
 		        "icmpsweep: sending and capturing raw packets needs privileges: run it as "
 		        "root, or grant them to the binary once with: sudo setcap "
 		        "cap_net_raw,cap_net_admin+ep %s%s%s\n",
-		        strpbrk(self, " '\"$`\\") ? "'" : "", self,
-		        strpbrk(self, " '\"$`\\") ? "'" : "");
+		        q, self, q);
 }

@@ -46,7 +46,9 @@ int priv_drop(const struct priv_user *u, int explicit_user, char *errbuf);
 int priv_check_dir_writable(const char *path, const char *what, const struct priv_user *u,
                             char *errbuf);
 
-/* After a start-up failure rc: for a missing privilege, what to do about it. */
-void priv_hint(FILE *fp, int rc);
+/* After a start-up failure rc: for a missing privilege, what to do about it; with ping_too
+ * (--tx auto or socket), also how to let users sweep through ping sockets; ping_only
+ * (--tx socket) leaves out what raw packets need. */
+void priv_hint(FILE *fp, int rc, int ping_too, int ping_only);
 
 #endif

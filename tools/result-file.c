@@ -242,7 +242,7 @@ static void host_free(struct rf_host *h)
 }
 
 /* One host per address: an echo reply wins over ARP only, else the first row does. */
-static void dedupe(struct rf_set *set)
+void rf_dedupe(struct rf_set *set)
 {
 	size_t k = 0;
 
@@ -325,7 +325,7 @@ int rf_read(FILE *fp, const char *name, struct rf_set *set, char *errbuf)
 		rf_free(set);
 		return rc;
 	}
-	dedupe(set);
+	rf_dedupe(set);
 	return 0;
 }
 

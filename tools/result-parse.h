@@ -39,6 +39,9 @@ int rf_add_row(struct rf_set *set, const struct rf_input *in, unsigned long line
                const struct rf_row *row);
 /* Adds a host as is (copies its strings); 0 or -ENOMEM. */
 int rf_add_host(struct rf_set *set, const struct rf_host *h);
+/* Sorts the hosts by address, one per address (an echo reply wins over ARP only, else the
+ * first row): what every reader does last. */
+void rf_dedupe(struct rf_set *set);
 /* The len bytes of s as a canonical name (see rf_host.hostname), malloc'd; NULL if no memory. */
 char *rf_name_canonical(const char *s, size_t len);
 

@@ -3,6 +3,7 @@
  * merge needs and skips every other value whole, refusing anything that is not JSON. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "icmpsweep/error.h"
@@ -187,8 +188,45 @@ static int shard_object(struct reader *r, struct shard_meta *m)
 	}
 }
 
+/* An array of strings, each at most SPEC_MAX - 1 bytes (a path or a target spec). */
+#define SPEC_MAX 4096
+static int string_array(struct reader *r, char ***out, size_t *n)
+{
+	char buf[SPEC_MAX];
+	int first = 1;
+
+	if (expect(r, '[') < 0)
+		return -EINVAL;
+	for (;;) {
+		char **a;
+
+		space(r);
+		if (r->p < r->end && *r->p == ']') {
+			r->p++;
+			return 0;
+		}
+		if ((!first && expect(r, ',') < 0) || string(r, buf, sizeof(buf)) < 0)
+			return -EINVAL;
+		first = 0;
+		if (strlen(buf) == sizeof(buf) - 1)
+			return fail(r, "a target spec too long");
+		a = realloc(*out, (*n + 1) * sizeof(*a));
+		if (!a || !(a[*n] = strdup(buf))) {
+			if (a)
+				*out = a;
+			return fail(r, "out of memory");
+		}
+		*out = a;
+		(*n)++;
+	}
+}
+
 static int member(struct reader *r, const char *k, struct shard_meta *m)
 {
+	if (!strcmp(k, "target_specs"))
+		return string_array(r, &m->specs[0], &m->nspecs[0]);
+	if (!strcmp(k, "exclude_specs"))
+		return string_array(r, &m->specs[1], &m->nspecs[1]);
 	for (int i = 0; i < SM_COUNT; i++)
 		if (!strcmp(k, shard_meta_counter_names[i])) {
 			m->have[i] = 1;
@@ -223,8 +261,19 @@ int shard_meta_sniff(const char *buf, size_t len)
 	return len >= sizeof(head) - 1 && !memcmp(buf, head, sizeof(head) - 1);
 }
 
-int shard_meta_parse(const char *buf, size_t len, const char *path, struct shard_meta *m,
-                     char *errbuf)
+void shard_meta_free(struct shard_meta *m)
+{
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < m->nspecs[k]; i++)
+			free(m->specs[k][i]);
+		free(m->specs[k]);
+		m->specs[k] = NULL;
+		m->nspecs[k] = 0;
+	}
+}
+
+static int parse_doc(const char *buf, size_t len, const char *path, struct shard_meta *m,
+                     int need_digest, char *errbuf)
 {
 	struct reader r = {buf, buf, buf + len, path, errbuf};
 	char k[64];
@@ -248,7 +297,69 @@ int shard_meta_parse(const char *buf, size_t len, const char *path, struct shard
 	space(&r);
 	if (r.p != r.end)
 		return fail(&r, "bytes after the document");
-	if (!m->status[0] || !m->digest[0])
+	if (!m->status[0] || (need_digest && !m->digest[0]))
 		return fail(&r, "no status or targets_digest (written by an older icmpsweep?)");
 	return 0;
+}
+
+int shard_meta_parse(const char *buf, size_t len, const char *path, struct shard_meta *m,
+                     char *errbuf)
+{
+	int rc = parse_doc(buf, len, path, m, 1, errbuf);
+
+	if (rc < 0)
+		shard_meta_free(m);
+	return rc;
+}
+
+int shard_meta_parse_sweep(const char *buf, size_t len, const char *path, struct shard_meta *m,
+                           char *errbuf)
+{
+	int rc = parse_doc(buf, len, path, m, 0, errbuf);
+
+	if (rc < 0)
+		shard_meta_free(m);
+	return rc;
+}
+
+char *shard_meta_slurp(const char *path, size_t *len, char *errbuf)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!fp) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - n < 65536) {
+			char *b = realloc(buf, cap ? cap * 2 : 131072);
+
+			if (!b) {
+				snprintf(errbuf, ISW_ERRBUF_SIZE, "reading '%s': out of memory",
+				         path);
+				goto fail;
+			}
+			buf = b;
+			cap = cap ? cap * 2 : 131072;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, fp);
+
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "reading '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	fclose(fp);
+	buf[n] = 0;
+	*len = n;
+	return buf;
+fail:
+	fclose(fp);
+	free(buf);
+	return NULL;
 }

@@ -57,6 +57,10 @@ struct shard_meta {
 	char start[40], end[40];
 	uint64_t counter[SM_COUNT];
 	int have[SM_COUNT];
+	/* target_specs and exclude_specs as the sweep was given them (specs, and -I / -b
+	 * files), for an offline map; malloc'd: shard_meta_free. */
+	char **specs[2];
+	size_t nspecs[2];
 };
 
 /* 1 when buf (a file's start) is icmpsweep's metadata rather than a result file. */
@@ -66,5 +70,13 @@ int shard_meta_sniff(const char *buf, size_t len);
  * naming the file and what is wrong. */
 int shard_meta_parse(const char *buf, size_t len, const char *path, struct shard_meta *m,
                      char *errbuf);
+/* The same for any sweep's or --read's metadata (no targets_digest needed): what map reads. */
+int shard_meta_parse_sweep(const char *buf, size_t len, const char *path, struct shard_meta *m,
+                           char *errbuf);
+void shard_meta_free(struct shard_meta *m);
+
+/* A whole file (NUL-terminated, its length in *len), as merge and map read metadata; NULL
+ * with a message naming the path. */
+char *shard_meta_slurp(const char *path, size_t *len, char *errbuf);
 
 #endif

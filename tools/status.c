@@ -18,6 +18,7 @@ void status_init(struct status *st, const struct isw_config *cfg)
 	 * ETA runs to the last probe, then says "cooldown". */
 	st->cooldown_s = cfg->cooldown_auto ? 0 : cfg->cooldown_s;
 	memset(&st->route, 0, sizeof(st->route));
+	st->ifaces[0] = 0;
 	st->faults_told = 0;
 	st->losses_told = 0;
 	st->down_told = 0;
@@ -46,7 +47,7 @@ static void fmt_rate(char *buf, size_t size, double r)
 void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 {
 	double dt = s->elapsed_s - st->last_elapsed;
-	double slots = (double)s->targets * st->probes;
+	double slots = (double)s->probed * st->probes;
 	double pct = slots > 0 ? 100.0 * (double)s->done / slots : 100;
 	/* sent can shrink: a frame counted when handed over may be reported dropped later. */
 	double sent_delta = (double)s->sent - (double)st->last_sent;
@@ -88,8 +89,9 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 	        (unsigned long long)s->sent, sr, rr, (unsigned long long)s->hits,
 	        (unsigned long long)s->icmp_errors, (unsigned long long)s->pcap_drop);
 	/* Probes that did not go out: said on every line once there are any. */
-	if (s->send_errors)
-		fprintf(fp, "send errors %llu; ", (unsigned long long)s->send_errors);
+	if (s->send_errors + s->arp_send_errors)
+		fprintf(fp, "send errors %llu; ",
+		        (unsigned long long)(s->send_errors + s->arp_send_errors));
 	fprintf(fp, "ETA %s\n", eta);
 	fflush(fp);
 	st->last_elapsed = s->elapsed_s;
@@ -103,6 +105,37 @@ static const char *mac_str(const uint8_t m[6], char buf[18])
 	return buf;
 }
 
+void status_set_route(struct status *st, const struct isw_scan_route *r)
+{
+	size_t n = 0;
+
+	st->route = *r;
+	snprintf(st->ifaces, sizeof(st->ifaces), "%s", r->iface);
+	for (unsigned k = 0; k < r->nifaces && n < sizeof(st->ifaces); k++)
+		n += (size_t)snprintf(st->ifaces + n, sizeof(st->ifaces) - n, "%s%s", k ? ", " : "",
+		                      r->ifaces[k].iface);
+}
+
+/* The interface whose next hop a fault concerns (the first when none is named). */
+static struct isw_scan_iface fault_iface(const struct status *st, const struct isw_scan_stats *s)
+{
+	struct isw_scan_iface f = {0};
+
+	for (unsigned k = 0; k < st->route.nifaces; k++)
+		if (!strcmp(st->route.ifaces[k].iface, s->fault_iface))
+			return st->route.ifaces[k];
+	snprintf(f.iface, sizeof(f.iface), "%s", st->route.iface);
+	f.next_hop = st->route.next_hop;
+	memcpy(f.gw_mac, st->route.gw_mac, 6);
+	return f;
+}
+
+/* The interfaces in use, for messages about all of them. */
+static const char *ifaces(const struct status *st)
+{
+	return st->ifaces[0] ? st->ifaces : st->route.iface;
+}
+
 static const char *errno_str(int err)
 {
 	return err ? strerror(err) : "unknown error";
@@ -111,7 +144,8 @@ static const char *errno_str(int err)
 void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 {
 	unsigned fresh = s->path_faults & ~st->faults_told;
-	const char *ifc = st->route.iface;
+	const char *ifc = ifaces(st);
+	const struct isw_scan_iface f = fault_iface(st, s), *nh = &f;
 	char a[ISW_ADDR_STRLEN], m1[18], m2[18];
 
 	/* A deleted interface also takes carrier and capture with it: one message says it. */
@@ -127,8 +161,8 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		st->errors_told = 1;
 	}
 	if (s->carrier_losses > st->losses_told) {
-		fprintf(fp, "icmpsweep: warning: %s lost carrier at %.1f s: sending paused\n", ifc,
-		        s->elapsed_s);
+		fprintf(fp, "icmpsweep: warning: %s lost carrier at %.1f s: sending paused\n",
+		        nh->iface, s->elapsed_s);
 		st->losses_told = s->carrier_losses;
 		st->down_told = 1;
 	}
@@ -136,20 +170,20 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		fprintf(fp,
 		        "icmpsweep: %s has carrier again (%.1f s without): sending the probes "
 		        "since the loss again\n",
-		        ifc, s->carrier_down_s);
+		        nh->iface, s->carrier_down_s);
 		st->down_told = 0;
 	}
 	if (fresh & ISW_FAULT_LINK_GONE)
-		fprintf(fp, "icmpsweep: error: interface %s disappeared (%s): scan stopped\n", ifc,
-		        strerror(ENODEV));
+		fprintf(fp, "icmpsweep: error: interface %s disappeared (%s): scan stopped\n",
+		        nh->iface, strerror(ENODEV));
 	if (fresh & ISW_FAULT_CARRIER_TIMEOUT)
-		fprintf(fp, "icmpsweep: error: no carrier on %s for %d s: sending stopped\n", ifc,
-		        ISW_CARRIER_WAIT_S);
+		fprintf(fp, "icmpsweep: error: no carrier on %s for %d s: sending stopped\n",
+		        nh->iface, ISW_CARRIER_WAIT_S);
 	if (fresh & ISW_FAULT_CARRIER_LATE)
 		fprintf(fp,
 		        "icmpsweep: error: %s lost carrier after the last probe: answers on their "
 		        "way are lost\n",
-		        ifc);
+		        nh->iface);
 	if (fresh & ISW_FAULT_ANSWERS_STOPPED)
 		fprintf(
 		    fp,
@@ -160,14 +194,14 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		fprintf(fp,
 		        "icmpsweep: warning: next hop %s on %s stopped answering ARP at %.1f s: "
 		        "probes to %s are lost\n",
-		        isw_addr_str(st->route.next_hop, a), ifc, s->elapsed_s,
-		        mac_str(st->route.gw_mac, m1));
+		        isw_addr_str(nh->next_hop, a), nh->iface, s->elapsed_s,
+		        mac_str(nh->gw_mac, m1));
 	if (fresh & ISW_FAULT_NEIGH_MOVED)
 		fprintf(fp,
 		        "icmpsweep: warning: next hop %s on %s is now at %s, probes go to %s: "
 		        "they are lost\n",
-		        isw_addr_str(st->route.next_hop, a), ifc, mac_str(s->next_hop_mac_now, m2),
-		        mac_str(st->route.gw_mac, m1));
+		        isw_addr_str(nh->next_hop, a), nh->iface, mac_str(s->next_hop_mac_now, m2),
+		        mac_str(nh->gw_mac, m1));
 	if (fresh & ISW_FAULT_SEND_FAILED)
 		fprintf(
 		    fp,
@@ -187,7 +221,8 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 	uint64_t lost =
 	    s->send_errors > s->send_errors_resent ? s->send_errors - s->send_errors_resent : 0;
 	unsigned fatal = s->path_faults & ISW_FAULTS_FATAL;
-	const char *ifc = st->route.iface;
+	const char *ifc = ifaces(st);
+	const struct isw_scan_iface f = fault_iface(st, s);
 	char a[ISW_ADDR_STRLEN];
 
 	if (fatal & ISW_FAULT_LINK_GONE)
@@ -205,17 +240,19 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 		fprintf(fp, "icmpsweep: error: %llu probes were not sent on %s (%s)\n",
 		        (unsigned long long)lost, ifc, errno_str(s->send_errno));
 	if (fatal & ISW_FAULT_LINK_GONE)
-		fprintf(fp, "icmpsweep: error: interface %s disappeared during the scan\n", ifc);
+		fprintf(fp, "icmpsweep: error: interface %s disappeared during the scan\n",
+		        f.iface);
 	if (fatal & ISW_FAULT_CARRIER_TIMEOUT)
-		fprintf(fp, "icmpsweep: error: %s had no carrier for %d s: scan stopped\n", ifc,
+		fprintf(fp, "icmpsweep: error: %s had no carrier for %d s: scan stopped\n", f.iface,
 		        ISW_CARRIER_WAIT_S);
 	if (fatal & ISW_FAULT_CARRIER_LATE)
-		fprintf(fp, "icmpsweep: error: %s lost carrier before the answers were in\n", ifc);
+		fprintf(fp, "icmpsweep: error: %s lost carrier before the answers were in\n",
+		        f.iface);
 	if (fatal & (ISW_FAULT_NEIGH_FAILED | ISW_FAULT_NEIGH_MOVED))
 		fprintf(fp,
 		        "icmpsweep: error: the path through next hop %s was lost during the scan: "
 		        "hosts may be missing\n",
-		        isw_addr_str(st->route.next_hop, a));
+		        isw_addr_str(fault_iface(st, s).next_hop, a));
 	if (fatal & ISW_FAULT_SEND_FAILED)
 		fprintf(fp, "icmpsweep: error: sending on %s failed: scan stopped\n", ifc);
 	if (fatal & ISW_FAULT_CAPTURE)

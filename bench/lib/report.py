@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import fmt_rate, median_min_max, median_spread  # noqa: E402
 
 TOOL_ORDER = ["icmpsweep", "zmap", "zmap-debian", "masscan", "fping", "nmap", "arp-scan"]
-SCEN_ORDER = ["lan24", "drop", "dense", "sparse", "lossy", "dns", "lan", "internet"]
+SCEN_ORDER = ["lan24", "drop", "dense", "noroot", "sparse", "lossy", "dns", "lan", "internet"]
 METRICS = ["wall_s", "send_pps", "send_s", "tx_packets", "rx_packets", "recall", "precision",
            "duplicates_printed", "cpu_s", "user_s", "sys_s", "maxrss_kb", "tool_drop",
            "pkts_per_target", "found", "false_pos", "names_correct", "name_recall", "nudges",
@@ -40,6 +40,8 @@ SCEN_TITLE = {
                 "recall and time to a complete result",
     "lan24": "lan24: a /24 LAN, each tool at its own defaults as a new user types it; wall "
              "time, recall, precision",
+    "dbmap": "dbmap: every address answers; icmpsweep at its default rate with and without "
+             "--db and --map",
 }
 
 
@@ -381,6 +383,9 @@ def scen_line(scen, rows, meta):
     if scen == "lossy":
         bits.append("%s%% loss each way, %s probes per target" %
                     (meta.get("loss_pct_each_way", "?"), meta.get("lossy_probes", "?")))
+    if scen == "noroot":
+        bits.append("every tool as nobody without capabilities (setpriv --no-new-privs), "
+                    "through ICMP datagram sockets (net.ipv4.ping_group_range admits all)")
     if scen == "lan":
         bits.append("%s hosts on a bridge, the last drops ICMP echo (%s of the live addresses)"
                     % (meta.get("lan_hosts", "?"), meta.get("lan_dropper_share", "?")))

@@ -18,10 +18,53 @@ _icmpsweep()
 		--rtt-threshold)
 			return # milliseconds
 			;;
+		--db)
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return
+			;;
 		esac
 		if [[ $cur == -* ]]; then
-			local diff_words="--output-format --output --rtt-threshold --help -O -o -h"
+			local diff_words="--output-format --output --rtt-threshold --db --help -O -o -h"
 			mapfile -t COMPREPLY < <(compgen -W "$diff_words" -- "$cur")
+		else
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return
+	fi
+
+	# icmpsweep history --db FILE [ADDRESS|CIDR] | --runs.
+	if [[ ${COMP_WORDS[1]-} == history ]]; then
+		case $prev in
+		-O | --output-format)
+			mapfile -t COMPREPLY < <(compgen -W "text csv json" -- "$cur")
+			return
+			;;
+		--db | -o | --output)
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			local history_words="--db --runs --output-format --output --help -O -o -h"
+			mapfile -t COMPREPLY < <(compgen -W "$history_words" -- "$cur")
+		fi
+		return
+	fi
+
+	# icmpsweep map [options] RESULTS -o FILE.png.
+	if [[ ${COMP_WORDS[1]-} == map ]]; then
+		case $prev in
+		--map-by)
+			mapfile -t COMPREPLY < <(compgen -W "alive rtt" -- "$cur")
+			return
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			local map_words="--output --map-by --metadata --help -o -h"
+			mapfile -t COMPREPLY < <(compgen -W "$map_words" -- "$cur")
 		else
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -49,7 +92,7 @@ _icmpsweep()
 
 	case $prev in
 	-I | --input-file | -b | --exclude-file | -o | --output | -w | --write | --read | --metadata | --checkpoint | --resume | \
-	--map)
+	--map | --db)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
@@ -76,7 +119,7 @@ _icmpsweep()
 		return
 		;;
 	--tx)
-		mapfile -t COMPREPLY < <(compgen -W "auto xdp ring libnet" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "auto xdp ring libnet socket" -- "$cur")
 		return
 		;;
 	-i | --interface)
@@ -98,18 +141,18 @@ _icmpsweep()
 	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | -S | --source | \
 		-G | --gateway-mac | --resolver | --resolve-concurrency | --resolve-timeout | \
 		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime | \
-		--shards | --checkpoint-interval)
+		--shards | --checkpoint-interval | --max-targets | --localnet-max)
 		return # a value of the user's own
 		;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --checkpoint --checkpoint-interval --resume --list-output-fields --max-results --max-runtime --map --map-by --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
-			--gateway-mac --help --input-file --interface --metadata --no-arp --no-resolve \
+		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --checkpoint --checkpoint-interval --resume --list-output-fields --max-results --max-runtime --max-targets --map --map-by --db --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
+			--gateway-mac --help --input-file --interface --localnet --localnet-max --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \
 			--seed --senders --shard --shards --source --trace-probes --ttl --tx --user --version --write -C \
-			-G -I -O -P -S -T -V -b -c -h -i -n -o -q -r -w -x" -- "$cur")
+			-G -I -O -P -S -T -V -b -c -h -i -l -n -o -q -r -w -x" -- "$cur")
 	fi
 }
 complete -F _icmpsweep icmpsweep

@@ -39,6 +39,16 @@ static inline int isw_shard_has(const struct isw_shard *s, uint64_t idx)
 	return pos >= s->lo && pos < s->hi;
 }
 
+/* Only the positions below max_pos (--max-targets: the first of the shared order); the rest
+ * of the shard is then outside it, as another shard's targets are. */
+static inline void isw_shard_cap(struct isw_shard *s, uint64_t max_pos)
+{
+	if (max_pos >= s->hi)
+		return;
+	s->hi = max_pos > s->lo ? max_pos : s->lo;
+	s->partial = 1;
+}
+
 /* Slots: where a target's bits live in per-target bitmaps (answers).  The whole order's slot
  * is the target index; a shard's is its position within the shard, so that a shard of
  * 0.0.0.0/0 keeps bitmaps of its own size, dense and cache-friendly, instead of two of

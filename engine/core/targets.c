@@ -418,9 +418,12 @@ int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *er
 		if (len == LINE_EOF)
 			break;
 		if (len == LINE_ERROR) {
-			err = errno ? -errno : -EIO;
+			int e = errno ? errno : EIO;
+
 			seterr(errbuf, "cannot read '%s' after line %lu: %s", name, lineno,
-			       strerror(-err));
+			       strerror(e));
+			/* A directory is a bad argument; any other failed read, the machine's. */
+			err = e == EISDIR ? -EISDIR : -EIO;
 			break;
 		}
 		if (++lineno > FILE_MAX_LINES) {

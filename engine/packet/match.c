@@ -75,6 +75,15 @@ static size_t ip_hlen(const uint8_t *ip, size_t len)
 	return hl;
 }
 
+/* The identifier and sequence of an echo (request or reply) against the destination tag:
+ * all 32 bits, or the sequence alone where the kernel owns the identifier. */
+static int dst_tag_ok(const struct isw_matcher *m, const uint8_t *echo, uint32_t dst)
+{
+	uint32_t mask = m->ident_by_kernel ? 0xffffu : 0xffffffffu;
+
+	return ((isw_get_be32(echo + 4) ^ isw_tag_dst(&m->key, dst)) & mask) == 0;
+}
+
 /* -1 (unknown) unless the reply came after the probe: send_ns comes from the packet, and a
  * crafted trace holds any timestamps, so nothing here may overflow. */
 double isw_match_rtt_ms(int64_t ts_us, uint64_t send_ns)
@@ -102,7 +111,7 @@ static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint
 	if (!m->no_validate) {
 		if (icmp_len < 8 + ISW_PAYLOAD_LEN)
 			return ISW_MATCH_MALFORMED;
-		if (isw_get_be32(icmp + 4) != isw_tag_dst(&m->key, from) ||
+		if (!dst_tag_ok(m, icmp, from) ||
 		    !isw_tag_check_payload(&m->key, icmp + 8, from, &probe, &send_ns))
 			return ISW_MATCH_BAD_TAG;
 	} else if (icmp_len >= 8 + ISW_PAYLOAD_LEN) {
@@ -139,7 +148,7 @@ static enum isw_match_verdict match_error(const struct isw_matcher *m, const uin
 	if (m->src_addr && isw_get_be32(qip + 12) != m->src_addr)
 		return ISW_MATCH_BAD_TAG;
 	target = isw_get_be32(qip + 16);
-	if (isw_get_be32(qicmp + 4) != isw_tag_dst(&m->key, target))
+	if (!dst_tag_ok(m, qicmp, target))
 		return ISW_MATCH_BAD_TAG;
 	/* A quoted payload is a bonus (Linux quotes it all); when present it must validate. */
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&

@@ -38,6 +38,10 @@ struct isw_matcher {
 	 * IPv6 address, all zero to accept any destination. */
 	int ipv6;
 	uint8_t src6[16];
+	/* Ping sockets: the kernel wrote its own identifier into the probes and delivers only
+	 * the answers carrying it, so only the sequence half of the destination tag is ours to
+	 * check (with the payload tag: 48 bits on top of the kernel's 16). */
+	int ident_by_kernel;
 };
 
 /* One line saying what the matcher decided, for pcapng packet comments.  r is the result

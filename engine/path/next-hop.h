@@ -26,7 +26,7 @@ enum {
 struct isw_next_hops {
 	const struct isw_route_map *routes; /* targets differ in next hop: look each one up */
 	const struct isw_lan *lan;          /* on-link targets swept with ARP */
-	int raw_ip;                         /* a link without MACs: frames carry none to set */
+	unsigned lan_link;                  /* the interface the on-link targets are on */
 };
 
 /* 1 when targets differ in next hop, so each probe asks isw_next_hop. */
@@ -49,11 +49,14 @@ static inline int isw_next_hop_lan(const struct isw_lan *lan, uint32_t dst, uint
 	return isw_lan_mac(lan, oidx, mac) ? ISW_NEXT_HOP_MAC : ISW_NEXT_HOP_NONE;
 }
 
-static inline int isw_next_hop(const struct isw_next_hops *h, uint32_t dst, uint8_t mac[6])
+/* ... and in *link the interface it leaves by (left alone for the template's). */
+static inline int isw_next_hop(const struct isw_next_hops *h, uint32_t dst, uint8_t mac[6],
+                               unsigned *link)
 {
 	if (h->routes) {
 		const struct isw_hop *hop = &h->routes->hop[isw_route_map_find(h->routes, dst)];
 
+		*link = hop->link;
 		switch (hop->kind) {
 		case ISW_HOP_UNROUTED:
 			return ISW_NEXT_HOP_UNROUTED;
@@ -65,13 +68,16 @@ static inline int isw_next_hop(const struct isw_next_hops *h, uint32_t dst, uint
 				break;
 			/* fall through */
 		case ISW_HOP_GATEWAY:
-			if (h->raw_ip)
+			if (hop->raw_ip)
 				return ISW_NEXT_HOP_TEMPLATE;
 			memcpy(mac, hop->mac, 6);
 			return ISW_NEXT_HOP_MAC;
 		}
 	}
-	return h->lan ? isw_next_hop_lan(h->lan, dst, mac) : ISW_NEXT_HOP_TEMPLATE;
+	if (!h->lan)
+		return ISW_NEXT_HOP_TEMPLATE;
+	*link = h->lan_link;
+	return isw_next_hop_lan(h->lan, dst, mac);
 }
 
 #endif

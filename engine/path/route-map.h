@@ -26,7 +26,10 @@ struct isw_hop {
 	int err;          /* ISW_HOP_UNROUTED: the lookup's -errno, or 0 with type set */
 	int type;         /* the route's type (RTN_*) */
 	uint8_t mac[6];   /* filled by the caller once resolved */
-	uint64_t count;   /* targets with this hop */
+	/* Filled by the caller: which of the sweep's interfaces the hop is on, and whether that
+	 * link carries no MACs (tun, ppp). */
+	uint8_t link, raw_ip;
+	uint64_t count; /* targets with this hop */
 };
 
 /* A run of targets [lo, hi] (not every address in it need be a target) with one hop. */

@@ -36,11 +36,15 @@
 #define SILENT_GAPS   20
 #define SILENT_MIN_NS 2000000000u
 
-struct health {
+/* One interface's watch: its link and next hop's events, and our ARP check of that hop. */
+struct link_health {
 	struct isw_path_watch *w;
 	struct isw_path_state st;
-	uint32_t next_hop; /* watched neighbour, 0 for none */
 	struct isw_nh_check nh;
+};
+
+struct health {
+	struct link_health l[ISW_MAX_LINKS];
 	uint64_t replies, quiet_since, sent_at_quiet;
 	int silence_reported;
 };
@@ -50,72 +54,90 @@ void isw_scan_fault(struct isw_scan *s, unsigned fault, int stop)
 	isw_send_flags_fault(&s->flags, fault, stop);
 }
 
-static void carrier_changed(struct isw_scan *s, const struct isw_path_state *st, uint64_t now)
+/* Senders pause while any interface in use has no carrier: the probes of the others wait
+ * with them, and the walk goes back over all of them once every link is up. */
+static void carrier_changed(struct isw_scan *s, const struct health *h, uint64_t now)
 {
-	int paused = atomic_load(&s->flags.path_pause);
+	int paused = atomic_load(&s->flags.path_pause), down = 0;
 
-	if (!st->carrier && !paused) {
+	/* A tun or ppp device's carrier says whether a program holds it open, not whether the
+	 * wire works: only Ethernet links pause for it. */
+	for (unsigned k = 0; k < s->nlinks && !down; k++)
+		if (h->l[k].w && !s->link[k].route.raw_ip && !h->l[k].st.carrier) {
+			down = 1;
+			if (!paused)
+				atomic_store(&s->fault_link, k);
+		}
+	if (down && !paused) {
 		atomic_store(&s->flags.down_since_ns, now);
 		atomic_fetch_add(&s->carrier_losses, 1);
 		isw_scan_fault(
 		    s, atomic_load(&s->count.sending) ? ISW_FAULT_CARRIER : ISW_FAULT_CARRIER_LATE,
 		    0);
 		atomic_store(&s->flags.path_pause, 1);
-	} else if (st->carrier && paused) {
+	} else if (!down && paused) {
 		atomic_fetch_add(&s->down_total_ns, now - atomic_load(&s->flags.down_since_ns));
 		atomic_store(&s->flags.path_pause, 0);
 	}
 }
 
-static void neigh_changed(struct isw_scan *s, struct health *h)
+/* Link k's next hop is elsewhere now (mac, as the neighbour table or our ARP says). */
+static void neigh_moved(struct isw_scan *s, unsigned k, uint64_t packed_mac)
 {
-	const struct isw_path_state *st = &h->st;
+	atomic_store(&s->fault_link, k);
+	atomic_store(&s->neigh_mac_now, packed_mac);
+	isw_scan_fault(s, ISW_FAULT_NEIGH_MOVED, 0);
+}
+
+static void neigh_changed(struct isw_scan *s, struct link_health *lh, unsigned k)
+{
+	const struct isw_path_state *st = &lh->st;
 	const int usable =
 	    NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
 
-	if (!h->next_hop)
+	if (!s->link[k].nh_watch)
 		return;
 	if ((st->neigh & NUD_FAILED) &&
 	    !(atomic_load(&s->flags.path_faults) & ISW_FAULT_NEIGH_FAILED)) {
+		atomic_store(&s->fault_link, k);
 		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
 		/* Ask it ourselves: if it answers ARP elsewhere, say where. */
-		isw_nh_check_start(&h->nh, isw_now_ns());
+		isw_nh_check_start(&lh->nh, isw_now_ns());
 	}
 	if ((st->neigh & usable) && st->neigh_mac_known &&
-	    memcmp(st->neigh_mac, s->route.next_hop_mac, 6) != 0) {
-		atomic_store(&s->neigh_mac_now, isw_get_be48(st->neigh_mac));
-		isw_scan_fault(s, ISW_FAULT_NEIGH_MOVED, 0);
-	}
+	    memcmp(st->neigh_mac, s->link[k].route.next_hop_mac, 6) != 0)
+		neigh_moved(s, k, isw_get_be48(st->neigh_mac));
 }
 
-/* Our own ARP check of the next hop (nh-check.h): the kernel's events above are an extra
- * signal only, since asking the kernel to re-probe needs CAP_NET_ADMIN, gone after the
+/* Our own ARP check of link k's next hop (nh-check.h): the kernel's events above are an
+ * extra signal only, since asking the kernel to re-probe needs CAP_NET_ADMIN, gone after the
  * privilege drop. */
-static void nh_step(struct isw_scan *s, struct health *h, uint64_t now)
+static void nh_step(struct isw_scan *s, struct link_health *lh, unsigned k, uint64_t now)
 {
-	uint64_t at = atomic_load_explicit(&s->nh_arp_at_ns, memory_order_acquire),
-	         packed = atomic_load_explicit(&s->nh_arp_mac, memory_order_relaxed);
+	struct isw_scan_link *l = &s->link[k];
+	uint64_t at = atomic_load_explicit(&l->nh_arp_at_ns, memory_order_acquire),
+	         packed = atomic_load_explicit(&l->nh_arp_mac, memory_order_relaxed);
 	uint8_t mac[6];
 
-	if (!h->nh.active)
+	if (!lh->nh.active)
 		return;
 	/* Nobody left to send the request: the sweep is over, nothing to decide. */
 	if (!atomic_load(&s->count.sending)) {
-		h->nh.active = 0;
-		atomic_store(&s->flags.nh_arp_want, 0);
+		lh->nh.active = 0;
+		atomic_fetch_and(&s->flags.nh_arp_want, ~(1u << k));
 		return;
 	}
-	for (int k = 5; k >= 0; k--, packed >>= 8)
-		mac[k] = (uint8_t)packed;
-	switch (isw_nh_check_step(&h->nh, now, at, mac, s->route.next_hop_mac)) {
+	for (int b = 5; b >= 0; b--, packed >>= 8)
+		mac[b] = (uint8_t)packed;
+	switch (isw_nh_check_step(&lh->nh, now, at, mac, l->route.next_hop_mac)) {
 	case ISW_NH_ASK:
-		atomic_store(&s->flags.nh_arp_want, 1);
+		atomic_fetch_or(&s->flags.nh_arp_want, 1u << k);
 		break;
 	case ISW_NH_MOVED:
-		atomic_store(&s->neigh_mac_now, atomic_load(&s->nh_arp_mac));
-		isw_scan_fault(s, ISW_FAULT_NEIGH_MOVED, 0);
+		neigh_moved(s, k, atomic_load(&l->nh_arp_mac));
 		break;
 	case ISW_NH_SILENT:
+		atomic_store(&s->fault_link, k);
 		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
 		break;
 	default:
@@ -125,7 +147,7 @@ static void nh_step(struct isw_scan *s, struct health *h, uint64_t now)
 
 /* Answers spread evenly over a pass (the permutation mixes live and dead targets), so a
  * silence many mean gaps long while probes keep going out means the path broke somewhere we
- * cannot see: ask the next hop.  Only pass 1: later passes probe silent targets. */
+ * cannot see: ask the next hops.  Only pass 1: later passes probe silent targets. */
 static void watch_answers(struct isw_scan *s, struct health *h, uint64_t now)
 {
 	uint64_t replies = atomic_load(&s->replies), sent = atomic_load(&s->count.sent),
@@ -149,8 +171,28 @@ static void watch_answers(struct isw_scan *s, struct health *h, uint64_t now)
 		return;
 	h->silence_reported = 1;
 	isw_scan_fault(s, ISW_FAULT_ANSWERS_STOPPED, 0);
-	if (h->next_hop)
-		isw_nh_check_start(&h->nh, now);
+	for (unsigned k = 0; k < s->nlinks; k++)
+		if (s->link[k].nh_watch)
+			isw_nh_check_start(&h->l[k].nh, now);
+}
+
+/* Waits for events on every interface's watch, TICK_MS in all: 1 if a state changed. */
+static int poll_links(struct isw_scan *s, struct health *h)
+{
+	int changed = 0, watched = 0;
+
+	for (unsigned k = 0; k < s->nlinks; k++) {
+		if (!h->l[k].w)
+			continue;
+		watched = 1;
+		changed |=
+		    isw_path_watch_poll(h->l[k].w, TICK_MS / (int)s->nlinks, &h->l[k].st) > 0;
+	}
+	if (!watched) {
+		struct timespec ts = {0, TICK_MS * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	return changed;
 }
 
 void isw_health_run(struct isw_scan *s)
@@ -159,39 +201,39 @@ void isw_health_run(struct isw_scan *s)
 	char err[ISW_ERRBUF_SIZE];
 
 	memset(&h, 0, sizeof(h));
-	/* The neighbour only where the kernel resolved it for us (scan.c sets nh_watch). */
-	h.next_hop = s->nh_watch;
-	if (isw_path_watch_open(&h.w, s->route.ifindex, h.next_hop, &h.st, err) < 0)
-		h.w = NULL; /* no rtnetlink: send errors and capture failures still count */
+	/* Each interface, and its next hop where the kernel resolved it for us (scan.c sets
+	 * nh_watch).  Without rtnetlink, send errors and capture failures still count. */
+	for (unsigned k = 0; k < s->nlinks; k++)
+		if (isw_path_watch_open(&h.l[k].w, s->link[k].route.ifindex, s->link[k].nh_watch,
+		                        &h.l[k].st, err) < 0)
+			h.l[k].w = NULL;
 	while (atomic_load(&s->count.sending) || atomic_load(&s->capturing)) {
-		int rc = 0;
+		int gone = 0;
 		uint64_t now;
 
-		if (h.w) {
-			rc = isw_path_watch_poll(h.w, TICK_MS, &h.st);
-		} else {
-			struct timespec ts = {0, TICK_MS * 1000000L};
-			nanosleep(&ts, NULL);
-		}
-		now = isw_now_ns();
-		if (rc > 0) {
-			if (h.st.gone) {
+		if (poll_links(s, &h)) {
+			now = isw_now_ns();
+			for (unsigned k = 0; k < s->nlinks && !gone; k++)
+				if ((gone = h.l[k].st.gone))
+					atomic_store(&s->fault_link, k);
+			if (gone) {
 				isw_scan_fault(s, ISW_FAULT_LINK_GONE, 1);
 				atomic_store(&s->stop_capture, 1);
 				atomic_store(&s->flags.path_pause, 0);
 				break;
 			}
-			/* A tun or ppp device's carrier says whether a program holds it open, not
-			 * whether the wire works: only Ethernet links pause for it. */
-			if (!s->route.raw_ip)
-				carrier_changed(s, &h.st, now);
-			neigh_changed(s, &h);
+			carrier_changed(s, &h, now);
+			for (unsigned k = 0; k < s->nlinks; k++)
+				neigh_changed(s, &h.l[k], k);
 		}
+		now = isw_now_ns();
 		if (atomic_load(&s->flags.path_pause) && atomic_load(&s->count.sending) &&
 		    now - atomic_load(&s->flags.down_since_ns) > ISW_CARRIER_WAIT_S * 1000000000ull)
 			isw_scan_fault(s, ISW_FAULT_CARRIER_TIMEOUT, 1);
 		watch_answers(s, &h, now);
-		nh_step(s, &h, now);
+		for (unsigned k = 0; k < s->nlinks; k++)
+			nh_step(s, &h.l[k], k, now);
 	}
-	isw_path_watch_close(h.w);
+	for (unsigned k = 0; k < s->nlinks; k++)
+		isw_path_watch_close(h.l[k].w);
 }

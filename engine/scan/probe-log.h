@@ -14,6 +14,8 @@ struct isw_probe_rec {
 	uint64_t send_ns;
 	uint32_t dst;
 	uint8_t probe; /* ICMP attempt (1, 2, ...), or ISW_PROBE_REC_ARP */
+	uint8_t link;  /* the interface it left by (struct isw_send_ctx's link) */
+	uint8_t nh;    /* 1: the next hop's ARP check (path-health.c), not the LAN sweep's */
 };
 
 #define ISW_PROBE_REC_ARP 0 /* an ARP request for dst (the LAN sweep's first pass) */

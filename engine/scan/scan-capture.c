@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <net/if.h>
+
 #include "cooldown.h"
 #include "scan-internal.h"
 
-static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us);
+static void on_arp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, int64_t ts_us);
 
 static void trace_packet(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us,
                          enum isw_match_verdict v, const struct isw_result *r, int duplicate)
@@ -21,19 +23,21 @@ static void trace_packet(struct isw_scan *s, const uint8_t *pkt, size_t caplen, 
 	                     s->cfg.trace_pcapng ? comment : NULL);
 }
 
+/* arg: the struct isw_scan_link whose capture saw the packet. */
 static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_us)
 {
-	struct isw_scan *s = arg;
+	struct isw_scan_link *l = arg;
+	struct isw_scan *s = l->s;
 	struct isw_result r;
 	enum isw_match_verdict v;
 	int64_t idx = -1;
 	int reported;
 
-	if ((s->lan_active || s->nh_watch) && caplen >= 14 && pkt[12] == 0x08 && pkt[13] == 0x06) {
-		on_arp(s, pkt, caplen, ts_us);
+	if ((s->lan_active || l->nh_watch) && caplen >= 14 && pkt[12] == 0x08 && pkt[13] == 0x06) {
+		on_arp(l, pkt, caplen, ts_us);
 		return;
 	}
-	v = isw_match_packet(&s->matcher, pkt, caplen, ts_us, &r);
+	v = isw_match_packet(&l->matcher, pkt, caplen, ts_us, &r);
 	/* A valid tag for an address we never probed comes from an earlier scan with the same
 	 * seed: not an answer to this one. */
 	if (v == ISW_MATCH_VALID && (idx = isw_targets_index(s->targets, r.addr)) < 0)
@@ -63,22 +67,23 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 		isw_rtt_hist_add(&s->rtt, r.rtt_ms);
 }
 
-static void on_arp(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us)
+static void on_arp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, int64_t ts_us)
 {
+	struct isw_scan *s = l->s;
 	struct isw_arp_packet a;
 	char comment[96];
 	int learned = 0, ok = isw_arp_parse(pkt, caplen, &a);
 
-	if (ok && s->lan_active)
+	if (ok && s->lan_active && l->index == s->lan_link)
 		learned = isw_lan_learn(&s->lan, &a);
 	/* The next hop answering us (path-health.c asked): from which MAC, and when. */
-	if (ok && s->nh_watch && a.op == 2 && a.spa == s->nh_watch && a.tpa == s->route.src) {
+	if (ok && l->nh_watch && a.op == 2 && a.spa == l->nh_watch && a.tpa == l->route.src) {
 		uint64_t mac = 0;
 
 		for (int k = 0; k < 6; k++)
 			mac = mac << 8 | a.sha[k];
-		atomic_store_explicit(&s->nh_arp_mac, mac, memory_order_relaxed);
-		atomic_store_explicit(&s->nh_arp_at_ns, isw_now_ns(), memory_order_release);
+		atomic_store_explicit(&l->nh_arp_mac, mac, memory_order_relaxed);
+		atomic_store_explicit(&l->nh_arp_at_ns, isw_now_ns(), memory_order_release);
 	}
 	if (!s->trace)
 		return;
@@ -103,23 +108,27 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 
 	while (isw_probe_log_pop(log, &rec)) {
 		int arp = rec.probe == ISW_PROBE_REC_ARP;
-		uint32_t len = arp ? s->lan.tmpl.len : s->send.tmpl.len;
+		const struct isw_send_link *k = &s->send.link[rec.link];
+		const struct isw_arp_template *at = rec.nh ? &k->nh_arp : &s->lan.tmpl;
+		uint32_t len = arp ? at->len : k->tmpl.len;
 
 		if (arp) {
-			isw_arp_patch(&s->lan.tmpl, frame, rec.dst);
+			isw_arp_patch(at, frame, rec.dst);
 		} else {
 			uint8_t mac[6];
+			unsigned link;
 
-			isw_probe_patch(&s->send.tmpl, &s->send.key, frame, rec.dst, rec.probe,
+			isw_probe_patch(&k->tmpl, &s->send.key, frame, rec.dst, rec.probe,
 			                rec.send_ns);
-			if (isw_next_hop(&s->send.hops, rec.dst, mac) == ISW_NEXT_HOP_MAC)
+			if (isw_next_hop(&s->send.hops, rec.dst, mac, &link) == ISW_NEXT_HOP_MAC)
 				memcpy(frame, mac, 6);
 		}
 		/* Only pcapng has comments: plain pcap skips the formatting. */
 		if (s->cfg.trace_pcapng) {
 			isw_addr_str(rec.dst, a);
 			if (arp)
-				snprintf(comment, sizeof(comment), "ARP request for %s", a);
+				snprintf(comment, sizeof(comment), "ARP request for %s%s", a,
+				         rec.nh ? " (the next hop's re-check)" : "");
 			else
 				snprintf(comment, sizeof(comment), "probe to %s, attempt %u", a,
 				         rec.probe);
@@ -136,14 +145,45 @@ static void trace_probes(struct isw_scan *s)
 		trace_probe_log(s, &s->probe_log[k]);
 }
 
+/* The captures' counters, summed over the interfaces (or the ping socket's, in no-root
+ * mode). */
 static void publish_rx_stats(struct isw_scan *s)
 {
-	uint64_t recv, drop, ifdrop;
+	uint64_t recv = 0, drop = 0, ifdrop = 0;
 
-	isw_rx_stats(s->rx, &recv, &drop, &ifdrop);
+	if (s->ping_rx)
+		isw_ping_rx_stats(s->ping_rx, &recv, &drop);
+	for (unsigned k = 0; !s->ping_rx && k < s->nlinks; k++) {
+		struct isw_scan_link *l = &s->link[k];
+
+		isw_rx_stats(l->rx, &l->pcap_recv, &l->pcap_drop, &l->pcap_ifdrop);
+		recv += l->pcap_recv;
+		drop += l->pcap_drop;
+		ifdrop += l->pcap_ifdrop;
+	}
 	atomic_store(&s->pcap_recv, recv);
 	atomic_store(&s->pcap_drop, drop);
 	atomic_store(&s->pcap_ifdrop, ifdrop);
+}
+
+/* Every interface's captured packets, waiting up to timeout_ms in all; the number handed
+ * over, or a negative errno when a capture failed. */
+static int dispatch_all(struct isw_scan *s, int timeout_ms)
+{
+	int total = 0;
+
+	/* No-root mode: the answers come on the ping socket, for the one interface. */
+	if (s->ping_rx)
+		return isw_ping_rx_dispatch(s->ping_rx, timeout_ms, on_packet, &s->link[0]);
+	for (unsigned k = 0; k < s->nlinks; k++) {
+		/* Each capture's ring holds what arrives while another one waits. */
+		int rc = isw_rx_dispatch(s->link[k].rx, timeout_ms / (int)s->nlinks, on_packet,
+		                         &s->link[k]);
+		if (rc < 0)
+			return rc;
+		total += rc;
+	}
+	return total;
 }
 
 /* cooldown.h has the rule; the capture thread feeds it the send history and the RTTs. */
@@ -157,6 +197,21 @@ static int cooldown_over(struct isw_scan *s, const struct isw_send_history *h)
 		return 0;
 	isw_rtt_hist_snapshot(&s->rtt, counts);
 	return isw_cooldown_over(&p, h, counts, end, isw_now_ns());
+}
+
+/* After a capture failure: 1, with the fault raised, when an interface in use is gone. */
+static int link_gone(struct isw_scan *s)
+{
+	for (unsigned k = 0; k < s->nlinks; k++) {
+		if (if_nametoindex(s->link[k].route.iface) == (unsigned)s->link[k].route.ifindex)
+			continue;
+		atomic_store(&s->fault_link, k);
+		isw_scan_fault(s, ISW_FAULT_LINK_GONE, 1);
+		atomic_store(&s->stop_capture, 1);
+		atomic_store(&s->flags.path_pause, 0);
+		return 1;
+	}
+	return 0;
 }
 
 void *isw_capture_main(void *arg)
@@ -179,10 +234,12 @@ void *isw_capture_main(void *arg)
 
 		if (s->trace_probes)
 			trace_probes(s);
-		if (isw_rx_dispatch(s->rx, 50, on_packet, s) < 0) {
+		if (dispatch_all(s, 50) < 0) {
 			/* Answers from now on are lost: say so, and stop sending into the void
-			 * (unless the interface is gone, which says it all). */
-			if (!(atomic_load(&s->flags.path_faults) & ISW_FAULT_LINK_GONE))
+			 * (unless the interface is gone, which says it all: the capture may see
+			 * that before the path watch's event arrives). */
+			if (!(atomic_load(&s->flags.path_faults) & ISW_FAULT_LINK_GONE) &&
+			    !link_gone(s))
 				isw_scan_fault(s, ISW_FAULT_CAPTURE, 1);
 			break;
 		}
@@ -198,7 +255,7 @@ void *isw_capture_main(void *arg)
 	}
 	/* Whatever is already in the ring was received in time: match it before ending.  The
 	 * bound keeps a flood from holding the end of the scan hostage. */
-	for (int i = 0; i < 1000 && isw_rx_dispatch(s->rx, 0, on_packet, s) > 0; i++)
+	for (int i = 0; i < 1000 && dispatch_all(s, 0) > 0; i++)
 		;
 	publish_rx_stats(s);
 	if (s->lan_active)

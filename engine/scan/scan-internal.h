@@ -20,9 +20,26 @@
 #include "route-map.h"
 #include "route.h"
 #include "rtt-hist.h"
+#include "rx-ping.h"
 #include "rx.h"
 #include "sender.h"
 #include "trace-writer.h"
+
+/* One interface the sweep uses: where probes leave from (its route: source, MACs, its main
+ * next hop), its capture, and what the capture thread learns of its next hop's ARP. */
+struct isw_scan_link {
+	struct isw_scan *s;
+	unsigned index;
+	struct isw_route route;
+	struct isw_rx *rx;
+	struct isw_matcher matcher;
+	/* Our own ARP check of the next hop (nh-check.h): path-health raises bit index of
+	 * flags.nh_arp_want, a sender sends send.link[index].nh_arp, the capture thread records
+	 * who answered (nh_arp_mac, then nh_arp_at_ns with release). */
+	uint32_t nh_watch; /* the watched next hop, 0 for none */
+	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns;
+	uint64_t pcap_recv, pcap_drop, pcap_ifdrop; /* the capture thread's last reading */
+};
 
 struct isw_scan {
 	struct isw_config cfg;
@@ -37,17 +54,25 @@ struct isw_scan {
 	struct isw_send_flags flags;
 	struct isw_send_counters count;
 
-	struct isw_matcher matcher;
-	struct isw_route route; /* the interface, and the main next hop (the template's MAC) */
+	/* The interfaces: link[0] the first target's, then in the order targets reach them;
+	 * send.link[k] is link[k]'s sending side. */
+	struct isw_scan_link link[ISW_MAX_LINKS];
+	unsigned nlinks;
+	unsigned lan_link; /* the interface of the on-link targets swept with ARP */
 	/* Each target's next hop, unless -i, -S and -G together say it all; route_per_probe when
 	 * targets differ in next hop, so the sender looks each one up. */
 	struct isw_route_map routes;
 	int route_per_probe;
 	uint64_t unrouted; /* targets without a usable route: never probed */
-	struct isw_rx *rx;
+	/* No-root mode (scan-mode.c): the ICMP datagram socket the probes go out and the
+	 * answers come in through instead of rx (-1, NULL otherwise), and why it runs. */
+	int ping_fd;
+	struct isw_ping_rx *ping_rx;
+	char mode_why[200];
 	/* Targets that answered with an echo reply, and with an ICMP error: each is reported
 	 * once per kind; either one stops re-probing on later passes. */
 	struct isw_bitmap alive, errored;
+	uint64_t shard_targets; /* this shard's targets (all without one), before --max-targets */
 	/* The one path from a matched answer to the sink (dedupe in alive/errored, ARP notes from
 	 * lan, the counters below). */
 	struct isw_report report;
@@ -80,13 +105,12 @@ struct isw_scan {
 	atomic_uint_least64_t down_total_ns;
 	atomic_uint_least64_t carrier_losses;
 	atomic_uint_least64_t neigh_mac_now; /* the next hop's MAC, when it moved */
-	/* Our own ARP check of the next hop (nh-check.h): path-health raises
-	 * flags.nh_arp_want, a sender takes it at its next batch and sends send.nh_arp, the
-	 * capture thread records who answered (nh_arp_mac, then nh_arp_at_ns with release). */
-	uint32_t nh_watch; /* the watched next hop, 0 for none */
-	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns;
+	atomic_uint fault_link; /* the link of the latest fault: carrier, link gone, next hop */
 };
 
+/* Raw frames, or the ping socket of no-root mode (scan-mode.c): opens the socket when it is
+ * the one, before the route is chosen. */
+int isw_scan_choose_mode(struct isw_scan *s, char *errbuf);
 /* Decides interface, source and next hops (scan-route.c). */
 int isw_scan_choose_route(struct isw_scan *s, char *errbuf);
 /* The capture thread (scan-capture.c): arg is the scan. */

@@ -8,13 +8,10 @@
 #include "icmpsweep/error.h"
 #include "scan-internal.h"
 
-/* Sender t's slice, as isw_sender_main cuts it. */
+/* Sender t's slice of the shard, as isw_sender_main cuts it. */
 static void slice(const struct isw_scan *s, unsigned t, uint64_t *lo, uint64_t *hi)
 {
-	unsigned n = s->send.nsenders;
-
-	*lo = s->n * t / n;
-	*hi = s->n * (t + 1) / n;
+	isw_send_slice(&s->send.shard, t, s->send.nsenders, lo, hi);
 }
 
 void isw_scan_get_progress(const isw_scan *s, struct isw_scan_progress *p)

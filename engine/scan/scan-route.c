@@ -17,13 +17,18 @@
 static int choose_given(struct isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
-	struct isw_route *r = &s->route;
+	struct isw_route *r = &s->link[0].route;
 	struct isw_prefix p[32];
 	int rc = isw_route_iface(c->iface, r, errbuf);
 
 	if (rc < 0)
 		return rc;
+	s->nlinks = 1;
 	r->src = c->src_addr;
+	/* The ping socket takes IPv4 packets and the kernel finds each next hop: no MACs, no
+	 * ARP pass, as on a link without Ethernet. */
+	if (s->ping_fd >= 0)
+		r->raw_ip = 1;
 	if (c->arp != ISW_ARP_OFF && !r->raw_ip) {
 		int np = isw_route_onlink_prefixes(r->iface, p, 32);
 		int64_t n = isw_lan_init(&s->lan, s->targets, p, np > 0 ? (size_t)np : 0, r->src,
@@ -49,10 +54,112 @@ static int hop_self(const struct isw_hop *h, const void *arg)
 	return h->kind == ISW_HOP_SELF;
 }
 
+static int hop_routed(const struct isw_hop *h)
+{
+	return h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK;
+}
+
 static int hop_elsewhere(const struct isw_hop *h, const void *arg)
 {
-	return (h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK) &&
-	       h->ifindex != *(const int *)arg;
+	return hop_routed(h) && h->ifindex != *(const int *)arg;
+}
+
+static int hop_onlink_of(const struct isw_hop *h, const void *arg)
+{
+	return h->kind == ISW_HOP_ONLINK && h->link != *(const unsigned *)arg;
+}
+
+static void iface_name(int ifindex, char name[IF_NAMESIZE])
+{
+	if (!if_indextoname((unsigned)ifindex, name))
+		snprintf(name, IF_NAMESIZE, "interface %d", ifindex);
+}
+
+/* -i names one interface: targets routed through another are refused. */
+static int refuse_elsewhere(struct isw_scan *s, int oif, char *errbuf)
+{
+	const struct isw_route_map *m = &s->routes;
+	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE], other[IF_NAMESIZE];
+
+	for (size_t i = 0; i < m->nhops; i++) {
+		const struct isw_hop *h = &m->hop[i];
+		if (!hop_elsewhere(h, &oif))
+			continue;
+		iface_name(h->ifindex, other);
+		iface_name(oif, name);
+		isw_route_map_describe(m, hop_elsewhere, &oif, NULL, list, sizeof(list));
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "targets %s are routed through %s, not -i %s: sweep them in a separate "
+		         "run with -i %s (or give -i, -S and -G to send regardless of routes)",
+		         list, other, name, other);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The sweep's interface for hop h: an existing link, or a new one (the hop's source, or -S). */
+static int link_for(struct isw_scan *s, const struct isw_hop *h, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE];
+	struct isw_scan_link *l;
+	unsigned k;
+
+	for (k = 0; k < s->nlinks; k++)
+		if (s->link[k].route.ifindex == h->ifindex)
+			return (int)k;
+	iface_name(h->ifindex, name);
+	/* No-root mode answers come on one ping socket, matched for one source address. */
+	if (k && s->ping_fd >= 0) {
+		int first = s->link[0].route.ifindex;
+
+		isw_route_map_describe(&s->routes, hop_elsewhere, &first, NULL, list, sizeof(list));
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "targets %s are routed through %s, the others through %s: without raw "
+		         "sockets (no-root mode) a sweep uses one interface; run one sweep per "
+		         "interface (-i)",
+		         list, name, s->link[0].route.iface);
+		return -EINVAL;
+	}
+	if (k && (k == ISW_MAX_LINKS || c->src_addr)) {
+		int first = s->link[0].route.ifindex;
+
+		isw_route_map_describe(&s->routes, hop_elsewhere, &first, NULL, list, sizeof(list));
+		if (c->src_addr)
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "targets %s are routed through other interfaces than %s (%s among "
+			         "them), but -S gives one source address: add -i to sweep one "
+			         "interface, or leave -S out",
+			         list, s->link[0].route.iface, name);
+		else
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "targets %s are routed through more than %d interfaces: run one "
+			         "sweep per interface (-i)",
+			         list, ISW_MAX_LINKS);
+		return -EINVAL;
+	}
+	l = &s->link[k];
+	l->s = s;
+	l->index = k;
+	if (!if_indextoname((unsigned)h->ifindex, name)) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "route: interface %d vanished", h->ifindex);
+		return -ENODEV;
+	}
+	{
+		int rc = isw_route_iface(name, &l->route, errbuf);
+		if (rc < 0)
+			return rc;
+	}
+	l->route.src = c->src_addr ? c->src_addr : h->src;
+	if (s->ping_fd >= 0)
+		l->route.raw_ip = 1;
+	if (!l->route.src) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "interface '%s' has no IPv4 address; use -S",
+		         l->route.iface);
+		return -EADDRNOTAVAIL;
+	}
+	s->nlinks = k + 1;
+	return (int)k;
 }
 
 /* The unrouted targets of this shard, exactly: whichever is shorter, the unrouted targets
@@ -86,16 +193,14 @@ static uint64_t unrouted_in_shard(const struct isw_scan *s, uint64_t unrouted_al
 	return count;
 }
 
-/* The targets' routes: which interface (one per sweep), which source, and none of them
- * routed elsewhere. */
+/* The targets' routes: which interfaces (without -i, each group of targets its own), which
+ * sources, and with -i none of them routed elsewhere. */
 static int plan_routes(struct isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
 	struct isw_route_map *m = &s->routes;
-	struct isw_route *r = &s->route;
-	const struct isw_hop *first = NULL;
-	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE], other[IF_NAMESIZE];
-	int oif = 0, rc;
+	char list[ISW_ERRBUF_SIZE / 2];
+	int oif = 0, rc, any = 0;
 
 	if (c->iface) {
 		oif = (int)if_nametoindex(c->iface);
@@ -107,17 +212,12 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 	rc = isw_route_map_build(m, s->targets, oif, errbuf);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < m->nhops; i++)
+	for (size_t i = 0; i < m->nhops; i++) {
 		if (m->hop[i].kind == ISW_HOP_UNROUTED)
 			s->unrouted += m->hop[i].count;
-	/* "No route" below still speaks of the whole set; the count is the shard's. */
-	uint64_t unrouted_all = s->unrouted;
-	for (size_t i = 0; i < m->nsegs && !first; i++) {
-		const struct isw_hop *h = &m->hop[m->segs[i].hop];
-		if (h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK)
-			first = h;
+		any |= hop_routed(&m->hop[i]);
 	}
-	if (!first) {
+	if (!any) {
 		int self = !s->unrouted;
 		isw_route_map_describe(m, self ? hop_self : hop_unrouted, NULL,
 		                       self ? NULL : isw_hop_unrouted_name, list, sizeof(list));
@@ -128,57 +228,37 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 		         list);
 		return -ENETUNREACH;
 	}
+	/* "No route" above spoke of the whole set; the count is the shard's. */
 	if (s->send.shard.partial)
-		s->unrouted = unrouted_in_shard(s, unrouted_all);
-	r->ifindex = oif ? oif : first->ifindex;
-	for (size_t i = 0; i < m->nhops; i++) {
-		const struct isw_hop *h = &m->hop[i];
-		if (!hop_elsewhere(h, &r->ifindex))
-			continue;
-		if (!if_indextoname((unsigned)h->ifindex, other))
-			snprintf(other, sizeof(other), "interface %d", h->ifindex);
-		if (!if_indextoname((unsigned)r->ifindex, name))
-			snprintf(name, sizeof(name), "interface %d", r->ifindex);
-		isw_route_map_describe(m, hop_elsewhere, &r->ifindex, NULL, list, sizeof(list));
-		if (oif)
-			snprintf(
-			    errbuf, ISW_ERRBUF_SIZE,
-			    "targets %s are routed through %s, not -i %s: sweep them in a "
-			    "separate run with -i %s (or give -i, -S and -G to send regardless "
-			    "of routes)",
-			    list, other, name, other);
-		else
-			snprintf(errbuf, ISW_ERRBUF_SIZE,
-			         "targets %s are routed through %s, the others through %s: a sweep "
-			         "sends on one interface; run one sweep per interface (-i)",
-			         list, other, name);
-		return -EINVAL;
-	}
-	if (!if_indextoname((unsigned)r->ifindex, name)) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "route: interface %d vanished", r->ifindex);
-		return -ENODEV;
-	}
-	r->src = c->src_addr ? c->src_addr : first->src;
-	rc = isw_route_iface(name, r, errbuf);
-	if (rc < 0)
+		s->unrouted = unrouted_in_shard(s, s->unrouted);
+	if (oif && (rc = refuse_elsewhere(s, oif, errbuf)) < 0)
 		return rc;
-	if (!r->src) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "interface '%s' has no IPv4 address; use -S",
-		         r->iface);
-		return -EADDRNOTAVAIL;
+	/* Interfaces in the order the targets reach them: link 0 is the first target's. */
+	for (size_t i = 0; i < m->nsegs; i++) {
+		struct isw_hop *h = &m->hop[m->segs[i].hop];
+
+		if (!hop_routed(h))
+			continue;
+		rc = link_for(s, h, errbuf);
+		if (rc < 0)
+			return rc;
+		h->link = (uint8_t)rc;
+		h->raw_ip = (uint8_t)s->link[rc].route.raw_ip;
 	}
 	return 0;
 }
 
-/* The on-link targets as ranges for the ARP pass: the routes' own view of the link. */
-static int onlink_ranges(const struct isw_route_map *m, struct isw_prefix **out, size_t *n)
+/* The on-link targets of link as ranges for the ARP pass: the routes' own view of it. */
+static int onlink_ranges(const struct isw_route_map *m, unsigned link, struct isw_prefix **out,
+                         size_t *n)
 {
 	*n = 0;
 	*out = malloc((m->nsegs ? m->nsegs : 1) * sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->nsegs; i++) {
-		if (m->hop[m->segs[i].hop].kind != ISW_HOP_ONLINK)
+		const struct isw_hop *h = &m->hop[m->segs[i].hop];
+		if (h->kind != ISW_HOP_ONLINK || h->link != link)
 			continue;
 		(*out)[*n].lo = m->segs[i].lo;
 		(*out)[(*n)++].hi = m->segs[i].hi;
@@ -186,49 +266,78 @@ static int onlink_ranges(const struct isw_route_map *m, struct isw_prefix **out,
 	return 0;
 }
 
+/* The ARP pass covers the on-link targets of one interface (the first that has any); on-link
+ * targets on another are refused, with the way out. */
+static int plan_lan(struct isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_route_map *m = &s->routes;
+	char list[ISW_ERRBUF_SIZE / 2];
+	struct isw_route *r;
+	struct isw_prefix *p;
+	size_t np;
+	int64_t n;
+	int rc, found = 0;
+
+	for (size_t i = 0; i < m->nsegs && !found; i++) {
+		const struct isw_hop *h = &m->hop[m->segs[i].hop];
+		if (h->kind == ISW_HOP_ONLINK && !h->raw_ip) {
+			s->lan_link = h->link;
+			found = 1;
+		}
+	}
+	for (size_t i = 0; i < m->nhops && found; i++) {
+		const struct isw_hop *h = &m->hop[i];
+		if (!hop_onlink_of(h, &s->lan_link) || h->raw_ip)
+			continue;
+		isw_route_map_describe(m, hop_onlink_of, &s->lan_link, NULL, list, sizeof(list));
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "targets %s are on a network of %s, other on-link targets on one of %s: "
+		         "the ARP pass sweeps one interface's networks; run one sweep per "
+		         "interface (-i)",
+		         list, s->link[h->link].route.iface, s->link[s->lan_link].route.iface);
+		return -EINVAL;
+	}
+	r = &s->link[s->lan_link].route;
+	if (r->raw_ip)
+		return 0;
+	rc = onlink_ranges(m, s->lan_link, &p, &np);
+	if (rc < 0)
+		return rc;
+	n = isw_lan_init(&s->lan, s->targets, p, np, r->src, r->src_mac, c->seed, &s->send.shard,
+	                 c->oui_path, errbuf);
+	free(p);
+	if (n < 0)
+		return (int)n;
+	s->lan_active = n > 0;
+	return 0;
+}
+
 /* Each next hop's MAC: the gateways' from the neighbour table (re-confirmed when stale), the
- * on-link hosts' from the ARP pass. */
+ * on-link hosts' from the ARP pass; each link's main next hop the first its targets use. */
 static int resolve_hops(struct isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
 	struct isw_route_map *m = &s->routes;
-	struct isw_route *r = &s->route;
-	const struct isw_hop *main_hop = NULL;
-	int rc;
+	int rc, have_main[ISW_MAX_LINKS] = {0};
 
-	if (c->arp != ISW_ARP_OFF && !r->raw_ip) {
-		struct isw_prefix *p;
-		size_t np;
-		int64_t n;
-
-		rc = onlink_ranges(m, &p, &np);
-		if (rc < 0)
-			return rc;
-		n = isw_lan_init(&s->lan, s->targets, p, np, r->src, r->src_mac, c->seed,
-		                 &s->send.shard, c->oui_path, errbuf);
-		free(p);
-		if (n < 0)
-			return (int)n;
-		s->lan_active = n > 0;
-	}
+	if (c->arp != ISW_ARP_OFF && (rc = plan_lan(s, errbuf)) < 0)
+		return rc;
 	if (c->arp == ISW_ARP_ONLY)
 		return 0;
 	for (size_t i = 0; i < m->nsegs; i++) {
 		struct isw_hop *h = &m->hop[m->segs[i].hop];
-		struct isw_route nh = *r;
+		struct isw_route *r, nh;
 		char a[ISW_ADDR_STRLEN];
 
-		if (h->kind == ISW_HOP_ONLINK && s->lan_active)
+		if (!hop_routed(h) || h->raw_ip)
 			continue;
-		if ((h->kind != ISW_HOP_GATEWAY && h->kind != ISW_HOP_ONLINK) || r->raw_ip)
+		if (h->kind == ISW_HOP_ONLINK && s->lan_active && h->link == s->lan_link)
 			continue;
-		if (!main_hop)
-			main_hop = h;
+		r = &s->link[h->link].route;
 		if (c->have_gw_mac) {
 			memcpy(h->mac, c->gw_mac, 6);
-			continue;
-		}
-		if (h->kind == ISW_HOP_ONLINK && h->count > 1) {
+		} else if (h->kind == ISW_HOP_ONLINK && h->count > 1) {
 			/* --no-arp: one next-hop MAC cannot reach many on-link hosts. */
 			snprintf(
 			    errbuf, ISW_ERRBUF_SIZE,
@@ -236,19 +345,21 @@ static int resolve_hops(struct isw_scan *s, char *errbuf)
 			    "next hop with -G MAC",
 			    isw_addr_str(m->segs[i].lo, a), r->iface);
 			return -EOPNOTSUPP;
+		} else if (!(h->mac[0] | h->mac[1] | h->mac[2] | h->mac[3] | h->mac[4] |
+		             h->mac[5])) {
+			nh = *r;
+			nh.next_hop = h->kind == ISW_HOP_GATEWAY ? h->gateway : m->segs[i].lo;
+			rc = isw_route_resolve_mac(&nh, ARP_WAIT_MS, errbuf);
+			if (rc < 0)
+				return rc;
+			memcpy(h->mac, nh.next_hop_mac, 6);
 		}
-		if (h->mac[0] | h->mac[1] | h->mac[2] | h->mac[3] | h->mac[4] | h->mac[5])
-			continue; /* resolved for an earlier segment */
-		nh.next_hop = h->kind == ISW_HOP_GATEWAY ? h->gateway : m->segs[i].lo;
-		rc = isw_route_resolve_mac(&nh, ARP_WAIT_MS, errbuf);
-		if (rc < 0)
-			return rc;
-		memcpy(h->mac, nh.next_hop_mac, 6);
-	}
-	if (main_hop) {
-		memcpy(r->next_hop_mac, main_hop->mac, 6);
-		r->next_hop = c->have_gw_mac ? 0 : main_hop->gateway;
-		r->gateway = main_hop->gateway;
+		if (!have_main[h->link]) {
+			have_main[h->link] = 1;
+			memcpy(r->next_hop_mac, h->mac, 6);
+			r->next_hop = c->have_gw_mac ? 0 : h->gateway;
+			r->gateway = h->gateway;
+		}
 	}
 	/* One next hop for every target: the template's MAC serves them all. */
 	s->route_per_probe = !(m->nhops == 1 && m->hop[0].kind == ISW_HOP_GATEWAY);
@@ -260,11 +371,13 @@ static int resolve_hops(struct isw_scan *s, char *errbuf)
 int isw_scan_choose_route(struct isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
-	struct isw_route *r = &s->route;
+	struct isw_route *r = &s->link[0].route;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	s->link[0].s = s;
 	if (c->dry_run) {
+		s->nlinks = 1;
 		snprintf(r->iface, sizeof(r->iface), "%s", c->iface ? c->iface : "dry-run");
 		r->src = c->src_addr;
 		if (c->have_gw_mac)

@@ -12,7 +12,8 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	         end = atomic_load(&s->count.send_end_ns);
 
 	memset(st, 0, sizeof(*st));
-	st->targets = s->send.shard.hi - s->send.shard.lo; /* this shard's, or all */
+	st->targets = s->shard_targets;                   /* this shard's, or all */
+	st->probed = s->send.shard.hi - s->send.shard.lo; /* fewer with --max-targets */
 	st->sent = atomic_load(&s->count.sent);
 	st->send_errors = atomic_load(&s->count.send_errors);
 	st->skipped = atomic_load(&s->count.skipped);
@@ -32,6 +33,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 		st->send_elapsed_s = (double)((end ? end : now) - first) / 1e9;
 	st->onlink = s->lan_active ? s->lan.n : 0;
 	st->arp_sent = atomic_load(&s->count.arp_sent);
+	st->arp_send_errors = atomic_load(&s->count.arp_errors);
 	st->arp_hosts = atomic_load(&s->lan.hosts);
 	st->arp_conflicts = atomic_load(&s->lan.conflicts);
 	st->arp_only = atomic_load(&s->arp_only);
@@ -57,26 +59,50 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 		for (int k = 5; k >= 0; k--, mac >>= 8)
 			st->next_hop_mac_now[k] = (uint8_t)mac;
 	}
+	if (s->nlinks) {
+		const struct isw_scan_link *l = &s->link[atomic_load(&s->fault_link) % s->nlinks];
+
+		st->fault_next_hop = l->route.next_hop;
+		snprintf(st->fault_iface, sizeof(st->fault_iface), "%s", l->route.iface);
+	}
+	for (unsigned k = 0; k < s->nlinks && k < ISW_SCAN_MAX_IFACES; k++) {
+		st->iface_sent[k] = atomic_load(&s->count.link_sent[k]);
+		st->iface_send_errors[k] = atomic_load(&s->count.link_errors[k]);
+	}
+}
+
+static void get_iface(const struct isw_route *r, struct isw_scan_iface *f)
+{
+	snprintf(f->iface, sizeof(f->iface), "%s", r->iface);
+	f->src_addr = r->src;
+	memcpy(f->src_mac, r->src_mac, 6);
+	memcpy(f->gw_mac, r->next_hop_mac, 6);
+	f->next_hop = r->next_hop;
 }
 
 void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 {
+	const struct isw_route *first = &s->link[0].route;
+
 	memset(r, 0, sizeof(*r));
-	snprintf(r->iface, sizeof(r->iface), "%s", s->route.iface);
-	r->src_addr = s->route.src;
-	memcpy(r->src_mac, s->route.src_mac, 6);
-	memcpy(r->gw_mac, s->route.next_hop_mac, 6);
-	r->next_hop = s->route.next_hop;
+	snprintf(r->iface, sizeof(r->iface), "%s", first->iface);
+	r->src_addr = first->src;
+	memcpy(r->src_mac, first->src_mac, 6);
+	memcpy(r->gw_mac, first->next_hop_mac, 6);
+	r->next_hop = first->next_hop;
+	for (unsigned k = 0; k < s->nlinks && k < ISW_SCAN_MAX_IFACES; k++)
+		get_iface(&s->link[k].route, &r->ifaces[r->nifaces++]);
 	for (size_t i = 0; i < s->routes.nhops; i++)
 		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
 	r->tx = s->send.tx_ops ? s->send.tx_ops->name : NULL;
 	r->senders = s->send.nsenders;
+	snprintf(r->tx_why, sizeof(r->tx_why), "%s", s->ping_fd >= 0 ? s->mode_why : "");
 	if (!s->send.tx_ops || !s->send.tx_ops->describe)
 		return;
 	/* Every handle reports its mode; the first with a note speaks for them. */
-	for (unsigned k = 0; k < s->send.nsenders && s->send.tx[k]; k++) {
-		s->send.tx_ops->describe(s->send.tx[k], r->tx_mode, sizeof(r->tx_mode), r->tx_note,
-		                         sizeof(r->tx_note));
+	for (unsigned k = 0; k < s->send.nsenders && s->send.link[0].tx[k]; k++) {
+		s->send.tx_ops->describe(s->send.link[0].tx[k], r->tx_mode, sizeof(r->tx_mode),
+		                         r->tx_note, sizeof(r->tx_note));
 		if (r->tx_note[0])
 			break;
 	}

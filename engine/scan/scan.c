@@ -47,6 +47,7 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	s->send.nsenders = cfg->senders;
 	s->sink = sink;
 	s->sink_arg = sink_arg;
+	s->ping_fd = -1;
 	isw_done_flag_init(&s->finished);
 	rc = isw_perm_init(&s->send.perm, s->n, cfg->seed);
 	if (rc < 0) {
@@ -55,6 +56,11 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 		goto fail;
 	}
 	isw_shard_init(&s->send.shard, &s->send.perm, s->n, cfg->shard, cfg->shards);
+	s->shard_targets = isw_shard_slots(&s->send.shard);
+	/* --max-targets: the first of the shared order, each shard probing its part of them;
+	 * the ARP pass, unrouted counts and answer slots follow the narrower range. */
+	if (cfg->max_targets)
+		isw_shard_cap(&s->send.shard, cfg->max_targets);
 	isw_tag_key_init(&s->send.key, cfg->seed);
 	if (isw_bitmap_init(&s->alive, isw_shard_slots(&s->send.shard)) < 0 ||
 	    isw_bitmap_init(&s->errored, isw_shard_slots(&s->send.shard)) < 0) {
@@ -86,7 +92,7 @@ static int open_trace(struct isw_scan *s, char *errbuf)
 	    .path = s->cfg.trace_path,
 	    .pcapng = s->cfg.trace_pcapng,
 	    .rotate_bytes = s->cfg.trace_rotate_bytes,
-	    .dlt = dlt[s->matcher.link],
+	    .dlt = dlt[s->link[0].matcher.link],
 	    .snaplen = 256,
 	    .comment = s->cfg.trace_comment,
 	};
@@ -94,6 +100,15 @@ static int open_trace(struct isw_scan *s, char *errbuf)
 
 	if (!s->cfg.trace_path)
 		return 0;
+	for (unsigned l = 1; l < s->nlinks; l++)
+		if (s->link[l].matcher.link != s->link[0].matcher.link) {
+			snprintf(
+			    errbuf, ISW_ERRBUF_SIZE,
+			    "-w: %s and %s differ in link type, and a trace holds one: run one "
+			    "sweep per interface (-i)",
+			    s->link[0].route.iface, s->link[l].route.iface);
+			return -EINVAL;
+		}
 	rc = isw_trace_writer_open(&s->trace, &o, errbuf);
 	if (rc < 0)
 		return rc;
@@ -142,31 +157,125 @@ static unsigned device_queues(const char *iface)
 
 /* -T N opens N handles of the backend; -T auto (0) one per CPU, but for xdp (asked for, or
  * tried first by --tx auto) no more than the device has queues, as thread k binds queue k.
- * When xdp does not open with those, --tx auto goes on to the others with one per CPU. */
+ * When xdp does not open with those, --tx auto goes on to the others with one per CPU.
+ * Interfaces after the first open what the first opened, as many. */
 static int open_senders(struct isw_scan *s, const struct isw_tx_params *tp, char *errbuf)
 {
 	unsigned cpus = usable_cpus(), q;
 	const struct isw_tx_ops *xdp = &isw_tx_xdp_ops;
+	struct isw_tx **tx = s->send.link[0].tx;
 	int rc;
 
 	if (s->cfg.senders || s->cfg.dry_run) {
 		/* A dry run prints in order from one thread. */
 		s->send.nsenders = s->cfg.senders ? s->cfg.senders : 1;
-		return isw_tx_open_n(&s->send.tx_ops, s->send.tx, s->send.nsenders, tp, errbuf);
+		return isw_tx_open_n(&s->send.tx_ops, tx, s->send.nsenders, tp, errbuf);
 	}
 	if (cpus > ISW_MAX_SENDERS)
 		cpus = ISW_MAX_SENDERS;
-	if (s->send.tx_ops == &isw_tx_xdp_ops || s->send.tx_ops == &isw_tx_auto_ops) {
+	/* AF_XDP binds one device's queues per sender thread; several interfaces are sent on
+	 * through the kernel (ring, libnet). */
+	if (s->send.tx_ops == &isw_tx_xdp_ops && s->nlinks > 1) {
+		snprintf(
+		    errbuf, ISW_ERRBUF_SIZE,
+		    "--tx xdp sends on one interface, but the targets' routes use %u (%s, %s%s): "
+		    "give --tx ring or libnet, or run one sweep per interface (-i)",
+		    s->nlinks, s->link[0].route.iface, s->link[1].route.iface,
+		    s->nlinks > 2 ? ", ..." : "");
+		return -EINVAL;
+	}
+	if (s->send.tx_ops == &isw_tx_xdp_ops ||
+	    (s->send.tx_ops == &isw_tx_auto_ops && s->nlinks == 1)) {
 		q = device_queues(tp->iface);
 		s->send.nsenders = q < cpus ? q : cpus;
-		rc = isw_tx_open_n(&xdp, s->send.tx, s->send.nsenders, tp, errbuf);
+		rc = isw_tx_open_n(&xdp, tx, s->send.nsenders, tp, errbuf);
 		if (rc == 0 || s->send.tx_ops == &isw_tx_xdp_ops) {
 			s->send.tx_ops = xdp;
 			return rc;
 		}
 	}
 	s->send.nsenders = cpus;
-	return isw_tx_open_n(&s->send.tx_ops, s->send.tx, s->send.nsenders, tp, errbuf);
+	if (s->send.tx_ops == &isw_tx_auto_ops && s->nlinks > 1)
+		s->send.tx_ops = &isw_tx_ring_ops; /* the fastest that is not xdp */
+	return isw_tx_open_n(&s->send.tx_ops, tx, s->send.nsenders, tp, errbuf);
+}
+
+/* Each interface's probe template and next-hop ARP check, from its route. */
+static int link_templates(struct isw_scan *s, struct isw_scan_link *l, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	const struct isw_route *r = &l->route;
+	struct isw_send_link *k = &s->send.link[l->index];
+	struct isw_probe_params pp = {0};
+	int rc;
+
+	pp.src = r->src;
+	memcpy(pp.src_mac, r->src_mac, 6);
+	memcpy(pp.dst_mac, r->next_hop_mac, 6);
+	pp.ttl = c->ttl;
+	pp.raw_ip = r->raw_ip;
+	rc = isw_probe_template_init(&k->tmpl, &pp, errbuf);
+	if (rc < 0)
+		return rc;
+	/* The next hop is watched only where the kernel resolved it for us: not with -G, not
+	 * on-link (the ARP pass covers those), not on a link without MACs. */
+	if (!c->dry_run && r->gateway && r->next_hop && !c->have_gw_mac && !r->raw_ip) {
+		rc = isw_arp_template_init(&k->nh_arp, r->src_mac, r->src, errbuf);
+		if (rc < 0)
+			return rc;
+		l->nh_watch = k->nh_watch = r->next_hop;
+	}
+	return 0;
+}
+
+/* Every interface's transmit handles: the first picks the backend and the thread count. */
+static int open_links_tx(struct isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_tx_params tp = {0};
+	int rc;
+
+	tp.zerocopy = (int)c->xdp_zerocopy;
+	tp.out = c->dry_run_out;
+	tp.hold = &s->flags.path_pause;
+	tp.ping_fd = s->ping_fd;
+	for (unsigned l = 0; l < s->nlinks; l++) {
+		tp.iface = s->link[l].route.iface;
+		tp.raw_ip = s->link[l].route.raw_ip;
+		/* "auto" becomes the backend it picks: the same for every sender thread. */
+		rc = l ? isw_tx_open_n(&s->send.tx_ops, s->send.link[l].tx, s->send.nsenders, &tp,
+		                       errbuf)
+		       : open_senders(s, &tp, errbuf);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Every interface's capture, each matching answers to its own source address. */
+static int open_links_rx(struct isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	int rc;
+
+	for (unsigned k = 0; k < s->nlinks; k++) {
+		struct isw_scan_link *l = &s->link[k];
+		struct isw_rx_params rp = {
+		    .iface = l->route.iface,
+		    .src = l->route.src,
+		    .buffer_bytes = c->pcap_buffer,
+		    .arp = (s->lan_active && s->lan_link == k) || l->nh_watch,
+		};
+
+		l->matcher.key = s->send.key;
+		l->matcher.src_addr = l->route.src;
+		/* Capture opens before the first probe leaves, or early answers would be lost. */
+		rc = isw_rx_open(&l->rx, &rp, errbuf);
+		if (rc < 0)
+			return rc;
+		l->matcher.link = isw_rx_link(l->rx);
+	}
+	return 0;
 }
 
 /* The senders' view of the scan (sender.h), once the tables it points into are final; the
@@ -180,8 +289,10 @@ static void fill_send_ctx(struct isw_scan *s)
 	x->targets = s->targets;
 	x->hops.routes = s->route_per_probe ? &s->routes : NULL;
 	x->hops.lan = s->lan_active ? &s->lan : NULL;
-	x->hops.raw_ip = s->route.raw_ip;
+	x->hops.lan_link = s->lan_link;
 	x->lan = s->lan_active ? &s->lan : NULL;
+	x->nlinks = s->nlinks;
+	x->lan_link = s->lan_link;
 	x->alive = &s->alive;
 	x->errored = &s->errored;
 	x->rate = c->rate;
@@ -193,7 +304,6 @@ static void fill_send_ctx(struct isw_scan *s)
 	x->answer_wait.auto_mode = c->cooldown_auto;
 	x->answer_wait.cooldown_s = c->cooldown_s;
 	x->probe_log = s->trace_probes ? s->probe_log : NULL;
-	x->nh_watch = s->nh_watch;
 	x->rtt = &s->rtt;
 	x->replies = &s->replies;
 	x->pcap_drop = &s->pcap_drop;
@@ -206,8 +316,6 @@ static void fill_send_ctx(struct isw_scan *s)
 int isw_scan_prepare(isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
-	struct isw_probe_params pp = {0};
-	struct isw_tx_params tp = {0};
 	int rc;
 
 	if (s->prepared)
@@ -222,53 +330,39 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 			         "unknown transmit backend '%s' (have: %s)", c->tx, isw_tx_names());
 			return -EINVAL;
 		}
+		rc = isw_scan_choose_mode(s, errbuf);
+		if (rc < 0)
+			return rc;
 	}
 	rc = isw_scan_choose_route(s, errbuf);
 	if (rc < 0)
 		return rc;
 
-	pp.src = s->route.src;
-	memcpy(pp.src_mac, s->route.src_mac, 6);
-	memcpy(pp.dst_mac, s->route.next_hop_mac, 6);
-	pp.ttl = c->ttl;
-	pp.raw_ip = s->route.raw_ip;
-	rc = isw_probe_template_init(&s->send.tmpl, &pp, errbuf);
-	if (rc < 0)
-		return rc;
-	/* The next hop is watched only where the kernel resolved it for us: not with -G, not
-	 * on-link (the ARP pass covers those), not on a link without MACs. */
-	if (!c->dry_run && s->route.gateway && s->route.next_hop && !c->have_gw_mac &&
-	    !s->route.raw_ip) {
-		rc = isw_arp_template_init(&s->send.nh_arp, s->route.src_mac, s->route.src, errbuf);
+	for (unsigned l = 0; l < s->nlinks; l++) {
+		s->link[l].s = s;
+		s->link[l].index = l;
+		rc = link_templates(s, &s->link[l], errbuf);
 		if (rc < 0)
 			return rc;
-		s->nh_watch = s->route.next_hop;
 	}
-
-	tp.iface = s->route.iface;
-	tp.raw_ip = s->route.raw_ip;
-	tp.zerocopy = (int)c->xdp_zerocopy;
-	tp.out = c->dry_run_out;
-	tp.hold = &s->flags.path_pause;
-	/* "auto" becomes the backend it picks: the same for every sender thread. */
-	rc = open_senders(s, &tp, errbuf);
+	rc = open_links_tx(s, errbuf);
 	if (rc < 0)
 		return rc;
+	if (s->ping_fd >= 0) {
+		struct isw_scan_link *l = &s->link[0];
 
-	s->matcher.key = s->send.key;
-	s->matcher.src_addr = s->route.src;
-	if (!c->dry_run) {
-		struct isw_rx_params rp = {
-		    .iface = s->route.iface,
-		    .src = s->route.src,
-		    .buffer_bytes = c->pcap_buffer,
-		    .arp = s->lan_active || s->nh_watch,
-		};
-		/* Capture opens before the first probe leaves, or early answers would be lost. */
-		rc = isw_rx_open(&s->rx, &rp, errbuf);
+		/* The answers come on the socket the probes left by: no capture, no trace. */
+		l->matcher.key = s->send.key;
+		l->matcher.src_addr = l->route.src;
+		l->matcher.link = ISW_LINK_RAW_IP;
+		l->matcher.ident_by_kernel = 1;
+		rc = isw_ping_rx_open(&s->ping_rx, s->ping_fd, l->route.src, errbuf);
 		if (rc < 0)
 			return rc;
-		s->matcher.link = isw_rx_link(s->rx);
+	} else if (!c->dry_run) {
+		rc = open_links_rx(s, errbuf);
+		if (rc < 0)
+			return rc;
 		rc = open_trace(s, errbuf);
 		if (rc < 0)
 			return rc;
@@ -353,10 +447,15 @@ void isw_scan_free(isw_scan *s)
 		isw_scan_stop(s, 1);
 		pthread_join(s->supervisor, NULL);
 	}
-	for (unsigned k = 0; k < ISW_MAX_SENDERS; k++)
-		if (s->send.tx[k])
-			s->send.tx_ops->close(s->send.tx[k]);
-	isw_rx_close(s->rx);
+	for (unsigned l = 0; l < ISW_MAX_LINKS; l++) {
+		for (unsigned k = 0; k < ISW_MAX_SENDERS; k++)
+			if (s->send.link[l].tx[k])
+				s->send.tx_ops->close(s->send.link[l].tx[k]);
+		isw_rx_close(s->link[l].rx);
+	}
+	isw_ping_rx_close(s->ping_rx);
+	if (s->ping_fd >= 0)
+		close(s->ping_fd);
 	isw_lan_free(&s->lan);
 	isw_route_map_free(&s->routes);
 	isw_trace_writer_close(s->trace);

@@ -30,13 +30,25 @@ struct mark {
 	uint64_t ns, i, errors;
 };
 
+/* One batch's frame buffers, all of one length: the template's, patched in place; and what
+ * the trace learns of each. */
+struct batch {
+	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
+	uint8_t *frames[ISW_SEND_BATCH];
+	uint32_t lens[ISW_SEND_BATCH];
+	struct isw_probe_rec recs[ISW_SEND_BATCH];
+	unsigned cnt;
+};
+
 /* One sender thread (-T): its slice [lo, hi) of the permutation's index space, its own
- * transmit handle and probe log, and its share of the rate. */
+ * transmit handle on each interface, a batch per interface, its probe log, and its share of
+ * the rate. */
 struct sender {
 	const struct isw_send_ctx *c;
 	struct isw_send_flags *flags;
 	struct isw_send_counters *count;
-	struct isw_tx *tx;
+	struct isw_tx *tx[ISW_MAX_LINKS];
+	struct batch b[ISW_MAX_LINKS];
 	struct isw_probe_log *log;
 	struct isw_ratelimit rl;
 	struct isw_adaptive ad;
@@ -103,19 +115,13 @@ static void adapt_rate(struct sender *sd, uint64_t now)
 	}
 }
 
-/* One batch's frame buffers, all of one length: the template's, patched in place. */
-struct batch {
-	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
-	uint8_t *frames[ISW_SEND_BATCH];
-	uint32_t lens[ISW_SEND_BATCH];
-};
-
 static void batch_init(struct batch *b, uint32_t len)
 {
 	for (int k = 0; k < ISW_SEND_BATCH; k++) {
 		b->frames[k] = b->buf[k];
 		b->lens[k] = len;
 	}
+	b->cnt = 0;
 }
 
 /* How many frames this batch may send: the rate limiter's allowance, or 0 after sleeping
@@ -145,7 +151,7 @@ static void mark(struct sender *sd, uint64_t now, uint64_t i)
 /* After a send: counts what went and what failed (refused now, or dropped by the device
  * after an earlier send counted it), and stops the scan when nothing has gone out for
  * ISW_SEND_FAIL_S while the link is up. */
-static void account_send(struct sender *sd, int rc, unsigned cnt, uint64_t now)
+static void account_send(struct sender *sd, unsigned link, int rc, unsigned cnt, uint64_t now)
 {
 	struct isw_send_counters *count = sd->count;
 	int err = rc < 0 ? -rc : 0;
@@ -153,15 +159,17 @@ static void account_send(struct sender *sd, int rc, unsigned cnt, uint64_t now)
 	uint64_t failed;
 
 	if (sd->c->tx_ops->take_drops)
-		drops = sd->c->tx_ops->take_drops(sd->tx, &err);
+		drops = sd->c->tx_ops->take_drops(sd->tx[link], &err);
 	failed = cnt - ok + drops;
 	atomic_fetch_add_explicit(&count->sent, ok, memory_order_relaxed);
+	atomic_fetch_add_explicit(&count->link_sent[link], ok - drops, memory_order_relaxed);
 	if (!failed) {
 		sd->failing_since = 0;
 		return;
 	}
 	atomic_fetch_sub_explicit(&count->sent, drops, memory_order_relaxed);
 	atomic_fetch_add_explicit(&count->send_errors, failed, memory_order_relaxed);
+	atomic_fetch_add_explicit(&count->link_errors[link], failed, memory_order_relaxed);
 	sd->errors += failed;
 	/* Errors less than a second apart are one cluster: an outage starts at its first. */
 	if (!sd->err_since || now - sd->last_err_ns > 1000000000u)
@@ -180,6 +188,13 @@ static void account_send(struct sender *sd, int rc, unsigned cnt, uint64_t now)
 		isw_send_flags_fault(sd->flags, ISW_FAULT_SEND_FAILED, 1);
 }
 
+/* Pushes what every handle still has queued, and counts what the device dropped of it. */
+static void push_queued(struct sender *sd)
+{
+	for (unsigned l = 0; l < sd->c->nlinks; l++)
+		account_send(sd, l, sd->c->tx_ops->send(sd->tx[l], NULL, NULL, 0), 0, isw_now_ns());
+}
+
 /* Carrier went away: wait for it (path-health.c ends the wait after ISW_CARRIER_WAIT_S by
  * stopping the scan), then return the index to walk on from: the last mark from before the
  * outage, so the probes that went into the dead link go again. */
@@ -194,7 +209,7 @@ static uint64_t ride_out_outage(struct sender *sd, uint64_t i)
 		return i;
 	/* Frames still queued from before the outage go (or are dropped) now, and count with
 	 * it: they are in the stretch sent again below. */
-	account_send(sd, sd->c->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
+	push_queued(sd);
 	/* Sends may have failed before the loss was reported (a slow sender, a busy machine):
 	 * then the outage began with them. */
 	if (sd->err_since && sd->err_since < down && sd->last_err_ns + 2000000000u >= down)
@@ -224,27 +239,58 @@ static uint64_t ride_out_outage(struct sender *sd, uint64_t i)
 	return from;
 }
 
-/* path-health.c asked for an ARP request to the next hop: whichever sender takes the flag
- * sends it, through its own handle (no privilege needed beyond that). */
+/* path-health.c asked for ARP requests to next hops (bit l: link l's): whichever sender
+ * takes the flags sends them, through its own handles (no privilege needed beyond that). */
 static void send_nh_arp(struct sender *sd)
 {
 	const struct isw_send_ctx *c = sd->c;
 	uint8_t frame[ISW_PROBE_MAX_LEN], *frames[1] = {frame};
-	uint32_t lens[1] = {c->nh_arp.len};
+	unsigned want = atomic_exchange(&sd->flags->nh_arp_want, 0);
 
-	if (!atomic_exchange(&sd->flags->nh_arp_want, 0))
-		return;
-	isw_arp_patch(&c->nh_arp, frame, c->nh_watch);
-	if (c->tx_ops->send(sd->tx, frames, lens, 1) > 0) {
-		/* Queued in a ring: out now, not at the next batch. */
-		c->tx_ops->send(sd->tx, NULL, NULL, 0);
-		atomic_fetch_add(&sd->count->nh_arp_sent, 1);
+	for (unsigned l = 0; l < c->nlinks; l++) {
+		const struct isw_send_link *k = &c->link[l];
+		struct isw_probe_rec rec = {isw_wall_ns(), k->nh_watch, ISW_PROBE_REC_ARP, l, 1};
+		uint32_t lens[1] = {k->nh_arp.len};
+
+		if (!(want & 1u << l) || !k->nh_watch)
+			continue;
+		isw_arp_patch(&k->nh_arp, frame, k->nh_watch);
+		if (c->tx_ops->send(sd->tx[l], frames, lens, 1) > 0) {
+			/* Queued in a ring: out now, not at the next batch. */
+			c->tx_ops->send(sd->tx[l], NULL, NULL, 0);
+			atomic_fetch_add(&sd->count->nh_arp_sent, 1);
+			if (sd->log)
+				log_probes(sd, &rec, 1);
+		} else {
+			atomic_fetch_add(&sd->count->arp_errors, 1);
+		}
 	}
+}
+
+/* Sends each interface's batch, counts and logs it; returns how many frames there were. */
+static unsigned send_batches(struct sender *sd, uint64_t now)
+{
+	const struct isw_send_ctx *c = sd->c;
+	unsigned total = 0;
+
+	for (unsigned l = 0; l < c->nlinks; l++) {
+		struct batch *b = &sd->b[l];
+		int rc;
+
+		if (!b->cnt)
+			continue;
+		rc = c->tx_ops->send(sd->tx[l], b->frames, b->lens, b->cnt);
+		if (sd->log && rc > 0)
+			log_probes(sd, b->recs, (unsigned)rc);
+		account_send(sd, l, rc, b->cnt, now);
+		total += b->cnt;
+		b->cnt = 0;
+	}
+	return total;
 }
 
 static void send_pass(struct sender *sd)
 {
-	struct isw_probe_rec recs[ISW_SEND_BATCH];
 	const struct isw_send_ctx *c = sd->c;
 	struct isw_send_flags *f = sd->flags;
 	struct isw_send_counters *count = sd->count;
@@ -258,9 +304,9 @@ static void send_pass(struct sender *sd)
 	const unsigned skip_from = c->resumed ? 1 : 2;
 	const uint64_t pass_bits = (uint64_t)pass << ISW_PROGRESS_PASS_SHIFT;
 	uint64_t i = sd->from;
-	struct batch b;
 
-	batch_init(&b, c->tmpl.len);
+	for (unsigned l = 0; l < c->nlinks; l++)
+		batch_init(&sd->b[l], c->link[l].tmpl.len);
 	sd->mark_count = 0;
 	sd->again_to = 0;
 	mark(sd, isw_now_ns(), i);
@@ -269,7 +315,6 @@ static void send_pass(struct sender *sd)
 		               now = isw_now_ns();
 		uint32_t allowed;
 		unsigned cnt = 0;
-		int rc;
 
 		/* The one look at the path's health per batch. */
 		if (atomic_load_explicit(&f->path_pause, memory_order_relaxed)) {
@@ -290,6 +335,9 @@ static void send_pass(struct sender *sd)
 			uint64_t pos = i++, idx = isw_perm_at(&c->perm, pos),
 			         slot = isw_shard_slot_at(&c->shard, pos, idx);
 			int hop = ISW_NEXT_HOP_TEMPLATE, sent_before = pos < sd->again_to;
+			unsigned link = 0;
+			uint32_t dst;
+			struct batch *b;
 			uint8_t mac[6];
 
 			walked++;
@@ -304,10 +352,8 @@ static void send_pass(struct sender *sd)
 			} else if (pass >= skip_from &&
 			           (isw_bitmap_test(alive, slot) || isw_bitmap_test(errored, slot)))
 				continue;
-			recs[cnt].dst = isw_targets_at(c->targets, idx);
-			recs[cnt].probe = (uint8_t)pass;
-			recs[cnt].send_ns = wall;
-			if (per_probe_hop && (hop = isw_next_hop(&hops, recs[cnt].dst, mac)) < 0) {
+			dst = isw_targets_at(c->targets, idx);
+			if (per_probe_hop && (hop = isw_next_hop(&hops, dst, mac, &link)) < 0) {
 				/* Unrouted targets are counted once, before the sweep. */
 				if (hop == ISW_NEXT_HOP_UNROUTED)
 					unrouted++;
@@ -317,11 +363,16 @@ static void send_pass(struct sender *sd)
 					absent++;
 				continue;
 			}
-			isw_probe_patch(&c->tmpl, &c->key, b.frames[cnt], recs[cnt].dst,
+			/* The batch of the interface the route names. */
+			b = &sd->b[link];
+			b->recs[b->cnt] =
+			    (struct isw_probe_rec){wall, dst, (uint8_t)pass, (uint8_t)link, 0};
+			isw_probe_patch(&c->link[link].tmpl, &c->key, b->frames[b->cnt], dst,
 			                (uint8_t)pass, wall);
 			/* Not the template's next hop: an on-link host or another gateway. */
 			if (hop == ISW_NEXT_HOP_MAC)
-				memcpy(b.frames[cnt], mac, 6);
+				memcpy(b->frames[b->cnt], mac, 6);
+			b->cnt++;
 			cnt++;
 			resend += (uint64_t)sent_before;
 		}
@@ -331,11 +382,8 @@ static void send_pass(struct sender *sd)
 			if (!atomic_load_explicit(&count->first_send_ns, memory_order_relaxed))
 				atomic_compare_exchange_strong(&count->first_send_ns, &zero,
 				                               isw_now_ns());
-			rc = c->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
-			if (sd->log && rc > 0)
-				log_probes(sd, recs, (unsigned)rc);
+			send_batches(sd, now);
 			isw_ratelimit_commit(rl, cnt);
-			account_send(sd, rc, cnt, now);
 			if (resend)
 				atomic_fetch_add_explicit(&count->resent, resend,
 				                          memory_order_relaxed);
@@ -351,21 +399,21 @@ static void send_pass(struct sender *sd)
 	/* Push what is still queued and count what the device dropped of it, so the pass's
 	 * numbers are final before the next pass or the cooldown. */
 	if (!stopping(sd))
-		account_send(sd, c->tx_ops->send(sd->tx, NULL, NULL, 0), 0, isw_now_ns());
+		push_queued(sd);
 }
 
 /* One ARP request to every on-link target whose MAC is still unknown, in the on-link
  * targets' own keyed order, at the scan's rate. */
 static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 {
-	struct isw_probe_rec recs[ISW_SEND_BATCH];
 	const struct isw_send_ctx *c = sd->c;
 	const struct isw_lan *lan = c->lan;
 	struct isw_send_flags *f = sd->flags;
+	struct isw_tx *tx = sd->tx[c->lan_link];
+	struct batch *b = &sd->b[0];
 	uint64_t j = 0;
-	struct batch b;
 
-	batch_init(&b, lan->tmpl.len);
+	batch_init(b, lan->tmpl.len);
 	while (j < lan->n && !stopping(sd)) {
 		uint32_t allowed;
 
@@ -384,19 +432,25 @@ static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 			uint64_t o = isw_perm_at(&lan->perm, j++);
 			if (isw_lan_mac(lan, (int64_t)o, mac))
 				continue;
-			recs[cnt].dst = isw_targets_at(lan->onlink, o);
-			recs[cnt].probe = ISW_PROBE_REC_ARP;
-			recs[cnt].send_ns = wall;
-			isw_arp_patch(&lan->tmpl, b.frames[cnt], recs[cnt].dst);
+			b->recs[cnt] =
+			    (struct isw_probe_rec){wall, isw_targets_at(lan->onlink, o),
+			                           ISW_PROBE_REC_ARP, (uint8_t)c->lan_link, 0};
+			isw_arp_patch(&lan->tmpl, b->frames[cnt], b->recs[cnt].dst);
 			cnt++;
 		}
 		if (!cnt)
 			continue;
-		rc = c->tx_ops->send(sd->tx, b.frames, b.lens, cnt);
+		rc = c->tx_ops->send(tx, b->frames, b->lens, cnt);
 		isw_ratelimit_commit(rl, cnt);
+		/* A request that failed is retried by the next ARP try, but counted now: the
+		 * summary's send errors include it. */
+		if (rc < (int)cnt)
+			atomic_fetch_add_explicit(&sd->count->arp_errors,
+			                          cnt - (unsigned)(rc > 0 ? rc : 0),
+			                          memory_order_relaxed);
 		if (rc > 0) {
 			if (sd->log)
-				log_probes(sd, recs, (unsigned)rc);
+				log_probes(sd, b->recs, (unsigned)rc);
 			atomic_fetch_add_explicit(&sd->count->arp_sent, (uint64_t)rc,
 			                          memory_order_relaxed);
 		}
@@ -457,7 +511,7 @@ void *isw_sender_main(void *arg)
 {
 	const struct isw_send_ctx *c = arg;
 	struct isw_send_counters *count = c->count;
-	/* On the heap: the walk marks make each about 50 KiB. */
+	/* On the heap: the walk marks and the batches make each about 100 KiB. */
 	struct sender *sd = calloc(ISW_MAX_SENDERS, sizeof(*sd));
 	uint64_t rate = c->dry_run ? 0 : c->rate, now = isw_now_ns();
 	unsigned n = c->nsenders;
@@ -472,13 +526,11 @@ void *isw_sender_main(void *arg)
 		sd[t].c = c;
 		sd[t].flags = c->flags;
 		sd[t].count = count;
-		sd[t].tx = c->tx[t];
+		for (unsigned l = 0; l < c->nlinks; l++)
+			sd[t].tx[l] = c->link[l].tx[t];
 		sd[t].log = c->probe_log ? &c->probe_log[t] : NULL;
 		/* Each thread a slice of this shard's positions (the whole order without one). */
-		uint64_t span = c->shard.hi - c->shard.lo;
-
-		sd[t].lo = c->shard.lo + span * t / n;
-		sd[t].hi = c->shard.lo + span * (t + 1) / n;
+		isw_send_slice(&c->shard, t, n, &sd[t].lo, &sd[t].hi);
 		sd[t].progress = &count->progress[t];
 		/* The rate holds across threads: each sends its share. */
 		sd[t].asked = rate ? (rate + n - 1) / n : 0;

@@ -27,6 +27,19 @@
 #define ISW_MAX_SENDERS ISW_SCAN_MAX_SENDERS
 /* A sender's published position: its pass above, the next index of that pass below. */
 #define ISW_PROGRESS_PASS_SHIFT 40
+/* Interfaces one sweep sends on at most (targets routed through more: refused). */
+#define ISW_MAX_LINKS ISW_SCAN_MAX_IFACES
+
+/* Sender thread t's slice of the shard's positions, of n threads: the senders walk it and a
+ * checkpoint records and checks it (scan-resume.c), so both cut it here. */
+static inline void isw_send_slice(const struct isw_shard *sh, unsigned t, unsigned n, uint64_t *lo,
+                                  uint64_t *hi)
+{
+	uint64_t span = sh->hi - sh->lo;
+
+	*lo = sh->lo + span * t / n;
+	*hi = sh->lo + span * (t + 1) / n;
+}
 
 /* Shared by the senders and the threads that steer them (isw_scan_stop, path-health.c, the
  * capture thread); the senders look once per batch. */
@@ -35,9 +48,9 @@ struct isw_send_flags {
 	atomic_int path_pause;               /* no carrier: senders wait, then re-send */
 	atomic_uint_least64_t down_since_ns; /* monotonic time carrier went */
 	atomic_uint path_faults;             /* enum isw_path_fault, from any thread */
-	/* Our own ARP check of the next hop (nh-check.h): path-health raises it, a sender takes
-	 * it at its next batch and sends the request. */
-	atomic_int nh_arp_want;
+	/* Our own ARP check of the next hops (nh-check.h): path-health raises bit l for link l,
+	 * a sender takes the bits at its next batch and sends the requests. */
+	atomic_uint nh_arp_want;
 };
 
 /* Records a fault (enum isw_path_fault); with stop, ends sending as well. */
@@ -52,7 +65,9 @@ static inline void isw_send_flags_fault(struct isw_send_flags *f, unsigned fault
 struct isw_send_counters {
 	atomic_uint_least64_t sent, send_errors, skipped, done, absent, arp_sent;
 	atomic_uint_least64_t resent, send_errors_resent; /* after an outage */
-	atomic_uint_least64_t nh_arp_sent;
+	atomic_uint_least64_t nh_arp_sent, arp_errors;
+	/* Per interface (struct isw_send_ctx's link): frames sent and failed. */
+	atomic_uint_least64_t link_sent[ISW_MAX_LINKS], link_errors[ISW_MAX_LINKS];
 	atomic_uint pass;   /* 0: the ARP pass */
 	atomic_int sending; /* 1 from isw_scan_start until the last pass ended */
 	atomic_int send_errno;
@@ -66,6 +81,16 @@ struct isw_send_counters {
 	atomic_uint_least64_t progress[ISW_MAX_SENDERS];
 };
 
+/* One interface the sweep sends on: the probe template (its source address and MAC, its
+ * main next hop's MAC), one transmit handle per sender thread, and the next hop it watches
+ * with its own ARP (nh_watch 0: none). */
+struct isw_send_link {
+	struct isw_probe_template tmpl;
+	struct isw_tx *tx[ISW_MAX_SENDERS];
+	uint32_t nh_watch;
+	struct isw_arp_template nh_arp;
+};
+
 /* Everything a sender reads.  The tables it points into belong to the scan and are written
  * before the senders start, or (answers, MACs, RTTs) only by the capture thread. */
 struct isw_send_ctx {
@@ -75,9 +100,8 @@ struct isw_send_ctx {
 	const isw_targets *targets;
 	struct isw_perm perm;
 	struct isw_tag_key key;
-	struct isw_probe_template tmpl;
-	struct isw_next_hops hops;
-	struct isw_lan *lan; /* on-link targets swept with ARP first; NULL for none */
+	struct isw_next_hops hops; /* also says which link each target leaves by */
+	struct isw_lan *lan;       /* on-link targets swept with ARP first; NULL for none */
 	/* Targets that answered (echo reply, ICMP error): not probed again on later passes. */
 	const struct isw_bitmap *alive, *errored;
 
@@ -94,15 +118,13 @@ struct isw_send_ctx {
 	unsigned resume_pass[ISW_MAX_SENDERS], resume_pass_max;
 	uint64_t resume_next[ISW_MAX_SENDERS];
 
-	/* Where: one transmit handle per sender thread, and its probe log (-w, NULL without). */
+	/* Where: the interfaces (link 0 the first target's; the LAN sweep's is lan_link), one
+	 * backend for all, and each sender thread's probe log (-w, NULL without). */
 	const struct isw_tx_ops *tx_ops;
-	struct isw_tx *tx[ISW_MAX_SENDERS];
+	struct isw_send_link link[ISW_MAX_LINKS];
+	unsigned nlinks, lan_link;
 	unsigned nsenders;
 	struct isw_probe_log *probe_log;
-
-	/* The next hop's ARP check (nh_watch 0: none). */
-	uint32_t nh_watch;
-	struct isw_arp_template nh_arp;
 
 	/* What the capture thread sees, for --adaptive and the pauses. */
 	struct isw_rtt_hist *rtt;

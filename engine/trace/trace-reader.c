@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -16,13 +17,47 @@
 #include "oui.h"
 #include "report.h"
 
-/* Reads the first block of a pcapng file; a plain pcap file has no section header. */
+/* The trace from its start: a stream of its own over the descriptor of given (opened before
+ * the privilege drop), or opened by path.  NULL with errno set. */
+static FILE *open_trace(const char *path, FILE *given)
+{
+	FILE *f;
+	int fd;
+
+	if (!given)
+		return fopen(path, "rb");
+	fd = dup(fileno(given));
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	/* The descriptors share one offset: each reader starts from the top. */
+	if (fseek(f, 0, SEEK_SET) != 0) {
+		int err = errno;
+		fclose(f);
+		errno = err;
+		return NULL;
+	}
+	return f;
+}
+
+static int read_seed(const char *path, FILE *given, uint64_t *seed, char *errbuf);
+
 int isw_trace_read_seed(const char *path, uint64_t *seed, char *errbuf)
+{
+	return read_seed(path, NULL, seed, errbuf);
+}
+
+/* Reads the first block of a pcapng file; a plain pcap file has no section header. */
+static int read_seed(const char *path, FILE *given, uint64_t *seed, char *errbuf)
 {
 	uint8_t hdr[12];
 	uint32_t type, len, bom;
 	uint8_t *blk;
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = open_trace(path, given);
 	int found = 0;
 
 	if (!fp) {
@@ -160,10 +195,75 @@ int isw_trace_has_arp_replies(const char *path, uint32_t src_addr)
 	return found;
 }
 
+/* The trace opened and checked: its seed (cfg's, or its own), a supported link type.  0, or
+ * -errno with errbuf set (-EINVAL: not a trace we can read). */
+static int open_checked(const struct isw_offline_config *cfg, pcap_t **out, enum isw_link *link,
+                        uint64_t *seed_out, char *errbuf)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	uint64_t seed = cfg->seed;
+	pcap_t *p;
+	int rc;
+
+	if (!cfg->have_seed) {
+		rc = read_seed(cfg->path, cfg->file, &seed, errbuf);
+		if (rc < 0)
+			return rc == -ENOENT || rc == -EACCES || rc == -EISDIR ? -EINVAL : rc;
+		if (rc == 0 && !cfg->no_validate) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "trace '%s' records no seed (not an icmpsweep pcapng file): give "
+			         "--seed, or --no-validate",
+			         cfg->path);
+			return -EINVAL;
+		}
+	}
+	if (cfg->file) {
+		FILE *f = open_trace(cfg->path, cfg->file);
+
+		/* pcap_close closes f. */
+		p = f ? pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO,
+		                                                 perr)
+		      : NULL;
+		if (!f)
+			snprintf(perr, sizeof(perr), "%s", strerror(errno));
+		else if (!p)
+			fclose(f);
+	} else {
+		p = pcap_open_offline_with_tstamp_precision(cfg->path, PCAP_TSTAMP_PRECISION_MICRO,
+		                                            perr);
+	}
+	if (!p) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot read trace '%s': %s", cfg->path, perr);
+		return -EINVAL;
+	}
+	if (link_of(pcap_datalink(p), link) < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "trace '%s' has link type %s; only Ethernet, raw IP and Linux cooked "
+		         "captures are supported",
+		         cfg->path, pcap_datalink_val_to_name(pcap_datalink(p)));
+		pcap_close(p);
+		return -EINVAL;
+	}
+	*out = p;
+	*seed_out = seed;
+	return 0;
+}
+
+int isw_trace_check(const struct isw_offline_config *cfg, char *errbuf)
+{
+	enum isw_link link;
+	uint64_t seed;
+	pcap_t *p;
+	int rc = open_checked(cfg, &p, &link, &seed, errbuf);
+
+	if (rc == 0)
+		pcap_close(p);
+	return rc;
+}
+
 int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn sink, void *arg,
                       struct isw_offline_stats *st, char *errbuf)
 {
-	char perr[PCAP_ERRBUF_SIZE];
 	struct isw_matcher m = {0};
 	struct isw_arp_table arp = {0};
 	struct isw_arp_view view = {0}; /* empty until the table is complete */
@@ -177,31 +277,9 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	if (!cfg->have_seed) {
-		rc = isw_trace_read_seed(cfg->path, &seed, errbuf);
-		if (rc < 0)
-			return rc == -ENOENT || rc == -EACCES || rc == -EISDIR ? -EINVAL : rc;
-		if (rc == 0 && !cfg->no_validate) {
-			snprintf(errbuf, ISW_ERRBUF_SIZE,
-			         "trace '%s' records no seed (not an icmpsweep pcapng file): give "
-			         "--seed, or --no-validate",
-			         cfg->path);
-			return -EINVAL;
-		}
-	}
-	p = pcap_open_offline_with_tstamp_precision(cfg->path, PCAP_TSTAMP_PRECISION_MICRO, perr);
-	if (!p) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot read trace '%s': %s", cfg->path, perr);
-		return -EINVAL;
-	}
-	if (link_of(pcap_datalink(p), &m.link) < 0) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "trace '%s' has link type %s; only Ethernet, raw IP and Linux cooked "
-		         "captures are supported",
-		         cfg->path, pcap_datalink_val_to_name(pcap_datalink(p)));
-		pcap_close(p);
-		return -EINVAL;
-	}
+	rc = open_checked(cfg, &p, &m.link, &seed, errbuf);
+	if (rc < 0)
+		return rc;
 	if (isw_report_init_keyed(
 	        &report, &view,
 	        (struct isw_report_counters){&hits, &icmp_errors, &duplicates, &arp_only}, sink,

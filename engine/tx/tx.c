@@ -10,13 +10,12 @@
 
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
-/* Fastest first: the order "auto" tries them in. */
+/* Fastest first: the order "auto" tries them in.  "socket" comes last and auto skips it:
+ * the scan chooses it when raw packets are not permitted (scan.c). */
 static const struct isw_tx_ops *const backends[] = {
-    &isw_tx_auto_ops,
-    &isw_tx_xdp_ops,
-    &isw_tx_ring_ops,
-    &isw_tx_libnet_ops,
+    &isw_tx_auto_ops, &isw_tx_xdp_ops, &isw_tx_ring_ops, &isw_tx_libnet_ops, &isw_tx_socket_ops,
 };
+#define NRAW (NBACKENDS - 1)
 
 static int auto_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
 {
@@ -53,7 +52,7 @@ const struct isw_tx_ops *isw_tx_find(const char *name)
 
 const char *isw_tx_names(void)
 {
-	return "auto, xdp, ring, libnet";
+	return "auto, xdp, ring, libnet, socket";
 }
 
 /* n handles of one backend, or none: a sender thread each. */
@@ -111,7 +110,7 @@ int isw_tx_open_n(const struct isw_tx_ops **ops, struct isw_tx **tx, unsigned n,
 
 	if (*ops != &isw_tx_auto_ops)
 		return open_all(*ops, tx, n, p, errbuf);
-	for (size_t i = 1; i < NBACKENDS; i++) {
+	for (size_t i = 1; i < NRAW; i++) {
 		one[0] = 0;
 		/* xdp needs a device queue per sender thread; with fewer it fails and ring follows.
 		 */

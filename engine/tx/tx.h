@@ -23,6 +23,9 @@ struct isw_tx_params {
 	/* While set (the link has no carrier), a send that waits for room in a full ring gives
 	 * up at once instead of kicking a dead device for a second. */
 	atomic_int *hold;
+	/* "socket" only: the scan's ICMP datagram socket (ping-socket.h), shared by every
+	 * handle; the frames are then raw IPv4 (raw_ip). */
+	int ping_fd;
 };
 
 struct isw_tx_ops {
@@ -76,5 +79,8 @@ extern const struct isw_tx_ops isw_tx_xdp_ops; /* fails to open when built witho
 extern const struct isw_tx_ops isw_tx_ring_ops;
 extern const struct isw_tx_ops isw_tx_libnet_ops;
 extern const struct isw_tx_ops isw_tx_dry_run_ops;
+/* No-root mode (ping-socket.h): never tried by "auto", which the scan falls back from to it
+ * when raw packets are not permitted. */
+extern const struct isw_tx_ops isw_tx_socket_ops;
 
 #endif

@@ -56,6 +56,9 @@ struct isw_config {
 	const char *trace_comment;   /* section header comment (pcapng) */
 	enum isw_arp_mode arp;
 	const char *oui_path; /* NULL: Debian's ieee-data registry */
+	/* --max-targets: probe only the first this many targets of the keyed order (zmap's -n);
+	 * 0: all of them. */
+	uint64_t max_targets;
 };
 
 /* Fills in the defaults above (seed 0: the caller picks one). */

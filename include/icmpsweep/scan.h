@@ -26,24 +26,30 @@ typedef struct isw_scan isw_scan;
 
 typedef void (*isw_sink_fn)(const struct isw_result *r, void *arg);
 
+/* Interfaces one sweep sends on at most. */
+#define ISW_SCAN_MAX_IFACES 8
+
 struct isw_scan_stats {
-	uint64_t targets;       /* size of the index space */
-	uint64_t sent;          /* probes handed to the device (re-sent ones included) */
-	uint64_t send_errors;   /* probes the backend refused or the device dropped */
-	uint64_t skipped;       /* re-probes skipped because the target had answered */
-	uint64_t done;          /* probe slots walked (sent + skipped), of targets * probes */
-	unsigned pass;          /* current ICMP pass, 1-based; 0 before the first (the ARP pass) */
-	uint64_t hits;          /* distinct live hosts */
-	uint64_t icmp_errors;   /* distinct targets reported by ICMP errors */
-	uint64_t replies;       /* validated answers including duplicates */
-	uint64_t duplicates;    /* validated answers for an already reported target */
-	uint64_t invalid;       /* ICMP to us that failed validation or did not parse */
-	uint64_t other_shard;   /* valid answers for targets of another shard (same seed) */
-	uint64_t pcap_recv;     /* packets seen by the capture filter (kernel count) */
-	uint64_t pcap_drop;     /* dropped by the capture ring (kernel count) */
-	uint64_t pcap_ifdrop;   /* dropped by the interface */
-	uint64_t onlink;        /* targets on networks attached to the interface (ARP pass) */
-	uint64_t arp_sent;      /* ARP requests sent */
+	uint64_t targets;     /* size of the index space */
+	uint64_t probed;      /* targets the sweep probes: all, or --max-targets' first */
+	uint64_t sent;        /* probes handed to the device (re-sent ones included) */
+	uint64_t send_errors; /* probes the backend refused or the device dropped */
+	uint64_t skipped;     /* re-probes skipped because the target had answered */
+	uint64_t done;        /* probe slots walked (sent + skipped), of targets * probes */
+	unsigned pass;        /* current ICMP pass, 1-based; 0 before the first (the ARP pass) */
+	uint64_t hits;        /* distinct live hosts */
+	uint64_t icmp_errors; /* distinct targets reported by ICMP errors */
+	uint64_t replies;     /* validated answers including duplicates */
+	uint64_t duplicates;  /* validated answers for an already reported target */
+	uint64_t invalid;     /* ICMP to us that failed validation or did not parse */
+	uint64_t other_shard; /* valid answers for targets of another shard (same seed) */
+	uint64_t pcap_recv;   /* packets seen by the capture filter (kernel count) */
+	uint64_t pcap_drop;   /* dropped by the capture ring (kernel count) */
+	uint64_t pcap_ifdrop; /* dropped by the interface */
+	uint64_t onlink;      /* targets on networks attached to the interface (ARP pass) */
+	uint64_t arp_sent;    /* ARP requests sent */
+	uint64_t
+	    arp_send_errors;    /* ARP requests the backend refused (the pass's and the checks') */
 	uint64_t arp_hosts;     /* on-link targets that answered ARP */
 	uint64_t arp_conflicts; /* addresses claimed by more than one MAC */
 	uint64_t arp_only;      /* reported as present by ARP alone */
@@ -66,6 +72,11 @@ struct isw_scan_stats {
 	double carrier_down_s;       /* time without carrier so far */
 	uint64_t resent;             /* probes sent again after carrier came back */
 	uint8_t next_hop_mac_now[6]; /* ISW_FAULT_NEIGH_MOVED: where the next hop is now */
+	/* The interface of the latest fault (carrier, link gone, next hop), and its next hop. */
+	char fault_iface[32];
+	uint32_t fault_next_hop;
+	/* Per interface, in isw_scan_route's order: probes handed to it, and failed on it. */
+	uint64_t iface_sent[ISW_SCAN_MAX_IFACES], iface_send_errors[ISW_SCAN_MAX_IFACES];
 };
 
 /* What went wrong on the path while scanning (isw_scan_stats.path_faults).  The library acts
@@ -97,18 +108,33 @@ enum isw_slow_reason {
 	ISW_SLOW_ANSWERS, /* fewer answers than the send rate predicts */
 };
 
-/* Where probes leave from, as chosen by the route lookup or the overrides. */
+/* One interface a sweep sends on: its source and main next hop. */
+struct isw_scan_iface {
+	char iface[32];
+	uint32_t src_addr;
+	uint8_t src_mac[6];
+	uint8_t gw_mac[6];
+	uint32_t next_hop; /* 0 when the next hop was given as a MAC, or none (on-link only) */
+};
+
+/* Where probes leave from, as chosen by the route lookup or the overrides: the first
+ * target's interface, and every interface in use (without -i, each target leaves by its
+ * route's interface). */
 struct isw_scan_route {
 	char iface[32];
 	uint32_t src_addr;
 	uint8_t src_mac[6];
 	uint8_t gw_mac[6];
 	uint32_t next_hop; /* 0 when the next hop was given as a MAC */
+	unsigned nifaces;
+	struct isw_scan_iface ifaces[ISW_SCAN_MAX_IFACES];
 	unsigned gateways; /* gateways the targets' routes use; gw_mac is the first's */
 	const char *tx;    /* backend in use */
 	char tx_mode[16];  /* how it sends ("copy", "zero-copy"), where it has modes */
 	char tx_note[160]; /* why it does not send the way the device promised; usually empty */
 	unsigned senders;  /* sender threads (what -T auto chose) */
+	/* tx "socket" (no-root mode, ICMP datagram sockets): why it runs; empty otherwise. */
+	char tx_why[200];
 };
 
 int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets *targets,

@@ -26,7 +26,10 @@ void isw_targets_free(isw_targets *t);
 int isw_targets_add(isw_targets *t, const char *spec, int exclude, char *errbuf);
 
 /* One specification per line; blank lines and '#' comments (whole-line or trailing) are
- * ignored; path "-" reads standard input.  Errors name the file and line. */
+ * ignored; path "-" reads standard input.  Errors name the file and line: bad content, or a
+ * file that cannot be opened or is a directory, returns -EINVAL, -ENOENT, -EACCES, -EISDIR
+ * (the user named a bad file); a read that fails part way (EIO, EAGAIN: the machine failed
+ * us) returns -EIO. */
 int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *errbuf);
 
 /* The inclusive range [lo, hi]; -EINVAL if lo > hi or after finalize. */

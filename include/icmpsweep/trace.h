@@ -8,6 +8,7 @@
 #define ICMPSWEEP_TRACE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "result.h"
 #include "targets.h"
@@ -20,6 +21,9 @@ struct isw_offline_config {
 	int no_validate;            /* accept every echo reply (traces of other tools) */
 	const isw_targets *targets; /* NULL: report every validated address */
 	const char *oui_path;       /* MAC vendors; NULL: Debian's ieee-data registry */
+	/* The trace already open (before the privilege drop, so a root-only file stays
+	 * readable), read from its start; NULL: opened by path.  path still names it. */
+	FILE *file;
 };
 
 struct isw_offline_stats {
@@ -41,6 +45,10 @@ typedef void (*isw_offline_sink_fn)(const struct isw_result *r, void *arg);
  * in the middle of a packet returns 0 with st->truncated set and a warning in errbuf. */
 int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn sink, void *arg,
                       struct isw_offline_stats *st, char *errbuf);
+
+/* What isw_trace_analyse checks before reading on: the trace opens, has a seed (or cfg
+ * gives one) and a supported link type.  0, or its error. */
+int isw_trace_check(const struct isw_offline_config *cfg, char *errbuf);
 
 /* 1 if the trace holds an ARP reply (to src_addr; 0 = to anyone): the output then needs the
  * LAN columns.  Stops at the first; 0 for anything unreadable (isw_trace_analyse says why). */

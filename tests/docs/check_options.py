@@ -137,9 +137,38 @@ def main():
                 errors.append(f"merge {name}: in merge --help but not in the bash completion")
             if name not in zsh_named:
                 errors.append(f"merge {name}: in merge --help but not in the zsh completion")
+    # history and map: each option in its man page section, its README section (the option
+    # tables) and both completions.
+    def named(text):
+        return {n.replace("\\-", "-") for n in re.findall(
+            r"(?<![\w\\-])\\-\\-[a-z][a-z0-9\\-]*|(?<![\w\\-])\\-[A-Za-z0-9]\b", text)}
+    in_sub = set()
+    for sub, man_sec, readme_sec in (("history", "HISTORY", "History database"),
+                                     ("map", "OFFLINE MAPS", "Maps")):
+        sub_groups = help_groups(binary, sub)
+        if len(sub_groups) < 3:
+            fail([f"only {len(sub_groups)} options parsed from {sub} --help: the parser is broken"])
+        man_sub = named(man.split(f".SH {man_sec}\n", 1)[1].split("\n.SH ", 1)[0])
+        readme_sub = set(re.findall(r"`(--?[A-Za-z][a-z0-9-]*)",
+                                    usage.split(f"### {readme_sec}", 1)[1].split("\n### ", 1)[0]))
+        sub_in_help = {n for g in sub_groups for n in g}
+        in_sub |= sub_in_help
+        for g in sub_groups:
+            label = sub + " " + ", ".join(g)
+            if not man_sub & set(g):
+                errors.append(f"{label}: in {sub} --help but not in the man page's {man_sec}")
+            if not readme_sub & set(g):
+                errors.append(f"{label}: in {sub} --help but not in the README's {readme_sec}")
+            for name in g:
+                if name not in bash and name not in bash_named:
+                    errors.append(f"{sub} {name}: in {sub} --help but not in the bash completion")
+                if name not in zsh_named:
+                    errors.append(f"{sub} {name}: in {sub} --help but not in the zsh completion")
+        for n in sorted(man_sub - sub_in_help):
+            errors.append(f"{sub} {n}: in the man page's {man_sec} but not in {sub} --help")
     for n in sorted(man_diff_named - in_diff):
         errors.append(f"diff {n}: in the man page's COMPARING SWEEPS but not in diff --help")
-    for n in sorted((bash_named | zsh_named) - in_help - in_diff):
+    for n in sorted((bash_named | zsh_named) - in_help - in_diff - in_sub):
         errors.append(f"{n}: in a completion but not in --help")
     if errors:
         fail(errors)

@@ -33,14 +33,32 @@ CASES=(
 )
 printf '198.18.0.1\n198.18.0.2\0junk\n' >"$WORK/nul.txt"
 printf '\033]0;owned\007\n' >"$WORK/esc.txt"
+mkdir -p "$WORK/dir"
+# A target file only root may read, for a run as nobody (a copy of the binary it can run).
+printf '198.18.0.1\n' >"$WORK/secret.txt"
+chmod 0600 "$WORK/secret.txt"
+mkdir -p "$WORK/bin"
+install -m 0755 "$ISW" "$WORK/bin/icmpsweep"
+chmod 0755 "$WORK" "$WORK/bin"
+CASES+=(
+	"cannot read '$WORK/dir' after line 0: Is a directory|-I $WORK/dir $T"
+	"cannot open '$WORK/secret.txt': Permission denied|-I $WORK/secret.txt $T"
+)
 
 FAILURES=()
+ISW_AS=() # a command that runs icmpsweep as another user, for the case at hand
 
 # check_case VALUE ARGS...
 check_case() {
 	local value=$1 lines
 	shift
-	e2e_sweep "$WORK/out" "$WORK/err" -q "$@"
+	if ((${#ISW_AS[@]})); then
+		E2E_RC=0
+		lab_exec_scanner timeout -k 5 "$E2E_RUN_TIMEOUT" "${ISW_AS[@]}" -q "$@" \
+			>"$WORK/out" 2>"$WORK/err" || E2E_RC=$?
+	else
+		e2e_sweep "$WORK/out" "$WORK/err" -q "$@"
+	fi
 	lines=$(wc -l <"$WORK/err")
 	local what="icmpsweep $*"
 	if [[ $E2E_RC -ne 2 ]]; then
@@ -67,8 +85,21 @@ main() {
 	for c in "${CASES[@]}"; do
 		value=${c%%|*}
 		read -r -a args <<<"${c#*|}"
+		case $value in
+		*secret.txt*) ISW_AS=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$WORK/bin/icmpsweep") ;;
+		*) ISW_AS=() ;;
+		esac
 		check_case "$value" "${args[@]}"
 	done
+	ISW_AS=()
+	# A target file whose reading fails part way (EIO): the machine failed, not the user:
+	# exit 1 (runtime failure), the file and the reason named, nothing sent.
+	e2e_sweep "$WORK/out" "$WORK/err" -q -I /proc/self/mem "$T"
+	if [[ $E2E_RC -ne 1 ]] || ! grep -q "^icmpsweep: cannot read '/proc/self/mem' after line 0: Input/output error$" "$WORK/err"; then
+		FAILURES+=("-I /proc/self/mem: exit $E2E_RC, expected 1: $(cat "$WORK/err")")
+	else
+		e2e_log "ok: -I /proc/self/mem -> exit 1: $(cat "$WORK/err")"
+	fi
 	tx1=$(lab_scan_tx)
 	probes=$(lab_counter probes_in)
 	if ((tx1 != tx0)); then

@@ -4,7 +4,8 @@
 # them, none made up) and ends without the cooldown, live and with --read; --max-runtime stops
 # sending after that long (the probes counted on the wire agree), keeps the cooldown and
 # reports only live hosts; -f writes exactly the chosen columns in the chosen order, and finds
-# every live host.  The metadata says which limit ended the sweep.
+# every live host; --max-targets probes exactly the first targets of the order.  The metadata
+# says which limit ended the sweep.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 E2E_TAG=lim e2e_init "$@"
@@ -75,13 +76,65 @@ PY
 	e2e_log "ok: -O json -f ttl,ip: keys in order, all $LIVE live hosts"
 }
 
+# --max-targets N and P%: exactly the first N targets of the keyed order are probed (the same
+# seed's --dry-run lists that order), so the hosts found are exactly the live ones among them;
+# the metadata and the summary say so.  Bad values are refused before anything is sent.
+max_targets() {
+	local seed=4242 tx0 k
+	# Whole, then cut: head ending the pipe early would fail it under pipefail.
+	"$ISW" --dry-run -n -O text --seed "$seed" "$PREFIX" >"$WORK/order.txt"
+	head -n 1000 "$WORK/order.txt" | cut -d' ' -f1 >"$WORK/first.txt"
+	[[ $(wc -l <"$WORK/first.txt") -eq 1000 ]] || e2e_fail "--dry-run listed $(wc -l <"$WORK/first.txt") probes"
+	LC_ALL=C comm -12 <(e2e_sorted "$WORK/live.txt") <(e2e_sorted "$WORK/first.txt") >"$WORK/mt.want"
+	[[ -s $WORK/mt.want ]] || e2e_fail "no live host among the first 1000 targets: the test proves nothing"
+	# The dry run with the limit lists those very targets.
+	"$ISW" --dry-run -n -O text --seed "$seed" --max-targets 1000 "$PREFIX" | cut -d' ' -f1 >"$WORK/mt.dry"
+	cmp -s "$WORK/first.txt" "$WORK/mt.dry" || e2e_fail "--dry-run --max-targets 1000 does not list the first 1000 of the order"
+	# With shards: the same first 1000, split among them (each exactly once).
+	local i
+	for i in 0 1 2; do
+		"$ISW" --dry-run -n -O text --seed "$seed" --max-targets 1000 --shard "$i/3" "$PREFIX" | cut -d' ' -f1
+	done | sort >"$WORK/mt.shards"
+	sort "$WORK/first.txt" | cmp -s - "$WORK/mt.shards" ||
+		e2e_fail "--max-targets 1000 over 3 shards is not the first 1000 of the order, each once"
+
+	e2e_sweep "$WORK/mt.txt" "$WORK/mt.err" -n -r 50k -c 1 --seed "$seed" --max-targets 1000 \
+		--metadata "$WORK/mt.json" "$PREFIX"
+	e2e_expect_rc 0 "$WORK/mt.err"
+	e2e_same_set "$WORK/mt.want" "$WORK/mt.txt" "--max-targets 1000"
+	for k in max_targets targets_probed sent; do
+		[[ $(e2e_meta_int "$WORK/mt.json" "$k") -eq 1000 ]] || e2e_fail "--max-targets 1000: metadata $k is $(e2e_meta_int "$WORK/mt.json" "$k")"
+	done
+	[[ $(e2e_meta_int "$WORK/mt.json" targets) -eq 65536 ]] || e2e_fail "--max-targets: metadata targets $(e2e_meta_int "$WORK/mt.json" targets)"
+	grep -qF 'icmpsweep: --max-targets: the first 1000 of the 65536 targets (in the keyed order) were probed, the others not' "$WORK/mt.err" ||
+		e2e_fail "--max-targets: the summary does not say so: $(cat "$WORK/mt.err")"
+
+	# A percentage rounds up: 1% of 65536 is 655.36, so 656.
+	e2e_sweep "$WORK/mp.txt" "$WORK/mp.err" -q -n -r 50k -c 1 --seed "$seed" --max-targets 1% \
+		--metadata "$WORK/mp.json" "$PREFIX"
+	e2e_expect_rc 0 "$WORK/mp.err"
+	[[ $(e2e_meta_int "$WORK/mp.json" sent) -eq 656 ]] || e2e_fail "--max-targets 1%: sent $(e2e_meta_int "$WORK/mp.json" sent), expected 656"
+	[[ $(e2e_count_extra "$WORK/mt.want" "$WORK/mp.txt") -eq 0 ]] ||
+		e2e_fail "--max-targets 1%: hosts beyond the first 656 of the order"
+
+	for k in 0 0% 100.5% -3 ten 5%%; do
+		tx0=$(lab_scan_tx)
+		e2e_sweep "$WORK/mb.txt" "$WORK/mb.err" -q -n --max-targets "$k" "$PREFIX"
+		e2e_expect_rc 2 "$WORK/mb.err"
+		grep -qF "invalid --max-targets '$k'" "$WORK/mb.err" || e2e_fail "--max-targets $k: $(cat "$WORK/mb.err")"
+		[[ $(lab_scan_tx) -eq $tx0 ]] || e2e_fail "--max-targets $k: packets were sent"
+	done
+	e2e_log "ok: --max-targets 1000 and 1%: exactly the first of the order, metadata and summary say so"
+}
+
 main() {
 	lab_random_live_set "$LIVE" "$PREFIX" "$WORK/live.txt" "$E2E_SEED"
 	lab_live_set "$WORK/live.txt"
 	max_results
 	max_runtime
 	fields
-	e2e_pass "--max-results (live and --read), --max-runtime and -f behave as documented"
+	max_targets
+	e2e_pass "--max-results (live and --read), --max-runtime, -f and --max-targets behave as documented"
 }
 
 main

@@ -13,7 +13,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 E2E_TAG=ph e2e_init "$@"
-lab_require_cmd nft python3
+lab_require_cmd nft python3 tshark
 
 PREFIX=198.18.0.0/16
 LIVE=500
@@ -117,8 +117,8 @@ neighbour_moves() {
 # The next hop goes deaf 1.5 s in (its link drops everything it receives, ARP included):
 # answers stop, three ARP requests 1 s apart go unanswered, the run names it and fails.
 neighbour_silent() {
-	local d="$WORK/deaf"
-	bg_sweep "$d" -n -r 6k -P 1 -c 1 "$PREFIX"
+	local d="$WORK/deaf" n
+	bg_sweep "$d" -n -r 6k -P 1 -c 1 -w "$d/t.pcapng" --pcapng --trace-probes "$PREFIX"
 	sleep 1.5
 	ip netns exec "$LAB_TGT" nft -f - <<-EOF
 	table netdev isw_deaf {
@@ -136,7 +136,11 @@ neighbour_silent() {
 		e2e_fail "deaf next hop not reported: $(head -c 1500 "$d/err.txt")"
 	grep -q "error: the path through next hop $LAB_TGT_ADDR was lost" "$d/err.txt" ||
 		e2e_fail "deaf next hop: no final error: $(tail -n 5 "$d/err.txt")"
-	e2e_log "next hop deaf: $(grep -c warning "$d/err.txt") warnings, exit 1"
+	# The re-check's ARP requests are in the trace with the probes, rebuilt as sent.
+	n=$(tshark -r "$d/t.pcapng" -Y "arp.opcode == 1 && arp.dst.proto_ipv4 == $LAB_TGT_ADDR && arp.src.proto_ipv4 == $LAB_SCAN_ADDR" \
+		-T fields -e frame.comment 2>/dev/null | grep -c "ARP request for $LAB_TGT_ADDR (the next hop's re-check)" || true)
+	[[ $n -eq 3 ]] || e2e_fail "deaf next hop: $n re-check ARP requests in the trace, expected 3"
+	e2e_log "next hop deaf: $(grep -c warning "$d/err.txt") warnings, exit 1, 3 re-check ARPs traced"
 }
 
 # SIGSTOP for a second at -r 2k: at most 3 probes at once (one batch and 1 ms of slack), then

@@ -141,6 +141,28 @@ refusals() {
 	e2e_log "ok: refusals (contradicting option, other shard, --map, other exclusions, corrupt, truncated)"
 }
 
+# A shard with two sender threads, killed at about half of it: the checkpoint's slices are
+# the shard's, so the resume goes on in each of them.
+sharded() {
+	local half=$((TARGETS / 2)) total seen
+	reset_probes
+	"$ISW" --dry-run -n -O text --seed 77 --shard 1/2 "$PREFIX" | cut -d' ' -f1 | sort >"$WORK/s.targets"
+	sort "$WORK/live.txt" | comm -12 - "$WORK/s.targets" >"$WORK/s.live"
+	start_killed "$WORK/s.err" $((half / 2)) -q -n -r "$RATE" -T 2 -c 1 --user root --seed 77 \
+		--shard 1/2 --checkpoint "$WORK/s.ckpt" --checkpoint-interval "$INTERVAL" \
+		-o "$WORK/s.txt" "$PREFIX"
+	e2e_sweep "$WORK/s.out" "$WORK/s.err2" --resume "$WORK/s.ckpt"
+	e2e_expect_rc 0 "$WORK/s.err2"
+	e2e_no_duplicates "$WORK/s.txt" "--shard 1/2 -T 2"
+	e2e_same_set "$WORK/s.live" "$WORK/s.txt" "--shard 1/2 -T 2"
+	total=$(lab_counter probes_in)
+	seen=$(set_size seen)
+	[[ $seen -eq $half ]] || e2e_fail "--shard 1/2 -T 2: $seen of the shard's $half targets probed"
+	[[ $total -le $((half + half / 50)) ]] ||
+		e2e_fail "--shard 1/2 -T 2: $total probes for $half wanted: more than 2% sent again"
+	e2e_log "--shard 1/2 -T 2: killed at $KILLED_AT probes; $total probes in all for $half wanted"
+}
+
 main() {
 	lab_random_live_set "$LIVE" "$PREFIX" "$WORK/live.txt" "$E2E_SEED"
 	lab_live_set "$WORK/live.txt"
@@ -148,6 +170,7 @@ main() {
 	one_pass
 	refusals
 	two_passes
+	sharded
 	e2e_pass "killed at half and resumed: exactly the $LIVE live hosts, under 2% probed again"
 }
 

@@ -78,11 +78,15 @@ e2e_expect_rc 1 "$WORK/err"
 grep -q 'no route to 198\.18\.0\.0/30' "$WORK/err" || e2e_fail "message: $(cat "$WORK/err")"
 e2e_log "ok: all targets unrouted -> exit 1, 'no route to …'"
 
-# 3. Targets routed through another interface: refused, naming them and the interface.
-e2e_sweep "$WORK/out" "$WORK/err" "${S[@]}" 198.18.0.0/30 198.19.8.0/30
-e2e_expect_rc 2 "$WORK/err"
-grep -q '198\.19\.8\.0/30.*isw-scan1.*one sweep per interface' "$WORK/err" ||
-	e2e_fail "other-interface message: $(cat "$WORK/err")"
+# 3. Targets routed through another interface: swept there without -i (from its own
+#    source), refused with another -i, naming them and the interface.
+e2e_sweep "$WORK/out.csv" "$WORK/err" "${S[@]}" 198.18.0.0/30 198.19.8.0/30
+e2e_expect_rc 0 "$WORK/err"
+{ e2e_cidr_list 198.18.0.0/30; e2e_cidr_list 198.19.8.0/30; } | LC_ALL=C sort >"$WORK/want"
+found "$WORK/out.csv" >"$WORK/got"
+e2e_same_set "$WORK/want" "$WORK/got" "two interfaces without -i"
+grep -q 'targets routed through isw-scan1 leave it from 192\.0\.2\.9 via' "$WORK/err" ||
+	e2e_fail "start line for the second interface: $(cat "$WORK/err")"
 e2e_sweep "$WORK/out" "$WORK/err" "${S[@]}" -i "$LAB_SCAN_IF" 198.18.0.0/30 198.19.8.0/30
 e2e_expect_rc 2 "$WORK/err"
 grep -q "198\.19\.8\.0/30.*isw-scan1.*-i $LAB_SCAN_IF" "$WORK/err" ||
@@ -101,7 +105,7 @@ for dev in isw-scan1 "$LAB_SCAN_IF"; do
 	found "$WORK/out.csv" >"$WORK/got"
 	e2e_same_set "$WORK/want" "$WORK/got" "-i $dev with a route on each interface"
 done
-e2e_log "ok: another interface refused without -i and with the wrong -i, swept with its -i"
+e2e_log "ok: another interface swept without -i, refused with the wrong -i, swept with its -i"
 
 # 4. Dry run: no route lookups, every target printed.
 e2e_sweep "$WORK/out" "$WORK/err" --dry-run -q 198.18.0.0/30 198.19.2.0/30

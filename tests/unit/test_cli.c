@@ -778,6 +778,80 @@ static void test_ipv6_target(void **state __attribute__((unused)))
 }
 
 /* zmap's limits and output fields: values, and the combinations that cannot work. */
+/* --max-targets: a count as given, a percentage of the targets rounded up; bad values named. */
+static void test_max_targets(void **state __attribute__((unused)))
+{
+	static const struct {
+		const char *arg, *targets;
+		uint64_t want;
+	} ok[] = {
+	    {"10", "198.18.0.0/24", 10},    {"1000", "198.18.0.0/24", 1000},
+	    {"10%", "198.18.0.0/24", 26},   {"100%", "198.18.0.0/24", 256},
+	    {"10%", "198.18.0.0/22", 103},  {"25%", "198.18.0.0/24", 64},
+	    {"0.001%", "198.18.0.0/24", 1}, {"1%", "198.18.0.0/16", 656},
+	};
+	static const char *const bad[] = {"0", "-1", "0%", "100.01%", "%", "ten", "5%%", "1e2"};
+	char err[ISW_ERRBUF_SIZE], want[160];
+	struct cli_options o;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(PARSE(&o, err, "--max-targets", ok[i].arg, ok[i].targets), 0);
+		if (o.cfg.max_targets != ok[i].want)
+			fail_msg("--max-targets %s of %s: %llu, wanted %llu", ok[i].arg,
+			         ok[i].targets, (unsigned long long)o.cfg.max_targets,
+			         (unsigned long long)ok[i].want);
+		cli_free(&o);
+	}
+	assert_int_equal(PARSE(&o, err, "198.18.0.0/24"), 0);
+	assert_int_equal(o.cfg.max_targets, 0);
+	cli_free(&o);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(PARSE(&o, err, "--max-targets", bad[i], "198.18.0.0/24"), -EINVAL);
+		snprintf(
+		    want, sizeof(want),
+		    "invalid --max-targets '%s' (a count of at least 1, or a percentage above 0 "
+		    "and at most 100, such as 10%%)",
+		    bad[i]);
+		assert_string_equal(err, want);
+		cli_free(&o);
+	}
+	assert_int_equal(PARSE(&o, err, "--read", "/nonexistent.pcap", "--max-targets", "5"),
+	                 -EINVAL);
+	assert_string_equal(err, "--max-targets limits what is probed: --read probes nothing");
+	cli_free(&o);
+}
+
+/* -l's own checks, which need no interface: a cap without -l, a bad cap, -l with --read. */
+static void test_localnet_options(void **state __attribute__((unused)))
+{
+	static const struct {
+		const char *args[5];
+		const char *msg;
+	} bad[] = {
+	    {{"--localnet-max", "12", "198.18.0.0/24"},
+	     "--localnet-max caps what -l sweeps: give -l too"},
+	    {{"-l", "--localnet-max", "7"},
+	     "invalid --localnet-max '7' (a prefix length, 8 to 32)"},
+	    {{"-l", "--localnet-max", "33"},
+	     "invalid --localnet-max '33' (a prefix length, 8 to 32)"},
+	    {{"-l", "--localnet-max", "/16"},
+	     "invalid --localnet-max '/16' (a prefix length, 8 to 32)"},
+	    {{"-l", "--read", "/nonexistent.pcap"},
+	     "-l names the networks to sweep: --read sweeps nothing (give the targets)"},
+	    {{"-r", "5k"},
+	     "no targets given: name them, or sweep the networks this host is on with -l (try "
+	     "--help)"},
+	};
+	char err[ISW_ERRBUF_SIZE];
+	struct cli_options o;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_argv(&o, err, bad[i].args), -EINVAL);
+		assert_string_equal(err, bad[i].msg);
+		cli_free(&o);
+	}
+}
+
 static void test_limits_and_fields(void **state __attribute__((unused)))
 {
 	char err[ISW_ERRBUF_SIZE];
@@ -859,6 +933,8 @@ int main(void)
 	    cmocka_unit_test(test_typo_suggestion),
 	    cmocka_unit_test(test_ipv6_target),
 	    cmocka_unit_test(test_limits_and_fields),
+	    cmocka_unit_test(test_max_targets),
+	    cmocka_unit_test(test_localnet_options),
 	};
 	const struct CMUnitTest modes[] = {cmocka_unit_test(test_senders_and_cooldown)};
 

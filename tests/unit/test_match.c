@@ -569,6 +569,46 @@ static void test_no_validate(void **state __attribute__((unused)))
 
 /* --- ICMP errors --- */
 
+/* --- ping sockets: the kernel owns the identifier --- */
+
+/* Replies and errors whose identifier the kernel rewrote: refused by the raw matcher, taken
+ * with ident_by_kernel; the sequence and payload tags still have to hold. */
+static void test_ident_by_kernel(void **state __attribute__((unused)))
+{
+	struct isw_matcher raw = matcher(), ping = matcher();
+	struct isw_result r;
+	uint8_t f[160];
+	uint8_t *icmp = f + ISW_ETH_LEN + ISW_IP_LEN;
+	size_t len = make_echo_reply(f, TARGET, TARGET, 1, SEND_NS, 64);
+
+	ping.ident_by_kernel = 1;
+	icmp[4] ^= 0x5a; /* the kernel's identifier, not our tag's */
+	icmp[5] ^= 0xa5;
+	assert_int_equal(verdict(&raw, f, len), ISW_MATCH_BAD_TAG);
+	assert_int_equal(run(&ping, f, len, TS_US, &r), ISW_MATCH_VALID);
+	check_echo_result(&r, TARGET, 64, 1);
+	/* The sequence is still ours. */
+	icmp[7] ^= 1;
+	assert_int_equal(verdict(&ping, f, len), ISW_MATCH_BAD_TAG);
+	icmp[7] ^= 1;
+	/* And so is the payload. */
+	icmp[8 + ISW_PAYLOAD_OFF_TAG] ^= 1;
+	assert_int_equal(verdict(&ping, f, len), ISW_MATCH_BAD_TAG);
+	/* A reply echoing another target's probe, sent from this one. */
+	len = make_echo_reply(f, TARGET + 1, TARGET, 1, SEND_NS, 64);
+	assert_int_equal(verdict(&ping, f, len), ISW_MATCH_BAD_TAG);
+
+	/* An error quoting the probe with the kernel's identifier. */
+	len = make_error(f, 3, 1, ROUTER, TARGET, 2, SEND_NS, QUOTE_ALL);
+	f[ISW_ETH_LEN + 28 + 20 + 4] ^= 0x33;
+	assert_int_equal(verdict(&raw, f, len), ISW_MATCH_BAD_TAG);
+	assert_int_equal(run(&ping, f, len, TS_US, &r), ISW_MATCH_VALID);
+	assert_int_equal(r.addr, TARGET);
+	assert_int_equal(r.type, ISW_RESULT_UNREACHABLE);
+	f[ISW_ETH_LEN + 28 + 20 + 6] ^= 0x33; /* the sequence */
+	assert_int_equal(verdict(&ping, f, len), ISW_MATCH_BAD_TAG);
+}
+
 static void test_unreachable_short_quote(void **state __attribute__((unused)))
 {
 	struct isw_matcher m = matcher();
@@ -868,6 +908,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_echo_reply_valid),
+	    cmocka_unit_test(test_ident_by_kernel),
 	    cmocka_unit_test(test_echo_reply_rtt),
 	    cmocka_unit_test(test_rtt_extremes),
 	    cmocka_unit_test(test_echo_reply_wrong_source),

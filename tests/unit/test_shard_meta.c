@@ -51,6 +51,7 @@ static void test_reads_the_keys(void **state __attribute__((unused)))
 	assert_true(m.counter[SM_sent] == 32000);
 	assert_true(m.counter[SM_hits] == 12);
 	assert_false(m.have[SM_arp_sent]);
+	shard_meta_free(&m);
 }
 
 static void test_whole_sweep_has_no_shard(void **state __attribute__((unused)))
@@ -62,6 +63,7 @@ static void test_whole_sweep_has_no_shard(void **state __attribute__((unused)))
 
 	assert_int_equal(parse(d, &m, err), 0);
 	assert_int_equal(m.have_shard, 0);
+	shard_meta_free(&m);
 }
 
 static void test_refuses_broken(void **state __attribute__((unused)))

@@ -667,7 +667,7 @@ static void test_file_unreadable(void **state __attribute__((unused)))
 	isw_targets *t = new_targets();
 	int rc = isw_targets_add_file(t, "/tmp", 0, err);
 
-	assert_true(rc < 0);
+	assert_int_equal(rc, -EISDIR);
 	assert_non_null(strstr(err, "'/tmp'"));
 	isw_targets_free(t);
 }
@@ -834,7 +834,7 @@ static void test_file_read_error(void **state __attribute__((unused)))
 	close(saved);
 	close(p[1]);
 	clearerr(stdin);
-	assert_int_equal(rc, -EAGAIN);
+	assert_int_equal(rc, -EIO);
 	assert_string_equal(err, "cannot read '<stdin>' after line 2: Resource temporarily "
 	                         "unavailable");
 	add_ok(t, "198.18.1.1", 0);

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for engine/sender.c over a fake transmit backend: each target's probe leaves by
+ * its route's interface (its own handle, source address and next-hop MAC) and is counted per
+ * interface; ARP requests the backend refuses are counted as send errors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sender.h"
+
+#define A(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+/* The fake backend's handle: what it was given to send. */
+struct isw_tx {
+	int refuse_arp;
+	unsigned icmp, arp;
+	uint32_t src[64], dst[64];
+	uint8_t dst_mac[64][6];
+};
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int fake_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens, unsigned n)
+{
+	unsigned ok = 0;
+
+	(void)lens;
+	for (unsigned k = 0; k < n; k++) {
+		const uint8_t *f = frames[k];
+
+		if (f[12] == 0x08 && f[13] == 0x06) {
+			tx->arp++;
+			ok += !tx->refuse_arp;
+			continue;
+		}
+		assert_true(tx->icmp < 64);
+		tx->src[tx->icmp] = be32(f + 14 + 12);
+		tx->dst[tx->icmp] = be32(f + 14 + 16);
+		memcpy(tx->dst_mac[tx->icmp], f, 6);
+		tx->icmp++;
+		ok++;
+	}
+	return (int)ok;
+}
+
+static void fake_close(struct isw_tx *tx)
+{
+	(void)tx;
+}
+
+static const struct isw_tx_ops fake_ops = {
+    .name = "fake",
+    .send = fake_send,
+    .close = fake_close,
+};
+
+static const uint8_t our_mac[6] = {2, 0, 0, 0, 0, 1};
+
+static isw_targets *targets(const char *a, const char *b)
+{
+	isw_targets *t;
+	char err[256];
+
+	assert_int_equal(isw_targets_new(&t), 0);
+	assert_int_equal(isw_targets_add(t, a, 0, err), 0);
+	if (b)
+		assert_int_equal(isw_targets_add(t, b, 0, err), 0);
+	assert_int_equal(isw_targets_finalize(t, err), 0);
+	return t;
+}
+
+/* What the sender needs besides targets, links and next hops. */
+struct fixture {
+	struct isw_send_ctx c;
+	struct isw_bitmap alive, errored;
+	struct isw_rtt_hist rtt;
+	atomic_uint_least64_t replies, drop, ifdrop;
+	atomic_int stop_capture;
+	struct isw_send_flags flags;
+	struct isw_send_counters count;
+};
+
+static void fixture_init(struct fixture *x, const isw_targets *t)
+{
+	memset(x, 0, sizeof(*x));
+	x->c.n = isw_targets_count(t);
+	x->c.targets = t;
+	assert_int_equal(isw_perm_init(&x->c.perm, x->c.n, 7), 0);
+	isw_shard_init(&x->c.shard, &x->c.perm, x->c.n, 0, 0); /* the whole order */
+	isw_tag_key_init(&x->c.key, 7);
+	assert_int_equal(isw_bitmap_init(&x->alive, x->c.n), 0);
+	assert_int_equal(isw_bitmap_init(&x->errored, x->c.n), 0);
+	x->c.alive = &x->alive;
+	x->c.errored = &x->errored;
+	x->c.passes = 1;
+	x->c.arp_tries = 2;
+	x->c.tx_ops = &fake_ops;
+	x->c.nsenders = 1;
+	x->c.rtt = &x->rtt;
+	x->c.replies = &x->replies;
+	x->c.pcap_drop = &x->drop;
+	x->c.pcap_ifdrop = &x->ifdrop;
+	x->c.stop_capture = &x->stop_capture;
+	x->c.flags = &x->flags;
+	x->c.count = &x->count;
+}
+
+static void fixture_free(struct fixture *x)
+{
+	isw_bitmap_destroy(&x->alive);
+	isw_bitmap_destroy(&x->errored);
+}
+
+static void link_init(struct isw_send_link *l, uint32_t src, struct isw_tx *tx)
+{
+	struct isw_probe_params p = {.src = src, .ttl = 64};
+	char err[256];
+
+	memcpy(p.src_mac, our_mac, 6);
+	assert_int_equal(isw_probe_template_init(&l->tmpl, &p, err), 0);
+	l->tx[0] = tx;
+}
+
+/* Two interfaces: 198.18.0.0/28 behind gateway A on link 0, 198.19.0.0/28 behind gateway B on
+ * link 1.  Every probe leaves by its own link, from that link's source, to its gateway. */
+static void test_two_links(void **state)
+{
+	static const uint8_t mac_a[6] = {2, 0, 0, 0, 0, 0xa}, mac_b[6] = {2, 0, 0, 0, 0, 0xb};
+	struct isw_hop hop[2] = {
+	    {.kind = ISW_HOP_GATEWAY, .link = 0, .count = 16},
+	    {.kind = ISW_HOP_GATEWAY, .link = 1, .count = 16},
+	};
+	uint32_t lo[2] = {A(198, 18, 0, 0), A(198, 19, 0, 0)}, hops[2] = {0, 1};
+	struct isw_route_map m = {.lo = lo, .hops = hops, .n = 2, .hop = hop, .nhops = 2};
+	isw_targets *t = targets("198.18.0.0/28", "198.19.0.0/28");
+	struct isw_tx tx0 = {0}, tx1 = {0};
+	struct fixture x;
+
+	(void)state;
+	memcpy(hop[0].mac, mac_a, 6);
+	memcpy(hop[1].mac, mac_b, 6);
+	fixture_init(&x, t);
+	link_init(&x.c.link[0], A(192, 0, 2, 1), &tx0);
+	link_init(&x.c.link[1], A(192, 0, 2, 5), &tx1);
+	x.c.nlinks = 2;
+	x.c.hops.routes = &m;
+	isw_sender_main(&x.c);
+
+	assert_int_equal(tx0.icmp, 16);
+	assert_int_equal(tx1.icmp, 16);
+	for (unsigned k = 0; k < 16; k++) {
+		assert_int_equal(tx0.dst[k] >> 4, A(198, 18, 0, 0) >> 4);
+		assert_int_equal(tx0.src[k], A(192, 0, 2, 1));
+		assert_memory_equal(tx0.dst_mac[k], mac_a, 6);
+		assert_int_equal(tx1.dst[k] >> 4, A(198, 19, 0, 0) >> 4);
+		assert_int_equal(tx1.src[k], A(192, 0, 2, 5));
+		assert_memory_equal(tx1.dst_mac[k], mac_b, 6);
+	}
+	assert_int_equal(atomic_load(&x.count.sent), 32);
+	assert_int_equal(atomic_load(&x.count.link_sent[0]), 16);
+	assert_int_equal(atomic_load(&x.count.link_sent[1]), 16);
+	assert_int_equal(atomic_load(&x.count.send_errors), 0);
+	fixture_free(&x);
+	isw_targets_free(t);
+}
+
+/* The ARP pass's requests that the backend refuses are counted, try after try. */
+static void test_arp_errors_counted(void **state)
+{
+	static const struct isw_prefix onlink[] = {{A(192, 0, 2, 0), A(192, 0, 2, 15)}};
+	isw_targets *t = targets("192.0.2.0/28", NULL);
+	struct isw_tx tx = {.refuse_arp = 1};
+	struct isw_lan lan;
+	struct fixture x;
+	char err[256];
+
+	(void)state;
+	fixture_init(&x, t);
+	/* Our own address is not asked for: 15 requests per try. */
+	assert_int_equal(isw_lan_init(&lan, t, onlink, 1, A(192, 0, 2, 1), our_mac, 7, NULL,
+	                              "/nonexistent", err),
+	                 15);
+	link_init(&x.c.link[0], A(192, 0, 2, 1), &tx);
+	x.c.nlinks = 1;
+	x.c.lan = &lan;
+	x.c.hops.lan = &lan;
+	x.c.passes = 0; /* ARP only */
+	isw_sender_main(&x.c);
+
+	assert_int_equal(tx.arp, 30);
+	assert_int_equal(atomic_load(&x.count.arp_errors), 30);
+	assert_int_equal(atomic_load(&x.count.arp_sent), 0);
+	isw_lan_free(&lan);
+	fixture_free(&x);
+	isw_targets_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_two_links),
+	    cmocka_unit_test(test_arp_errors_counted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
