@@ -174,8 +174,8 @@ static void draw(hilbert_map *m, const struct rf_set *set)
 	for (size_t i = 0; i < set->n; i++) {
 		const struct rf_host *h = &set->hosts[i];
 		struct isw_result r = {
-		    .addr = h->addr,
-		    .responder = h->addr,
+		    .addr = isw_addr_from_v4(h->addr),
+		    .responder = isw_addr_from_v4(h->addr),
 		    .type = h->type == ISW_RESULT_ARP_ONLY ? ISW_RESULT_ARP_ONLY
 		                                           : ISW_RESULT_ECHO_REPLY,
 		    .rtt_ms = h->rtt_ms,

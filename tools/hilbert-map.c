@@ -133,10 +133,10 @@ int map_put(void *arg, const struct isw_result *r)
 
 	if (r->type != ISW_RESULT_ECHO_REPLY && r->type != ISW_RESULT_ARP_ONLY)
 		return 0;
-	/* Every target lies in the view. */
-	if (isw_targets_index(m->targets, r->addr) < 0)
+	/* Every target lies in the view, which is IPv4 space. */
+	if (!isw_addr_is_v4(&r->addr) || isw_targets_index(m->targets, isw_addr_v4(&r->addr)) < 0)
 		return 0;
-	d = (r->addr - m->g.base) >> m->g.cell_bits;
+	d = (isw_addr_v4(&r->addr) - m->g.base) >> m->g.cell_bits;
 	m->alive[d]++;
 	m->alive_total++;
 	if (m->rtt && r->rtt_ms >= 0) {

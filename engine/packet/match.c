@@ -118,7 +118,7 @@ static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint
 		/* Our own probes still yield RTT and attempt when the key is not known. */
 		isw_tag_check_payload(&m->key, icmp + 8, from, &probe, &send_ns);
 	}
-	r->addr = from;
+	r->addr = isw_addr_from_v4(from);
 	r->type = ISW_RESULT_ECHO_REPLY;
 	r->probe = probe;
 	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
@@ -154,7 +154,7 @@ static enum isw_match_verdict match_error(const struct isw_matcher *m, const uin
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
 	    !isw_tag_check_payload(&m->key, qicmp + 8, target, &probe, &send_ns))
 		return ISW_MATCH_BAD_TAG;
-	r->addr = target;
+	r->addr = isw_addr_from_v4(target);
 	switch (icmp[0]) {
 	case ICMP_UNREACH:
 		r->type = ISW_RESULT_UNREACHABLE;
@@ -204,7 +204,7 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 	from = isw_get_be32(ip + 12);
 
 	memset(r, 0, sizeof(*r));
-	r->responder = from;
+	r->responder = isw_addr_from_v4(from);
 	r->icmp_type = icmp[0];
 	r->icmp_code = icmp[1];
 	r->ttl = ip[8];
@@ -226,18 +226,13 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, int duplicate,
                         char *buf, size_t size)
 {
-	char a[ISW_ADDR_TEXT_MAX], b[ISW_ADDR_TEXT_MAX];
-	int v6 = r && r->addr6.family == AF_INET6;
+	char a[ISW_ADDR_SCOPED_MAX], b[ISW_ADDR_SCOPED_MAX];
+	int v6 = r && r->addr.family == AF_INET6;
 
 	switch (v) {
 	case ISW_MATCH_VALID:
-		if (v6) {
-			isw_addr_format(&r->addr6, a);
-			isw_addr_format(&r->responder6, b);
-		} else {
-			isw_addr_str(r->addr, a);
-			isw_addr_str(r->responder, b);
-		}
+		isw_result_addr_text(r, a);
+		isw_result_responder_text(r, b);
 		if (r->type == ISW_RESULT_ECHO_REPLY)
 			snprintf(buf, size, "%s reply from %s, attempt %u, rtt %.3f ms, %s %u",
 			         duplicate ? "duplicate" : "valid", a, r->probe, r->rtt_ms,

@@ -319,7 +319,7 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 			continue;
 		}
 		if (v != ISW_MATCH_VALID ||
-		    (cfg->targets && isw_targets_index(cfg->targets, r.addr) < 0)) {
+		    (cfg->targets && isw_targets_index_addr(cfg->targets, &r.addr) < 0)) {
 			st->invalid++;
 			continue;
 		}

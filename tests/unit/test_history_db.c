@@ -261,7 +261,7 @@ static void test_mark_interrupted(void **state)
 static void result(struct isw_result *r, uint32_t addr, enum isw_result_type type)
 {
 	memset(r, 0, sizeof(*r));
-	r->addr = r->responder = addr;
+	r->addr = r->responder = isw_addr_from_v4(addr);
 	r->type = type;
 	r->ttl = 64;
 	r->rtt_ms = 1.25;

@@ -94,12 +94,23 @@ static int parse(const struct msg *m, char *name)
 
 static void test_arpa_name(void **state)
 {
-	char buf[32];
+	char buf[ISW_DNS_ARPA_MAX];
+	struct isw_addr a = isw_addr_from_v4(IP(198, 18, 4, 7));
 
-	isw_dns_arpa_name(IP(198, 18, 4, 7), buf, sizeof(buf));
+	isw_dns_arpa_name(&a, buf, sizeof(buf));
 	assert_string_equal(buf, "7.4.18.198.in-addr.arpa");
-	isw_dns_arpa_name(IP(255, 255, 255, 255), buf, sizeof(buf));
+	a = isw_addr_from_v4(IP(255, 255, 255, 255));
+	isw_dns_arpa_name(&a, buf, sizeof(buf));
 	assert_string_equal(buf, "255.255.255.255.in-addr.arpa");
+	/* RFC 3596 2.5: every nibble, lowest first, leading zeros kept. */
+	assert_int_equal(isw_addr_parse("2001:db8::567:89ab", &a, NULL), 0);
+	isw_dns_arpa_name(&a, buf, sizeof(buf));
+	assert_string_equal(
+	    buf, "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+	assert_int_equal(strlen(buf), ISW_DNS_ARPA_MAX - 1);
+	/* Too small a buffer gets an empty name, not a cut one that would ask another zone. */
+	isw_dns_arpa_name(&a, buf, 40);
+	assert_string_equal(buf, "");
 }
 
 static void test_parse_plain(void **state)
@@ -366,7 +377,7 @@ static void collect(const struct isw_result *r, void *arg)
 
 	if (i >= MAX_RESULTS)
 		return;
-	got.r[i].addr = r->addr;
+	got.r[i].addr = isw_addr_v4(&r->addr);
 	got.r[i].type = r->type;
 	got.r[i].lookup = r->lookup;
 	snprintf(got.r[i].name, sizeof(got.r[i].name), "%s", r->hostname ? r->hostname : "");
@@ -405,8 +416,8 @@ static void submit(isw_resolver *r, uint32_t addr, enum isw_result_type type)
 	struct isw_result res;
 
 	memset(&res, 0, sizeof(res));
-	res.addr = addr;
-	res.responder = addr;
+	res.addr = isw_addr_from_v4(addr);
+	res.responder = res.addr;
 	res.type = type;
 	res.rtt_ms = 1.5;
 	assert_int_equal(isw_resolver_submit(r, &res), 0);

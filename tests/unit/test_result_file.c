@@ -178,7 +178,7 @@ static void test_xml_round_trip(void **state __attribute__((unused)))
 	static const char name[] = "a&b<c>\"d'e\x01\xff\xef\xbf\xbe.\xc3\xa9";
 	struct isw_output_options opt = {.format = ISW_FORMAT_XML, .hostnames = 1, .args = "x"};
 	struct isw_output_end end = {.targets = 5};
-	struct isw_result r = {.addr = IP(198, 18, 0, 4),
+	struct isw_result r = {.addr = isw_addr_from_v4(IP(198, 18, 0, 4)),
 	                       .type = ISW_RESULT_ECHO_REPLY,
 	                       .ttl = 60,
 	                       .rtt_ms = 1.5,
@@ -193,7 +193,7 @@ static void test_xml_round_trip(void **state __attribute__((unused)))
 	assert_int_equal(isw_output_open(&o, &opt, fp), 0);
 	assert_int_equal(isw_output_write(o, &r), 0);
 	r.type = ISW_RESULT_UNREACHABLE;
-	r.addr = IP(198, 18, 0, 5);
+	r.addr = isw_addr_from_v4(IP(198, 18, 0, 5));
 	assert_int_equal(isw_output_write(o, &r), 0);
 	assert_int_equal(isw_output_finish(o, &end), 0);
 	assert_int_equal(isw_output_finish(o, &end), 0); /* once only */
