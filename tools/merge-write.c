@@ -40,8 +40,9 @@ int merge_write_hosts(FILE *fp, enum isw_format format, const struct rf_set *all
 	for (size_t j = 0; j < all->n && rc >= 0; j++) {
 		const struct rf_host *h = &all->hosts[j];
 		struct isw_result r = {
-		    .addr = isw_addr_from_v4(h->addr),
-		    .responder = isw_addr_from_v4(h->addr),
+		    .addr = h->addr,
+		    .responder = h->addr,
+		    .scope_id = h->scope_id,
 		    .type = h->type == RF_TYPE_UP ? ISW_RESULT_ECHO_REPLY
 		                                  : (enum isw_result_type)h->type,
 		    .ttl = h->ttl > 0 ? (uint8_t)h->ttl : 0,

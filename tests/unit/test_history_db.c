@@ -25,6 +25,14 @@
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
+/* The host at IPv4 address a, or NULL. */
+static const struct rf_host *find4(const struct rf_set *s, uint32_t a)
+{
+	struct isw_addr key = isw_addr_from_v4(a);
+
+	return rf_find(s, &key, 0);
+}
+
 static char path[64];
 
 static int setup(void **state)
@@ -332,12 +340,12 @@ static void test_writer_rows(void **state)
 	assert_int_equal(hdb_load_run(db, path, 1, &set, err), 0);
 	assert_int_equal(set.n, 9001);
 	assert_int_equal(set.icmp_errors, 1);
-	h = rf_find(&set, IP(198, 18, 200, 1));
+	h = find4(&set, IP(198, 18, 200, 1));
 	assert_non_null(h);
 	assert_int_equal(h->type, ISW_RESULT_ARP_ONLY);
 	assert_true(h->have_mac);
 	assert_string_equal(h->hostname, name);
-	h = rf_find(&set, IP(198, 18, 0, 5));
+	h = find4(&set, IP(198, 18, 0, 5));
 	assert_non_null(h);
 	assert_true(h->rtt_ms > 1.24 && h->rtt_ms < 1.26);
 	assert_int_equal(h->ttl, 64);
