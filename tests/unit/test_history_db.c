@@ -357,6 +357,57 @@ static void test_writer_rows(void **state)
 	hdb_close(db);
 }
 
+/* IPv6 results: the address column holds their 16 bytes, so a CIDR of either family is one
+ * BETWEEN range (IPv4 integers sort before every blob); read back with their scope. */
+static void test_writer_ipv6(void **state)
+{
+	static const char *const texts[] = {"198.18.0.1", "2001:db8::1", "2001:db8:1::1",
+	                                    "fe80::1"};
+	char err[ISW_ERRBUF_SIZE] = "", ip[ISW_ADDR_SCOPED_MAX];
+	struct dbw_end end = {.ended = 2, .status = "complete", .hosts_up = 4, .targets = 4};
+	struct isw_result r;
+	struct rf_set set;
+	sqlite3 *db;
+	db_writer *w = begin(&db, err);
+
+	(void)state;
+	assert_int_equal(dbw_start(w, err), 0);
+	for (size_t i = 0; i < 4; i++) {
+		result(&r, 0, ISW_RESULT_ECHO_REPLY);
+		assert_int_equal(isw_addr_parse(texts[i], &r.addr, NULL), 0);
+		r.responder = r.addr;
+		r.scope_id = i == 3 ? 1 : 0; /* lo */
+		assert_int_equal(dbw_put(w, &r), 0);
+	}
+	assert_int_equal(dbw_finish(w, &end, err), 0);
+	assert_int_equal(query_int(db,
+	                           "SELECT count(*) FROM results WHERE typeof(address) = 'blob' "
+	                           "AND length(address) = 16"),
+	                 3);
+	assert_int_equal(query_int(db, "SELECT address FROM results WHERE ip = '198.18.0.1'"),
+	                 IP(198, 18, 0, 1));
+	/* 2001:db8::/48 */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM results WHERE address BETWEEN "
+	                               "x'20010db8000000000000000000000000' AND "
+	                               "x'20010db80000ffffffffffffffffffff'"),
+	                 1);
+	/* Every IPv4 address: no IPv6 one. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM results WHERE address BETWEEN 0 AND "
+	                               "4294967295"),
+	                 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM results WHERE ip = 'fe80::1%lo' AND "
+	                               "responder = 'fe80::1%lo'"),
+	                 1);
+	assert_int_equal(hdb_load_run(db, path, 1, &set, err), 0);
+	assert_int_equal(set.n, 4);
+	assert_string_equal(rf_host_ip(&set.hosts[0], ip), "198.18.0.1");
+	assert_string_equal(rf_host_ip(&set.hosts[1], ip), "2001:db8::1");
+	assert_string_equal(rf_host_ip(&set.hosts[3], ip), "fe80::1%lo");
+	rf_free(&set);
+	dbw_free(w);
+	hdb_close(db);
+}
+
 /* A write that fails is never silent: put() fails from then on and finish() names the file
  * and the reason; the run is marked failed. */
 static void test_writer_failure(void **state)
@@ -427,6 +478,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_steps, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mark_interrupted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_writer_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_ipv6, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_writer_failure, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),
 	};
