@@ -258,6 +258,13 @@ static void test_ipv6_round_trip(void **state __attribute__((unused)))
 		isw_output_free(o);
 		fclose(fp);
 		assert_non_null(strstr(buf, "fe80::1%lo"));
+		if (formats[f] == ISW_FORMAT_CSV &&
+		    !strstr(buf, "\nfe80::1%lo,echo-reply,1.250,64,,"
+		                 "1700000000.000000,fe80::1%lo,"))
+			fail_msg("%s", buf);
+		if (formats[f] == ISW_FORMAT_JSON)
+			assert_non_null(
+			    strstr(buf, "{\"ip\":\"2001:db8::2\",\"type\":\"unreachable\""));
 		if (formats[f] == ISW_FORMAT_XML) {
 			assert_non_null(
 			    strstr(buf, "<address addr=\"2001:db8::1\" addrtype=\"ipv6\"/>"));
