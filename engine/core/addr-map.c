@@ -6,22 +6,16 @@
 #include <string.h>
 
 #include "addr-map.h"
-#include "mix.h"
 
 #define VALUE_ALIGN 8
 #define VALUE_OFF   ((sizeof(struct isw_addr) + VALUE_ALIGN - 1) & ~(size_t)(VALUE_ALIGN - 1))
 #define MIN_CAP     16
 
-/* Both 64-bit halves of the address and its family go through the finalizer: neighbouring
- * addresses, which sweeps are made of, land far apart, and the low bits the slot index takes
- * depend on every input bit. */
+/* Neighbouring addresses, which sweeps are made of, land far apart (isw_addr_hash), and
+ * the low bits the slot index takes depend on every input bit. */
 static uint64_t hash_addr(const struct isw_addr *a)
 {
-	uint64_t lo, hi;
-
-	memcpy(&lo, a->bytes, 8);
-	memcpy(&hi, a->bytes + 8, 8);
-	return isw_mix64(lo ^ isw_mix64(hi ^ a->family));
+	return isw_addr_hash(a);
 }
 
 static struct isw_addr *key_at(const struct isw_addr_map *m, size_t i)

@@ -18,6 +18,7 @@
 #include "icmpsweep/error.h"
 #include "icmpsweep/targets.h"
 #include "escape.h"
+#include "targets6.h"
 
 /* Longest line of a target file: a host name is at most 253 bytes; the rest is comment room.
  * A longer line is refused at once rather than read whole (-I /dev/zero would read until
@@ -46,6 +47,8 @@ struct isw_targets {
 	uint64_t count;
 	uint64_t reserved_dropped;
 	int finalized;
+	int allow_ipv6;         /* isw_targets_allow_ipv6: IPv6 specs go to v6 */
+	struct isw_targets6 v6; /* its indices follow the IPv4 ones */
 };
 
 /* Never sent to, whatever the user asks for: "this network", multicast, and the former class E
@@ -109,6 +112,7 @@ void isw_targets_free(isw_targets *t)
 	free(t->exc.v);
 	free(t->r);
 	free(t->start);
+	isw_targets6_free(&t->v6);
 	free(t);
 }
 
@@ -269,8 +273,9 @@ static int is_ipv6(const char *spec)
 	return inet_pton(AF_INET6, buf, &a) == 1;
 }
 
-static int add_spec(struct rangevec *rv, const char *spec, char *errbuf)
+static int add_spec(isw_targets *t, int exclude, const char *spec, char *errbuf)
 {
+	struct rangevec *rv = exclude ? &t->exc : &t->inc;
 	char shown[SHOWN_MAX];
 	const char *s;
 	int numeric = 1, name = 1;
@@ -280,6 +285,8 @@ static int add_spec(struct rangevec *rv, const char *spec, char *errbuf)
 		return -EINVAL;
 	}
 	isw_escape(spec, shown, sizeof(shown));
+	if (is_ipv6(spec) && t->allow_ipv6)
+		return isw_targets6_add(&t->v6, spec, shown, exclude, errbuf);
 	if (is_ipv6(spec)) {
 		seterr(errbuf, "IPv6 target '%s': icmpsweep sweeps IPv4 only so far", shown);
 		return -EINVAL;
@@ -323,7 +330,7 @@ int isw_targets_add(isw_targets *t, const char *spec, int exclude, char *errbuf)
 		       isw_escape(spec, shown, sizeof(shown)));
 		return -EINVAL;
 	}
-	err = add_spec(rv, spec, errbuf);
+	err = add_spec(t, exclude, spec, errbuf);
 	/* A host name can add several ranges before failing; leave no half-added spec. */
 	if (err < 0)
 		rv->n = n;
@@ -379,7 +386,8 @@ static long read_line(FILE *f, char *buf, size_t *nul_at)
 int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *errbuf)
 {
 	struct rangevec *rv = exclude ? &t->exc : &t->inc;
-	size_t n0 = rv->n, nul_at = 0;
+	size_t *n6 = exclude ? &t->v6.nexc : &t->v6.ninc;
+	size_t n0 = rv->n, n6_0 = *n6, nul_at = 0;
 	unsigned long lineno = 0;
 	int use_stdin = strcmp(path, "-") == 0;
 	char name[SHOWN_MAX], shown[SHOWN_MAX];
@@ -446,7 +454,7 @@ int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *er
 		spec = trim(line);
 		if (*spec == '\0')
 			continue;
-		err = add_spec(rv, spec, msg);
+		err = add_spec(t, exclude, spec, msg);
 		if (err < 0) {
 			if (err == -ENOMEM)
 				seterr(errbuf, "%s:%lu: out of memory", name, lineno);
@@ -462,8 +470,10 @@ int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *er
 		fclose(f);
 	/* All of a file or none of it, so a caller that reports the error and carries on does
 	 * not scan a prefix of the list. */
-	if (err < 0)
+	if (err < 0) {
 		rv->n = n0;
+		*n6 = n6_0;
+	}
 	return err;
 }
 
@@ -552,10 +562,12 @@ int isw_targets_finalize(isw_targets *t, char *errbuf)
 		seterr(errbuf, "targets already finalized");
 		return -EINVAL;
 	}
-	if (t->inc.n == 0) {
+	if (t->inc.n == 0 && t->v6.ninc == 0) {
 		seterr(errbuf, "no targets given");
 		return -EINVAL;
 	}
+	if (isw_targets6_finalize(&t->v6) < 0)
+		return -ENOMEM;
 	ni = merge(t->inc.v, t->inc.n);
 	ne = merge(t->exc.v, t->exc.n);
 
@@ -578,19 +590,21 @@ int isw_targets_finalize(isw_targets *t, char *errbuf)
 	memset(&t->exc, 0, sizeof(t->exc));
 	t->finalized = 1;
 
-	if (n2 == 0) {
+	if (n2 == 0 && t->v6.count == 0) {
 		free(r);
 		seterr(errbuf, "no targets left to scan (all excluded or reserved)");
 		return -EINVAL;
 	}
-	t->start = malloc(n2 * sizeof(*t->start));
+	t->start = malloc((n2 ? n2 : 1) * sizeof(*t->start));
 	if (!t->start) {
 		free(r);
 		return -ENOMEM;
 	}
 	/* Shrinking cannot fail in practice, and the larger block is still good if it does. */
-	tmp = realloc(r, n2 * sizeof(*r));
-	t->r = tmp ? tmp : r;
+	tmp = n2 ? realloc(r, n2 * sizeof(*r)) : NULL;
+	if (!n2)
+		free(r); /* an IPv6-only set: realloc to 0 would free it behind our back */
+	t->r = n2 && !tmp ? r : tmp;
 	t->nr = n2;
 	for (size_t i = 0; i < n2; i++) {
 		t->start[i] = t->count;
@@ -602,12 +616,44 @@ int isw_targets_finalize(isw_targets *t, char *errbuf)
 
 uint64_t isw_targets_count(const isw_targets *t)
 {
-	return t->count;
+	return t->count + t->v6.count;
+}
+
+uint64_t isw_targets_count_v6(const isw_targets *t)
+{
+	return t->v6.count;
 }
 
 uint64_t isw_targets_reserved_dropped(const isw_targets *t)
 {
-	return t->reserved_dropped;
+	return t->reserved_dropped + t->v6.reserved_dropped;
+}
+
+void isw_targets_allow_ipv6(isw_targets *t)
+{
+	t->allow_ipv6 = 1;
+}
+
+struct isw_addr isw_targets_at_addr(const isw_targets *t, uint64_t index)
+{
+	uint8_t b[16];
+
+	if (index < t->count)
+		return isw_addr_from_v4(isw_targets_at(t, index));
+	isw_targets6_at(&t->v6, index - t->count, b);
+	return isw_addr_from_v6(b);
+}
+
+int64_t isw_targets_index_addr(const isw_targets *t, const struct isw_addr *a)
+{
+	int64_t i;
+
+	if (isw_addr_is_v4(a))
+		return isw_targets_index(t, isw_addr_v4(a));
+	if (a->family != AF_INET6)
+		return -1;
+	i = isw_targets6_index(&t->v6, a->bytes);
+	return i < 0 ? -1 : (int64_t)t->count + i;
 }
 
 uint32_t isw_targets_at(const isw_targets *t, uint64_t index)

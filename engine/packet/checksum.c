@@ -34,3 +34,20 @@ uint16_t isw_cksum(const void *data, size_t len)
 {
 	return isw_cksum_fold(isw_cksum_partial(data, len, 0));
 }
+
+uint32_t isw_cksum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint32_t upper_len,
+                           uint8_t next_header)
+{
+	uint8_t tail[8] = {(uint8_t)(upper_len >> 24),
+	                   (uint8_t)(upper_len >> 16),
+	                   (uint8_t)(upper_len >> 8),
+	                   (uint8_t)upper_len,
+	                   0,
+	                   0,
+	                   0,
+	                   next_header};
+	uint32_t sum = isw_cksum_partial(src, 16, 0);
+
+	sum = isw_cksum_partial(dst, 16, sum);
+	return isw_cksum_partial(tail, sizeof(tail), sum);
+}

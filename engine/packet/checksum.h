@@ -13,6 +13,11 @@ uint16_t isw_cksum(const void *data, size_t len);
 /* Ones'-complement sum of 16-bit words, not folded or inverted (for chaining). */
 uint32_t isw_cksum_partial(const void *data, size_t len, uint32_t sum);
 
+/* Partial sum of the IPv6 pseudo-header (RFC 8200 8.1): source, destination, upper-layer
+ * length and next header; chain the upper-layer bytes onto it. */
+uint32_t isw_cksum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint32_t upper_len,
+                           uint8_t next_header);
+
 /* Folds a partial sum and inverts it: the value to store (network order). */
 static inline uint16_t isw_cksum_fold(uint32_t sum)
 {

@@ -15,8 +15,10 @@
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_PARAM_PROBLEM 12
 
-/* Finds the IPv4 header behind the link header; NULL if the frame carries something else. */
-static const uint8_t *ip_header(enum isw_link link, const uint8_t *pkt, size_t caplen, size_t *len)
+/* Finds the IPv4 header behind the link header (or the IPv6 one when want6, *is6 set);
+ * NULL if the frame carries something else. */
+static const uint8_t *ip_header(enum isw_link link, int want6, const uint8_t *pkt, size_t caplen,
+                                size_t *len, int *is6)
 {
 	size_t off;
 	uint16_t type;
@@ -24,9 +26,14 @@ static const uint8_t *ip_header(enum isw_link link, const uint8_t *pkt, size_t c
 	switch (link) {
 	case ISW_LINK_RAW_IP:
 		off = 0;
+		*is6 = want6 && caplen && (pkt[0] >> 4) == 6;
 		break;
 	case ISW_LINK_LINUX_SLL:
-		if (caplen < 16 || isw_get_be16(pkt + 14) != 0x0800)
+		if (caplen < 16)
+			return NULL;
+		type = isw_get_be16(pkt + 14);
+		*is6 = want6 && type == 0x86dd;
+		if (type != 0x0800 && !*is6)
 			return NULL;
 		off = 16;
 		break;
@@ -43,7 +50,8 @@ static const uint8_t *ip_header(enum isw_link link, const uint8_t *pkt, size_t c
 				return NULL;
 			type = isw_get_be16(pkt + off);
 		}
-		if (type != 0x0800)
+		*is6 = want6 && type == 0x86dd;
+		if (type != 0x0800 && !*is6)
 			return NULL;
 		off += 2;
 		break;
@@ -78,7 +86,7 @@ static int dst_tag_ok(const struct isw_matcher *m, const uint8_t *echo, uint32_t
 
 /* -1 (unknown) unless the reply came after the probe: send_ns comes from the packet, and a
  * crafted trace holds any timestamps, so nothing here may overflow. */
-static double rtt_ms(int64_t ts_us, uint64_t send_ns)
+double isw_match_rtt_ms(int64_t ts_us, uint64_t send_ns)
 {
 	uint64_t recv_ns;
 
@@ -91,9 +99,17 @@ static double rtt_ms(int64_t ts_us, uint64_t send_ns)
 	return (double)(recv_ns - send_ns) / 1e6;
 }
 
+/* An address straight from the packet into a field of the zeroed result: the family and the
+ * four bytes only (isw_addr_from_v4 would build and copy all 17, per packet). */
+static inline void set_v4(struct isw_addr *a, const uint8_t *wire)
+{
+	a->family = AF_INET;
+	memcpy(a->bytes, wire, 4);
+}
+
 static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint32_t from,
-                                               const uint8_t *icmp, size_t icmp_len, int64_t ts_us,
-                                               struct isw_result *r)
+                                               const uint8_t *from_wire, const uint8_t *icmp,
+                                               size_t icmp_len, int64_t ts_us, struct isw_result *r)
 {
 	uint8_t probe = 0;
 	uint64_t send_ns = 0;
@@ -110,10 +126,10 @@ static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint
 		/* Our own probes still yield RTT and attempt when the key is not known. */
 		isw_tag_check_payload(&m->key, icmp + 8, from, &probe, &send_ns);
 	}
-	r->addr = from;
+	set_v4(&r->addr, from_wire);
 	r->type = ISW_RESULT_ECHO_REPLY;
 	r->probe = probe;
-	r->rtt_ms = send_ns ? rtt_ms(ts_us, send_ns) : -1.0;
+	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
 	return ISW_MATCH_VALID;
 }
 
@@ -146,7 +162,7 @@ static enum isw_match_verdict match_error(const struct isw_matcher *m, const uin
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
 	    !isw_tag_check_payload(&m->key, qicmp + 8, target, &probe, &send_ns))
 		return ISW_MATCH_BAD_TAG;
-	r->addr = target;
+	set_v4(&r->addr, qip + 16);
 	switch (icmp[0]) {
 	case ICMP_UNREACH:
 		r->type = ISW_RESULT_UNREACHABLE;
@@ -159,7 +175,7 @@ static enum isw_match_verdict match_error(const struct isw_matcher *m, const uin
 		break;
 	}
 	r->probe = probe;
-	r->rtt_ms = send_ns ? rtt_ms(ts_us, send_ns) : -1.0;
+	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
 	return ISW_MATCH_VALID;
 }
 
@@ -169,10 +185,13 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 	const uint8_t *ip, *icmp;
 	size_t len, hl, total, icmp_len;
 	uint32_t from;
+	int is6 = 0;
 
-	ip = ip_header(m->link, pkt, caplen, &len);
+	ip = ip_header(m->link, m->ipv6, pkt, caplen, &len, &is6);
 	if (!ip)
 		return ISW_MATCH_NOT_ICMP;
+	if (is6)
+		return isw_match_ip6(m, ip, len, ts_us, r);
 	if (len < 20 || (ip[0] >> 4) != 4 || ip[9] != 1)
 		return ISW_MATCH_NOT_ICMP;
 	if (m->src_addr && isw_get_be32(ip + 16) != m->src_addr)
@@ -193,14 +212,14 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 	from = isw_get_be32(ip + 12);
 
 	memset(r, 0, sizeof(*r));
-	r->responder = from;
+	set_v4(&r->responder, ip + 12);
 	r->icmp_type = icmp[0];
 	r->icmp_code = icmp[1];
 	r->ttl = ip[8];
 	r->ts_us = ts_us;
 	switch (icmp[0]) {
 	case ICMP_ECHO_REPLY:
-		return match_echo_reply(m, from, icmp, icmp_len, ts_us, r);
+		return match_echo_reply(m, from, ip + 12, icmp, icmp_len, ts_us, r);
 	case ICMP_UNREACH:
 	case ICMP_SOURCE_QUENCH:
 	case ICMP_REDIRECT:
@@ -215,18 +234,20 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, int duplicate,
                         char *buf, size_t size)
 {
-	char a[16], b[16];
+	char a[ISW_ADDR_SCOPED_MAX], b[ISW_ADDR_SCOPED_MAX];
+	int v6 = r && r->addr.family == AF_INET6;
 
 	switch (v) {
 	case ISW_MATCH_VALID:
+		isw_result_addr_text(r, a);
+		isw_result_responder_text(r, b);
 		if (r->type == ISW_RESULT_ECHO_REPLY)
-			snprintf(buf, size, "%s reply from %s, attempt %u, rtt %.3f ms, ttl %u",
-			         duplicate ? "duplicate" : "valid", isw_addr_str(r->addr, a),
-			         r->probe, r->rtt_ms, r->ttl);
+			snprintf(buf, size, "%s reply from %s, attempt %u, rtt %.3f ms, %s %u",
+			         duplicate ? "duplicate" : "valid", a, r->probe, r->rtt_ms,
+			         v6 ? "hop limit" : "ttl", r->ttl);
 		else
 			snprintf(buf, size, "%s%s for %s from router %s (type %u code %u)",
-			         duplicate ? "duplicate " : "", isw_result_type_name(r->type),
-			         isw_addr_str(r->addr, a), isw_addr_str(r->responder, b),
+			         duplicate ? "duplicate " : "", isw_result_type_name(r->type), a, b,
 			         r->icmp_type, r->icmp_code);
 		return;
 	case ISW_MATCH_BAD_TAG:

@@ -22,7 +22,7 @@ enum isw_link {
 
 enum isw_match_verdict {
 	ISW_MATCH_VALID = 0,
-	ISW_MATCH_NOT_ICMP,   /* not IPv4 ICMP addressed to us: filter leak or other traffic */
+	ISW_MATCH_NOT_ICMP, /* not ICMP (or ICMPv6) addressed to us: filter leak or other traffic */
 	ISW_MATCH_MALFORMED,  /* truncated or inconsistent headers */
 	ISW_MATCH_BAD_TAG,    /* well formed, but the tags do not validate */
 	ISW_MATCH_OTHER_ICMP, /* ICMP that is neither an echo reply nor an error (e.g. echo request)
@@ -34,6 +34,13 @@ struct isw_matcher {
 	uint32_t src_addr; /* our address (host order); 0 accepts any destination */
 	enum isw_link link;
 	int no_validate; /* accept every echo reply (traces from other tools) */
+	/* ICMPv6 too (0: IPv6 frames are NOT_ICMP, as before IPv6 targets existed); src6 is our
+	 * IPv6 address, all zero to accept any destination. */
+	int ipv6;
+	uint8_t src6[16];
+	/* Index of the capture interface: the scope of link-local answers (result scope_id);
+	 * 0 when unknown (a trace read back). */
+	uint32_t ifindex;
 	/* Ping sockets: the kernel wrote its own identifier into the probes and delivers only
 	 * the answers carrying it, so only the sequence half of the destination tag is ours to
 	 * check (with the payload tag: 48 bits on top of the kernel's 16). */
@@ -44,6 +51,13 @@ struct isw_matcher {
  * isw_match_packet filled (only read for ISW_MATCH_VALID); duplicate marks a repeat answer. */
 void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, int duplicate,
                         char *buf, size_t size);
+
+/* ICMPv6 frames: m->ipv6 set, the IPv6 header at ip with len bytes captured (match6.c). */
+enum isw_match_verdict isw_match_ip6(const struct isw_matcher *m, const uint8_t *ip, size_t len,
+                                     int64_t ts_us, struct isw_result *r);
+
+/* Round-trip time from the capture time and the echoed send time; -1 when unknown. */
+double isw_match_rtt_ms(int64_t ts_us, uint64_t send_ns);
 
 /* ts_us is the capture time; on ISW_MATCH_VALID *r is filled (hostname NULL). */
 enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8_t *pkt,

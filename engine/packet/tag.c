@@ -60,15 +60,28 @@ uint32_t isw_tag_payload(const struct isw_tag_key *key, uint32_t dst, uint8_t pr
 	return (uint32_t)siphash(key, in, sizeof(in));
 }
 
-void isw_tag_fill_payload(const struct isw_tag_key *key, uint8_t *payload, uint32_t dst,
-                          uint8_t probe, uint64_t send_ns)
+/* The payload around its tag: time, attempt, format, two zero bytes, tag. */
+static void fill_payload(uint8_t *payload, uint8_t probe, uint64_t send_ns, uint32_t tag)
 {
 	isw_put_be64(payload + ISW_PAYLOAD_OFF_TIME, send_ns);
 	payload[ISW_PAYLOAD_OFF_PROBE] = probe;
 	payload[ISW_PAYLOAD_OFF_FORMAT] = ISW_PAYLOAD_FORMAT;
 	payload[10] = 0;
 	payload[11] = 0;
-	isw_put_be32(payload + ISW_PAYLOAD_OFF_TAG, isw_tag_payload(key, dst, probe, send_ns));
+	isw_put_be32(payload + ISW_PAYLOAD_OFF_TAG, tag);
+}
+
+/* Bytes 10-11 are not under the tag: insist they are what we sent. */
+static int payload_format_ok(const uint8_t *payload)
+{
+	return payload[ISW_PAYLOAD_OFF_FORMAT] == ISW_PAYLOAD_FORMAT && !payload[10] &&
+	       !payload[11];
+}
+
+void isw_tag_fill_payload(const struct isw_tag_key *key, uint8_t *payload, uint32_t dst,
+                          uint8_t probe, uint64_t send_ns)
+{
+	fill_payload(payload, probe, send_ns, isw_tag_payload(key, dst, probe, send_ns));
 }
 
 int isw_tag_check_payload(const struct isw_tag_key *key, const uint8_t *payload, uint32_t addr,
@@ -77,10 +90,47 @@ int isw_tag_check_payload(const struct isw_tag_key *key, const uint8_t *payload,
 	uint64_t t = isw_get_be64(payload + ISW_PAYLOAD_OFF_TIME);
 	uint8_t k = payload[ISW_PAYLOAD_OFF_PROBE];
 
-	/* Bytes 10-11 are not under the tag: insist they are what we sent. */
-	if (payload[ISW_PAYLOAD_OFF_FORMAT] != ISW_PAYLOAD_FORMAT || payload[10] || payload[11])
+	if (!payload_format_ok(payload) ||
+	    isw_get_be32(payload + ISW_PAYLOAD_OFF_TAG) != isw_tag_payload(key, addr, k, t))
 		return 0;
-	if (isw_get_be32(payload + ISW_PAYLOAD_OFF_TAG) != isw_tag_payload(key, addr, k, t))
+	*probe = k;
+	*send_ns = t;
+	return 1;
+}
+
+uint32_t isw_tag_dst6(const struct isw_tag_key *key, const uint8_t dst[16])
+{
+	uint8_t in[17] = {'D'};
+
+	memcpy(in + 1, dst, 16);
+	return (uint32_t)siphash(key, in, sizeof(in));
+}
+
+uint32_t isw_tag_payload6(const struct isw_tag_key *key, const uint8_t dst[16], uint8_t probe,
+                          uint64_t send_ns)
+{
+	uint8_t in[26] = {'P'};
+
+	in[1] = probe;
+	memcpy(in + 2, dst, 16);
+	isw_put_be64(in + 18, send_ns);
+	return (uint32_t)siphash(key, in, sizeof(in));
+}
+
+void isw_tag_fill_payload6(const struct isw_tag_key *key, uint8_t *payload, const uint8_t dst[16],
+                           uint8_t probe, uint64_t send_ns)
+{
+	fill_payload(payload, probe, send_ns, isw_tag_payload6(key, dst, probe, send_ns));
+}
+
+int isw_tag_check_payload6(const struct isw_tag_key *key, const uint8_t *payload,
+                           const uint8_t addr[16], uint8_t *probe, uint64_t *send_ns)
+{
+	uint64_t t = isw_get_be64(payload + ISW_PAYLOAD_OFF_TIME);
+	uint8_t k = payload[ISW_PAYLOAD_OFF_PROBE];
+
+	if (!payload_format_ok(payload) ||
+	    isw_get_be32(payload + ISW_PAYLOAD_OFF_TAG) != isw_tag_payload6(key, addr, k, t))
 		return 0;
 	*probe = k;
 	*send_ns = t;

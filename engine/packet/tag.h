@@ -44,4 +44,14 @@ void isw_tag_fill_payload(const struct isw_tag_key *key, uint8_t *payload, uint3
 int isw_tag_check_payload(const struct isw_tag_key *key, const uint8_t *payload, uint32_t addr,
                           uint8_t *probe, uint64_t *send_ns);
 
+/* The same tags over a 16-byte IPv6 address (network order), for ICMPv6 probes.  Their
+ * inputs differ in length from the IPv4 ones, so no IPv4 tag equals an IPv6 one by design. */
+uint32_t isw_tag_dst6(const struct isw_tag_key *key, const uint8_t dst[16]);
+uint32_t isw_tag_payload6(const struct isw_tag_key *key, const uint8_t dst[16], uint8_t probe,
+                          uint64_t send_ns);
+void isw_tag_fill_payload6(const struct isw_tag_key *key, uint8_t *payload, const uint8_t dst[16],
+                           uint8_t probe, uint64_t send_ns);
+int isw_tag_check_payload6(const struct isw_tag_key *key, const uint8_t *payload,
+                           const uint8_t addr[16], uint8_t *probe, uint64_t *send_ns);
+
 #endif

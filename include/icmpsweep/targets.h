@@ -38,16 +38,28 @@ int isw_targets_add_range(isw_targets *t, uint32_t lo, uint32_t hi, int exclude)
 /* Must be called once before the queries below.  -EINVAL if nothing is left to scan. */
 int isw_targets_finalize(isw_targets *t, char *errbuf);
 
-/* Number of addresses to probe (up to 2^32). */
+/* Number of addresses to probe: the IPv4 ones (up to 2^32) at indices [0, count - count_v6),
+ * then the IPv6 ones. */
 uint64_t isw_targets_count(const isw_targets *t);
+uint64_t isw_targets_count_v6(const isw_targets *t);
+
+/* Takes IPv6 specs too (before any add): addresses, "lo-hi" ranges and prefixes, each at
+ * most 2^32 addresses (larger is refused, naming the sub-prefix and hitlist forms; excludes
+ * may be any size); "::" and ff00::/8 are never sent to.  Without it IPv6 specs are refused
+ * with a message, for callers whose pipeline does not carry IPv6 yet. */
+void isw_targets_allow_ipv6(isw_targets *t);
+
+/* The index-th address of either family (index < count), and its inverse (-1: not a target). */
+struct isw_addr isw_targets_at_addr(const isw_targets *t, uint64_t index);
+int64_t isw_targets_index_addr(const isw_targets *t, const struct isw_addr *a);
 
 /* Addresses named by the targets but dropped because they may never be sent to. */
 uint64_t isw_targets_reserved_dropped(const isw_targets *t);
 
-/* The index-th address, index < count. */
+/* The index-th IPv4 address, index < count - count_v6. */
 uint32_t isw_targets_at(const isw_targets *t, uint64_t index);
 
-/* The set as sorted, disjoint ranges: range i of nranges is [*lo, *hi]. */
+/* The IPv4 set as sorted, disjoint ranges: range i of nranges is [*lo, *hi]. */
 size_t isw_targets_nranges(const isw_targets *t);
 void isw_targets_range(const isw_targets *t, size_t i, uint32_t *lo, uint32_t *hi);
 

@@ -3,7 +3,7 @@
 """Writes the seed corpora in tests/fuzz/corpus/ (checked in; run again after a format change).
 
 Small, valid-looking inputs for each harness, from which libFuzzer mutates: target specs and
-files, Ethernet / VLAN / raw IP / Linux cooked ICMP frames for the matcher (with the options
+files, Ethernet / VLAN / raw IP / Linux cooked ICMP and ICMPv6 frames for the matcher (with the options
 byte and capture time its harness reads first), ARP frames, DNS PTR answers, and traces (the
 recorded fixture, and the same packets as a plain pcap)."""
 import os
@@ -101,6 +101,29 @@ def seeds_match():
                                                          proto=17))))
 
 
+def ipv6(src, dst, payload, hlim=64, nxt=58):
+    import socket
+    return (struct.pack("!IHBB", 6 << 28, len(payload), nxt, hlim) +
+            socket.inet_pton(socket.AF_INET6, src) + socket.inet_pton(socket.AF_INET6, dst) +
+            payload)
+
+
+def seeds_match6():
+    # Option bit 6: ICMPv6 matching; checksums are not checked by the matcher, so left zero.
+    target = "2001:db8:1::1234"
+    me = "2001:db8:ffff::1"
+    reply = ipv6(target, me, icmp(129, 0, b"\0\0\0\0", PAYLOAD), hlim=57)
+    ts = SEND_NS // 1000 + 12500
+    put("fuzz_match", "echo6", match_seed(0x40 | 4 | 0x10, ts, eth(reply, 0x86dd)))
+    put("fuzz_match", "echo6-raw", match_seed(0x40 | 1, ts, reply))
+    sll = struct.pack("!HHH8sH", 0, 1, 6, US + b"\0\0", 0x86dd)
+    put("fuzz_match", "echo6-sll", match_seed(0x40 | 2, ts, sll + reply))
+    probe6 = ipv6(me, target, icmp(128, 0, b"\0\0\0\0", PAYLOAD))
+    for typ, name in ((1, "unreach6"), (2, "toobig6"), (3, "timex6")):
+        err = ipv6("2001:db8:ffff::fe", me, icmp(typ, 0, b"\0\0\0\0", probe6))
+        put("fuzz_match", name, match_seed(0x40 | 4, ts, eth(err, 0x86dd)))
+
+
 def seeds_arp():
     host = b"\x00\x00\x0c\x12\x34\x56"
 
@@ -167,6 +190,7 @@ def seeds_trace():
 if __name__ == "__main__":
     seeds_targets()
     seeds_match()
+    seeds_match6()
     seeds_arp()
     seeds_dns()
     seeds_trace()

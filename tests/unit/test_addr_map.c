@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,12 +178,75 @@ static void test_addr_helpers(void **state)
 	assert_string_equal(isw_addr_format(&none, buf), "?");
 }
 
+static void test_addr_parse(void **state)
+{
+	struct isw_addr a, b;
+	char buf[ISW_ADDR_SCOPED_MAX];
+	uint32_t scope = 99;
+
+	(void)state;
+	assert_int_equal(isw_addr_parse("198.18.0.1", &a, &scope), 0);
+	assert_true(isw_addr_is_v4(&a));
+	assert_int_equal(isw_addr_v4(&a), 0xc6120001);
+	assert_int_equal(scope, 0);
+	/* The mapped spelling is the same IPv4 address, not a second key. */
+	assert_int_equal(isw_addr_parse("::ffff:198.18.0.1", &b, NULL), 0);
+	assert_true(isw_addr_equal(&a, &b));
+
+	assert_int_equal(isw_addr_parse("2001:DB8:0:0::1", &a, NULL), 0);
+	assert_int_equal(a.family, AF_INET6);
+	assert_string_equal(isw_addr_format(&a, buf), "2001:db8::1");
+	assert_false(isw_addr_is_link_local(&a));
+
+	/* Scopes: the loopback's name and a bare index; refused where none may be given. */
+	assert_int_equal(isw_addr_parse("fe80::1%lo", &a, &scope), 0);
+	assert_int_equal(scope, 1);
+	assert_true(isw_addr_is_link_local(&a));
+	assert_string_equal(isw_addr_format_scoped(&a, scope, buf), "fe80::1%lo");
+	assert_int_equal(isw_addr_parse("fe80::1%7", &a, &scope), 0);
+	assert_int_equal(scope, 7);
+	assert_int_equal(isw_addr_parse("fe80::1%lo", &a, NULL), -EINVAL);
+	assert_int_equal(isw_addr_parse("fe80::1%", &a, &scope), -EINVAL);
+	assert_int_equal(isw_addr_parse("fe80::1%no-such-if0", &a, &scope), -EINVAL);
+	assert_int_equal(isw_addr_parse("198.18.0.1%lo", &a, &scope), -EINVAL);
+	/* A global address shows no scope even when it has one. */
+	assert_int_equal(isw_addr_parse("2001:db8::1", &a, NULL), 0);
+	assert_string_equal(isw_addr_format_scoped(&a, 1, buf), "2001:db8::1");
+
+	assert_int_equal(isw_addr_parse("2001:db8::1::2", &a, NULL), -EINVAL);
+	assert_int_equal(isw_addr_parse("198.18.0.256", &a, NULL), -EINVAL);
+	assert_int_equal(isw_addr_parse("", &a, NULL), -EINVAL);
+	assert_int_equal(isw_addr_parse("2001:db8:0000:0000:0000:0000:0000:0000:1", &a, NULL),
+	                 -EINVAL);
+}
+
+static void test_addr_order_and_hash(void **state)
+{
+	struct isw_addr v4a = isw_addr_from_v4(0xc6120001), v4b = isw_addr_from_v4(0xc6120002);
+	struct isw_addr x = v6(0x2001, 1), y = v6(0x2001, 2), z = v6(0x2002, 0);
+
+	(void)state;
+	assert_true(isw_addr_cmp(&v4a, &v4b) < 0);
+	assert_true(isw_addr_cmp(&v4b, &x) < 0); /* IPv4 first */
+	assert_true(isw_addr_cmp(&x, &v4a) > 0);
+	assert_true(isw_addr_cmp(&x, &y) < 0);
+	assert_true(isw_addr_cmp(&y, &z) < 0);
+	assert_int_equal(isw_addr_cmp(&y, &y), 0);
+	assert_true(isw_addr_hash(&x) != isw_addr_hash(&y));
+	assert_true(isw_addr_hash(&v4a) != isw_addr_hash(&v4b));
+	/* The family is part of the key: 198.18.0.1 and c612:1:: hash apart. */
+	uint8_t b[16] = {0xc6, 0x12, 0x00, 0x01};
+	struct isw_addr same_bytes = isw_addr_from_v6(b);
+	assert_true(isw_addr_hash(&v4a) != isw_addr_hash(&same_bytes));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_insert_find),           cmocka_unit_test(test_families_apart),
 	    cmocka_unit_test(test_collisions_and_growth), cmocka_unit_test(test_many_keys_and_walk),
-	    cmocka_unit_test(test_addr_helpers),
+	    cmocka_unit_test(test_addr_helpers),          cmocka_unit_test(test_addr_parse),
+	    cmocka_unit_test(test_addr_order_and_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* IPv6 targets (targets6.h): parsing of one spec into a 128-bit range, and the merged,
+ * flattened set.  Ranges are 32 bytes each, so a hitlist costs memory in proportion to its
+ * lines until finalize merges neighbours. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "icmpsweep/error.h"
+#include "targets6.h"
+
+/* Larger specs are refused rather than enumerated: 2^32 probes is already days at 10k/s. */
+#define ENUM_MAX_BITS 32
+
+static const struct isw_range6 reserved6[] = {
+    {0, 0},                                /* :: */
+    {(isw_u128)0xff << 120, ~(isw_u128)0}, /* ff00::/8 multicast */
+};
+
+static isw_u128 from_bytes(const uint8_t b[16])
+{
+	isw_u128 v = 0;
+
+	for (int i = 0; i < 16; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static void to_bytes(isw_u128 v, uint8_t b[16])
+{
+	for (int i = 15; i >= 0; i--, v >>= 8)
+		b[i] = (uint8_t)v;
+}
+
+static int parse6(const char *s, size_t len, isw_u128 *out)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	uint8_t b[16];
+
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET6, buf, b) != 1)
+		return -1;
+	*out = from_bytes(b);
+	return 0;
+}
+
+static int push(struct isw_range6 **v, size_t *n, size_t *cap, isw_u128 lo, isw_u128 hi)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		struct isw_range6 *nv = realloc(*v, ncap * sizeof(**v));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[*n].lo = lo;
+	(*v)[*n].hi = hi;
+	(*n)++;
+	return 0;
+}
+
+static int too_large(const char *shown, char *errbuf)
+{
+	snprintf(errbuf, ISW_ERRBUF_SIZE,
+	         "IPv6 target '%s' has more than 2^%d addresses: sweep one address per "
+	         "sub-prefix (e.g. 2001:db8::/32-48) or list the addresses in a hitlist file (-I)",
+	         shown, ENUM_MAX_BITS);
+	return -EINVAL;
+}
+
+int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown, int exclude,
+                     char *errbuf)
+{
+	const char *slash = strchr(spec, '/'), *dash = strchr(spec, '-');
+	isw_u128 lo, hi;
+
+	if (strchr(spec, '%')) {
+		snprintf(
+		    errbuf, ISW_ERRBUF_SIZE,
+		    "IPv6 target '%s': a scope (%%interface) is for link-local addresses on the "
+		    "local segment, which are not swept yet",
+		    shown);
+		return -EINVAL;
+	}
+	if (slash) {
+		char *end;
+		unsigned long plen;
+
+		if (parse6(spec, (size_t)(slash - spec), &lo) < 0)
+			goto bad;
+		end = NULL;
+		plen = strtoul(slash + 1, &end, 10);
+		if (!slash[1] || slash[1] == '-' || slash[1] == '+' || *end || plen > 128) {
+			if (end && *end == '-')
+				snprintf(
+				    errbuf, ISW_ERRBUF_SIZE,
+				    "IPv6 target '%s': sub-prefix sweeps are not supported yet",
+				    shown);
+			else
+				snprintf(errbuf, ISW_ERRBUF_SIZE,
+				         "invalid IPv6 prefix length in '%s'", shown);
+			return -EINVAL;
+		}
+		hi = plen == 0 ? ~(isw_u128)0 : (((isw_u128)1 << (128 - plen)) - 1);
+		if (!exclude && 128 - plen > ENUM_MAX_BITS)
+			return too_large(shown, errbuf);
+		lo &= ~hi; /* as ip route does: 2001:db8::5/64 means its /64 */
+		hi |= lo;
+	} else if (dash) {
+		if (parse6(spec, (size_t)(dash - spec), &lo) < 0 ||
+		    parse6(dash + 1, strlen(dash + 1), &hi) < 0)
+			goto bad;
+		if (lo > hi) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE,
+			         "invalid IPv6 range '%s' (start after end)", shown);
+			return -EINVAL;
+		}
+		if (!exclude && hi - lo >= (isw_u128)1 << ENUM_MAX_BITS)
+			return too_large(shown, errbuf);
+	} else {
+		if (parse6(spec, strlen(spec), &lo) < 0)
+			goto bad;
+		hi = lo;
+	}
+	if (exclude)
+		return push(&t->exc, &t->nexc, &t->capexc, lo, hi);
+	return push(&t->inc, &t->ninc, &t->capinc, lo, hi);
+bad:
+	snprintf(errbuf, ISW_ERRBUF_SIZE, "invalid IPv6 target '%s'", shown);
+	return -EINVAL;
+}
+
+static int cmp6(const void *a, const void *b)
+{
+	const struct isw_range6 *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Sorts and merges overlapping and adjacent ranges in place; the new count. */
+static size_t merge6(struct isw_range6 *v, size_t n)
+{
+	size_t w = 0;
+
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp6);
+	for (size_t i = 1; i < n; i++) {
+		if (v[w].hi == ~(isw_u128)0 || v[i].lo <= v[w].hi + 1) {
+			if (v[i].hi > v[w].hi)
+				v[w].hi = v[i].hi;
+		} else {
+			v[++w] = v[i];
+		}
+	}
+	return w + 1;
+}
+
+/* a minus b (both merged) into out (room for na + nb); the count. */
+static size_t subtract6(const struct isw_range6 *a, size_t na, const struct isw_range6 *b,
+                        size_t nb, struct isw_range6 *out)
+{
+	size_t n = 0, j = 0;
+
+	for (size_t i = 0; i < na; i++) {
+		isw_u128 lo = a[i].lo, hi = a[i].hi;
+		int left = 1;
+
+		while (j < nb && b[j].hi < lo)
+			j++;
+		for (size_t k = j; k < nb && b[k].lo <= hi; k++) {
+			if (b[k].lo > lo)
+				out[n++] = (struct isw_range6){lo, b[k].lo - 1};
+			if (b[k].hi >= hi) {
+				left = 0;
+				break;
+			}
+			lo = b[k].hi + 1;
+		}
+		if (left)
+			out[n++] = (struct isw_range6){lo, hi};
+	}
+	return n;
+}
+
+static uint64_t total6(const struct isw_range6 *v, size_t n)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += (uint64_t)(v[i].hi - v[i].lo) + 1;
+	return sum;
+}
+
+int isw_targets6_finalize(struct isw_targets6 *t)
+{
+	size_t ni = merge6(t->inc, t->ninc), ne = merge6(t->exc, t->nexc), n1, n2;
+	size_t nres = sizeof(reserved6) / sizeof(reserved6[0]);
+	struct isw_range6 *tmp, *r;
+	uint64_t before;
+
+	tmp = malloc((ni + ne + 1) * sizeof(*tmp));
+	r = malloc((ni + ne + nres + 1) * sizeof(*r));
+	if (!tmp || !r) {
+		free(tmp);
+		free(r);
+		return -ENOMEM;
+	}
+	n1 = subtract6(t->inc, ni, t->exc, ne, tmp);
+	before = total6(tmp, n1);
+	n2 = subtract6(tmp, n1, reserved6, nres, r);
+	free(tmp);
+	free(t->inc);
+	free(t->exc);
+	t->inc = t->exc = NULL;
+	t->ninc = t->nexc = t->capinc = t->capexc = 0;
+	t->start = malloc((n2 ? n2 : 1) * sizeof(*t->start));
+	if (!t->start) {
+		free(r);
+		return -ENOMEM;
+	}
+	t->r = r;
+	t->nr = n2;
+	t->count = 0;
+	for (size_t i = 0; i < n2; i++) {
+		t->start[i] = t->count;
+		t->count += (uint64_t)(r[i].hi - r[i].lo) + 1;
+	}
+	t->reserved_dropped = before - t->count;
+	return 0;
+}
+
+void isw_targets6_free(struct isw_targets6 *t)
+{
+	free(t->inc);
+	free(t->exc);
+	free(t->r);
+	free(t->start);
+	memset(t, 0, sizeof(*t));
+}
+
+void isw_targets6_at(const struct isw_targets6 *t, uint64_t index, uint8_t out[16])
+{
+	size_t lo = 0, hi = t->nr;
+
+	if (index >= t->count) {
+		memset(out, 0, 16); /* :: is never a target */
+		return;
+	}
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->start[mid] <= index)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	to_bytes(t->r[lo].lo + (index - t->start[lo]), out);
+}
+
+int64_t isw_targets6_index(const struct isw_targets6 *t, const uint8_t addr[16])
+{
+	isw_u128 a = from_bytes(addr);
+	size_t lo = 0, hi = t->nr;
+
+	if (t->nr == 0 || a < t->r[0].lo)
+		return -1;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->r[mid].lo <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (a > t->r[lo].hi)
+		return -1;
+	return (int64_t)(t->start[lo] + (uint64_t)(a - t->r[lo].lo));
+}

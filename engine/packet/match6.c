@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The ICMPv6 half of the reply matcher (match.h): echo replies validated through both tags
+ * recomputed from the reply's source, errors (destination unreachable, packet too big, time
+ * exceeded, parameter problem) through the quoted IPv6 + ICMPv6 headers of our probe, reported
+ * with the router that sent them.  Extension headers are not walked: our probes carry none,
+ * and a reply or quote with one is not ours to count. */
+#include <string.h>
+
+#include "bytes.h"
+#include "match.h"
+
+#define ICMP6_UNREACH        1
+#define ICMP6_PACKET_TOO_BIG 2
+#define ICMP6_TIME_EXCEEDED  3
+#define ICMP6_PARAM_PROBLEM  4
+#define ICMP6_ECHO_REQUEST   128
+#define ICMP6_ECHO_REPLY     129
+#define NEXT_HEADER_ICMPV6   58
+#define IP6_LEN              40
+#define OFF_IP6_PLEN         4
+#define OFF_IP6_NEXT         6
+#define OFF_IP6_HLIM         7
+#define OFF_IP6_SRC          8
+#define OFF_IP6_DST          24
+
+static const uint8_t any6[16];
+
+static int ours(const struct isw_matcher *m, const uint8_t *addr)
+{
+	return memcmp(m->src6, any6, 16) == 0 || memcmp(addr, m->src6, 16) == 0;
+}
+
+static enum isw_match_verdict echo_reply6(const struct isw_matcher *m, const uint8_t *from,
+                                          const uint8_t *icmp, size_t icmp_len, int64_t ts_us,
+                                          struct isw_result *r)
+{
+	uint8_t probe = 0;
+	uint64_t send_ns = 0;
+
+	if (icmp_len < 8)
+		return ISW_MATCH_MALFORMED;
+	if (!m->no_validate) {
+		if (icmp_len < 8 + ISW_PAYLOAD_LEN)
+			return ISW_MATCH_MALFORMED;
+		if (isw_get_be32(icmp + 4) != isw_tag_dst6(&m->key, from) ||
+		    !isw_tag_check_payload6(&m->key, icmp + 8, from, &probe, &send_ns))
+			return ISW_MATCH_BAD_TAG;
+	} else if (icmp_len >= 8 + ISW_PAYLOAD_LEN) {
+		isw_tag_check_payload6(&m->key, icmp + 8, from, &probe, &send_ns);
+	}
+	r->addr = isw_addr_from_v6(from);
+	r->type = ISW_RESULT_ECHO_REPLY;
+	r->probe = probe;
+	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
+	return ISW_MATCH_VALID;
+}
+
+static enum isw_match_verdict error6(const struct isw_matcher *m, const uint8_t *icmp,
+                                     size_t icmp_len, int64_t ts_us, struct isw_result *r)
+{
+	const uint8_t *qip = icmp + 8, *qicmp, *target;
+	size_t qicmp_len;
+	uint8_t probe = 0;
+	uint64_t send_ns = 0;
+
+	/* RFC 4443 quotes as much of the invoking packet as fits: our 40-byte header and at
+	 * least the 8 ICMPv6 bytes with the identifier and sequence. */
+	if (icmp_len < 8 + IP6_LEN + 8)
+		return ISW_MATCH_MALFORMED;
+	if ((qip[0] >> 4) != 6 || qip[OFF_IP6_NEXT] != NEXT_HEADER_ICMPV6)
+		return ISW_MATCH_MALFORMED;
+	qicmp = qip + IP6_LEN;
+	qicmp_len = icmp_len - 8 - IP6_LEN;
+	if (qicmp[0] != ICMP6_ECHO_REQUEST)
+		return ISW_MATCH_MALFORMED;
+	if (!ours(m, qip + OFF_IP6_SRC))
+		return ISW_MATCH_BAD_TAG;
+	target = qip + OFF_IP6_DST;
+	if (isw_get_be32(qicmp + 4) != isw_tag_dst6(&m->key, target))
+		return ISW_MATCH_BAD_TAG;
+	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
+	    !isw_tag_check_payload6(&m->key, qicmp + 8, target, &probe, &send_ns))
+		return ISW_MATCH_BAD_TAG;
+	r->addr = isw_addr_from_v6(target);
+	switch (icmp[0]) {
+	case ICMP6_UNREACH:
+		r->type = ISW_RESULT_UNREACHABLE;
+		break;
+	case ICMP6_TIME_EXCEEDED:
+		r->type = ISW_RESULT_TIME_EXCEEDED;
+		break;
+	default: /* packet too big, parameter problem */
+		r->type = ISW_RESULT_OTHER_ERROR;
+		break;
+	}
+	r->probe = probe;
+	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
+	return ISW_MATCH_VALID;
+}
+
+enum isw_match_verdict isw_match_ip6(const struct isw_matcher *m, const uint8_t *ip, size_t len,
+                                     int64_t ts_us, struct isw_result *r)
+{
+	const uint8_t *icmp;
+	size_t plen, icmp_len;
+	enum isw_match_verdict v;
+
+	if (len < IP6_LEN || (ip[0] >> 4) != 6 || ip[OFF_IP6_NEXT] != NEXT_HEADER_ICMPV6)
+		return ISW_MATCH_NOT_ICMP;
+	if (!ours(m, ip + OFF_IP6_DST))
+		return ISW_MATCH_NOT_ICMP;
+	plen = isw_get_be16(ip + OFF_IP6_PLEN);
+	/* A payload length of 0 is a jumbogram (hop-by-hop header): never ICMPv6 right here. */
+	if (!plen)
+		return ISW_MATCH_MALFORMED;
+	icmp_len = len - IP6_LEN;
+	if (plen < icmp_len)
+		icmp_len = plen; /* Ethernet padding is not ICMPv6 data */
+	if (icmp_len < 4)
+		return ISW_MATCH_MALFORMED;
+	icmp = ip + IP6_LEN;
+
+	memset(r, 0, sizeof(*r));
+	r->responder = isw_addr_from_v6(ip + OFF_IP6_SRC);
+	r->icmp_type = icmp[0];
+	r->icmp_code = icmp[1];
+	r->ttl = ip[OFF_IP6_HLIM];
+	r->ts_us = ts_us;
+	switch (icmp[0]) {
+	case ICMP6_ECHO_REPLY:
+		v = echo_reply6(m, ip + OFF_IP6_SRC, icmp, icmp_len, ts_us, r);
+		break;
+	case ICMP6_UNREACH:
+	case ICMP6_PACKET_TOO_BIG:
+	case ICMP6_TIME_EXCEEDED:
+	case ICMP6_PARAM_PROBLEM:
+		v = error6(m, icmp, icmp_len, ts_us, r);
+		break;
+	default:
+		return ISW_MATCH_OTHER_ICMP;
+	}
+	/* An error's target may be global and its router link-local: either needs the scope. */
+	if (isw_addr_is_link_local(&r->addr) || isw_addr_is_link_local(&r->responder))
+		r->scope_id = m->ifindex;
+	return v;
+}
