@@ -59,7 +59,8 @@ static size_t reply(uint8_t *out, const uint8_t *link_hdr, size_t link_len)
 	uint8_t *ip = out + link_len;
 	size_t n = probe(ip);
 
-	memcpy(out, link_hdr, link_len);
+	if (link_len) /* raw links have no header: link_hdr is NULL there */
+		memcpy(out, link_hdr, link_len);
 	memcpy(ip + 8, target, 16);
 	memcpy(ip + 24, me, 16);
 	ip[7] = 57;
