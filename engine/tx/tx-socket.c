@@ -58,6 +58,30 @@ static int transient(int err)
 	return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == EINTR;
 }
 
+/* The errnos an ICMP error sets on the socket (the kernel's icmp_err_convert).  With
+ * IP_RECVERR the kernel hands the oldest queued error to whichever send comes next, and sets
+ * it again each time the capture thread dequeues one, so in a stream of errors a probe can be
+ * refused several times in a row for other probes' answers. */
+static int icmp_error(int err)
+{
+	return err == EHOSTUNREACH || err == ENETUNREACH || err == EHOSTDOWN ||
+	       err == ECONNREFUSED || err == EPROTO || err == EMSGSIZE || err == EACCES ||
+	       err == ENONET || err == ENOPROTOOPT || err == EOPNOTSUPP;
+}
+
+/* Tries for one probe refused with an ICMP error's errno.  Each try first takes the pending
+ * error off the socket, so only an error queued in the microsecond before the send refuses it
+ * again; the probe's own failure (its route gone) repeats every time. */
+#define ICMP_ERROR_TRIES 32
+
+static void clear_pending_error(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	(void)getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+}
+
 static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens,
                           unsigned n)
 {
@@ -86,10 +110,13 @@ static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint3
 			waits++; /* SO_SNDTIMEO already waited 100 ms */
 			continue;
 		}
-		/* An ICMP error that reached the socket (IP_RECVERR) is reported once by the
-		 * next call, whichever it is, and then cleared: that is not this probe's fault,
-		 * so it goes again.  Its own failure (no route, a firewall) repeats. */
-		if (rc < 0 && errno != last && retries++ < 2) {
+		if (rc < 0 && icmp_error(errno) && retries < ICMP_ERROR_TRIES - 1) {
+			retries++;
+			clear_pending_error(tx->fd);
+			continue;
+		}
+		/* Anything else may be a one-off too: it goes again unless it repeats. */
+		if (rc < 0 && !icmp_error(errno) && errno != last && retries++ < 2) {
 			last = errno;
 			continue;
 		}

@@ -18,6 +18,7 @@ lab_require_cmd setpriv nft python3
 PREFIX=198.18.0.0/24
 LIVE=60
 UNREACH=198.18.0.240/28 # answered with host unreachable by the target end
+UNREACH_WIDE=198.18.4.0/22 # all answered with host unreachable, at full rate
 NOGROUP=$(id -g nobody)
 AS_NOBODY=(setpriv --reuid=nobody --regid="$NOGROUP" --clear-groups)
 
@@ -100,6 +101,13 @@ errors_reported() {
 	[[ $n -eq 16 ]] || e2e_fail "expected 16 unreachable targets through the error queue, got $n: $(head -n 5 "$WORK/out/errs.out")"
 	bad=$(tail -n +2 "$WORK/out/errs.out" | awk -F, '$2 == "unreachable" && ($7 != "192.0.2.2" || $1 !~ /^198\.18\.0\.(24[0-9]|25[0-5])$/)' | head -n 3)
 	[[ -z $bad ]] || e2e_fail "unreachable rows not from the router or outside $UNREACH: $bad"
+	# A stream of errors: each one the kernel also hands to the next send, which must go
+	# again rather than count its probe as unsent.
+	lab_unreachable "$UNREACH_WIDE"
+	nobody_sweep errs_wide -n -q -c 1 -r 200k -O csv "$UNREACH_WIDE"
+	e2e_expect_rc 0 "$WORK/out/errs_wide.err"
+	n=$(tail -n +2 "$WORK/out/errs_wide.out" | awk -F, '$2 == "unreachable"' | wc -l)
+	[[ $n -eq 1024 ]] || e2e_fail "expected 1024 unreachable targets of $UNREACH_WIDE, got $n"
 	lab_clear_impairments
 }
 
@@ -192,7 +200,7 @@ main() {
 	# Unreachable range: its live hosts are no longer expected as replies.
 	errors_reported
 	refusals
-	e2e_pass "as nobody through ping sockets: $FORMATS_OK; 16 unreachable via the error queue; $LOSS_SUMMARY; -P 3 through 2 dropped probes exact; refusals with the fixes"
+	e2e_pass "as nobody through ping sockets: $FORMATS_OK; 16 unreachable via the error queue, 1024 at 200k/s; $LOSS_SUMMARY; -P 3 through 2 dropped probes exact; refusals with the fixes"
 }
 
 main

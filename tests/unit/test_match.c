@@ -899,7 +899,7 @@ static void test_fuzz_mutated(void **state __attribute__((unused)))
 		v = isw_match_packet(&m, p, len, TS_US, &r);
 		assert_true(v >= ISW_MATCH_VALID && v <= ISW_MATCH_OTHER_ICMP);
 		if (v == ISW_MATCH_VALID && isw_addr_v4(&r.addr) != TARGET)
-			fail_msg("mutated frame validated for %08x", r.addr);
+			fail_msg("mutated frame validated for %08x", isw_addr_v4(&r.addr));
 		free(p);
 	}
 }
