@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "icmpsweep/error.h"
 #include "bytes.h"
@@ -69,16 +70,33 @@ static int icmp_error(int err)
 	       err == ENONET || err == ENOPROTOOPT || err == EOPNOTSUPP;
 }
 
-/* Tries for one probe refused with an ICMP error's errno.  Each try first takes the pending
- * error off the socket, so only an error queued in the microsecond before the send refuses it
- * again; the probe's own failure (its route gone) repeats every time. */
-#define ICMP_ERROR_TRIES 32
+/* How long one probe refused with an ICMP error's errno keeps trying.  While the capture
+ * thread drains a backlog of errors, each dequeue sets the socket's error again, so a probe
+ * can be refused for as long as that takes (longer when the capture thread waits for a CPU);
+ * its own failure (its route gone) repeats until the bound, and path health stops a sweep
+ * whose every send fails. */
+#define ICMP_ERROR_WAIT_NS (100 * 1000 * 1000L)
 
-static void clear_pending_error(int fd)
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Takes the pending error off the socket just before the next try; after a few quick tries,
+ * first leaves the capture thread a moment to read the queue. */
+static void before_retry(int fd, int tries)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
 
+	if (tries > 4) {
+		struct timespec pause = {0, 50 * 1000};
+
+		nanosleep(&pause, NULL);
+	}
 	(void)getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
 }
 
@@ -87,6 +105,7 @@ static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint3
 {
 	unsigned done = 0, sent = 0;
 	int waits = 0, last = 0, retries = 0;
+	int64_t refused_since = 0;
 
 	if (n > ISW_SEND_BATCH)
 		n = ISW_SEND_BATCH;
@@ -103,6 +122,7 @@ static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint3
 			sent += (unsigned)rc;
 			last = 0;
 			retries = 0;
+			refused_since = 0;
 			continue;
 		}
 		if (rc < 0 && transient(errno) && waits < 50 &&
@@ -110,10 +130,16 @@ static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint3
 			waits++; /* SO_SNDTIMEO already waited 100 ms */
 			continue;
 		}
-		if (rc < 0 && icmp_error(errno) && retries < ICMP_ERROR_TRIES - 1) {
-			retries++;
-			clear_pending_error(tx->fd);
-			continue;
+		if (rc < 0 && icmp_error(errno)) {
+			int64_t t = now_ns();
+
+			if (!refused_since)
+				refused_since = t;
+			if (t - refused_since < ICMP_ERROR_WAIT_NS &&
+			    !(tx->hold && atomic_load_explicit(tx->hold, memory_order_relaxed))) {
+				before_retry(tx->fd, ++retries);
+				continue;
+			}
 		}
 		/* Anything else may be a one-off too: it goes again unless it repeats. */
 		if (rc < 0 && !icmp_error(errno) && errno != last && retries++ < 2) {
@@ -124,6 +150,7 @@ static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint3
 		done++; /* this probe failed; the rest of the batch still goes */
 		last = 0;
 		retries = 0;
+		refused_since = 0;
 	}
 	return (int)sent;
 }
