@@ -48,7 +48,7 @@ run_ctest() {
 	ASAN_OPTIONS=$ASAN:log_path=$SAN_LOGS/asan UBSAN_OPTIONS=$UBSAN:log_path=$SAN_LOGS/ubsan \
 		LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
 		TSAN_OPTIONS=$TSAN:log_path=$SAN_LOGS/tsan \
-		ctest --output-on-failure --timeout 600 "$@" || rc=$?
+		ctest --output-on-failure --timeout 600 -j2 "$@" || rc=$?
 	for f in "$SAN_LOGS"/*; do
 		[[ -e $f ]] || continue
 		found=1

@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build.sh
-ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --timeout 600 "$@"
+# Two at a time: the e2e tests that share the machine wait most of the time (tests/CMakeLists.txt).
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --timeout 600 -j2 "$@"
