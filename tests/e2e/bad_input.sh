@@ -79,9 +79,9 @@ check_case() {
 main() {
 	lab_all_alive "$T"
 	lab_require_cmd nft
-	lab_count_start
+	lab_sent_start
 	local tx0 tx1 c value args probes
-	tx0=$(lab_scan_tx)
+	tx0=$(lab_sent)
 	for c in "${CASES[@]}"; do
 		value=${c%%|*}
 		read -r -a args <<<"${c#*|}"
@@ -100,10 +100,10 @@ main() {
 	else
 		e2e_log "ok: -I /proc/self/mem -> exit 1: $(cat "$WORK/err")"
 	fi
-	tx1=$(lab_scan_tx)
+	tx1=$(lab_sent)
 	probes=$(lab_counter probes_in)
 	if ((tx1 != tx0)); then
-		FAILURES+=("the scanner veth transmitted $((tx1 - tx0)) packets during the bad-input runs, expected 0")
+		FAILURES+=("the target received $((tx1 - tx0)) echo or ARP requests during the bad-input runs, expected 0")
 	fi
 	if ((probes != 0)); then
 		FAILURES+=("the target received $probes echo requests during the bad-input runs, expected 0")
@@ -116,8 +116,8 @@ main() {
 	# Sanity: the same lab does see traffic from a good command line.
 	e2e_sweep "$WORK/out" "$WORK/err" -q -n -c 1 "$T"
 	e2e_expect_rc 0 "$WORK/err"
-	[[ $(lab_scan_tx) -gt $tx1 && $(wc -l <"$WORK/out") -eq 256 ]] ||
-		e2e_fail "control sweep of $T: tx $tx1 -> $(lab_scan_tx), $(wc -l <"$WORK/out") hosts (expected 256): the traffic check is blind"
+	[[ $(lab_sent) -gt $tx1 && $(wc -l <"$WORK/out") -eq 256 ]] ||
+		e2e_fail "control sweep of $T: requests $tx1 -> $(lab_sent), $(wc -l <"$WORK/out") hosts (expected 256): the traffic check is blind"
 	e2e_pass "${#CASES[@]} bad command lines: exit 2, one line naming the value, nothing sent"
 }
 

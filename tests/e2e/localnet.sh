@@ -62,17 +62,18 @@ max_targets_localnet() {
 }
 
 two_interfaces() {
-	local tx0
+	local sent0
 	# A veth with its peer in the same namespace (no dummy module everywhere).
 	ip -n "$LAB_SCAN" link add "$DUM" type veth peer name "${DUM}p"
 	ip -n "$LAB_SCAN" addr add 192.0.2.129/25 dev "$DUM"
 	ip -n "$LAB_SCAN" link set "$DUM" up
-	tx0=$(lab_scan_tx)
+	lab_sent_start
+	sent0=$(lab_sent)
 	e2e_sweep "$WORK/two.txt" "$WORK/two.err" -l -n -q -c 1
 	e2e_expect_rc 2 "$WORK/two.err"
 	grep -qxF "icmpsweep: -l: networks on several interfaces ($DUM 192.0.2.128/25; $LAB_SCAN_IF 192.0.2.0/30, 198.18.1.0/24, 198.18.2.0/24): the ARP pass sweeps one interface's networks; choose it with -i" "$WORK/two.err" ||
 		e2e_fail "-l with two interfaces: $(cat "$WORK/two.err")"
-	[[ $(lab_scan_tx) -eq $tx0 ]] || e2e_fail "-l with two interfaces sent packets"
+	[[ $(lab_sent) -eq $sent0 ]] || e2e_fail "-l with two interfaces sent packets"
 	e2e_sweep "$WORK/one.txt" "$WORK/one.err" -l -i "$LAB_SCAN_IF" -n -q -c 1
 	e2e_expect_rc 0 "$WORK/one.err"
 	e2e_same_set "$WORK/live.txt" "$WORK/one.txt" "-l -i $LAB_SCAN_IF with a second interface up"

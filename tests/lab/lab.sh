@@ -330,6 +330,36 @@ lab_count_start() {
 	lab_nft add rule ip "$LAB_NFT_TABLE" post oifname "$LAB_TGT_IF" icmp type echo-reply counter name replies_out
 }
 
+# lab_count_arp_start: count ARP requests for 198.18.0.0/15 addresses reaching the target (an
+# ARP pass's; the kernels' own ARP is for the link's addresses, or replies), as arp_in.
+lab_count_arp_start() {
+	lab_nft list table arp "$LAB_NFT_TABLE" >/dev/null 2>&1 && return 0
+	lab_nft -f - <<-EOF
+	table arp $LAB_NFT_TABLE {
+		counter arp_in { }
+		chain in {
+			type filter hook input priority 0; policy accept;
+			arp operation request arp daddr ip 198.18.0.0/15 counter name arp_in
+		}
+	}
+	EOF
+}
+
+# lab_arp_counter: ARP requests counted so far by lab_count_arp_start.
+lab_arp_counter() {
+	lab_nft list counter arp "$LAB_NFT_TABLE" arp_in | awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+}
+
+# lab_sent_start / lab_sent: what a sweep would have put on the wire, counted where it
+# arrives (echo requests and ARP requests for swept addresses).  The scanner interface's own
+# counter is no witness of "nothing sent": it also has the kernel's ARP replies to the target,
+# which come whenever the target's neighbour entry wants them.
+lab_sent_start() {
+	lab_count_start
+	lab_count_arp_start
+}
+lab_sent() { echo $(($(lab_counter probes_in) + $(lab_arp_counter))); }
+
 # lab_counter NAME: packets counted so far by probes_in / replies_out.
 lab_counter() {
 	lab_nft list counter ip "$LAB_NFT_TABLE" "$1" | awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
