@@ -24,6 +24,12 @@ struct isw_route {
  * one; then it waits at most timeout_ms for the answer.  Never waits longer. */
 int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf);
 
+/* The same for any next hop nh (IPv4: ARP, IPv6: NDP) on interface iface/ifindex, into mac.
+ * 0, or -EHOSTUNREACH with a message naming the next hop. */
+struct isw_addr;
+int isw_neigh_resolve(const char *iface, int ifindex, const struct isw_addr *nh, uint8_t mac[6],
+                      int timeout_ms, char *errbuf);
+
 /* The IPv4 networks directly attached to iface (its addresses with their prefixes), sorted and
  * disjoint: targets in them are on-link and reached by their own MAC.  Returns how many were
  * stored in out. */
