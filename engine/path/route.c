@@ -384,6 +384,34 @@ int isw_neigh_resolve(const char *iface, int ifindex, const struct isw_addr *nh,
 	return -EHOSTUNREACH;
 }
 
+size_t isw_neigh_resolve_all(const char *iface, int ifindex, const struct isw_addr *hosts, size_t n,
+                             uint8_t (*mac)[6], uint8_t *have, int timeout_ms)
+{
+	struct timespec step = {0, 20 * 1000 * 1000};
+	size_t got = 0;
+	int state;
+
+	for (size_t i = 0; i < n; i++) {
+		have[i] = (uint8_t)neigh_usable(ifindex, &hosts[i], mac[i], &state);
+		got += have[i];
+		if (have[i])
+			continue;
+		if (state & (NUD_STALE | NUD_DELAY | NUD_PROBE))
+			neigh_expire(ifindex, &hosts[i]);
+		kick_resolution(iface, ifindex, &hosts[i]);
+	}
+	for (int waited = 0; got < n && waited < timeout_ms; waited += 20) {
+		nanosleep(&step, NULL);
+		for (size_t i = 0; i < n; i++) {
+			if (have[i])
+				continue;
+			have[i] = (uint8_t)neigh_usable(ifindex, &hosts[i], mac[i], &state);
+			got += have[i];
+		}
+	}
+	return got;
+}
+
 int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf)
 {
 	struct isw_addr nh = isw_addr_from_v4(r->next_hop);
