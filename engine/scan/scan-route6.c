@@ -224,6 +224,10 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 		rc = isw_neigh_resolve(r->iface, r->ifindex, &gw, h->mac, NDP_WAIT_MS, errbuf);
 		if (rc < 0)
 			return rc;
+		/* A link only IPv6 targets use shows their first gateway as its next hop. */
+		if (!r->src && !(r->next_hop_mac[0] | r->next_hop_mac[1] | r->next_hop_mac[2] |
+		                 r->next_hop_mac[3] | r->next_hop_mac[4] | r->next_hop_mac[5]))
+			memcpy(r->next_hop_mac, h->mac, 6);
 	}
 	for (unsigned l = 0; l < s->nlinks; l++) {
 		rc = resolve_onlink6(s, &s->link[l].route, errbuf);
