@@ -3,12 +3,14 @@
 # One run, IPv4 and IPv6 targets mixed (command line, -I file, -x and -b exclusions): the
 # answers of both families exactly, in text, CSV and JSON, with an ICMPv6 error from the
 # router (an IPv6 target it has no route for) in CSV and JSON; the start line and the
-# metadata count each family.
+# metadata count each family.  The same with each transmit backend, writing a trace with the
+# probes: its ICMPv6 echo requests counted, and --read of it giving the same hosts.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 E2E_TAG=v6mixed e2e_init "$@"
 
 main() {
+	lab_require_cmd tcpdump
 	lab_ipv6
 	# Live: 198.18.5.0/28 and 2001:db8:2::/124.  Silent: 198.18.6.0/28 (the target has no
 	# route and does not forward) and 2001:db8:3::/124 (blackholed).  2001:db8:4::1: no route
@@ -63,8 +65,26 @@ for line in open(sys.argv[1]):
 			e2e_fail "$f: ICMP errors are '$(cat "$WORK/errors.$f")', expected '$(cat "$WORK/errors.want")'"
 		fi
 	done
+
+	# Every transmit backend sends the ICMPv6 frames; the trace holds them (rebuilt from the
+	# probe log) beside the answers, and --read of it gives the same hosts.
+	local tx n6
+	for tx in ring libnet xdp; do
+		e2e_sweep "$WORK/tx.$tx" "$WORK/tx.$tx.err" -q -n --tx "$tx" -c 1 --seed 7 -P 2 \
+			-w "$WORK/t.$tx.pcapng" --pcapng --trace-probes -x 198.18.5.15 -x 2001:db8:2::f \
+			-b "$WORK/exclude.txt" -I "$WORK/targets.txt" 198.18.5.0/28 2001:db8:2::/124
+		e2e_expect_rc 0 "$WORK/tx.$tx.err"
+		e2e_same_set "$WORK/expected.txt" "$WORK/tx.$tx" "--tx $tx"
+		# IPv6 probes: 31 in pass 1, then the 16 silent ones (not the errored one) again.
+		n6=$(tcpdump -nr "$WORK/t.$tx.pcapng" 'ip6 and ip6[6] = 58 and ip6[40] = 128' 2>/dev/null | wc -l)
+		[[ $n6 -eq 47 ]] || e2e_fail "--tx $tx: the trace holds $n6 ICMPv6 echo requests, expected 47"
+		e2e_sweep "$WORK/read.$tx" "$WORK/read.$tx.err" -q -n --seed 7 --read "$WORK/t.$tx.pcapng"
+		e2e_expect_rc 0 "$WORK/read.$tx.err"
+		e2e_same_set "$WORK/expected.txt" "$WORK/read.$tx" "--read of the --tx $tx trace"
+	done
 	e2e_pass "29 hosts of both families exactly in text, CSV and JSON; the ICMPv6 unreachable" \
-		"from $LAB_TGT_ADDR6 in CSV and JSON; 31 IPv4 and 31 IPv6 targets counted"
+		"from $LAB_TGT_ADDR6 in CSV and JSON; 31 IPv4 and 31 IPv6 targets counted; ring," \
+		"libnet and xdp; traces with the ICMPv6 probes, read back the same"
 }
 
 main
