@@ -210,7 +210,7 @@ static void path_faults(FILE *fp, unsigned faults)
 /* Every interface the sweep sent on: name, source, main next hop, and its wire counts. */
 static void write_ifaces(FILE *fp, const struct isw_scan_route *rt, const struct isw_scan_stats *st)
 {
-	char a[16];
+	char a[16], a6[ISW_ADDR_TEXT_MAX];
 
 	fputc('[', fp);
 	for (unsigned k = 0; k < rt->nifaces; k++) {
@@ -218,12 +218,15 @@ static void write_ifaces(FILE *fp, const struct isw_scan_route *rt, const struct
 
 		fputs(k ? ", {\"name\": " : "{\"name\": ", fp);
 		isw_json_write_string(fp, f->iface);
+		fprintf(fp, ", \"source\": \"%s\"", isw_addr_str(f->src_addr, a));
+		/* Where IPv6 targets leave here: their source too. */
+		if (f->src6.family)
+			fprintf(fp, ", \"source6\": \"%s\"", isw_addr_format(&f->src6, a6));
 		fprintf(fp,
-		        ", \"source\": \"%s\", \"next_hop_mac\": "
+		        ", \"next_hop_mac\": "
 		        "\"%02x:%02x:%02x:%02x:%02x:%02x\", \"sent\": %llu, \"send_errors\": %llu}",
-		        isw_addr_str(f->src_addr, a), f->gw_mac[0], f->gw_mac[1], f->gw_mac[2],
-		        f->gw_mac[3], f->gw_mac[4], f->gw_mac[5],
-		        (unsigned long long)st->iface_sent[k],
+		        f->gw_mac[0], f->gw_mac[1], f->gw_mac[2], f->gw_mac[3], f->gw_mac[4],
+		        f->gw_mac[5], (unsigned long long)st->iface_sent[k],
 		        (unsigned long long)st->iface_send_errors[k]);
 	}
 	fputc(']', fp);
