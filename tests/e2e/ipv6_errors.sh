@@ -4,7 +4,8 @@
 # 2001:db8:7::/126 `unreachable` (destination unreachable from 2001:db8:ffff::2) and forwards
 # 2001:db8:8::/126 back toward the scanner, so that probes sent with --hop-limit 1 draw time
 # exceeded from it, and with the default hop limit nothing (the scanner does not forward).
-# 2001:db8:2::/126 answers echo either way (delivered, not forwarded).
+# 2001:db8:2::/126 answers echo either way (delivered, not forwarded).  Modes that carry IPv4
+# only refuse IPv6 targets, naming the option, with exit 2 and nothing sent.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 E2E_TAG=v6err e2e_init "$@"
@@ -61,7 +62,7 @@ main() {
 	# Modes that carry IPv4 only refuse IPv6 targets by name, exit 2, before any probe.
 	local tx0 opt
 	tx0=$(lab_scan_tx)
-	for opt in --dry-run "--tx socket" --arp-only; do
+	for opt in --dry-run "--tx socket" --arp-only -l; do
 		# shellcheck disable=SC2086 # $opt may be an option and its value
 		e2e_sweep "$WORK/refused.out" "$WORK/refused.err" -q $opt 198.18.5.1 2001:db8:2::1
 		e2e_expect_rc 2 "$WORK/refused.err"
@@ -70,7 +71,7 @@ main() {
 	done
 	[[ $(lab_scan_tx) -eq $tx0 ]] || e2e_fail "refused runs sent $(($(lab_scan_tx) - tx0)) frames"
 	e2e_pass "unreachable and (with --hop-limit 1) time exceeded reported from $r; echo" \
-		"replies unchanged; --hop-limit 0, --dry-run, --tx socket, --arp-only refused"
+		"replies unchanged; --hop-limit 0, --dry-run, --tx socket, --arp-only, -l refused"
 }
 
 main
