@@ -124,7 +124,7 @@ int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf)
 	return 0;
 }
 
-/* Every on-link IPv6 target of hop index hop, with its MAC from the neighbour table (those
+/* Every on-link IPv6 target on r's interface, with its MAC from the neighbour table (those
  * that do not answer are not probed, as on-link IPv4 hosts silent to ARP). */
 static int resolve_onlink6(struct isw_scan *s, const struct isw_route *r, char *errbuf)
 {
@@ -160,6 +160,8 @@ static int resolve_onlink6(struct isw_scan *s, const struct isw_route *r, char *
 		free(have);
 		if (v)
 			m->onlink = v;
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %llu on-link IPv6 targets",
+		         (unsigned long long)n);
 		return -ENOMEM;
 	}
 	m->onlink = v;

@@ -277,15 +277,14 @@ static int queue_probe6(struct sender *sd, uint64_t k, uint8_t pass, uint64_t wa
 {
 	const struct isw_send_ctx *c = sd->c;
 	unsigned link = 0;
-	uint8_t mac[6], dst[16];
-	struct isw_addr a;
+	uint8_t mac[6];
+	struct isw_addr dst;
 	struct batch *b;
 	int hop = isw_next_hop6(&c->hops, k, mac, &link);
 
 	if (hop < 0)
 		return hop;
-	a = isw_targets_at_addr(c->targets, c->n4 + k);
-	memcpy(dst, a.bytes, 16);
+	dst = isw_targets_at_addr(c->targets, c->n4 + k);
 	b = &sd->b[link];
 	isw_probe_rec_set_v6(&b->recs[b->cnt], k);
 	b->recs[b->cnt].send_ns = wall;
@@ -293,7 +292,7 @@ static int queue_probe6(struct sender *sd, uint64_t k, uint8_t pass, uint64_t wa
 	b->recs[b->cnt].link = (uint8_t)link;
 	b->recs[b->cnt].nh = 0;
 	b->lens[b->cnt] = c->link[link].tmpl6.len;
-	isw_probe6_patch(&c->link[link].tmpl6, &c->key, b->frames[b->cnt], dst, pass, wall);
+	isw_probe6_patch(&c->link[link].tmpl6, &c->key, b->frames[b->cnt], dst.bytes, pass, wall);
 	if (hop == ISW_NEXT_HOP_MAC)
 		memcpy(b->frames[b->cnt], mac, 6);
 	b->cnt++;
