@@ -271,8 +271,33 @@ static void send_nh_arp(struct sender *sd)
 	}
 }
 
-/* Puts the ICMPv6 probe to IPv6 target k into the batch of the interface its route leaves
- * by; returns the next hop's verdict (negative: not queued, for the caller to count). */
+/* Puts the ICMP probe to IPv4 target dst into the batch of the interface its route names
+ * (per_probe_hop: targets differ in next hop); returns the next hop's verdict (negative: not
+ * queued, for the caller to count). */
+static inline int queue_probe4(struct sender *sd, const struct isw_next_hops *hops,
+                               int per_probe_hop, uint32_t dst, uint8_t pass, uint64_t wall)
+{
+	const struct isw_send_ctx *c = sd->c;
+	int hop = ISW_NEXT_HOP_TEMPLATE;
+	unsigned link = 0;
+	uint8_t mac[6];
+	struct batch *b;
+
+	if (per_probe_hop && (hop = isw_next_hop(hops, dst, mac, &link)) < 0)
+		return hop;
+	b = &sd->b[link];
+	b->recs[b->cnt] = (struct isw_probe_rec){wall, dst, pass, (uint8_t)link, 0, 0};
+	b->lens[b->cnt] = c->link[link].tmpl.len;
+	isw_probe_patch(&c->link[link].tmpl, &c->key, b->frames[b->cnt], dst, pass, wall);
+	/* Not the template's next hop: an on-link host or another gateway. */
+	if (hop == ISW_NEXT_HOP_MAC)
+		memcpy(b->frames[b->cnt], mac, 6);
+	b->cnt++;
+	return hop;
+}
+
+/* The same for the ICMPv6 probe to IPv6 target k (its index among the IPv6 targets), by its
+ * route6-map hop. */
 static int queue_probe6(struct sender *sd, uint64_t k, uint8_t pass, uint64_t wall)
 {
 	const struct isw_send_ctx *c = sd->c;
@@ -367,11 +392,7 @@ static void send_pass(struct sender *sd)
 		while (cnt < allowed && i < sd->hi) {
 			uint64_t pos = i++, idx = isw_perm_at(&c->perm, pos),
 			         slot = isw_shard_slot_at(&c->shard, pos, idx);
-			int hop = ISW_NEXT_HOP_TEMPLATE, sent_before = pos < sd->again_to;
-			unsigned link = 0;
-			uint32_t dst;
-			struct batch *b;
-			uint8_t mac[6];
+			int hop, sent_before = pos < sd->again_to;
 
 			walked++;
 			if (sent_before) {
@@ -385,28 +406,10 @@ static void send_pass(struct sender *sd)
 			} else if (pass >= skip_from &&
 			           (isw_bitmap_test(alive, slot) || isw_bitmap_test(errored, slot)))
 				continue;
-			if (idx >= n4) {
-				hop = queue_probe6(sd, idx - n4, (uint8_t)pass, wall);
-			} else {
-				dst = isw_targets_at(c->targets, idx);
-				if (per_probe_hop)
-					hop = isw_next_hop(&hops, dst, mac, &link);
-				if (hop >= 0) {
-					/* The batch of the interface the route names. */
-					b = &sd->b[link];
-					b->recs[b->cnt] = (struct isw_probe_rec){
-					    wall, dst, (uint8_t)pass, (uint8_t)link, 0, 0};
-					b->lens[b->cnt] = c->link[link].tmpl.len;
-					isw_probe_patch(&c->link[link].tmpl, &c->key,
-					                b->frames[b->cnt], dst, (uint8_t)pass,
-					                wall);
-					/* Not the template's next hop: an on-link host or another
-					 * gateway. */
-					if (hop == ISW_NEXT_HOP_MAC)
-						memcpy(b->frames[b->cnt], mac, 6);
-					b->cnt++;
-				}
-			}
+			hop = idx >= n4 ? queue_probe6(sd, idx - n4, (uint8_t)pass, wall)
+			                : queue_probe4(sd, &hops, per_probe_hop,
+			                               isw_targets_at(c->targets, idx),
+			                               (uint8_t)pass, wall);
 			if (hop < 0) {
 				/* Unrouted targets are counted once, before the sweep. */
 				if (hop == ISW_NEXT_HOP_UNROUTED)
@@ -476,12 +479,10 @@ static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 			uint64_t o = isw_perm_at(&lan->perm, j++);
 			if (isw_lan_mac(lan, (int64_t)o, mac))
 				continue;
-			b->recs[cnt] = (struct isw_probe_rec){wall,
-			                                      isw_targets_at(lan->onlink, o),
-			                                      ISW_PROBE_REC_ARP,
-			                                      (uint8_t)c->lan_link,
-			                                      0,
-			                                      0};
+			b->recs[cnt] = (struct isw_probe_rec){.send_ns = wall,
+			                                      .dst = isw_targets_at(lan->onlink, o),
+			                                      .probe = ISW_PROBE_REC_ARP,
+			                                      .link = (uint8_t)c->lan_link};
 			isw_arp_patch(&lan->tmpl, b->frames[cnt], b->recs[cnt].dst);
 			cnt++;
 		}
