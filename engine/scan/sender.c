@@ -34,8 +34,9 @@ struct mark {
 #define FRAME_ROOM ((ISW_PROBE6_MAX_LEN + 7) & ~7)
 _Static_assert(ISW_PROBE_MAX_LEN <= FRAME_ROOM, "an IPv4 probe must fit a batch slot");
 
-/* One batch's frame buffers, each a template patched in place with its length; and what the
- * trace learns of each. */
+/* One batch's frame buffers, all of one length: the template's, patched in place; and what
+ * the trace learns of each.  Each interface has one per family, so that the lengths stay
+ * set once for the pass (IPv4 probes cost no more for IPv6 ones being possible). */
 struct batch {
 	uint8_t buf[ISW_SEND_BATCH][FRAME_ROOM];
 	uint8_t *frames[ISW_SEND_BATCH];
@@ -52,7 +53,7 @@ struct sender {
 	struct isw_send_flags *flags;
 	struct isw_send_counters *count;
 	struct isw_tx *tx[ISW_MAX_LINKS];
-	struct batch b[ISW_MAX_LINKS];
+	struct batch b[ISW_MAX_LINKS], b6[ISW_MAX_LINKS]; /* IPv4 and IPv6 probes */
 	struct isw_probe_log *log;
 	struct isw_ratelimit rl;
 	struct isw_adaptive ad;
@@ -271,33 +272,9 @@ static void send_nh_arp(struct sender *sd)
 	}
 }
 
-/* Puts the ICMP probe to IPv4 target dst into the batch of the interface its route names
- * (per_probe_hop: targets differ in next hop); returns the next hop's verdict (negative: not
+/* Puts the ICMPv6 probe to IPv6 target k (its index among the IPv6 targets) into the IPv6
+ * batch of the interface its route leaves by; returns the next hop's verdict (negative: not
  * queued, for the caller to count). */
-static inline int queue_probe4(struct sender *sd, const struct isw_next_hops *hops,
-                               int per_probe_hop, uint32_t dst, uint8_t pass, uint64_t wall)
-{
-	const struct isw_send_ctx *c = sd->c;
-	int hop = ISW_NEXT_HOP_TEMPLATE;
-	unsigned link = 0;
-	uint8_t mac[6];
-	struct batch *b;
-
-	if (per_probe_hop && (hop = isw_next_hop(hops, dst, mac, &link)) < 0)
-		return hop;
-	b = &sd->b[link];
-	b->recs[b->cnt] = (struct isw_probe_rec){wall, dst, pass, (uint8_t)link, 0, 0};
-	b->lens[b->cnt] = c->link[link].tmpl.len;
-	isw_probe_patch(&c->link[link].tmpl, &c->key, b->frames[b->cnt], dst, pass, wall);
-	/* Not the template's next hop: an on-link host or another gateway. */
-	if (hop == ISW_NEXT_HOP_MAC)
-		memcpy(b->frames[b->cnt], mac, 6);
-	b->cnt++;
-	return hop;
-}
-
-/* The same for the ICMPv6 probe to IPv6 target k (its index among the IPv6 targets), by its
- * route6-map hop. */
 static int queue_probe6(struct sender *sd, uint64_t k, uint8_t pass, uint64_t wall)
 {
 	const struct isw_send_ctx *c = sd->c;
@@ -310,13 +287,12 @@ static int queue_probe6(struct sender *sd, uint64_t k, uint8_t pass, uint64_t wa
 	if (hop < 0)
 		return hop;
 	dst = isw_targets_at_addr(c->targets, c->n4 + k);
-	b = &sd->b[link];
+	b = &sd->b6[link];
 	isw_probe_rec_set_v6(&b->recs[b->cnt], k);
 	b->recs[b->cnt].send_ns = wall;
 	b->recs[b->cnt].probe = pass;
 	b->recs[b->cnt].link = (uint8_t)link;
 	b->recs[b->cnt].nh = 0;
-	b->lens[b->cnt] = c->link[link].tmpl6.len;
 	isw_probe6_patch(&c->link[link].tmpl6, &c->key, b->frames[b->cnt], dst.bytes, pass, wall);
 	if (hop == ISW_NEXT_HOP_MAC)
 		memcpy(b->frames[b->cnt], mac, 6);
@@ -324,25 +300,29 @@ static int queue_probe6(struct sender *sd, uint64_t k, uint8_t pass, uint64_t wa
 	return hop;
 }
 
-/* Sends each interface's batch, counts and logs it; returns how many frames there were. */
+/* Sends one batch of link's, counts and logs it; returns how many frames there were. */
+static unsigned send_batch(struct sender *sd, unsigned link, struct batch *b, uint64_t now)
+{
+	unsigned n = b->cnt;
+	int rc;
+
+	if (!n)
+		return 0;
+	rc = sd->c->tx_ops->send(sd->tx[link], b->frames, b->lens, n);
+	if (sd->log && rc > 0)
+		log_probes(sd, b->recs, (unsigned)rc);
+	account_send(sd, link, rc, n, now);
+	b->cnt = 0;
+	return n;
+}
+
+/* Sends each interface's batches; returns how many frames there were. */
 static unsigned send_batches(struct sender *sd, uint64_t now)
 {
-	const struct isw_send_ctx *c = sd->c;
 	unsigned total = 0;
 
-	for (unsigned l = 0; l < c->nlinks; l++) {
-		struct batch *b = &sd->b[l];
-		int rc;
-
-		if (!b->cnt)
-			continue;
-		rc = c->tx_ops->send(sd->tx[l], b->frames, b->lens, b->cnt);
-		if (sd->log && rc > 0)
-			log_probes(sd, b->recs, (unsigned)rc);
-		account_send(sd, l, rc, b->cnt, now);
-		total += b->cnt;
-		b->cnt = 0;
-	}
+	for (unsigned l = 0; l < sd->c->nlinks; l++)
+		total += send_batch(sd, l, &sd->b[l], now) + send_batch(sd, l, &sd->b6[l], now);
 	return total;
 }
 
@@ -363,8 +343,10 @@ static void send_pass(struct sender *sd)
 	const uint64_t n4 = c->n4;
 	uint64_t i = sd->from;
 
-	for (unsigned l = 0; l < c->nlinks; l++)
+	for (unsigned l = 0; l < c->nlinks; l++) {
 		batch_init(&sd->b[l], c->link[l].tmpl.len);
+		batch_init(&sd->b6[l], c->link[l].tmpl6.len);
+	}
 	sd->mark_count = 0;
 	sd->again_to = 0;
 	mark(sd, isw_now_ns(), i);
@@ -392,7 +374,11 @@ static void send_pass(struct sender *sd)
 		while (cnt < allowed && i < sd->hi) {
 			uint64_t pos = i++, idx = isw_perm_at(&c->perm, pos),
 			         slot = isw_shard_slot_at(&c->shard, pos, idx);
-			int hop, sent_before = pos < sd->again_to;
+			int hop = ISW_NEXT_HOP_TEMPLATE, sent_before = pos < sd->again_to;
+			unsigned link = 0;
+			uint32_t dst;
+			struct batch *b;
+			uint8_t mac[6];
 
 			walked++;
 			if (sent_before) {
@@ -406,10 +392,27 @@ static void send_pass(struct sender *sd)
 			} else if (pass >= skip_from &&
 			           (isw_bitmap_test(alive, slot) || isw_bitmap_test(errored, slot)))
 				continue;
-			hop = idx >= n4 ? queue_probe6(sd, idx - n4, (uint8_t)pass, wall)
-			                : queue_probe4(sd, &hops, per_probe_hop,
-			                               isw_targets_at(c->targets, idx),
-			                               (uint8_t)pass, wall);
+			if (idx >= n4) {
+				hop = queue_probe6(sd, idx - n4, (uint8_t)pass, wall);
+			} else {
+				dst = isw_targets_at(c->targets, idx);
+				if (per_probe_hop)
+					hop = isw_next_hop(&hops, dst, mac, &link);
+				if (hop >= 0) {
+					/* The batch of the interface the route names. */
+					b = &sd->b[link];
+					b->recs[b->cnt] = (struct isw_probe_rec){
+					    wall, dst, (uint8_t)pass, (uint8_t)link, 0, 0};
+					isw_probe_patch(&c->link[link].tmpl, &c->key,
+					                b->frames[b->cnt], dst, (uint8_t)pass,
+					                wall);
+					/* Not the template's next hop: an on-link host or another
+					 * gateway. */
+					if (hop == ISW_NEXT_HOP_MAC)
+						memcpy(b->frames[b->cnt], mac, 6);
+					b->cnt++;
+				}
+			}
 			if (hop < 0) {
 				/* Unrouted targets are counted once, before the sweep. */
 				if (hop == ISW_NEXT_HOP_UNROUTED)
