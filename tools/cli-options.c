@@ -22,6 +22,7 @@ enum {
 	OPT_TX,
 	OPT_PCAP_BUFFER,
 	OPT_TTL,
+	OPT_HOP_LIMIT,
 	OPT_PCAPNG,
 	OPT_TRACE_PROBES,
 	OPT_READ,
@@ -73,6 +74,7 @@ static const struct option long_options[] = {
     {"tx", required_argument, NULL, OPT_TX},
     {"pcap-buffer", required_argument, NULL, OPT_PCAP_BUFFER},
     {"ttl", required_argument, NULL, OPT_TTL},
+    {"hop-limit", required_argument, NULL, OPT_HOP_LIMIT},
     {"write", required_argument, NULL, 'w'},
     {"pcapng", no_argument, NULL, OPT_PCAPNG},
     {"trace-probes", no_argument, NULL, OPT_TRACE_PROBES},
@@ -131,6 +133,7 @@ void cli_usage(FILE *fp)
 	    "                            (default auto: one per CPU; for xdp, per device queue)\n"
 	    "      --seed N              order and probe keys (default random, always recorded)\n"
 	    "      --ttl N               IP TTL of probes (default 64)\n"
+	    "      --hop-limit N         IPv6 hop limit of probes to IPv6 targets (default 64)\n"
 	    "      --dry-run             list the probes (in the -O format) instead of sending\n"
 	    "Shards (several machines, one sweep; needs --seed, the same on every shard):\n"
 	    "      --shard I/N           probe only shard I (0-based) of N equal, disjoint parts\n"
@@ -393,6 +396,34 @@ static uint64_t max_targets_count(const struct cli_options *o)
 	return k ? k : 1;
 }
 
+/* Modes whose pipeline carries IPv4 only so far: IPv6 targets are refused there, naming the
+ * option (nothing has been sent). */
+static int refuse_ipv6(const struct cli_options *o, char *errbuf)
+{
+	uint64_t n = isw_targets_count(o->targets), n6 = isw_targets_count_v6(o->targets);
+	struct isw_addr first;
+	char a[ISW_ADDR_TEXT_MAX];
+	const char *opt = NULL, *why = "";
+
+	if (!n6 || o->read_path)
+		return 0;
+	if (o->cfg.dry_run)
+		opt = "--dry-run", why = "lists IPv4 probes only so far";
+	else if (o->cfg.tx && !strcmp(o->cfg.tx, "socket"))
+		opt = "--tx socket", why = "(no-root mode) sends over an IPv4 ping socket";
+	else if (o->localnet)
+		opt = "-l", why = "sweeps this host's IPv4 networks";
+	else if (o->cfg.arp == ISW_ARP_ONLY)
+		opt = "--arp-only", why = "is an IPv4 (ARP) sweep";
+	if (!opt)
+		return 0;
+	first = isw_targets_at_addr(o->targets, n - n6);
+	BAD("%s %s: it cannot take the %llu IPv6 targets (%s%s); sweep them in a separate run "
+	    "without it",
+	    opt, why, (unsigned long long)n6, isw_addr_format(&first, a),
+	    n6 > 1 ? " and more" : "");
+}
+
 int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 {
 	unsigned long u;
@@ -406,6 +437,7 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	rc = isw_targets_new(&o->targets);
 	if (rc < 0)
 		return rc;
+	isw_targets_allow_ipv6(o->targets);
 	/* The library reads no environment: the one variable it knew arrives as configuration. */
 	const char *zc = getenv("ISW_XDP_ZEROCOPY");
 	if (zc && !strcmp(zc, "off"))
@@ -557,6 +589,11 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			if (cli_parse_uint(optarg, 255, &u) < 0 || u < 1)
 				BAD("invalid TTL '%s' (1..255)", optarg);
 			o->cfg.ttl = (uint8_t)u;
+			break;
+		case OPT_HOP_LIMIT:
+			if (cli_parse_uint(optarg, 255, &u) < 0 || u < 1)
+				BAD("invalid hop limit '%s' (1..255)", optarg);
+			o->cfg.hop_limit = (uint8_t)u;
 			break;
 		case 'w':
 			o->cfg.trace_path = optarg;
@@ -763,6 +800,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		rc = isw_targets_finalize(o->targets, errbuf);
 		if (rc < 0)
 			return rc == -ENOMEM ? rc : -EINVAL;
+		rc = refuse_ipv6(o, errbuf);
+		if (rc < 0)
+			return rc;
 	}
 	if (o->nspecs)
 		o->cfg.max_targets = max_targets_count(o);

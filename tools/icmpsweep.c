@@ -211,6 +211,33 @@ static FILE *open_or_die(const char *path, const char *what)
 
 /* Errors from isw_scan_start that come from what the user asked for rather than from the
  * machine at run time. */
+/* "N targets", and with IPv6 ones "N targets (A IPv4, B IPv6)", for the start line. */
+static const char *targets_text(const isw_targets *t, char *buf, size_t size)
+{
+	uint64_t n = isw_targets_count(t), n6 = isw_targets_count_v6(t);
+
+	if (n6)
+		snprintf(buf, size, "%llu targets (%llu IPv4, %llu IPv6)", (unsigned long long)n,
+		         (unsigned long long)(n - n6), (unsigned long long)n6);
+	else
+		snprintf(buf, size, "%llu targets", (unsigned long long)n);
+	return buf;
+}
+
+/* An interface's sources: its IPv4 one, and the IPv6 one when IPv6 targets leave there. */
+static const char *sources_text(uint32_t src, const struct isw_addr *src6, char *buf, size_t size)
+{
+	char a[ISW_ADDR_STRLEN], a6[ISW_ADDR_TEXT_MAX];
+
+	if (!src6->family)
+		snprintf(buf, size, "%s", isw_addr_str(src, a));
+	else if (!src)
+		snprintf(buf, size, "%s", isw_addr_format(src6, a6));
+	else
+		snprintf(buf, size, "%s and %s", isw_addr_str(src, a), isw_addr_format(src6, a6));
+	return buf;
+}
+
 static int start_error_status(int rc)
 {
 	return rc == -EINVAL || rc == -ENODEV ? EXIT_BAD_INPUT : EXIT_RUNTIME;
@@ -863,7 +890,7 @@ int main(int argc, char **argv)
 	isw_scan_get_route(scan, &rt);
 	if (!o.quiet && !o.cfg.dry_run) {
 		uint32_t a = rt.src_addr;
-		char abuf[ISW_ADDR_STRLEN];
+		char abuf[ISW_ADDR_STRLEN], tbuf[96], sbuf[2 * ISW_ADDR_TEXT_MAX + 8];
 		uint64_t onlink = isw_scan_onlink(scan);
 
 		if (onlink)
@@ -894,12 +921,13 @@ int main(int argc, char **argv)
 			    rt.tx, rt.tx_why);
 		else
 			fprintf(stderr,
-			        "icmpsweep: %llu targets from %s on %s via "
+			        "icmpsweep: %s from %s on %s via "
 			        "%02x:%02x:%02x:%02x:%02x:%02x%s, "
 			        "rate %llu/s, seed %llu, %u sender%s, tx %s\n",
-			        (unsigned long long)isw_targets_count(o.targets),
-			        isw_addr_str(a, abuf), rt.iface, rt.gw_mac[0], rt.gw_mac[1],
-			        rt.gw_mac[2], rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5],
+			        targets_text(o.targets, tbuf, sizeof(tbuf)),
+			        sources_text(a, &rt.src6, sbuf, sizeof(sbuf)), rt.iface,
+			        rt.gw_mac[0], rt.gw_mac[1], rt.gw_mac[2], rt.gw_mac[3],
+			        rt.gw_mac[4], rt.gw_mac[5],
 			        rt.gateways > 1 ? " and other gateways per route" : "",
 			        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
 			        rt.senders, rt.senders == 1 ? "" : "s", rt.tx ? rt.tx : "?");
@@ -908,7 +936,9 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 			        "icmpsweep: targets routed through %s leave it from %s via "
 			        "%02x:%02x:%02x:%02x:%02x:%02x\n",
-			        rt.ifaces[k].iface, isw_addr_str(rt.ifaces[k].src_addr, abuf),
+			        rt.ifaces[k].iface,
+			        sources_text(rt.ifaces[k].src_addr, &rt.ifaces[k].src6, sbuf,
+			                     sizeof(sbuf)),
 			        rt.ifaces[k].gw_mac[0], rt.ifaces[k].gw_mac[1],
 			        rt.ifaces[k].gw_mac[2], rt.ifaces[k].gw_mac[3],
 			        rt.ifaces[k].gw_mac[4], rt.ifaces[k].gw_mac[5]);

@@ -45,23 +45,40 @@ static void counter(FILE *fp, const char *k, uint64_t v)
 	fprintf(fp, "%llu", (unsigned long long)v);
 }
 
+static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 /* The target set itself (after exclusions and reserved ranges), not how it was spelled:
- * FNV-1a over its sorted ranges.  Shards of one sweep must have the same; merge checks it. */
+ * FNV-1a over its sorted ranges, the IPv4 ones (as they always were) then the IPv6 ones.
+ * Shards of one sweep must have the same; merge checks it. */
 static uint64_t targets_digest(const isw_targets *t)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t n = t ? isw_targets_nranges(t) : 0;
+	size_t n = t ? isw_targets_nranges(t) : 0, n6 = t ? isw_targets_nranges_v6(t) : 0;
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t lo, hi;
-		uint64_t v;
+		uint8_t v[8];
 
 		isw_targets_range(t, i, &lo, &hi);
-		v = (uint64_t)lo << 32 | hi;
-		for (int b = 0; b < 8; b++) {
-			h ^= (v >> (8 * b)) & 0xff;
-			h *= 0x100000001b3ULL;
+		for (int b = 0; b < 4; b++) {
+			v[b] = (uint8_t)(hi >> (8 * b));
+			v[4 + b] = (uint8_t)(lo >> (8 * b));
 		}
+		h = fnv1a(h, v, 8);
+	}
+	for (size_t i = 0; i < n6; i++) {
+		uint8_t lo[16], hi[16];
+		uint64_t first;
+
+		isw_targets_range_v6(t, i, lo, hi, &first);
+		h = fnv1a(fnv1a(h, lo, 16), hi, 16);
 	}
 	return h;
 }
@@ -76,6 +93,10 @@ static void write_shard(FILE *fp, const struct cli_options *o)
 	else
 		fputs("null", fp);
 	counter(fp, "targets_total", isw_targets_count(o->targets));
+	/* Of them, by family. */
+	counter(fp, "targets_ipv4",
+	        isw_targets_count(o->targets) - isw_targets_count_v6(o->targets));
+	counter(fp, "targets_ipv6", isw_targets_count_v6(o->targets));
 	key(fp, "targets_digest");
 	fprintf(fp, "\"%016llx\"", (unsigned long long)targets_digest(o->targets));
 }
@@ -189,7 +210,7 @@ static void path_faults(FILE *fp, unsigned faults)
 /* Every interface the sweep sent on: name, source, main next hop, and its wire counts. */
 static void write_ifaces(FILE *fp, const struct isw_scan_route *rt, const struct isw_scan_stats *st)
 {
-	char a[16];
+	char a[16], a6[ISW_ADDR_TEXT_MAX];
 
 	fputc('[', fp);
 	for (unsigned k = 0; k < rt->nifaces; k++) {
@@ -197,12 +218,15 @@ static void write_ifaces(FILE *fp, const struct isw_scan_route *rt, const struct
 
 		fputs(k ? ", {\"name\": " : "{\"name\": ", fp);
 		isw_json_write_string(fp, f->iface);
+		fprintf(fp, ", \"source\": \"%s\"", isw_addr_str(f->src_addr, a));
+		/* Where IPv6 targets leave here: their source too. */
+		if (f->src6.family)
+			fprintf(fp, ", \"source6\": \"%s\"", isw_addr_format(&f->src6, a6));
 		fprintf(fp,
-		        ", \"source\": \"%s\", \"next_hop_mac\": "
+		        ", \"next_hop_mac\": "
 		        "\"%02x:%02x:%02x:%02x:%02x:%02x\", \"sent\": %llu, \"send_errors\": %llu}",
-		        isw_addr_str(f->src_addr, a), f->gw_mac[0], f->gw_mac[1], f->gw_mac[2],
-		        f->gw_mac[3], f->gw_mac[4], f->gw_mac[5],
-		        (unsigned long long)st->iface_sent[k],
+		        f->gw_mac[0], f->gw_mac[1], f->gw_mac[2], f->gw_mac[3], f->gw_mac[4],
+		        f->gw_mac[5], (unsigned long long)st->iface_sent[k],
 		        (unsigned long long)st->iface_send_errors[k]);
 	}
 	fputc(']', fp);

@@ -138,7 +138,7 @@ _icmpsweep()
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return
 		;;
-	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | -S | --source | \
+	-x | --exclude | -r | --rate | -P | --probes | --seed | --ttl | --hop-limit | -S | --source | \
 		-G | --gateway-mac | --resolver | --resolve-concurrency | --resolve-timeout | \
 		--resolve-tries | --pcap-buffer | -C | --file-size | --max-results | --max-runtime | \
 		--shards | --checkpoint-interval | --max-targets | --localnet-max)
@@ -148,7 +148,7 @@ _icmpsweep()
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --checkpoint --checkpoint-interval --resume --list-output-fields --max-results --max-runtime --max-targets --map --map-by --db --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
-			--gateway-mac --help --input-file --interface --localnet --localnet-max --metadata --no-arp --no-resolve \
+			--gateway-mac --help --hop-limit --input-file --interface --localnet --localnet-max --metadata --no-arp --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \
 			--seed --senders --shard --shards --source --trace-probes --ttl --tx --user --version --write -C \

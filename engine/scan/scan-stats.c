@@ -78,6 +78,8 @@ static void get_iface(const struct isw_route *r, struct isw_scan_iface *f)
 	memcpy(f->src_mac, r->src_mac, 6);
 	memcpy(f->gw_mac, r->next_hop_mac, 6);
 	f->next_hop = r->next_hop;
+	if (r->have_src6)
+		f->src6 = isw_addr_from_v6(r->src6);
 }
 
 void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
@@ -87,6 +89,8 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 	memset(r, 0, sizeof(*r));
 	snprintf(r->iface, sizeof(r->iface), "%s", first->iface);
 	r->src_addr = first->src;
+	if (first->have_src6)
+		r->src6 = isw_addr_from_v6(first->src6);
 	memcpy(r->src_mac, first->src_mac, 6);
 	memcpy(r->gw_mac, first->next_hop_mac, 6);
 	r->next_hop = first->next_hop;
@@ -94,6 +98,8 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 		get_iface(&s->link[k].route, &r->ifaces[r->nifaces++]);
 	for (size_t i = 0; i < s->routes.nhops; i++)
 		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
+	for (size_t i = 0; i < s->routes6.nhops; i++)
+		r->gateways += s->routes6.hop[i].kind == ISW_HOP_GATEWAY;
 	r->tx = s->send.tx_ops ? s->send.tx_ops->name : NULL;
 	r->senders = s->send.nsenders;
 	snprintf(r->tx_why, sizeof(r->tx_why), "%s", s->ping_fd >= 0 ? s->mode_why : "");

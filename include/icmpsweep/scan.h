@@ -114,7 +114,8 @@ struct isw_scan_iface {
 	uint32_t src_addr;
 	uint8_t src_mac[6];
 	uint8_t gw_mac[6];
-	uint32_t next_hop; /* 0 when the next hop was given as a MAC, or none (on-link only) */
+	uint32_t next_hop;    /* 0 when the next hop was given as a MAC, or none (on-link only) */
+	struct isw_addr src6; /* the IPv6 targets' source here; family 0: none leave here */
 };
 
 /* Where probes leave from, as chosen by the route lookup or the overrides: the first
@@ -123,6 +124,7 @@ struct isw_scan_iface {
 struct isw_scan_route {
 	char iface[32];
 	uint32_t src_addr;
+	struct isw_addr src6; /* as struct isw_scan_iface's */
 	uint8_t src_mac[6];
 	uint8_t gw_mac[6];
 	uint32_t next_hop; /* 0 when the next hop was given as a MAC */

@@ -18,6 +18,11 @@ LAB_SCAN_ADDR=192.0.2.1
 LAB_TGT_ADDR=192.0.2.2
 LAB_LINK_PREFIX=30
 LAB_SWEEP_NET=198.18.0.0/15
+# IPv6 (lab_ipv6): the link net and the swept prefix, both of the documentation prefix.
+LAB_SCAN_ADDR6=2001:db8:ffff::1
+LAB_TGT_ADDR6=2001:db8:ffff::2
+LAB_SWEEP_NET6=2001:db8::/32
+LAB_NFT6_TABLE=isw_lab6
 LAB_SCAN_IF=isw-scan0
 LAB_TGT_IF=isw-tgt0
 # Queues per veth end (set before lab_create): an AF_XDP sender thread needs one each.
@@ -233,6 +238,74 @@ lab_random_live_set() {
 		}
 	}' | sort -t. -k1,1n -k2,2n -k3,3n -k4,4n >"$out"
 	[[ $(wc -l <"$out") -eq $n ]] || lab_die "lab_random_live_set produced the wrong count"
+}
+
+# --- IPv6 ------------------------------------------------------------------------------------
+
+# lab_ipv6: IPv6 on the lab link too (lab_create leaves it off): 2001:db8:ffff::1/64 (scanner)
+# and ::2 (target) without duplicate address detection, 2001:db8::/32 routed via the target,
+# which answers ICMPv6 without a rate limit.  Skips on a kernel without IPv6.
+lab_ipv6() {
+	local ns
+	lab_need
+	ip netns exec "$LAB_SCAN" test -e /proc/sys/net/ipv6/conf/all/disable_ipv6 ||
+		lab_skip "kernel without IPv6"
+	for ns in "$LAB_SCAN" "$LAB_TGT"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0
+	done
+	ip netns exec "$LAB_TGT" sysctl -qw net.ipv6.icmp.ratelimit=0
+	ip -n "$LAB_SCAN" -6 addr add "$LAB_SCAN_ADDR6/64" dev "$LAB_SCAN_IF" nodad
+	ip -n "$LAB_TGT" -6 addr add "$LAB_TGT_ADDR6/64" dev "$LAB_TGT_IF" nodad
+	ip -n "$LAB_SCAN" -6 route add "$LAB_SWEEP_NET6" via "$LAB_TGT_ADDR6" dev "$LAB_SCAN_IF"
+}
+
+# lab_all_alive6 PREFIX: every address of the IPv6 PREFIX answers echo (a local route).
+lab_all_alive6() {
+	lab_need
+	ip -n "$LAB_TGT" -6 route replace local "$1" dev lo
+}
+
+# lab_live_set6 FILE PREFIX: of the IPv6 PREFIX, exactly the addresses in FILE (one per line)
+# answer; the rest is blackholed.
+lab_live_set6() {
+	local file=$1 prefix=$2 batch
+	lab_need
+	[[ -r $file ]] || lab_die "live set $file not readable"
+	batch="$LAB_TMP/live6.batch"
+	{
+		echo "route replace blackhole $prefix"
+		awk 'NF { printf "route replace local %s/128 dev lo\n", $1 }' "$file"
+	} >"$batch"
+	ip -6 -n "$LAB_TGT" -batch "$batch" || lab_die "ip -batch failed for $file"
+}
+
+lab_nft6_table() {
+	lab_nft list table ip6 "$LAB_NFT6_TABLE" >/dev/null 2>&1 && return 0
+	lab_nft -f - <<-EOF
+	table ip6 $LAB_NFT6_TABLE {
+		chain pre { type filter hook prerouting priority -300; policy accept; }
+		chain out { type filter hook output priority -300; policy accept; }
+		chain post { type filter hook postrouting priority 0; policy accept; }
+	}
+	EOF
+}
+
+# lab_loss6 PERCENT: lab_loss for ICMPv6 echo requests and replies.
+lab_loss6() {
+	local p=$1
+	[[ $p =~ ^[0-9]+$ && $p -le 100 ]] || lab_die "lab_loss6: bad percentage $p"
+	lab_nft6_table
+	lab_nft add rule ip6 "$LAB_NFT6_TABLE" pre icmpv6 type echo-request numgen random mod 100 '<' "$p" drop
+	lab_nft add rule ip6 "$LAB_NFT6_TABLE" out icmpv6 type echo-reply numgen random mod 100 '<' "$p" drop
+}
+
+# lab_dup6: every ICMPv6 echo reply leaves the target namespace twice.
+lab_dup6() {
+	lab_nft6_table
+	lab_nft add rule ip6 "$LAB_NFT6_TABLE" post oifname "$LAB_TGT_IF" icmpv6 type echo-reply \
+		dup to "$LAB_SCAN_ADDR6" device "$LAB_TGT_IF"
 }
 
 # --- impairments (nftables in the target namespace) ------------------------------------------

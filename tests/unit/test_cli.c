@@ -757,19 +757,66 @@ static void test_typo_suggestion(void **state __attribute__((unused)))
 	cli_free(&o);
 }
 
-/* IPv6 targets are refused as IPv6, not as garbage. */
+/* IPv6 targets are taken beside IPv4 ones and counted apart; modes that carry IPv4 only
+ * refuse them naming the option; --hop-limit is checked like --ttl. */
 static void test_ipv6_target(void **state __attribute__((unused)))
 {
-	const char *v6[] = {"2001:db8::1", "2001:db8::/32", "2001:db8::1-2001:db8::9",
-	                    "fe80::1%eth0", "::ffff:198.18.0.1"};
+	static const struct {
+		const char *opt, *arg, *want;
+	} refused[] = {
+	    {"--dry-run", NULL,
+	     "--dry-run lists IPv4 probes only so far: it cannot take the 9 "
+	     "IPv6 targets (2001:db8::1 and more); sweep them in a separate "
+	     "run without it"},
+	    {"--tx", "socket",
+	     "--tx socket (no-root mode) sends over an IPv4 ping socket: it "
+	     "cannot take the 9 IPv6 targets (2001:db8::1 and more); sweep "
+	     "them in a separate run without it"},
+	    {"--arp-only", NULL,
+	     "--arp-only is an IPv4 (ARP) sweep: it cannot take the 9 IPv6 "
+	     "targets (2001:db8::1 and more); sweep them in a separate run "
+	     "without it"},
+	};
+	static const char *const bad_hops[] = {"0", "256", "x", "-1", ""};
 	char err[ISW_ERRBUF_SIZE], want[128];
 	struct cli_options o;
 
-	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
-		assert_int_equal(PARSE(&o, err, v6[i]), -EINVAL);
-		snprintf(want, sizeof(want), "IPv6 target '%s': icmpsweep sweeps IPv4 only so far",
-		         v6[i]);
+	assert_int_equal(PARSE(&o, err, "198.18.0.0/30", "2001:db8::1-2001:db8::9", "2001:db8::5"),
+	                 0);
+	assert_int_equal(isw_targets_count(o.targets), 13);
+	assert_int_equal(isw_targets_count_v6(o.targets), 9);
+	assert_int_equal(o.cfg.hop_limit, 64);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--hop-limit", "1", "2001:db8::1"), 0);
+	assert_int_equal(o.cfg.hop_limit, 1);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--hop-limit", "255", "2001:db8::1"), 0);
+	assert_int_equal(o.cfg.hop_limit, 255);
+	cli_free(&o);
+	for (size_t i = 0; i < sizeof(bad_hops) / sizeof(bad_hops[0]); i++) {
+		assert_int_equal(PARSE(&o, err, "--hop-limit", bad_hops[i], "2001:db8::1"),
+		                 -EINVAL);
+		snprintf(want, sizeof(want), "invalid hop limit '%s' (1..255)", bad_hops[i]);
 		assert_string_equal(err, want);
+		cli_free(&o);
+	}
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		if (refused[i].arg)
+			assert_int_equal(PARSE(&o, err, refused[i].opt, refused[i].arg,
+			                       "198.18.0.1", "2001:db8::1-2001:db8::9"),
+			                 -EINVAL);
+		else
+			assert_int_equal(
+			    PARSE(&o, err, refused[i].opt, "198.18.0.1", "2001:db8::1-2001:db8::9"),
+			    -EINVAL);
+		assert_string_equal(err, refused[i].want);
+		cli_free(&o);
+		/* IPv4 targets alone are still fine there. */
+		if (refused[i].arg)
+			assert_int_equal(
+			    PARSE(&o, err, refused[i].opt, refused[i].arg, "198.18.0.1"), 0);
+		else
+			assert_int_equal(PARSE(&o, err, refused[i].opt, "198.18.0.1"), 0);
 		cli_free(&o);
 	}
 	assert_int_equal(PARSE(&o, err, "1:2:3"), -EINVAL);
