@@ -18,6 +18,7 @@
 #include "icmpsweep/error.h"
 #include "icmpsweep/targets.h"
 #include "escape.h"
+#include "mix.h"
 #include "targets6.h"
 
 /* Longest line of a target file: a host name is at most 253 bytes; the rest is comment room.
@@ -100,6 +101,7 @@ int isw_targets_new(isw_targets **out)
 
 	if (!t)
 		return -ENOMEM;
+	t->v6.iid.fixed = 1; /* --iid ::1 */
 	*out = t;
 	return 0;
 }
@@ -387,7 +389,7 @@ int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *er
 {
 	struct rangevec *rv = exclude ? &t->exc : &t->inc;
 	size_t *n6 = exclude ? &t->v6.nexc : &t->v6.ninc;
-	size_t n0 = rv->n, n6_0 = *n6, nul_at = 0;
+	size_t n0 = rv->n, n6_0 = *n6, nsub0 = t->v6.sub.n, nul_at = 0;
 	unsigned long lineno = 0;
 	int use_stdin = strcmp(path, "-") == 0;
 	char name[SHOWN_MAX], shown[SHOWN_MAX];
@@ -473,6 +475,7 @@ int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *er
 	if (err < 0) {
 		rv->n = n0;
 		*n6 = n6_0;
+		t->v6.sub.n = nsub0;
 	}
 	return err;
 }
@@ -557,17 +560,19 @@ int isw_targets_finalize(isw_targets *t, char *errbuf)
 	size_t ni, ne, n1, n2;
 	struct range *tmp, *r;
 	uint64_t before;
+	int err;
 
 	if (t->finalized) {
 		seterr(errbuf, "targets already finalized");
 		return -EINVAL;
 	}
-	if (t->inc.n == 0 && t->v6.ninc == 0) {
+	if (t->inc.n == 0 && t->v6.ninc == 0 && t->v6.sub.n == 0) {
 		seterr(errbuf, "no targets given");
 		return -EINVAL;
 	}
-	if (isw_targets6_finalize(&t->v6) < 0)
-		return -ENOMEM;
+	err = isw_targets6_finalize(&t->v6, errbuf);
+	if (err < 0)
+		return err;
 	ni = merge(t->inc.v, t->inc.n);
 	ne = merge(t->exc.v, t->exc.n);
 
@@ -632,6 +637,21 @@ uint64_t isw_targets_reserved_dropped(const isw_targets *t)
 void isw_targets_allow_ipv6(isw_targets *t)
 {
 	t->allow_ipv6 = 1;
+}
+
+void isw_targets_set_iid(isw_targets *t, const uint8_t iid[16])
+{
+	isw_u128 v = 0;
+
+	for (int i = 0; i < 16; i++)
+		v = v << 8 | iid[i];
+	t->v6.iid = (struct isw_iid6){.fixed = v};
+}
+
+void isw_targets_set_iid_random(isw_targets *t, uint64_t seed)
+{
+	/* Its own key: the order and the probe tags use the seed too. */
+	t->v6.iid = (struct isw_iid6){.key = isw_mix64(seed ^ 0x1d1d1d1d5eed1d1dULL), .random = 1};
 }
 
 struct isw_addr isw_targets_at_addr(const isw_targets *t, uint64_t index)

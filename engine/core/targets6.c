@@ -75,6 +75,44 @@ static int too_large(const char *shown, char *errbuf)
 	return -EINVAL;
 }
 
+/* "P/plen-sub" (p: the text after the dash): one address in each /sub of P/plen. */
+static int add_subprefix(struct isw_targets6 *t, isw_u128 p, unsigned plen, const char *sub,
+                         const char *shown, int exclude, char *errbuf)
+{
+	char *end = NULL;
+	unsigned long len = strtoul(sub, &end, 10);
+
+	if (*sub < '0' || *sub > '9' || *end || len > 128 || len < plen) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "invalid IPv6 sub-prefix length in '%s' (PREFIX/LEN-SUBLEN with LEN <= "
+		         "SUBLEN <= 128)",
+		         shown);
+		return -EINVAL;
+	}
+	if (exclude) {
+		snprintf(
+		    errbuf, ISW_ERRBUF_SIZE,
+		    "IPv6 exclusion '%s': a sub-prefix sweep is a target form; exclude its prefix, "
+		    "ranges or single addresses",
+		    shown);
+		return -EINVAL;
+	}
+	if (len - plen > ENUM_MAX_BITS) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "IPv6 target '%s' has 2^%lu sub-prefixes, more than the limit of 2^%d: "
+		         "sweep a longer prefix or shorter sub-prefixes",
+		         shown, len - plen, ENUM_MAX_BITS);
+		return -EINVAL;
+	}
+	/* One address per /128 is every address of the prefix. */
+	if (len == 128)
+		return push(&t->inc, &t->ninc, &t->capinc, p,
+		            p | (plen == 128 ? 0 : (((isw_u128)1 << (128 - plen)) - 1)));
+	p = len == 0 ? 0 : p >> (128 - len);
+	return isw_subprefix6_push(&t->sub, (uint8_t)len, p,
+	                           p + (((isw_u128)1 << (len - plen)) - 1));
+}
+
 int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown, int exclude,
                      char *errbuf)
 {
@@ -97,21 +135,19 @@ int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown
 			goto bad;
 		end = NULL;
 		plen = strtoul(slash + 1, &end, 10);
-		if (!slash[1] || slash[1] == '-' || slash[1] == '+' || *end || plen > 128) {
-			if (end && *end == '-')
-				snprintf(
-				    errbuf, ISW_ERRBUF_SIZE,
-				    "IPv6 target '%s': sub-prefix sweeps are not supported yet",
-				    shown);
-			else
-				snprintf(errbuf, ISW_ERRBUF_SIZE,
-				         "invalid IPv6 prefix length in '%s'", shown);
+		if (!slash[1] || slash[1] == '-' || slash[1] == '+' || plen > 128 ||
+		    (*end && *end != '-')) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "invalid IPv6 prefix length in '%s'",
+			         shown);
 			return -EINVAL;
 		}
 		hi = plen == 0 ? ~(isw_u128)0 : (((isw_u128)1 << (128 - plen)) - 1);
+		lo &= ~hi; /* as ip route does: 2001:db8::5/64 means its /64 */
+		if (*end == '-')
+			return add_subprefix(t, lo, (unsigned)plen, end + 1, shown, exclude,
+			                     errbuf);
 		if (!exclude && 128 - plen > ENUM_MAX_BITS)
 			return too_large(shown, errbuf);
-		lo &= ~hi; /* as ip route does: 2001:db8::5/64 means its /64 */
 		hi |= lo;
 	} else if (dash) {
 		if (parse6(spec, (size_t)(dash - spec), &lo) < 0 ||
@@ -144,8 +180,7 @@ static int cmp6(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-/* Sorts and merges overlapping and adjacent ranges in place; the new count. */
-static size_t merge6(struct isw_range6 *v, size_t n)
+size_t isw_range6_merge(struct isw_range6 *v, size_t n)
 {
 	size_t w = 0;
 
@@ -199,12 +234,14 @@ static uint64_t total6(const struct isw_range6 *v, size_t n)
 	return sum;
 }
 
-int isw_targets6_finalize(struct isw_targets6 *t)
+int isw_targets6_finalize(struct isw_targets6 *t, char *errbuf)
 {
-	size_t ni = merge6(t->inc, t->ninc), ne = merge6(t->exc, t->nexc), n1, n2;
+	size_t ni = isw_range6_merge(t->inc, t->ninc), ne = isw_range6_merge(t->exc, t->nexc), n1,
+	       n2;
 	size_t nres = sizeof(reserved6) / sizeof(reserved6[0]);
 	struct isw_range6 *tmp, *r;
 	uint64_t before;
+	int rc;
 
 	tmp = malloc((ni + ne + 1) * sizeof(*tmp));
 	r = malloc((ni + ne + nres + 1) * sizeof(*r));
@@ -218,9 +255,8 @@ int isw_targets6_finalize(struct isw_targets6 *t)
 	n2 = subtract6(tmp, n1, reserved6, nres, r);
 	free(tmp);
 	free(t->inc);
-	free(t->exc);
-	t->inc = t->exc = NULL;
-	t->ninc = t->nexc = t->capinc = t->capexc = 0;
+	t->inc = NULL;
+	t->ninc = t->capinc = 0;
 	t->start = malloc((n2 ? n2 : 1) * sizeof(*t->start));
 	if (!t->start) {
 		free(r);
@@ -234,6 +270,16 @@ int isw_targets6_finalize(struct isw_targets6 *t)
 		t->count += (uint64_t)(r[i].hi - r[i].lo) + 1;
 	}
 	t->reserved_dropped = before - t->count;
+	/* The sub-prefix addresses go after the plain ones, less those the plain ones hold. */
+	rc = isw_subprefix6_finalize(&t->sub, &t->iid, t->exc, ne, reserved6, nres, r, n2, t->count,
+	                             errbuf);
+	free(t->exc);
+	t->exc = NULL;
+	t->nexc = t->capexc = 0;
+	if (rc < 0)
+		return rc;
+	t->count += t->sub.count;
+	t->reserved_dropped += t->sub.reserved_dropped;
 	return 0;
 }
 
@@ -243,6 +289,7 @@ void isw_targets6_free(struct isw_targets6 *t)
 	free(t->exc);
 	free(t->r);
 	free(t->start);
+	isw_subprefix6_free(&t->sub);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -252,6 +299,10 @@ void isw_targets6_at(const struct isw_targets6 *t, uint64_t index, uint8_t out[1
 
 	if (index >= t->count) {
 		memset(out, 0, 16); /* :: is never a target */
+		return;
+	}
+	if (t->sub.n && index >= t->sub.v[0].start) {
+		to_bytes(isw_subprefix6_at(&t->sub, &t->iid, index), out);
 		return;
 	}
 	while (hi - lo > 1) {
@@ -271,7 +322,7 @@ int64_t isw_targets6_index(const struct isw_targets6 *t, const uint8_t addr[16])
 	size_t lo = 0, hi = t->nr;
 
 	if (t->nr == 0 || a < t->r[0].lo)
-		return -1;
+		return isw_subprefix6_index(&t->sub, &t->iid, a);
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -281,6 +332,6 @@ int64_t isw_targets6_index(const struct isw_targets6 *t, const uint8_t addr[16])
 			hi = mid;
 	}
 	if (a > t->r[lo].hi)
-		return -1;
+		return isw_subprefix6_index(&t->sub, &t->iid, a);
 	return (int64_t)(t->start[lo] + (uint64_t)(a - t->r[lo].lo));
 }

@@ -49,6 +49,18 @@ uint64_t isw_targets_count_v6(const isw_targets *t);
  * with a message, for callers whose pipeline does not carry IPv6 yet. */
 void isw_targets_allow_ipv6(isw_targets *t);
 
+/* Sub-prefix sweeps: "P/len-sublen" (e.g. 2001:db8::/32-48, len <= sublen <= 128, at most
+ * 2^32 sub-prefixes) probes one address in each /sublen of P/len: the sub-prefix's top
+ * sublen bits, then the interface identifier in the low 128 - sublen bits.  The identifier
+ * is those bits of iid (set_iid; ::1 when neither is called, so 2001:db8::/32-48 gives
+ * 2001:db8:0::1, 2001:db8:1::1, ...), or with set_iid_random a keyed hash of the seed and the
+ * sub-prefix, never all zero (the subnet-router anycast address), the same for the same seed.
+ * Excludes apply to the addresses so made; a sub-prefix sweep cannot itself be an exclude.
+ * Either call goes before finalize; addresses are computed when asked for, so a spec costs
+ * the same memory whatever its size. */
+void isw_targets_set_iid(isw_targets *t, const uint8_t iid[16]);
+void isw_targets_set_iid_random(isw_targets *t, uint64_t seed);
+
 /* The index-th address of either family (index < count), and its inverse (-1: not a target). */
 struct isw_addr isw_targets_at_addr(const isw_targets *t, uint64_t index);
 int64_t isw_targets_index_addr(const isw_targets *t, const struct isw_addr *a);
