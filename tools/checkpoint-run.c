@@ -261,8 +261,10 @@ static int answer_cmp(const void *a, const void *b)
 {
 	const struct ckpt_answer *x = a, *y = b;
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
+	int c = isw_addr_cmp(&x->addr, &y->addr);
+
+	if (c)
+		return c;
 	return (int)x->type - (int)y->type;
 }
 

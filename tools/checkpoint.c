@@ -16,7 +16,10 @@
 
 static const char magic[8] = {'I', 'S', 'W', 'C', 'K', 'P', 'T', '\n'};
 #define HEADER_LEN  24u
-#define PENDING_LEN 38u /* bytes per pending result */
+#define ANSWER_MIN  6u  /* bytes per answered target, at least (an IPv4 one) */
+#define ANSWER_V1   5u  /* the same in version 1 */
+#define PENDING_MIN 44u /* bytes per pending result, at least (IPv4 addresses) */
+#define PENDING_V1  38u /* the same in version 1 */
 /* Bounds that keep a corrupt length from asking for absurd memory before the CRC is known
  * (the CRC is checked first anyway; these guard the arithmetic). */
 #define MAX_ARGS 65536u
@@ -84,6 +87,14 @@ static void put_str(struct wbuf *w, const char *s)
 	put(w, s, n);
 }
 
+static void put_addr(struct wbuf *w, const struct isw_addr *a)
+{
+	int v4 = isw_addr_is_v4(a);
+
+	put_le(w, v4 ? 4 : 6, 1);
+	put(w, a->bytes, v4 ? 4 : 16);
+}
+
 /* The next position of sender t in pass p (1-based), as the file stores it. */
 static uint64_t next_in_pass(const struct isw_scan_progress *g, unsigned t, unsigned p)
 {
@@ -119,7 +130,7 @@ int checkpoint_encode(const struct checkpoint *ck, uint8_t **buf, size_t *len)
 			put_le(&w, next_in_pass(g, t, p), 8);
 	put_le(&w, ck->nanswered, 8);
 	for (size_t i = 0; i < ck->nanswered; i++) {
-		put_le(&w, ck->answered[i].addr, 4);
+		put_addr(&w, &ck->answered[i].addr);
 		put_le(&w, ck->answered[i].type, 1);
 	}
 	put_le(&w, ck->npending, 8);
@@ -127,8 +138,9 @@ int checkpoint_encode(const struct checkpoint *ck, uint8_t **buf, size_t *len)
 		const struct isw_result *r = &ck->pending[i];
 		int64_t rtt_us = r->rtt_ms < 0 ? -1 : (int64_t)(r->rtt_ms * 1000.0 + 0.5);
 
-		put_le(&w, r->addr, 4);
-		put_le(&w, r->responder, 4);
+		put_addr(&w, &r->addr);
+		put_addr(&w, &r->responder);
+		put_le(&w, r->scope_id, 4);
 		put_le(&w, (uint64_t)r->type, 1);
 		put_le(&w, r->icmp_type, 1);
 		put_le(&w, r->icmp_code, 1);
@@ -176,6 +188,31 @@ static uint64_t get_le(struct rbuf *r, unsigned bytes)
 		v |= (uint64_t)r->p[r->at + k] << (8 * k);
 	r->at += bytes;
 	return v;
+}
+
+/* An address as put_addr wrote it (version 1: a u32 IPv4 address).  -1 for an unknown
+ * family. */
+static int get_addr(struct rbuf *r, uint32_t version, struct isw_addr *a)
+{
+	uint64_t family = version == 1 ? 4 : get_le(r, 1);
+	size_t n = family == 4 ? 4 : 16;
+
+	if (family != 4 && family != 6)
+		return -1;
+	if (version == 1) {
+		*a = isw_addr_from_v4((uint32_t)get_le(r, 4));
+		return 0;
+	}
+	memset(a, 0, sizeof(*a));
+	a->family = family == 4 ? AF_INET : AF_INET6;
+	if (r->len - r->at < n) {
+		r->short_read = 1;
+		r->at = r->len;
+		return 0;
+	}
+	memcpy(a->bytes, r->p + r->at, n);
+	r->at += n;
+	return 0;
 }
 
 static char *get_str(struct rbuf *r)
@@ -240,10 +277,10 @@ int checkpoint_decode(const uint8_t *buf, size_t len, struct checkpoint *ck, cha
 		return bad(errbuf, "truncated (shorter than its header)");
 	r.at = sizeof(magic);
 	ck->version = (uint32_t)get_le(&r, 4);
-	if (ck->version != CHECKPOINT_VERSION) {
+	if (ck->version < CHECKPOINT_VERSION_MIN || ck->version > CHECKPOINT_VERSION) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "format version %u; this icmpsweep reads version %u", ck->version,
-		         CHECKPOINT_VERSION);
+		         "format version %u; this icmpsweep reads versions %u to %u", ck->version,
+		         CHECKPOINT_VERSION_MIN, CHECKPOINT_VERSION);
 		return -EINVAL;
 	}
 	get_le(&r, 4);
@@ -291,20 +328,21 @@ int checkpoint_decode(const uint8_t *buf, size_t len, struct checkpoint *ck, cha
 	if (r.short_read || progress_from_table(g, next) < 0)
 		goto malformed;
 	n = get_le(&r, 8);
-	if (r.short_read || n > (r.len - r.at) / 5)
+	if (r.short_read || n > (r.len - r.at) / (ck->version == 1 ? ANSWER_V1 : ANSWER_MIN))
 		goto malformed;
 	ck->nanswered = n;
 	ck->answered = calloc(n ? n : 1, sizeof(*ck->answered));
 	if (!ck->answered)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
-		ck->answered[i].addr = (uint32_t)get_le(&r, 4);
+		if (get_addr(&r, ck->version, &ck->answered[i].addr) < 0)
+			goto malformed;
 		ck->answered[i].type = (uint8_t)get_le(&r, 1);
 		if (ck->answered[i].type >= ISW_RESULT_TYPE_COUNT)
 			goto malformed;
 	}
 	n = get_le(&r, 8);
-	if (r.short_read || n > (r.len - r.at) / PENDING_LEN)
+	if (r.short_read || n > (r.len - r.at) / (ck->version == 1 ? PENDING_V1 : PENDING_MIN))
 		goto malformed;
 	ck->npending = n;
 	ck->pending = calloc(n ? n : 1, sizeof(*ck->pending));
@@ -314,8 +352,11 @@ int checkpoint_decode(const uint8_t *buf, size_t len, struct checkpoint *ck, cha
 		struct isw_result *p = &ck->pending[i];
 		int64_t rtt_us;
 
-		p->addr = (uint32_t)get_le(&r, 4);
-		p->responder = (uint32_t)get_le(&r, 4);
+		if (get_addr(&r, ck->version, &p->addr) < 0 ||
+		    get_addr(&r, ck->version, &p->responder) < 0)
+			goto malformed;
+		if (ck->version > 1)
+			p->scope_id = (uint32_t)get_le(&r, 4);
 		p->type = (enum isw_result_type)get_le(&r, 1);
 		p->icmp_type = (uint8_t)get_le(&r, 1);
 		p->icmp_code = (uint8_t)get_le(&r, 1);

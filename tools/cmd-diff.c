@@ -196,7 +196,7 @@ static unsigned long write_diff(FILE *fp, const struct diff_opts *o, const struc
 {
 	size_t i = 0, j = 0;
 	unsigned long rows = 0;
-	char ip[16];
+	char ip[ISW_ADDR_SCOPED_MAX];
 
 	if (o->format == ISW_FORMAT_CSV)
 		fputs("ip,change,fields,old_mac,new_mac,old_hostname,new_hostname,old_rtt_ms,"
@@ -206,20 +206,22 @@ static unsigned long write_diff(FILE *fp, const struct diff_opts *o, const struc
 		const struct rf_host *x = i < a->n ? &a->hosts[i] : NULL;
 		const struct rf_host *y = j < b->n ? &b->hosts[j] : NULL;
 
-		if (x && (!y || x->addr < y->addr)) {
-			isw_addr_str(x->addr, ip);
+		int c = x && y ? rf_host_cmp(x, y) : 0;
+
+		if (x && (!y || c < 0)) {
+			rf_host_ip(x, ip);
 			write_row(fp, o->format, DISAPPEARED, 0, ip, x, NULL);
 			rows++;
 			i++;
-		} else if (y && (!x || y->addr < x->addr)) {
-			isw_addr_str(y->addr, ip);
+		} else if (y && (!x || c > 0)) {
+			rf_host_ip(y, ip);
 			write_row(fp, o->format, APPEARED, 0, ip, NULL, y);
 			rows++;
 			j++;
 		} else {
 			unsigned what = changes(x, y, o->rtt_threshold);
 			if (what) {
-				isw_addr_str(x->addr, ip);
+				rf_host_ip(x, ip);
 				write_row(fp, o->format, CHANGED, what, ip, x, y);
 				rows++;
 			}

@@ -45,30 +45,49 @@ struct hist_opts {
 	const char *db, *output;
 	enum isw_format format;
 	int runs;
-	uint32_t lo, hi; /* the addresses asked for */
+	int all;                /* no address given: every host of either family */
+	struct isw_addr lo, hi; /* the addresses asked for, of one family */
 };
 
-/* "A.B.C.D" or "A.B.C.D/N" (host bits ignored, as nmap does) into [lo, hi]. */
-static int parse_cidr(const char *s, uint32_t *lo, uint32_t *hi)
+/* "ADDRESS" or "ADDRESS/N" of either family (host bits ignored, as nmap does) into
+ * [lo, hi]. */
+static int parse_cidr(const char *s, struct isw_addr *lo, struct isw_addr *hi)
 {
-	char buf[32], *slash;
-	unsigned long bits = 32;
-	uint32_t a, mask;
+	char buf[ISW_ADDR_TEXT_MAX + 5], *slash;
+	unsigned long bits = 128;
+	struct isw_addr a;
+	unsigned width;
 
 	if (strlen(s) >= sizeof(buf))
 		return -EINVAL;
 	strcpy(buf, s);
-	if ((slash = strchr(buf, '/'))) {
+	if ((slash = strchr(buf, '/')))
 		*slash = 0;
-		if (cli_parse_uint(slash + 1, 32, &bits) < 0)
-			return -EINVAL;
-	}
-	if (cli_parse_ipv4(buf, &a) < 0)
+	if (isw_addr_parse(buf, &a, NULL) < 0)
 		return -EINVAL;
-	mask = bits ? ~(uint32_t)0 << (32 - bits) : 0;
-	*lo = a & mask;
-	*hi = *lo | ~mask;
+	width = isw_addr_is_v4(&a) ? 32 : 128;
+	if (!slash)
+		bits = width;
+	else if (cli_parse_uint(slash + 1, width, &bits) < 0)
+		return -EINVAL;
+	*lo = *hi = a;
+	for (unsigned i = 0; i < width / 8; i++) {
+		unsigned keep = bits >= 8 * (i + 1) ? 8 : bits > 8 * i ? bits - 8 * i : 0;
+		uint8_t mask = (uint8_t)(0xff00u >> keep);
+
+		lo->bytes[i] &= mask;
+		hi->bytes[i] |= (uint8_t)~mask;
+	}
 	return 0;
+}
+
+/* The address column's value: IPv4 an integer, IPv6 its 16 bytes (db-writer.c). */
+static void bind_address(sqlite3_stmt *st, int i, const struct isw_addr *a)
+{
+	if (isw_addr_is_v4(a))
+		sqlite3_bind_int64(st, i, isw_addr_v4(a));
+	else
+		sqlite3_bind_blob(st, i, a->bytes, 16, SQLITE_TRANSIENT);
 }
 
 /* -1 after a message, 1 for --help. */
@@ -85,7 +104,7 @@ static int parse(int argc, char **argv, struct hist_opts *o)
 	};
 	int c;
 
-	*o = (struct hist_opts){.format = ISW_FORMAT_TEXT, .hi = UINT32_MAX};
+	*o = (struct hist_opts){.format = ISW_FORMAT_TEXT, .all = 1};
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":O:o:h", longs, NULL)) != -1) {
@@ -131,10 +150,11 @@ static int parse(int argc, char **argv, struct hist_opts *o)
 		        o->runs ? "--runs lists every run" : "one ADDRESS or CIDR at most");
 		return -1;
 	}
+	o->all = argc - optind == 0;
 	if (argc - optind == 1 && parse_cidr(argv[optind], &o->lo, &o->hi) < 0) {
 		fprintf(stderr,
-		        "icmpsweep history: invalid address '%s' (an IPv4 address or CIDR, e.g. "
-		        "198.18.0.0/24)\n",
+		        "icmpsweep history: invalid address '%s' (an IPv4 or IPv6 address or CIDR, "
+		        "e.g. 198.18.0.0/24 or 2001:db8::/64)\n",
 		        argv[optind]);
 		return -1;
 	}
@@ -265,8 +285,16 @@ static int list(sqlite3 *db, const struct hist_opts *o, FILE *fp, char *errbuf)
 	if (sqlite3_prepare_v2(db, o->runs ? runs_sql : hosts_sql, -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	if (!o->runs) {
-		sqlite3_bind_int64(st, 1, o->lo);
-		sqlite3_bind_int64(st, 2, o->hi);
+		static const uint8_t ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		                                 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+		/* SQLite orders every integer (IPv4) before every blob (IPv6). */
+		if (o->all) {
+			sqlite3_bind_int64(st, 1, 0);
+			sqlite3_bind_blob(st, 2, ones, 16, SQLITE_STATIC);
+		} else {
+			bind_address(st, 1, &o->lo);
+			bind_address(st, 2, &o->hi);
+		}
 	}
 	if (o->format == ISW_FORMAT_CSV)
 		for (int i = 0; i < n; i++)

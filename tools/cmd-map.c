@@ -155,15 +155,21 @@ static int targets_covering(isw_targets *t, const struct rf_set *set, const char
                             char *errbuf)
 {
 	uint32_t lo, hi, mask = ~(uint32_t)0;
+	size_t n4 = 0;
 
-	if (!set->n) {
+	/* Sorted, IPv4 first: the map covers IPv4 space. */
+	while (n4 < set->n && isw_addr_is_v4(&set->hosts[n4].addr))
+		n4++;
+	if (!n4) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "'%s' has no host up: give the sweep's --metadata to draw what was swept",
-		         name);
+		         "'%s' has no IPv4 host up: give the sweep's --metadata to draw what was "
+		         "swept%s",
+		         name,
+		         set->n ? " (IPv6 hosts are not drawn: the map is of IPv4 space)" : "");
 		return -EINVAL;
 	}
-	lo = set->hosts[0].addr; /* sorted */
-	hi = set->hosts[set->n - 1].addr;
+	lo = isw_addr_v4(&set->hosts[0].addr);
+	hi = isw_addr_v4(&set->hosts[n4 - 1].addr);
 	while (mask && (lo & mask) != (hi & mask))
 		mask <<= 1;
 	return isw_targets_add_range(t, lo & mask, (lo & mask) | ~mask, 0);
@@ -214,6 +220,11 @@ int cmd_map(int argc, char **argv)
 		goto fail;
 	}
 	draw(m, &set);
+	if (map_left_out_v6(m))
+		fprintf(
+		    stderr,
+		    "icmpsweep map: %llu IPv6 hosts up are not drawn (the map is of IPv4 space)\n",
+		    (unsigned long long)map_left_out_v6(m));
 	status = map_save_png(m, o.output, err) < 0 ? MAP_RUNTIME : MAP_OK;
 	if (status == MAP_OK)
 		goto out;

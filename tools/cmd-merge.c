@@ -211,9 +211,7 @@ static int check_shards(const struct shard_meta *m, size_t nm, size_t nresults)
 
 static int by_addr(const void *a, const void *b)
 {
-	const struct rf_host *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	return rf_host_cmp(a, b);
 }
 
 /* The union, sorted by address; a host in two files is reported (shards are disjoint, so one
@@ -236,16 +234,15 @@ static int unite(const struct input *in, size_t n, struct rf_set *all, int *stat
 	for (size_t j = 0; j < all->n; j++) {
 		struct rf_host *h = &all->hosts[j];
 
-		if (k && all->hosts[k - 1].addr == h->addr) {
-			uint32_t a = h->addr;
+		if (k && !rf_host_cmp(&all->hosts[k - 1], h)) {
+			char ip[ISW_ADDR_SCOPED_MAX];
 
 			if (twice++ < 10)
-				fprintf(
-				    stderr,
-				    "icmpsweep merge: %u.%u.%u.%u is in %s and %s: shards overlap "
-				    "or a file was given twice\n",
-				    a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255,
-				    in[all->hosts[k - 1].line].path, in[h->line].path);
+				fprintf(stderr,
+				        "icmpsweep merge: %s is in %s and %s: shards overlap "
+				        "or a file was given twice\n",
+				        rf_host_ip(h, ip), in[all->hosts[k - 1].line].path,
+				        in[h->line].path);
 			free(h->vendor);
 			free(h->hostname);
 			continue;

@@ -131,16 +131,21 @@ static int insert(db_writer *w, const struct dbw_entry *e)
 {
 	const struct isw_result *r = &e->r;
 	sqlite3_stmt *st = w->insert;
-	char ip[ISW_ADDR_STRLEN], resp[ISW_ADDR_STRLEN], mac[18];
+	char ip[ISW_ADDR_SCOPED_MAX], resp[ISW_ADDR_SCOPED_MAX], mac[18];
 	const char *lookup = isw_lookup_name(r->lookup);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, w->run_id);
-	sqlite3_bind_int64(st, 2, r->addr);
-	sqlite3_bind_text(st, 3, isw_addr_str(r->addr, ip), -1, SQLITE_STATIC);
+	/* IPv4 as an integer, IPv6 as its 16 bytes: SQLite orders every integer before every
+	 * blob and blobs bytewise, so a CIDR of either family is one BETWEEN range. */
+	if (isw_addr_is_v4(&r->addr))
+		sqlite3_bind_int64(st, 2, isw_addr_v4(&r->addr));
+	else
+		sqlite3_bind_blob(st, 2, r->addr.bytes, 16, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, isw_result_addr_text(r, ip), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, isw_result_type_name(r->type), -1, SQLITE_STATIC);
 	if (r->type != ISW_RESULT_ARP_ONLY)
-		sqlite3_bind_text(st, 5, isw_addr_str(r->responder, resp), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, isw_result_responder_text(r, resp), -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 5);
 	if (r->rtt_ms >= 0)

@@ -24,6 +24,7 @@ struct hilbert_map {
 	uint32_t *swept, *alive;
 	uint16_t (*rtt)[RTT_BUCKETS]; /* MAP_BY_RTT only */
 	uint64_t swept_total, alive_total;
+	uint64_t left_out_v6; /* IPv6 hosts up: the curve covers IPv4 space only */
 };
 
 /* The smallest aligned block of an even number of bits holding [lo, hi], and cells of at
@@ -133,10 +134,14 @@ int map_put(void *arg, const struct isw_result *r)
 
 	if (r->type != ISW_RESULT_ECHO_REPLY && r->type != ISW_RESULT_ARP_ONLY)
 		return 0;
-	/* Every target lies in the view. */
-	if (isw_targets_index(m->targets, r->addr) < 0)
+	if (!isw_addr_is_v4(&r->addr)) {
+		m->left_out_v6++;
 		return 0;
-	d = (r->addr - m->g.base) >> m->g.cell_bits;
+	}
+	/* Every IPv4 target lies in the view. */
+	if (isw_targets_index(m->targets, isw_addr_v4(&r->addr)) < 0)
+		return 0;
+	d = (isw_addr_v4(&r->addr) - m->g.base) >> m->g.cell_bits;
 	m->alive[d]++;
 	m->alive_total++;
 	if (m->rtt && r->rtt_ms >= 0) {
@@ -182,6 +187,11 @@ uint64_t map_swept_total(const hilbert_map *m)
 uint64_t map_alive_total(const hilbert_map *m)
 {
 	return m->alive_total;
+}
+
+uint64_t map_left_out_v6(const hilbert_map *m)
+{
+	return m->left_out_v6;
 }
 
 enum map_by map_get_by(const hilbert_map *m)

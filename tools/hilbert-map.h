@@ -74,6 +74,8 @@ void map_get_cell(const hilbert_map *m, uint32_t d, struct map_cell *c);
 /* Totals over the view. */
 uint64_t map_swept_total(const hilbert_map *m);
 uint64_t map_alive_total(const hilbert_map *m);
+/* IPv6 hosts up given to map_put: not drawn, the map being of IPv4 space. */
+uint64_t map_left_out_v6(const hilbert_map *m);
 enum map_by map_get_by(const hilbert_map *m);
 
 /* The RTT scale: whole decades [*lo, *hi] (hi > lo) around every cell's median; 0 if no cell

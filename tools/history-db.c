@@ -30,7 +30,7 @@ static const char *const migrations[HDB_SCHEMA_VERSION] = {
     " pid_start INTEGER NOT NULL);" /* who runs it, to find runs left by a dead process */
     "CREATE TABLE results ("
     " run_id INTEGER NOT NULL REFERENCES runs(id),"
-    " address INTEGER NOT NULL," /* IPv4 as an integer: a CIDR is a range */
+    " address INTEGER NOT NULL," /* IPv4 as an integer, IPv6 a 16-byte blob: a CIDR is a range */
     " ip TEXT NOT NULL,"
     " type TEXT NOT NULL," /* echo-reply, arp-only, unreachable, time-exceeded, icmp-error */
     " responder TEXT,"

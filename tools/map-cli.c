@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* --map's life in a run of the CLI: open early, fed through emit(), written at the end. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "map-cli.h"
@@ -35,6 +36,11 @@ int map_run_finish(struct map_run *mr, char *errbuf)
 	if (!mr->map || !fp)
 		return 0;
 	mr->fp = NULL;
+	if (map_left_out_v6(mr->map))
+		fprintf(stderr,
+		        "icmpsweep: --map %s: %llu IPv6 hosts up are not drawn (the map is of IPv4 "
+		        "space)\n",
+		        mr->name, (unsigned long long)map_left_out_v6(mr->map));
 	return map_write_png(mr->map, fp, mr->name, errbuf);
 }
 

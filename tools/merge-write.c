@@ -42,6 +42,7 @@ int merge_write_hosts(FILE *fp, enum isw_format format, const struct rf_set *all
 		struct isw_result r = {
 		    .addr = h->addr,
 		    .responder = h->addr,
+		    .scope_id = h->scope_id,
 		    .type = h->type == RF_TYPE_UP ? ISW_RESULT_ECHO_REPLY
 		                                  : (enum isw_result_type)h->type,
 		    .ttl = h->ttl > 0 ? (uint8_t)h->ttl : 0,

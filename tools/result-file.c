@@ -125,8 +125,9 @@ int rf_add_row(struct rf_set *set, const struct rf_input *in, unsigned long line
 	char *name = NULL;
 	int rc;
 
-	if (!row->ip || cli_parse_ipv4(row->ip, &h.addr) < 0)
-		return rf_fail(in, line, "'%.40s' is not an IPv4 address",
+	if (!row->ip || rf_parse_ip(row->ip, &h) < 0)
+		return rf_fail(in, line,
+		               "'%.70s' is not an IP address (or its interface is unknown)",
 		               row->ip ? row->ip : "(none)");
 	if (row->type && row_type(row->type, &h.type) < 0)
 		return rf_fail(in, line, "unknown result type '%.40s'", row->type);
@@ -170,7 +171,7 @@ int rf_read_text(struct rf_set *set, const struct rf_input *in)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *eol = nl ? nl : end;
 		size_t len = (size_t)(eol - p);
-		char ip[16];
+		char ip[ISW_ADDR_SCOPED_MAX];
 		const char *sp;
 		struct rf_row row = {0};
 		int rc;
@@ -182,8 +183,8 @@ int rf_read_text(struct rf_set *set, const struct rf_input *in)
 			sp = memchr(p, ' ', len);
 			size_t iplen = sp ? (size_t)(sp - p) : len;
 			if (iplen >= sizeof(ip))
-				return rf_fail(in, line, "'%.*s' is not an IPv4 address",
-				               (int)(iplen > 40 ? 40 : iplen), p);
+				return rf_fail(in, line, "'%.*s' is not an IP address",
+				               (int)(iplen > 70 ? 70 : iplen), p);
 			memcpy(ip, p, iplen);
 			ip[iplen] = 0;
 			row.ip = ip;
@@ -219,11 +220,26 @@ static enum isw_format detect(const char *buf, size_t len)
 	return ISW_FORMAT_TEXT;
 }
 
+int rf_host_cmp(const struct rf_host *a, const struct rf_host *b)
+{
+	int c = isw_addr_cmp(&a->addr, &b->addr);
+
+	return c ? c : a->scope_id < b->scope_id ? -1 : a->scope_id > b->scope_id;
+}
+
+const char *rf_host_ip(const struct rf_host *h, char *buf)
+{
+	return isw_addr_format_scoped(&h->addr, h->scope_id, buf);
+}
+
+int rf_parse_ip(const char *text, struct rf_host *h)
+{
+	return isw_addr_parse(text, &h->addr, &h->scope_id);
+}
+
 static int by_addr(const void *a, const void *b)
 {
-	const struct rf_host *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	return rf_host_cmp(a, b);
 }
 
 /* By address, then by line: qsort is not stable, and the first row of an address wins. */
@@ -250,7 +266,7 @@ void rf_dedupe(struct rf_set *set)
 		return; /* hosts may be NULL: qsort must not see it */
 	qsort(set->hosts, set->n, sizeof(*set->hosts), by_addr_line);
 	for (size_t i = 0; i < set->n; i++) {
-		if (k && set->hosts[k - 1].addr == set->hosts[i].addr) {
+		if (k && !rf_host_cmp(&set->hosts[k - 1], &set->hosts[i])) {
 			struct rf_host *kept = &set->hosts[k - 1];
 			if (kept->type != ISW_RESULT_ECHO_REPLY &&
 			    set->hosts[i].type == ISW_RESULT_ECHO_REPLY) {
@@ -346,9 +362,10 @@ int rf_load(const char *path, struct rf_set *set, char *errbuf)
 	return rc;
 }
 
-const struct rf_host *rf_find(const struct rf_set *set, uint32_t addr)
+const struct rf_host *rf_find(const struct rf_set *set, const struct isw_addr *addr,
+                              uint32_t scope_id)
 {
-	struct rf_host key = {.addr = addr};
+	struct rf_host key = {.addr = *addr, .scope_id = scope_id};
 
 	return set->n ? bsearch(&key, set->hosts, set->n, sizeof(key), by_addr) : NULL;
 }

@@ -19,11 +19,12 @@
 /* One host that was up.  A field the file does not carry is unknown, and so never differs
  * from anything: text has no RTT, csv -f may drop columns, -n drops names. */
 struct rf_host {
-	uint32_t addr; /* host byte order */
-	int type;      /* ISW_RESULT_ECHO_REPLY, ISW_RESULT_ARP_ONLY or RF_TYPE_UP */
-	double rtt_ms; /* negative: unknown */
-	int ttl;       /* -1: unknown */
-	int have_mac;  /* 0: no MAC known */
+	struct isw_addr addr;
+	uint32_t scope_id; /* a link-local address's interface ("fe80::1%eth0"), else 0 */
+	int type;          /* ISW_RESULT_ECHO_REPLY, ISW_RESULT_ARP_ONLY or RF_TYPE_UP */
+	double rtt_ms;     /* negative: unknown */
+	int ttl;           /* -1: unknown */
+	int have_mac;      /* 0: no MAC known */
 	uint8_t mac[6];
 	char *vendor; /* NULL: none or unknown */
 	/* The reverse name in DNS presentation form, control bytes and bytes outside UTF-8 as
@@ -49,8 +50,16 @@ int rf_read(FILE *fp, const char *name, struct rf_set *set, char *errbuf);
 /* rf_read of a file by path ("-": standard input); -errno with the path when it cannot be
  * opened or read. */
 int rf_load(const char *path, struct rf_set *set, char *errbuf);
-/* The host at addr, or NULL. */
-const struct rf_host *rf_find(const struct rf_set *set, uint32_t addr);
+/* The host at addr (scope scope_id), or NULL. */
+const struct rf_host *rf_find(const struct rf_set *set, const struct isw_addr *addr,
+                              uint32_t scope_id);
+/* Address order (IPv4 before IPv6), then scope: the order of rf_set.hosts. */
+int rf_host_cmp(const struct rf_host *a, const struct rf_host *b);
+/* The host's address as the outputs write it (with its scope); buf of ISW_ADDR_SCOPED_MAX. */
+const char *rf_host_ip(const struct rf_host *h, char *buf);
+/* Parses an address as the outputs write it into h->addr and h->scope_id; 0 or -EINVAL (also
+ * for a scope naming an interface this machine does not have). */
+int rf_parse_ip(const char *text, struct rf_host *h);
 void rf_free(struct rf_set *set);
 
 #endif

@@ -5,7 +5,7 @@
  * A small pull parser, enough for nmap's documents: tags with attributes, the predefined and
  * numeric entities, comments, processing instructions, CDATA and a DOCTYPE; nesting is
  * checked and a document cut short is refused.  Only <host> elements whose <status> is up
- * and that have an IPv4 address are hosts. */
+ * and that have an IPv4 or IPv6 address are hosts. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,7 +201,7 @@ static const char *attr(const struct tag *t, const char *key)
 
 /* The host being read: its fields own copies of the values. */
 struct host_acc {
-	int in_host, up, have_ipv4, hostnames;
+	int in_host, up, have_ip, hostnames;
 	struct rf_host h;
 	char rtt[32], ttl[8], vendor[256], name[1100];
 };
@@ -224,11 +224,12 @@ static int host_element(struct parser *x, struct host_acc *a, const struct tag *
 		const char *type = attr(t, "addrtype"), *addr = attr(t, "addr");
 		if (!addr)
 			return rf_fail(x->in, x->line, "<address> without addr");
-		if (!type || !strcmp(type, "ipv4")) {
-			if (cli_parse_ipv4(addr, &a->h.addr) < 0)
-				return rf_fail(x->in, x->line, "'%.40s' is not an IPv4 address",
-				               addr);
-			a->have_ipv4 = 1;
+		if (!type || !strcmp(type, "ipv4") || !strcmp(type, "ipv6")) {
+			if (rf_parse_ip(addr, &a->h) < 0 ||
+			    (a->h.addr.family == AF_INET) != (!type || !strcmp(type, "ipv4")))
+				return rf_fail(x->in, x->line, "'%.70s' is not an %s address", addr,
+				               type && !strcmp(type, "ipv6") ? "IPv6" : "IPv4");
+			a->have_ip = 1;
 		} else if (!strcmp(type, "mac")) {
 			if (cli_parse_mac(addr, a->h.mac) < 0)
 				return rf_fail(x->in, x->line, "bad mac '%.40s'", addr);
@@ -260,7 +261,7 @@ static int host_element(struct parser *x, struct host_acc *a, const struct tag *
 static int host_end(struct rf_set *set, struct host_acc *a)
 {
 	set->rows++;
-	if (!a->up || !a->have_ipv4)
+	if (!a->up || !a->have_ip)
 		return 0;
 	a->h.vendor = a->vendor[0] ? a->vendor : NULL;
 	a->h.hostname = a->hostnames ? a->name : NULL;

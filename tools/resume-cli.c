@@ -99,13 +99,16 @@ FILE *resume_open_output(const struct resume_ctx *rs, const char *path, char *er
 	return fp;
 }
 
-static int mark(isw_scan *scan, uint32_t addr, enum isw_result_type type, char *errbuf)
+static int mark(isw_scan *scan, const struct isw_addr *addr, enum isw_result_type type,
+                char *errbuf)
 {
+	char text[ISW_ADDR_TEXT_MAX];
+
 	if (isw_scan_mark_answered(scan, addr, type) == 0)
 		return 0;
 	snprintf(errbuf, ISW_ERRBUF_SIZE,
-	         "--resume: the checkpoint lists %u.%u.%u.%u as answered, which is not a target",
-	         addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255, addr & 255);
+	         "--resume: the checkpoint lists %s as answered, which is not a target",
+	         isw_addr_format(addr, text));
 	return -EINVAL;
 }
 
@@ -114,10 +117,10 @@ int resume_scan(isw_scan *scan, const struct resume_ctx *rs, char *errbuf)
 	int rc = isw_scan_resume_at(scan, &rs->ck.progress, errbuf);
 
 	for (size_t i = 0; rc == 0 && i < rs->ck.nanswered; i++)
-		rc = mark(scan, rs->ck.answered[i].addr,
+		rc = mark(scan, &rs->ck.answered[i].addr,
 		          (enum isw_result_type)rs->ck.answered[i].type, errbuf);
 	for (size_t i = 0; rc == 0 && i < rs->ck.npending; i++)
-		rc = mark(scan, rs->ck.pending[i].addr, rs->ck.pending[i].type, errbuf);
+		rc = mark(scan, &rs->ck.pending[i].addr, rs->ck.pending[i].type, errbuf);
 	return rc;
 }
 

@@ -7,6 +7,9 @@ import re
 import statistics
 
 IPV4_RE = re.compile(r"(?<![\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\d.])")
+# Candidates only (two colons or more); ipaddress decides.  A %scope suffix is not part of it.
+IPV6_RE = re.compile(r"(?<![0-9A-Fa-f:])([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![0-9A-Fa-f:])")
+V6_BASE = 1 << 128  # IPv6 keys sit above every IPv4 key: one integer space, two families
 # Expected PTR names look like h-198-18-3-4.sweep.test (bench/run writes them).
 NAME_RE = re.compile(r"\b(h-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}\.sweep\.test)\.?(?![\w.-])")
 
@@ -21,10 +24,33 @@ def auto_type(v):
 
 
 def ip2int(s):
+    """An address of either family as one integer key (IPv6 above V6_BASE), or None."""
     try:
-        return int(ipaddress.IPv4Address(s))
+        a = ipaddress.ip_address(s)
     except ValueError:
         return None
+    return int(a) + (V6_BASE if a.version == 6 else 0)
+
+
+def net_range(cidr):
+    """The first and last keys (ip2int) of a network of either family."""
+    n = ipaddress.ip_network(cidr, strict=False)
+    base = V6_BASE if n.version == 6 else 0
+    return base + int(n.network_address), base + int(n.broadcast_address)
+
+
+def line_addresses(s):
+    """Keys of the addresses on a line, IPv4 ones first."""
+    for m in IPV4_RE.finditer(s):
+        v = ip2int(m.group(1))
+        if v is not None:
+            yield v
+    if ":" in s:
+        for m in IPV6_RE.finditer(s):
+            if m.group(1).count(":") >= 2:
+                v = ip2int(m.group(1))
+                if v is not None:
+                    yield v
 
 
 class Truth:
@@ -32,14 +58,12 @@ class Truth:
     scored neither way (lan24: the scanner's own, which some tools list and others skip)."""
 
     def __init__(self, sweep, live_file=None, live_cidr=None, names_file=None, ignore=()):
-        net = ipaddress.IPv4Network(sweep, strict=False)
         self.ignore = {v for v in (ip2int(a) for a in ignore) if v is not None}
-        self.lo, self.hi = int(net.network_address), int(net.broadcast_address)
+        self.lo, self.hi = net_range(sweep)
         self.live = None
         self.live_range = None
         if live_cidr:
-            ln = ipaddress.IPv4Network(live_cidr, strict=False)
-            self.live_range = (int(ln.network_address), int(ln.broadcast_address))
+            self.live_range = net_range(live_cidr)
         else:
             self.live = set()
             if live_file:
@@ -94,12 +118,7 @@ def parse_results(path, truth):
                 continue
             if s.startswith("Host:") and "Status: Up" not in s:
                 continue
-            addr = None
-            for m in IPV4_RE.finditer(s):
-                v = ip2int(m.group(1))
-                if v is not None and truth.in_sweep(v):
-                    addr = v
-                    break
+            addr = next((v for v in line_addresses(s) if truth.in_sweep(v)), None)
             nm = NAME_RE.search(s)
             name = nm.group(1).lower() if nm else None
             if addr is None and name is not None:

@@ -22,7 +22,7 @@ have() {
 }
 record() { echo "$1" >>"$RUNS"; } # record JSON-OBJECT: a record written by bash (skips...)
 over_budget() { (($(date +%s) >= DEADLINE_S)); }
-net_size() { "$PY" -c 'import ipaddress,sys; print(ipaddress.IPv4Network(sys.argv[1]).num_addresses)' "$1"; }
+net_size() { "$PY" -c 'import ipaddress,sys; print(ipaddress.ip_network(sys.argv[1]).num_addresses)' "$1"; }
 
 # lab_up TAG: a fresh two-namespace lab (tests/lab/lab.sh) with static neighbours both ways
 # (no ARP during runs) and as many veth queues as CPUs (one AF_XDP sender thread per queue).
@@ -48,7 +48,7 @@ targets_files() {
 	[[ -d $FPING_CHUNKS ]] && return 0
 	"$PY" - "$net" "$probes" "$W" "$FPING_CHUNKS" <<-'PYEOF'
 	import ipaddress, os, sys
-	net, probes, w, d = ipaddress.IPv4Network(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+	net, probes, w, d = ipaddress.ip_network(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 	addrs = [str(a) for a in net]
 	with open(os.path.join(w, "targets.txt"), "w") as f:
 	    f.write("\n".join(addrs) + "\n")

@@ -24,7 +24,7 @@ static uint64_t bench(void *v, uint64_t n)
 	for (uint64_t k = 0; k < n; k++) {
 		if (isw_match_packet(&c->m, c->frames[k % NFRAMES], c->len, 1700000000000001LL,
 		                     &r) == ISW_MATCH_VALID)
-			acc += r.addr;
+			acc += isw_addr_v4(&r.addr);
 	}
 	return acc;
 }
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	}
 	/* The benchmark is meaningless unless these frames are accepted. */
 	if (isw_match_packet(&c.m, c.frames[0], c.len, 1700000000000001LL, &r) != ISW_MATCH_VALID ||
-	    r.addr != 0xc6120000u) {
+	    isw_addr_v4(&r.addr) != 0xc6120000u) {
 		fprintf(stderr, "micro_match: the crafted reply does not validate\n");
 		return 1;
 	}

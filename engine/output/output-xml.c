@@ -84,11 +84,11 @@ void isw_xml_header(FILE *fp, const char *args, double start_time)
 int isw_xml_host(FILE *fp, const struct isw_result *r, int hostnames)
 {
 	const uint8_t *m = r->mac;
-	char a[16];
+	char a[ISW_ADDR_SCOPED_MAX];
 
 	if (r->type != ISW_RESULT_ECHO_REPLY && r->type != ISW_RESULT_ARP_ONLY)
 		return 0;
-	isw_addr_str(r->addr, a);
+	isw_result_addr_text(r, a);
 	/* nmap's reasons: an echo reply's TTL, and 0 for ARP. */
 	if (r->type == ISW_RESULT_ECHO_REPLY)
 		fprintf(fp,
@@ -97,7 +97,11 @@ int isw_xml_host(FILE *fp, const struct isw_result *r, int hostnames)
 	else
 		fputs("<host><status state=\"up\" reason=\"arp-response\" reason_ttl=\"0\"/>\n",
 		      fp);
-	fprintf(fp, "<address addr=\"%s\" addrtype=\"ipv4\"/>\n", a);
+	/* A link-local address's "%interface": interface names may hold any byte but '/', ':'
+	 * and white space. */
+	fputs("<address addr=\"", fp);
+	isw_xml_write_attr(fp, a);
+	fprintf(fp, "\" addrtype=\"%s\"/>\n", isw_addr_is_v4(&r->addr) ? "ipv4" : "ipv6");
 	if (r->have_mac) {
 		fprintf(fp, "<address addr=\"%02X:%02X:%02X:%02X:%02X:%02X\" addrtype=\"mac\"",
 		        m[0], m[1], m[2], m[3], m[4], m[5]);

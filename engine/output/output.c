@@ -54,7 +54,7 @@ struct isw_output {
 
 static enum cell_kind col_ip(const struct isw_result *r, char *buf, size_t size)
 {
-	isw_addr_str(r->addr, buf);
+	isw_result_addr_text(r, buf);
 	return CELL_STRING;
 }
 
@@ -100,7 +100,7 @@ static enum cell_kind col_ts(const struct isw_result *r, char *buf, size_t size)
 
 static enum cell_kind col_responder(const struct isw_result *r, char *buf, size_t size)
 {
-	isw_addr_str(r->responder, buf);
+	isw_result_responder_text(r, buf);
 	return CELL_STRING;
 }
 
@@ -443,15 +443,14 @@ int isw_output_error(const isw_output *o)
 
 int isw_output_write(isw_output *o, const struct isw_result *r)
 {
-	char buf[32];
+	char buf[ISW_ADDR_SCOPED_MAX];
 
 	errno = 0;
 	switch (o->format) {
 	case ISW_FORMAT_TEXT:
 		/* Present hosts: answered echo, or (on-link) at least ARP. */
 		if (r->type == ISW_RESULT_ECHO_REPLY || r->type == ISW_RESULT_ARP_ONLY) {
-			isw_addr_str(r->addr, buf);
-			fputs(buf, o->fp);
+			fputs(isw_result_addr_text(r, buf), o->fp);
 			if (o->hostnames && r->hostname && *r->hostname) {
 				fputc(' ', o->fp);
 				text_name(o->fp, r->hostname);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Names of result types and lookup states (result.h), for every writer and reader. */
+/* Names of result types and lookup states, and the text of result addresses (result.h), for
+ * every writer and reader. */
 #include <stddef.h>
 
 #include "icmpsweep/result.h"
@@ -38,4 +39,14 @@ const char *isw_lookup_name(enum isw_lookup lookup)
 		break;
 	}
 	return NULL;
+}
+
+const char *isw_result_addr_text(const struct isw_result *r, char *buf)
+{
+	return isw_addr_format_scoped(&r->addr, r->scope_id, buf);
+}
+
+const char *isw_result_responder_text(const struct isw_result *r, char *buf)
+{
+	return isw_addr_format_scoped(&r->responder, r->scope_id, buf);
 }

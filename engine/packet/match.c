@@ -99,9 +99,17 @@ double isw_match_rtt_ms(int64_t ts_us, uint64_t send_ns)
 	return (double)(recv_ns - send_ns) / 1e6;
 }
 
+/* An address straight from the packet into a field of the zeroed result: the family and the
+ * four bytes only (isw_addr_from_v4 would build and copy all 17, per packet). */
+static inline void set_v4(struct isw_addr *a, const uint8_t *wire)
+{
+	a->family = AF_INET;
+	memcpy(a->bytes, wire, 4);
+}
+
 static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint32_t from,
-                                               const uint8_t *icmp, size_t icmp_len, int64_t ts_us,
-                                               struct isw_result *r)
+                                               const uint8_t *from_wire, const uint8_t *icmp,
+                                               size_t icmp_len, int64_t ts_us, struct isw_result *r)
 {
 	uint8_t probe = 0;
 	uint64_t send_ns = 0;
@@ -118,7 +126,7 @@ static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint
 		/* Our own probes still yield RTT and attempt when the key is not known. */
 		isw_tag_check_payload(&m->key, icmp + 8, from, &probe, &send_ns);
 	}
-	r->addr = from;
+	set_v4(&r->addr, from_wire);
 	r->type = ISW_RESULT_ECHO_REPLY;
 	r->probe = probe;
 	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
@@ -154,7 +162,7 @@ static enum isw_match_verdict match_error(const struct isw_matcher *m, const uin
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
 	    !isw_tag_check_payload(&m->key, qicmp + 8, target, &probe, &send_ns))
 		return ISW_MATCH_BAD_TAG;
-	r->addr = target;
+	set_v4(&r->addr, qip + 16);
 	switch (icmp[0]) {
 	case ICMP_UNREACH:
 		r->type = ISW_RESULT_UNREACHABLE;
@@ -204,14 +212,14 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 	from = isw_get_be32(ip + 12);
 
 	memset(r, 0, sizeof(*r));
-	r->responder = from;
+	set_v4(&r->responder, ip + 12);
 	r->icmp_type = icmp[0];
 	r->icmp_code = icmp[1];
 	r->ttl = ip[8];
 	r->ts_us = ts_us;
 	switch (icmp[0]) {
 	case ICMP_ECHO_REPLY:
-		return match_echo_reply(m, from, icmp, icmp_len, ts_us, r);
+		return match_echo_reply(m, from, ip + 12, icmp, icmp_len, ts_us, r);
 	case ICMP_UNREACH:
 	case ICMP_SOURCE_QUENCH:
 	case ICMP_REDIRECT:
@@ -226,18 +234,13 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 void isw_match_describe(enum isw_match_verdict v, const struct isw_result *r, int duplicate,
                         char *buf, size_t size)
 {
-	char a[ISW_ADDR_TEXT_MAX], b[ISW_ADDR_TEXT_MAX];
-	int v6 = r && r->addr6.family == AF_INET6;
+	char a[ISW_ADDR_SCOPED_MAX], b[ISW_ADDR_SCOPED_MAX];
+	int v6 = r && r->addr.family == AF_INET6;
 
 	switch (v) {
 	case ISW_MATCH_VALID:
-		if (v6) {
-			isw_addr_format(&r->addr6, a);
-			isw_addr_format(&r->responder6, b);
-		} else {
-			isw_addr_str(r->addr, a);
-			isw_addr_str(r->responder, b);
-		}
+		isw_result_addr_text(r, a);
+		isw_result_responder_text(r, b);
 		if (r->type == ISW_RESULT_ECHO_REPLY)
 			snprintf(buf, size, "%s reply from %s, attempt %u, rtt %.3f ms, %s %u",
 			         duplicate ? "duplicate" : "valid", a, r->probe, r->rtt_ms,

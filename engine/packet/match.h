@@ -38,6 +38,9 @@ struct isw_matcher {
 	 * IPv6 address, all zero to accept any destination. */
 	int ipv6;
 	uint8_t src6[16];
+	/* Index of the capture interface: the scope of link-local answers (result scope_id);
+	 * 0 when unknown (a trace read back). */
+	uint32_t ifindex;
 	/* Ping sockets: the kernel wrote its own identifier into the probes and delivers only
 	 * the answers carrying it, so only the sequence half of the destination tag is ours to
 	 * check (with the payload tag: 48 bits on top of the kernel's 16). */

@@ -48,7 +48,7 @@ static enum isw_match_verdict echo_reply6(const struct isw_matcher *m, const uin
 	} else if (icmp_len >= 8 + ISW_PAYLOAD_LEN) {
 		isw_tag_check_payload6(&m->key, icmp + 8, from, &probe, &send_ns);
 	}
-	r->addr6 = isw_addr_from_v6(from);
+	r->addr = isw_addr_from_v6(from);
 	r->type = ISW_RESULT_ECHO_REPLY;
 	r->probe = probe;
 	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
@@ -81,7 +81,7 @@ static enum isw_match_verdict error6(const struct isw_matcher *m, const uint8_t 
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
 	    !isw_tag_check_payload6(&m->key, qicmp + 8, target, &probe, &send_ns))
 		return ISW_MATCH_BAD_TAG;
-	r->addr6 = isw_addr_from_v6(target);
+	r->addr = isw_addr_from_v6(target);
 	switch (icmp[0]) {
 	case ICMP6_UNREACH:
 		r->type = ISW_RESULT_UNREACHABLE;
@@ -103,6 +103,7 @@ enum isw_match_verdict isw_match_ip6(const struct isw_matcher *m, const uint8_t 
 {
 	const uint8_t *icmp;
 	size_t plen, icmp_len;
+	enum isw_match_verdict v;
 
 	if (len < IP6_LEN || (ip[0] >> 4) != 6 || ip[OFF_IP6_NEXT] != NEXT_HEADER_ICMPV6)
 		return ISW_MATCH_NOT_ICMP;
@@ -120,20 +121,26 @@ enum isw_match_verdict isw_match_ip6(const struct isw_matcher *m, const uint8_t 
 	icmp = ip + IP6_LEN;
 
 	memset(r, 0, sizeof(*r));
-	r->responder6 = isw_addr_from_v6(ip + OFF_IP6_SRC);
+	r->responder = isw_addr_from_v6(ip + OFF_IP6_SRC);
 	r->icmp_type = icmp[0];
 	r->icmp_code = icmp[1];
 	r->ttl = ip[OFF_IP6_HLIM];
 	r->ts_us = ts_us;
 	switch (icmp[0]) {
 	case ICMP6_ECHO_REPLY:
-		return echo_reply6(m, ip + OFF_IP6_SRC, icmp, icmp_len, ts_us, r);
+		v = echo_reply6(m, ip + OFF_IP6_SRC, icmp, icmp_len, ts_us, r);
+		break;
 	case ICMP6_UNREACH:
 	case ICMP6_PACKET_TOO_BIG:
 	case ICMP6_TIME_EXCEEDED:
 	case ICMP6_PARAM_PROBLEM:
-		return error6(m, icmp, icmp_len, ts_us, r);
+		v = error6(m, icmp, icmp_len, ts_us, r);
+		break;
 	default:
 		return ISW_MATCH_OTHER_ICMP;
 	}
+	/* An error's target may be global and its router link-local: either needs the scope. */
+	if (isw_addr_is_link_local(&r->addr) || isw_addr_is_link_local(&r->responder))
+		r->scope_id = m->ifindex;
+	return v;
 }

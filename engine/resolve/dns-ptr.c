@@ -2,6 +2,7 @@
 /* PTR answers from raw DNS messages (RFC 1035 4.1), bounds-checked at every byte. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "bytes.h"
 #include "dns-ptr.h"
@@ -12,10 +13,28 @@
 #define MAX_WIRE     255
 #define MAX_POINTERS 64
 
-void isw_dns_arpa_name(uint32_t a, char *buf, size_t size)
+void isw_dns_arpa_name(const struct isw_addr *addr, char *buf, size_t size)
 {
-	snprintf(buf, size, "%u.%u.%u.%u.in-addr.arpa", a & 0xff, (a >> 8) & 0xff, (a >> 16) & 0xff,
-	         a >> 24);
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (isw_addr_is_v4(addr)) {
+		const uint8_t *b = addr->bytes;
+		snprintf(buf, size, "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1], b[0]);
+		return;
+	}
+	if (size < ISW_DNS_ARPA_MAX) {
+		if (size)
+			buf[0] = '\0';
+		return;
+	}
+	for (int i = 15; i >= 0; i--) {
+		buf[o++] = hex[addr->bytes[i] & 0xf];
+		buf[o++] = '.';
+		buf[o++] = hex[addr->bytes[i] >> 4];
+		buf[o++] = '.';
+	}
+	memcpy(buf + o, "ip6.arpa", sizeof("ip6.arpa"));
 }
 
 /* Walks the name at *off: advances *off past it (past the first pointer if compressed) and,

@@ -14,11 +14,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "icmpsweep/addr.h"
+
 /* Longest name in presentation form: 255 wire bytes, each escaped to at most 4. */
 #define ISW_DNS_NAME_MAX 1024
 
-/* "d.c.b.a.in-addr.arpa" for addr a.b.c.d (host byte order); buf holds at least 30 bytes. */
-void isw_dns_arpa_name(uint32_t addr, char *buf, size_t size);
+/* The reverse-lookup name of addr: "d.c.b.a.in-addr.arpa" for a.b.c.d, and for IPv6 the 32
+ * nibbles lowest first under ip6.arpa (RFC 3596 2.5); buf holds ISW_DNS_ARPA_MAX bytes. */
+#define ISW_DNS_ARPA_MAX 73
+void isw_dns_arpa_name(const struct isw_addr *addr, char *buf, size_t size);
 
 /* The first PTR record (class IN) of the answer section of the DNS message msg, as text in
  * name (ISW_DNS_NAME_MAX bytes).  0 on success, -ENOENT if the answer holds no PTR record,

@@ -49,7 +49,7 @@ struct isw_rquery {
  * outcome is written (done), no query of it is in flight and it is not queued. */
 struct isw_rlookup {
 	struct isw_resolver *res;
-	uint32_t addr;
+	struct isw_addr addr;
 	unsigned tries;       /* queries sent */
 	unsigned outstanding; /* queries in flight */
 	int last_server;      /* of the latest query; -1 before the first */
@@ -164,12 +164,10 @@ int isw_resolve_pick_server(struct isw_resolver *r, int avoid);
 
 /* The cache entry for addr; *created = 1 if it is new (outcome NONE, no lookup).  NULL: no
  * memory for a new one. */
-static inline struct centry *isw_resolve_cache_get(struct isw_resolver *r, uint32_t addr,
-                                                   int *created)
+static inline struct centry *isw_resolve_cache_get(struct isw_resolver *r,
+                                                   const struct isw_addr *addr, int *created)
 {
-	struct isw_addr key = isw_addr_from_v4(addr);
-
-	return isw_addr_map_insert(&r->cache, &key, created);
+	return isw_addr_map_insert(&r->cache, addr, created);
 }
 
 /* resolve-lookup.c */

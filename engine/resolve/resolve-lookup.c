@@ -47,7 +47,7 @@ void isw_resolve_finish_lookup(struct isw_resolver *r, struct isw_rlookup *lk,
                                enum isw_lookup outcome, const char *name)
 {
 	int created;
-	struct centry *e = isw_resolve_cache_get(r, lk->addr, &created);
+	struct centry *e = isw_resolve_cache_get(r, &lk->addr, &created);
 	const char *kept = NULL;
 
 	if (e) {
@@ -158,7 +158,7 @@ static void intake_one(struct isw_resolver *r, const struct isw_result *res, uin
 	struct waiter *w;
 	int created;
 
-	e = isw_resolve_cache_get(r, res->addr, &created);
+	e = isw_resolve_cache_get(r, &res->addr, &created);
 	if (e && !created && !e->lk) {
 		ISW_INC(r->cache_hits);
 		emit(r, res, (enum isw_lookup)e->outcome, e->name);

@@ -143,7 +143,7 @@ static void send_query(struct isw_resolver *r, struct isw_rlookup *lk, int s)
 {
 	struct isw_rserver *sv = &r->servers[s];
 	struct isw_rquery *q = calloc(1, sizeof(*q));
-	char qname[32];
+	char qname[ISW_DNS_ARPA_MAX];
 	uint64_t now = now_ns();
 
 	if (!q) {
@@ -170,7 +170,7 @@ static void send_query(struct isw_resolver *r, struct isw_rlookup *lk, int s)
 	ISW_INC(sv->queries);
 	if (!ISW_GET(r->first_ns))
 		atomic_store_explicit(&r->first_ns, now, memory_order_relaxed);
-	isw_dns_arpa_name(lk->addr, qname, sizeof(qname));
+	isw_dns_arpa_name(&lk->addr, qname, sizeof(qname));
 	/* May call on_answer before returning (e.g. a send error). */
 	ares_query(sv->ch, qname, CLASS_IN, TYPE_PTR, on_answer, q);
 }

@@ -17,11 +17,10 @@ struct isw_report_keyed {
 };
 
 /* 1 if addr was reported as kind, else marks it and returns 0; -ENOMEM. */
-static int keyed_test_and_set(struct isw_report_keyed *s, uint32_t addr, uint8_t kind)
+static int keyed_test_and_set(struct isw_report_keyed *s, const struct isw_addr *addr, uint8_t kind)
 {
-	struct isw_addr key = isw_addr_from_v4(addr);
 	int created;
-	uint8_t *kinds = isw_addr_map_insert(&s->map, &key, &created);
+	uint8_t *kinds = isw_addr_map_insert(&s->map, addr, &created);
 
 	if (!kinds)
 		return -ENOMEM;
@@ -31,10 +30,9 @@ static int keyed_test_and_set(struct isw_report_keyed *s, uint32_t addr, uint8_t
 	return 0;
 }
 
-static int keyed_test(const struct isw_report_keyed *s, uint32_t addr, uint8_t kind)
+static int keyed_test(const struct isw_report_keyed *s, const struct isw_addr *addr, uint8_t kind)
 {
-	struct isw_addr key = isw_addr_from_v4(addr);
-	const uint8_t *kinds = isw_addr_map_find(&s->map, &key);
+	const uint8_t *kinds = isw_addr_map_find(&s->map, addr);
 
 	return kinds && (*kinds & kind);
 }
@@ -46,20 +44,24 @@ static uint8_t keyed_kind(int error)
 
 /* Whether addr was reported as the kind (error: ICMP error, else echo reply) and, for
  * seen_test_and_set, marks it so.  idx is addr's slot (live; -1 offline). */
-static int seen_test_and_set(struct isw_report *rep, uint32_t addr, int64_t idx, int error)
+static int seen_test_and_set(struct isw_report *rep, const struct isw_addr *addr, int64_t idx,
+                             int error)
 {
 	if (rep->keyed)
 		return keyed_test_and_set(rep->keyed, addr, keyed_kind(error));
 	return isw_bitmap_test_and_set(error ? rep->errored : rep->alive, (uint64_t)idx);
 }
 
-/* -1 when addr is none of the targets (live), so never reported. */
+/* -1 when addr is none of the targets (live), so never reported.  IPv4 only: the ARP pass
+ * asks, and it knows IPv4 addresses only. */
 static int seen_test(const struct isw_report *rep, uint32_t addr, int error)
 {
 	int64_t idx;
 
-	if (rep->keyed)
-		return keyed_test(rep->keyed, addr, keyed_kind(error));
+	if (rep->keyed) {
+		struct isw_addr key = isw_addr_from_v4(addr);
+		return keyed_test(rep->keyed, &key, keyed_kind(error));
+	}
 	idx = isw_targets_index(rep->targets, addr);
 	if (idx < 0 || (idx = isw_shard_slot(rep->shard, (uint64_t)idx)) < 0)
 		return -1;
@@ -113,7 +115,7 @@ static void count(atomic_uint_least64_t *c)
 int isw_report_answer(struct isw_report *rep, struct isw_result *r, int64_t idx)
 {
 	int error = r->type != ISW_RESULT_ECHO_REPLY;
-	int seen = seen_test_and_set(rep, r->addr, idx, error);
+	int seen = seen_test_and_set(rep, &r->addr, idx, error);
 
 	if (seen < 0)
 		return seen;
@@ -122,8 +124,10 @@ int isw_report_answer(struct isw_report *rep, struct isw_result *r, int64_t idx)
 		return ISW_REPORT_DUPLICATE;
 	}
 	count(error ? rep->count.icmp_errors : rep->count.hits);
-	if (rep->arp)
-		isw_arp_view_annotate(rep->arp, isw_arp_view_word(rep->arp, r->addr), r);
+	/* The ARP view knows IPv4 neighbours only. */
+	if (rep->arp && isw_addr_is_v4(&r->addr))
+		isw_arp_view_annotate(rep->arp, isw_arp_view_word(rep->arp, isw_addr_v4(&r->addr)),
+		                      r);
 	rep->sink(r, rep->sink_arg);
 	return ISW_REPORT_NEW;
 }
@@ -146,7 +150,7 @@ static void report_arp_only(struct isw_report *rep, uint32_t addr, uint64_t slot
 	struct isw_result r;
 
 	memset(&r, 0, sizeof(r));
-	r.addr = r.responder = addr;
+	r.addr = r.responder = isw_addr_from_v4(addr);
 	r.type = ISW_RESULT_ARP_ONLY;
 	r.rtt_ms = -1;
 	r.ts_us = v->ops->learnt_us ? v->ops->learnt_us(v->ctx, slot) : ts_us;

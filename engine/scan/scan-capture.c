@@ -40,7 +40,7 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 	v = isw_match_packet(&l->matcher, pkt, caplen, ts_us, &r);
 	/* A valid tag for an address we never probed comes from an earlier scan with the same
 	 * seed: not an answer to this one. */
-	if (v == ISW_MATCH_VALID && (idx = isw_targets_index(s->targets, r.addr)) < 0)
+	if (v == ISW_MATCH_VALID && (idx = isw_targets_index_addr(s->targets, &r.addr)) < 0)
 		v = ISW_MATCH_BAD_TAG;
 	/* Nor is one for another shard's target: shards of one sweep share the seed, and may
 	 * share the machine (srun tasks on one node), so each capture sees the others' answers. */

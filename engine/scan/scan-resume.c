@@ -75,9 +75,9 @@ int isw_scan_resume_at(isw_scan *s, const struct isw_scan_progress *p, char *err
 	return 0;
 }
 
-int isw_scan_mark_answered(isw_scan *s, uint32_t addr, enum isw_result_type type)
+int isw_scan_mark_answered(isw_scan *s, const struct isw_addr *addr, enum isw_result_type type)
 {
-	int64_t idx = isw_targets_index(s->targets, addr);
+	int64_t idx = isw_targets_index_addr(s->targets, addr);
 	int error = type == ISW_RESULT_UNREACHABLE || type == ISW_RESULT_TIME_EXCEEDED ||
 	            type == ISW_RESULT_OTHER_ERROR;
 

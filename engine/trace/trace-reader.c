@@ -17,6 +17,8 @@
 #include "oui.h"
 #include "report.h"
 
+#define ICMP6_ECHO_REQUEST 128
+
 /* The trace from its start: a stream of its own over the descriptor of given (opened before
  * the privilege drop), or opened by path.  NULL with errno set. */
 static FILE *open_trace(const char *path, FILE *given)
@@ -291,6 +293,9 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	isw_tag_key_init(&m.key, seed);
 	m.src_addr = cfg->src_addr;
 	m.no_validate = cfg->no_validate;
+	/* A trace may hold IPv6 sweeps (or, --no-validate, another tool's ICMPv6 answers): to
+	 * any of our addresses, as the trace does not say which were ours. */
+	m.ipv6 = 1;
 	st->seed = seed;
 
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
@@ -313,13 +318,15 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 				continue;
 		}
 		v = isw_match_packet(&m, data, h->caplen, ts, &r);
-		if (v == ISW_MATCH_OTHER_ICMP) {
-			/* Our own probes, when the trace recorded them. */
+		/* Our own probes, when the trace recorded them.  Other ICMPv6 (neighbour discovery,
+		 * router adverts) is common on a link and is nobody's probe. */
+		if (v == ISW_MATCH_OTHER_ICMP &&
+		    (r.responder.family != AF_INET6 || r.icmp_type == ICMP6_ECHO_REQUEST)) {
 			st->probes++;
 			continue;
 		}
 		if (v != ISW_MATCH_VALID ||
-		    (cfg->targets && isw_targets_index(cfg->targets, r.addr) < 0)) {
+		    (cfg->targets && isw_targets_index_addr(cfg->targets, &r.addr) < 0)) {
 			st->invalid++;
 			continue;
 		}

@@ -27,8 +27,8 @@ enum isw_lookup {
 };
 
 struct isw_result {
-	uint32_t addr;      /* the probed target (host byte order) */
-	uint32_t responder; /* who sent the answer: the target or the reporting router */
+	struct isw_addr addr;      /* the probed target */
+	struct isw_addr responder; /* who sent the answer: the target or the reporting router */
 	enum isw_result_type type;
 	uint8_t icmp_type, icmp_code;
 	uint8_t ttl;            /* IP TTL of the answer as received */
@@ -43,9 +43,9 @@ struct isw_result {
 	uint8_t mac[6];
 	const char *vendor;
 	const char *note;
-	/* IPv6 answers (family AF_INET6): the probed target and who sent the answer; addr and
-	 * responder are 0 then.  Family 0 for IPv4 answers, which use addr and responder. */
-	struct isw_addr addr6, responder6;
+	/* Interface index that scopes a link-local (fe80::/10) addr or responder, as the
+	 * capture saw it; 0 when neither is link-local or the interface is unknown. */
+	uint32_t scope_id;
 };
 
 /* Short stable name of a result type: "echo-reply", "unreachable", "time-exceeded",
@@ -54,5 +54,10 @@ const char *isw_result_type_name(enum isw_result_type type);
 
 /* "ok", "nxdomain", "servfail", "timeout"; NULL for ISW_LOOKUP_NONE. */
 const char *isw_lookup_name(enum isw_lookup lookup);
+
+/* Text of r->addr or r->responder for outputs: a link-local address carries "%interface"
+ * from r->scope_id.  buf at least ISW_ADDR_SCOPED_MAX bytes; returns buf. */
+const char *isw_result_addr_text(const struct isw_result *r, char *buf);
+const char *isw_result_responder_text(const struct isw_result *r, char *buf);
 
 #endif

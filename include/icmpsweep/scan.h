@@ -180,6 +180,6 @@ void isw_scan_get_progress(const isw_scan *s, struct isw_scan_progress *p);
 int isw_scan_resume_at(isw_scan *s, const struct isw_scan_progress *p, char *errbuf);
 /* Before start: addr answered in an earlier run (type says how); 0, or -ENOENT when addr is
  * not a target. */
-int isw_scan_mark_answered(isw_scan *s, uint32_t addr, enum isw_result_type type);
+int isw_scan_mark_answered(isw_scan *s, const struct isw_addr *addr, enum isw_result_type type);
 
 #endif

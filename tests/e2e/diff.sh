@@ -111,6 +111,31 @@ for kind in ("appeared", "disappeared"):
 	[[ $rc -eq 1 ]] && cmp -s "$WORK/h.txt" "$WORK/h.want" ||
 		e2e_fail "changed hosts (rc $rc): $(cat "$WORK/h.txt")"
 
+	# IPv6 and mixed files, hand-made (the lab sweeps IPv4): every format's reader, hosts in
+	# address order across families, link-local ones by address and interface.
+	printf '198.18.7.1\n2001:db8::1\nfe80::1%%lo\nfe80::2%%lo\n' >"$WORK/v6.text"
+	printf 'ip,type\n198.18.7.1,echo-reply\n2001:db8::2,echo-reply\nfe80::1%%lo,echo-reply\n2001:db8::9,unreachable\n' >"$WORK/v6.csv"
+	printf '{"ip":"2001:db8::2","type":"echo-reply"}\n{"ip":"fe80::1%%lo","type":"echo-reply"}\n{"ip":"198.18.7.1","type":"echo-reply"}\n' >"$WORK/v6.json"
+	printf '<?xml version="1.0"?>\n<nmaprun>\n<host><status state="up" reason="echo-reply" reason_ttl="64"/>\n<address addr="2001:db8::2" addrtype="ipv6"/>\n</host>\n<host><status state="up" reason="echo-reply" reason_ttl="64"/>\n<address addr="fe80::1%%lo" addrtype="ipv6"/>\n</host>\n<host><status state="up" reason="echo-reply" reason_ttl="64"/>\n<address addr="198.18.7.1" addrtype="ipv4"/>\n</host>\n</nmaprun>\n' >"$WORK/v6.xml"
+	printf '2001:db8::2\n' >"$WORK/v6.appeared"
+	printf '2001:db8::1\nfe80::2%%lo\n' >"$WORK/v6.disappeared"
+	for f in csv json xml; do
+		rc=0
+		isw_diff "$WORK/v6.text" "$WORK/v6.$f" >"$WORK/v6.d" 2>"$WORK/v6.err" || rc=$?
+		[[ $rc -eq 1 ]] || e2e_fail "diff v6.text v6.$f exited $rc: $(cat "$WORK/v6.err")"
+		split_text "$WORK/v6.d"
+		e2e_same_set "$WORK/v6.appeared" "$WORK/got.appeared" "appeared (IPv6, $f)"
+		e2e_same_set "$WORK/v6.disappeared" "$WORK/got.disappeared" "disappeared (IPv6, $f)"
+	done
+	rc=0
+	isw_diff "$WORK/v6.csv" "$WORK/v6.xml" >"$WORK/v6.d" 2>&1 || rc=$?
+	[[ $rc -eq 0 && ! -s $WORK/v6.d ]] || e2e_fail "diff v6.csv v6.xml exited $rc: $(head -3 "$WORK/v6.d")"
+	printf 'ip,type\n2001:db8::zz,echo-reply\n' >"$WORK/v6bad.csv"
+	rc=0
+	isw_diff "$WORK/v6.csv" "$WORK/v6bad.csv" 2>"$WORK/bad.err" >/dev/null || rc=$?
+	[[ $rc -eq 2 ]] && grep -q "v6bad.csv:2: '2001:db8::zz' is not an IP address" "$WORK/bad.err" ||
+		e2e_fail "bad IPv6 line: rc $rc, $(cat "$WORK/bad.err")"
+
 	# Bad input: exit 2, naming the file (and the line).
 	printf 'ip,type\n198.18.7.1,echo-reply\n198.18.7.x,echo-reply\n' >"$WORK/bad.csv"
 	rc=0
@@ -120,7 +145,7 @@ for kind in ("appeared", "disappeared"):
 	isw_diff "$WORK/old.csv" "$WORK/missing.csv" 2>"$WORK/bad.err" >/dev/null || rc=$?
 	[[ $rc -eq 2 ]] && grep -q "missing.csv" "$WORK/bad.err" || e2e_fail "missing file: rc $rc"
 
-	e2e_pass "diff names the $(wc -l <"$WORK/want.appeared") appeared and $(wc -l <"$WORK/want.disappeared") disappeared hosts in all 16 format pairs, csv and json output; xml valid, ndiff agrees"
+	e2e_pass "diff names the $(wc -l <"$WORK/want.appeared") appeared and $(wc -l <"$WORK/want.disappeared") disappeared hosts in all 16 format pairs, csv and json output; xml valid, ndiff agrees; IPv6 and link-local files in every format"
 }
 
 main

@@ -47,8 +47,8 @@ static int utf8_valid(const unsigned char *s, size_t len)
 static void check_output(const char *name, enum isw_format format)
 {
 	struct isw_output_options opt = {.format = format, .hostnames = 1};
-	struct isw_result r = {.addr = 0xc6120001u,
-	                       .responder = 0xc6120001u,
+	struct isw_result r = {.addr = isw_addr_from_v4(0xc6120001u),
+	                       .responder = isw_addr_from_v4(0xc6120001u),
 	                       .rtt_ms = 1.5,
 	                       .ts_us = 1700000000000000,
 	                       .hostname = name,

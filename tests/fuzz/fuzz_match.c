@@ -129,10 +129,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("RTT neither unknown nor a finite non-negative time");
 		if (r.ts_us != ts)
 			fuzz_fail("result time is not the capture time");
-		/* One family per answer: IPv6 fields or IPv4 ones, never both or neither. */
-		if (r.addr6.family == AF_INET6 ? (r.addr || r.responder6.family != AF_INET6)
-		                               : (r.addr6.family || r.responder6.family))
+		/* One family per answer, for the target and the responder alike. */
+		if ((r.addr.family != AF_INET && r.addr.family != AF_INET6) ||
+		    r.responder.family != r.addr.family)
 			fuzz_fail("result mixes address families");
+		/* The matcher has no interface here: no scope. */
+		if (r.scope_id)
+			fuzz_fail("result scoped without an interface");
 	}
 	isw_match_describe(v, &r, (int)(data[0] >> 5 & 1), line, sizeof(line));
 	if (!memchr(line, '\0', sizeof(line)))

@@ -38,13 +38,13 @@ static void sample(struct checkpoint *ck, struct ckpt_answer *ans, struct isw_re
 	ck->progress.next[0] = 100;
 	ck->progress.pass[1] = 1; /* still in pass 1 */
 	ck->progress.next[1] = 70000;
-	ans[0] = (struct ckpt_answer){0xc6120001u, ISW_RESULT_ECHO_REPLY};
-	ans[1] = (struct ckpt_answer){0xc6120102u, ISW_RESULT_UNREACHABLE};
+	ans[0] = (struct ckpt_answer){isw_addr_from_v4(0xc6120001u), ISW_RESULT_ECHO_REPLY};
+	ans[1] = (struct ckpt_answer){isw_addr_from_v4(0xc6120102u), ISW_RESULT_UNREACHABLE};
 	ck->nanswered = 2;
 	ck->answered = ans;
 	memset(pend, 0, sizeof(*pend));
-	pend->addr = 0xc6120005u;
-	pend->responder = 0xc6120005u;
+	pend->addr = isw_addr_from_v4(0xc6120005u);
+	pend->responder = isw_addr_from_v4(0xc6120005u);
 	pend->type = ISW_RESULT_ECHO_REPLY;
 	pend->ttl = 64;
 	pend->probe = 1;
@@ -86,10 +86,10 @@ static void round_trip(void **state)
 	assert_int_equal(back.progress.next[1], 70000);
 	assert_int_equal(back.progress.hi[1], 131072);
 	assert_int_equal(back.nanswered, 2);
-	assert_int_equal(back.answered[1].addr, 0xc6120102u);
+	assert_int_equal(isw_addr_v4(&back.answered[1].addr), 0xc6120102u);
 	assert_int_equal(back.answered[1].type, ISW_RESULT_UNREACHABLE);
 	assert_int_equal(back.npending, 1);
-	assert_int_equal(back.pending[0].addr, 0xc6120005u);
+	assert_int_equal(isw_addr_v4(&back.pending[0].addr), 0xc6120005u);
 	assert_int_equal(back.pending[0].ts_us, 1700000000123456);
 	assert_true(back.pending[0].rtt_ms > 1.249 && back.pending[0].rtt_ms < 1.251);
 	assert_int_equal(back.pending[0].have_mac, 1);
@@ -167,6 +167,107 @@ static void every_truncation_is_refused(void **state)
 	free(buf);
 }
 
+/* IPv6 answers and a pending link-local result keep their family, bytes and scope. */
+static void ipv6_round_trip(void **state)
+{
+	struct checkpoint ck, back;
+	struct ckpt_answer ans[2];
+	struct isw_result pend;
+	char err[ISW_ERRBUF_SIZE], text[ISW_ADDR_TEXT_MAX];
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	sample(&ck, ans, &pend);
+	assert_int_equal(isw_addr_parse("2001:db8::7", &ans[1].addr, NULL), 0);
+	assert_int_equal(isw_addr_parse("fe80::5", &pend.addr, NULL), 0);
+	assert_int_equal(isw_addr_parse("fe80::1", &pend.responder, NULL), 0);
+	pend.scope_id = 3;
+	assert_int_equal(checkpoint_encode(&ck, &buf, &len), 0);
+	assert_int_equal(checkpoint_decode(buf, len, &back, err), 0);
+	assert_int_equal(back.nanswered, 2);
+	assert_int_equal(isw_addr_v4(&back.answered[0].addr), 0xc6120001u);
+	assert_true(isw_addr_equal(&back.answered[1].addr, &ans[1].addr));
+	assert_int_equal(back.answered[1].type, ISW_RESULT_UNREACHABLE);
+	assert_true(isw_addr_equal(&back.pending[0].addr, &pend.addr));
+	assert_string_equal(isw_addr_format(&back.pending[0].responder, text), "fe80::1");
+	assert_int_equal(back.pending[0].scope_id, 3);
+	assert_int_equal(back.pending[0].ttl, 64);
+	checkpoint_free(&back);
+	free(buf);
+}
+
+static void put_v1(uint8_t *b, size_t *n, uint64_t v, unsigned bytes)
+{
+	for (unsigned k = 0; k < bytes; k++)
+		b[(*n)++] = (uint8_t)(v >> (8 * k));
+}
+
+/* A version 1 file (IPv4 addresses as u32, no scope), as the last release wrote it, still
+ * resumes. */
+static void version1_is_read(void **state)
+{
+	uint8_t b[256];
+	size_t n = 0;
+	struct checkpoint back;
+	char err[ISW_ERRBUF_SIZE];
+
+	(void)state;
+	memcpy(b, "ISWCKPT\n", 8);
+	n = 8;
+	put_v1(b, &n, 1, 4);
+	put_v1(b, &n, 0, 4);
+	put_v1(b, &n, 0, 8);   /* body length, below */
+	put_v1(b, &n, 7, 8);   /* seed */
+	put_v1(b, &n, 9, 8);   /* digest */
+	put_v1(b, &n, 0, 4);   /* resumes */
+	put_v1(b, &n, 0, 4);   /* output path "" */
+	put_v1(b, &n, 0, 8);   /* output size */
+	put_v1(b, &n, 0, 4);   /* argc */
+	put_v1(b, &n, 1, 4);   /* passes */
+	put_v1(b, &n, 1, 4);   /* senders */
+	put_v1(b, &n, 0, 8);   /* lo */
+	put_v1(b, &n, 256, 8); /* hi */
+	put_v1(b, &n, 10, 8);  /* next of pass 1 */
+	put_v1(b, &n, 1, 8);   /* answered */
+	put_v1(b, &n, 0xc6120001u, 4);
+	put_v1(b, &n, ISW_RESULT_ECHO_REPLY, 1);
+	put_v1(b, &n, 1, 8); /* pending */
+	put_v1(b, &n, 0xc6120005u, 4);
+	put_v1(b, &n, 0xc0000201u, 4);
+	put_v1(b, &n, ISW_RESULT_TIME_EXCEEDED, 1);
+	put_v1(b, &n, 11, 1); /* icmp type */
+	put_v1(b, &n, 0, 1);
+	put_v1(b, &n, 60, 1); /* ttl */
+	put_v1(b, &n, 1, 1);
+	put_v1(b, &n, (uint64_t)-1, 8); /* rtt unknown */
+	put_v1(b, &n, 5, 8);
+	put_v1(b, &n, 0, 1); /* no MAC */
+	put_v1(b, &n, 0, 6);
+	put_v1(b, &n, 0, 2);
+	{
+		size_t body = n - 24, at = 16;
+		uint32_t crc;
+
+		put_v1(b, &at, body, 8);
+		crc = checkpoint_crc32(b, n);
+		put_v1(b, &n, crc, 4);
+	}
+	if (checkpoint_decode(b, n, &back, err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(back.version, 1);
+	assert_int_equal(back.nanswered, 1);
+	assert_true(isw_addr_is_v4(&back.answered[0].addr));
+	assert_int_equal(isw_addr_v4(&back.answered[0].addr), 0xc6120001u);
+	assert_int_equal(back.npending, 1);
+	assert_int_equal(isw_addr_v4(&back.pending[0].addr), 0xc6120005u);
+	assert_int_equal(isw_addr_v4(&back.pending[0].responder), 0xc0000201u);
+	assert_int_equal(back.pending[0].type, ISW_RESULT_TIME_EXCEEDED);
+	assert_int_equal(back.pending[0].ttl, 60);
+	assert_int_equal(back.pending[0].scope_id, 0);
+	checkpoint_free(&back);
+}
+
 static void other_version_is_refused(void **state)
 {
 	struct checkpoint ck, back;
@@ -186,7 +287,7 @@ static void other_version_is_refused(void **state)
 	for (int k = 0; k < 4; k++)
 		buf[len - 4 + k] = (uint8_t)(crc >> (8 * k));
 	assert_int_equal(checkpoint_decode(buf, len, &back, err), -EINVAL);
-	assert_non_null(strstr(err, "version 2"));
+	assert_non_null(strstr(err, "version 3;"));
 	memcpy(buf, "NOTCKPT\n", 8);
 	assert_int_equal(checkpoint_decode(buf, len, &back, err), -EINVAL);
 	assert_non_null(strstr(err, "not an icmpsweep checkpoint"));
@@ -267,6 +368,8 @@ int main(void)
 	    cmocka_unit_test(every_flipped_byte_is_refused),
 	    cmocka_unit_test(every_truncation_is_refused),
 	    cmocka_unit_test(other_version_is_refused),
+	    cmocka_unit_test(ipv6_round_trip),
+	    cmocka_unit_test(version1_is_read),
 	    cmocka_unit_test(inconsistent_positions_are_refused),
 	    cmocka_unit_test(save_is_atomic_and_loads),
 	};

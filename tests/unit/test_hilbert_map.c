@@ -137,7 +137,8 @@ static void test_views(void **state)
 
 static struct isw_result reply(uint32_t addr, double rtt)
 {
-	struct isw_result r = {.addr = addr, .type = ISW_RESULT_ECHO_REPLY, .rtt_ms = rtt};
+	struct isw_result r = {
+	    .addr = isw_addr_from_v4(addr), .type = ISW_RESULT_ECHO_REPLY, .rtt_ms = rtt};
 	return r;
 }
 

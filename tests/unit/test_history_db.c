@@ -25,6 +25,14 @@
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
+/* The host at IPv4 address a, or NULL. */
+static const struct rf_host *find4(const struct rf_set *s, uint32_t a)
+{
+	struct isw_addr key = isw_addr_from_v4(a);
+
+	return rf_find(s, &key, 0);
+}
+
 static char path[64];
 
 static int setup(void **state)
@@ -261,7 +269,7 @@ static void test_mark_interrupted(void **state)
 static void result(struct isw_result *r, uint32_t addr, enum isw_result_type type)
 {
 	memset(r, 0, sizeof(*r));
-	r->addr = r->responder = addr;
+	r->addr = r->responder = isw_addr_from_v4(addr);
 	r->type = type;
 	r->ttl = 64;
 	r->rtt_ms = 1.25;
@@ -332,12 +340,12 @@ static void test_writer_rows(void **state)
 	assert_int_equal(hdb_load_run(db, path, 1, &set, err), 0);
 	assert_int_equal(set.n, 9001);
 	assert_int_equal(set.icmp_errors, 1);
-	h = rf_find(&set, IP(198, 18, 200, 1));
+	h = find4(&set, IP(198, 18, 200, 1));
 	assert_non_null(h);
 	assert_int_equal(h->type, ISW_RESULT_ARP_ONLY);
 	assert_true(h->have_mac);
 	assert_string_equal(h->hostname, name);
-	h = rf_find(&set, IP(198, 18, 0, 5));
+	h = find4(&set, IP(198, 18, 0, 5));
 	assert_non_null(h);
 	assert_true(h->rtt_ms > 1.24 && h->rtt_ms < 1.26);
 	assert_int_equal(h->ttl, 64);
@@ -345,6 +353,57 @@ static void test_writer_rows(void **state)
 	rf_free(&set);
 	assert_int_equal(hdb_load_run(db, path, 2, &set, err), -EINVAL);
 	assert_non_null(strstr(err, "no run 2"));
+	dbw_free(w);
+	hdb_close(db);
+}
+
+/* IPv6 results: the address column holds their 16 bytes, so a CIDR of either family is one
+ * BETWEEN range (IPv4 integers sort before every blob); read back with their scope. */
+static void test_writer_ipv6(void **state)
+{
+	static const char *const texts[] = {"198.18.0.1", "2001:db8::1", "2001:db8:1::1",
+	                                    "fe80::1"};
+	char err[ISW_ERRBUF_SIZE] = "", ip[ISW_ADDR_SCOPED_MAX];
+	struct dbw_end end = {.ended = 2, .status = "complete", .hosts_up = 4, .targets = 4};
+	struct isw_result r;
+	struct rf_set set;
+	sqlite3 *db;
+	db_writer *w = begin(&db, err);
+
+	(void)state;
+	assert_int_equal(dbw_start(w, err), 0);
+	for (size_t i = 0; i < 4; i++) {
+		result(&r, 0, ISW_RESULT_ECHO_REPLY);
+		assert_int_equal(isw_addr_parse(texts[i], &r.addr, NULL), 0);
+		r.responder = r.addr;
+		r.scope_id = i == 3 ? 1 : 0; /* lo */
+		assert_int_equal(dbw_put(w, &r), 0);
+	}
+	assert_int_equal(dbw_finish(w, &end, err), 0);
+	assert_int_equal(query_int(db,
+	                           "SELECT count(*) FROM results WHERE typeof(address) = 'blob' "
+	                           "AND length(address) = 16"),
+	                 3);
+	assert_int_equal(query_int(db, "SELECT address FROM results WHERE ip = '198.18.0.1'"),
+	                 IP(198, 18, 0, 1));
+	/* 2001:db8::/48 */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM results WHERE address BETWEEN "
+	                               "x'20010db8000000000000000000000000' AND "
+	                               "x'20010db80000ffffffffffffffffffff'"),
+	                 1);
+	/* Every IPv4 address: no IPv6 one. */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM results WHERE address BETWEEN 0 AND "
+	                               "4294967295"),
+	                 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM results WHERE ip = 'fe80::1%lo' AND "
+	                               "responder = 'fe80::1%lo'"),
+	                 1);
+	assert_int_equal(hdb_load_run(db, path, 1, &set, err), 0);
+	assert_int_equal(set.n, 4);
+	assert_string_equal(rf_host_ip(&set.hosts[0], ip), "198.18.0.1");
+	assert_string_equal(rf_host_ip(&set.hosts[1], ip), "2001:db8::1");
+	assert_string_equal(rf_host_ip(&set.hosts[3], ip), "fe80::1%lo");
+	rf_free(&set);
 	dbw_free(w);
 	hdb_close(db);
 }
@@ -419,6 +478,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_steps, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mark_interrupted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_writer_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_ipv6, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_writer_failure, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),
 	};

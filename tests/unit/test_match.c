@@ -172,8 +172,8 @@ static enum isw_match_verdict verdict(const struct isw_matcher *m, const uint8_t
 
 static void check_echo_result(const struct isw_result *r, uint32_t addr, uint8_t ttl, uint8_t probe)
 {
-	assert_int_equal(r->addr, addr);
-	assert_int_equal(r->responder, addr);
+	assert_int_equal(isw_addr_v4(&r->addr), addr);
+	assert_int_equal(isw_addr_v4(&r->responder), addr);
 	assert_int_equal(r->type, ISW_RESULT_ECHO_REPLY);
 	assert_int_equal(r->icmp_type, 0);
 	assert_int_equal(r->icmp_code, 0);
@@ -299,7 +299,7 @@ static void test_echo_reply_not_for_us(void **state __attribute__((unused)))
 	/* With no source address configured, any destination is accepted. */
 	m.src_addr = 0;
 	assert_int_equal(run(&m, f, len, TS_US, &r), ISW_MATCH_VALID);
-	assert_int_equal(r.addr, TARGET);
+	assert_int_equal(isw_addr_v4(&r.addr), TARGET);
 }
 
 static void test_echo_reply_flipped_bits(void **state __attribute__((unused)))
@@ -544,7 +544,7 @@ static void test_no_validate(void **state __attribute__((unused)))
 	put16(g + ISW_ETH_LEN + 2, 20 + 8 + 56);
 	fix_sums(g + ISW_ETH_LEN, 20 + 8 + 56);
 	assert_int_equal(run(&m, g, ISW_ETH_LEN + 84, TS_US, &r), ISW_MATCH_VALID);
-	assert_int_equal(r.addr, TARGET);
+	assert_int_equal(isw_addr_v4(&r.addr), TARGET);
 	assert_int_equal(r.type, ISW_RESULT_ECHO_REPLY);
 	assert_int_equal(r.probe, 0);
 	assert_true(r.rtt_ms < 0);
@@ -603,7 +603,7 @@ static void test_ident_by_kernel(void **state __attribute__((unused)))
 	f[ISW_ETH_LEN + 28 + 20 + 4] ^= 0x33;
 	assert_int_equal(verdict(&raw, f, len), ISW_MATCH_BAD_TAG);
 	assert_int_equal(run(&ping, f, len, TS_US, &r), ISW_MATCH_VALID);
-	assert_int_equal(r.addr, TARGET);
+	assert_int_equal(isw_addr_v4(&r.addr), TARGET);
 	assert_int_equal(r.type, ISW_RESULT_UNREACHABLE);
 	f[ISW_ETH_LEN + 28 + 20 + 6] ^= 0x33; /* the sequence */
 	assert_int_equal(verdict(&ping, f, len), ISW_MATCH_BAD_TAG);
@@ -620,8 +620,8 @@ static void test_unreachable_short_quote(void **state __attribute__((unused)))
 	memset(&r, 0x5a, sizeof(r));
 	assert_int_equal(run(&m, f, len, TS_US, &r), ISW_MATCH_VALID);
 	assert_int_equal(r.type, ISW_RESULT_UNREACHABLE);
-	assert_int_equal(r.addr, TARGET);
-	assert_int_equal(r.responder, ROUTER);
+	assert_int_equal(isw_addr_v4(&r.addr), TARGET);
+	assert_int_equal(isw_addr_v4(&r.responder), ROUTER);
 	assert_int_equal(r.icmp_type, 3);
 	assert_int_equal(r.icmp_code, 1);
 	assert_int_equal(r.ttl, 250);
@@ -645,8 +645,8 @@ static void test_unreachable_full_quote(void **state __attribute__((unused)))
 	assert_int_equal(len, 86);
 	assert_int_equal(run(&m, f, len, TS_US, &r), ISW_MATCH_VALID);
 	assert_int_equal(r.type, ISW_RESULT_UNREACHABLE);
-	assert_int_equal(r.addr, TARGET);
-	assert_int_equal(r.responder, ROUTER);
+	assert_int_equal(isw_addr_v4(&r.addr), TARGET);
+	assert_int_equal(isw_addr_v4(&r.responder), ROUTER);
 	assert_int_equal(r.probe, 5);
 	assert_true(fabs(r.rtt_ms - 12.5) < 0.001);
 	/* A capture cut inside the quoted payload still validates, without attempt or RTT. */
@@ -664,8 +664,8 @@ static void test_unreachable_full_quote(void **state __attribute__((unused)))
 	/* The host itself may answer (port/protocol unreachable from the target). */
 	len = make_error(f, 3, 2, TARGET, TARGET, 1, SEND_NS, QUOTE_ALL);
 	assert_int_equal(run(&m, f, len, TS_US, &r), ISW_MATCH_VALID);
-	assert_int_equal(r.addr, TARGET);
-	assert_int_equal(r.responder, TARGET);
+	assert_int_equal(isw_addr_v4(&r.addr), TARGET);
+	assert_int_equal(isw_addr_v4(&r.responder), TARGET);
 }
 
 static void test_error_types(void **state __attribute__((unused)))
@@ -688,7 +688,7 @@ static void test_error_types(void **state __attribute__((unused)))
 		assert_int_equal(run(&m, f, len, TS_US, &r), ISW_MATCH_VALID);
 		assert_int_equal(r.type, cases[i].want);
 		assert_int_equal(r.icmp_type, cases[i].type);
-		assert_int_equal(r.addr, TARGET);
+		assert_int_equal(isw_addr_v4(&r.addr), TARGET);
 	}
 }
 
@@ -898,7 +898,7 @@ static void test_fuzz_mutated(void **state __attribute__((unused)))
 		}
 		v = isw_match_packet(&m, p, len, TS_US, &r);
 		assert_true(v >= ISW_MATCH_VALID && v <= ISW_MATCH_OTHER_ICMP);
-		if (v == ISW_MATCH_VALID && r.addr != TARGET)
+		if (v == ISW_MATCH_VALID && isw_addr_v4(&r.addr) != TARGET)
 			fail_msg("mutated frame validated for %08x", r.addr);
 		free(p);
 	}

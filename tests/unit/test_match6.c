@@ -59,7 +59,8 @@ static size_t reply(uint8_t *out, const uint8_t *link_hdr, size_t link_len)
 	uint8_t *ip = out + link_len;
 	size_t n = probe(ip);
 
-	memcpy(out, link_hdr, link_len);
+	if (link_len) /* raw links have no header: link_hdr is NULL there */
+		memcpy(out, link_hdr, link_len);
 	memcpy(ip + 8, target, 16);
 	memcpy(ip + 24, me, 16);
 	ip[7] = 57;
@@ -113,9 +114,10 @@ static void test_echo_reply_links(void **state)
 		matcher(&m, cases[i].link);
 		assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_VALID);
 		assert_int_equal(r.type, ISW_RESULT_ECHO_REPLY);
-		assert_string_equal(isw_addr_format(&r.addr6, text), "2001:db8:1::1234");
-		assert_true(isw_addr_equal(&r.addr6, &r.responder6));
-		assert_int_equal(r.addr, 0);
+		assert_string_equal(isw_addr_format(&r.addr, text), "2001:db8:1::1234");
+		assert_true(isw_addr_equal(&r.addr, &r.responder));
+		assert_int_equal(r.addr.family, AF_INET6);
+		assert_int_equal(r.scope_id, 0);
 		assert_int_equal(r.probe, 2);
 		assert_int_equal(r.ttl, 57);
 		assert_true(r.rtt_ms > 2.49 && r.rtt_ms < 2.51);
@@ -193,8 +195,8 @@ static void test_errors_name_router(void **state)
 		n = error(pkt, cases[i].type, 200);
 		assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_VALID);
 		assert_int_equal(r.type, cases[i].want);
-		assert_string_equal(isw_addr_format(&r.addr6, a), "2001:db8:1::1234");
-		assert_string_equal(isw_addr_format(&r.responder6, a), "2001:db8:ffff::fe");
+		assert_string_equal(isw_addr_format(&r.addr, a), "2001:db8:1::1234");
+		assert_string_equal(isw_addr_format(&r.responder, a), "2001:db8:ffff::fe");
 		assert_int_equal(r.icmp_type, cases[i].type);
 		assert_int_equal(r.probe, 2);
 		assert_true(r.rtt_ms > 2.49 && r.rtt_ms < 2.51);

@@ -45,8 +45,8 @@ static struct isw_result echo_result(void)
 	struct isw_result r;
 
 	memset(&r, 0, sizeof(r));
-	r.addr = IP(198, 18, 0, 42);
-	r.responder = IP(198, 18, 0, 42);
+	r.addr = isw_addr_from_v4(IP(198, 18, 0, 42));
+	r.responder = isw_addr_from_v4(IP(198, 18, 0, 42));
 	r.type = ISW_RESULT_ECHO_REPLY;
 	r.icmp_type = 0;
 	r.icmp_code = 0;
@@ -62,8 +62,8 @@ static struct isw_result unreach_result(void)
 	struct isw_result r;
 
 	memset(&r, 0, sizeof(r));
-	r.addr = IP(198, 18, 7, 1);
-	r.responder = IP(192, 0, 2, 254);
+	r.addr = isw_addr_from_v4(IP(198, 18, 7, 1));
+	r.responder = isw_addr_from_v4(IP(192, 0, 2, 254));
 	r.type = ISW_RESULT_UNREACHABLE;
 	r.icmp_type = 3;
 	r.icmp_code = 1;
@@ -182,8 +182,8 @@ static void test_csv_rows(void **state __attribute__((unused)))
 	rs[2].probe = 255;
 	rs[2].rtt_ms = 0.0;
 	rs[2].ts_us = 5;
-	rs[2].addr = IP(255, 255, 255, 255);
-	rs[2].responder = 0;
+	rs[2].addr = isw_addr_from_v4(IP(255, 255, 255, 255));
+	rs[2].responder = isw_addr_from_v4(0);
 	out = render(ISW_FORMAT_CSV, rs, 3);
 	assert_string_equal(out,
 	                    "ip,type,rtt_ms,ttl,probe,ts,responder\n"
@@ -234,7 +234,7 @@ static void test_text_only_echo_replies(void **state __attribute__((unused)))
 	                           unreach_result()};
 	char *out;
 
-	rs[2].addr = IP(10, 0, 0, 1);
+	rs[2].addr = isw_addr_from_v4(IP(10, 0, 0, 1));
 	rs[3].type = ISW_RESULT_TIME_EXCEEDED;
 	out = render(ISW_FORMAT_TEXT, rs, 4);
 	assert_string_equal(out, "198.18.0.42\n10.0.0.1\n");

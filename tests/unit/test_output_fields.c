@@ -19,8 +19,8 @@ static struct isw_result sample(void)
 {
 	struct isw_result r = {0};
 
-	r.addr = 0xc6120007;      /* 198.18.0.7 */
-	r.responder = 0xc0000202; /* 192.0.2.2 */
+	r.addr = isw_addr_from_v4(0xc6120007);      /* 198.18.0.7 */
+	r.responder = isw_addr_from_v4(0xc0000202); /* 192.0.2.2 */
 	r.type = ISW_RESULT_UNREACHABLE;
 	r.ttl = 63;
 	r.probe = 2;

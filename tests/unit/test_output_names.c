@@ -21,7 +21,7 @@ static struct isw_result result(const char *name, enum isw_lookup lookup)
 	struct isw_result r;
 
 	memset(&r, 0, sizeof(r));
-	r.addr = r.responder = IP(198, 18, 4, 7);
+	r.addr = r.responder = isw_addr_from_v4(IP(198, 18, 4, 7));
 	r.type = ISW_RESULT_ECHO_REPLY;
 	r.ttl = 64;
 	r.probe = 1;

@@ -91,12 +91,13 @@ static void feed_answers(struct isw_report *rep, const isw_targets *t)
 	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
 		struct isw_result r = {0};
 
-		r.addr = r.responder = answers[i].addr;
+		r.addr = r.responder = isw_addr_from_v4(answers[i].addr);
 		r.type = answers[i].error ? ISW_RESULT_UNREACHABLE : ISW_RESULT_ECHO_REPLY;
 		r.rtt_ms = 1.5;
 		r.ts_us = 1000 + (int64_t)i;
-		assert_int_equal(isw_report_answer(rep, &r, t ? isw_targets_index(t, r.addr) : -1),
-		                 answers[i].duplicate ? ISW_REPORT_DUPLICATE : ISW_REPORT_NEW);
+		assert_int_equal(
+		    isw_report_answer(rep, &r, t ? isw_targets_index_addr(t, &r.addr) : -1),
+		    answers[i].duplicate ? ISW_REPORT_DUPLICATE : ISW_REPORT_NEW);
 	}
 }
 
@@ -115,7 +116,7 @@ static const struct isw_result *find(const struct collected *c, uint32_t addr,
                                      enum isw_result_type type)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (c->r[i].addr == addr && c->r[i].type == type)
+		if (isw_addr_v4(&c->r[i].addr) == addr && c->r[i].type == type)
 			return &c->r[i];
 	return NULL;
 }
@@ -160,12 +161,12 @@ static void check_scenario(const struct collected *c, const struct counts *k)
 	assert_false(find(c, A(10), ISW_RESULT_UNREACHABLE)->have_mac);
 
 	/* arp-only last, in address order, once each, never for hosts that answered echo. */
-	assert_int_equal(c->r[8].addr, A(6));
-	assert_int_equal(c->r[9].addr, A(7));
-	assert_int_equal(c->r[10].addr, A(9));
+	assert_int_equal(isw_addr_v4(&c->r[8].addr), A(6));
+	assert_int_equal(isw_addr_v4(&c->r[9].addr), A(7));
+	assert_int_equal(isw_addr_v4(&c->r[10].addr), A(9));
 	for (size_t i = 8; i < 11; i++) {
 		assert_int_equal(c->r[i].type, ISW_RESULT_ARP_ONLY);
-		assert_int_equal(c->r[i].responder, c->r[i].addr);
+		assert_true(isw_addr_equal(&c->r[i].responder, &c->r[i].addr));
 		assert_true(c->r[i].have_mac);
 		assert_true(c->r[i].rtt_ms < 0);
 	}

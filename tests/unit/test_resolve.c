@@ -94,12 +94,23 @@ static int parse(const struct msg *m, char *name)
 
 static void test_arpa_name(void **state)
 {
-	char buf[32];
+	char buf[ISW_DNS_ARPA_MAX];
+	struct isw_addr a = isw_addr_from_v4(IP(198, 18, 4, 7));
 
-	isw_dns_arpa_name(IP(198, 18, 4, 7), buf, sizeof(buf));
+	isw_dns_arpa_name(&a, buf, sizeof(buf));
 	assert_string_equal(buf, "7.4.18.198.in-addr.arpa");
-	isw_dns_arpa_name(IP(255, 255, 255, 255), buf, sizeof(buf));
+	a = isw_addr_from_v4(IP(255, 255, 255, 255));
+	isw_dns_arpa_name(&a, buf, sizeof(buf));
 	assert_string_equal(buf, "255.255.255.255.in-addr.arpa");
+	/* RFC 3596 2.5: every nibble, lowest first, leading zeros kept. */
+	assert_int_equal(isw_addr_parse("2001:db8::567:89ab", &a, NULL), 0);
+	isw_dns_arpa_name(&a, buf, sizeof(buf));
+	assert_string_equal(
+	    buf, "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+	assert_int_equal(strlen(buf), ISW_DNS_ARPA_MAX - 1);
+	/* Too small a buffer gets an empty name, not a cut one that would ask another zone. */
+	isw_dns_arpa_name(&a, buf, 40);
+	assert_string_equal(buf, "");
 }
 
 static void test_parse_plain(void **state)
@@ -214,6 +225,7 @@ struct fake {
 	int peer[MAX_FDS];                /* our end of the pair, by c-ares' fd */
 	struct sockaddr_in addr[MAX_FDS]; /* where c-ares "connected" that fd */
 	atomic_int queries[2];
+	char qname6[80]; /* the last ip6.arpa name asked, in presentation form */
 };
 
 static struct fake fake;
@@ -299,6 +311,21 @@ static ares_ssize_t f_sendv(ares_socket_t fd, const struct iovec *iov, int iovcn
 	atomic_fetch_add(&fake.queries[server], 1);
 	if (fake.server[server] == DROP)
 		return (ares_ssize_t)n;
+	/* An ip6.arpa name: 32 one-nibble labels.  Its zone: "v6-N.example" for a last nibble N
+	 * other than f, which has no name. */
+	if (n > off + 68 && q[off] == 1 && q[off + 64] == 3 && !memcmp(q + off + 65, "ip6", 3)) {
+		size_t at = off, t = 0;
+		while (q[at] && t + q[at] + 2 < sizeof(fake.qname6)) {
+			memcpy(fake.qname6 + t, q + at + 1, q[at]);
+			t += q[at];
+			fake.qname6[t++] = '.';
+			at += 1u + q[at];
+		}
+		fake.qname6[t ? t - 1 : 0] = 0;
+		rcode = fake.qname6[0] == 'f' ? 3 : 0;
+		snprintf(name, sizeof(name), "v6-%c.example", fake.qname6[0]);
+		goto reply;
+	}
 	/* d.c.b.a.in-addr.arpa */
 	while (q[off] && k < 4) {
 		char lab[8] = "";
@@ -310,6 +337,10 @@ static ares_ssize_t f_sendv(ares_socket_t fd, const struct iovec *iov, int iovcn
 		off += 1u + q[off];
 	qend = off + 1 + 4;
 	rcode = zone(IP(o[3], o[2], o[1], o[0]), name, sizeof(name));
+reply:
+	while (q[off])
+		off += 1u + q[off];
+	qend = off + 1 + 4;
 	memcpy(r, q, qend);
 	r[2] = 0x81;
 	r[3] = (uint8_t)(0x80 | rcode);
@@ -352,6 +383,7 @@ struct got {
 	atomic_int n;
 	struct {
 		uint32_t addr;
+		struct isw_addr a;
 		enum isw_result_type type;
 		enum isw_lookup lookup;
 		char name[128];
@@ -366,7 +398,8 @@ static void collect(const struct isw_result *r, void *arg)
 
 	if (i >= MAX_RESULTS)
 		return;
-	got.r[i].addr = r->addr;
+	got.r[i].addr = isw_addr_v4(&r->addr);
+	got.r[i].a = r->addr;
 	got.r[i].type = r->type;
 	got.r[i].lookup = r->lookup;
 	snprintf(got.r[i].name, sizeof(got.r[i].name), "%s", r->hostname ? r->hostname : "");
@@ -405,8 +438,8 @@ static void submit(isw_resolver *r, uint32_t addr, enum isw_result_type type)
 	struct isw_result res;
 
 	memset(&res, 0, sizeof(res));
-	res.addr = addr;
-	res.responder = addr;
+	res.addr = isw_addr_from_v4(addr);
+	res.responder = res.addr;
 	res.type = type;
 	res.rtt_ms = 1.5;
 	assert_int_equal(isw_resolver_submit(r, &res), 0);
@@ -426,6 +459,50 @@ static void finish(isw_resolver *r, unsigned limit_s)
 
 static const char *const ONE[] = {"192.0.2.53"};
 static const char *const TWO[] = {"192.0.2.53", "192.0.2.54:53"};
+
+/* IPv6 addresses are looked up under ip6.arpa through the same stage, beside IPv4 ones. */
+static void test_ipv6_ptr(void **state)
+{
+	isw_resolver *r = start_resolver(ONE, 1, 1000, 2, 0);
+	static const char *const texts[] = {"2001:db8::1", "2001:db8::f", "198.18.0.1"};
+	struct isw_result res;
+	char text[ISW_ADDR_TEXT_MAX];
+	int found = 0;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		memset(&res, 0, sizeof(res));
+		assert_int_equal(isw_addr_parse(texts[i], &res.addr, NULL), 0);
+		res.responder = res.addr;
+		res.rtt_ms = -1;
+		assert_int_equal(isw_resolver_submit(r, &res), 0);
+	}
+	finish(r, 10);
+	assert_int_equal(atomic_load(&got.n), 3);
+	for (int i = 0; i < 3; i++) {
+		isw_addr_format(&got.r[i].a, text);
+		if (!strcmp(text, "2001:db8::1")) {
+			assert_int_equal(got.r[i].lookup, ISW_LOOKUP_OK);
+			assert_string_equal(got.r[i].name, "v6-1.example");
+			found |= 1;
+		} else if (!strcmp(text, "2001:db8::f")) {
+			assert_int_equal(got.r[i].lookup, ISW_LOOKUP_NXDOMAIN);
+			assert_string_equal(got.r[i].name, "");
+			found |= 2;
+		} else {
+			assert_string_equal(text, "198.18.0.1");
+			found |= 4;
+		}
+	}
+	assert_int_equal(found, 7);
+	/* The last IPv6 name asked was one of the two, in full nibble form. */
+	assert_string_equal(
+	    fake.qname6 + 1,
+	    ".0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+	assert_true(fake.qname6[0] == '1' || fake.qname6[0] == 'f');
+	assert_int_equal(strlen(fake.qname6), ISW_DNS_ARPA_MAX - 1);
+	isw_resolver_free(r);
+}
 
 /* Every outcome, exact names (odd bytes included), the cache, and one callback per result. */
 static void test_outcomes_and_cache(void **state)
@@ -631,6 +708,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_no_ptr),
 	    cmocka_unit_test(test_parse_malformed),
 	    cmocka_unit_test_setup(test_outcomes_and_cache, setup),
+	    cmocka_unit_test_setup(test_ipv6_ptr, setup),
 	    cmocka_unit_test_setup(test_failover, setup),
 	    cmocka_unit_test_setup(test_all_silent_bounded, setup),
 	    cmocka_unit_test_setup(test_bound_strict, setup),

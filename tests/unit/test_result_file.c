@@ -20,6 +20,14 @@
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
+/* The host at IPv4 address a, or NULL. */
+static const struct rf_host *find4(const struct rf_set *s, uint32_t a)
+{
+	struct isw_addr key = isw_addr_from_v4(a);
+
+	return rf_find(s, &key, 0);
+}
+
 static int read_mem(const char *text, size_t len, struct rf_set *set, char *err)
 {
 	FILE *fp = fmemopen((void *)text, len, "r");
@@ -40,12 +48,12 @@ static int read_str(const char *text, struct rf_set *set, char *err)
  * one ICMP error that is no host. */
 static void check_common(const struct rf_set *s, int names)
 {
-	const struct rf_host *a = rf_find(s, IP(198, 18, 0, 1)), *b = rf_find(s, IP(198, 18, 0, 2));
+	const struct rf_host *a = find4(s, IP(198, 18, 0, 1)), *b = find4(s, IP(198, 18, 0, 2));
 
 	assert_int_equal(s->n, 2);
 	assert_non_null(a);
 	assert_non_null(b);
-	assert_null(rf_find(s, IP(198, 18, 0, 3)));
+	assert_null(find4(s, IP(198, 18, 0, 3)));
 	if (names) {
 		assert_string_equal(a->hostname, "a&<b>\"q'.example");
 		assert_string_equal(b->hostname, "");
@@ -62,7 +70,7 @@ static void test_text(void **state __attribute__((unused)))
 	assert_int_equal(read_str("198.18.0.2\n198.18.0.1 host\\010x.example\n", &s, err), 0);
 	assert_int_equal(s.format, ISW_FORMAT_TEXT);
 	assert_int_equal(s.n, 2);
-	assert_int_equal(s.hosts[0].addr, IP(198, 18, 0, 1));
+	assert_int_equal(isw_addr_v4(&s.hosts[0].addr), IP(198, 18, 0, 1));
 	assert_int_equal(s.hosts[0].type, RF_TYPE_UP);
 	assert_string_equal(s.hosts[0].hostname, "host\\010x.example");
 	assert_null(s.hosts[1].hostname); /* text cannot say "no name" */
@@ -99,8 +107,8 @@ static void test_csv(void **state __attribute__((unused)))
 	                          "echo-reply,\"two\nlines\",198.18.0.8\n",
 	                          &s, err),
 	                 0);
-	assert_string_equal(rf_find(&s, IP(198, 18, 0, 9))->hostname, "=cmd");
-	assert_string_equal(rf_find(&s, IP(198, 18, 0, 8))->hostname, "two\\010lines");
+	assert_string_equal(find4(&s, IP(198, 18, 0, 9))->hostname, "=cmd");
+	assert_string_equal(find4(&s, IP(198, 18, 0, 8))->hostname, "two\\010lines");
 	rf_free(&s);
 	/* A timed-out lookup says nothing about the name. */
 	assert_int_equal(
@@ -178,7 +186,7 @@ static void test_xml_round_trip(void **state __attribute__((unused)))
 	static const char name[] = "a&b<c>\"d'e\x01\xff\xef\xbf\xbe.\xc3\xa9";
 	struct isw_output_options opt = {.format = ISW_FORMAT_XML, .hostnames = 1, .args = "x"};
 	struct isw_output_end end = {.targets = 5};
-	struct isw_result r = {.addr = IP(198, 18, 0, 4),
+	struct isw_result r = {.addr = isw_addr_from_v4(IP(198, 18, 0, 4)),
 	                       .type = ISW_RESULT_ECHO_REPLY,
 	                       .ttl = 60,
 	                       .rtt_ms = 1.5,
@@ -193,7 +201,7 @@ static void test_xml_round_trip(void **state __attribute__((unused)))
 	assert_int_equal(isw_output_open(&o, &opt, fp), 0);
 	assert_int_equal(isw_output_write(o, &r), 0);
 	r.type = ISW_RESULT_UNREACHABLE;
-	r.addr = IP(198, 18, 0, 5);
+	r.addr = isw_addr_from_v4(IP(198, 18, 0, 5));
 	assert_int_equal(isw_output_write(o, &r), 0);
 	assert_int_equal(isw_output_finish(o, &end), 0);
 	assert_int_equal(isw_output_finish(o, &end), 0); /* once only */
@@ -209,6 +217,78 @@ static void test_xml_round_trip(void **state __attribute__((unused)))
 	assert_string_equal(s.hosts[0].hostname, "a&b<c>\"d'e\\001\\255\\239\\191\\190.\xc3\xa9");
 	rf_free(&s);
 	free(buf);
+}
+
+/* Every format written with IPv4, IPv6 and link-local answers reads back the same hosts, in
+ * address order (IPv4 first), link-local ones with their interface. */
+static void test_ipv6_round_trip(void **state __attribute__((unused)))
+{
+	static const enum isw_format formats[] = {ISW_FORMAT_TEXT, ISW_FORMAT_CSV, ISW_FORMAT_JSON,
+	                                          ISW_FORMAT_XML};
+	static const char *const texts[] = {"2001:db8::1", "198.18.0.1", "fe80::1", "2001:db8::2"};
+	struct isw_result rs[4];
+	char ip[ISW_ADDR_SCOPED_MAX], err[ISW_ERRBUF_SIZE];
+
+	for (size_t i = 0; i < 4; i++) {
+		memset(&rs[i], 0, sizeof(rs[i]));
+		assert_int_equal(isw_addr_parse(texts[i], &rs[i].addr, NULL), 0);
+		rs[i].responder = rs[i].addr;
+		rs[i].type = ISW_RESULT_ECHO_REPLY;
+		rs[i].ttl = 64;
+		rs[i].rtt_ms = 1.25;
+		rs[i].ts_us = 1700000000000000;
+	}
+	rs[0].hostname = "v6.example";
+	rs[0].lookup = ISW_LOOKUP_OK;
+	rs[2].scope_id = 1;                  /* lo: every machine has it, as index 1 */
+	rs[3].type = ISW_RESULT_UNREACHABLE; /* an error: no host */
+	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+		struct isw_output_options opt = {.format = formats[f], .hostnames = 1, .args = "x"};
+		struct isw_output_end end = {.targets = 4};
+		isw_output *o;
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&buf, &len);
+		struct rf_set s;
+
+		assert_int_equal(isw_output_open(&o, &opt, fp), 0);
+		for (size_t i = 0; i < 4; i++)
+			assert_int_equal(isw_output_write(o, &rs[i]), 0);
+		assert_int_equal(isw_output_finish(o, &end), 0);
+		isw_output_free(o);
+		fclose(fp);
+		assert_non_null(strstr(buf, "fe80::1%lo"));
+		if (formats[f] == ISW_FORMAT_CSV &&
+		    !strstr(buf, "\nfe80::1%lo,echo-reply,1.250,64,,"
+		                 "1700000000.000000,fe80::1%lo,"))
+			fail_msg("%s", buf);
+		if (formats[f] == ISW_FORMAT_JSON)
+			assert_non_null(
+			    strstr(buf, "{\"ip\":\"2001:db8::2\",\"type\":\"unreachable\""));
+		if (formats[f] == ISW_FORMAT_XML) {
+			assert_non_null(
+			    strstr(buf, "<address addr=\"2001:db8::1\" addrtype=\"ipv6\"/>"));
+			assert_non_null(
+			    strstr(buf, "<address addr=\"198.18.0.1\" addrtype=\"ipv4\"/>"));
+		}
+		if (read_str(buf, &s, err) != 0)
+			fail_msg("format %zu: %s\n%s", f, err, buf);
+		assert_int_equal(s.format, formats[f]);
+		assert_int_equal(s.n, 3);
+		assert_string_equal(rf_host_ip(&s.hosts[0], ip), "198.18.0.1");
+		assert_string_equal(rf_host_ip(&s.hosts[1], ip), "2001:db8::1");
+		assert_string_equal(rf_host_ip(&s.hosts[2], ip), "fe80::1%lo");
+		assert_int_equal(s.hosts[2].scope_id, 1);
+		assert_non_null(rf_find(&s, &rs[0].addr, 0));
+		assert_null(rf_find(&s, &rs[3].addr, 0));
+		assert_null(rf_find(&s, &rs[2].addr, 0)); /* fe80::1 is nothing without its link */
+		assert_non_null(rf_find(&s, &rs[2].addr, 1));
+		assert_string_equal(s.hosts[1].hostname, "v6.example");
+		if (formats[f] == ISW_FORMAT_CSV || formats[f] == ISW_FORMAT_JSON)
+			assert_int_equal(s.icmp_errors, 1);
+		rf_free(&s);
+		free(buf);
+	}
 }
 
 static void bad(const char *text, const char *want)
@@ -229,7 +309,11 @@ static void bad(const char *text, const char *want)
 
 static void test_malformed(void **state __attribute__((unused)))
 {
-	bad("198.18.0.1\nnot-an-address\n", "f:2: 'not-an-address' is not an IPv4");
+	bad("198.18.0.1\nnot-an-address\n", "f:2: 'not-an-address' is not an IP address");
+	bad("2001:db8::1\nfe80::1%no-such-if0\n", "f:2: 'fe80::1%no-such-if0' is not an IP");
+	bad("<nmaprun><host><status state=\"up\"/><address addr=\"198.18.0.1\" addrtype=\"ipv6\"/>"
+	    "</host></nmaprun>",
+	    "'198.18.0.1' is not an IPv6 address");
 	bad("198.18.0.1\n1.2.3.4.5 x\n", "f:2:");
 	bad("ip,type\n198.18.0.1,echo-reply\n198.18.0.2,pong\n", "f:3: unknown result type 'pong'");
 	bad("ip,type\n198.18.0.1\n", "f:2: 1 fields where the header has 2");
@@ -294,7 +378,7 @@ int main(void)
 	    cmocka_unit_test(test_json),           cmocka_unit_test(test_xml),
 	    cmocka_unit_test(test_xml_round_trip), cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_load_missing),   cmocka_unit_test(test_duplicates),
-	    cmocka_unit_test(test_nul_byte),
+	    cmocka_unit_test(test_nul_byte),       cmocka_unit_test(test_ipv6_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -157,15 +157,17 @@ static void test_fixture_reproduces_live_run(void **state)
 		const struct isw_result *r = &c.r[i];
 
 		/* In capture order, as the live run wrote them. */
-		if (r->addr != w->addr || strcmp(isw_result_type_name(r->type), w->type) ||
-		    r->responder != w->responder || r->ttl != w->ttl || r->probe != w->probe ||
-		    r->ts_us != w->ts_us || !(r->rtt_ms - w->rtt_ms >= -0.0005001) ||
-		    !(r->rtt_ms - w->rtt_ms <= 0.0005001))
+		if (isw_addr_v4(&r->addr) != w->addr ||
+		    strcmp(isw_result_type_name(r->type), w->type) ||
+		    isw_addr_v4(&r->responder) != w->responder || r->ttl != w->ttl ||
+		    r->probe != w->probe || r->ts_us != w->ts_us ||
+		    !(r->rtt_ms - w->rtt_ms >= -0.0005001) || !(r->rtt_ms - w->rtt_ms <= 0.0005001))
 			fail_msg("row %u: got %08x %s from %08x ttl %u probe %u ts %lld rtt %.4f; "
 			         "CSV says %08x %s from %08x ttl %u probe %u ts %lld rtt %.3f",
-			         i + 1, r->addr, isw_result_type_name(r->type), r->responder,
-			         r->ttl, r->probe, (long long)r->ts_us, r->rtt_ms, w->addr, w->type,
-			         w->responder, w->ttl, w->probe, (long long)w->ts_us, w->rtt_ms);
+			         i + 1, isw_addr_v4(&r->addr), isw_result_type_name(r->type),
+			         isw_addr_v4(&r->responder), r->ttl, r->probe, (long long)r->ts_us,
+			         r->rtt_ms, w->addr, w->type, w->responder, w->ttl, w->probe,
+			         (long long)w->ts_us, w->rtt_ms);
 	}
 }
 
