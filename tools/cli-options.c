@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <net/if.h>
+#include <sys/socket.h>
 #include <sys/random.h>
 
 #include "cli-localnet.h"
@@ -47,6 +48,7 @@ enum {
 	OPT_CHECKPOINT,
 	OPT_CHECKPOINT_INTERVAL,
 	OPT_RESUME,
+	OPT_IID,
 };
 
 static const struct option long_options[] = {
@@ -54,6 +56,7 @@ static const struct option long_options[] = {
     {"exclude", required_argument, NULL, 'x'},
     {"exclude-file", required_argument, NULL, 'b'},
     {"seed", required_argument, NULL, OPT_SEED},
+    {"iid", required_argument, NULL, OPT_IID},
     {"rate", required_argument, NULL, 'r'},
     {"probes", required_argument, NULL, 'P'},
     {"cooldown", required_argument, NULL, 'c'},
@@ -117,6 +120,10 @@ void cli_usage(FILE *fp)
 	    "  -I, --input-file FILE     more targets, one per line ('#' comments, '-' = stdin)\n"
 	    "  -x, --exclude CIDR        do not probe these (CIDR, range or address)\n"
 	    "  -b, --exclude-file FILE   exclusions, one per line\n"
+	    "      --iid IID|random      the address probed in each sub-prefix of an IPv6\n"
+	    "                            sub-prefix sweep (2001:db8::/32-48): IID's low\n"
+	    "                            128-SUBLEN bits are its host part (default ::1);\n"
+	    "                            random: per sub-prefix from --seed, never all zero\n"
 	    "  -l, --localnet            the IPv4 networks of -i's interface, or of the one\n"
 	    "                            interface that is up (besides loopback)\n"
 	    "      --localnet-max PREFIX  -l sweeps at most a /PREFIX per interface (16)\n"
@@ -393,6 +400,27 @@ static uint64_t max_targets_count(const struct cli_options *o)
 	return k ? k : 1;
 }
 
+/* What the sweep can take of the finalized targets: the order (permute.h) holds at most 2^32
+ * of them, and only a dry run (or --read) takes IPv6 so far. */
+static int cli_check_ipv6(const struct cli_options *o, char *errbuf)
+{
+	uint64_t n = isw_targets_count(o->targets), n6 = isw_targets_count_v6(o->targets);
+
+	if (!o->read_path && n > (1ull << 32))
+		BAD("%llu targets (%llu IPv4, %llu IPv6) are more than the 2^32 one sweep can "
+		    "order: sweep them in separate runs",
+		    (unsigned long long)n, (unsigned long long)(n - n6), (unsigned long long)n6);
+	if (n6 && !o->cfg.dry_run && !o->read_path) {
+		char buf[ISW_ADDR_TEXT_MAX];
+		struct isw_addr a = isw_targets_at_addr(o->targets, n - n6);
+
+		BAD("IPv6 target '%s': icmpsweep sweeps IPv4 only so far (--dry-run lists the "
+		    "probes it would send)",
+		    isw_addr_format(&a, buf));
+	}
+	return 0;
+}
+
 int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 {
 	unsigned long u;
@@ -406,6 +434,8 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	rc = isw_targets_new(&o->targets);
 	if (rc < 0)
 		return rc;
+	/* Taken everywhere; a sweep that cannot send them yet says so below. */
+	isw_targets_allow_ipv6(o->targets);
 	/* The library reads no environment: the one variable it knew arrives as configuration. */
 	const char *zc = getenv("ISW_XDP_ZEROCOPY");
 	if (zc && !strcmp(zc, "off"))
@@ -443,6 +473,20 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				return rc == -ENOMEM ? rc : -EINVAL;
 			if (push(&o->exclude_specs, &o->nexclude_specs, optarg) < 0)
 				return -ENOMEM;
+			break;
+		case OPT_IID:
+			if (strcmp(optarg, "random") != 0) {
+				struct isw_addr a;
+
+				if (isw_addr_parse(optarg, &a, NULL) < 0 || a.family != AF_INET6)
+					BAD("invalid --iid '%s' (an IPv6 address such as ::1, "
+					    "whose low "
+					    "bits are the host part of each sub-prefix, or random)",
+					    optarg);
+				isw_targets_set_iid(o->targets, a.bytes);
+			}
+			o->iid = optarg;
+			o->iid_random = !strcmp(optarg, "random");
 			break;
 		case OPT_SEED:
 			if (cli_parse_u64(optarg, UINT64_MAX, &v) < 0)
@@ -758,18 +802,29 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	if (!o->nspecs && !o->read_path && !o->resume_path)
 		BAD("no targets given: name them, or sweep the networks this host is on with -l "
 		    "(try --help)");
+	if (o->iid && o->nspecs && !isw_targets_has_subprefix(o->targets))
+		BAD("--iid '%s' sets the address probed in each sub-prefix of a sub-prefix sweep "
+		    "(PREFIX/LEN-SUBLEN, e.g. 2001:db8::/32-48): no target is one",
+		    o->iid);
+	/* Before finalize: --iid random draws each sub-prefix's identifier from it. */
+	if (!o->seed_given &&
+	    getrandom(&o->cfg.seed, sizeof(o->cfg.seed), 0) != (ssize_t)sizeof(o->cfg.seed)) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot draw a random seed: %s", strerror(errno));
+		return -EIO;
+	}
+	if (o->iid_random)
+		isw_targets_set_iid_random(o->targets, o->cfg.seed);
 	/* Offline, targets are optional: they only narrow what is reported. */
 	if (o->nspecs || (o->nexclude_specs && !o->resume_path)) {
 		rc = isw_targets_finalize(o->targets, errbuf);
 		if (rc < 0)
 			return rc == -ENOMEM ? rc : -EINVAL;
 	}
-	if (o->nspecs)
+	if (o->nspecs) {
+		rc = cli_check_ipv6(o, errbuf);
+		if (rc < 0)
+			return rc;
 		o->cfg.max_targets = max_targets_count(o);
-	if (!o->seed_given &&
-	    getrandom(&o->cfg.seed, sizeof(o->cfg.seed), 0) != (ssize_t)sizeof(o->cfg.seed)) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot draw a random seed: %s", strerror(errno));
-		return -EIO;
 	}
 	return 0;
 }

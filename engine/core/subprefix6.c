@@ -93,6 +93,12 @@ static isw_u128 first_at_least(const struct isw_subprefix6 *g, const struct isw_
 	return g->lo + lo;
 }
 
+uint64_t isw_subprefix6_below(const struct isw_subprefix6 *g, const struct isw_iid6 *iid,
+                              isw_u128 a)
+{
+	return (uint64_t)(first_at_least(g, iid, a) - g->lo);
+}
+
 /* Each segment of s minus the addresses in b (sorted, merged) into out; the numbers taken
  * away are added to *removed. */
 static int subtract(const struct isw_subprefix6_set *s, const struct isw_iid6 *iid,
@@ -244,6 +250,34 @@ static void describe(const struct isw_subprefix6 *g, const struct isw_iid6 *iid,
 	snprintf(buf + strlen(buf), 8, "/%u", g->len);
 }
 
+/* A fixed identifier wider than the host part of the longest sub-prefixes would lose its top
+ * bits there, silently probing another address than the one asked for. */
+static int check_fixed_iid(const struct isw_subprefix6_set *s, const struct isw_iid6 *iid,
+                           char *errbuf)
+{
+	const struct isw_subprefix6 *longest = NULL;
+	char given[INET6_ADDRSTRLEN], where[INET6_ADDRSTRLEN + 8];
+	uint8_t b[16];
+	isw_u128 v = iid->fixed;
+	unsigned bits;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (!longest || s->v[i].len > longest->len)
+			longest = &s->v[i];
+	if (iid->random || !longest || !(iid->fixed & ~low_mask(128u - longest->len)))
+		return 0;
+	bits = 128u - longest->len;
+	for (int i = 15; i >= 0; i--, v >>= 8)
+		b[i] = (uint8_t)v;
+	inet_ntop(AF_INET6, b, given, sizeof(given));
+	describe(longest, iid, where);
+	snprintf(errbuf, ISW_ERRBUF_SIZE,
+	         "--iid '%s' does not fit the low %u bits that are the host part of a /%u "
+	         "sub-prefix (the first is %s): give an identifier of at most %u bits, such as ::1",
+	         given, bits, longest->len, where, bits);
+	return -EINVAL;
+}
+
 int isw_subprefix6_finalize(struct isw_subprefix6_set *s, const struct isw_iid6 *iid,
                             const struct isw_range6 *exc, size_t nexc,
                             const struct isw_range6 *reserved, size_t nres,
@@ -251,8 +285,10 @@ int isw_subprefix6_finalize(struct isw_subprefix6_set *s, const struct isw_iid6 
                             char *errbuf)
 {
 	uint64_t dropped = 0;
-	int rc;
+	int rc = check_fixed_iid(s, iid, errbuf);
 
+	if (rc < 0)
+		return rc;
 	merge_same_len(s);
 	rc = subtract_in_place(s, iid, exc, nexc, NULL);
 	if (rc == 0)

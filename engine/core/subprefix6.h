@@ -45,8 +45,9 @@ isw_u128 isw_subprefix6_addr(const struct isw_iid6 *iid, uint8_t len, isw_u128 v
 /* Merges the segments, takes away the excluded addresses (exc), the never-sent ones
  * (reserved, counted in reserved_dropped) and those already targets as plain addresses
  * (plain), all sorted and merged, so that no address is in the set twice; then numbers the
- * segments from base.  -EINVAL with a message when random identifiers of sub-prefixes of two
- * lengths could meet (nothing cheap tells whether they do), -ENOMEM. */
+ * segments from base.  -EINVAL with a message when a fixed identifier has bits above the host
+ * part of the longest sub-prefixes, or random identifiers of sub-prefixes of two lengths
+ * could meet (nothing cheap tells whether they do); -ENOMEM. */
 int isw_subprefix6_finalize(struct isw_subprefix6_set *s, const struct isw_iid6 *iid,
                             const struct isw_range6 *exc, size_t nexc,
                             const struct isw_range6 *reserved, size_t nres,
@@ -58,6 +59,11 @@ isw_u128 isw_subprefix6_at(const struct isw_subprefix6_set *s, const struct isw_
                            uint64_t index);
 int64_t isw_subprefix6_index(const struct isw_subprefix6_set *s, const struct isw_iid6 *iid,
                              isw_u128 a);
+
+/* How many numbers of segment g have an address below a (0 .. its size): where an address
+ * boundary such as a route's cuts it. */
+uint64_t isw_subprefix6_below(const struct isw_subprefix6 *g, const struct isw_iid6 *iid,
+                              isw_u128 a);
 
 void isw_subprefix6_free(struct isw_subprefix6_set *s);
 

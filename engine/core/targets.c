@@ -170,6 +170,13 @@ static int add_cidr(struct rangevec *rv, const char *spec, const char *shown, co
 	}
 	for (; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
 		len = len * 10 + (unsigned)(*p - '0');
+	if (digits > 0 && *p == '-') {
+		seterr(errbuf,
+		       "invalid target '%s': sub-prefix sweeps (PREFIX/LEN-SUBLEN) are for IPv6 "
+		       "prefixes; sweep an IPv4 prefix whole",
+		       shown);
+		return -EINVAL;
+	}
 	if (digits == 0 || *p != '\0' || len > 32) {
 		seterr(errbuf, "invalid prefix length in '%s'", shown);
 		return -EINVAL;
@@ -652,6 +659,26 @@ void isw_targets_set_iid_random(isw_targets *t, uint64_t seed)
 {
 	/* Its own key: the order and the probe tags use the seed too. */
 	t->v6.iid = (struct isw_iid6){.key = isw_mix64(seed ^ 0x1d1d1d1d5eed1d1dULL), .random = 1};
+}
+
+size_t isw_targets_nruns_v6(const isw_targets *t)
+{
+	return isw_targets6_nruns(&t->v6);
+}
+
+void isw_targets_run_v6(const isw_targets *t, size_t i, struct isw_targets_run6 *run)
+{
+	isw_targets6_run(&t->v6, i, &run->first, &run->count, run->lo, run->hi, &run->sublen);
+}
+
+uint64_t isw_targets_run_v6_below(const isw_targets *t, size_t i, const uint8_t addr[16])
+{
+	return isw_targets6_run_below(&t->v6, i, addr);
+}
+
+int isw_targets_has_subprefix(const isw_targets *t)
+{
+	return t->v6.has_subprefix;
 }
 
 struct isw_addr isw_targets_at_addr(const isw_targets *t, uint64_t index)

@@ -14,8 +14,13 @@
 /* Larger specs are refused rather than enumerated: 2^32 probes is already days at 10k/s. */
 #define ENUM_MAX_BITS 32
 
+#define MAPPED_V4 ((isw_u128)0xffff << 32) /* ::ffff:0:0/96 */
+
+/* Sorted, as the subtraction needs.  IPv4-mapped addresses stand for IPv4 hosts inside one
+ * machine's sockets and are never on the wire (RFC 4291 2.5.5.2). */
 static const struct isw_range6 reserved6[] = {
     {0, 0},                                /* :: */
+    {MAPPED_V4, MAPPED_V4 | 0xffffffffu},  /* ::ffff:0:0/96 */
     {(isw_u128)0xff << 120, ~(isw_u128)0}, /* ff00::/8 multicast */
 };
 
@@ -104,6 +109,7 @@ static int add_subprefix(struct isw_targets6 *t, isw_u128 p, unsigned plen, cons
 		         shown, len - plen, ENUM_MAX_BITS);
 		return -EINVAL;
 	}
+	t->has_subprefix = 1;
 	/* One address per /128 is every address of the prefix. */
 	if (len == 128)
 		return push(&t->inc, &t->ninc, &t->capinc, p,
@@ -164,6 +170,13 @@ int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown
 		if (parse6(spec, strlen(spec), &lo) < 0)
 			goto bad;
 		hi = lo;
+	}
+	if (!exclude && lo >> 32 == MAPPED_V4 >> 32 && hi >> 32 == MAPPED_V4 >> 32) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "IPv6 target '%s' is IPv4-mapped (::ffff:0:0/96), which never leaves a "
+		         "host: give the IPv4 address%s instead",
+		         shown, lo == hi ? "" : "es");
+		return -EINVAL;
 	}
 	if (exclude)
 		return push(&t->exc, &t->nexc, &t->capexc, lo, hi);
@@ -334,4 +347,43 @@ int64_t isw_targets6_index(const struct isw_targets6 *t, const uint8_t addr[16])
 	if (a > t->r[lo].hi)
 		return isw_subprefix6_index(&t->sub, &t->iid, a);
 	return (int64_t)(t->start[lo] + (uint64_t)(a - t->r[lo].lo));
+}
+
+size_t isw_targets6_nruns(const struct isw_targets6 *t)
+{
+	return t->nr + t->sub.n;
+}
+
+void isw_targets6_run(const struct isw_targets6 *t, size_t i, uint64_t *first, uint64_t *count,
+                      uint8_t lo[16], uint8_t hi[16], uint8_t *sublen)
+{
+	const struct isw_subprefix6 *g;
+
+	if (i < t->nr) {
+		*first = t->start[i];
+		*count = (uint64_t)(t->r[i].hi - t->r[i].lo) + 1;
+		to_bytes(t->r[i].lo, lo);
+		to_bytes(t->r[i].hi, hi);
+		*sublen = 0;
+		return;
+	}
+	g = &t->sub.v[i - t->nr];
+	*first = g->start; /* numbered from the plain ranges' count */
+	*count = (uint64_t)(g->hi - g->lo) + 1;
+	to_bytes(g->first, lo);
+	to_bytes(isw_subprefix6_addr(&t->iid, g->len, g->hi), hi);
+	*sublen = g->len;
+}
+
+uint64_t isw_targets6_run_below(const struct isw_targets6 *t, size_t i, const uint8_t addr[16])
+{
+	isw_u128 a = from_bytes(addr);
+
+	if (i < t->nr) {
+		if (a <= t->r[i].lo)
+			return 0;
+		return a > t->r[i].hi ? (uint64_t)(t->r[i].hi - t->r[i].lo) + 1
+		                      : (uint64_t)(a - t->r[i].lo);
+	}
+	return isw_subprefix6_below(&t->sub.v[i - t->nr], &t->iid, a);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The IPv6 part of a target set (include/icmpsweep/targets.h): addresses, ranges and prefixes
  * as 128-bit inclusive ranges, merged, with the excludes and the never-sent addresses (the
- * unspecified address, multicast ff00::/8) subtracted, and flattened into indices that follow
- * the IPv4 ones.  A spec is enumerated only up to 2^32 addresses; a sub-prefix sweep
+ * unspecified address, IPv4-mapped ::ffff:0:0/96, multicast ff00::/8) subtracted, and flattened
+ * into indices that follow the IPv4 ones.  A spec is enumerated only up to 2^32 addresses; a
+ * sub-prefix sweep
  * ("2001:db8::/32-48", subprefix6.h) only up to 2^32 sub-prefixes, and its addresses (one per
  * sub-prefix) follow the plain ones. */
 #ifndef ISW_TARGETS6_H
@@ -26,6 +27,7 @@ struct isw_targets6 {
 	uint64_t count, reserved_dropped; /* count: plain and sub-prefix addresses */
 	struct isw_subprefix6_set sub;    /* its indices follow r's */
 	struct isw_iid6 iid;
+	int has_subprefix; /* a "P/len-sublen" target was added */
 };
 
 /* spec is known to be IPv6 text (an address, "lo-hi", "prefix/len" or, not as an exclusion,
@@ -42,6 +44,16 @@ void isw_targets6_free(struct isw_targets6 *t);
 void isw_targets6_at(const struct isw_targets6 *t, uint64_t index, uint8_t out[16]);
 /* Its inverse: the IPv6 index of addr, or -1. */
 int64_t isw_targets6_index(const struct isw_targets6 *t, const uint8_t addr[16]);
+
+/* The set as runs of IPv6 indices whose addresses grow with the index: the plain ranges
+ * (consecutive addresses) first, then the sub-prefix segments (one address per sub-prefix).
+ * run: IPv6 indices [*first, *first + *count), addresses lo..hi, sublen 0 for a plain range
+ * (targets.h's struct isw_targets_run6). */
+size_t isw_targets6_nruns(const struct isw_targets6 *t);
+void isw_targets6_run(const struct isw_targets6 *t, size_t i, uint64_t *first, uint64_t *count,
+                      uint8_t lo[16], uint8_t hi[16], uint8_t *sublen);
+/* How many addresses of run i are below addr. */
+uint64_t isw_targets6_run_below(const struct isw_targets6 *t, size_t i, const uint8_t addr[16]);
 
 /* Sorts and merges overlapping and adjacent ranges in place; the new count. */
 size_t isw_range6_merge(struct isw_range6 *v, size_t n);
