@@ -703,6 +703,25 @@ int64_t isw_targets_index_addr(const isw_targets *t, const struct isw_addr *a)
 	return i < 0 ? -1 : (int64_t)t->count + i;
 }
 
+size_t isw_targets_nranges_v6(const isw_targets *t)
+{
+	return t->v6.nr;
+}
+
+void isw_targets_range_v6(const isw_targets *t, size_t i, uint8_t lo[16], uint8_t hi[16],
+                          uint64_t *first)
+{
+	isw_u128 a = t->v6.r[i].lo, z = t->v6.r[i].hi;
+
+	for (int k = 15; k >= 0; k--) {
+		lo[k] = (uint8_t)a;
+		hi[k] = (uint8_t)z;
+		a >>= 8;
+		z >>= 8;
+	}
+	*first = t->v6.start[i];
+}
+
 uint32_t isw_targets_at(const isw_targets *t, uint64_t index)
 {
 	size_t lo = 0, hi = t->nr;

@@ -11,6 +11,7 @@
 
 #include "lan.h"
 #include "route-map.h"
+#include "route6-map.h"
 
 /* Where the probe to dst goes: its next hop's MAC (ISW_NEXT_HOP_MAC, mac filled), the
  * template's (ISW_NEXT_HOP_TEMPLATE), nowhere (ISW_NEXT_HOP_NONE: an on-link host silent to
@@ -27,6 +28,8 @@ struct isw_next_hops {
 	const struct isw_route_map *routes; /* targets differ in next hop: look each one up */
 	const struct isw_lan *lan;          /* on-link targets swept with ARP */
 	unsigned lan_link;                  /* the interface the on-link targets are on */
+	/* IPv6 targets' hops; NULL: the IPv6 template's next hop serves them all (a dry run). */
+	const struct isw_route6_map *routes6;
 };
 
 /* 1 when targets differ in next hop, so each probe asks isw_next_hop. */
@@ -78,6 +81,37 @@ static inline int isw_next_hop(const struct isw_next_hops *h, uint32_t dst, uint
 		return ISW_NEXT_HOP_TEMPLATE;
 	*link = h->lan_link;
 	return isw_next_hop_lan(h->lan, dst, mac);
+}
+
+/* The same for IPv6 target k (its index among the IPv6 targets): a gateway's MAC, an on-link
+ * host's own (found through the neighbour table before the sweep), or nowhere. */
+static inline int isw_next_hop6(const struct isw_next_hops *h, uint64_t k, uint8_t mac[6],
+                                unsigned *link)
+{
+	const struct isw_route6_map *m = h->routes6;
+	const struct isw_hop *hop;
+	const struct isw_nd_host *nd;
+
+	if (!m)
+		return ISW_NEXT_HOP_TEMPLATE;
+	hop = &m->hop[isw_route6_map_find(m, k)];
+	*link = hop->link;
+	switch (hop->kind) {
+	case ISW_HOP_UNROUTED:
+		return ISW_NEXT_HOP_UNROUTED;
+	case ISW_HOP_SELF:
+		return ISW_NEXT_HOP_NONE;
+	case ISW_HOP_ONLINK:
+		nd = isw_route6_map_onlink(m, k);
+		if (!nd || !nd->have_mac)
+			return ISW_NEXT_HOP_NONE;
+		memcpy(mac, nd->mac, 6);
+		return ISW_NEXT_HOP_MAC;
+	case ISW_HOP_GATEWAY:
+		break;
+	}
+	memcpy(mac, hop->mac, 6);
+	return ISW_NEXT_HOP_MAC;
 }
 
 #endif

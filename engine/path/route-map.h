@@ -30,6 +30,8 @@ struct isw_hop {
 	 * link carries no MACs (tun, ppp). */
 	uint8_t link, raw_ip;
 	uint64_t count; /* targets with this hop */
+	/* IPv6 hops (route6-map.h): the gateway (all zero: on-link) and the preferred source. */
+	uint8_t gateway6[16], src6[16];
 };
 
 /* A run of targets [lo, hi] (not every address in it need be a target) with one hop. */

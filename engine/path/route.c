@@ -274,12 +274,12 @@ int isw_route_boundaries(uint32_t **out, size_t *n)
 	return 0;
 }
 
-/* The next hop's entry: its NUD state (0 when there is none) with the MAC if it has one. */
-static int neigh_get(const struct isw_route *r, uint8_t mac[6], int *have_mac)
+/* The neighbour entry of nh on ifindex: its NUD state (0 when there is none) with the MAC if
+ * it has one.  Either family: the neighbour table is ARP's for IPv4 and NDP's for IPv6. */
+static int neigh_get(int ifindex, const struct isw_addr *nh, uint8_t mac[6], int *have_mac)
 {
 	struct nl_req q;
 	char buf[NL_BUF];
-	uint32_t nh = htonl(r->next_hop);
 	int n;
 
 	*have_mac = 0;
@@ -287,9 +287,9 @@ static int neigh_get(const struct isw_route *r, uint8_t mac[6], int *have_mac)
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
 	q.h.nlmsg_type = RTM_GETNEIGH;
 	q.h.nlmsg_flags = NLM_F_REQUEST;
-	q.nd.ndm_family = AF_INET;
-	q.nd.ndm_ifindex = r->ifindex;
-	isw_nl_put_attr(&q.h, NDA_DST, &nh, 4);
+	q.nd.ndm_family = nh->family;
+	q.nd.ndm_ifindex = ifindex;
+	isw_nl_put_attr(&q.h, NDA_DST, nh->bytes, isw_addr_is_v4(nh) ? 4 : 16);
 	n = isw_nl_call(NETLINK_ROUTE, &q.h, buf, sizeof(buf));
 	if (n < (int)NLMSG_LENGTH(sizeof(struct ndmsg)))
 		return 0;
@@ -308,74 +308,117 @@ static int neigh_get(const struct isw_route *r, uint8_t mac[6], int *have_mac)
 }
 
 /* 1 when the entry's MAC may be used now: confirmed lately, or set by hand. */
-static int neigh_usable(const struct isw_route *r, uint8_t mac[6], int *state)
+static int neigh_usable(int ifindex, const struct isw_addr *nh, uint8_t mac[6], int *state)
 {
 	int have;
 
-	*state = neigh_get(r, mac, &have);
+	*state = neigh_get(ifindex, nh, mac, &have);
 	return have && (*state & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP));
 }
 
 /* A stale entry's MAC may be that of a next hop long gone (a failover, a replaced router):
  * sending a whole sweep there loses it silently.  Marking the entry failed makes the next
- * datagram start a fresh resolution by broadcast, which a next hop with a new MAC answers
- * too (the kernel's own re-probe of a stale entry goes unicast to the old MAC). */
-static void neigh_expire(const struct isw_route *r)
+ * datagram start a fresh resolution by broadcast (IPv6: to the solicited-node group), which a
+ * next hop with a new MAC answers too (the kernel's own re-probe of a stale entry goes
+ * unicast to the old MAC). */
+static void neigh_expire(int ifindex, const struct isw_addr *nh)
 {
 	struct nl_req q;
 	char buf[NL_BUF];
-	uint32_t nh = htonl(r->next_hop);
 
 	memset(&q, 0, sizeof(q));
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
 	q.h.nlmsg_type = RTM_NEWNEIGH;
 	q.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_REPLACE | NLM_F_ACK;
-	q.nd.ndm_family = AF_INET;
-	q.nd.ndm_ifindex = r->ifindex;
+	q.nd.ndm_family = nh->family;
+	q.nd.ndm_ifindex = ifindex;
 	q.nd.ndm_state = NUD_FAILED;
-	isw_nl_put_attr(&q.h, NDA_DST, &nh, 4);
+	isw_nl_put_attr(&q.h, NDA_DST, nh->bytes, isw_addr_is_v4(nh) ? 4 : 16);
 	/* On failure the wait below still runs and reports a next hop that does not answer. */
 	(void)isw_nl_call(NETLINK_ROUTE, &q.h, buf, sizeof(buf));
 }
 
-/* A datagram to the discard port makes the kernel resolve the next hop like any sender. */
-static void kick_resolution(const struct isw_route *r)
+/* A datagram to the discard port makes the kernel resolve the next hop like any sender: ARP,
+ * or an NDP neighbour solicitation to the next hop's solicited-node multicast group. */
+static void kick_resolution(const char *iface, int ifindex, const struct isw_addr *nh)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9)};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6, .sin6_port = htons(9)};
+	int v4 = isw_addr_is_v4(nh);
+	int fd = socket(nh->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return;
-	sa.sin_addr.s_addr = htonl(r->next_hop);
-	setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, r->iface, (socklen_t)strlen(r->iface) + 1);
-	if (sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	memcpy(&sa.sin_addr, nh->bytes, 4);
+	memcpy(&sa6.sin6_addr, nh->bytes, 16);
+	/* A link-local next hop means nothing without its interface. */
+	sa6.sin6_scope_id = (uint32_t)ifindex;
+	setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface, (socklen_t)strlen(iface) + 1);
+	if (sendto(fd, "", 0, MSG_DONTWAIT, v4 ? (struct sockaddr *)&sa : (struct sockaddr *)&sa6,
+	           v4 ? sizeof(sa) : sizeof(sa6)) < 0) {
 		/* Nothing to do: the wait below reports the failure. */
 	}
 	close(fd);
 }
 
-int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf)
+int isw_neigh_resolve(const char *iface, int ifindex, const struct isw_addr *nh, uint8_t mac[6],
+                      int timeout_ms, char *errbuf)
 {
 	struct timespec step = {0, 20 * 1000 * 1000};
-	char nh[ISW_ADDR_STRLEN];
+	char text[ISW_ADDR_TEXT_MAX];
 	int state;
 
-	if (r->raw_ip)
-		return 0;
-	if (neigh_usable(r, r->next_hop_mac, &state))
+	if (neigh_usable(ifindex, nh, mac, &state))
 		return 0;
 	if (state & (NUD_STALE | NUD_DELAY | NUD_PROBE))
-		neigh_expire(r);
-	kick_resolution(r);
+		neigh_expire(ifindex, nh);
+	kick_resolution(iface, ifindex, nh);
 	for (int waited = 0; waited < timeout_ms; waited += 20) {
 		nanosleep(&step, NULL);
-		if (neigh_usable(r, r->next_hop_mac, &state))
+		if (neigh_usable(ifindex, nh, mac, &state))
 			return 0;
 	}
 	snprintf(errbuf, ISW_ERRBUF_SIZE,
-	         "next hop %s on %s did not answer ARP within %d ms; give its MAC with -G",
-	         isw_addr_str(r->next_hop, nh), r->iface, timeout_ms);
+	         "next hop %s on %s did not answer %s within %d ms; give its MAC with -G",
+	         isw_addr_format(nh, text), iface, isw_addr_is_v4(nh) ? "ARP" : "NDP", timeout_ms);
 	return -EHOSTUNREACH;
+}
+
+size_t isw_neigh_resolve_all(const char *iface, int ifindex, const struct isw_addr *hosts, size_t n,
+                             uint8_t (*mac)[6], uint8_t *have, int timeout_ms)
+{
+	struct timespec step = {0, 20 * 1000 * 1000};
+	size_t got = 0;
+	int state;
+
+	for (size_t i = 0; i < n; i++) {
+		have[i] = (uint8_t)neigh_usable(ifindex, &hosts[i], mac[i], &state);
+		got += have[i];
+		if (have[i])
+			continue;
+		if (state & (NUD_STALE | NUD_DELAY | NUD_PROBE))
+			neigh_expire(ifindex, &hosts[i]);
+		kick_resolution(iface, ifindex, &hosts[i]);
+	}
+	for (int waited = 0; got < n && waited < timeout_ms; waited += 20) {
+		nanosleep(&step, NULL);
+		for (size_t i = 0; i < n; i++) {
+			if (have[i])
+				continue;
+			have[i] = (uint8_t)neigh_usable(ifindex, &hosts[i], mac[i], &state);
+			got += have[i];
+		}
+	}
+	return got;
+}
+
+int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf)
+{
+	struct isw_addr nh = isw_addr_from_v4(r->next_hop);
+
+	if (r->raw_ip)
+		return 0;
+	return isw_neigh_resolve(r->iface, r->ifindex, &nh, r->next_hop_mac, timeout_ms, errbuf);
 }
 
 static int cmp_prefix(const void *a, const void *b)

@@ -16,6 +16,9 @@ struct isw_route {
 	uint8_t src_mac[6];
 	uint8_t next_hop_mac[6];
 	int raw_ip; /* link without Ethernet (tun, ppp) */
+	/* IPv6 targets leaving here: the source of their probes (the first such route's). */
+	uint8_t src6[16];
+	int have_src6;
 };
 
 /* Finds the next hop's MAC in the neighbour table.  A reachable, permanent or no-ARP entry is
@@ -23,6 +26,18 @@ struct isw_route {
  * marked failed so that the kernel resolves it afresh by broadcast, as it does for a missing
  * one; then it waits at most timeout_ms for the answer.  Never waits longer. */
 int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf);
+
+/* The same for any next hop nh (IPv4: ARP, IPv6: NDP) on interface iface/ifindex, into mac.
+ * 0, or -EHOSTUNREACH with a message naming the next hop. */
+struct isw_addr;
+int isw_neigh_resolve(const char *iface, int ifindex, const struct isw_addr *nh, uint8_t mac[6],
+                      int timeout_ms, char *errbuf);
+
+/* The same for n hosts on one link at once (on-link targets): every one asked first, then
+ * one wait of at most timeout_ms in all; have[i] says whose MAC came into mac[i].  Returns
+ * how many answered. */
+size_t isw_neigh_resolve_all(const char *iface, int ifindex, const struct isw_addr *hosts, size_t n,
+                             uint8_t (*mac)[6], uint8_t *have, int timeout_ms);
 
 /* The IPv4 networks directly attached to iface (its addresses with their prefixes), sorted and
  * disjoint: targets in them are on-link and reached by their own MAC.  Returns how many were

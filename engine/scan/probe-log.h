@@ -16,7 +16,23 @@ struct isw_probe_rec {
 	uint8_t probe; /* ICMP attempt (1, 2, ...), or ISW_PROBE_REC_ARP */
 	uint8_t link;  /* the interface it left by (struct isw_send_ctx's link) */
 	uint8_t nh;    /* 1: the next hop's ARP check (path-health.c), not the LAN sweep's */
+	/* 0: dst is an IPv4 address.  Otherwise an ICMPv6 probe, and dst the low 32 bits of its
+	 * IPv6 target index (the address is 16 bytes: the record stays 16 bytes by naming the
+	 * target, which the trace looks up); v6 - 1 holds the index's bits above 32. */
+	uint8_t v6;
 };
+
+/* An ICMPv6 probe's record fields for IPv6 target k (isw_probe_rec_v6k inverts it). */
+static inline void isw_probe_rec_set_v6(struct isw_probe_rec *r, uint64_t k)
+{
+	r->dst = (uint32_t)k;
+	r->v6 = (uint8_t)(1 + (k >> 32));
+}
+
+static inline uint64_t isw_probe_rec_v6k(const struct isw_probe_rec *r)
+{
+	return (uint64_t)(r->v6 - 1) << 32 | r->dst;
+}
 
 #define ISW_PROBE_REC_ARP 0 /* an ARP request for dst (the LAN sweep's first pass) */
 

@@ -28,10 +28,32 @@ static int fail(pcap_t *p, char *errbuf, const char *what, const char *iface)
 	return -EIO;
 }
 
+/* ICMP to our IPv4 address; with an IPv6 one, ICMPv6 echo replies and the four error types
+ * to it (their type is the byte after the fixed header: our answers carry no extension
+ * headers, and match6.c counts none that do); ARP replies for an on-link sweep. */
+static void build_filter(const struct isw_rx_params *prm, char *buf, size_t size)
+{
+	char src[ISW_ADDR_STRLEN], src6[ISW_ADDR_TEXT_MAX];
+	struct isw_addr a6;
+	int n = 0;
+
+	if (prm->src || !prm->src6)
+		n = snprintf(buf, size, "(icmp and dst host %s)", isw_addr_str(prm->src, src));
+	if (prm->src6) {
+		a6 = isw_addr_from_v6(prm->src6);
+		n += snprintf(buf + n, size - (size_t)n,
+		              "%s(ip6 and ip6[6] = 58 and dst host %s and (ip6[40] = 129 or "
+		              "(ip6[40] >= 1 and ip6[40] <= 4)))",
+		              n ? " or " : "", isw_addr_format(&a6, src6));
+	}
+	if (prm->arp)
+		snprintf(buf + n, size - (size_t)n, " or (arp and arp[6:2] = 2)");
+}
+
 int isw_rx_open(struct isw_rx **out, const struct isw_rx_params *prm, char *errbuf)
 {
 	char perr[PCAP_ERRBUF_SIZE];
-	char filter[160], src[ISW_ADDR_STRLEN];
+	char filter[400];
 	struct bpf_program prog;
 	struct isw_rx *rx;
 	pcap_t *p;
@@ -59,8 +81,7 @@ int isw_rx_open(struct isw_rx **out, const struct isw_rx_params *prm, char *errb
 	}
 	if (pcap_setdirection(p, PCAP_D_IN) < 0)
 		return fail(p, errbuf, "setdirection", prm->iface);
-	snprintf(filter, sizeof(filter), "(icmp and dst host %s)%s", isw_addr_str(prm->src, src),
-	         prm->arp ? " or (arp and arp[6:2] = 2)" : "");
+	build_filter(prm, filter, sizeof(filter));
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
 		return fail(p, errbuf, "compile filter", prm->iface);
 	rc = pcap_setfilter(p, &prog);

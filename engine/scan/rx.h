@@ -19,6 +19,7 @@ struct isw_rx;
 struct isw_rx_params {
 	const char *iface;
 	uint32_t src;          /* our address: the kernel filter passes only ICMP to it */
+	const uint8_t *src6;   /* our IPv6 address (NULL: none): and ICMPv6 answers to it */
 	unsigned buffer_bytes; /* capture ring size */
 	int arp;               /* also pass ARP replies (on-link sweep) */
 };

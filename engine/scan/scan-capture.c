@@ -100,11 +100,29 @@ static void report_arp_only(struct isw_scan *s)
 	isw_report_arp_only(&s->report, (int64_t)(isw_wall_ns() / 1000), &s->stop_capture);
 }
 
+/* An ICMPv6 probe's frame, rebuilt from its record; returns its length. */
+static uint32_t rebuild_probe6(struct isw_scan *s, const struct isw_probe_rec *rec, uint8_t *frame,
+                               char *a)
+{
+	const struct isw_send_link *k = &s->send.link[rec->link];
+	uint64_t kv6 = isw_probe_rec_v6k(rec);
+	struct isw_addr dst = isw_targets_at_addr(s->targets, s->send.n4 + kv6);
+	uint8_t mac[6];
+	unsigned link;
+
+	isw_probe6_patch(&k->tmpl6, &s->send.key, frame, dst.bytes, rec->probe, rec->send_ns);
+	if (isw_next_hop6(&s->send.hops, kv6, mac, &link) == ISW_NEXT_HOP_MAC)
+		memcpy(frame, mac, 6);
+	if (s->cfg.trace_pcapng)
+		isw_addr_format(&dst, a);
+	return k->tmpl6.len;
+}
+
 static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 {
 	struct isw_probe_rec rec;
-	uint8_t frame[ISW_PROBE_MAX_LEN];
-	char comment[64], a[ISW_ADDR_STRLEN];
+	uint8_t frame[ISW_PROBE6_MAX_LEN];
+	char comment[96], a[ISW_ADDR_TEXT_MAX];
 
 	while (isw_probe_log_pop(log, &rec)) {
 		int arp = rec.probe == ISW_PROBE_REC_ARP;
@@ -112,7 +130,9 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 		const struct isw_arp_template *at = rec.nh ? &k->nh_arp : &s->lan.tmpl;
 		uint32_t len = arp ? at->len : k->tmpl.len;
 
-		if (arp) {
+		if (rec.v6) {
+			len = rebuild_probe6(s, &rec, frame, a);
+		} else if (arp) {
 			isw_arp_patch(at, frame, rec.dst);
 		} else {
 			uint8_t mac[6];
@@ -125,13 +145,14 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 		}
 		/* Only pcapng has comments: plain pcap skips the formatting. */
 		if (s->cfg.trace_pcapng) {
-			isw_addr_str(rec.dst, a);
+			if (!rec.v6)
+				isw_addr_str(rec.dst, a);
 			if (arp)
 				snprintf(comment, sizeof(comment), "ARP request for %s%s", a,
 				         rec.nh ? " (the next hop's re-check)" : "");
 			else
-				snprintf(comment, sizeof(comment), "probe to %s, attempt %u", a,
-				         rec.probe);
+				snprintf(comment, sizeof(comment), "%s to %s, attempt %u",
+				         rec.v6 ? "ICMPv6 probe" : "probe", a, rec.probe);
 		}
 		isw_trace_writer_put(s->trace, (int64_t)(rec.send_ns / 1000), frame, len, len,
 		                     s->cfg.trace_pcapng ? comment : NULL);

@@ -18,6 +18,7 @@
 #include "probe-log.h"
 #include "report.h"
 #include "route-map.h"
+#include "route6-map.h"
 #include "route.h"
 #include "rtt-hist.h"
 #include "rx-ping.h"
@@ -64,6 +65,9 @@ struct isw_scan {
 	struct isw_route_map routes;
 	int route_per_probe;
 	uint64_t unrouted; /* targets without a usable route: never probed */
+	/* The IPv6 targets' hops (scan-route6.c): always looked up per probe. */
+	struct isw_route6_map routes6;
+	uint64_t unrouted6; /* of unrouted, the IPv6 ones */
 	/* No-root mode (scan-mode.c): the ICMP datagram socket the probes go out and the
 	 * answers come in through instead of rx (-1, NULL otherwise), and why it runs. */
 	int ping_fd;
@@ -113,6 +117,17 @@ struct isw_scan {
 int isw_scan_choose_mode(struct isw_scan *s, char *errbuf);
 /* Decides interface, source and next hops (scan-route.c). */
 int isw_scan_choose_route(struct isw_scan *s, char *errbuf);
+/* The sweep's interface for a routed hop: an existing link, or a new one taking the hop's
+ * source (src6 non-NULL: an IPv6 hop, whose probes take src6).  The link's index, or -errno
+ * (scan-route.c). */
+int isw_scan_link_for(struct isw_scan *s, const struct isw_hop *h, const uint8_t *src6,
+                      char *errbuf);
+/* The IPv6 targets' routes (scan-route6.c): map built, unrouted counted, links chosen (after
+ * the IPv4 ones); *any set when one of them is routed.  Then each hop's MAC. */
+int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf);
+int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf);
+/* The IPv6 targets without a route, as isw_route6_map_describe writes them. */
+void isw_scan_describe_unrouted6(const struct isw_scan *s, char *buf, size_t size);
 /* The capture thread (scan-capture.c): arg is the scan. */
 void *isw_capture_main(void *arg);
 

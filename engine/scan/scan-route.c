@@ -97,17 +97,29 @@ static int refuse_elsewhere(struct isw_scan *s, int oif, char *errbuf)
 	return 0;
 }
 
-/* The sweep's interface for hop h: an existing link, or a new one (the hop's source, or -S). */
-static int link_for(struct isw_scan *s, const struct isw_hop *h, char *errbuf)
+/* An IPv6 hop's link takes the first IPv6 source routed through it. */
+static void take_src6(struct isw_route *r, const uint8_t *src6)
+{
+	if (!src6 || r->have_src6)
+		return;
+	memcpy(r->src6, src6, 16);
+	r->have_src6 = 1;
+}
+
+int isw_scan_link_for(struct isw_scan *s, const struct isw_hop *h, const uint8_t *src6,
+                      char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
 	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE];
 	struct isw_scan_link *l;
 	unsigned k;
 
-	for (k = 0; k < s->nlinks; k++)
-		if (s->link[k].route.ifindex == h->ifindex)
+	for (k = 0; k < s->nlinks; k++) {
+		if (s->link[k].route.ifindex == h->ifindex) {
+			take_src6(&s->link[k].route, src6);
 			return (int)k;
+		}
+	}
 	iface_name(h->ifindex, name);
 	/* No-root mode answers come on one ping socket, matched for one source address. */
 	if (k && s->ping_fd >= 0) {
@@ -151,9 +163,10 @@ static int link_for(struct isw_scan *s, const struct isw_hop *h, char *errbuf)
 			return rc;
 	}
 	l->route.src = c->src_addr ? c->src_addr : h->src;
+	take_src6(&l->route, src6);
 	if (s->ping_fd >= 0)
 		l->route.raw_ip = 1;
-	if (!l->route.src) {
+	if (!l->route.src && !src6) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "interface '%s' has no IPv4 address; use -S",
 		         l->route.iface);
 		return -EADDRNOTAVAIL;
@@ -174,10 +187,15 @@ static uint64_t unrouted_in_shard(const struct isw_scan *s, uint64_t unrouted_al
 	if (!unrouted_all)
 		return 0;
 	if (unrouted_all > sh->hi - sh->lo) {
-		for (uint64_t pos = sh->lo; pos < sh->hi; pos++) {
-			uint32_t a = isw_targets_at(s->targets, isw_perm_at(sh->perm, pos));
+		uint64_t n4 = s->n - isw_targets_count_v6(s->targets);
 
-			count += m->hop[isw_route_map_find(m, a)].kind == ISW_HOP_UNROUTED;
+		for (uint64_t pos = sh->lo; pos < sh->hi; pos++) {
+			uint64_t idx = isw_perm_at(sh->perm, pos);
+
+			if (idx < n4)
+				count +=
+				    m->hop[isw_route_map_find(m, isw_targets_at(s->targets, idx))]
+				        .kind == ISW_HOP_UNROUTED;
 		}
 		return count;
 	}
@@ -209,28 +227,40 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 			return -ENODEV;
 		}
 	}
-	rc = isw_route_map_build(m, s->targets, oif, errbuf);
-	if (rc < 0)
-		return rc;
+	/* Only IPv6 targets: the IPv4 map stays empty (no IPv4 index is ever walked). */
+	if (s->n > isw_targets_count_v6(s->targets)) {
+		rc = isw_route_map_build(m, s->targets, oif, errbuf);
+		if (rc < 0)
+			return rc;
+	}
 	for (size_t i = 0; i < m->nhops; i++) {
 		if (m->hop[i].kind == ISW_HOP_UNROUTED)
 			s->unrouted += m->hop[i].count;
 		any |= hop_routed(&m->hop[i]);
 	}
+	if (isw_targets_count_v6(s->targets) &&
+	    (rc = isw_scan_plan_routes6(s, oif, &any, errbuf)) < 0)
+		return rc;
 	if (!any) {
 		int self = !s->unrouted;
+		char list6[ISW_ERRBUF_SIZE / 4] = "";
+
 		isw_route_map_describe(m, self ? hop_self : hop_unrouted, NULL,
 		                       self ? NULL : isw_hop_unrouted_name, list, sizeof(list));
+		if (isw_targets_count_v6(s->targets))
+			isw_route6_map_describe(
+			    &s->routes6, s->targets, self ? hop_self : hop_unrouted, NULL,
+			    self ? NULL : isw_hop_unrouted_name, list6, sizeof(list6));
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         self ? "nothing to probe: the targets (%s) are this host's own or "
+		         self ? "nothing to probe: the targets (%s%s%s) are this host's own or "
 		                "broadcast addresses"
-		              : "no route to %s",
-		         list);
+		              : "no route to %s%s%s",
+		         list, *list && *list6 ? ", " : "", list6);
 		return -ENETUNREACH;
 	}
 	/* "No route" above spoke of the whole set; the count is the shard's. */
 	if (s->send.shard.partial)
-		s->unrouted = unrouted_in_shard(s, s->unrouted);
+		s->unrouted = unrouted_in_shard(s, s->unrouted - s->unrouted6) + s->unrouted6;
 	if (oif && (rc = refuse_elsewhere(s, oif, errbuf)) < 0)
 		return rc;
 	/* Interfaces in the order the targets reach them: link 0 is the first target's. */
@@ -239,7 +269,19 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 
 		if (!hop_routed(h))
 			continue;
-		rc = link_for(s, h, errbuf);
+		rc = isw_scan_link_for(s, h, NULL, errbuf);
+		if (rc < 0)
+			return rc;
+		h->link = (uint8_t)rc;
+		h->raw_ip = (uint8_t)s->link[rc].route.raw_ip;
+	}
+	/* IPv6 links after: link 0 stays the first IPv4 target's when there is one. */
+	for (size_t i = 0; i < s->routes6.nhops; i++) {
+		struct isw_hop *h = &s->routes6.hop[i];
+
+		if (!hop_routed(h))
+			continue;
+		rc = isw_scan_link_for(s, h, h->src6, errbuf);
 		if (rc < 0)
 			return rc;
 		h->link = (uint8_t)rc;
@@ -363,7 +405,7 @@ static int resolve_hops(struct isw_scan *s, char *errbuf)
 	}
 	/* One next hop for every target: the template's MAC serves them all. */
 	s->route_per_probe = !(m->nhops == 1 && m->hop[0].kind == ISW_HOP_GATEWAY);
-	return 0;
+	return isw_targets_count_v6(s->targets) ? isw_scan_resolve_hops6(s, errbuf) : 0;
 }
 
 /* Decides interface, source and next hops: the kernel's route to each target, with the
@@ -383,6 +425,12 @@ int isw_scan_choose_route(struct isw_scan *s, char *errbuf)
 		if (c->have_gw_mac)
 			memcpy(r->next_hop_mac, c->gw_mac, 6);
 		return 0;
+	}
+	if (c->iface && c->src_addr && c->have_gw_mac && isw_targets_count_v6(s->targets)) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "-S gives an IPv4 source, but there are IPv6 targets: leave -S out (with "
+		         "-i and -G) so that they take their route's IPv6 source");
+		return -EINVAL;
 	}
 	rc = c->iface && c->src_addr && c->have_gw_mac ? choose_given(s, errbuf)
 	                                               : plan_routes(s, errbuf);
@@ -407,8 +455,18 @@ uint64_t isw_scan_unrouted(const isw_scan *s, char *buf, size_t size)
 {
 	if (size)
 		buf[0] = 0;
-	if (s->unrouted && size)
+	if (s->unrouted > s->unrouted6 && size)
 		isw_route_map_describe(&s->routes, hop_unrouted, NULL, isw_hop_unrouted_name, buf,
 		                       size);
+	if (s->unrouted6 && size) {
+		size_t used = strlen(buf);
+
+		if (used && used + 2 < size) {
+			memcpy(buf + used, ", ", 3);
+			used += 2;
+		}
+		if (used + 1 < size)
+			isw_scan_describe_unrouted6(s, buf + used, size - used);
+	}
 	return s->unrouted;
 }

@@ -38,6 +38,13 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 		         cfg->shard, cfg->shards, cfg->shards - 1);
 		return -EINVAL;
 	}
+	/* A trace record names an IPv6 probe by its index in 40 bits (probe-log.h). */
+	if (isw_targets_count_v6(targets) >= (uint64_t)255 << 32) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "%llu IPv6 targets: at most %llu in one sweep",
+		         (unsigned long long)isw_targets_count_v6(targets),
+		         (unsigned long long)((uint64_t)255 << 32) - 1);
+		return -EINVAL;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -217,6 +224,17 @@ static int link_templates(struct isw_scan *s, struct isw_scan_link *l, char *err
 	rc = isw_probe_template_init(&k->tmpl, &pp, errbuf);
 	if (rc < 0)
 		return rc;
+	if (r->have_src6 || (c->dry_run && isw_targets_count_v6(s->targets))) {
+		struct isw_probe6_params p6 = {.hop_limit = c->hop_limit, .raw_ip = r->raw_ip};
+
+		memcpy(p6.src, r->src6, 16);
+		memcpy(p6.src_mac, r->src_mac, 6);
+		/* Every IPv6 probe takes its next hop's MAC (isw_next_hop6); -G's for a dry run. */
+		memcpy(p6.dst_mac, r->next_hop_mac, 6);
+		rc = isw_probe6_template_init(&k->tmpl6, &p6, errbuf);
+		if (rc < 0)
+			return rc;
+	}
 	/* The next hop is watched only where the kernel resolved it for us: not with -G, not
 	 * on-link (the ARP pass covers those), not on a link without MACs. */
 	if (!c->dry_run && r->gateway && r->next_hop && !c->have_gw_mac && !r->raw_ip) {
@@ -263,12 +281,17 @@ static int open_links_rx(struct isw_scan *s, char *errbuf)
 		struct isw_rx_params rp = {
 		    .iface = l->route.iface,
 		    .src = l->route.src,
+		    .src6 = l->route.have_src6 ? l->route.src6 : NULL,
 		    .buffer_bytes = c->pcap_buffer,
 		    .arp = (s->lan_active && s->lan_link == k) || l->nh_watch,
 		};
 
 		l->matcher.key = s->send.key;
 		l->matcher.src_addr = l->route.src;
+		/* ICMPv6 answers to this link's IPv6 source; link-local ones get its scope. */
+		l->matcher.ipv6 = l->route.have_src6;
+		memcpy(l->matcher.src6, l->route.src6, 16);
+		l->matcher.ifindex = (uint32_t)l->route.ifindex;
 		/* Capture opens before the first probe leaves, or early answers would be lost. */
 		rc = isw_rx_open(&l->rx, &rp, errbuf);
 		if (rc < 0)
@@ -286,7 +309,9 @@ static void fill_send_ctx(struct isw_scan *s)
 	struct isw_send_ctx *x = &s->send;
 
 	x->n = s->n;
+	x->n4 = s->n - isw_targets_count_v6(s->targets);
 	x->targets = s->targets;
+	x->hops.routes6 = x->n4 < x->n && !c->dry_run ? &s->routes6 : NULL;
 	x->hops.routes = s->route_per_probe ? &s->routes : NULL;
 	x->hops.lan = s->lan_active ? &s->lan : NULL;
 	x->hops.lan_link = s->lan_link;
@@ -458,6 +483,7 @@ void isw_scan_free(isw_scan *s)
 		close(s->ping_fd);
 	isw_lan_free(&s->lan);
 	isw_route_map_free(&s->routes);
+	isw_route6_map_free(&s->routes6);
 	isw_trace_writer_close(s->trace);
 	for (unsigned k = 0; k < ISW_MAX_SENDERS; k++)
 		isw_probe_log_destroy(&s->probe_log[k]);

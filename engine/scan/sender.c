@@ -30,10 +30,14 @@ struct mark {
 	uint64_t ns, i, errors;
 };
 
-/* One batch's frame buffers, all of one length: the template's, patched in place; and what
- * the trace learns of each. */
+/* Room for a frame of either family (the IPv6 one is the longer), 8-byte aligned. */
+#define FRAME_ROOM ((ISW_PROBE6_MAX_LEN + 7) & ~7)
+_Static_assert(ISW_PROBE_MAX_LEN <= FRAME_ROOM, "an IPv4 probe must fit a batch slot");
+
+/* One batch's frame buffers, each a template patched in place with its length; and what the
+ * trace learns of each. */
 struct batch {
-	uint8_t buf[ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
+	uint8_t buf[ISW_SEND_BATCH][FRAME_ROOM];
 	uint8_t *frames[ISW_SEND_BATCH];
 	uint32_t lens[ISW_SEND_BATCH];
 	struct isw_probe_rec recs[ISW_SEND_BATCH];
@@ -249,7 +253,7 @@ static void send_nh_arp(struct sender *sd)
 
 	for (unsigned l = 0; l < c->nlinks; l++) {
 		const struct isw_send_link *k = &c->link[l];
-		struct isw_probe_rec rec = {isw_wall_ns(), k->nh_watch, ISW_PROBE_REC_ARP, l, 1};
+		struct isw_probe_rec rec = {isw_wall_ns(), k->nh_watch, ISW_PROBE_REC_ARP, l, 1, 0};
 		uint32_t lens[1] = {k->nh_arp.len};
 
 		if (!(want & 1u << l) || !k->nh_watch)
@@ -265,6 +269,35 @@ static void send_nh_arp(struct sender *sd)
 			atomic_fetch_add(&sd->count->arp_errors, 1);
 		}
 	}
+}
+
+/* Puts the ICMPv6 probe to IPv6 target k into the batch of the interface its route leaves
+ * by; returns the next hop's verdict (negative: not queued, for the caller to count). */
+static int queue_probe6(struct sender *sd, uint64_t k, uint8_t pass, uint64_t wall)
+{
+	const struct isw_send_ctx *c = sd->c;
+	unsigned link = 0;
+	uint8_t mac[6], dst[16];
+	struct isw_addr a;
+	struct batch *b;
+	int hop = isw_next_hop6(&c->hops, k, mac, &link);
+
+	if (hop < 0)
+		return hop;
+	a = isw_targets_at_addr(c->targets, c->n4 + k);
+	memcpy(dst, a.bytes, 16);
+	b = &sd->b[link];
+	isw_probe_rec_set_v6(&b->recs[b->cnt], k);
+	b->recs[b->cnt].send_ns = wall;
+	b->recs[b->cnt].probe = pass;
+	b->recs[b->cnt].link = (uint8_t)link;
+	b->recs[b->cnt].nh = 0;
+	b->lens[b->cnt] = c->link[link].tmpl6.len;
+	isw_probe6_patch(&c->link[link].tmpl6, &c->key, b->frames[b->cnt], dst, pass, wall);
+	if (hop == ISW_NEXT_HOP_MAC)
+		memcpy(b->frames[b->cnt], mac, 6);
+	b->cnt++;
+	return hop;
 }
 
 /* Sends each interface's batch, counts and logs it; returns how many frames there were. */
@@ -303,6 +336,7 @@ static void send_pass(struct sender *sd)
 	/* A resumed scan's pass 1 skips what the earlier run saw answer, like a later pass. */
 	const unsigned skip_from = c->resumed ? 1 : 2;
 	const uint64_t pass_bits = (uint64_t)pass << ISW_PROGRESS_PASS_SHIFT;
+	const uint64_t n4 = c->n4;
 	uint64_t i = sd->from;
 
 	for (unsigned l = 0; l < c->nlinks; l++)
@@ -352,8 +386,29 @@ static void send_pass(struct sender *sd)
 			} else if (pass >= skip_from &&
 			           (isw_bitmap_test(alive, slot) || isw_bitmap_test(errored, slot)))
 				continue;
-			dst = isw_targets_at(c->targets, idx);
-			if (per_probe_hop && (hop = isw_next_hop(&hops, dst, mac, &link)) < 0) {
+			if (idx >= n4) {
+				hop = queue_probe6(sd, idx - n4, (uint8_t)pass, wall);
+			} else {
+				dst = isw_targets_at(c->targets, idx);
+				if (per_probe_hop)
+					hop = isw_next_hop(&hops, dst, mac, &link);
+				if (hop >= 0) {
+					/* The batch of the interface the route names. */
+					b = &sd->b[link];
+					b->recs[b->cnt] = (struct isw_probe_rec){
+					    wall, dst, (uint8_t)pass, (uint8_t)link, 0, 0};
+					b->lens[b->cnt] = c->link[link].tmpl.len;
+					isw_probe_patch(&c->link[link].tmpl, &c->key,
+					                b->frames[b->cnt], dst, (uint8_t)pass,
+					                wall);
+					/* Not the template's next hop: an on-link host or another
+					 * gateway. */
+					if (hop == ISW_NEXT_HOP_MAC)
+						memcpy(b->frames[b->cnt], mac, 6);
+					b->cnt++;
+				}
+			}
+			if (hop < 0) {
 				/* Unrouted targets are counted once, before the sweep. */
 				if (hop == ISW_NEXT_HOP_UNROUTED)
 					unrouted++;
@@ -363,16 +418,6 @@ static void send_pass(struct sender *sd)
 					absent++;
 				continue;
 			}
-			/* The batch of the interface the route names. */
-			b = &sd->b[link];
-			b->recs[b->cnt] =
-			    (struct isw_probe_rec){wall, dst, (uint8_t)pass, (uint8_t)link, 0};
-			isw_probe_patch(&c->link[link].tmpl, &c->key, b->frames[b->cnt], dst,
-			                (uint8_t)pass, wall);
-			/* Not the template's next hop: an on-link host or another gateway. */
-			if (hop == ISW_NEXT_HOP_MAC)
-				memcpy(b->frames[b->cnt], mac, 6);
-			b->cnt++;
 			cnt++;
 			resend += (uint64_t)sent_before;
 		}
@@ -432,9 +477,12 @@ static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 			uint64_t o = isw_perm_at(&lan->perm, j++);
 			if (isw_lan_mac(lan, (int64_t)o, mac))
 				continue;
-			b->recs[cnt] =
-			    (struct isw_probe_rec){wall, isw_targets_at(lan->onlink, o),
-			                           ISW_PROBE_REC_ARP, (uint8_t)c->lan_link, 0};
+			b->recs[cnt] = (struct isw_probe_rec){wall,
+			                                      isw_targets_at(lan->onlink, o),
+			                                      ISW_PROBE_REC_ARP,
+			                                      (uint8_t)c->lan_link,
+			                                      0,
+			                                      0};
 			isw_arp_patch(&lan->tmpl, b->frames[cnt], b->recs[cnt].dst);
 			cnt++;
 		}

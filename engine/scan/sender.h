@@ -19,6 +19,7 @@
 #include "shard.h"
 #include "probe-log.h"
 #include "probe.h"
+#include "probe6.h"
 #include "rtt-hist.h"
 #include "tag.h"
 #include "tx.h"
@@ -81,11 +82,12 @@ struct isw_send_counters {
 	atomic_uint_least64_t progress[ISW_MAX_SENDERS];
 };
 
-/* One interface the sweep sends on: the probe template (its source address and MAC, its
- * main next hop's MAC), one transmit handle per sender thread, and the next hop it watches
- * with its own ARP (nh_watch 0: none). */
+/* One interface the sweep sends on: the probe templates (its source address and MAC, its
+ * main next hop's MAC; tmpl6 for IPv6 targets, len 0 when none leave here), one transmit
+ * handle per sender thread, and the next hop it watches with its own ARP (nh_watch 0: none). */
 struct isw_send_link {
 	struct isw_probe_template tmpl;
+	struct isw_probe6_template tmpl6;
 	struct isw_tx *tx[ISW_MAX_SENDERS];
 	uint32_t nh_watch;
 	struct isw_arp_template nh_arp;
@@ -96,6 +98,7 @@ struct isw_send_link {
 struct isw_send_ctx {
 	/* What to probe, in which order, and how each probe is made. */
 	uint64_t n;             /* the index space */
+	uint64_t n4;            /* indices [0, n4) are IPv4 targets, [n4, n) IPv6 ones */
 	struct isw_shard shard; /* the positions of perm to walk (shard.h) */
 	const isw_targets *targets;
 	struct isw_perm perm;

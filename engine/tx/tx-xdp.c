@@ -6,9 +6,9 @@
  *
  * Copy mode (any driver, veth included) is send only: no XDP program, so every reply still
  * goes up the stack to our pcap capture.  The UMEM is registered with unaligned chunks, so
- * 64-byte slots sit back to back: 1,024 probes in flight pin 64 KiB instead of the 2 MiB of
- * one 2 KiB chunk each.  Kernels before 5.4 refuse unaligned chunks; there each slot is a
- * chunk.
+ * 128-byte slots (room for an ICMPv6 probe; a page holds 32, none crossing its end) sit back
+ * to back: 1,024 probes in flight pin 128 KiB instead of the 2 MiB of one 2 KiB chunk each.
+ * Kernels before 5.4 refuse unaligned chunks; there each slot is a chunk.
  *
  * Zero-copy, when the device advertises it (the kernel's netdev xdp-features): the driver
  * sends straight from the UMEM, but it also receives into it on our queue, and it runs that
@@ -37,6 +37,7 @@
 #include "icmpsweep/config.h"
 #include "icmpsweep/error.h"
 #include "probe.h"
+#include "probe6.h"
 #include "tx.h"
 #include "xdp-features.h"
 
@@ -48,7 +49,7 @@
 #endif
 
 #define XDP_CHUNK_SIZE 2048 /* the smallest UMEM chunk the kernel accepts */
-#define XDP_SLOT_SIZE  64   /* a probe, when chunks may be unaligned */
+#define XDP_SLOT_SIZE  128  /* a probe of either family, when chunks may be unaligned */
 #define XDP_NSLOTS     1024 /* in flight at most: 16 batches */
 #define XDP_RING_SIZE  1024 /* TX and completion rings */
 #define XDP_FILL_SIZE  64   /* copy mode: unused (no RX), but the UMEM needs one */
@@ -57,7 +58,8 @@
 #define XDP_KICKS      64  /* sendto() calls per batch before it counts as stuck */
 #define XDP_FULL_POLLS 100 /* 10 ms slices a full ring may take to drain */
 
-_Static_assert(ISW_PROBE_MAX_LEN <= XDP_SLOT_SIZE, "a probe must fit a UMEM slot");
+_Static_assert(ISW_PROBE_MAX_LEN <= XDP_SLOT_SIZE && ISW_PROBE6_MAX_LEN <= XDP_SLOT_SIZE,
+               "a probe must fit a UMEM slot");
 
 struct isw_tx {
 	struct xsk_umem *umem;

@@ -15,6 +15,7 @@
  * from the start, so its size is most of our peak memory. */
 #define ISW_DEFAULT_PCAP_BUFFER (1u << 20)
 #define ISW_DEFAULT_TTL         64
+#define ISW_DEFAULT_HOP_LIMIT   64
 
 enum isw_arp_mode {
 	ISW_ARP_AUTO = 0, /* ARP pass for on-link targets, then ICMP to each host's MAC */
@@ -45,6 +46,7 @@ struct isw_config {
 	 * tried first. */
 	enum { ISW_ZEROCOPY_AUTO, ISW_ZEROCOPY_OFF, ISW_ZEROCOPY_TRY } xdp_zerocopy;
 	uint8_t ttl;                    /* IP TTL of probes */
+	uint8_t hop_limit;              /* IPv6 hop limit of probes (--hop-limit) */
 	int dry_run;                    /* list probes on dry_run_out instead of sending */
 	struct isw_output *dry_run_out; /* opened with .probes (see output.h) */
 	/* Trace (-w): every packet the capture filter passes, and with trace_probes every probe

@@ -96,6 +96,12 @@ uint32_t isw_targets_at(const isw_targets *t, uint64_t index);
 size_t isw_targets_nranges(const isw_targets *t);
 void isw_targets_range(const isw_targets *t, size_t i, uint32_t *lo, uint32_t *hi);
 
+/* The IPv6 set as sorted, disjoint ranges: range i of nranges_v6 is [lo, hi] (network order),
+ * lo being IPv6 target *first (overall index count - count_v6 + *first). */
+size_t isw_targets_nranges_v6(const isw_targets *t);
+void isw_targets_range_v6(const isw_targets *t, size_t i, uint8_t lo[16], uint8_t hi[16],
+                          uint64_t *first);
+
 /* Inverse of isw_targets_at: the index of addr, or -1 if addr is not a target. */
 int64_t isw_targets_index(const isw_targets *t, uint32_t addr);
 

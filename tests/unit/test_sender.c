@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/sender.c over a fake transmit backend: each target's probe leaves by
  * its route's interface (its own handle, source address and next-hop MAC) and is counted per
- * interface; ARP requests the backend refuses are counted as send errors. */
+ * interface; IPv6 targets beside IPv4 ones get whole ICMPv6 frames by their own hops; ARP
+ * requests the backend refuses are counted as send errors. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,6 +20,10 @@ struct isw_tx {
 	unsigned icmp, arp;
 	uint32_t src[64], dst[64];
 	uint8_t dst_mac[64][6];
+	/* ICMPv6 frames: length, source, destination, next-hop MAC. */
+	unsigned icmp6;
+	uint32_t len6[64];
+	uint8_t src6[64][16], dst6[64][16], mac6[64][6];
 };
 
 static uint32_t be32(const uint8_t *p)
@@ -30,10 +35,20 @@ static int fake_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *
 {
 	unsigned ok = 0;
 
-	(void)lens;
 	for (unsigned k = 0; k < n; k++) {
 		const uint8_t *f = frames[k];
 
+		if (f[12] == 0x86 && f[13] == 0xdd) {
+			assert_true(tx->icmp6 < 64);
+			tx->len6[tx->icmp6] = lens[k];
+			memcpy(tx->src6[tx->icmp6], f + 14 + 8, 16);
+			memcpy(tx->dst6[tx->icmp6], f + 14 + 24, 16);
+			memcpy(tx->mac6[tx->icmp6], f, 6);
+			tx->icmp6++;
+			ok++;
+			continue;
+		}
+		assert_int_equal(lens[k], f[12] == 0x08 && f[13] == 0x06 ? 42 : 14 + 20 + 8 + 16);
 		if (f[12] == 0x08 && f[13] == 0x06) {
 			tx->arp++;
 			ok += !tx->refuse_arp;
@@ -68,6 +83,7 @@ static isw_targets *targets(const char *a, const char *b)
 	char err[256];
 
 	assert_int_equal(isw_targets_new(&t), 0);
+	isw_targets_allow_ipv6(t);
 	assert_int_equal(isw_targets_add(t, a, 0, err), 0);
 	if (b)
 		assert_int_equal(isw_targets_add(t, b, 0, err), 0);
@@ -90,6 +106,7 @@ static void fixture_init(struct fixture *x, const isw_targets *t)
 {
 	memset(x, 0, sizeof(*x));
 	x->c.n = isw_targets_count(t);
+	x->c.n4 = x->c.n - isw_targets_count_v6(t);
 	x->c.targets = t;
 	assert_int_equal(isw_perm_init(&x->c.perm, x->c.n, 7), 0);
 	isw_shard_init(&x->c.shard, &x->c.perm, x->c.n, 0, 0); /* the whole order */
@@ -170,6 +187,82 @@ static void test_two_links(void **state)
 	isw_targets_free(t);
 }
 
+/* IPv4 198.18.0.0/28 by link 0's template; IPv6 2001:db8:1::/124 (16 targets, indices after
+ * the IPv4 ones): the first 8 behind a gateway on link 1, then 4 on-link on link 0 (two of
+ * them answered NDP), then 4 unrouted.  Each IPv6 probe is a whole ICMPv6 frame from its
+ * link's IPv6 source to its own next hop; the silent and unrouted ones are counted, not sent. */
+static void test_ipv6_beside_ipv4(void **state)
+{
+	static const uint8_t mac_gw[6] = {2, 0, 0, 0, 0, 0x66}, mac_h[6] = {2, 0, 0, 0, 0, 0x77};
+	static const uint8_t src0[16] = {0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, [15] = 1},
+	                     src1[16] = {0x20, 0x01, 0x0d, 0xb8, 0xff, 0xfe, [15] = 1};
+	struct isw_hop hop[3] = {
+	    {.kind = ISW_HOP_GATEWAY, .link = 1, .count = 8},
+	    {.kind = ISW_HOP_ONLINK, .link = 0, .count = 4},
+	    {.kind = ISW_HOP_UNROUTED, .count = 4},
+	};
+	uint64_t first[3] = {0, 8, 12};
+	uint32_t hops[3] = {0, 1, 2};
+	struct isw_nd_host onlink[4] = {
+	    {.k = 8}, {.k = 9, .have_mac = 1}, {.k = 10}, {.k = 11, .have_mac = 1}};
+	struct isw_route6_map m6 = {.first = first,
+	                            .hops = hops,
+	                            .n = 3,
+	                            .hop = hop,
+	                            .nhops = 3,
+	                            .onlink = onlink,
+	                            .nonlink = 4};
+	isw_targets *t = targets("198.18.0.0/28", "2001:db8:1::/124");
+	struct isw_tx tx0 = {0}, tx1 = {0};
+	struct isw_probe6_params p6 = {.hop_limit = 64};
+	struct fixture x;
+	unsigned gw = 0, host = 0;
+	char err[256];
+
+	(void)state;
+	memcpy(hop[0].mac, mac_gw, 6);
+	memcpy(onlink[1].mac, mac_h, 6);
+	memcpy(onlink[3].mac, mac_h, 6);
+	fixture_init(&x, t);
+	assert_int_equal(x.c.n4, 16);
+	link_init(&x.c.link[0], A(192, 0, 2, 1), &tx0);
+	link_init(&x.c.link[1], A(192, 0, 2, 5), &tx1);
+	memcpy(p6.src, src0, 16);
+	assert_int_equal(isw_probe6_template_init(&x.c.link[0].tmpl6, &p6, err), 0);
+	memcpy(p6.src, src1, 16);
+	assert_int_equal(isw_probe6_template_init(&x.c.link[1].tmpl6, &p6, err), 0);
+	x.c.nlinks = 2;
+	x.c.hops.routes6 = &m6;
+	isw_sender_main(&x.c);
+
+	assert_int_equal(tx0.icmp, 16); /* every IPv4 target, by the template */
+	assert_int_equal(tx1.icmp, 0);
+	assert_int_equal(tx1.icmp6, 8);
+	assert_int_equal(tx0.icmp6, 2);
+	for (unsigned k = 0; k < tx1.icmp6; k++) {
+		assert_int_equal(tx1.len6[k], 14 + 40 + 8 + 16);
+		assert_memory_equal(tx1.src6[k], src1, 16);
+		assert_memory_equal(tx1.mac6[k], mac_gw, 6);
+		assert_memory_equal(tx1.dst6[k], ((const uint8_t[]){0x20, 0x01, 0x0d, 0xb8, 0, 1}),
+		                    6);
+		assert_true(tx1.dst6[k][15] < 8);
+		gw |= 1u << tx1.dst6[k][15];
+	}
+	for (unsigned k = 0; k < tx0.icmp6; k++) {
+		assert_memory_equal(tx0.src6[k], src0, 16);
+		assert_memory_equal(tx0.mac6[k], mac_h, 6);
+		host |= 1u << tx0.dst6[k][15];
+	}
+	assert_int_equal(gw, 0xff);
+	assert_int_equal(host, 1u << 9 | 1u << 11);
+	assert_int_equal(atomic_load(&x.count.sent), 26);
+	assert_int_equal(atomic_load(&x.count.absent), 2); /* silent to NDP */
+	assert_int_equal(atomic_load(&x.count.done), 32);
+	assert_int_equal(atomic_load(&x.count.skipped), 0); /* unrouted: counted before */
+	fixture_free(&x);
+	isw_targets_free(t);
+}
+
 /* The ARP pass's requests that the backend refuses are counted, try after try. */
 static void test_arp_errors_counted(void **state)
 {
@@ -205,6 +298,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_two_links),
+	    cmocka_unit_test(test_ipv6_beside_ipv4),
 	    cmocka_unit_test(test_arp_errors_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Routes per IPv6 target (route6-map.h): the IPv6 targets cut where routes may change, one
+ * lookup per piece, runs of target indices sharing a hop. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/rtnetlink.h>
+
+#include "icmpsweep/addr.h"
+#include "icmpsweep/error.h"
+#include "netlink.h"
+#include "route6-map.h"
+#include "route6.h"
+
+#define DESCRIBE_MAX 4 /* ranges named in a message; the rest are counted */
+
+static int same_hop6(const struct isw_hop *a, const struct isw_hop *b)
+{
+	return a->kind == b->kind && a->ifindex == b->ifindex && a->err == b->err &&
+	       a->type == b->type && !memcmp(a->gateway6, b->gateway6, 16);
+}
+
+static int is_zero16(const uint8_t b[16])
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(b, zero, 16);
+}
+
+/* The kernel's answer for dst as a hop (count and mac left zero); -i as classify's in
+ * route-map.c: a route of oif just as specific as the best one is taken. */
+static int classify6(struct isw_nl *nl, const uint8_t dst[16], int oif, struct isw_hop *h,
+                     char *errbuf)
+{
+	struct isw_route6_answer a, best, alt;
+	int rc = isw_route6_get(nl, dst, 0, 0, &a);
+
+	memset(h, 0, sizeof(*h));
+	if (rc == -EINVAL || rc == -EHOSTUNREACH || rc == -EACCES || rc == -ENETUNREACH) {
+		h->kind = ISW_HOP_UNROUTED;
+		h->err = rc;
+		return 0;
+	}
+	if (rc < 0) {
+		char s[ISW_ADDR_TEXT_MAX];
+		struct isw_addr d = isw_addr_from_v6(dst);
+
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "route lookup for %s: %s", isw_addr_format(&d, s),
+		         strerror(-rc));
+		return rc;
+	}
+	h->type = a.type;
+	switch (a.type) {
+	case RTN_UNICAST:
+		break;
+	case RTN_LOCAL:
+	case RTN_ANYCAST:
+	case RTN_MULTICAST:
+		h->kind = ISW_HOP_SELF;
+		return 0;
+	default:
+		h->kind = ISW_HOP_UNROUTED;
+		return 0;
+	}
+	if (oif && a.ifindex != oif && isw_route6_get(nl, dst, 0, 1, &best) == 0 &&
+	    isw_route6_get(nl, dst, oif, 1, &alt) == 0 && alt.prefix_len == best.prefix_len) {
+		rc = isw_route6_get(nl, dst, oif, 0, &a);
+		if (rc < 0 || a.type != RTN_UNICAST) {
+			h->kind = ISW_HOP_UNROUTED;
+			h->err = rc < 0 ? rc : 0;
+			return 0;
+		}
+	}
+	h->ifindex = a.ifindex;
+	memcpy(h->gateway6, a.gateway, 16);
+	memcpy(h->src6, a.src, 16);
+	h->kind = is_zero16(a.gateway) ? ISW_HOP_ONLINK : ISW_HOP_GATEWAY;
+	return 0;
+}
+
+static int hop6_index(struct isw_route6_map *m, const struct isw_hop *h, uint32_t *out)
+{
+	struct isw_hop *v;
+
+	for (size_t i = 0; i < m->nhops; i++) {
+		if (same_hop6(&m->hop[i], h)) {
+			*out = (uint32_t)i;
+			return 0;
+		}
+	}
+	v = realloc(m->hop, (m->nhops + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	m->hop = v;
+	m->hop[m->nhops] = *h;
+	*out = (uint32_t)m->nhops++;
+	return 0;
+}
+
+/* IPv6 targets [k, k + count) take hop; runs of one hop are one entry. */
+static int add_run(struct isw_route6_map *m, uint64_t k, uint64_t count, uint32_t hop)
+{
+	m->hop[hop].count += count;
+	if (m->n && m->hops[m->n - 1] == hop)
+		return 0;
+	if (m->n == m->cap) {
+		size_t c = m->cap ? m->cap * 2 : 64;
+		uint64_t *f = realloc(m->first, c * sizeof(*f));
+
+		if (!f)
+			return -ENOMEM;
+		m->first = f;
+		uint32_t *h = realloc(m->hops, c * sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		m->hops = h;
+		m->cap = c;
+	}
+	m->first[m->n] = k;
+	m->hops[m->n++] = hop;
+	return 0;
+}
+
+int isw_route6_map_build(struct isw_route6_map *m, const isw_targets *targets, int oif,
+                         char *errbuf)
+{
+	size_t nr = isw_targets_nranges_v6(targets), nb = 0, bi = 0;
+	isw_u128 *b = NULL;
+	/* Between two boundaries every address has the same answer (as in route-map.c). */
+	int64_t cell = -1;
+	uint32_t cell_hop = 0;
+	struct isw_nl nl;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	rc = isw_route6_boundaries(&b, &nb);
+	if (rc < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "reading the IPv6 routing table: %s",
+		         strerror(-rc));
+		return rc;
+	}
+	rc = isw_nl_open(&nl, NETLINK_ROUTE);
+	if (rc < 0) {
+		free(b);
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "rtnetlink: %s", strerror(-rc));
+		return rc;
+	}
+	for (size_t i = 0; i < nr && rc == 0; i++) {
+		uint8_t lo8[16], hi8[16], a8[16];
+		uint64_t first;
+		isw_u128 lo, hi, a;
+
+		isw_targets_range_v6(targets, i, lo8, hi8, &first);
+		lo = isw_u128_from_bytes(lo8);
+		hi = isw_u128_from_bytes(hi8);
+		while (bi < nb && b[bi] <= lo)
+			bi++;
+		for (a = lo;;) {
+			isw_u128 end = bi < nb && b[bi] <= hi ? b[bi] - 1 : hi;
+			struct isw_hop h;
+
+			if ((int64_t)bi != cell) {
+				isw_u128_to_bytes(a, a8);
+				rc = classify6(&nl, a8, oif, &h, errbuf);
+				if (rc == 0)
+					rc = hop6_index(m, &h, &cell_hop);
+				if (rc < 0)
+					break;
+				cell = (int64_t)bi;
+			}
+			/* A range holds at most 2^32 addresses per spec, merged ones fewer than
+			 * the set's count: the difference fits 64 bits. */
+			rc = add_run(m, first + (uint64_t)(a - lo), (uint64_t)(end - a) + 1,
+			             cell_hop);
+			if (rc < 0 || end == hi)
+				break;
+			a = end + 1;
+			bi++;
+		}
+	}
+	isw_nl_close(&nl);
+	free(b);
+	if (rc == -ENOMEM)
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for the IPv6 route map");
+	if (rc < 0)
+		isw_route6_map_free(m);
+	return rc;
+}
+
+void isw_route6_map_free(struct isw_route6_map *m)
+{
+	free(m->first);
+	free(m->hops);
+	free(m->hop);
+	free(m->onlink);
+	memset(m, 0, sizeof(*m));
+}
+
+/* IPv6 targets [k0, k1] (consecutive indices need not be adjacent addresses) as text: one
+ * address, or "first-last". */
+static void run_str(const isw_targets *t, uint64_t k0, uint64_t k1, char *buf, size_t size)
+{
+	uint64_t base = isw_targets_count(t) - isw_targets_count_v6(t);
+	struct isw_addr a = isw_targets_at_addr(t, base + k0),
+	                z = isw_targets_at_addr(t, base + k1);
+	char x[ISW_ADDR_TEXT_MAX], y[ISW_ADDR_TEXT_MAX];
+
+	if (k0 == k1)
+		snprintf(buf, size, "%s", isw_addr_format(&a, x));
+	else
+		snprintf(buf, size, "%s-%s", isw_addr_format(&a, x), isw_addr_format(&z, y));
+}
+
+void isw_route6_map_describe(const struct isw_route6_map *m, const isw_targets *targets,
+                             int (*want)(const struct isw_hop *h, const void *arg), const void *arg,
+                             const char *(*label)(const struct isw_hop *h), char *buf, size_t size)
+{
+	uint64_t n6 = isw_targets_count_v6(targets);
+	size_t used = 0, named = 0, more = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct isw_hop *h = &m->hop[m->hops[i]];
+		uint64_t last = i + 1 < m->n ? m->first[i + 1] - 1 : n6 - 1;
+		char r[2 * ISW_ADDR_TEXT_MAX + 2];
+		int w;
+
+		if (!want(h, arg))
+			continue;
+		if (named == DESCRIBE_MAX) {
+			more++;
+			continue;
+		}
+		run_str(targets, m->first[i], last, r, sizeof(r));
+		w = snprintf(buf + used, size - used, "%s%s%s%s%s", named ? ", " : "", r,
+		             label ? " (" : "", label ? label(h) : "", label ? ")" : "");
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+		named++;
+	}
+	if (more && used < size)
+		snprintf(buf + used, size - used, " and %zu more range%s", more,
+		         more == 1 ? "" : "s");
+}

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Route choice for a scan's IPv6 targets: each one's hop from route6-map.h, the interfaces
+ * and IPv6 sources they leave by, the gateways' MACs and the on-link hosts' own through the
+ * kernel's neighbour table (NDP), before any probe leaves.  The IPv4 side is scan-route.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <net/if.h>
+
+#include "icmpsweep/error.h"
+#include "scan-internal.h"
+
+#define NDP_WAIT_MS 1000
+/* On-link IPv6 targets are resolved one by one through the neighbour table, all asked at
+ * once and waited for together; more than this would flood the table (its default gc_thresh3
+ * is 1024) and wants the NDP sweep of the local segment, a later phase. */
+#define ONLINK6_MAX 256
+
+static int hop_routed(const struct isw_hop *h)
+{
+	return h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK;
+}
+
+static int hop_unrouted(const struct isw_hop *h, const void *arg)
+{
+	(void)arg;
+	return h->kind == ISW_HOP_UNROUTED;
+}
+
+static int hop_elsewhere(const struct isw_hop *h, const void *arg)
+{
+	return hop_routed(h) && h->ifindex != *(const int *)arg;
+}
+
+static int hop_raw(const struct isw_hop *h, const void *arg)
+{
+	(void)arg;
+	return hop_routed(h) && h->raw_ip;
+}
+
+static int hop_onlink(const struct isw_hop *h, const void *arg)
+{
+	(void)arg;
+	return h->kind == ISW_HOP_ONLINK;
+}
+
+/* IPv6 target k's overall index. */
+static uint64_t index6(const struct isw_scan *s, uint64_t k)
+{
+	return s->n - isw_targets_count_v6(s->targets) + k;
+}
+
+/* Entry i of the map holds IPv6 targets [first[i], its end). */
+static uint64_t entry_end(const struct isw_scan *s, size_t i)
+{
+	const struct isw_route6_map *m = &s->routes6;
+
+	return i + 1 < m->n ? m->first[i + 1] : isw_targets_count_v6(s->targets);
+}
+
+/* This shard's unrouted IPv6 targets, exactly (the whole set without shards). */
+static uint64_t unrouted_in_shard6(const struct isw_scan *s)
+{
+	const struct isw_route6_map *m = &s->routes6;
+	uint64_t count = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->hop[m->hops[i]].kind != ISW_HOP_UNROUTED)
+			continue;
+		if (!s->send.shard.partial) {
+			count += entry_end(s, i) - m->first[i];
+			continue;
+		}
+		for (uint64_t k = m->first[i]; k < entry_end(s, i); k++)
+			count += isw_shard_has(&s->send.shard, index6(s, k));
+	}
+	return count;
+}
+
+void isw_scan_describe_unrouted6(const struct isw_scan *s, char *buf, size_t size)
+{
+	isw_route6_map_describe(&s->routes6, s->targets, hop_unrouted, NULL, isw_hop_unrouted_name,
+	                        buf, size);
+}
+
+int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf)
+{
+	struct isw_route6_map *m = &s->routes6;
+	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE], other[IF_NAMESIZE];
+	int rc;
+
+	/* The ping socket of no-root mode is an IPv4 one. */
+	if (s->ping_fd >= 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "IPv6 targets need raw packets: no-root mode (%s) sends ICMP over an IPv4 "
+		         "ping socket; run as root or with CAP_NET_RAW, or sweep IPv4 targets only",
+		         s->mode_why[0] ? s->mode_why : "--tx socket");
+		return -EOPNOTSUPP;
+	}
+	rc = isw_route6_map_build(m, s->targets, oif, errbuf);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < m->nhops; i++)
+		*any |= hop_routed(&m->hop[i]);
+	s->unrouted6 = unrouted_in_shard6(s);
+	s->unrouted += s->unrouted6;
+	for (size_t i = 0; oif && i < m->nhops; i++) {
+		if (!hop_elsewhere(&m->hop[i], &oif))
+			continue;
+		if (!if_indextoname((unsigned)m->hop[i].ifindex, other))
+			snprintf(other, sizeof(other), "interface %d", m->hop[i].ifindex);
+		if (!if_indextoname((unsigned)oif, name))
+			snprintf(name, sizeof(name), "interface %d", oif);
+		isw_route6_map_describe(m, s->targets, hop_elsewhere, &oif, NULL, list,
+		                        sizeof(list));
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "targets %s are routed through %s, not -i %s: sweep them in a separate "
+		         "run with -i %s",
+		         list, other, name, other);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Every on-link IPv6 target of hop index hop, with its MAC from the neighbour table (those
+ * that do not answer are not probed, as on-link IPv4 hosts silent to ARP). */
+static int resolve_onlink6(struct isw_scan *s, const struct isw_route *r, char *errbuf)
+{
+	struct isw_route6_map *m = &s->routes6;
+	struct isw_addr *hosts;
+	uint8_t(*mac)[6], *have;
+	uint64_t n = 0;
+	char list[ISW_ERRBUF_SIZE / 2];
+
+	for (size_t i = 0; i < m->n; i++)
+		if (m->hop[m->hops[i]].kind == ISW_HOP_ONLINK &&
+		    m->hop[m->hops[i]].ifindex == r->ifindex)
+			n += entry_end(s, i) - m->first[i];
+	if (!n)
+		return 0;
+	if (n > ONLINK6_MAX) {
+		isw_route6_map_describe(m, s->targets, hop_onlink, NULL, NULL, list, sizeof(list));
+		snprintf(
+		    errbuf, ISW_ERRBUF_SIZE,
+		    "%llu IPv6 targets are on-link on %s (%s): at most %d are resolved through "
+		    "the neighbour table (NDP) before a sweep; sweep fewer at a time, or "
+		    "through a router",
+		    (unsigned long long)n, r->iface, list, ONLINK6_MAX);
+		return -EINVAL;
+	}
+	hosts = calloc(n, sizeof(*hosts));
+	mac = calloc(n, sizeof(*mac));
+	have = calloc(n, 1);
+	struct isw_nd_host *v = realloc(m->onlink, (m->nonlink + n) * sizeof(*v));
+	if (!hosts || !mac || !have || !v) {
+		free(hosts);
+		free(mac);
+		free(have);
+		if (v)
+			m->onlink = v;
+		return -ENOMEM;
+	}
+	m->onlink = v;
+	n = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->hop[m->hops[i]].kind != ISW_HOP_ONLINK ||
+		    m->hop[m->hops[i]].ifindex != r->ifindex)
+			continue;
+		for (uint64_t k = m->first[i]; k < entry_end(s, i); k++) {
+			hosts[n] = isw_targets_at_addr(s->targets, index6(s, k));
+			m->onlink[m->nonlink + n].k = k;
+			n++;
+		}
+	}
+	isw_neigh_resolve_all(r->iface, r->ifindex, hosts, n, mac, have, NDP_WAIT_MS);
+	for (size_t j = 0; j < n; j++) {
+		memcpy(m->onlink[m->nonlink + j].mac, mac[j], 6);
+		m->onlink[m->nonlink + j].have_mac = have[j];
+	}
+	m->nonlink += n;
+	free(hosts);
+	free(mac);
+	free(have);
+	return 0;
+}
+
+static int cmp_nd_host(const void *a, const void *b)
+{
+	const struct isw_nd_host *x = a, *y = b;
+
+	return (x->k > y->k) - (x->k < y->k);
+}
+
+int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	struct isw_route6_map *m = &s->routes6;
+	char list[ISW_ERRBUF_SIZE / 2];
+	int rc;
+
+	for (size_t i = 0; i < m->nhops; i++) {
+		if (!hop_raw(&m->hop[i], NULL))
+			continue;
+		isw_route6_map_describe(m, s->targets, hop_raw, NULL, NULL, list, sizeof(list));
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "IPv6 targets %s are routed through %s, a link without Ethernet: ICMPv6 "
+		         "probes are sent on Ethernet links only so far",
+		         list, s->link[m->hop[i].link].route.iface);
+		return -EOPNOTSUPP;
+	}
+	for (size_t i = 0; i < m->nhops; i++) {
+		struct isw_hop *h = &m->hop[i];
+		struct isw_route *r = &s->link[h->link].route;
+		struct isw_addr gw = isw_addr_from_v6(h->gateway6);
+
+		if (h->kind != ISW_HOP_GATEWAY)
+			continue;
+		if (c->have_gw_mac) {
+			memcpy(h->mac, c->gw_mac, 6);
+			continue;
+		}
+		rc = isw_neigh_resolve(r->iface, r->ifindex, &gw, h->mac, NDP_WAIT_MS, errbuf);
+		if (rc < 0)
+			return rc;
+	}
+	for (unsigned l = 0; l < s->nlinks; l++) {
+		rc = resolve_onlink6(s, &s->link[l].route, errbuf);
+		if (rc < 0)
+			return rc;
+	}
+	qsort(m->onlink, m->nonlink, sizeof(*m->onlink), cmp_nd_host);
+	return 0;
+}
