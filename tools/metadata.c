@@ -12,6 +12,7 @@
 #include "atomic-file.h"
 #include "metadata.h"
 #include "resolve-cli.h"
+#include "targets-digest.h"
 
 static void iso_time(char *buf, size_t size, const struct timespec *ts)
 {
@@ -49,21 +50,16 @@ static void counter(FILE *fp, const char *k, uint64_t v)
  * FNV-1a over its sorted ranges.  Shards of one sweep must have the same; merge checks it. */
 static uint64_t targets_digest(const isw_targets *t)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = DIGEST_FNV_BASIS;
 	size_t n = t ? isw_targets_nranges(t) : 0;
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t lo, hi;
-		uint64_t v;
 
 		isw_targets_range(t, i, &lo, &hi);
-		v = (uint64_t)lo << 32 | hi;
-		for (int b = 0; b < 8; b++) {
-			h ^= (v >> (8 * b)) & 0xff;
-			h *= 0x100000001b3ULL;
-		}
+		h = digest_fold(h, (uint64_t)lo << 32 | hi);
 	}
-	return h;
+	return digest_fold_v6(h, t);
 }
 
 /* Which part of the sweep this run was (--shard), and the whole it is part of. */
