@@ -13,6 +13,7 @@
 
 #include "icmpsweep/error.h"
 #include "mix.h"
+#include "range-search.h"
 #include "subprefix6.h"
 #include "targets6.h"
 
@@ -80,17 +81,11 @@ static uint64_t seg_size(const struct isw_subprefix6 *g)
 static isw_u128 first_at_least(const struct isw_subprefix6 *g, const struct isw_iid6 *iid,
                                isw_u128 a)
 {
-	uint64_t lo = 0, hi = seg_size(g);
+	uint64_t n;
 
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-
-		if (isw_subprefix6_addr(iid, g->len, g->lo + mid) < a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return g->lo + lo;
+	ISW_PARTITION_POINT(uint64_t, n, 0, seg_size(g), i,
+	                    isw_subprefix6_addr(iid, g->len, g->lo + i) < a);
+	return g->lo + n;
 }
 
 uint64_t isw_subprefix6_below(const struct isw_subprefix6 *g, const struct isw_iid6 *iid,
@@ -107,19 +102,13 @@ static int subtract(const struct isw_subprefix6_set *s, const struct isw_iid6 *i
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct isw_subprefix6 g = s->v[i];
-		isw_u128 top = isw_subprefix6_addr(iid, g.len, g.hi);
-		size_t lo = 0, hi = nb;
+		isw_u128 top = isw_subprefix6_addr(iid, g.len, g.hi),
+		         bottom = isw_subprefix6_addr(iid, g.len, g.lo);
+		size_t lo;
 		int alive = 1;
 
 		/* The first range of b that ends at or after the segment's first address. */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (b[mid].hi < isw_subprefix6_addr(iid, g.len, g.lo))
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		ISW_PARTITION_POINT(size_t, lo, 0, nb, k, b[k].hi < bottom);
 		for (size_t k = lo; k < nb && b[k].lo <= top && alive; k++) {
 			isw_u128 cut = first_at_least(&g, iid, b[k].lo);
 			isw_u128 keep =
@@ -336,36 +325,22 @@ int isw_subprefix6_finalize(struct isw_subprefix6_set *s, const struct isw_iid6 
 isw_u128 isw_subprefix6_at(const struct isw_subprefix6_set *s, const struct isw_iid6 *iid,
                            uint64_t index)
 {
-	size_t lo = 0, hi = s->n;
+	size_t lo;
 
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->v[mid].start <= index)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	ISW_LAST_WHERE(lo, s->n, i, s->v[i].start <= index);
 	return isw_subprefix6_addr(iid, s->v[lo].len, s->v[lo].lo + (index - s->v[lo].start));
 }
 
 int64_t isw_subprefix6_index(const struct isw_subprefix6_set *s, const struct isw_iid6 *iid,
                              isw_u128 a)
 {
-	size_t lo = 0, hi = s->n;
+	size_t lo;
 	const struct isw_subprefix6 *g;
 	isw_u128 v;
 
 	if (!s->n || a < s->v[0].first)
 		return -1;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->v[mid].first <= a)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	ISW_LAST_WHERE(lo, s->n, i, s->v[i].first <= a);
 	g = &s->v[lo];
 	v = g->len ? a >> (128u - g->len) : 0;
 	if (v < g->lo || v > g->hi || isw_subprefix6_addr(iid, g->len, v) != a)

@@ -19,6 +19,7 @@
 #include "icmpsweep/targets.h"
 #include "escape.h"
 #include "mix.h"
+#include "range-search.h"
 #include "targets6.h"
 
 /* Longest line of a target file: a host name is at most 253 bytes; the rest is comment room.
@@ -724,38 +725,22 @@ void isw_targets_range_v6(const isw_targets *t, size_t i, uint8_t lo[16], uint8_
 
 uint32_t isw_targets_at(const isw_targets *t, uint64_t index)
 {
-	size_t lo = 0, hi = t->nr;
+	size_t lo;
 
 	/* 0.0.0.0 is never a target, so it is a safe answer to an out-of-range question. */
 	if (index >= t->count)
 		return 0;
-	/* Last range whose start is <= index. */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->start[mid] <= index)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	ISW_LAST_WHERE(lo, t->nr, i, t->start[i] <= index);
 	return t->r[lo].lo + (uint32_t)(index - t->start[lo]);
 }
 
 int64_t isw_targets_index(const isw_targets *t, uint32_t addr)
 {
-	size_t lo = 0, hi = t->nr;
+	size_t lo;
 
 	if (t->nr == 0 || addr < t->r[0].lo)
 		return -1;
-	/* Last range whose lo is <= addr. */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->r[mid].lo <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	ISW_LAST_WHERE(lo, t->nr, i, t->r[i].lo <= addr);
 	if (addr > t->r[lo].hi)
 		return -1;
 	return (int64_t)(t->start[lo] + (addr - t->r[lo].lo));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "icmpsweep/error.h"
+#include "range-search.h"
 #include "targets6.h"
 
 /* Larger specs are refused rather than enumerated: 2^32 probes is already days at 10k/s. */
@@ -308,7 +309,7 @@ void isw_targets6_free(struct isw_targets6 *t)
 
 void isw_targets6_at(const struct isw_targets6 *t, uint64_t index, uint8_t out[16])
 {
-	size_t lo = 0, hi = t->nr;
+	size_t lo;
 
 	if (index >= t->count) {
 		memset(out, 0, 16); /* :: is never a target */
@@ -318,32 +319,18 @@ void isw_targets6_at(const struct isw_targets6 *t, uint64_t index, uint8_t out[1
 		to_bytes(isw_subprefix6_at(&t->sub, &t->iid, index), out);
 		return;
 	}
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->start[mid] <= index)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	ISW_LAST_WHERE(lo, t->nr, i, t->start[i] <= index);
 	to_bytes(t->r[lo].lo + (index - t->start[lo]), out);
 }
 
 int64_t isw_targets6_index(const struct isw_targets6 *t, const uint8_t addr[16])
 {
 	isw_u128 a = from_bytes(addr);
-	size_t lo = 0, hi = t->nr;
+	size_t lo;
 
 	if (t->nr == 0 || a < t->r[0].lo)
 		return isw_subprefix6_index(&t->sub, &t->iid, a);
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->r[mid].lo <= a)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	ISW_LAST_WHERE(lo, t->nr, i, t->r[i].lo <= a);
 	if (a > t->r[lo].hi)
 		return isw_subprefix6_index(&t->sub, &t->iid, a);
 	return (int64_t)(t->start[lo] + (uint64_t)(a - t->r[lo].lo));
