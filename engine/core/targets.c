@@ -294,6 +294,12 @@ static int add_spec(isw_targets *t, int exclude, const char *spec, char *errbuf)
 		seterr(errbuf, "invalid target '' (empty)");
 		return -EINVAL;
 	}
+	if (t->allow_ipv6) {
+		int rc = isw_targets6_add_address(&t->v6, spec, exclude);
+
+		if (rc <= 0)
+			return rc;
+	}
 	isw_escape(spec, shown, sizeof(shown));
 	if (is_ipv6(spec) && t->allow_ipv6)
 		return isw_targets6_add(&t->v6, spec, shown, exclude, errbuf);

@@ -120,6 +120,21 @@ static int add_subprefix(struct isw_targets6 *t, isw_u128 p, unsigned plen, cons
 	                           p + (((isw_u128)1 << (len - plen)) - 1));
 }
 
+int isw_targets6_add_address(struct isw_targets6 *t, const char *spec, int exclude)
+{
+	uint8_t b[16];
+	isw_u128 a;
+
+	if (!strchr(spec, ':') || strpbrk(spec, "/-%") || inet_pton(AF_INET6, spec, b) != 1)
+		return 1;
+	a = from_bytes(b);
+	if (a >> 32 == MAPPED_V4 >> 32)
+		return 1; /* refused with its message by isw_targets6_add */
+	if (exclude)
+		return push(&t->exc, &t->nexc, &t->capexc, a, a);
+	return push(&t->inc, &t->ninc, &t->capinc, a, a);
+}
+
 int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown, int exclude,
                      char *errbuf)
 {
@@ -187,20 +202,13 @@ bad:
 	return -EINVAL;
 }
 
-static int cmp6(const void *a, const void *b)
-{
-	const struct isw_range6 *x = a, *y = b;
-
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
 size_t isw_range6_merge(struct isw_range6 *v, size_t n)
 {
 	size_t w = 0;
 
 	if (!n)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp6);
+	isw_range6_sort(v, n);
 	for (size_t i = 1; i < n; i++) {
 		if (v[w].hi == ~(isw_u128)0 || v[i].lo <= v[w].hi + 1) {
 			if (v[i].hi > v[w].hi)
@@ -248,35 +256,65 @@ static uint64_t total6(const struct isw_range6 *v, size_t n)
 	return sum;
 }
 
+/* Whether any range of a meets one of b (both merged). */
+static int meets(const struct isw_range6 *a, size_t na, const struct isw_range6 *b, size_t nb)
+{
+	for (size_t k = 0; k < nb; k++) {
+		size_t i;
+
+		ISW_PARTITION_POINT(size_t, i, 0, na, x, a[x].hi < b[k].lo);
+		if (i < na && a[i].lo <= b[k].hi)
+			return 1;
+	}
+	return 0;
+}
+
+/* *v minus b (merged) in a new array, *v freed, unless nothing of b is in *v: a hitlist of
+ * millions of lines costs one array, not three. */
+static int subtract_into(struct isw_range6 **v, size_t *n, const struct isw_range6 *b, size_t nb)
+{
+	struct isw_range6 *out;
+
+	if (!meets(*v, *n, b, nb))
+		return 0;
+	out = malloc((*n + nb + 1) * sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+	*n = subtract6(*v, *n, b, nb, out);
+	free(*v);
+	*v = out;
+	return 0;
+}
+
 int isw_targets6_finalize(struct isw_targets6 *t, char *errbuf)
 {
-	size_t ni = isw_range6_merge(t->inc, t->ninc), ne = isw_range6_merge(t->exc, t->nexc), n1,
-	       n2;
+	size_t ni = isw_range6_merge(t->inc, t->ninc), ne = isw_range6_merge(t->exc, t->nexc), n2;
 	size_t nres = sizeof(reserved6) / sizeof(reserved6[0]);
-	struct isw_range6 *tmp, *r;
+	struct isw_range6 *r = t->inc;
 	uint64_t before;
 	int rc;
 
-	tmp = malloc((ni + ne + 1) * sizeof(*tmp));
-	r = malloc((ni + ne + nres + 1) * sizeof(*r));
-	if (!tmp || !r) {
-		free(tmp);
-		free(r);
-		return -ENOMEM;
-	}
-	n1 = subtract6(t->inc, ni, t->exc, ne, tmp);
-	before = total6(tmp, n1);
-	n2 = subtract6(tmp, n1, reserved6, nres, r);
-	free(tmp);
-	free(t->inc);
 	t->inc = NULL;
 	t->ninc = t->capinc = 0;
-	t->start = malloc((n2 ? n2 : 1) * sizeof(*t->start));
-	if (!t->start) {
+	n2 = ni;
+	rc = subtract_into(&r, &n2, t->exc, ne);
+	before = total6(r, n2);
+	if (rc == 0)
+		rc = subtract_into(&r, &n2, reserved6, nres);
+	if (rc < 0) {
 		free(r);
-		return -ENOMEM;
+		return rc;
 	}
-	t->r = r;
+	/* Shrinking cannot fail in practice, and the larger block is still good if it does. */
+	if (n2) {
+		struct isw_range6 *shrunk = realloc(r, n2 * sizeof(*r));
+
+		r = shrunk ? shrunk : r;
+	}
+	t->r = r; /* freed with t from here on */
+	t->start = malloc((n2 ? n2 : 1) * sizeof(*t->start));
+	if (!t->start)
+		return -ENOMEM;
 	t->nr = n2;
 	t->count = 0;
 	for (size_t i = 0; i < n2; i++) {

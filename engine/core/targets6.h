@@ -35,6 +35,10 @@ struct isw_targets6 {
  * naming it, -ENOMEM. */
 int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown, int exclude,
                      char *errbuf);
+/* The common line of a hitlist, one IPv6 address, added with one parse and nothing else:
+ * 0, -ENOMEM, or 1 when spec is not that (isw_targets6_add then takes it, or names what is
+ * wrong with it). */
+int isw_targets6_add_address(struct isw_targets6 *t, const char *spec, int exclude);
 /* Merges and subtracts; 0 even when nothing is left (the caller decides); -EINVAL with a
  * message (sub-prefix sweeps that random identifiers could make meet), -ENOMEM. */
 int isw_targets6_finalize(struct isw_targets6 *t, char *errbuf);
@@ -55,6 +59,8 @@ void isw_targets6_run(const struct isw_targets6 *t, size_t i, uint64_t *first, u
 /* How many addresses of run i are below addr. */
 uint64_t isw_targets6_run_below(const struct isw_targets6 *t, size_t i, const uint8_t addr[16]);
 
+/* Sorts by first address, in place (range6-sort.c). */
+void isw_range6_sort(struct isw_range6 *v, size_t n);
 /* Sorts and merges overlapping and adjacent ranges in place; the new count. */
 size_t isw_range6_merge(struct isw_range6 *v, size_t n);
 
