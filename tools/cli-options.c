@@ -806,6 +806,10 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		BAD("--iid '%s' sets the address probed in each sub-prefix of a sub-prefix sweep "
 		    "(PREFIX/LEN-SUBLEN, e.g. 2001:db8::/32-48): no target is one",
 		    o->iid);
+	/* --read learns the seed from the trace, after the targets are final. */
+	if (o->iid_random && o->read_path && !o->seed_given)
+		BAD("--iid random with --read needs the sweep's --seed N: the targets' addresses "
+		    "come from it");
 	/* Before finalize: --iid random draws each sub-prefix's identifier from it. */
 	if (!o->seed_given &&
 	    getrandom(&o->cfg.seed, sizeof(o->cfg.seed), 0) != (ssize_t)sizeof(o->cfg.seed)) {

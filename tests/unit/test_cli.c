@@ -875,6 +875,16 @@ static void test_iid(void **state __attribute__((unused)))
 	                         "sub-prefix sweep (PREFIX/LEN-SUBLEN, e.g. 2001:db8::/32-48): no "
 	                         "target is one");
 	cli_free(&o);
+	/* --read learns its seed from the trace, too late for the targets. */
+	assert_int_equal(
+	    PARSE(&o, err, "--read", "/dev/null", "--iid", "random", "2001:db8::/32-48"), -EINVAL);
+	assert_string_equal(err, "--iid random with --read needs the sweep's --seed N: the "
+	                         "targets' addresses come from it");
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--read", "/dev/null", "--seed", "3", "--iid", "random",
+	                       "2001:db8::/32-48"),
+	                 0);
+	cli_free(&o);
 	/* More than the order holds: 2^32 sub-prefixes and one IPv4 address. */
 	assert_int_equal(PARSE(&o, err, "--dry-run", "2001:db8::/32-64", "198.18.0.1"), -EINVAL);
 	assert_string_equal(err, "4294967297 targets (1 IPv4, 4294967296 IPv6) are more than the "
