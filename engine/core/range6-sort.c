@@ -77,7 +77,7 @@ static size_t partition(struct isw_range6 *v, size_t n)
 	}
 }
 
-static void introsort(struct isw_range6 *v, size_t n, unsigned depth)
+void isw_range6_introsort(struct isw_range6 *v, size_t n, unsigned depth)
 {
 	while (n > SHORT_RUN) {
 		size_t j;
@@ -89,11 +89,11 @@ static void introsort(struct isw_range6 *v, size_t n, unsigned depth)
 		j = partition(v, n) + 1;
 		/* The smaller side by recursion (at most log n deep), the larger by the loop. */
 		if (j < n - j) {
-			introsort(v, j, depth);
+			isw_range6_introsort(v, j, depth);
 			v += j;
 			n -= j;
 		} else {
-			introsort(v + j, n - j, depth);
+			isw_range6_introsort(v + j, n - j, depth);
 			n = j;
 		}
 	}
@@ -112,5 +112,5 @@ void isw_range6_sort(struct isw_range6 *v, size_t n)
 		return;
 	for (size_t k = n; k > 1; k >>= 1)
 		depth += 2;
-	introsort(v, n, depth);
+	isw_range6_introsort(v, n, depth);
 }

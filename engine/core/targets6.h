@@ -61,6 +61,9 @@ uint64_t isw_targets6_run_below(const struct isw_targets6 *t, size_t i, const ui
 
 /* Sorts by first address, in place (range6-sort.c). */
 void isw_range6_sort(struct isw_range6 *v, size_t n);
+/* Its quicksort, turning to heapsort after depth partitions (0: at once), so that the tests
+ * reach the fallback that only adversarial input does. */
+void isw_range6_introsort(struct isw_range6 *v, size_t n, unsigned depth);
 /* Sorts and merges overlapping and adjacent ranges in place; the new count. */
 size_t isw_range6_merge(struct isw_range6 *v, size_t n);
 

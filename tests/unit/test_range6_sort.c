@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/core/range6-sort.c: the in-place sort of IPv6 ranges agrees with
  * qsort on random, sorted, reversed, all-equal and few-distinct inputs of every size up to a
- * few hundred and on large ones (the quicksort, heapsort and insertion-sort paths), and keeps
- * each range whole. */
+ * few hundred and on large ones (the quicksort and insertion-sort paths, and the heapsort
+ * fallback forced), and keeps each range whole. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -55,7 +55,8 @@ static void fill(struct isw_range6 *v, size_t n, int kind)
 	}
 }
 
-static void check(size_t n, int kind)
+/* depth: the introsort's, or ~0u for isw_range6_sort itself. */
+static void check_depth(size_t n, int kind, unsigned depth)
 {
 	struct isw_range6 *v = malloc((n + 1) * sizeof(*v)), *w = malloc((n + 1) * sizeof(*w));
 
@@ -63,7 +64,10 @@ static void check(size_t n, int kind)
 	assert_non_null(w);
 	fill(v, n, kind);
 	memcpy(w, v, n * sizeof(*v));
-	isw_range6_sort(v, n);
+	if (depth == ~0u)
+		isw_range6_sort(v, n);
+	else
+		isw_range6_introsort(v, n, depth);
 	qsort(w, n, sizeof(*w), cmp);
 	for (size_t i = 1; i < n; i++)
 		if (v[i - 1].lo > v[i].lo)
@@ -74,6 +78,11 @@ static void check(size_t n, int kind)
 		fail_msg("n %zu kind %d: not a permutation of the input", n, kind);
 	free(v);
 	free(w);
+}
+
+static void check(size_t n, int kind)
+{
+	check_depth(n, kind, ~0u);
 }
 
 static void test_small(void **state)
@@ -91,11 +100,24 @@ static void test_large(void **state)
 		check(200000 + (size_t)kind, kind);
 }
 
+/* The heapsort the quicksort turns to on adversarial input, at once and part way. */
+static void test_heapsort_fallback(void **state)
+{
+	(void)state;
+	for (int kind = 0; kind < 6; kind++)
+		for (unsigned depth = 0; depth < 3; depth++) {
+			for (size_t n = 0; n < 100; n++)
+				check_depth(n, kind, depth);
+			check_depth(50000, kind, depth);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_small),
 	    cmocka_unit_test(test_large),
+	    cmocka_unit_test(test_heapsort_fallback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
