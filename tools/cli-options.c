@@ -480,8 +480,8 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 
 				if (isw_addr_parse(optarg, &a, NULL) < 0 || a.family != AF_INET6)
 					BAD("invalid --iid '%s' (an IPv6 address such as ::1, "
-					    "whose low "
-					    "bits are the host part of each sub-prefix, or random)",
+					    "whose low bits are the host part of each "
+					    "sub-prefix, or random)",
 					    optarg);
 				isw_targets_set_iid(o->targets, a.bytes);
 			}
