@@ -5,7 +5,8 @@
 # here with Python's ipaddress, once each, in text, CSV and JSON; IPv6 frames are ICMPv6 echo
 # requests to the address of their line; --iid (fixed and random: stable for a seed, another
 # for another seed, never an all-zero host part) places the address in each sub-prefix; bad
-# values exit 2 with one line naming them; nothing is sent throughout.
+# values exit 2 with one line naming them; icmpsweep map takes a mixed run's metadata (its
+# IPv6 hosts left out of the map); nothing is sent throughout.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 E2E_TAG=dry6 e2e_init "$@"
@@ -191,12 +192,29 @@ bad_values() {
 	bad "'2001:db8:1::/40-48'" -x 2001:db8:1::/40-48 2001:db8::/32-48
 }
 
+# icmpsweep map from the metadata of a mixed run: the IPv6 specs parse, their hosts are left
+# out of the (IPv4) map and said so.
+map_of_mixed() {
+	e2e_sweep "$WORK/m.out" "$WORK/m.err" -q --dry-run --seed 1 --metadata "$WORK/m.json" \
+		198.18.0.0/24 2001:db8::/32-40
+	e2e_expect_rc 0 "$WORK/m.err"
+	printf 'ip,type\n198.18.0.5,echo-reply\n2001:db8:100::1,echo-reply\n' >"$WORK/m.csv"
+	E2E_RC=0
+	timeout 30 "$ISW" map --metadata "$WORK/m.json" "$WORK/m.csv" -o "$WORK/m.png" 2>"$WORK/map.err" || E2E_RC=$?
+	if [[ $E2E_RC -ne 0 || ! -s $WORK/m.png ]] || ! grep -q "1 IPv6 hosts up are not drawn" "$WORK/map.err"; then
+		FAILURES+=("map --metadata of a mixed run: exit $E2E_RC: $(head -c 300 "$WORK/map.err")")
+	else
+		e2e_log "map --metadata of a mixed run: drawn, the IPv6 host left out"
+	fi
+}
+
 main() {
 	local tx0 tx1
 	tx0=$(lab_scan_tx)
 	listing
 	iid
 	bad_values
+	map_of_mixed
 	tx1=$(lab_scan_tx)
 	((tx1 == tx0)) || FAILURES+=("the scanner transmitted $((tx1 - tx0)) packets during dry runs, expected 0")
 	if ((${#FAILURES[@]})); then
