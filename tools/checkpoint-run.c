@@ -7,35 +7,28 @@
 #include <unistd.h>
 
 #include "checkpoint-run.h"
-
-static uint64_t fnv(uint64_t h, uint64_t v)
-{
-	for (int k = 0; k < 8; k++) {
-		h ^= (uint8_t)(v >> (8 * k));
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
+#include "targets-digest.h"
 
 uint64_t ckpt_digest(const struct cli_options *o)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = DIGEST_FNV_BASIS;
 	size_t n = isw_targets_nranges(o->targets);
 
-	h = fnv(h, n);
+	h = digest_fold(h, n);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t lo, hi;
 
 		isw_targets_range(o->targets, i, &lo, &hi);
-		h = fnv(h, (uint64_t)lo << 32 | hi);
+		h = digest_fold(h, (uint64_t)lo << 32 | hi);
 	}
-	h = fnv(h, o->cfg.seed);
-	h = fnv(h, o->cfg.probes);
-	h = fnv(h, o->cfg.ttl);
-	h = fnv(h, (uint64_t)o->cfg.arp);
-	h = fnv(h, (uint64_t)o->shard.index << 32 | o->shard.count);
-	h = fnv(h, o->cfg.max_targets);
-	return fnv(h, (uint64_t)o->cfg.dry_run);
+	h = digest_fold_v6(h, o->targets);
+	h = digest_fold(h, o->cfg.seed);
+	h = digest_fold(h, o->cfg.probes);
+	h = digest_fold(h, o->cfg.ttl);
+	h = digest_fold(h, (uint64_t)o->cfg.arp);
+	h = digest_fold(h, (uint64_t)o->shard.index << 32 | o->shard.count);
+	h = digest_fold(h, o->cfg.max_targets);
+	return digest_fold(h, (uint64_t)o->cfg.dry_run);
 }
 
 /* --resume FILE, --resume=FILE or an abbreviation getopt takes ("--resu"): how many of
@@ -117,6 +110,7 @@ int ckpt_compare(const struct cli_options *now, const struct cli_options *rec,
 	OPT("-T", "%u", x->cfg.senders);
 	OPT("-r", "%" PRIu64, x->cfg.rate);
 	OPT("--ttl", "%u", x->cfg.ttl);
+	OPT("--iid", "%s", str_or(x->iid, "::1"));
 	OPT("-o", "%s", str_or(x->output_path, "-"));
 	OPT("-O", "%d", (int)x->format);
 	OPT("-f", "%s", str_or(x->fields, "(all)"));

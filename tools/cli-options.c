@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <net/if.h>
+#include <sys/socket.h>
 #include <sys/random.h>
 
 #include "cli-localnet.h"
@@ -48,6 +49,7 @@ enum {
 	OPT_CHECKPOINT,
 	OPT_CHECKPOINT_INTERVAL,
 	OPT_RESUME,
+	OPT_IID,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +57,7 @@ static const struct option long_options[] = {
     {"exclude", required_argument, NULL, 'x'},
     {"exclude-file", required_argument, NULL, 'b'},
     {"seed", required_argument, NULL, OPT_SEED},
+    {"iid", required_argument, NULL, OPT_IID},
     {"rate", required_argument, NULL, 'r'},
     {"probes", required_argument, NULL, 'P'},
     {"cooldown", required_argument, NULL, 'c'},
@@ -119,6 +122,10 @@ void cli_usage(FILE *fp)
 	    "  -I, --input-file FILE     more targets, one per line ('#' comments, '-' = stdin)\n"
 	    "  -x, --exclude CIDR        do not probe these (CIDR, range or address)\n"
 	    "  -b, --exclude-file FILE   exclusions, one per line\n"
+	    "      --iid IID|random      the address probed in each sub-prefix of an IPv6\n"
+	    "                            sub-prefix sweep (2001:db8::/32-48): IID's low\n"
+	    "                            128-SUBLEN bits are its host part (default ::1);\n"
+	    "                            random: per sub-prefix from --seed, never all zero\n"
 	    "  -l, --localnet            the IPv4 networks of -i's interface, or of the one\n"
 	    "                            interface that is up (besides loopback)\n"
 	    "      --localnet-max PREFIX  -l sweeps at most a /PREFIX per interface (16)\n"
@@ -407,9 +414,7 @@ static int refuse_ipv6(const struct cli_options *o, char *errbuf)
 
 	if (!n6 || o->read_path)
 		return 0;
-	if (o->cfg.dry_run)
-		opt = "--dry-run", why = "lists IPv4 probes only so far";
-	else if (o->cfg.tx && !strcmp(o->cfg.tx, "socket"))
+	if (o->cfg.tx && !strcmp(o->cfg.tx, "socket"))
 		opt = "--tx socket", why = "(no-root mode) sends over an IPv4 ping socket";
 	else if (o->localnet)
 		opt = "-l", why = "sweeps this host's IPv4 networks";
@@ -422,6 +427,20 @@ static int refuse_ipv6(const struct cli_options *o, char *errbuf)
 	    "without it",
 	    opt, why, (unsigned long long)n6, isw_addr_format(&first, a),
 	    n6 > 1 ? " and more" : "");
+	return 0;
+}
+
+/* What the sweep can take of the finalized targets: the order (permute.h) holds at most 2^32
+ * of them. */
+static int check_order_limit(const struct cli_options *o, char *errbuf)
+{
+	uint64_t n = isw_targets_count(o->targets), n6 = isw_targets_count_v6(o->targets);
+
+	if (!o->read_path && n > (1ull << 32))
+		BAD("%llu targets (%llu IPv4, %llu IPv6) are more than the 2^32 one sweep can "
+		    "order: sweep them in separate runs",
+		    (unsigned long long)n, (unsigned long long)(n - n6), (unsigned long long)n6);
+	return 0;
 }
 
 int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
@@ -475,6 +494,20 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 				return rc == -ENOMEM ? rc : -EINVAL;
 			if (push(&o->exclude_specs, &o->nexclude_specs, optarg) < 0)
 				return -ENOMEM;
+			break;
+		case OPT_IID:
+			if (strcmp(optarg, "random") != 0) {
+				struct isw_addr a;
+
+				if (isw_addr_parse(optarg, &a, NULL) < 0 || a.family != AF_INET6)
+					BAD("invalid --iid '%s' (an IPv6 address such as ::1, "
+					    "whose low bits are the host part of each "
+					    "sub-prefix, or random)",
+					    optarg);
+				isw_targets_set_iid(o->targets, a.bytes);
+			}
+			o->iid = optarg;
+			o->iid_random = !strcmp(optarg, "random");
 			break;
 		case OPT_SEED:
 			if (cli_parse_u64(optarg, UINT64_MAX, &v) < 0)
@@ -795,6 +828,22 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 	if (!o->nspecs && !o->read_path && !o->resume_path)
 		BAD("no targets given: name them, or sweep the networks this host is on with -l "
 		    "(try --help)");
+	if (o->iid && o->nspecs && !isw_targets_has_subprefix(o->targets))
+		BAD("--iid '%s' sets the address probed in each sub-prefix of a sub-prefix sweep "
+		    "(PREFIX/LEN-SUBLEN, e.g. 2001:db8::/32-48): no target is one",
+		    o->iid);
+	/* --read learns the seed from the trace, after the targets are final. */
+	if (o->iid_random && o->read_path && !o->seed_given)
+		BAD("--iid random with --read needs the sweep's --seed N: the targets' addresses "
+		    "come from it");
+	/* Before finalize: --iid random draws each sub-prefix's identifier from it. */
+	if (!o->seed_given &&
+	    getrandom(&o->cfg.seed, sizeof(o->cfg.seed), 0) != (ssize_t)sizeof(o->cfg.seed)) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot draw a random seed: %s", strerror(errno));
+		return -EIO;
+	}
+	if (o->iid_random)
+		isw_targets_set_iid_random(o->targets, o->cfg.seed);
 	/* Offline, targets are optional: they only narrow what is reported. */
 	if (o->nspecs || (o->nexclude_specs && !o->resume_path)) {
 		rc = isw_targets_finalize(o->targets, errbuf);
@@ -804,12 +853,11 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		if (rc < 0)
 			return rc;
 	}
-	if (o->nspecs)
+	if (o->nspecs) {
+		rc = check_order_limit(o, errbuf);
+		if (rc < 0)
+			return rc;
 		o->cfg.max_targets = max_targets_count(o);
-	if (!o->seed_given &&
-	    getrandom(&o->cfg.seed, sizeof(o->cfg.seed), 0) != (ssize_t)sizeof(o->cfg.seed)) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "cannot draw a random seed: %s", strerror(errno));
-		return -EIO;
 	}
 	return 0;
 }

@@ -32,6 +32,9 @@ struct cli_options {
 	const char *read_path; /* --read: offline analysis of a trace */
 	int no_validate;
 	int seed_given;
+	/* --iid as typed (NULL: ::1); random: keyed by the seed once it is known. */
+	const char *iid;
+	int iid_random;
 	const char *user; /* --user: who to run as once set up (NULL: the default) */
 	int help, version, list_fields;
 	const char *fields;   /* -f: csv/json columns (NULL: all) */

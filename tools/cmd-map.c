@@ -209,6 +209,8 @@ int cmd_map(int argc, char **argv)
 		status = MAP_RUNTIME;
 		goto fail;
 	}
+	/* A mixed sweep's IPv6 specs parse; the map, of IPv4 space, leaves them out. */
+	isw_targets_allow_ipv6(t);
 	rc = o.metadata ? targets_from_metadata(t, o.metadata, err)
 	                : targets_covering(t, &set, o.results, err);
 	if (rc >= 0)

@@ -12,6 +12,7 @@
 #include "atomic-file.h"
 #include "metadata.h"
 #include "resolve-cli.h"
+#include "targets-digest.h"
 
 static void iso_time(char *buf, size_t size, const struct timespec *ts)
 {
@@ -45,42 +46,21 @@ static void counter(FILE *fp, const char *k, uint64_t v)
 	fprintf(fp, "%llu", (unsigned long long)v);
 }
 
-static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* The target set itself (after exclusions and reserved ranges), not how it was spelled:
  * FNV-1a over its sorted ranges, the IPv4 ones (as they always were) then the IPv6 ones.
  * Shards of one sweep must have the same; merge checks it. */
 static uint64_t targets_digest(const isw_targets *t)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t n = t ? isw_targets_nranges(t) : 0, n6 = t ? isw_targets_nranges_v6(t) : 0;
+	uint64_t h = DIGEST_FNV_BASIS;
+	size_t n = t ? isw_targets_nranges(t) : 0;
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t lo, hi;
-		uint8_t v[8];
 
 		isw_targets_range(t, i, &lo, &hi);
-		for (int b = 0; b < 4; b++) {
-			v[b] = (uint8_t)(hi >> (8 * b));
-			v[4 + b] = (uint8_t)(lo >> (8 * b));
-		}
-		h = fnv1a(h, v, 8);
+		h = digest_fold(h, (uint64_t)lo << 32 | hi);
 	}
-	for (size_t i = 0; i < n6; i++) {
-		uint8_t lo[16], hi[16];
-		uint64_t first;
-
-		isw_targets_range_v6(t, i, lo, hi, &first);
-		h = fnv1a(fnv1a(h, lo, 16), hi, 16);
-	}
-	return h;
+	return digest_fold_v6(h, t);
 }
 
 /* Which part of the sweep this run was (--shard), and the whole it is part of. */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Target-file lines per second: isw_targets_add_file + isw_targets_finalize on a file of
  * 100,000 single addresses in scrambled order (-i FILE with a long host list), so that a
- * loader or merge that grows faster than n log n shows as a drop in the rate. */
+ * loader or merge that grows faster than n log n shows as a drop in the rate.  Then the
+ * lookups over the 100,000 ranges it makes: index -> address (the sender's, per probe) and
+ * address -> index (the capture's, per answer), at scattered indices. */
 #include <unistd.h>
 
 #include "icmpsweep/error.h"
@@ -12,7 +14,10 @@
 
 struct ctx {
 	char path[64];
+	isw_targets *t;
 };
+
+#define SCATTER 0x9e3779b1u /* odd: consecutive operations far apart in the table */
 
 /* One call loads the file round(n / LINES) times (at least once): an operation is one line,
  * and the rounding is within half a file of the n asked for, a few percent of a trial. */
@@ -43,6 +48,27 @@ static uint64_t bench(void *v, uint64_t n)
 	return acc;
 }
 
+static uint64_t at_bench(void *v, uint64_t n)
+{
+	const struct ctx *c = v;
+	uint64_t acc = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		acc += isw_targets_at(c->t, (uint32_t)(i * SCATTER) % LINES);
+	return acc;
+}
+
+static uint64_t index_bench(void *v, uint64_t n)
+{
+	const struct ctx *c = v;
+	uint64_t acc = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		acc += (uint64_t)isw_targets_index(c->t, 0x0a000000u +
+		                                             (uint32_t)(i * SCATTER) % (2 * LINES));
+	return acc;
+}
+
 int main(int argc, char **argv)
 {
 	struct micro_opts o = micro_parse(argc, argv);
@@ -67,6 +93,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	micro_run(&o, "targets file 100k lines", "lines", bench, &c);
+	{
+		char err[ISW_ERRBUF_SIZE];
+
+		if (isw_targets_new(&c.t) < 0 || isw_targets_add_file(c.t, c.path, 0, err) < 0 ||
+		    isw_targets_finalize(c.t, err) < 0) {
+			fprintf(stderr, "targets: %s\n", err);
+			return 1;
+		}
+	}
+	micro_run(&o, "targets at (100k ranges)", "addrs", at_bench, &c);
+	micro_run(&o, "targets index (100k ranges)", "addrs", index_bench, &c);
+	isw_targets_free(c.t);
 	unlink(c.path);
 	return 0;
 }

@@ -18,6 +18,8 @@
 #include "icmpsweep/error.h"
 #include "icmpsweep/targets.h"
 #include "escape.h"
+#include "mix.h"
+#include "range-search.h"
 #include "targets6.h"
 
 /* Longest line of a target file: a host name is at most 253 bytes; the rest is comment room.
@@ -100,6 +102,7 @@ int isw_targets_new(isw_targets **out)
 
 	if (!t)
 		return -ENOMEM;
+	t->v6.iid.fixed = 1; /* --iid ::1 */
 	*out = t;
 	return 0;
 }
@@ -168,6 +171,13 @@ static int add_cidr(struct rangevec *rv, const char *spec, const char *shown, co
 	}
 	for (; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
 		len = len * 10 + (unsigned)(*p - '0');
+	if (digits > 0 && *p == '-') {
+		seterr(errbuf,
+		       "invalid target '%s': sub-prefix sweeps (PREFIX/LEN-SUBLEN) are for IPv6 "
+		       "prefixes; sweep an IPv4 prefix whole",
+		       shown);
+		return -EINVAL;
+	}
 	if (digits == 0 || *p != '\0' || len > 32) {
 		seterr(errbuf, "invalid prefix length in '%s'", shown);
 		return -EINVAL;
@@ -284,6 +294,12 @@ static int add_spec(isw_targets *t, int exclude, const char *spec, char *errbuf)
 		seterr(errbuf, "invalid target '' (empty)");
 		return -EINVAL;
 	}
+	if (t->allow_ipv6) {
+		int rc = isw_targets6_add_address(&t->v6, spec, exclude);
+
+		if (rc <= 0)
+			return rc;
+	}
 	isw_escape(spec, shown, sizeof(shown));
 	if (is_ipv6(spec) && t->allow_ipv6)
 		return isw_targets6_add(&t->v6, spec, shown, exclude, errbuf);
@@ -387,7 +403,7 @@ int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *er
 {
 	struct rangevec *rv = exclude ? &t->exc : &t->inc;
 	size_t *n6 = exclude ? &t->v6.nexc : &t->v6.ninc;
-	size_t n0 = rv->n, n6_0 = *n6, nul_at = 0;
+	size_t n0 = rv->n, n6_0 = *n6, nsub0 = t->v6.sub.n, nul_at = 0;
 	unsigned long lineno = 0;
 	int use_stdin = strcmp(path, "-") == 0;
 	char name[SHOWN_MAX], shown[SHOWN_MAX];
@@ -473,6 +489,7 @@ int isw_targets_add_file(isw_targets *t, const char *path, int exclude, char *er
 	if (err < 0) {
 		rv->n = n0;
 		*n6 = n6_0;
+		t->v6.sub.n = nsub0;
 	}
 	return err;
 }
@@ -557,17 +574,19 @@ int isw_targets_finalize(isw_targets *t, char *errbuf)
 	size_t ni, ne, n1, n2;
 	struct range *tmp, *r;
 	uint64_t before;
+	int err;
 
 	if (t->finalized) {
 		seterr(errbuf, "targets already finalized");
 		return -EINVAL;
 	}
-	if (t->inc.n == 0 && t->v6.ninc == 0) {
+	if (t->inc.n == 0 && t->v6.ninc == 0 && t->v6.sub.n == 0) {
 		seterr(errbuf, "no targets given");
 		return -EINVAL;
 	}
-	if (isw_targets6_finalize(&t->v6) < 0)
-		return -ENOMEM;
+	err = isw_targets6_finalize(&t->v6, errbuf);
+	if (err < 0)
+		return err;
 	ni = merge(t->inc.v, t->inc.n);
 	ne = merge(t->exc.v, t->exc.n);
 
@@ -634,6 +653,41 @@ void isw_targets_allow_ipv6(isw_targets *t)
 	t->allow_ipv6 = 1;
 }
 
+void isw_targets_set_iid(isw_targets *t, const uint8_t iid[16])
+{
+	isw_u128 v = 0;
+
+	for (int i = 0; i < 16; i++)
+		v = v << 8 | iid[i];
+	t->v6.iid = (struct isw_iid6){.fixed = v};
+}
+
+void isw_targets_set_iid_random(isw_targets *t, uint64_t seed)
+{
+	/* Its own key: the order and the probe tags use the seed too. */
+	t->v6.iid = (struct isw_iid6){.key = isw_mix64(seed ^ 0x1d1d1d1d5eed1d1dULL), .random = 1};
+}
+
+size_t isw_targets_nruns_v6(const isw_targets *t)
+{
+	return isw_targets6_nruns(&t->v6);
+}
+
+void isw_targets_run_v6(const isw_targets *t, size_t i, struct isw_targets_run6 *run)
+{
+	isw_targets6_run(&t->v6, i, &run->first, &run->count, run->lo, run->hi, &run->sublen);
+}
+
+uint64_t isw_targets_run_v6_below(const isw_targets *t, size_t i, const uint8_t addr[16])
+{
+	return isw_targets6_run_below(&t->v6, i, addr);
+}
+
+int isw_targets_has_subprefix(const isw_targets *t)
+{
+	return t->v6.has_subprefix;
+}
+
 struct isw_addr isw_targets_at_addr(const isw_targets *t, uint64_t index)
 {
 	uint8_t b[16];
@@ -677,38 +731,22 @@ void isw_targets_range_v6(const isw_targets *t, size_t i, uint8_t lo[16], uint8_
 
 uint32_t isw_targets_at(const isw_targets *t, uint64_t index)
 {
-	size_t lo = 0, hi = t->nr;
+	size_t lo;
 
 	/* 0.0.0.0 is never a target, so it is a safe answer to an out-of-range question. */
 	if (index >= t->count)
 		return 0;
-	/* Last range whose start is <= index. */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->start[mid] <= index)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	ISW_LAST_WHERE(lo, t->nr, i, t->start[i] <= index);
 	return t->r[lo].lo + (uint32_t)(index - t->start[lo]);
 }
 
 int64_t isw_targets_index(const isw_targets *t, uint32_t addr)
 {
-	size_t lo = 0, hi = t->nr;
+	size_t lo;
 
 	if (t->nr == 0 || addr < t->r[0].lo)
 		return -1;
-	/* Last range whose lo is <= addr. */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->r[mid].lo <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	ISW_LAST_WHERE(lo, t->nr, i, t->r[i].lo <= addr);
 	if (addr > t->r[lo].hi)
 		return -1;
 	return (int64_t)(t->start[lo] + (addr - t->r[lo].lo));

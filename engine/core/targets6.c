@@ -9,13 +9,19 @@
 #include <string.h>
 
 #include "icmpsweep/error.h"
+#include "range-search.h"
 #include "targets6.h"
 
 /* Larger specs are refused rather than enumerated: 2^32 probes is already days at 10k/s. */
 #define ENUM_MAX_BITS 32
 
+#define MAPPED_V4 ((isw_u128)0xffff << 32) /* ::ffff:0:0/96 */
+
+/* Sorted, as the subtraction needs.  IPv4-mapped addresses stand for IPv4 hosts inside one
+ * machine's sockets and are never on the wire (RFC 4291 2.5.5.2). */
 static const struct isw_range6 reserved6[] = {
     {0, 0},                                /* :: */
+    {MAPPED_V4, MAPPED_V4 | 0xffffffffu},  /* ::ffff:0:0/96 */
     {(isw_u128)0xff << 120, ~(isw_u128)0}, /* ff00::/8 multicast */
 };
 
@@ -75,6 +81,60 @@ static int too_large(const char *shown, char *errbuf)
 	return -EINVAL;
 }
 
+/* "P/plen-sub" (p: the text after the dash): one address in each /sub of P/plen. */
+static int add_subprefix(struct isw_targets6 *t, isw_u128 p, unsigned plen, const char *sub,
+                         const char *shown, int exclude, char *errbuf)
+{
+	char *end = NULL;
+	unsigned long len = strtoul(sub, &end, 10);
+
+	if (*sub < '0' || *sub > '9' || *end || len > 128 || len < plen) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "invalid IPv6 sub-prefix length in '%s' (PREFIX/LEN-SUBLEN with LEN <= "
+		         "SUBLEN <= 128)",
+		         shown);
+		return -EINVAL;
+	}
+	if (exclude) {
+		snprintf(
+		    errbuf, ISW_ERRBUF_SIZE,
+		    "IPv6 exclusion '%s': a sub-prefix sweep is a target form; exclude its prefix, "
+		    "ranges or single addresses",
+		    shown);
+		return -EINVAL;
+	}
+	if (len - plen > ENUM_MAX_BITS) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "IPv6 target '%s' has 2^%lu sub-prefixes, more than the limit of 2^%d: "
+		         "sweep a longer prefix or shorter sub-prefixes",
+		         shown, len - plen, ENUM_MAX_BITS);
+		return -EINVAL;
+	}
+	t->has_subprefix = 1;
+	/* One address per /128 is every address of the prefix. */
+	if (len == 128)
+		return push(&t->inc, &t->ninc, &t->capinc, p,
+		            p | (plen == 128 ? 0 : (((isw_u128)1 << (128 - plen)) - 1)));
+	p = len == 0 ? 0 : p >> (128 - len);
+	return isw_subprefix6_push(&t->sub, (uint8_t)len, p,
+	                           p + (((isw_u128)1 << (len - plen)) - 1));
+}
+
+int isw_targets6_add_address(struct isw_targets6 *t, const char *spec, int exclude)
+{
+	uint8_t b[16];
+	isw_u128 a;
+
+	if (!strchr(spec, ':') || strpbrk(spec, "/-%") || inet_pton(AF_INET6, spec, b) != 1)
+		return 1;
+	a = from_bytes(b);
+	if (a >> 32 == MAPPED_V4 >> 32)
+		return 1; /* refused with its message by isw_targets6_add */
+	if (exclude)
+		return push(&t->exc, &t->nexc, &t->capexc, a, a);
+	return push(&t->inc, &t->ninc, &t->capinc, a, a);
+}
+
 int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown, int exclude,
                      char *errbuf)
 {
@@ -97,21 +157,19 @@ int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown
 			goto bad;
 		end = NULL;
 		plen = strtoul(slash + 1, &end, 10);
-		if (!slash[1] || slash[1] == '-' || slash[1] == '+' || *end || plen > 128) {
-			if (end && *end == '-')
-				snprintf(
-				    errbuf, ISW_ERRBUF_SIZE,
-				    "IPv6 target '%s': sub-prefix sweeps are not supported yet",
-				    shown);
-			else
-				snprintf(errbuf, ISW_ERRBUF_SIZE,
-				         "invalid IPv6 prefix length in '%s'", shown);
+		if (!slash[1] || slash[1] == '-' || slash[1] == '+' || plen > 128 ||
+		    (*end && *end != '-')) {
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "invalid IPv6 prefix length in '%s'",
+			         shown);
 			return -EINVAL;
 		}
 		hi = plen == 0 ? ~(isw_u128)0 : (((isw_u128)1 << (128 - plen)) - 1);
+		lo &= ~hi; /* as ip route does: 2001:db8::5/64 means its /64 */
+		if (*end == '-')
+			return add_subprefix(t, lo, (unsigned)plen, end + 1, shown, exclude,
+			                     errbuf);
 		if (!exclude && 128 - plen > ENUM_MAX_BITS)
 			return too_large(shown, errbuf);
-		lo &= ~hi; /* as ip route does: 2001:db8::5/64 means its /64 */
 		hi |= lo;
 	} else if (dash) {
 		if (parse6(spec, (size_t)(dash - spec), &lo) < 0 ||
@@ -129,6 +187,13 @@ int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown
 			goto bad;
 		hi = lo;
 	}
+	if (!exclude && lo >> 32 == MAPPED_V4 >> 32 && hi >> 32 == MAPPED_V4 >> 32) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "IPv6 target '%s' is IPv4-mapped (::ffff:0:0/96), which never leaves a "
+		         "host: give the IPv4 address%s instead",
+		         shown, lo == hi ? "" : "es");
+		return -EINVAL;
+	}
 	if (exclude)
 		return push(&t->exc, &t->nexc, &t->capexc, lo, hi);
 	return push(&t->inc, &t->ninc, &t->capinc, lo, hi);
@@ -137,21 +202,13 @@ bad:
 	return -EINVAL;
 }
 
-static int cmp6(const void *a, const void *b)
-{
-	const struct isw_range6 *x = a, *y = b;
-
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-/* Sorts and merges overlapping and adjacent ranges in place; the new count. */
-static size_t merge6(struct isw_range6 *v, size_t n)
+size_t isw_range6_merge(struct isw_range6 *v, size_t n)
 {
 	size_t w = 0;
 
 	if (!n)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp6);
+	isw_range6_sort(v, n);
 	for (size_t i = 1; i < n; i++) {
 		if (v[w].hi == ~(isw_u128)0 || v[i].lo <= v[w].hi + 1) {
 			if (v[i].hi > v[w].hi)
@@ -199,34 +256,65 @@ static uint64_t total6(const struct isw_range6 *v, size_t n)
 	return sum;
 }
 
-int isw_targets6_finalize(struct isw_targets6 *t)
+/* Whether any range of a meets one of b (both merged). */
+static int meets(const struct isw_range6 *a, size_t na, const struct isw_range6 *b, size_t nb)
 {
-	size_t ni = merge6(t->inc, t->ninc), ne = merge6(t->exc, t->nexc), n1, n2;
-	size_t nres = sizeof(reserved6) / sizeof(reserved6[0]);
-	struct isw_range6 *tmp, *r;
-	uint64_t before;
+	for (size_t k = 0; k < nb; k++) {
+		size_t i;
 
-	tmp = malloc((ni + ne + 1) * sizeof(*tmp));
-	r = malloc((ni + ne + nres + 1) * sizeof(*r));
-	if (!tmp || !r) {
-		free(tmp);
-		free(r);
-		return -ENOMEM;
+		ISW_PARTITION_POINT(size_t, i, 0, na, x, a[x].hi < b[k].lo);
+		if (i < na && a[i].lo <= b[k].hi)
+			return 1;
 	}
-	n1 = subtract6(t->inc, ni, t->exc, ne, tmp);
-	before = total6(tmp, n1);
-	n2 = subtract6(tmp, n1, reserved6, nres, r);
-	free(tmp);
-	free(t->inc);
-	free(t->exc);
-	t->inc = t->exc = NULL;
-	t->ninc = t->nexc = t->capinc = t->capexc = 0;
+	return 0;
+}
+
+/* *v minus b (merged) in a new array, *v freed, unless nothing of b is in *v: a hitlist of
+ * millions of lines costs one array, not three. */
+static int subtract_into(struct isw_range6 **v, size_t *n, const struct isw_range6 *b, size_t nb)
+{
+	struct isw_range6 *out;
+
+	if (!meets(*v, *n, b, nb))
+		return 0;
+	out = malloc((*n + nb + 1) * sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+	*n = subtract6(*v, *n, b, nb, out);
+	free(*v);
+	*v = out;
+	return 0;
+}
+
+int isw_targets6_finalize(struct isw_targets6 *t, char *errbuf)
+{
+	size_t ni = isw_range6_merge(t->inc, t->ninc), ne = isw_range6_merge(t->exc, t->nexc), n2;
+	size_t nres = sizeof(reserved6) / sizeof(reserved6[0]);
+	struct isw_range6 *r = t->inc;
+	uint64_t before;
+	int rc;
+
+	t->inc = NULL;
+	t->ninc = t->capinc = 0;
+	n2 = ni;
+	rc = subtract_into(&r, &n2, t->exc, ne);
+	before = total6(r, n2);
+	if (rc == 0)
+		rc = subtract_into(&r, &n2, reserved6, nres);
+	if (rc < 0) {
+		free(r);
+		return rc;
+	}
+	/* Shrinking cannot fail in practice, and the larger block is still good if it does. */
+	if (n2) {
+		struct isw_range6 *shrunk = realloc(r, n2 * sizeof(*r));
+
+		r = shrunk ? shrunk : r;
+	}
+	t->r = r; /* freed with t from here on */
 	t->start = malloc((n2 ? n2 : 1) * sizeof(*t->start));
-	if (!t->start) {
-		free(r);
+	if (!t->start)
 		return -ENOMEM;
-	}
-	t->r = r;
 	t->nr = n2;
 	t->count = 0;
 	for (size_t i = 0; i < n2; i++) {
@@ -234,6 +322,16 @@ int isw_targets6_finalize(struct isw_targets6 *t)
 		t->count += (uint64_t)(r[i].hi - r[i].lo) + 1;
 	}
 	t->reserved_dropped = before - t->count;
+	/* The sub-prefix addresses go after the plain ones, less those the plain ones hold. */
+	rc = isw_subprefix6_finalize(&t->sub, &t->iid, t->exc, ne, reserved6, nres, r, n2, t->count,
+	                             errbuf);
+	free(t->exc);
+	t->exc = NULL;
+	t->nexc = t->capexc = 0;
+	if (rc < 0)
+		return rc;
+	t->count += t->sub.count;
+	t->reserved_dropped += t->sub.reserved_dropped;
 	return 0;
 }
 
@@ -243,44 +341,74 @@ void isw_targets6_free(struct isw_targets6 *t)
 	free(t->exc);
 	free(t->r);
 	free(t->start);
+	isw_subprefix6_free(&t->sub);
 	memset(t, 0, sizeof(*t));
 }
 
 void isw_targets6_at(const struct isw_targets6 *t, uint64_t index, uint8_t out[16])
 {
-	size_t lo = 0, hi = t->nr;
+	size_t lo;
 
 	if (index >= t->count) {
 		memset(out, 0, 16); /* :: is never a target */
 		return;
 	}
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->start[mid] <= index)
-			lo = mid;
-		else
-			hi = mid;
+	if (t->sub.n && index >= t->sub.v[0].start) {
+		to_bytes(isw_subprefix6_at(&t->sub, &t->iid, index), out);
+		return;
 	}
+	ISW_LAST_WHERE(lo, t->nr, i, t->start[i] <= index);
 	to_bytes(t->r[lo].lo + (index - t->start[lo]), out);
 }
 
 int64_t isw_targets6_index(const struct isw_targets6 *t, const uint8_t addr[16])
 {
 	isw_u128 a = from_bytes(addr);
-	size_t lo = 0, hi = t->nr;
+	size_t lo;
 
 	if (t->nr == 0 || a < t->r[0].lo)
-		return -1;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->r[mid].lo <= a)
-			lo = mid;
-		else
-			hi = mid;
-	}
+		return isw_subprefix6_index(&t->sub, &t->iid, a);
+	ISW_LAST_WHERE(lo, t->nr, i, t->r[i].lo <= a);
 	if (a > t->r[lo].hi)
-		return -1;
+		return isw_subprefix6_index(&t->sub, &t->iid, a);
 	return (int64_t)(t->start[lo] + (uint64_t)(a - t->r[lo].lo));
+}
+
+size_t isw_targets6_nruns(const struct isw_targets6 *t)
+{
+	return t->nr + t->sub.n;
+}
+
+void isw_targets6_run(const struct isw_targets6 *t, size_t i, uint64_t *first, uint64_t *count,
+                      uint8_t lo[16], uint8_t hi[16], uint8_t *sublen)
+{
+	const struct isw_subprefix6 *g;
+
+	if (i < t->nr) {
+		*first = t->start[i];
+		*count = (uint64_t)(t->r[i].hi - t->r[i].lo) + 1;
+		to_bytes(t->r[i].lo, lo);
+		to_bytes(t->r[i].hi, hi);
+		*sublen = 0;
+		return;
+	}
+	g = &t->sub.v[i - t->nr];
+	*first = g->start; /* numbered from the plain ranges' count */
+	*count = (uint64_t)(g->hi - g->lo) + 1;
+	to_bytes(g->first, lo);
+	to_bytes(isw_subprefix6_addr(&t->iid, g->len, g->hi), hi);
+	*sublen = g->len;
+}
+
+uint64_t isw_targets6_run_below(const struct isw_targets6 *t, size_t i, const uint8_t addr[16])
+{
+	isw_u128 a = from_bytes(addr);
+
+	if (i < t->nr) {
+		if (a <= t->r[i].lo)
+			return 0;
+		return a > t->r[i].hi ? (uint64_t)(t->r[i].hi - t->r[i].lo) + 1
+		                      : (uint64_t)(a - t->r[i].lo);
+	}
+	return isw_subprefix6_below(&t->sub.v[i - t->nr], &t->iid, a);
 }

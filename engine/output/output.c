@@ -476,7 +476,7 @@ int isw_output_probe(isw_output *o, const struct isw_probe_line *p)
 {
 	static const char hex[] = "0123456789abcdef";
 	/* A probe frame is under 100 bytes; longer ones are cut (len still tells). */
-	char frame[2 * 256 + 1], a[16], line[sizeof(frame) + 160];
+	char frame[2 * 256 + 1], a[ISW_ADDR_TEXT_MAX], line[sizeof(frame) + 200];
 	uint32_t n = p->caplen < 256 ? p->caplen : 256;
 
 	for (uint32_t k = 0; k < n; k++) {
@@ -484,7 +484,7 @@ int isw_output_probe(isw_output *o, const struct isw_probe_line *p)
 		frame[2 * k + 1] = hex[p->frame[k] & 15];
 	}
 	frame[2 * n] = 0;
-	isw_addr_str(p->dst, a);
+	isw_addr_format(&p->dst, a);
 	switch (o->format) {
 	case ISW_FORMAT_TEXT:
 		snprintf(line, sizeof(line), "%s probe=%u id=0x%04x seq=0x%04x len=%u frame=%s\n",

@@ -126,8 +126,9 @@ static int add_run(struct isw_route6_map *m, uint64_t k, uint64_t count, uint32_
 int isw_route6_map_build(struct isw_route6_map *m, const isw_targets *targets, int oif,
                          char *errbuf)
 {
-	size_t nr = isw_targets_nranges_v6(targets), nb = 0, bi = 0;
-	isw_u128 *b = NULL;
+	size_t nr = isw_targets_nruns_v6(targets), nb = 0, bi = 0;
+	uint64_t base = isw_targets_count(targets) - isw_targets_count_v6(targets);
+	isw_u128 *b = NULL, prev_hi = 0;
 	/* Between two boundaries every address has the same answer (as in route-map.c). */
 	int64_t cell = -1;
 	uint32_t cell_hop = 0;
@@ -148,35 +149,49 @@ int isw_route6_map_build(struct isw_route6_map *m, const isw_targets *targets, i
 		return rc;
 	}
 	for (size_t i = 0; i < nr && rc == 0; i++) {
-		uint8_t lo8[16], hi8[16], a8[16];
-		uint64_t first;
-		isw_u128 lo, hi, a;
+		struct isw_targets_run6 run;
+		uint64_t done = 0;
+		isw_u128 lo, hi;
 
-		isw_targets_range_v6(targets, i, lo8, hi8, &first);
-		lo = isw_u128_from_bytes(lo8);
-		hi = isw_u128_from_bytes(hi8);
+		/* A run's addresses grow with its indices, but a sub-prefix sweep's are not
+		 * consecutive: a boundary cuts it where isw_targets_run_v6_below says. */
+		isw_targets_run_v6(targets, i, &run);
+		lo = isw_u128_from_bytes(run.lo);
+		hi = isw_u128_from_bytes(run.hi);
+		/* The sub-prefix runs start again from low addresses after the plain ranges. */
+		if (i && lo <= prev_hi) {
+			bi = 0;
+			cell = -1;
+		}
+		prev_hi = hi;
 		while (bi < nb && b[bi] <= lo)
 			bi++;
-		for (a = lo;;) {
-			isw_u128 end = bi < nb && b[bi] <= hi ? b[bi] - 1 : hi;
+		for (;;) {
+			uint64_t upto = run.count;
 			struct isw_hop h;
 
-			if ((int64_t)bi != cell) {
-				isw_u128_to_bytes(a, a8);
-				rc = classify6(&nl, a8, oif, &h, errbuf);
+			if (bi < nb && b[bi] <= hi) {
+				uint8_t b8[16];
+
+				isw_u128_to_bytes(b[bi], b8);
+				upto = isw_targets_run_v6_below(targets, i, b8);
+			}
+			if (upto > done && (int64_t)bi != cell) {
+				struct isw_addr a =
+				    isw_targets_at_addr(targets, base + run.first + done);
+
+				rc = classify6(&nl, a.bytes, oif, &h, errbuf);
 				if (rc == 0)
 					rc = hop6_index(m, &h, &cell_hop);
 				if (rc < 0)
 					break;
 				cell = (int64_t)bi;
 			}
-			/* A range holds at most 2^32 addresses per spec, merged ones fewer than
-			 * the set's count: the difference fits 64 bits. */
-			rc = add_run(m, first + (uint64_t)(a - lo), (uint64_t)(end - a) + 1,
-			             cell_hop);
-			if (rc < 0 || end == hi)
+			if (upto > done)
+				rc = add_run(m, run.first + done, upto - done, cell_hop);
+			done = upto;
+			if (rc < 0 || done == run.count)
 				break;
-			a = end + 1;
 			bi++;
 		}
 	}

@@ -69,10 +69,10 @@ int isw_output_fields_check(const struct isw_output_options *opt, char *errbuf);
 /* Every field -f accepts, one per line with what it holds. */
 void isw_output_fields_list(FILE *fp);
 
-/* One probe of a dry run: destination, attempt (1-based), ICMP id and sequence, frame length
- * and the frame's first caplen bytes. */
+/* One probe of a dry run: destination (either family), attempt (1-based), ICMP or ICMPv6 id
+ * and sequence, frame length and the frame's first caplen bytes. */
 struct isw_probe_line {
-	uint32_t dst;
+	struct isw_addr dst;
 	unsigned probe;
 	unsigned id, seq;
 	uint32_t len;

@@ -45,9 +45,42 @@ uint64_t isw_targets_count_v6(const isw_targets *t);
 
 /* Takes IPv6 specs too (before any add): addresses, "lo-hi" ranges and prefixes, each at
  * most 2^32 addresses (larger is refused, naming the sub-prefix and hitlist forms; excludes
- * may be any size); "::" and ff00::/8 are never sent to.  Without it IPv6 specs are refused
+ * may be any size); "::", ::ffff:0:0/96 (IPv4-mapped; a spec wholly inside it is refused)
+ * and ff00::/8 are never sent to.  Without it IPv6 specs are refused
  * with a message, for callers whose pipeline does not carry IPv6 yet. */
 void isw_targets_allow_ipv6(isw_targets *t);
+
+/* Sub-prefix sweeps: "P/len-sublen" (e.g. 2001:db8::/32-48, len <= sublen <= 128, at most
+ * 2^32 sub-prefixes) probes one address in each /sublen of P/len: the sub-prefix's top
+ * sublen bits, then the interface identifier in the low 128 - sublen bits.  The identifier
+ * is those bits of iid (set_iid; ::1 when neither is called, so 2001:db8::/32-48 gives
+ * 2001:db8:0::1, 2001:db8:1::1, ...), or with set_iid_random a keyed hash of the seed and the
+ * sub-prefix, never all zero (the subnet-router anycast address), the same for the same seed.
+ * Excludes apply to the addresses so made; a sub-prefix sweep cannot itself be an exclude.
+ * Either call goes before finalize; addresses are computed when asked for, so a spec costs
+ * the same memory whatever its size.  finalize refuses (-EINVAL, naming it) a fixed iid with
+ * bits above the host part of the longest sub-prefixes swept. */
+void isw_targets_set_iid(isw_targets *t, const uint8_t iid[16]);
+void isw_targets_set_iid_random(isw_targets *t, uint64_t seed);
+
+/* The IPv6 targets as runs of indices whose addresses grow with the index, for whoever cuts
+ * them at address boundaries (routes): a plain range holds every address of [lo, hi]; a
+ * sub-prefix sweep's run (sublen != 0) one address per /sublen sub-prefix, so its addresses
+ * are not consecutive.  first is an IPv6 index (overall: count - count_v6 + first).  The
+ * plain ranges come first, in address order, then the sub-prefix runs, in address order;
+ * no address is in two runs. */
+struct isw_targets_run6 {
+	uint64_t first, count;
+	uint8_t lo[16], hi[16]; /* first and last address, network order */
+	uint8_t sublen;
+};
+size_t isw_targets_nruns_v6(const isw_targets *t);
+void isw_targets_run_v6(const isw_targets *t, size_t i, struct isw_targets_run6 *run);
+/* How many addresses of run i are below addr (0..count): the run's indices first .. first +
+ * that - 1 lie below addr, the rest at or above it.  A binary search in a sub-prefix run. */
+uint64_t isw_targets_run_v6_below(const isw_targets *t, size_t i, const uint8_t addr[16]);
+/* Whether any target spec was a sub-prefix sweep (before or after finalize). */
+int isw_targets_has_subprefix(const isw_targets *t);
 
 /* The index-th address of either family (index < count), and its inverse (-1: not a target). */
 struct isw_addr isw_targets_at_addr(const isw_targets *t, uint64_t index);

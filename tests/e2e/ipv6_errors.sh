@@ -61,17 +61,18 @@ main() {
 	grep -q "invalid hop limit '0' (1..255)" "$WORK/bad.err" || e2e_fail "--hop-limit 0: $(cat "$WORK/bad.err")"
 	# Modes that carry IPv4 only refuse IPv6 targets by name, exit 2, before any probe.
 	local tx0 opt
-	tx0=$(lab_scan_tx)
-	for opt in --dry-run "--tx socket" --arp-only -l; do
+	lab_sent_start
+	tx0=$(lab_sent)
+	for opt in "--tx socket" --arp-only -l; do
 		# shellcheck disable=SC2086 # $opt may be an option and its value
 		e2e_sweep "$WORK/refused.out" "$WORK/refused.err" -q $opt 198.18.5.1 2001:db8:2::1
 		e2e_expect_rc 2 "$WORK/refused.err"
 		grep -q "^icmpsweep: $opt .*cannot take the 1 IPv6 targets (2001:db8:2::1)" "$WORK/refused.err" ||
 			e2e_fail "$opt with an IPv6 target: $(cat "$WORK/refused.err")"
 	done
-	[[ $(lab_scan_tx) -eq $tx0 ]] || e2e_fail "refused runs sent $(($(lab_scan_tx) - tx0)) frames"
+	[[ $(lab_sent) -eq $tx0 ]] || e2e_fail "refused runs sent $(($(lab_sent) - tx0)) probes"
 	e2e_pass "unreachable and (with --hop-limit 1) time exceeded reported from $r; echo" \
-		"replies unchanged; --hop-limit 0, --dry-run, --tx socket, --arp-only, -l refused"
+		"replies unchanged; --hop-limit 0, --tx socket, --arp-only, -l refused"
 }
 
 main

@@ -23,6 +23,7 @@ LAB_SCAN_ADDR6=2001:db8:ffff::1
 LAB_TGT_ADDR6=2001:db8:ffff::2
 LAB_SWEEP_NET6=2001:db8::/32
 LAB_NFT6_TABLE=isw_lab6
+LAB_IPV6_UP=0
 LAB_SCAN_IF=isw-scan0
 LAB_TGT_IF=isw-tgt0
 # Queues per veth end (set before lab_create): an AF_XDP sender thread needs one each.
@@ -259,6 +260,7 @@ lab_ipv6() {
 	ip -n "$LAB_SCAN" -6 addr add "$LAB_SCAN_ADDR6/64" dev "$LAB_SCAN_IF" nodad
 	ip -n "$LAB_TGT" -6 addr add "$LAB_TGT_ADDR6/64" dev "$LAB_TGT_IF" nodad
 	ip -n "$LAB_SCAN" -6 route add "$LAB_SWEEP_NET6" via "$LAB_TGT_ADDR6" dev "$LAB_SCAN_IF"
+	LAB_IPV6_UP=1
 }
 
 # lab_all_alive6 PREFIX: every address of the IPv6 PREFIX answers echo (a local route).
@@ -427,11 +429,23 @@ lab_arp_counter() {
 # arrives (echo requests and ARP requests for swept addresses).  The scanner interface's own
 # counter is no witness of "nothing sent": it also has the kernel's ARP replies to the target,
 # which come whenever the target's neighbour entry wants them.
+# With an IPv6 lab (lab_ipv6), ICMPv6 echo requests too.
 lab_sent_start() {
 	lab_count_start
 	lab_count_arp_start
+	if ((LAB_IPV6_UP)); then
+		lab_nft6_table
+		lab_nft list counter ip6 "$LAB_NFT6_TABLE" probes6_in >/dev/null 2>&1 && return 0
+		lab_nft add counter ip6 "$LAB_NFT6_TABLE" probes6_in
+		lab_nft add rule ip6 "$LAB_NFT6_TABLE" pre iifname "$LAB_TGT_IF" icmpv6 type echo-request counter name probes6_in
+	fi
 }
-lab_sent() { echo $(($(lab_counter probes_in) + $(lab_arp_counter))); }
+lab_sent() {
+	local n6=0
+	((!LAB_IPV6_UP)) ||
+		n6=$(lab_nft list counter ip6 "$LAB_NFT6_TABLE" probes6_in | awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }')
+	echo $(($(lab_counter probes_in) + $(lab_arp_counter) + n6))
+}
 
 # lab_counter NAME: packets counted so far by probes_in / replies_out.
 lab_counter() {

@@ -758,16 +758,12 @@ static void test_typo_suggestion(void **state __attribute__((unused)))
 }
 
 /* IPv6 targets are taken beside IPv4 ones and counted apart; modes that carry IPv4 only
- * refuse them naming the option; --hop-limit is checked like --ttl. */
+ * refuse them naming the option (--dry-run lists them); --hop-limit is checked like --ttl. */
 static void test_ipv6_target(void **state __attribute__((unused)))
 {
 	static const struct {
 		const char *opt, *arg, *want;
 	} refused[] = {
-	    {"--dry-run", NULL,
-	     "--dry-run lists IPv4 probes only so far: it cannot take the 9 "
-	     "IPv6 targets (2001:db8::1 and more); sweep them in a separate "
-	     "run without it"},
 	    {"--tx", "socket",
 	     "--tx socket (no-root mode) sends over an IPv4 ping socket: it "
 	     "cannot take the 9 IPv6 targets (2001:db8::1 and more); sweep "
@@ -821,6 +817,162 @@ static void test_ipv6_target(void **state __attribute__((unused)))
 	}
 	assert_int_equal(PARSE(&o, err, "1:2:3"), -EINVAL);
 	assert_string_equal(err, "invalid target '1:2:3'");
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--dry-run", "198.18.0.1", "2001:db8::1-2001:db8::9"), 0);
+	assert_int_equal(isw_targets_count_v6(o.targets), 9);
+	cli_free(&o);
+}
+
+/* Every IPv6 form, mixed with IPv4, taken by a sweep and a dry run alike; what cannot be
+ * swept named. */
+static void test_ipv6_forms(void **state __attribute__((unused)))
+{
+	static const struct {
+		const char *spec, *named;
+	} v6[] = {
+	    {"2001:db8::1", "2001:db8::1"},
+	    {"2001:db8::/100", "2001:db8::"},
+	    {"2001:db8::1-2001:db8::9", "2001:db8::1"},
+	    {"2001:db8::/32-48", "2001:db8::1"}, /* its first: 2001:db8:0::1 */
+	};
+	char err[ISW_ERRBUF_SIZE];
+	struct cli_options o;
+
+	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
+		struct isw_addr first;
+		char buf[ISW_ADDR_TEXT_MAX];
+
+		assert_int_equal(PARSE(&o, err, "198.18.0.1", v6[i].spec), 0);
+		first = isw_targets_at_addr(o.targets, 1);
+		assert_string_equal(isw_addr_format(&first, buf), v6[i].named);
+		cli_free(&o);
+		assert_int_equal(PARSE(&o, err, "--dry-run", "198.18.0.1", v6[i].spec), 0);
+		assert_true(isw_targets_count_v6(o.targets) > 0);
+		assert_int_equal(isw_targets_count(o.targets) - isw_targets_count_v6(o.targets), 1);
+		cli_free(&o);
+	}
+	assert_int_equal(PARSE(&o, err, "2001:db8::/32"), -EINVAL);
+	assert_non_null(strstr(err, "'2001:db8::/32' has more than 2^32 addresses"));
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--dry-run", "fe80::1%eth0"), -EINVAL);
+	assert_non_null(strstr(err, "'fe80::1%eth0'"));
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--dry-run", "::ffff:198.18.0.1"), -EINVAL);
+	assert_string_equal(err, "IPv6 target '::ffff:198.18.0.1' is IPv4-mapped (::ffff:0:0/96), "
+	                         "which never leaves a host: give the IPv4 address instead");
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "1:2:3"), -EINVAL);
+	assert_string_equal(err, "invalid target '1:2:3'");
+	cli_free(&o);
+}
+
+/* --iid: an IPv6 address or random, for sub-prefix sweeps only; every bad value named. */
+static void test_iid(void **state __attribute__((unused)))
+{
+	static const struct {
+		const char *arg, *first;
+	} ok[] = {
+	    {"::1", "2001:db8::1"},
+	    {"::a:b:c:d", "2001:db8::a:b:c:d"},
+	    {"::ffff:ffff:ffff:ffff", "2001:db8::ffff:ffff:ffff:ffff"},
+	};
+	static const char *const bad[] = {"foo",        "",       "1.2.3.4", "::1/64",
+	                                  "fe80::1%lo", "Random", "::1 "};
+	static const struct {
+		const char *spec, *want;
+	} bad_spec[] = {
+	    {"2001:db8::/32-16", "invalid IPv6 sub-prefix length in '2001:db8::/32-16' "
+	                         "(PREFIX/LEN-SUBLEN with LEN <= SUBLEN <= 128)"},
+	    {"2001:db8::/32-129", "invalid IPv6 sub-prefix length in '2001:db8::/32-129' "
+	                          "(PREFIX/LEN-SUBLEN with LEN <= SUBLEN <= 128)"},
+	    {"2001:db8::/32-", "invalid IPv6 sub-prefix length in '2001:db8::/32-' "
+	                       "(PREFIX/LEN-SUBLEN with LEN <= SUBLEN <= 128)"},
+	    {"2001:db8::/32-65", "IPv6 target '2001:db8::/32-65' has 2^33 sub-prefixes, more "
+	                         "than the limit of 2^32: sweep a longer prefix or shorter "
+	                         "sub-prefixes"},
+	    {"198.18.0.0/24-32", "invalid target '198.18.0.0/24-32': sub-prefix sweeps "
+	                         "(PREFIX/LEN-SUBLEN) are for IPv6 prefixes; sweep an IPv4 "
+	                         "prefix whole"},
+	};
+	char err[ISW_ERRBUF_SIZE], want[256], buf[ISW_ADDR_TEXT_MAX];
+	struct cli_options o;
+	struct isw_addr a, b;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (PARSE(&o, err, "--dry-run", "--iid", ok[i].arg, "2001:db8::/32-64") != 0)
+			fail_msg("--iid %s: %s", ok[i].arg, err);
+		assert_int_equal(isw_targets_count(o.targets), 1ull << 32);
+		a = isw_targets_at_addr(o.targets, 0);
+		assert_string_equal(isw_addr_format(&a, buf), ok[i].first);
+		cli_free(&o);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(PARSE(&o, err, "--dry-run", "--iid", bad[i], "2001:db8::/32-48"),
+		                 -EINVAL);
+		snprintf(want, sizeof(want),
+		         "invalid --iid '%s' (an IPv6 address such as ::1, whose low bits are the "
+		         "host part of each sub-prefix, or random)",
+		         bad[i]);
+		assert_string_equal(err, want);
+		cli_free(&o);
+	}
+	for (size_t i = 0; i < sizeof(bad_spec) / sizeof(bad_spec[0]); i++) {
+		assert_int_equal(PARSE(&o, err, "--dry-run", bad_spec[i].spec), -EINVAL);
+		assert_string_equal(err, bad_spec[i].want);
+		cli_free(&o);
+	}
+	/* Wider than the host part of a /64: its top bit would be lost. */
+	assert_int_equal(PARSE(&o, err, "--dry-run", "--iid", "::1:0:0:0:1", "2001:db8::/32-48",
+	                       "2001:db8::/40-64"),
+	                 -EINVAL);
+	assert_string_equal(err, "--iid '::1:0:0:0:1' does not fit the low 64 bits that are the "
+	                         "host part of a /64 sub-prefix (the first is 2001:db8::/64): give "
+	                         "an identifier of at most 64 bits, such as ::1");
+	cli_free(&o);
+	/* ... but fits a /48's 80. */
+	assert_int_equal(PARSE(&o, err, "--dry-run", "--iid", "::1:0:0:0:1", "2001:db8::/32-48"),
+	                 0);
+	a = isw_targets_at_addr(o.targets, 1);
+	assert_string_equal(isw_addr_format(&a, buf), "2001:db8:1:1::1");
+	cli_free(&o);
+	/* For sub-prefix sweeps only. */
+	assert_int_equal(PARSE(&o, err, "--dry-run", "--iid", "random", "2001:db8::/120"), -EINVAL);
+	assert_string_equal(err, "--iid 'random' sets the address probed in each sub-prefix of a "
+	                         "sub-prefix sweep (PREFIX/LEN-SUBLEN, e.g. 2001:db8::/32-48): no "
+	                         "target is one");
+	cli_free(&o);
+	/* --read learns its seed from the trace, too late for the targets. */
+	assert_int_equal(
+	    PARSE(&o, err, "--read", "/dev/null", "--iid", "random", "2001:db8::/32-48"), -EINVAL);
+	assert_string_equal(err, "--iid random with --read needs the sweep's --seed N: the "
+	                         "targets' addresses come from it");
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--read", "/dev/null", "--seed", "3", "--iid", "random",
+	                       "2001:db8::/32-48"),
+	                 0);
+	cli_free(&o);
+	/* More than the order holds: 2^32 sub-prefixes and one IPv4 address. */
+	assert_int_equal(PARSE(&o, err, "--dry-run", "2001:db8::/32-64", "198.18.0.1"), -EINVAL);
+	assert_string_equal(err, "4294967297 targets (1 IPv4, 4294967296 IPv6) are more than the "
+	                         "2^32 one sweep can order: sweep them in separate runs");
+	cli_free(&o);
+	/* random: the same addresses for the same seed, others for another. */
+	assert_int_equal(
+	    PARSE(&o, err, "--dry-run", "--iid", "random", "--seed", "7", "2001:db8::/32-48"), 0);
+	a = isw_targets_at_addr(o.targets, 12345);
+	cli_free(&o);
+	assert_int_equal(
+	    PARSE(&o, err, "--seed", "7", "--iid", "random", "--dry-run", "2001:db8::/32-48"), 0);
+	b = isw_targets_at_addr(o.targets, 12345);
+	assert_memory_equal(a.bytes, b.bytes, 16);
+	assert_int_equal(a.bytes[4], 0x30);
+	assert_int_equal(a.bytes[5], 0x39);
+	cli_free(&o);
+	assert_int_equal(
+	    PARSE(&o, err, "--dry-run", "--iid", "random", "--seed", "8", "2001:db8::/32-48"), 0);
+	b = isw_targets_at_addr(o.targets, 12345);
+	assert_memory_equal(a.bytes, b.bytes, 6);
+	assert_memory_not_equal(a.bytes + 6, b.bytes + 6, 10);
 	cli_free(&o);
 }
 
@@ -979,6 +1131,8 @@ int main(void)
 	    cmocka_unit_test(test_reparse),
 	    cmocka_unit_test(test_typo_suggestion),
 	    cmocka_unit_test(test_ipv6_target),
+	    cmocka_unit_test(test_ipv6_forms),
+	    cmocka_unit_test(test_iid),
 	    cmocka_unit_test(test_limits_and_fields),
 	    cmocka_unit_test(test_max_targets),
 	    cmocka_unit_test(test_localnet_options),

@@ -296,12 +296,13 @@ static void test_write_error_enospc(void **state __attribute__((unused)))
 	}
 }
 
-/* --dry-run: the probe listing in each format; CSV rows match their own header. */
+/* --dry-run: the probe listing in each format, IPv4 and IPv6; CSV rows match their own
+ * header. */
 static void test_dry_run_probes(void **state __attribute__((unused)))
 {
 	static const uint8_t frame[4] = {0x45, 0x00, 0xab, 0xff};
 	const struct isw_probe_line l = {
-	    .dst = IP(198, 18, 0, 7),
+	    .dst = isw_addr_from_v4(IP(198, 18, 0, 7)),
 	    .probe = 2,
 	    .id = 0x1234,
 	    .seq = 0xbeef,
@@ -309,14 +310,29 @@ static void test_dry_run_probes(void **state __attribute__((unused)))
 	    .frame = frame,
 	    .caplen = 4,
 	};
+	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0x30, [15] = 1};
+	const struct isw_probe_line l6 = {
+	    .dst = isw_addr_from_v6(v6),
+	    .probe = 1,
+	    .id = 0xa,
+	    .seq = 0xb,
+	    .len = 78,
+	    .frame = frame,
+	    .caplen = 4,
+	};
 	static const struct {
 		enum isw_format fmt;
 		const char *want;
 	} cases[] = {
-	    {ISW_FORMAT_TEXT, "198.18.0.7 probe=2 id=0x1234 seq=0xbeef len=58 frame=4500abff\n"},
-	    {ISW_FORMAT_CSV, "ip,probe,id,seq,len,frame\n198.18.0.7,2,4660,48879,58,4500abff\n"},
+	    {ISW_FORMAT_TEXT,
+	     "198.18.0.7 probe=2 id=0x1234 seq=0xbeef len=58 frame=4500abff\n"
+	     "2001:db8:0:30::1 probe=1 id=0x000a seq=0x000b len=78 frame=4500abff\n"},
+	    {ISW_FORMAT_CSV, "ip,probe,id,seq,len,frame\n198.18.0.7,2,4660,48879,58,4500abff\n"
+	                     "2001:db8:0:30::1,1,10,11,78,4500abff\n"},
 	    {ISW_FORMAT_JSON, "{\"ip\":\"198.18.0.7\",\"probe\":2,\"id\":4660,\"seq\":48879,"
-	                      "\"len\":58,\"frame\":\"4500abff\"}\n"},
+	                      "\"len\":58,\"frame\":\"4500abff\"}\n"
+	                      "{\"ip\":\"2001:db8:0:30::1\",\"probe\":1,\"id\":10,\"seq\":11,"
+	                      "\"len\":78,\"frame\":\"4500abff\"}\n"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -327,6 +343,7 @@ static void test_dry_run_probes(void **state __attribute__((unused)))
 		mem_open(&m);
 		assert_int_equal(isw_output_open(&o, &opt, m.fp), 0);
 		assert_int_equal(isw_output_probe(o, &l), 0);
+		assert_int_equal(isw_output_probe(o, &l6), 0);
 		assert_int_equal(isw_output_flush(o), 0);
 		isw_output_free(o);
 		mem_close(&m);
