@@ -30,15 +30,15 @@ struct mark {
 	uint64_t ns, i, errors;
 };
 
-/* Room for a frame of either family (the IPv6 one is the longer), 8-byte aligned. */
-#define FRAME_ROOM ((ISW_PROBE6_MAX_LEN + 7) & ~7)
-_Static_assert(ISW_PROBE_MAX_LEN <= FRAME_ROOM, "an IPv4 probe must fit a batch slot");
+/* An ICMPv6 frame's slot, 8-byte aligned.  IPv4 frames keep their 64-byte slots, one cache
+ * line each. */
+#define FRAME6_ROOM ((ISW_PROBE6_MAX_LEN + 7) & ~7)
 
-/* One batch's frame buffers, all of one length: the template's, patched in place; and what
- * the trace learns of each.  Each interface has one per family, so that the lengths stay
- * set once for the pass (IPv4 probes cost no more for IPv6 ones being possible). */
+/* One batch of frames, all of one length: the template's, patched in place into the
+ * sender's buffers; and what the trace learns of each.  Each interface has one per family,
+ * so that the lengths are set once for the pass and IPv4 probes cost no more for IPv6 ones
+ * being possible. */
 struct batch {
-	uint8_t buf[ISW_SEND_BATCH][FRAME_ROOM];
 	uint8_t *frames[ISW_SEND_BATCH];
 	uint32_t lens[ISW_SEND_BATCH];
 	struct isw_probe_rec recs[ISW_SEND_BATCH];
@@ -54,6 +54,8 @@ struct sender {
 	struct isw_send_counters *count;
 	struct isw_tx *tx[ISW_MAX_LINKS];
 	struct batch b[ISW_MAX_LINKS], b6[ISW_MAX_LINKS]; /* IPv4 and IPv6 probes */
+	uint8_t buf[ISW_MAX_LINKS][ISW_SEND_BATCH][ISW_PROBE_MAX_LEN];
+	uint8_t buf6[ISW_MAX_LINKS][ISW_SEND_BATCH][FRAME6_ROOM];
 	struct isw_probe_log *log;
 	struct isw_ratelimit rl;
 	struct isw_adaptive ad;
@@ -120,10 +122,11 @@ static void adapt_rate(struct sender *sd, uint64_t now)
 	}
 }
 
-static void batch_init(struct batch *b, uint32_t len)
+/* The batch's frames are slots of stride bytes at buf. */
+static void batch_init(struct batch *b, uint8_t *buf, size_t stride, uint32_t len)
 {
 	for (int k = 0; k < ISW_SEND_BATCH; k++) {
-		b->frames[k] = b->buf[k];
+		b->frames[k] = buf + k * stride;
 		b->lens[k] = len;
 	}
 	b->cnt = 0;
@@ -344,8 +347,8 @@ static void send_pass(struct sender *sd)
 	uint64_t i = sd->from;
 
 	for (unsigned l = 0; l < c->nlinks; l++) {
-		batch_init(&sd->b[l], c->link[l].tmpl.len);
-		batch_init(&sd->b6[l], c->link[l].tmpl6.len);
+		batch_init(&sd->b[l], sd->buf[l][0], ISW_PROBE_MAX_LEN, c->link[l].tmpl.len);
+		batch_init(&sd->b6[l], sd->buf6[l][0], FRAME6_ROOM, c->link[l].tmpl6.len);
 	}
 	sd->mark_count = 0;
 	sd->again_to = 0;
@@ -463,7 +466,7 @@ static void arp_pass(struct sender *sd, struct isw_ratelimit *rl)
 	struct batch *b = &sd->b[0];
 	uint64_t j = 0;
 
-	batch_init(b, lan->tmpl.len);
+	batch_init(b, sd->buf[0][0], ISW_PROBE_MAX_LEN, lan->tmpl.len);
 	while (j < lan->n && !stopping(sd)) {
 		uint32_t allowed;
 
