@@ -285,7 +285,8 @@ int isw_subprefix6_finalize(struct isw_subprefix6_set *s, const struct isw_iid6 
 	if (rc == 0)
 		rc = subtract_in_place(s, iid, plain, nplain, NULL);
 	if (rc == 0 && !iid->random) {
-		qsort(s->v, s->n, sizeof(*s->v), cmp_len_lo);
+		if (s->n) /* s->v is NULL without sub-prefix targets: qsort's pointer must not be */
+			qsort(s->v, s->n, sizeof(*s->v), cmp_len_lo);
 		rc = merge_cross_fixed(s, iid);
 	}
 	if (rc < 0)

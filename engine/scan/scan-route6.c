@@ -236,6 +236,7 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 		if (rc < 0)
 			return rc;
 	}
-	qsort(m->onlink, m->nonlink, sizeof(*m->onlink), cmp_nd_host);
+	if (m->nonlink)
+		qsort(m->onlink, m->nonlink, sizeof(*m->onlink), cmp_nd_host);
 	return 0;
 }
