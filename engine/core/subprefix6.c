@@ -72,6 +72,21 @@ void isw_subprefix6_free(struct isw_subprefix6_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The end of a rewrite of s into out: on success out's segments take the place of s's, on
+ * failure (rc < 0) out is dropped and s stays as it was. */
+static int replace_with(struct isw_subprefix6_set *s, struct isw_subprefix6_set *out, int rc)
+{
+	if (rc < 0) {
+		isw_subprefix6_free(out);
+		return rc;
+	}
+	free(s->v);
+	s->v = out->v; /* s's counts are its own */
+	s->n = out->n;
+	s->cap = out->cap;
+	return 0;
+}
+
 static uint64_t seg_size(const struct isw_subprefix6 *g)
 {
 	return (uint64_t)(g->hi - g->lo) + 1;
@@ -141,15 +156,7 @@ static int subtract_in_place(struct isw_subprefix6_set *s, const struct isw_iid6
 	if (!nb || !s->n)
 		return 0;
 	rc = subtract(s, iid, b, nb, &out, removed ? removed : &dummy);
-	if (rc < 0) {
-		isw_subprefix6_free(&out);
-		return rc;
-	}
-	free(s->v);
-	s->v = out.v;
-	s->n = out.n;
-	s->cap = out.cap;
-	return 0;
+	return replace_with(s, &out, rc);
 }
 
 static int cmp_len_lo(const void *a, const void *b)
@@ -216,15 +223,7 @@ static int merge_cross_fixed(struct isw_subprefix6_set *s, const struct isw_iid6
 			                                      shl(s->v[k].hi, sh) | low_mask(sh)};
 	}
 	free(cover);
-	if (rc < 0) {
-		isw_subprefix6_free(&out);
-		return rc;
-	}
-	free(s->v);
-	s->v = out.v;
-	s->n = out.n;
-	s->cap = out.cap;
-	return 0;
+	return replace_with(s, &out, rc);
 }
 
 static void describe(const struct isw_subprefix6 *g, const struct isw_iid6 *iid, char *buf)
