@@ -110,7 +110,7 @@ int ckpt_compare(const struct cli_options *now, const struct cli_options *rec,
 	OPT("-T", "%u", x->cfg.senders);
 	OPT("-r", "%" PRIu64, x->cfg.rate);
 	OPT("--ttl", "%u", x->cfg.ttl);
-	OPT("--iid", "%s", str_or(x->iid, "::1"));
+	OPT("--iid", "%s", str_or(x->iid_text[0] ? x->iid_text : NULL, "::1"));
 	OPT("-o", "%s", str_or(x->output_path, "-"));
 	OPT("-O", "%d", (int)x->format);
 	OPT("-f", "%s", str_or(x->fields, "(all)"));

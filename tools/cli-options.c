@@ -443,6 +443,21 @@ static int check_order_limit(const struct cli_options *o, char *errbuf)
 	return 0;
 }
 
+/* An IID's one spelling: "::" and its groups from the first non-zero one.  An IID fits the
+ * low 64 bits (checked when the targets are finalized), so the leading zeros are the longest
+ * run RFC 5952 compresses; unlike inet_ntop, ::a:b stays ::a:b, not ::0.10.0.11. */
+static void iid_text(const uint8_t b[16], char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "::");
+	int g = 0;
+
+	while (g < 8 && !(b[2 * g] | b[2 * g + 1]))
+		g++;
+	for (int first = 1; g < 8 && n < size; g++, first = 0)
+		n += (size_t)snprintf(buf + n, size - n, "%s%x", first ? "" : ":",
+		                      (unsigned)(b[2 * g] << 8 | b[2 * g + 1]));
+}
+
 int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 {
 	unsigned long u;
@@ -505,6 +520,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 					    "sub-prefix, or random)",
 					    optarg);
 				isw_targets_set_iid(o->targets, a.bytes);
+				iid_text(a.bytes, o->iid_text, sizeof(o->iid_text));
+			} else {
+				snprintf(o->iid_text, sizeof(o->iid_text), "random");
 			}
 			o->iid = optarg;
 			o->iid_random = !strcmp(optarg, "random");

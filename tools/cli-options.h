@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "cli-localnet.h"
+#include "icmpsweep/addr.h"
 #include "icmpsweep/config.h"
 #include "icmpsweep/error.h"
 #include "icmpsweep/output.h"
@@ -35,6 +36,9 @@ struct cli_options {
 	/* --iid as typed (NULL: ::1); random: keyed by the seed once it is known. */
 	const char *iid;
 	int iid_random;
+	/* --iid in one spelling per value ("::1" unless given, or "random"), for --resume's
+	 * comparison and the metadata: ::0001 and ::1 are the same sweep. */
+	char iid_text[ISW_ADDR_TEXT_MAX];
 	const char *user; /* --user: who to run as once set up (NULL: the default) */
 	int help, version, list_fields;
 	const char *fields;   /* -f: csv/json columns (NULL: all) */

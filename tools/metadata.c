@@ -77,6 +77,12 @@ static void write_shard(FILE *fp, const struct cli_options *o)
 	counter(fp, "targets_ipv4",
 	        isw_targets_count(o->targets) - isw_targets_count_v6(o->targets));
 	counter(fp, "targets_ipv6", isw_targets_count_v6(o->targets));
+	/* Sub-prefix sweeps: the interface identifier probed in each sub-prefix. */
+	key(fp, "iid");
+	if (isw_targets_has_subprefix(o->targets))
+		isw_json_write_string(fp, o->iid_text[0] ? o->iid_text : "::1");
+	else
+		fputs("null", fp);
 	key(fp, "targets_digest");
 	fprintf(fp, "\"%016llx\"", (unsigned long long)targets_digest(o->targets));
 }
@@ -198,7 +204,10 @@ static void write_ifaces(FILE *fp, const struct isw_scan_route *rt, const struct
 
 		fputs(k ? ", {\"name\": " : "{\"name\": ", fp);
 		isw_json_write_string(fp, f->iface);
-		fprintf(fp, ", \"source\": \"%s\"", isw_addr_str(f->src_addr, a));
+		if (f->src_addr || !f->src6.family)
+			fprintf(fp, ", \"source\": \"%s\"", isw_addr_str(f->src_addr, a));
+		else
+			fputs(", \"source\": null", fp);
 		/* Where IPv6 targets leave here: their source too. */
 		if (f->src6.family)
 			fprintf(fp, ", \"source6\": \"%s\"", isw_addr_format(&f->src6, a6));
@@ -251,9 +260,19 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fputs(o->cfg.dry_run ? "true" : "false", fp);
 	key(fp, "interface");
 	isw_json_write_string(fp, rt.iface);
+	/* The IPv4 source, null when no IPv4 probe leaves (an IPv6-only run); the IPv6 one
+	 * beside it. */
 	key(fp, "source");
-	isw_addr_str(rt.src_addr, a);
-	fprintf(fp, "\"%s\"", a);
+	if (rt.src_addr || !rt.src6.family)
+		fprintf(fp, "\"%s\"", isw_addr_str(rt.src_addr, a));
+	else
+		fputs("null", fp);
+	if (rt.src6.family) {
+		char a6[ISW_ADDR_TEXT_MAX];
+
+		key(fp, "source6");
+		fprintf(fp, "\"%s\"", isw_addr_format(&rt.src6, a6));
+	}
 	key(fp, "next_hop_mac");
 	fprintf(fp, "\"%02x:%02x:%02x:%02x:%02x:%02x\"", rt.gw_mac[0], rt.gw_mac[1], rt.gw_mac[2],
 	        rt.gw_mac[3], rt.gw_mac[4], rt.gw_mac[5]);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* What a scan reports while it runs and after: its counters, and the route it chose. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scan-internal.h"
@@ -82,6 +83,57 @@ static void get_iface(const struct isw_route *r, struct isw_scan_iface *f)
 		f->src6 = isw_addr_from_v6(r->src6);
 }
 
+/* A gateway's key: its interface and MAC; before the MACs are known (a dry run), its
+ * address. */
+static uint64_t gateway_key(const struct isw_hop *h)
+{
+	uint64_t k = (uint64_t)h->link << 48, mac = 0;
+
+	for (int b = 0; b < 6; b++)
+		mac |= (uint64_t)h->mac[b] << (40 - 8 * b);
+	if (mac)
+		return k | mac;
+	mac = h->gateway;
+	for (int b = 0; b < 16; b++)
+		mac = mac * 1099511628211u ^ h->gateway6[b];
+	return k | 1ull << 56 | (mac & 0xffffffffffffu);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The gateways the routes use, each counted once by its interface and MAC: one router's
+ * IPv4 and IPv6 addresses are one gateway.  Without memory, each hop counts. */
+static unsigned count_gateways(const isw_scan *s)
+{
+	const struct isw_hop *fam[2] = {s->routes.hop, s->routes6.hop};
+	size_t nfam[2] = {s->routes.nhops, s->routes6.nhops}, n = 0;
+	uint64_t *keys = malloc((nfam[0] + nfam[1] + 1) * sizeof(*keys));
+	unsigned count = 0;
+
+	for (int f = 0; f < 2; f++)
+		for (size_t i = 0; i < nfam[f]; i++) {
+			if (fam[f][i].kind != ISW_HOP_GATEWAY)
+				continue;
+			if (keys)
+				keys[n] = gateway_key(&fam[f][i]);
+			n++;
+		}
+	if (!keys || n < 2) {
+		free(keys);
+		return (unsigned)n;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		count += !i || keys[i] != keys[i - 1];
+	free(keys);
+	return count;
+}
+
 void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 {
 	const struct isw_route *first = &s->link[0].route;
@@ -96,10 +148,7 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 	r->next_hop = first->next_hop;
 	for (unsigned k = 0; k < s->nlinks && k < ISW_SCAN_MAX_IFACES; k++)
 		get_iface(&s->link[k].route, &r->ifaces[r->nifaces++]);
-	for (size_t i = 0; i < s->routes.nhops; i++)
-		r->gateways += s->routes.hop[i].kind == ISW_HOP_GATEWAY;
-	for (size_t i = 0; i < s->routes6.nhops; i++)
-		r->gateways += s->routes6.hop[i].kind == ISW_HOP_GATEWAY;
+	r->gateways = count_gateways(s);
 	r->tx = s->send.tx_ops ? s->send.tx_ops->name : NULL;
 	r->senders = s->send.nsenders;
 	snprintf(r->tx_why, sizeof(r->tx_why), "%s", s->ping_fd >= 0 ? s->mode_why : "");

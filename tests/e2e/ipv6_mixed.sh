@@ -38,6 +38,11 @@ main() {
 		[[ $(e2e_meta_int "$WORK/meta.$f.json" targets_ipv4) -eq 31 &&
 			$(e2e_meta_int "$WORK/meta.$f.json" targets_ipv6) -eq 31 ]] ||
 			e2e_fail "$f: metadata targets_ipv4/targets_ipv6 are not 31/31"
+		# One router for both families: one gateway, by its MAC.
+		[[ $(e2e_meta_int "$WORK/meta.$f.json" gateways) -eq 1 ]] ||
+			e2e_fail "$f: metadata gateways=$(e2e_json_get "$WORK/meta.$f.json" gateways), expected 1 (one router for IPv4 and IPv6)"
+		! grep -q "other gateways per route" "$WORK/err.$f" ||
+			e2e_fail "$f: start line counts the router's IPv4 and IPv6 addresses as two gateways"
 		[[ $(e2e_meta_int "$WORK/meta.$f.json" hits) -eq 29 ]] ||
 			e2e_fail "$f: metadata hits=$(e2e_json_get "$WORK/meta.$f.json" hits), expected 29"
 		case $f in

@@ -43,8 +43,13 @@ main() {
 
 	# Default identifier ::1.
 	awk '{ print $1 "::1" }' "$WORK/live48.txt" >"$WORK/want1.txt"
-	e2e_sweep "$WORK/fixed.out" "$WORK/fixed.err" -n -r 20k -c 1 "$SUB"
+	e2e_sweep "$WORK/fixed.out" "$WORK/fixed.err" -n -r 20k -c 1 --metadata "$WORK/fixed.json" "$SUB"
 	check fixed "$WORK/fixed.out" "$WORK/want1.txt"
+	# An IPv6-only run: no IPv4 source, the IPv6 one beside it; the IID it probed.
+	[[ $(e2e_json_get "$WORK/fixed.json" source) == null &&
+		$(e2e_json_get "$WORK/fixed.json" source6) == "$LAB_SCAN_ADDR6" &&
+		$(e2e_json_get "$WORK/fixed.json" iid) == ::1 ]] ||
+		e2e_fail "fixed: metadata source/source6/iid: $(grep -E '"(source6?|iid)"' "$WORK/fixed.json" | tr -d '\n')"
 	grep -q "256 targets (0 IPv4, 256 IPv6)" "$WORK/fixed.err" ||
 		e2e_fail "fixed: start line: $(grep targets "$WORK/fixed.err" | head -n 1)"
 
@@ -56,8 +61,11 @@ main() {
 	live_of "$WORK/dry.txt" >"$WORK/wantr.txt"
 	[[ $(wc -l <"$WORK/wantr.txt") -eq $LIVE ]] || e2e_fail "random IIDs: $(wc -l <"$WORK/wantr.txt") in live /48s"
 	grep -qvx '2001:db8:1[0-9a-f][0-9a-f]::1' "$WORK/wantr.txt" || e2e_fail "--iid random gave ::1 addresses"
-	e2e_sweep "$WORK/rand.out" "$WORK/rand.err" -n -r 20k -c 1 --iid random --seed 9 "$SUB"
+	e2e_sweep "$WORK/rand.out" "$WORK/rand.err" -n -r 20k -c 1 --iid random --seed 9 \
+		--metadata "$WORK/rand.json" "$SUB"
 	check rand "$WORK/rand.out" "$WORK/wantr.txt"
+	[[ $(e2e_json_get "$WORK/rand.json" iid) == random ]] ||
+		e2e_fail "rand: metadata iid is '$(e2e_json_get "$WORK/rand.json" iid)', expected random"
 
 	# Mixed: sub-prefixes, a plain IPv6 prefix and an IPv4 one in one run.
 	{

@@ -904,8 +904,16 @@ static void test_iid(void **state __attribute__((unused)))
 		assert_int_equal(isw_targets_count(o.targets), 1ull << 32);
 		a = isw_targets_at_addr(o.targets, 0);
 		assert_string_equal(isw_addr_format(&a, buf), ok[i].first);
+		/* One spelling per value, for --resume's comparison and the metadata. */
+		assert_string_equal(o.iid_text, ok[i].arg);
 		cli_free(&o);
 	}
+	assert_int_equal(PARSE(&o, err, "--dry-run", "--iid", "::0001", "2001:db8::/32-48"), 0);
+	assert_string_equal(o.iid_text, "::1");
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--dry-run", "--iid", "0:0::A:B", "2001:db8::/32-48"), 0);
+	assert_string_equal(o.iid_text, "::a:b");
+	cli_free(&o);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(PARSE(&o, err, "--dry-run", "--iid", bad[i], "2001:db8::/32-48"),
 		                 -EINVAL);
