@@ -97,8 +97,11 @@ static int fill_merged(FILE *fp, void *arg)
 	        (unsigned long long)m[0].seed, (unsigned long long)m[0].count);
 	for (size_t i = 0; i < x->nm; i++)
 		fprintf(fp, "%s%llu", i ? ", " : "", (unsigned long long)m[i].index);
-	fprintf(fp, "],\n  \"targets_total\": %llu,\n  \"targets_digest\": \"%s\",\n",
-	        (unsigned long long)m[0].targets_total, m[0].digest);
+	fprintf(fp,
+	        "],\n  \"targets_total\": %llu,\n  \"targets_ipv4\": %llu,\n  \"targets_ipv6\": "
+	        "%llu,\n  \"targets_digest\": \"%s\",\n",
+	        (unsigned long long)m[0].targets_total, (unsigned long long)m[0].targets_ipv4,
+	        (unsigned long long)m[0].targets_ipv6, m[0].digest);
 	fprintf(fp, "  \"probes_per_target\": %llu,\n  \"reserved_dropped\": %llu,\n",
 	        (unsigned long long)m[0].probes_per_target,
 	        (unsigned long long)m[0].reserved_dropped);

@@ -236,6 +236,10 @@ static int member(struct reader *r, const char *k, struct shard_meta *m)
 		return number(r, &m->seed);
 	if (!strcmp(k, "targets_total"))
 		return number(r, &m->targets_total);
+	if (!strcmp(k, "targets_ipv4"))
+		return number(r, &m->targets_ipv4);
+	if (!strcmp(k, "targets_ipv6"))
+		return number(r, &m->targets_ipv6);
 	if (!strcmp(k, "probes_per_target"))
 		return number(r, &m->probes_per_target);
 	if (!strcmp(k, "reserved_dropped"))

@@ -13,6 +13,7 @@
 // clang-format off
 #define SHARD_META_COUNTERS \
 	X(targets) \
+	X(targets_probed) \
 	X(sent) \
 	X(unrouted) \
 	X(send_errors) \
@@ -32,6 +33,7 @@
 	X(adaptive_slowdowns) \
 	X(onlink_targets) \
 	X(arp_sent) \
+	X(arp_send_errors) \
 	X(arp_hosts) \
 	X(arp_only) \
 	X(arp_conflicts)
@@ -51,7 +53,7 @@ struct shard_meta {
 	int have_shard; /* "shard" is an object, not null */
 	uint64_t index, count;
 	uint64_t seed;
-	uint64_t targets_total, probes_per_target, reserved_dropped;
+	uint64_t targets_total, targets_ipv4, targets_ipv6, probes_per_target, reserved_dropped;
 	char digest[24];
 	char status[16]; /* running, done, interrupted, failed */
 	char start[40], end[40];

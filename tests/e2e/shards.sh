@@ -100,6 +100,11 @@ merge_check() {
 	hits=$(e2e_meta_int "$WORK/$tag.merged.json" hits)
 	sent=$(e2e_meta_int "$WORK/$tag.merged.json" sent)
 	[[ $t -eq $targets ]] || e2e_fail "merged $tag: targets=$t, expected $targets"
+	# Every shard probed all of its targets, and they add up too.
+	[[ $(e2e_meta_int "$WORK/$tag.merged.json" targets_probed) -eq $targets &&
+		$(e2e_meta_int "$WORK/$tag.merged.json" targets_ipv4) -eq $targets ]] ||
+		e2e_fail "merged $tag: targets_probed=$(e2e_json_get "$WORK/$tag.merged.json" targets_probed) targets_ipv4=$(e2e_json_get "$WORK/$tag.merged.json" targets_ipv4), expected $targets each"
+	e2e_meta_int "$WORK/$tag.merged.json" arp_send_errors >/dev/null
 	[[ $hits -eq $(wc -l <"$live") ]] || e2e_fail "merged $tag: hits=$hits, expected $(wc -l <"$live")"
 	# Pass 1 probes every target once, pass 2 every silent one once, over all shards.  On
 	# the link, ICMP goes only to the hosts that answered ARP (and they answer pass 1).
