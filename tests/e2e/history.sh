@@ -6,7 +6,8 @@
 # was seen; icmpsweep map draws from a result file the image --map drew live, pixel for pixel.
 # A sweep SIGKILLed midway: every result already in its output is in the database, and the
 # next use of the database marks the run interrupted.  --db on a full filesystem (a small
-# tmpfs) exits 1 naming the file and the reason.
+# tmpfs) exits 1 naming the file and the reason.  --read of a trace into --db records the same
+# hosts as the live sweep.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 E2E_TAG=history e2e_init "$@"
@@ -28,7 +29,7 @@ two_sweeps() {
 
 	lab_live_set "$WORK/old.live"
 	e2e_sweep "$WORK/old.csv" "$WORK/old.err" -q -n -r 20k -c 0.5 -O csv --db "$DB" \
-		--metadata "$WORK/old.json" --map "$WORK/old.png" "$PREFIX"
+		--metadata "$WORK/old.json" --map "$WORK/old.png" -w "$WORK/old.pcapng" --pcapng "$PREFIX"
 	e2e_expect_rc 0 "$WORK/old.err"
 	awk -F, 'NR > 1 { print $1 }' "$WORK/old.csv" >"$WORK/old.got"
 	e2e_same_set "$WORK/old.live" "$WORK/old.got" "first sweep"
@@ -131,6 +132,21 @@ PY
 # got, in the same order, but for the last moments before the kill (it commits whenever its
 # queue runs dry and at the latest every second: at -r 1000 at most ~1000 lines); the next
 # open marks the run interrupted.
+# --read of the first sweep's trace into a database of its own: one run, exactly the hosts the
+# live sweep recorded, and history reads it like a live run's.
+check_read_db() {
+	local rdb=$WORK/read.db rc=0
+	"$ISW" --read "$WORK/old.pcapng" -q -n -O csv --db "$rdb" >"$WORK/read.csv" 2>"$WORK/read.err" || rc=$?
+	[[ $rc -eq 0 ]] || e2e_fail "--read --db exited $rc: $(cat "$WORK/read.err")"
+	[[ $(sqlite3 -batch "$rdb" "SELECT count(*) || ':' || min(status) FROM runs") == 1:complete ]] ||
+		e2e_fail "--read --db: runs $(sqlite3 -batch "$rdb" 'SELECT id, status FROM runs')"
+	sqlite3 -batch "$rdb" "SELECT ip FROM results WHERE run_id = 1" >"$WORK/read.db.txt"
+	e2e_no_duplicates "$WORK/read.db.txt" "--read --db"
+	e2e_same_set "$WORK/old.live" "$WORK/read.db.txt" "--read --db"
+	"$ISW" history --db "$rdb" -O csv "$PREFIX" | awk -F, 'NR > 1 { print $1 }' >"$WORK/read.hist.txt"
+	e2e_same_set "$WORK/old.live" "$WORK/read.hist.txt" "history of the --read run"
+}
+
 check_killed() {
 	local rc=0
 	lab_all_alive 198.18.16.0/20
@@ -178,6 +194,7 @@ main() {
 	check_db_diff
 	check_history
 	check_offline_map
+	check_read_db
 	check_killed
 	check_full_disk
 	e2e_pass "diff --db and history name exactly the changes; offline map = live map; a killed run is in the database and marked interrupted; a full disk exits 1"
