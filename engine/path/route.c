@@ -90,23 +90,34 @@ int isw_route_iface(const char *iface, struct isw_route *r, char *errbuf)
 	return iface_info(r, errbuf);
 }
 
-int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
+/* An address attribute of the answer into out, when it has the length of family's. */
+static void attr_addr(const struct rtattr *at, int family, struct isw_addr *out)
+{
+	size_t len = family == AF_INET ? 4 : 16;
+
+	if (RTA_PAYLOAD(at) != len)
+		return;
+	memset(out, 0, sizeof(*out));
+	out->family = (uint8_t)family;
+	memcpy(out->bytes, RTA_DATA(at), len);
+}
+
+int isw_route_get(struct isw_nl *nl, const struct isw_addr *dst, int oif, int fibmatch,
                   struct isw_route_answer *a)
 {
 	struct nl_req q;
 	char buf[NL_BUF];
-	uint32_t dst_be = htonl(dst);
-	int n;
+	int v4 = isw_addr_is_v4(dst), n;
 
 	memset(&q, 0, sizeof(q));
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
 	q.h.nlmsg_type = RTM_GETROUTE;
 	q.h.nlmsg_flags = NLM_F_REQUEST;
-	q.rt.rtm_family = AF_INET;
-	q.rt.rtm_dst_len = 32;
+	q.rt.rtm_family = dst->family;
+	q.rt.rtm_dst_len = v4 ? 32 : 128;
 	if (fibmatch)
 		q.rt.rtm_flags = RTM_F_FIB_MATCH;
-	isw_nl_put_attr(&q.h, RTA_DST, &dst_be, 4);
+	isw_nl_put_attr(&q.h, RTA_DST, dst->bytes, v4 ? 4 : 16);
 	if (oif)
 		isw_nl_put_attr(&q.h, RTA_OIF, &oif, 4);
 	n = isw_nl_transact(nl, &q.h, buf, sizeof(buf));
@@ -123,18 +134,15 @@ int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
 	a->type = rt->rtm_type;
 	a->prefix_len = rt->rtm_dst_len;
 	for (; RTA_OK(at, alen); at = RTA_NEXT(at, alen)) {
-		uint32_t v;
 		switch (at->rta_type) {
 		case RTA_OIF:
 			memcpy(&a->ifindex, RTA_DATA(at), 4);
 			break;
 		case RTA_PREFSRC:
-			memcpy(&v, RTA_DATA(at), 4);
-			a->src = ntohl(v);
+			attr_addr(at, dst->family, &a->src);
 			break;
 		case RTA_GATEWAY:
-			memcpy(&v, RTA_DATA(at), 4);
-			a->gateway = ntohl(v);
+			attr_addr(at, dst->family, &a->gateway);
 			break;
 		}
 	}

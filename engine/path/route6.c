@@ -35,55 +35,6 @@ void isw_u128_to_bytes(isw_u128 v, uint8_t b[16])
 	}
 }
 
-int isw_route6_get(struct isw_nl *nl, const uint8_t dst[16], int oif, int fibmatch,
-                   struct isw_route6_answer *a)
-{
-	struct nl_req6 q;
-	char buf[NL_BUF];
-	int n;
-
-	memset(&q, 0, sizeof(q));
-	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-	q.h.nlmsg_type = RTM_GETROUTE;
-	q.h.nlmsg_flags = NLM_F_REQUEST;
-	q.rt.rtm_family = AF_INET6;
-	q.rt.rtm_dst_len = 128;
-	if (fibmatch)
-		q.rt.rtm_flags = RTM_F_FIB_MATCH;
-	isw_nl_put_attr(&q.h, RTA_DST, dst, 16);
-	if (oif)
-		isw_nl_put_attr(&q.h, RTA_OIF, &oif, 4);
-	n = isw_nl_transact(nl, &q.h, buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	if (n < (int)NLMSG_LENGTH(sizeof(struct rtmsg)))
-		return -EBADMSG;
-
-	struct nlmsghdr *h = (struct nlmsghdr *)buf;
-	struct rtmsg *rt = NLMSG_DATA(h);
-	struct rtattr *at = RTM_RTA(rt);
-	int alen = RTM_PAYLOAD(h);
-	memset(a, 0, sizeof(*a));
-	a->type = rt->rtm_type;
-	a->prefix_len = rt->rtm_dst_len;
-	for (; RTA_OK(at, alen); at = RTA_NEXT(at, alen)) {
-		switch (at->rta_type) {
-		case RTA_OIF:
-			memcpy(&a->ifindex, RTA_DATA(at), 4);
-			break;
-		case RTA_PREFSRC:
-			if (RTA_PAYLOAD(at) == 16)
-				memcpy(a->src, RTA_DATA(at), 16);
-			break;
-		case RTA_GATEWAY:
-			if (RTA_PAYLOAD(at) == 16)
-				memcpy(a->gateway, RTA_DATA(at), 16);
-			break;
-		}
-	}
-	return 0;
-}
-
 struct bounds6 {
 	isw_u128 *v;
 	size_t n, cap;
