@@ -6,13 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/rtnetlink.h>
-
 #include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "netlink.h"
 #include "route-map.h"
-#include "route.h"
+#include "route-bounds.h"
 
 static int add_seg(struct isw_route_map *m, size_t *cap, uint32_t lo, uint32_t hi, uint32_t hop)
 {

@@ -67,11 +67,6 @@ int isw_route_get(struct isw_nl *nl, const struct isw_addr *dst, int oif, int fi
 /* "blackhole", "unreachable", "prohibit" or "no route" for a lookup's error. */
 const char *isw_route_err_name(int err);
 
-/* Every address where the answer to a route lookup may change: the first address of each
- * route's prefix (all tables) and of each policy rule's destination, and the address after
- * its end.  Sorted, without duplicates; *out is malloc'd.  0 or -errno. */
-int isw_route_boundaries(uint32_t **out, size_t *n);
-
 /* Interface details without a route lookup (for -i with -S and -G). */
 int isw_route_iface(const char *iface, struct isw_route *r, char *errbuf);
 

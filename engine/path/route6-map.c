@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/rtnetlink.h>
-
 #include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "netlink.h"
 #include "route6-map.h"
-#include "route6.h"
+#include "route-bounds.h"
+#include "targets6.h"
 
 /* IPv6 targets [k, k + count) take hop; runs of one hop are one entry. */
 static int add_run(struct isw_route6_map *m, uint64_t k, uint64_t count, uint32_t hop)
