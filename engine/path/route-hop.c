@@ -99,6 +99,33 @@ int isw_hop_classify(struct isw_nl *nl, const struct isw_addr *dst, int oif, str
 	return 0;
 }
 
+int isw_hop_unrouted(const struct isw_hop *h, const void *arg)
+{
+	(void)arg;
+	return h->kind == ISW_HOP_UNROUTED;
+}
+
+int isw_hop_self(const struct isw_hop *h, const void *arg)
+{
+	(void)arg;
+	return h->kind == ISW_HOP_SELF;
+}
+
+int isw_hop_elsewhere(const struct isw_hop *h, const void *oif)
+{
+	return isw_hop_routed(h) && h->ifindex != *(const int *)oif;
+}
+
+const struct isw_hop *isw_hop_find(const struct isw_hop *hop, size_t n,
+                                   int (*want)(const struct isw_hop *h, const void *arg),
+                                   const void *arg)
+{
+	for (size_t i = 0; i < n; i++)
+		if (want(&hop[i], arg))
+			return &hop[i];
+	return NULL;
+}
+
 int isw_hop_intern(struct isw_hop **hop, size_t *nhops, const struct isw_hop *h, uint32_t *out)
 {
 	struct isw_hop *v;

@@ -42,6 +42,20 @@ struct isw_hop {
 int isw_hop_classify(struct isw_nl *nl, const struct isw_addr *dst, int oif, struct isw_hop *h,
                      char *errbuf);
 
+/* Hop predicates, in the form the map's describe functions take (arg unused unless said). */
+static inline int isw_hop_routed(const struct isw_hop *h)
+{
+	return h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK;
+}
+int isw_hop_unrouted(const struct isw_hop *h, const void *arg);
+int isw_hop_self(const struct isw_hop *h, const void *arg);
+/* Routed through another interface than *(const int *)oif. */
+int isw_hop_elsewhere(const struct isw_hop *h, const void *oif);
+/* The first of hop[0 .. n) that want(hop, arg) takes, or NULL. */
+const struct isw_hop *isw_hop_find(const struct isw_hop *hop, size_t n,
+                                   int (*want)(const struct isw_hop *h, const void *arg),
+                                   const void *arg);
+
 /* The index of the hop equal to h in (*hop)[0 .. *nhops), appended when there is none:
  * 0, or -ENOMEM. */
 int isw_hop_intern(struct isw_hop **hop, size_t *nhops, const struct isw_hop *h, uint32_t *out);
