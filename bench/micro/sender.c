@@ -2,7 +2,8 @@
 /* Sender-loop probes per second: isw_sender_main walking IPv4 targets (198.18.0.0/15) at an
  * unlimited rate into a backend that only looks at each frame, one thread, one link: the
  * permutation, the answered-target checks, the template patch and the batching together.
- * "sender_ipv6" does the same over an IPv6 /111 behind one gateway (route6-map lookups). */
+ * "sender_routes" does the same with the /15's halves behind two gateways (a route-map lookup
+ * per probe), "sender_ipv6" over an IPv6 /111 behind one gateway (route6-map lookups). */
 #include <string.h>
 
 #include "icmpsweep/error.h"
@@ -42,6 +43,9 @@ struct ctx {
 	uint64_t first;
 	uint32_t hops;
 	struct isw_route6_map m6;
+	struct isw_hop hop4[2];
+	uint32_t lo4[2], hops4[2];
+	struct isw_route_map m4;
 };
 
 /* n probes: whole sweeps of the set, the last one cut short (--max-targets' cap). */
@@ -113,11 +117,23 @@ static int setup(struct ctx *x, const char *spec)
 int main(int argc, char **argv)
 {
 	struct micro_opts o = micro_parse(argc, argv);
-	static struct ctx v4, v6;
+	static struct ctx v4, routed, v6;
 
-	if (setup(&v4, "198.18.0.0/15") < 0 || setup(&v6, "2001:db8:1::/111") < 0)
+	if (setup(&v4, "198.18.0.0/15") < 0 || setup(&routed, "198.18.0.0/15") < 0 ||
+	    setup(&v6, "2001:db8:1::/111") < 0)
 		return 1;
+	/* 198.18.0.0/16 and 198.19.0.0/16 behind gateways of their own. */
+	for (int i = 0; i < 2; i++) {
+		routed.hop4[i] =
+		    (struct isw_hop){.kind = ISW_HOP_GATEWAY, .mac = {2, 0, 0, 0, 1, i}};
+		routed.lo4[i] = 0xc6120000u + ((uint32_t)i << 16);
+		routed.hops4[i] = (uint32_t)i;
+	}
+	routed.m4 = (struct isw_route_map){
+	    .lo = routed.lo4, .hops = routed.hops4, .n = 2, .hop = routed.hop4, .nhops = 2};
+	routed.c.hops.routes = &routed.m4;
 	micro_run(&o, "sender", "probes", bench, &v4);
+	micro_run(&o, "sender_routes", "probes", bench, &routed);
 	micro_run(&o, "sender_ipv6", "probes", bench, &v6);
 	return 0;
 }
