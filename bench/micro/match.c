@@ -52,43 +52,25 @@ static uint64_t bench6(void *v, uint64_t n)
 	return match_frames(&c->m, c->frames[0], sizeof(c->frames[0]), c->len, n);
 }
 
-/* Echo request -> echo reply: swap MACs and addresses, type 8 -> 0 (the matcher does not
- * look at checksums, but keep the frame honest anyway: the ICMP sum changes by 0x0800). */
-static void turn_around(uint8_t *f, uint32_t len)
-{
-	uint8_t tmp[6];
-	uint8_t *ip = f + ISW_ETH_LEN, *icmp = ip + ISW_IP_LEN;
-	uint32_t sum;
-
-	memcpy(tmp, f, 6);
-	memcpy(f, f + 6, 6);
-	memcpy(f + 6, tmp, 6);
-	memcpy(tmp, ip + 12, 4);
-	memcpy(ip + 12, ip + 16, 4);
-	memcpy(ip + 16, tmp, 4);
-	icmp[0] = 0;
-	sum = (uint32_t)(icmp[2] << 8 | icmp[3]) + 0x0800;
-	sum = (sum & 0xffff) + (sum >> 16);
-	icmp[2] = (uint8_t)(sum >> 8);
-	icmp[3] = (uint8_t)sum;
-	(void)len;
-}
-
-/* The same for ICMPv6: type 128 -> 129, the sum changes by 0x0100. */
-static void turn_around6(uint8_t *f)
+/* Echo request -> echo reply, as a target's kernel turns it around: MACs and addresses (alen
+ * bytes each, the source at src_off in the IP header) swapped, the type set to reply (the
+ * matcher does not look at checksums, but keep the frame honest anyway: the ICMP sum moves by
+ * sum_delta, 0x0800 for 8 -> 0, 0xfeff for 128 -> 129). */
+static void turn_around(uint8_t *f, size_t src_off, size_t alen, size_t ip_len, uint8_t reply,
+                        uint32_t sum_delta)
 {
 	uint8_t tmp[16];
-	uint8_t *ip = f + ISW_ETH_LEN, *icmp = ip + ISW_IP6_LEN;
+	uint8_t *ip = f + ISW_ETH_LEN, *icmp = ip + ip_len;
 	uint32_t sum;
 
 	memcpy(tmp, f, 6);
 	memcpy(f, f + 6, 6);
 	memcpy(f + 6, tmp, 6);
-	memcpy(tmp, ip + 8, 16);
-	memcpy(ip + 8, ip + 24, 16);
-	memcpy(ip + 24, tmp, 16);
-	icmp[0] = 129;
-	sum = (uint32_t)(icmp[2] << 8 | icmp[3]) + 0xfeff;
+	memcpy(tmp, ip + src_off, alen);
+	memcpy(ip + src_off, ip + src_off + alen, alen);
+	memcpy(ip + src_off + alen, tmp, alen);
+	icmp[0] = reply;
+	sum = (uint32_t)(icmp[2] << 8 | icmp[3]) + sum_delta;
 	sum = (sum & 0xffff) + (sum >> 16);
 	icmp[2] = (uint8_t)(sum >> 8);
 	icmp[3] = (uint8_t)sum;
@@ -119,7 +101,7 @@ static int setup6(struct ctx6 *c)
 		    0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = (uint8_t)(i >> 8), [15] = (uint8_t)i};
 
 		isw_probe6_patch(&t, &c->m.key, c->frames[i], dst, 1, 1700000000000000000ULL + i);
-		turn_around6(c->frames[i]);
+		turn_around(c->frames[i], 8, 16, ISW_IP6_LEN, 129, 0xfeff);
 	}
 	if (isw_match_packet(&c->m, c->frames[5], c->len, 1700000000000001LL, &r) !=
 	        ISW_MATCH_VALID ||
@@ -156,7 +138,7 @@ int main(int argc, char **argv)
 	for (uint32_t i = 0; i < NFRAMES; i++) {
 		isw_probe_patch(&t, &c.m.key, c.frames[i], 0xc6120000u + i * 7, 1,
 		                1700000000000000000ULL + i);
-		turn_around(c.frames[i], t.len);
+		turn_around(c.frames[i], 12, 4, ISW_IP_LEN, 0, 0x0800);
 	}
 	/* The benchmark is meaningless unless these frames are accepted. */
 	if (isw_match_packet(&c.m, c.frames[0], c.len, 1700000000000001LL, &r) != ISW_MATCH_VALID ||
