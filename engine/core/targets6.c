@@ -25,7 +25,7 @@ static const struct isw_range6 reserved6[] = {
     {(isw_u128)0xff << 120, ~(isw_u128)0}, /* ff00::/8 multicast */
 };
 
-static isw_u128 from_bytes(const uint8_t b[16])
+isw_u128 isw_u128_from_bytes(const uint8_t b[16])
 {
 	isw_u128 v = 0;
 
@@ -34,7 +34,7 @@ static isw_u128 from_bytes(const uint8_t b[16])
 	return v;
 }
 
-static void to_bytes(isw_u128 v, uint8_t b[16])
+void isw_u128_to_bytes(isw_u128 v, uint8_t b[16])
 {
 	for (int i = 15; i >= 0; i--, v >>= 8)
 		b[i] = (uint8_t)v;
@@ -51,7 +51,7 @@ static int parse6(const char *s, size_t len, isw_u128 *out)
 	buf[len] = '\0';
 	if (inet_pton(AF_INET6, buf, b) != 1)
 		return -1;
-	*out = from_bytes(b);
+	*out = isw_u128_from_bytes(b);
 	return 0;
 }
 
@@ -127,7 +127,7 @@ int isw_targets6_add_address(struct isw_targets6 *t, const char *spec, int exclu
 
 	if (!strchr(spec, ':') || strpbrk(spec, "/-%") || inet_pton(AF_INET6, spec, b) != 1)
 		return 1;
-	a = from_bytes(b);
+	a = isw_u128_from_bytes(b);
 	if (a >> 32 == MAPPED_V4 >> 32)
 		return 1; /* refused with its message by isw_targets6_add */
 	if (exclude)
@@ -354,16 +354,16 @@ void isw_targets6_at(const struct isw_targets6 *t, uint64_t index, uint8_t out[1
 		return;
 	}
 	if (t->sub.n && index >= t->sub.v[0].start) {
-		to_bytes(isw_subprefix6_at(&t->sub, &t->iid, index), out);
+		isw_u128_to_bytes(isw_subprefix6_at(&t->sub, &t->iid, index), out);
 		return;
 	}
 	ISW_LAST_WHERE(lo, t->nr, i, t->start[i] <= index);
-	to_bytes(t->r[lo].lo + (index - t->start[lo]), out);
+	isw_u128_to_bytes(t->r[lo].lo + (index - t->start[lo]), out);
 }
 
 int64_t isw_targets6_index(const struct isw_targets6 *t, const uint8_t addr[16])
 {
-	isw_u128 a = from_bytes(addr);
+	isw_u128 a = isw_u128_from_bytes(addr);
 	size_t lo;
 
 	if (t->nr == 0 || a < t->r[0].lo)
@@ -387,22 +387,22 @@ void isw_targets6_run(const struct isw_targets6 *t, size_t i, uint64_t *first, u
 	if (i < t->nr) {
 		*first = t->start[i];
 		*count = (uint64_t)(t->r[i].hi - t->r[i].lo) + 1;
-		to_bytes(t->r[i].lo, lo);
-		to_bytes(t->r[i].hi, hi);
+		isw_u128_to_bytes(t->r[i].lo, lo);
+		isw_u128_to_bytes(t->r[i].hi, hi);
 		*sublen = 0;
 		return;
 	}
 	g = &t->sub.v[i - t->nr];
 	*first = g->start; /* numbered from the plain ranges' count */
 	*count = (uint64_t)(g->hi - g->lo) + 1;
-	to_bytes(g->first, lo);
-	to_bytes(isw_subprefix6_addr(&t->iid, g->len, g->hi), hi);
+	isw_u128_to_bytes(g->first, lo);
+	isw_u128_to_bytes(isw_subprefix6_addr(&t->iid, g->len, g->hi), hi);
 	*sublen = g->len;
 }
 
 uint64_t isw_targets6_run_below(const struct isw_targets6 *t, size_t i, const uint8_t addr[16])
 {
-	isw_u128 a = from_bytes(addr);
+	isw_u128 a = isw_u128_from_bytes(addr);
 
 	if (i < t->nr) {
 		if (a <= t->r[i].lo)

@@ -14,6 +14,10 @@
 
 #include "subprefix6.h"
 
+/* 16 network-order bytes <-> a number, for walking the address space. */
+isw_u128 isw_u128_from_bytes(const uint8_t b[16]);
+void isw_u128_to_bytes(isw_u128 v, uint8_t b[16]);
+
 struct isw_range6 {
 	isw_u128 lo, hi;
 };

@@ -5,7 +5,7 @@
 
 #include "icmpsweep/targets.h"
 #include "bytes.h"
-#include "match.h"
+#include "match-echo.h"
 
 #define ICMP_ECHO_REPLY    0
 #define ICMP_UNREACH       3
@@ -75,15 +75,6 @@ static size_t ip_hlen(const uint8_t *ip, size_t len)
 	return hl;
 }
 
-/* The identifier and sequence of an echo (request or reply) against the destination tag:
- * all 32 bits, or the sequence alone where the kernel owns the identifier. */
-static int dst_tag_ok(const struct isw_matcher *m, const uint8_t *echo, uint32_t dst)
-{
-	uint32_t mask = m->ident_by_kernel ? 0xffffu : 0xffffffffu;
-
-	return ((isw_get_be32(echo + 4) ^ isw_tag_dst(&m->key, dst)) & mask) == 0;
-}
-
 /* -1 (unknown) unless the reply came after the probe: send_ns comes from the packet, and a
  * crafted trace holds any timestamps, so nothing here may overflow. */
 double isw_match_rtt_ms(int64_t ts_us, uint64_t send_ns)
@@ -97,40 +88,6 @@ double isw_match_rtt_ms(int64_t ts_us, uint64_t send_ns)
 		return -1.0;
 	/* Subtract in integers first: epoch nanoseconds do not fit a double exactly. */
 	return (double)(recv_ns - send_ns) / 1e6;
-}
-
-/* An address straight from the packet into a field of the zeroed result: the family and the
- * four bytes only (isw_addr_from_v4 would build and copy all 17, per packet). */
-static inline void set_v4(struct isw_addr *a, const uint8_t *wire)
-{
-	a->family = AF_INET;
-	memcpy(a->bytes, wire, 4);
-}
-
-static enum isw_match_verdict match_echo_reply(const struct isw_matcher *m, uint32_t from,
-                                               const uint8_t *from_wire, const uint8_t *icmp,
-                                               size_t icmp_len, int64_t ts_us, struct isw_result *r)
-{
-	uint8_t probe = 0;
-	uint64_t send_ns = 0;
-
-	if (icmp_len < 8)
-		return ISW_MATCH_MALFORMED;
-	if (!m->no_validate) {
-		if (icmp_len < 8 + ISW_PAYLOAD_LEN)
-			return ISW_MATCH_MALFORMED;
-		if (!dst_tag_ok(m, icmp, from) ||
-		    !isw_tag_check_payload(&m->key, icmp + 8, from, &probe, &send_ns))
-			return ISW_MATCH_BAD_TAG;
-	} else if (icmp_len >= 8 + ISW_PAYLOAD_LEN) {
-		/* Our own probes still yield RTT and attempt when the key is not known. */
-		isw_tag_check_payload(&m->key, icmp + 8, from, &probe, &send_ns);
-	}
-	set_v4(&r->addr, from_wire);
-	r->type = ISW_RESULT_ECHO_REPLY;
-	r->probe = probe;
-	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
-	return ISW_MATCH_VALID;
 }
 
 static enum isw_match_verdict match_error(const struct isw_matcher *m, const uint8_t *icmp,
@@ -156,13 +113,13 @@ static enum isw_match_verdict match_error(const struct isw_matcher *m, const uin
 	if (m->src_addr && isw_get_be32(qip + 12) != m->src_addr)
 		return ISW_MATCH_BAD_TAG;
 	target = isw_get_be32(qip + 16);
-	if (!dst_tag_ok(m, qicmp, target))
+	if (!isw_match_dst_tag_ok(m, 0, qicmp, target, NULL))
 		return ISW_MATCH_BAD_TAG;
 	/* A quoted payload is a bonus (Linux quotes it all); when present it must validate. */
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
 	    !isw_tag_check_payload(&m->key, qicmp + 8, target, &probe, &send_ns))
 		return ISW_MATCH_BAD_TAG;
-	set_v4(&r->addr, qip + 16);
+	isw_match_set_v4(&r->addr, qip + 16);
 	switch (icmp[0]) {
 	case ICMP_UNREACH:
 		r->type = ISW_RESULT_UNREACHABLE;
@@ -212,14 +169,14 @@ enum isw_match_verdict isw_match_packet(const struct isw_matcher *m, const uint8
 	from = isw_get_be32(ip + 12);
 
 	memset(r, 0, sizeof(*r));
-	set_v4(&r->responder, ip + 12);
+	isw_match_set_v4(&r->responder, ip + 12);
 	r->icmp_type = icmp[0];
 	r->icmp_code = icmp[1];
 	r->ttl = ip[8];
 	r->ts_us = ts_us;
 	switch (icmp[0]) {
 	case ICMP_ECHO_REPLY:
-		return match_echo_reply(m, from, ip + 12, icmp, icmp_len, ts_us, r);
+		return isw_match_echo_reply(m, 0, from, ip + 12, icmp, icmp_len, ts_us, r);
 	case ICMP_UNREACH:
 	case ICMP_SOURCE_QUENCH:
 	case ICMP_REDIRECT:

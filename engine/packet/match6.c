@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bytes.h"
-#include "match.h"
+#include "match-echo.h"
 
 #define ICMP6_UNREACH        1
 #define ICMP6_PACKET_TOO_BIG 2
@@ -28,31 +28,6 @@ static const uint8_t any6[16];
 static int ours(const struct isw_matcher *m, const uint8_t *addr)
 {
 	return memcmp(m->src6, any6, 16) == 0 || memcmp(addr, m->src6, 16) == 0;
-}
-
-static enum isw_match_verdict echo_reply6(const struct isw_matcher *m, const uint8_t *from,
-                                          const uint8_t *icmp, size_t icmp_len, int64_t ts_us,
-                                          struct isw_result *r)
-{
-	uint8_t probe = 0;
-	uint64_t send_ns = 0;
-
-	if (icmp_len < 8)
-		return ISW_MATCH_MALFORMED;
-	if (!m->no_validate) {
-		if (icmp_len < 8 + ISW_PAYLOAD_LEN)
-			return ISW_MATCH_MALFORMED;
-		if (isw_get_be32(icmp + 4) != isw_tag_dst6(&m->key, from) ||
-		    !isw_tag_check_payload6(&m->key, icmp + 8, from, &probe, &send_ns))
-			return ISW_MATCH_BAD_TAG;
-	} else if (icmp_len >= 8 + ISW_PAYLOAD_LEN) {
-		isw_tag_check_payload6(&m->key, icmp + 8, from, &probe, &send_ns);
-	}
-	r->addr = isw_addr_from_v6(from);
-	r->type = ISW_RESULT_ECHO_REPLY;
-	r->probe = probe;
-	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
-	return ISW_MATCH_VALID;
 }
 
 static enum isw_match_verdict error6(const struct isw_matcher *m, const uint8_t *icmp,
@@ -76,7 +51,7 @@ static enum isw_match_verdict error6(const struct isw_matcher *m, const uint8_t 
 	if (!ours(m, qip + OFF_IP6_SRC))
 		return ISW_MATCH_BAD_TAG;
 	target = qip + OFF_IP6_DST;
-	if (isw_get_be32(qicmp + 4) != isw_tag_dst6(&m->key, target))
+	if (!isw_match_dst_tag_ok(m, 1, qicmp, 0, target))
 		return ISW_MATCH_BAD_TAG;
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
 	    !isw_tag_check_payload6(&m->key, qicmp + 8, target, &probe, &send_ns))
@@ -128,7 +103,7 @@ enum isw_match_verdict isw_match_ip6(const struct isw_matcher *m, const uint8_t 
 	r->ts_us = ts_us;
 	switch (icmp[0]) {
 	case ICMP6_ECHO_REPLY:
-		v = echo_reply6(m, ip + OFF_IP6_SRC, icmp, icmp_len, ts_us, r);
+		v = isw_match_echo_reply(m, 1, 0, ip + OFF_IP6_SRC, icmp, icmp_len, ts_us, r);
 		break;
 	case ICMP6_UNREACH:
 	case ICMP6_PACKET_TOO_BIG:

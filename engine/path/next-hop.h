@@ -21,6 +21,7 @@ enum {
 	ISW_NEXT_HOP_NONE = -1,
 	ISW_NEXT_HOP_TEMPLATE = 0,
 	ISW_NEXT_HOP_MAC = 1,
+	ISW_NEXT_HOP_ONLINK_TABLE = 2, /* isw_next_hop_of only: the on-link table answers */
 };
 
 /* The tables the answer comes from; both NULL: the template's next hop serves every target. */
@@ -52,30 +53,42 @@ static inline int isw_next_hop_lan(const struct isw_lan *lan, uint32_t dst, uint
 	return isw_lan_mac(lan, oidx, mac) ? ISW_NEXT_HOP_MAC : ISW_NEXT_HOP_NONE;
 }
 
+/* What hop says of a probe's frame, for either family, and in *link the interface it leaves
+ * by.  An on-link hop whose hosts' MACs a table of their own holds (onlink_table) leaves the
+ * answer to that table: ISW_NEXT_HOP_ONLINK_TABLE, which never reaches a sender. */
+static inline int isw_next_hop_of(const struct isw_hop *hop, int onlink_table, uint8_t mac[6],
+                                  unsigned *link)
+{
+	*link = hop->link;
+	switch (hop->kind) {
+	case ISW_HOP_UNROUTED:
+		return ISW_NEXT_HOP_UNROUTED;
+	case ISW_HOP_SELF:
+		return ISW_NEXT_HOP_NONE;
+	case ISW_HOP_ONLINK:
+		if (onlink_table)
+			return ISW_NEXT_HOP_ONLINK_TABLE;
+		/* fall through */
+	case ISW_HOP_GATEWAY:
+		break;
+	}
+	if (hop->raw_ip)
+		return ISW_NEXT_HOP_TEMPLATE;
+	memcpy(mac, hop->mac, 6);
+	return ISW_NEXT_HOP_MAC;
+}
+
 /* ... and in *link the interface it leaves by (left alone for the template's). */
 static inline int isw_next_hop(const struct isw_next_hops *h, uint32_t dst, uint8_t mac[6],
                                unsigned *link)
 {
 	if (h->routes) {
-		const struct isw_hop *hop = &h->routes->hop[isw_route_map_find(h->routes, dst)];
+		/* Swept with ARP: an on-link host's own MAC comes from the LAN table below. */
+		int v = isw_next_hop_of(&h->routes->hop[isw_route_map_find(h->routes, dst)],
+		                        h->lan != NULL, mac, link);
 
-		*link = hop->link;
-		switch (hop->kind) {
-		case ISW_HOP_UNROUTED:
-			return ISW_NEXT_HOP_UNROUTED;
-		case ISW_HOP_SELF:
-			return ISW_NEXT_HOP_NONE;
-		case ISW_HOP_ONLINK:
-			/* Swept with ARP: the host's own MAC comes from the LAN table below. */
-			if (h->lan)
-				break;
-			/* fall through */
-		case ISW_HOP_GATEWAY:
-			if (hop->raw_ip)
-				return ISW_NEXT_HOP_TEMPLATE;
-			memcpy(mac, hop->mac, 6);
-			return ISW_NEXT_HOP_MAC;
-		}
+		if (v != ISW_NEXT_HOP_ONLINK_TABLE)
+			return v;
 	}
 	if (!h->lan)
 		return ISW_NEXT_HOP_TEMPLATE;
@@ -89,28 +102,18 @@ static inline int isw_next_hop6(const struct isw_next_hops *h, uint64_t k, uint8
                                 unsigned *link)
 {
 	const struct isw_route6_map *m = h->routes6;
-	const struct isw_hop *hop;
 	const struct isw_nd_host *nd;
+	int v;
 
 	if (!m)
 		return ISW_NEXT_HOP_TEMPLATE;
-	hop = &m->hop[isw_route6_map_find(m, k)];
-	*link = hop->link;
-	switch (hop->kind) {
-	case ISW_HOP_UNROUTED:
-		return ISW_NEXT_HOP_UNROUTED;
-	case ISW_HOP_SELF:
+	v = isw_next_hop_of(&m->hop[isw_route6_map_find(m, k)], 1, mac, link);
+	if (v != ISW_NEXT_HOP_ONLINK_TABLE)
+		return v;
+	nd = isw_route6_map_onlink(m, k);
+	if (!nd || !nd->have_mac)
 		return ISW_NEXT_HOP_NONE;
-	case ISW_HOP_ONLINK:
-		nd = isw_route6_map_onlink(m, k);
-		if (!nd || !nd->have_mac)
-			return ISW_NEXT_HOP_NONE;
-		memcpy(mac, nd->mac, 6);
-		return ISW_NEXT_HOP_MAC;
-	case ISW_HOP_GATEWAY:
-		break;
-	}
-	memcpy(mac, hop->mac, 6);
+	memcpy(mac, nd->mac, 6);
 	return ISW_NEXT_HOP_MAC;
 }
 

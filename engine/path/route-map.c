@@ -6,102 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/rtnetlink.h>
-
+#include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "netlink.h"
 #include "route-map.h"
-#include "route.h"
-
-#define DESCRIBE_MAX 4 /* ranges named in a message; the rest are counted */
-
-const char *isw_hop_unrouted_name(const struct isw_hop *h)
-{
-	if (h->err)
-		return isw_route_err_name(h->err);
-	switch (h->type) {
-	case RTN_NAT:
-		return "nat route";
-	case RTN_XRESOLVE:
-		return "external resolver route";
-	default:
-		return "no unicast route";
-	}
-}
-
-static int same_hop(const struct isw_hop *a, const struct isw_hop *b)
-{
-	return a->kind == b->kind && a->ifindex == b->ifindex && a->gateway == b->gateway &&
-	       a->err == b->err && a->type == b->type;
-}
-
-/* The kernel's answer for dst as a hop (count and mac left zero). */
-static int classify(struct isw_nl *nl, uint32_t dst, int oif, struct isw_hop *h, char *errbuf)
-{
-	struct isw_route_answer a, best, alt;
-	int rc = isw_route_get(nl, dst, 0, 0, &a);
-
-	memset(h, 0, sizeof(*h));
-	if (rc == -EINVAL || rc == -EHOSTUNREACH || rc == -EACCES || rc == -ENETUNREACH) {
-		h->kind = ISW_HOP_UNROUTED;
-		h->err = rc;
-		return 0;
-	}
-	if (rc < 0) {
-		char s[ISW_ADDR_STRLEN];
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "route lookup for %s: %s", isw_addr_str(dst, s),
-		         strerror(-rc));
-		return rc;
-	}
-	h->type = a.type;
-	switch (a.type) {
-	case RTN_UNICAST:
-		break;
-	case RTN_LOCAL:
-	case RTN_BROADCAST:
-	case RTN_ANYCAST:
-	case RTN_MULTICAST:
-		h->kind = ISW_HOP_SELF;
-		return 0;
-	default:
-		h->kind = ISW_HOP_UNROUTED;
-		return 0;
-	}
-	/* Routed elsewhere, but -i names another interface: a route there just as specific as
-	 * the best one (a second default route, the same prefix on two links) is taken, as a
-	 * socket bound to it would; a less specific one is not what the routes mean. */
-	if (oif && a.ifindex != oif && isw_route_get(nl, dst, 0, 1, &best) == 0 &&
-	    isw_route_get(nl, dst, oif, 1, &alt) == 0 && alt.prefix_len == best.prefix_len) {
-		rc = isw_route_get(nl, dst, oif, 0, &a);
-		if (rc < 0 || a.type != RTN_UNICAST) {
-			h->kind = ISW_HOP_UNROUTED;
-			h->err = rc < 0 ? rc : 0;
-			return 0;
-		}
-	}
-	h->ifindex = a.ifindex;
-	h->gateway = a.gateway;
-	h->src = a.src;
-	h->kind = a.gateway ? ISW_HOP_GATEWAY : ISW_HOP_ONLINK;
-	return 0;
-}
-
-static int hop_index(struct isw_route_map *m, const struct isw_hop *h, uint32_t *out)
-{
-	for (size_t i = 0; i < m->nhops; i++) {
-		if (same_hop(&m->hop[i], h)) {
-			*out = (uint32_t)i;
-			return 0;
-		}
-	}
-	struct isw_hop *v = realloc(m->hop, (m->nhops + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	m->hop = v;
-	m->hop[m->nhops] = *h;
-	*out = (uint32_t)m->nhops++;
-	return 0;
-}
+#include "route-bounds.h"
 
 static int add_seg(struct isw_route_map *m, size_t *cap, uint32_t lo, uint32_t hi, uint32_t hop)
 {
@@ -175,9 +84,11 @@ int isw_route_map_build(struct isw_route_map *m, const isw_targets *targets, int
 			struct isw_hop h;
 
 			if ((int64_t)bi != cell) {
-				rc = classify(&nl, a, oif, &h, errbuf);
+				struct isw_addr dst = isw_addr_from_v4(a);
+
+				rc = isw_hop_classify(&nl, &dst, oif, &h, errbuf);
 				if (rc == 0)
-					rc = hop_index(m, &h, &cell_hop);
+					rc = isw_hop_intern(&m->hop, &m->nhops, &h, &cell_hop);
 				if (rc < 0)
 					break;
 				cell = (int64_t)bi;
@@ -230,15 +141,14 @@ void isw_route_map_describe(const struct isw_route_map *m,
                             int (*want)(const struct isw_hop *h, const void *arg), const void *arg,
                             const char *(*label)(const struct isw_hop *h), char *buf, size_t size)
 {
-	size_t used = 0, named = 0, more = 0;
+	struct isw_hop_list l;
 
-	buf[0] = 0;
+	isw_hop_list_start(&l, buf, size);
 	for (size_t i = 0; i < m->nsegs; i++) {
 		const struct isw_route_seg *g = &m->segs[i];
 		const struct isw_hop *h = &m->hop[g->hop];
 		uint32_t hi = g->hi;
 		char r[40];
-		int n;
 
 		if (!want(h, arg))
 			continue;
@@ -247,19 +157,10 @@ void isw_route_map_describe(const struct isw_route_map *m,
 		       want(&m->hop[m->segs[i + 1].hop], arg) &&
 		       (!label || !strcmp(label(h), label(&m->hop[m->segs[i + 1].hop]))))
 			hi = m->segs[++i].hi;
-		if (named == DESCRIBE_MAX) {
-			more++;
+		if (!isw_hop_list_next(&l))
 			continue;
-		}
 		range_str(g->lo, hi, r, sizeof(r));
-		n = snprintf(buf + used, size - used, "%s%s%s%s%s", named ? ", " : "", r,
-		             label ? " (" : "", label ? label(h) : "", label ? ")" : "");
-		if (n < 0 || (size_t)n >= size - used)
-			break;
-		used += (size_t)n;
-		named++;
+		isw_hop_list_add(&l, r, label ? label(h) : NULL);
 	}
-	if (more && used < size)
-		snprintf(buf + used, size - used, " and %zu more range%s", more,
-		         more == 1 ? "" : "s");
+	isw_hop_list_end(&l);
 }

@@ -10,29 +10,7 @@
 #include <stdint.h>
 
 #include "icmpsweep/targets.h"
-
-enum isw_hop_kind {
-	ISW_HOP_GATEWAY,  /* behind a gateway: frames go to its MAC */
-	ISW_HOP_ONLINK,   /* on a network of the interface: frames go to the host's own MAC */
-	ISW_HOP_SELF,     /* this host's own or a broadcast address: not probed */
-	ISW_HOP_UNROUTED, /* blackhole, unreachable, prohibit, throw or no route: not probed */
-};
-
-struct isw_hop {
-	enum isw_hop_kind kind;
-	int ifindex;
-	uint32_t gateway; /* ISW_HOP_GATEWAY */
-	uint32_t src;     /* the route's preferred source */
-	int err;          /* ISW_HOP_UNROUTED: the lookup's -errno, or 0 with type set */
-	int type;         /* the route's type (RTN_*) */
-	uint8_t mac[6];   /* filled by the caller once resolved */
-	/* Filled by the caller: which of the sweep's interfaces the hop is on, and whether that
-	 * link carries no MACs (tun, ppp). */
-	uint8_t link, raw_ip;
-	uint64_t count; /* targets with this hop */
-	/* IPv6 hops (route6-map.h): the gateway (all zero: on-link) and the preferred source. */
-	uint8_t gateway6[16], src6[16];
-};
+#include "route-hop.h"
 
 /* A run of targets [lo, hi] (not every address in it need be a target) with one hop. */
 struct isw_route_seg {
@@ -78,8 +56,5 @@ static inline uint32_t isw_route_map_find(const struct isw_route_map *m, uint32_
 void isw_route_map_describe(const struct isw_route_map *m,
                             int (*want)(const struct isw_hop *h, const void *arg), const void *arg,
                             const char *(*label)(const struct isw_hop *h), char *buf, size_t size);
-
-/* What an unrouted hop's route is: "blackhole", "prohibit", ... */
-const char *isw_hop_unrouted_name(const struct isw_hop *h);
 
 #endif

@@ -90,23 +90,34 @@ int isw_route_iface(const char *iface, struct isw_route *r, char *errbuf)
 	return iface_info(r, errbuf);
 }
 
-int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
+/* An address attribute of the answer into out, when it has the length of family's. */
+static void attr_addr(const struct rtattr *at, int family, struct isw_addr *out)
+{
+	size_t len = family == AF_INET ? 4 : 16;
+
+	if (RTA_PAYLOAD(at) != len)
+		return;
+	memset(out, 0, sizeof(*out));
+	out->family = (uint8_t)family;
+	memcpy(out->bytes, RTA_DATA(at), len);
+}
+
+int isw_route_get(struct isw_nl *nl, const struct isw_addr *dst, int oif, int fibmatch,
                   struct isw_route_answer *a)
 {
 	struct nl_req q;
 	char buf[NL_BUF];
-	uint32_t dst_be = htonl(dst);
-	int n;
+	int v4 = isw_addr_is_v4(dst), n;
 
 	memset(&q, 0, sizeof(q));
 	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
 	q.h.nlmsg_type = RTM_GETROUTE;
 	q.h.nlmsg_flags = NLM_F_REQUEST;
-	q.rt.rtm_family = AF_INET;
-	q.rt.rtm_dst_len = 32;
+	q.rt.rtm_family = dst->family;
+	q.rt.rtm_dst_len = v4 ? 32 : 128;
 	if (fibmatch)
 		q.rt.rtm_flags = RTM_F_FIB_MATCH;
-	isw_nl_put_attr(&q.h, RTA_DST, &dst_be, 4);
+	isw_nl_put_attr(&q.h, RTA_DST, dst->bytes, v4 ? 4 : 16);
 	if (oif)
 		isw_nl_put_attr(&q.h, RTA_OIF, &oif, 4);
 	n = isw_nl_transact(nl, &q.h, buf, sizeof(buf));
@@ -123,18 +134,15 @@ int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
 	a->type = rt->rtm_type;
 	a->prefix_len = rt->rtm_dst_len;
 	for (; RTA_OK(at, alen); at = RTA_NEXT(at, alen)) {
-		uint32_t v;
 		switch (at->rta_type) {
 		case RTA_OIF:
 			memcpy(&a->ifindex, RTA_DATA(at), 4);
 			break;
 		case RTA_PREFSRC:
-			memcpy(&v, RTA_DATA(at), 4);
-			a->src = ntohl(v);
+			attr_addr(at, dst->family, &a->src);
 			break;
 		case RTA_GATEWAY:
-			memcpy(&v, RTA_DATA(at), 4);
-			a->gateway = ntohl(v);
+			attr_addr(at, dst->family, &a->gateway);
 			break;
 		}
 	}
@@ -155,123 +163,6 @@ const char *isw_route_err_name(int err)
 	default:
 		return strerror(-err);
 	}
-}
-
-struct bounds {
-	uint32_t *v;
-	size_t n, cap;
-	int err;
-};
-
-/* Adds the prefix dst/len: its first address and the one after its last. */
-static void bounds_add_prefix(struct bounds *b, uint32_t dst, unsigned len)
-{
-	uint64_t lo, end;
-
-	if (b->err || len > 32)
-		return;
-	lo = len ? dst & (0xffffffffu << (32 - len)) : 0;
-	end = lo + (1ULL << (32 - len));
-	if (b->n + 2 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		uint32_t *v = realloc(b->v, cap * sizeof(*v));
-		if (!v) {
-			b->err = -ENOMEM;
-			return;
-		}
-		b->v = v;
-		b->cap = cap;
-	}
-	b->v[b->n++] = (uint32_t)lo;
-	if (end <= 0xffffffffu)
-		b->v[b->n++] = (uint32_t)end;
-}
-
-static uint32_t attr_u32_be(const struct rtattr *a)
-{
-	uint32_t v = 0;
-
-	if (RTA_PAYLOAD(a) >= 4)
-		memcpy(&v, RTA_DATA(a), 4);
-	return ntohl(v);
-}
-
-/* Routes (RTM_NEWROUTE) and policy rules (RTM_NEWRULE) alike: a rule's header has the layout
- * of struct rtmsg (struct fib_rule_hdr), FRA_DST that of RTA_DST.  A rule without a
- * destination adds no boundary. */
-static int add_dst_prefix(const struct nlmsghdr *m, void *arg, uint16_t type, int need_dst)
-{
-	const struct rtmsg *rt = NLMSG_DATA(m);
-	const struct rtattr *a = RTM_RTA(rt);
-	int alen = RTM_PAYLOAD(m);
-	uint32_t dst = 0;
-
-	if (m->nlmsg_type != type || m->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)) ||
-	    rt->rtm_family != AF_INET || (need_dst && !rt->rtm_dst_len))
-		return 0;
-	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
-		if (a->rta_type == RTA_DST)
-			dst = attr_u32_be(a);
-	bounds_add_prefix(arg, dst, rt->rtm_dst_len);
-	return 0;
-}
-
-static int on_route(const struct nlmsghdr *m, void *arg)
-{
-	return add_dst_prefix(m, arg, RTM_NEWROUTE, 0);
-}
-
-static int on_rule(const struct nlmsghdr *m, void *arg)
-{
-	return add_dst_prefix(m, arg, RTM_NEWRULE, 1);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
-int isw_route_boundaries(uint32_t **out, size_t *n)
-{
-	struct bounds b = {0};
-	struct nl_req q;
-	int rc = 0;
-
-	/* A table that changes during the dump says so: ask again, a bounded number of times. */
-	for (int tries = 0; tries < 3; tries++) {
-		b.n = 0;
-		b.err = 0;
-		memset(&q, 0, sizeof(q));
-		q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-		q.h.nlmsg_type = RTM_GETROUTE;
-		q.rt.rtm_family = AF_INET;
-		rc = isw_nl_dump(NETLINK_ROUTE, &q.h, on_route, &b);
-		if (rc == 0) {
-			memset(&q, 0, sizeof(q));
-			q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-			q.h.nlmsg_type = RTM_GETRULE;
-			q.rt.rtm_family = AF_INET;
-			rc = isw_nl_dump(NETLINK_ROUTE, &q.h, on_rule, &b);
-		}
-		if (rc == 0)
-			rc = b.err;
-		if (rc != -EAGAIN)
-			break;
-	}
-	if (rc < 0) {
-		free(b.v);
-		return rc;
-	}
-	if (b.n)
-		qsort(b.v, b.n, sizeof(*b.v), cmp_u32);
-	size_t k = 0;
-	for (size_t i = 0; i < b.n; i++)
-		if (!k || b.v[i] != b.v[k - 1])
-			b.v[k++] = b.v[i];
-	*out = b.v;
-	*n = k;
-	return 0;
 }
 
 /* The neighbour entry of nh on ifindex: its NUD state (0 when there is none) with the MAC if

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "icmpsweep/addr.h"
+
 struct isw_route {
 	char iface[32];
 	int ifindex;
@@ -29,7 +31,6 @@ int isw_route_resolve_mac(struct isw_route *r, int timeout_ms, char *errbuf);
 
 /* The same for any next hop nh (IPv4: ARP, IPv6: NDP) on interface iface/ifindex, into mac.
  * 0, or -EHOSTUNREACH with a message naming the next hop. */
-struct isw_addr;
 int isw_neigh_resolve(const char *iface, int ifindex, const struct isw_addr *nh, uint8_t mac[6],
                       int timeout_ms, char *errbuf);
 
@@ -47,29 +48,24 @@ struct isw_prefix {
 };
 int isw_route_onlink_prefixes(const char *iface, struct isw_prefix *out, int max);
 
-/* The kernel's answer for one destination (RTM_GETROUTE).  A lookup that fails names the
- * kind of route in its error: -EINVAL blackhole, -EHOSTUNREACH unreachable, -EACCES
- * prohibit, -ENETUNREACH none (or throw). */
+/* The kernel's answer for one destination of either family (RTM_GETROUTE).  A lookup that
+ * fails names the kind of route in its error: -EINVAL blackhole, -EHOSTUNREACH unreachable,
+ * -EACCES prohibit, -ENETUNREACH none (or throw). */
 struct isw_route_answer {
 	int type; /* RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, ... */
 	int ifindex;
-	uint32_t gateway; /* 0: on-link */
-	uint32_t src;
-	int prefix_len; /* with fibmatch: the matching route's prefix length */
+	struct isw_addr gateway; /* the destination's family; all zero (family 0): on-link */
+	struct isw_addr src;     /* the source the kernel would choose; family 0: none */
+	int prefix_len;          /* with fibmatch: the matching route's prefix length */
 };
 /* nl from isw_nl_open(NETLINK_ROUTE); oif 0 or an interface the answer must leave through.
  * With fibmatch, only a route that exists in a table counts (the kernel otherwise assumes
  * any destination is on-link when oif is given).  0 or -errno. */
 struct isw_nl;
-int isw_route_get(struct isw_nl *nl, uint32_t dst, int oif, int fibmatch,
+int isw_route_get(struct isw_nl *nl, const struct isw_addr *dst, int oif, int fibmatch,
                   struct isw_route_answer *a);
 /* "blackhole", "unreachable", "prohibit" or "no route" for a lookup's error. */
 const char *isw_route_err_name(int err);
-
-/* Every address where the answer to a route lookup may change: the first address of each
- * route's prefix (all tables) and of each policy rule's destination, and the address after
- * its end.  Sorted, without duplicates; *out is malloc'd.  0 or -errno. */
-int isw_route_boundaries(uint32_t **out, size_t *n);
 
 /* Interface details without a route lookup (for -i with -S and -G). */
 int isw_route_iface(const char *iface, struct isw_route *r, char *errbuf);

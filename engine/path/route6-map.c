@@ -6,98 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/rtnetlink.h>
-
 #include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "netlink.h"
 #include "route6-map.h"
-#include "route6.h"
-
-#define DESCRIBE_MAX 4 /* ranges named in a message; the rest are counted */
-
-static int same_hop6(const struct isw_hop *a, const struct isw_hop *b)
-{
-	return a->kind == b->kind && a->ifindex == b->ifindex && a->err == b->err &&
-	       a->type == b->type && !memcmp(a->gateway6, b->gateway6, 16);
-}
-
-static int is_zero16(const uint8_t b[16])
-{
-	static const uint8_t zero[16];
-
-	return !memcmp(b, zero, 16);
-}
-
-/* The kernel's answer for dst as a hop (count and mac left zero); -i as classify's in
- * route-map.c: a route of oif just as specific as the best one is taken. */
-static int classify6(struct isw_nl *nl, const uint8_t dst[16], int oif, struct isw_hop *h,
-                     char *errbuf)
-{
-	struct isw_route6_answer a, best, alt;
-	int rc = isw_route6_get(nl, dst, 0, 0, &a);
-
-	memset(h, 0, sizeof(*h));
-	if (rc == -EINVAL || rc == -EHOSTUNREACH || rc == -EACCES || rc == -ENETUNREACH) {
-		h->kind = ISW_HOP_UNROUTED;
-		h->err = rc;
-		return 0;
-	}
-	if (rc < 0) {
-		char s[ISW_ADDR_TEXT_MAX];
-		struct isw_addr d = isw_addr_from_v6(dst);
-
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "route lookup for %s: %s", isw_addr_format(&d, s),
-		         strerror(-rc));
-		return rc;
-	}
-	h->type = a.type;
-	switch (a.type) {
-	case RTN_UNICAST:
-		break;
-	case RTN_LOCAL:
-	case RTN_ANYCAST:
-	case RTN_MULTICAST:
-		h->kind = ISW_HOP_SELF;
-		return 0;
-	default:
-		h->kind = ISW_HOP_UNROUTED;
-		return 0;
-	}
-	if (oif && a.ifindex != oif && isw_route6_get(nl, dst, 0, 1, &best) == 0 &&
-	    isw_route6_get(nl, dst, oif, 1, &alt) == 0 && alt.prefix_len == best.prefix_len) {
-		rc = isw_route6_get(nl, dst, oif, 0, &a);
-		if (rc < 0 || a.type != RTN_UNICAST) {
-			h->kind = ISW_HOP_UNROUTED;
-			h->err = rc < 0 ? rc : 0;
-			return 0;
-		}
-	}
-	h->ifindex = a.ifindex;
-	memcpy(h->gateway6, a.gateway, 16);
-	memcpy(h->src6, a.src, 16);
-	h->kind = is_zero16(a.gateway) ? ISW_HOP_ONLINK : ISW_HOP_GATEWAY;
-	return 0;
-}
-
-static int hop6_index(struct isw_route6_map *m, const struct isw_hop *h, uint32_t *out)
-{
-	struct isw_hop *v;
-
-	for (size_t i = 0; i < m->nhops; i++) {
-		if (same_hop6(&m->hop[i], h)) {
-			*out = (uint32_t)i;
-			return 0;
-		}
-	}
-	v = realloc(m->hop, (m->nhops + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	m->hop = v;
-	m->hop[m->nhops] = *h;
-	*out = (uint32_t)m->nhops++;
-	return 0;
-}
+#include "route-bounds.h"
+#include "targets6.h"
 
 /* IPv6 targets [k, k + count) take hop; runs of one hop are one entry. */
 static int add_run(struct isw_route6_map *m, uint64_t k, uint64_t count, uint32_t hop)
@@ -180,9 +94,9 @@ int isw_route6_map_build(struct isw_route6_map *m, const isw_targets *targets, i
 				struct isw_addr a =
 				    isw_targets_at_addr(targets, base + run.first + done);
 
-				rc = classify6(&nl, a.bytes, oif, &h, errbuf);
+				rc = isw_hop_classify(&nl, &a, oif, &h, errbuf);
 				if (rc == 0)
-					rc = hop6_index(m, &h, &cell_hop);
+					rc = isw_hop_intern(&m->hop, &m->nhops, &h, &cell_hop);
 				if (rc < 0)
 					break;
 				cell = (int64_t)bi;
@@ -233,30 +147,18 @@ void isw_route6_map_describe(const struct isw_route6_map *m, const isw_targets *
                              const char *(*label)(const struct isw_hop *h), char *buf, size_t size)
 {
 	uint64_t n6 = isw_targets_count_v6(targets);
-	size_t used = 0, named = 0, more = 0;
+	struct isw_hop_list l;
 
-	buf[0] = 0;
+	isw_hop_list_start(&l, buf, size);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct isw_hop *h = &m->hop[m->hops[i]];
 		uint64_t last = i + 1 < m->n ? m->first[i + 1] - 1 : n6 - 1;
 		char r[2 * ISW_ADDR_TEXT_MAX + 2];
-		int w;
 
-		if (!want(h, arg))
+		if (!want(h, arg) || !isw_hop_list_next(&l))
 			continue;
-		if (named == DESCRIBE_MAX) {
-			more++;
-			continue;
-		}
 		run_str(targets, m->first[i], last, r, sizeof(r));
-		w = snprintf(buf + used, size - used, "%s%s%s%s%s", named ? ", " : "", r,
-		             label ? " (" : "", label ? label(h) : "", label ? ")" : "");
-		if (w < 0 || (size_t)w >= size - used)
-			break;
-		used += (size_t)w;
-		named++;
+		isw_hop_list_add(&l, r, label ? label(h) : NULL);
 	}
-	if (more && used < size)
-		snprintf(buf + used, size - used, " and %zu more range%s", more,
-		         more == 1 ? "" : "s");
+	isw_hop_list_end(&l);
 }

@@ -122,6 +122,10 @@ int isw_scan_choose_route(struct isw_scan *s, char *errbuf);
  * (scan-route.c). */
 int isw_scan_link_for(struct isw_scan *s, const struct isw_hop *h, const uint8_t *src6,
                       char *errbuf);
+/* -i names one interface, but hop h's targets (listed in list) are routed through another:
+ * -EINVAL with a message ending in hint (scan-route.c). */
+int isw_scan_refuse_elsewhere(const struct isw_hop *h, int oif, const char *list, const char *hint,
+                              char *errbuf);
 /* The IPv6 targets' routes (scan-route6.c): map built, unrouted counted, links chosen (after
  * the IPv4 ones); *any set when one of them is routed.  Then each hop's MAC. */
 int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf);

@@ -42,28 +42,6 @@ static int choose_given(struct isw_scan *s, char *errbuf)
 	return 0;
 }
 
-static int hop_unrouted(const struct isw_hop *h, const void *arg)
-{
-	(void)arg;
-	return h->kind == ISW_HOP_UNROUTED;
-}
-
-static int hop_self(const struct isw_hop *h, const void *arg)
-{
-	(void)arg;
-	return h->kind == ISW_HOP_SELF;
-}
-
-static int hop_routed(const struct isw_hop *h)
-{
-	return h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK;
-}
-
-static int hop_elsewhere(const struct isw_hop *h, const void *arg)
-{
-	return hop_routed(h) && h->ifindex != *(const int *)arg;
-}
-
 static int hop_onlink_of(const struct isw_hop *h, const void *arg)
 {
 	return h->kind == ISW_HOP_ONLINK && h->link != *(const unsigned *)arg;
@@ -75,26 +53,32 @@ static void iface_name(int ifindex, char name[IF_NAMESIZE])
 		snprintf(name, IF_NAMESIZE, "interface %d", ifindex);
 }
 
+int isw_scan_refuse_elsewhere(const struct isw_hop *h, int oif, const char *list, const char *hint,
+                              char *errbuf)
+{
+	char name[IF_NAMESIZE], other[IF_NAMESIZE];
+
+	iface_name(h->ifindex, other);
+	iface_name(oif, name);
+	snprintf(errbuf, ISW_ERRBUF_SIZE,
+	         "targets %s are routed through %s, not -i %s: sweep them in a separate run with "
+	         "-i %s%s",
+	         list, other, name, other, hint);
+	return -EINVAL;
+}
+
 /* -i names one interface: targets routed through another are refused. */
 static int refuse_elsewhere(struct isw_scan *s, int oif, char *errbuf)
 {
 	const struct isw_route_map *m = &s->routes;
-	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE], other[IF_NAMESIZE];
+	const struct isw_hop *h = isw_hop_find(m->hop, m->nhops, isw_hop_elsewhere, &oif);
+	char list[ISW_ERRBUF_SIZE / 2];
 
-	for (size_t i = 0; i < m->nhops; i++) {
-		const struct isw_hop *h = &m->hop[i];
-		if (!hop_elsewhere(h, &oif))
-			continue;
-		iface_name(h->ifindex, other);
-		iface_name(oif, name);
-		isw_route_map_describe(m, hop_elsewhere, &oif, NULL, list, sizeof(list));
-		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "targets %s are routed through %s, not -i %s: sweep them in a separate "
-		         "run with -i %s (or give -i, -S and -G to send regardless of routes)",
-		         list, other, name, other);
-		return -EINVAL;
-	}
-	return 0;
+	if (!h)
+		return 0;
+	isw_route_map_describe(m, isw_hop_elsewhere, &oif, NULL, list, sizeof(list));
+	return isw_scan_refuse_elsewhere(
+	    h, oif, list, " (or give -i, -S and -G to send regardless of routes)", errbuf);
 }
 
 /* An IPv6 hop's link takes the first IPv6 source routed through it. */
@@ -125,7 +109,8 @@ int isw_scan_link_for(struct isw_scan *s, const struct isw_hop *h, const uint8_t
 	if (k && s->ping_fd >= 0) {
 		int first = s->link[0].route.ifindex;
 
-		isw_route_map_describe(&s->routes, hop_elsewhere, &first, NULL, list, sizeof(list));
+		isw_route_map_describe(&s->routes, isw_hop_elsewhere, &first, NULL, list,
+		                       sizeof(list));
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
 		         "targets %s are routed through %s, the others through %s: without raw "
 		         "sockets (no-root mode) a sweep uses one interface; run one sweep per "
@@ -136,7 +121,8 @@ int isw_scan_link_for(struct isw_scan *s, const struct isw_hop *h, const uint8_t
 	if (k && (k == ISW_MAX_LINKS || c->src_addr)) {
 		int first = s->link[0].route.ifindex;
 
-		isw_route_map_describe(&s->routes, hop_elsewhere, &first, NULL, list, sizeof(list));
+		isw_route_map_describe(&s->routes, isw_hop_elsewhere, &first, NULL, list,
+		                       sizeof(list));
 		if (c->src_addr)
 			snprintf(errbuf, ISW_ERRBUF_SIZE,
 			         "targets %s are routed through other interfaces than %s (%s among "
@@ -236,7 +222,7 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 	for (size_t i = 0; i < m->nhops; i++) {
 		if (m->hop[i].kind == ISW_HOP_UNROUTED)
 			s->unrouted += m->hop[i].count;
-		any |= hop_routed(&m->hop[i]);
+		any |= isw_hop_routed(&m->hop[i]);
 	}
 	if (isw_targets_count_v6(s->targets) &&
 	    (rc = isw_scan_plan_routes6(s, oif, &any, errbuf)) < 0)
@@ -245,11 +231,11 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 		int self = !s->unrouted;
 		char list6[ISW_ERRBUF_SIZE / 4] = "";
 
-		isw_route_map_describe(m, self ? hop_self : hop_unrouted, NULL,
+		isw_route_map_describe(m, self ? isw_hop_self : isw_hop_unrouted, NULL,
 		                       self ? NULL : isw_hop_unrouted_name, list, sizeof(list));
 		if (isw_targets_count_v6(s->targets))
 			isw_route6_map_describe(
-			    &s->routes6, s->targets, self ? hop_self : hop_unrouted, NULL,
+			    &s->routes6, s->targets, self ? isw_hop_self : isw_hop_unrouted, NULL,
 			    self ? NULL : isw_hop_unrouted_name, list6, sizeof(list6));
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
 		         self ? "nothing to probe: the targets (%s%s%s) are this host's own or "
@@ -267,7 +253,7 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 	for (size_t i = 0; i < m->nsegs; i++) {
 		struct isw_hop *h = &m->hop[m->segs[i].hop];
 
-		if (!hop_routed(h))
+		if (!isw_hop_routed(h))
 			continue;
 		rc = isw_scan_link_for(s, h, NULL, errbuf);
 		if (rc < 0)
@@ -279,7 +265,7 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 	for (size_t i = 0; i < s->routes6.nhops; i++) {
 		struct isw_hop *h = &s->routes6.hop[i];
 
-		if (!hop_routed(h))
+		if (!isw_hop_routed(h))
 			continue;
 		rc = isw_scan_link_for(s, h, h->src6, errbuf);
 		if (rc < 0)
@@ -372,7 +358,7 @@ static int resolve_hops(struct isw_scan *s, char *errbuf)
 		struct isw_route *r, nh;
 		char a[ISW_ADDR_STRLEN];
 
-		if (!hop_routed(h) || h->raw_ip)
+		if (!isw_hop_routed(h) || h->raw_ip)
 			continue;
 		if (h->kind == ISW_HOP_ONLINK && s->lan_active && h->link == s->lan_link)
 			continue;
@@ -456,8 +442,8 @@ uint64_t isw_scan_unrouted(const isw_scan *s, char *buf, size_t size)
 	if (size)
 		buf[0] = 0;
 	if (s->unrouted > s->unrouted6 && size)
-		isw_route_map_describe(&s->routes, hop_unrouted, NULL, isw_hop_unrouted_name, buf,
-		                       size);
+		isw_route_map_describe(&s->routes, isw_hop_unrouted, NULL, isw_hop_unrouted_name,
+		                       buf, size);
 	if (s->unrouted6 && size) {
 		size_t used = strlen(buf);
 

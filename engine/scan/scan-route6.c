@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <net/if.h>
-
 #include "icmpsweep/error.h"
 #include "scan-internal.h"
 
@@ -18,26 +16,10 @@
  * is 1024) and wants the NDP sweep of the local segment, a later phase. */
 #define ONLINK6_MAX 256
 
-static int hop_routed(const struct isw_hop *h)
-{
-	return h->kind == ISW_HOP_GATEWAY || h->kind == ISW_HOP_ONLINK;
-}
-
-static int hop_unrouted(const struct isw_hop *h, const void *arg)
-{
-	(void)arg;
-	return h->kind == ISW_HOP_UNROUTED;
-}
-
-static int hop_elsewhere(const struct isw_hop *h, const void *arg)
-{
-	return hop_routed(h) && h->ifindex != *(const int *)arg;
-}
-
 static int hop_raw(const struct isw_hop *h, const void *arg)
 {
 	(void)arg;
-	return hop_routed(h) && h->raw_ip;
+	return isw_hop_routed(h) && h->raw_ip;
 }
 
 static int hop_onlink(const struct isw_hop *h, const void *arg)
@@ -81,14 +63,15 @@ static uint64_t unrouted_in_shard6(const struct isw_scan *s)
 
 void isw_scan_describe_unrouted6(const struct isw_scan *s, char *buf, size_t size)
 {
-	isw_route6_map_describe(&s->routes6, s->targets, hop_unrouted, NULL, isw_hop_unrouted_name,
-	                        buf, size);
+	isw_route6_map_describe(&s->routes6, s->targets, isw_hop_unrouted, NULL,
+	                        isw_hop_unrouted_name, buf, size);
 }
 
 int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf)
 {
 	struct isw_route6_map *m = &s->routes6;
-	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE], other[IF_NAMESIZE];
+	char list[ISW_ERRBUF_SIZE / 2];
+	const struct isw_hop *h;
 	int rc;
 
 	/* The ping socket of no-root mode is an IPv4 one. */
@@ -103,23 +86,14 @@ int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf)
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < m->nhops; i++)
-		*any |= hop_routed(&m->hop[i]);
+		*any |= isw_hop_routed(&m->hop[i]);
 	s->unrouted6 = unrouted_in_shard6(s);
 	s->unrouted += s->unrouted6;
-	for (size_t i = 0; oif && i < m->nhops; i++) {
-		if (!hop_elsewhere(&m->hop[i], &oif))
-			continue;
-		if (!if_indextoname((unsigned)m->hop[i].ifindex, other))
-			snprintf(other, sizeof(other), "interface %d", m->hop[i].ifindex);
-		if (!if_indextoname((unsigned)oif, name))
-			snprintf(name, sizeof(name), "interface %d", oif);
-		isw_route6_map_describe(m, s->targets, hop_elsewhere, &oif, NULL, list,
+	h = oif ? isw_hop_find(m->hop, m->nhops, isw_hop_elsewhere, &oif) : NULL;
+	if (h) {
+		isw_route6_map_describe(m, s->targets, isw_hop_elsewhere, &oif, NULL, list,
 		                        sizeof(list));
-		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "targets %s are routed through %s, not -i %s: sweep them in a separate "
-		         "run with -i %s",
-		         list, other, name, other);
-		return -EINVAL;
+		return isw_scan_refuse_elsewhere(h, oif, list, "", errbuf);
 	}
 	return 0;
 }

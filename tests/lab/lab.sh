@@ -199,16 +199,21 @@ lab_all_alive() {
 
 # lab_live_set FILE: exactly the addresses in FILE (one per line) answer; the rest of
 # 198.18.0.0/15 is blackholed (silently dropped).
-lab_live_set() {
-	local file=$1 batch
+lab_live_set() { lab_live_set_af 4 "$1" "$LAB_SWEEP_NET"; }
+
+# lab_live_set_af 4|6 FILE PREFIX: of PREFIX, exactly the addresses in FILE (one per line)
+# answer; the rest is blackholed.
+lab_live_set_af() {
+	local af=$1 file=$2 prefix=$3 batch
 	lab_need
 	[[ -r $file ]] || lab_die "live set $file not readable"
-	batch="$LAB_TMP/live.batch"
+	batch="$LAB_TMP/live${af#4}.batch"
 	{
-		echo "route replace blackhole $LAB_SWEEP_NET"
-		awk 'NF { printf "route replace local %s/32 dev lo\n", $1 }' "$file"
+		echo "route replace blackhole $prefix"
+		awk -v len=$((af == 4 ? 32 : 128)) \
+			'NF { printf "route replace local %s/%d dev lo\n", $1, len }' "$file"
 	} >"$batch"
-	ip -n "$LAB_TGT" -batch "$batch" || lab_die "ip -batch failed for $file"
+	ip "-$af" -n "$LAB_TGT" -batch "$batch" || lab_die "ip -batch failed for $file"
 }
 
 # lab_random_live_set N PREFIX OUTFILE [SEED]: N distinct addresses of PREFIX (CIDR), chosen
@@ -271,55 +276,38 @@ lab_all_alive6() {
 
 # lab_live_set6 FILE PREFIX: of the IPv6 PREFIX, exactly the addresses in FILE (one per line)
 # answer; the rest is blackholed.
-lab_live_set6() {
-	local file=$1 prefix=$2 batch
-	lab_need
-	[[ -r $file ]] || lab_die "live set $file not readable"
-	batch="$LAB_TMP/live6.batch"
-	{
-		echo "route replace blackhole $prefix"
-		awk 'NF { printf "route replace local %s/128 dev lo\n", $1 }' "$file"
-	} >"$batch"
-	ip -6 -n "$LAB_TGT" -batch "$batch" || lab_die "ip -batch failed for $file"
-}
+lab_live_set6() { lab_live_set_af 6 "$1" "$2"; }
 
-lab_nft6_table() {
-	lab_nft list table ip6 "$LAB_NFT6_TABLE" >/dev/null 2>&1 && return 0
-	lab_nft -f - <<-EOF
-	table ip6 $LAB_NFT6_TABLE {
-		chain pre { type filter hook prerouting priority -300; policy accept; }
-		chain out { type filter hook output priority -300; policy accept; }
-		chain post { type filter hook postrouting priority 0; policy accept; }
-	}
-	EOF
-}
-
-# lab_loss6 PERCENT: lab_loss for ICMPv6 echo requests and replies.
-lab_loss6() {
-	local p=$1
-	[[ $p =~ ^[0-9]+$ && $p -le 100 ]] || lab_die "lab_loss6: bad percentage $p"
-	lab_nft6_table
-	lab_nft add rule ip6 "$LAB_NFT6_TABLE" pre icmpv6 type echo-request numgen random mod 100 '<' "$p" drop
-	lab_nft add rule ip6 "$LAB_NFT6_TABLE" out icmpv6 type echo-reply numgen random mod 100 '<' "$p" drop
-}
-
-# lab_dup6: every ICMPv6 echo reply leaves the target namespace twice.
-lab_dup6() {
-	lab_nft6_table
-	lab_nft add rule ip6 "$LAB_NFT6_TABLE" post oifname "$LAB_TGT_IF" icmpv6 type echo-reply \
-		dup to "$LAB_SCAN_ADDR6" device "$LAB_TGT_IF"
-}
+# lab_loss6 PERCENT, lab_dup6: lab_loss and lab_dup for ICMPv6 echo requests and replies.
+lab_loss6() { lab_loss_af 6 "$1"; }
+lab_dup6() { lab_dup_af 6; }
 
 # --- impairments (nftables in the target namespace) ------------------------------------------
 
 lab_nft() { lab_need; ip netns exec "$LAB_TGT" nft "$@"; }
 
+# The nft family, impairment table and ICMP keyword of address family 4 or 6.
+lab_af_words() {
+	case $1 in
+	4) echo "ip $LAB_NFT_TABLE icmp" ;;
+	6) echo "ip6 $LAB_NFT6_TABLE icmpv6" ;;
+	*) lab_die "address family '$1': 4 or 6" ;;
+	esac
+}
+
+# lab_nft_table [4|6]: the impairment table of the family (default 4), made once; the IPv4
+# one carries the probe and reply counters of lab_count_start.
 lab_nft_table() {
-	lab_nft list table ip "$LAB_NFT_TABLE" >/dev/null 2>&1 && return 0
+	local af=${1:-4} nft table icmp counters=
+	read -r nft table icmp <<<"$(lab_af_words "$af")"
+	[[ $nft ]] || exit 1 # lab_af_words said why
+	lab_nft list table "$nft" "$table" >/dev/null 2>&1 && return 0
+	if [[ $af == 4 ]]; then
+		counters=$'counter probes_in { }\ncounter replies_out { }'
+	fi
 	lab_nft -f - <<-EOF
-	table ip $LAB_NFT_TABLE {
-		counter probes_in { }
-		counter replies_out { }
+	table $nft $table {
+		$counters
 		chain pre { type filter hook prerouting priority -300; policy accept; }
 		chain out { type filter hook output priority -300; policy accept; }
 		chain post { type filter hook postrouting priority 0; policy accept; }
@@ -329,19 +317,27 @@ lab_nft_table() {
 
 # lab_loss PERCENT: drop PERCENT% of echo requests arriving and, independently, PERCENT% of
 # echo replies leaving the target namespace.
-lab_loss() {
-	local p=$1
-	[[ $p =~ ^[0-9]+$ && $p -le 100 ]] || lab_die "lab_loss: bad percentage $p"
-	lab_nft_table
-	lab_nft add rule ip "$LAB_NFT_TABLE" pre icmp type echo-request numgen random mod 100 '<' "$p" drop
-	lab_nft add rule ip "$LAB_NFT_TABLE" out icmp type echo-reply numgen random mod 100 '<' "$p" drop
+lab_loss() { lab_loss_af 4 "$1"; }
+
+lab_loss_af() {
+	local af=$1 p=$2 nft table icmp
+	[[ $p =~ ^[0-9]+$ && $p -le 100 ]] || lab_die "lab_loss${af#4}: bad percentage $p"
+	read -r nft table icmp <<<"$(lab_af_words "$af")"
+	lab_nft_table "$af"
+	lab_nft add rule "$nft" "$table" pre "$icmp" type echo-request numgen random mod 100 '<' "$p" drop
+	lab_nft add rule "$nft" "$table" out "$icmp" type echo-reply numgen random mod 100 '<' "$p" drop
 }
 
 # lab_dup: every echo reply leaves the target namespace twice.
-lab_dup() {
-	lab_nft_table
-	lab_nft add rule ip "$LAB_NFT_TABLE" post oifname "$LAB_TGT_IF" icmp type echo-reply \
-		dup to "$LAB_SCAN_ADDR" device "$LAB_TGT_IF"
+lab_dup() { lab_dup_af 4; }
+
+lab_dup_af() {
+	local af=$1 nft table icmp scan=$LAB_SCAN_ADDR
+	read -r nft table icmp <<<"$(lab_af_words "$af")"
+	[[ $af == 4 ]] || scan=$LAB_SCAN_ADDR6
+	lab_nft_table "$af"
+	lab_nft add rule "$nft" "$table" post oifname "$LAB_TGT_IF" "$icmp" type echo-reply \
+		dup to "$scan" device "$LAB_TGT_IF"
 }
 
 # lab_drop_first_probes N: deterministic loss.  The first N echo requests to each address
@@ -434,7 +430,7 @@ lab_sent_start() {
 	lab_count_start
 	lab_count_arp_start
 	if ((LAB_IPV6_UP)); then
-		lab_nft6_table
+		lab_nft_table 6
 		lab_nft list counter ip6 "$LAB_NFT6_TABLE" probes6_in >/dev/null 2>&1 && return 0
 		lab_nft add counter ip6 "$LAB_NFT6_TABLE" probes6_in
 		lab_nft add rule ip6 "$LAB_NFT6_TABLE" pre iifname "$LAB_TGT_IF" icmpv6 type echo-request counter name probes6_in

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for what the IPv6 route map walks (route6-map.c): the IPv6 targets as sorted
  * ranges with their first index (targets.h), and the 128-bit address arithmetic of
- * route6.h.  The lookups themselves need a network namespace: the e2e tests cover them. */
+ * targets6.h.  The lookups themselves need a network namespace: the e2e tests cover them. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/targets.h"
-#include "route6.h"
+#include "targets6.h"
 
 static void parse6(const char *text, uint8_t out[16])
 {

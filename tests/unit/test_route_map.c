@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/path/route-map.c without the kernel: the per-probe lookup over a hand-built
- * table, and the text that names unrouted or misrouted targets in messages. */
+ * table, the text that names unrouted or misrouted targets in messages, and the hop table and
+ * predicates of route-hop.c that both families' maps share. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -121,12 +123,50 @@ static void test_describe_many(void **state)
 	                    "198.19.2.0, 198.19.2.2, 198.19.2.4, 198.19.2.6 and 6 more ranges");
 }
 
+/* The hop table both families' maps keep: equal hops share an index, an IPv6 gateway tells
+ * hops apart as an IPv4 one does; the predicates pick what the messages name. */
+static void test_hop_table(void **state)
+{
+	struct isw_hop gw4 = {.kind = ISW_HOP_GATEWAY, .ifindex = 2, .gateway = A(192, 0, 2, 2)},
+	               gw6 = {.kind = ISW_HOP_GATEWAY,
+	                      .ifindex = 3,
+	                      .gateway6 = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}},
+	               other6 = gw6, black = {.kind = ISW_HOP_UNROUTED, .err = -EINVAL};
+	struct isw_hop *t = NULL;
+	size_t n = 0;
+	uint32_t i;
+	int oif = 2;
+
+	(void)state;
+	other6.gateway6[15] = 2;
+	other6.count = 9; /* not part of what a hop is */
+	assert_int_equal(isw_hop_intern(&t, &n, &gw4, &i), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(isw_hop_intern(&t, &n, &gw6, &i), 0);
+	assert_int_equal(i, 1);
+	assert_int_equal(isw_hop_intern(&t, &n, &black, &i), 0);
+	assert_int_equal(i, 2);
+	assert_int_equal(isw_hop_intern(&t, &n, &other6, &i), 0);
+	assert_int_equal(i, 3);
+	assert_int_equal(isw_hop_intern(&t, &n, &gw6, &i), 0);
+	assert_int_equal(i, 1);
+	assert_int_equal(isw_hop_intern(&t, &n, &gw4, &i), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(n, 4);
+	assert_ptr_equal(isw_hop_find(t, n, isw_hop_unrouted, NULL), &t[2]);
+	assert_ptr_equal(isw_hop_find(t, n, isw_hop_elsewhere, &oif), &t[1]);
+	assert_null(isw_hop_find(t, n, isw_hop_self, NULL));
+	assert_string_equal(isw_hop_unrouted_name(&t[2]), "blackhole");
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_find),
 	    cmocka_unit_test(test_describe),
 	    cmocka_unit_test(test_describe_many),
+	    cmocka_unit_test(test_hop_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

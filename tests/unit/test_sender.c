@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sender.h"
+#include "send-fixture.h"
 
 #define A(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
@@ -91,47 +91,10 @@ static isw_targets *targets(const char *a, const char *b)
 	return t;
 }
 
-/* What the sender needs besides targets, links and next hops. */
-struct fixture {
-	struct isw_send_ctx c;
-	struct isw_bitmap alive, errored;
-	struct isw_rtt_hist rtt;
-	atomic_uint_least64_t replies, drop, ifdrop;
-	atomic_int stop_capture;
-	struct isw_send_flags flags;
-	struct isw_send_counters count;
-};
-
-static void fixture_init(struct fixture *x, const isw_targets *t)
+static void fixture_init(struct send_fixture *x, const isw_targets *t)
 {
-	memset(x, 0, sizeof(*x));
-	x->c.n = isw_targets_count(t);
-	x->c.n4 = x->c.n - isw_targets_count_v6(t);
-	x->c.targets = t;
-	assert_int_equal(isw_perm_init(&x->c.perm, x->c.n, 7), 0);
-	isw_shard_init(&x->c.shard, &x->c.perm, x->c.n, 0, 0); /* the whole order */
-	isw_tag_key_init(&x->c.key, 7);
-	assert_int_equal(isw_bitmap_init(&x->alive, x->c.n), 0);
-	assert_int_equal(isw_bitmap_init(&x->errored, x->c.n), 0);
-	x->c.alive = &x->alive;
-	x->c.errored = &x->errored;
-	x->c.passes = 1;
+	assert_int_equal(send_fixture_init(x, t, &fake_ops), 0);
 	x->c.arp_tries = 2;
-	x->c.tx_ops = &fake_ops;
-	x->c.nsenders = 1;
-	x->c.rtt = &x->rtt;
-	x->c.replies = &x->replies;
-	x->c.pcap_drop = &x->drop;
-	x->c.pcap_ifdrop = &x->ifdrop;
-	x->c.stop_capture = &x->stop_capture;
-	x->c.flags = &x->flags;
-	x->c.count = &x->count;
-}
-
-static void fixture_free(struct fixture *x)
-{
-	isw_bitmap_destroy(&x->alive);
-	isw_bitmap_destroy(&x->errored);
 }
 
 static void link_init(struct isw_send_link *l, uint32_t src, struct isw_tx *tx)
@@ -157,7 +120,7 @@ static void test_two_links(void **state)
 	struct isw_route_map m = {.lo = lo, .hops = hops, .n = 2, .hop = hop, .nhops = 2};
 	isw_targets *t = targets("198.18.0.0/28", "198.19.0.0/28");
 	struct isw_tx tx0 = {0}, tx1 = {0};
-	struct fixture x;
+	struct send_fixture x;
 
 	(void)state;
 	memcpy(hop[0].mac, mac_a, 6);
@@ -183,7 +146,7 @@ static void test_two_links(void **state)
 	assert_int_equal(atomic_load(&x.count.link_sent[0]), 16);
 	assert_int_equal(atomic_load(&x.count.link_sent[1]), 16);
 	assert_int_equal(atomic_load(&x.count.send_errors), 0);
-	fixture_free(&x);
+	send_fixture_free(&x);
 	isw_targets_free(t);
 }
 
@@ -215,7 +178,7 @@ static void test_ipv6_beside_ipv4(void **state)
 	isw_targets *t = targets("198.18.0.0/28", "2001:db8:1::/124");
 	struct isw_tx tx0 = {0}, tx1 = {0};
 	struct isw_probe6_params p6 = {.hop_limit = 64};
-	struct fixture x;
+	struct send_fixture x;
 	unsigned gw = 0, host = 0;
 	char err[256];
 
@@ -259,7 +222,7 @@ static void test_ipv6_beside_ipv4(void **state)
 	assert_int_equal(atomic_load(&x.count.absent), 2); /* silent to NDP */
 	assert_int_equal(atomic_load(&x.count.done), 32);
 	assert_int_equal(atomic_load(&x.count.skipped), 0); /* unrouted: counted before */
-	fixture_free(&x);
+	send_fixture_free(&x);
 	isw_targets_free(t);
 }
 
@@ -270,7 +233,7 @@ static void test_arp_errors_counted(void **state)
 	isw_targets *t = targets("192.0.2.0/28", NULL);
 	struct isw_tx tx = {.refuse_arp = 1};
 	struct isw_lan lan;
-	struct fixture x;
+	struct send_fixture x;
 	char err[256];
 
 	(void)state;
@@ -290,7 +253,7 @@ static void test_arp_errors_counted(void **state)
 	assert_int_equal(atomic_load(&x.count.arp_errors), 30);
 	assert_int_equal(atomic_load(&x.count.arp_sent), 0);
 	isw_lan_free(&lan);
-	fixture_free(&x);
+	send_fixture_free(&x);
 	isw_targets_free(t);
 }
 

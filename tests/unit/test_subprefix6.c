@@ -16,38 +16,7 @@
 
 #include "icmpsweep/error.h"
 #include "icmpsweep/targets.h"
-
-static isw_targets *new6(void)
-{
-	isw_targets *t;
-
-	assert_int_equal(isw_targets_new(&t), 0);
-	isw_targets_allow_ipv6(t);
-	return t;
-}
-
-static void add(isw_targets *t, const char *spec, int exclude)
-{
-	char err[ISW_ERRBUF_SIZE] = "";
-
-	if (isw_targets_add(t, spec, exclude, err) != 0)
-		fail_msg("add '%s': %s", spec, err);
-}
-
-static void finalize(isw_targets *t)
-{
-	char err[ISW_ERRBUF_SIZE] = "";
-
-	if (isw_targets_finalize(t, err) != 0)
-		fail_msg("finalize: %s", err);
-}
-
-static const char *at(const isw_targets *t, uint64_t i, char *buf)
-{
-	struct isw_addr a = isw_targets_at_addr(t, i);
-
-	return isw_addr_format(&a, buf);
-}
+#include "targets6-build.h"
 
 static int64_t index_of(const isw_targets *t, const char *text)
 {
