@@ -414,9 +414,7 @@ static int refuse_ipv6(const struct cli_options *o, char *errbuf)
 
 	if (!n6 || o->read_path)
 		return 0;
-	if (o->cfg.tx && !strcmp(o->cfg.tx, "socket"))
-		opt = "--tx socket", why = "(no-root mode) sends over an IPv4 ping socket";
-	else if (o->localnet)
+	if (o->localnet)
 		opt = "-l", why = "sweeps this host's IPv4 networks";
 	else if (o->cfg.arp == ISW_ARP_ONLY)
 		opt = "--arp-only", why = "is an IPv4 (ARP) sweep";

@@ -25,6 +25,15 @@
 
 static const uint8_t any6[16];
 
+/* The identifier and sequence of an echo against the destination tag: all 32 bits, or the
+ * sequence alone where the kernel owns the identifier (ping sockets). */
+static int dst_tag6_ok(const struct isw_matcher *m, const uint8_t *echo, const uint8_t *dst)
+{
+	uint32_t mask = m->ident_by_kernel ? 0xffffu : 0xffffffffu;
+
+	return ((isw_get_be32(echo + 4) ^ isw_tag_dst6(&m->key, dst)) & mask) == 0;
+}
+
 static int ours(const struct isw_matcher *m, const uint8_t *addr)
 {
 	return memcmp(m->src6, any6, 16) == 0 || memcmp(addr, m->src6, 16) == 0;
@@ -42,7 +51,7 @@ static enum isw_match_verdict echo_reply6(const struct isw_matcher *m, const uin
 	if (!m->no_validate) {
 		if (icmp_len < 8 + ISW_PAYLOAD_LEN)
 			return ISW_MATCH_MALFORMED;
-		if (isw_get_be32(icmp + 4) != isw_tag_dst6(&m->key, from) ||
+		if (!dst_tag6_ok(m, icmp, from) ||
 		    !isw_tag_check_payload6(&m->key, icmp + 8, from, &probe, &send_ns))
 			return ISW_MATCH_BAD_TAG;
 	} else if (icmp_len >= 8 + ISW_PAYLOAD_LEN) {
@@ -76,7 +85,7 @@ static enum isw_match_verdict error6(const struct isw_matcher *m, const uint8_t 
 	if (!ours(m, qip + OFF_IP6_SRC))
 		return ISW_MATCH_BAD_TAG;
 	target = qip + OFF_IP6_DST;
-	if (isw_get_be32(qicmp + 4) != isw_tag_dst6(&m->key, target))
+	if (!dst_tag6_ok(m, qicmp, target))
 		return ISW_MATCH_BAD_TAG;
 	if (qicmp_len >= 8 + ISW_PAYLOAD_LEN &&
 	    !isw_tag_check_payload6(&m->key, qicmp + 8, target, &probe, &send_ns))

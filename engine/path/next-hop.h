@@ -102,12 +102,17 @@ static inline int isw_next_hop6(const struct isw_next_hops *h, uint64_t k, uint8
 	case ISW_HOP_SELF:
 		return ISW_NEXT_HOP_NONE;
 	case ISW_HOP_ONLINK:
+		/* No MACs on the link (no-root mode's too): the frame is the IPv6 packet. */
+		if (hop->raw_ip)
+			return ISW_NEXT_HOP_TEMPLATE;
 		nd = isw_route6_map_onlink(m, k);
 		if (!nd || !nd->have_mac)
 			return ISW_NEXT_HOP_NONE;
 		memcpy(mac, nd->mac, 6);
 		return ISW_NEXT_HOP_MAC;
 	case ISW_HOP_GATEWAY:
+		if (hop->raw_ip)
+			return ISW_NEXT_HOP_TEMPLATE;
 		break;
 	}
 	memcpy(mac, hop->mac, 6);

@@ -69,8 +69,9 @@ struct isw_scan {
 	struct isw_route6_map routes6;
 	uint64_t unrouted6; /* of unrouted, the IPv6 ones */
 	/* No-root mode (scan-mode.c): the ICMP datagram socket the probes go out and the
-	 * answers come in through instead of rx (-1, NULL otherwise), and why it runs. */
-	int ping_fd;
+	 * answers come in through instead of rx (-1, NULL otherwise), the ICMPv6 one for IPv6
+	 * targets (-1 without), and why it runs. */
+	int ping_fd, ping_fd6;
 	struct isw_ping_rx *ping_rx;
 	char mode_why[200];
 	/* Targets that answered with an echo reply, and with an ICMP error: each is reported

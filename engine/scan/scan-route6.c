@@ -91,14 +91,6 @@ int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf)
 	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE], other[IF_NAMESIZE];
 	int rc;
 
-	/* The ping socket of no-root mode is an IPv4 one. */
-	if (s->ping_fd >= 0) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "IPv6 targets need raw packets: no-root mode (%s) sends ICMP over an IPv4 "
-		         "ping socket; run as root or with CAP_NET_RAW, or sweep IPv4 targets only",
-		         s->mode_why[0] ? s->mode_why : "--tx socket");
-		return -EOPNOTSUPP;
-	}
 	rc = isw_route6_map_build(m, s->targets, oif, errbuf);
 	if (rc < 0)
 		return rc;
@@ -202,7 +194,8 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 	char list[ISW_ERRBUF_SIZE / 2];
 	int rc;
 
-	for (size_t i = 0; i < m->nhops; i++) {
+	/* No-root mode: the kernel finds every next hop behind the ping socket. */
+	for (size_t i = 0; s->ping_fd < 0 && i < m->nhops; i++) {
 		if (!hop_raw(&m->hop[i], NULL))
 			continue;
 		isw_route6_map_describe(m, s->targets, hop_raw, NULL, NULL, list, sizeof(list));
@@ -217,7 +210,7 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 		struct isw_route *r = &s->link[h->link].route;
 		struct isw_addr gw = isw_addr_from_v6(h->gateway6);
 
-		if (h->kind != ISW_HOP_GATEWAY)
+		if (h->kind != ISW_HOP_GATEWAY || h->raw_ip)
 			continue;
 		if (c->have_gw_mac) {
 			memcpy(h->mac, c->gw_mac, 6);
@@ -232,6 +225,8 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 			memcpy(r->next_hop_mac, h->mac, 6);
 	}
 	for (unsigned l = 0; l < s->nlinks; l++) {
+		if (s->link[l].route.raw_ip)
+			continue; /* no MACs: the kernel finds on-link hosts itself */
 		rc = resolve_onlink6(s, &s->link[l].route, errbuf);
 		if (rc < 0)
 			return rc;

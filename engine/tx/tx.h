@@ -23,9 +23,10 @@ struct isw_tx_params {
 	/* While set (the link has no carrier), a send that waits for room in a full ring gives
 	 * up at once instead of kicking a dead device for a second. */
 	atomic_int *hold;
-	/* "socket" only: the scan's ICMP datagram socket (ping-socket.h), shared by every
-	 * handle; the frames are then raw IPv4 (raw_ip). */
-	int ping_fd;
+	/* "socket" only: the scan's ICMP datagram sockets (ping-socket.h), shared by every
+	 * handle; the frames are then raw IPv4 or IPv6 (raw_ip), the IPv6 ones for ping_fd6
+	 * (-1 when the scan has no IPv6 targets). */
+	int ping_fd, ping_fd6;
 };
 
 struct isw_tx_ops {
