@@ -423,6 +423,7 @@ static struct isw_offline_config offline_config(const struct cli_options *o, FIL
 	    .seed = o->cfg.seed,
 	    .have_seed = o->seed_given,
 	    .src_addr = o->cfg.src_addr,
+	    .src6 = o->cfg.have_src6 ? o->cfg.src6 : NULL,
 	    .no_validate = o->no_validate,
 	    .targets = o->nspecs ? o->targets : NULL,
 	    .oui_path = o->cfg.oui_path,

@@ -118,6 +118,9 @@ struct isw_scan {
 int isw_scan_choose_mode(struct isw_scan *s, char *errbuf);
 /* Decides interface, source and next hops (scan-route.c). */
 int isw_scan_choose_route(struct isw_scan *s, char *errbuf);
+/* 1 when -i, -G and a -S for every family of targets say where every frame goes: no route is
+ * asked (scan-route.c). */
+int isw_scan_route_given(const struct isw_scan *s);
 /* The sweep's interface for a routed hop: an existing link, or a new one taking the hop's
  * source (src6 non-NULL: an IPv6 hop, whose probes take src6).  The link's index, or -errno
  * (scan-route.c). */

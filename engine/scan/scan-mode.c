@@ -32,6 +32,7 @@ int isw_scan_choose_mode(struct isw_scan *s, char *errbuf)
 	    .family = AF_INET,
 	    .iface = c->iface,
 	    .src = c->src_addr,
+	    .src6 = c->have_src6 ? c->src6 : NULL,
 	    .ttl = c->ttl,
 	    .rcvbuf_bytes = c->pcap_buffer,
 	};

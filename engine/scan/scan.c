@@ -313,7 +313,9 @@ static void fill_send_ctx(struct isw_scan *s)
 	x->n = s->n;
 	x->n4 = s->n - isw_targets_count_v6(s->targets);
 	x->targets = s->targets;
-	x->hops.routes6 = x->n4 < x->n && !c->dry_run ? &s->routes6 : NULL;
+	/* None with -i, -S and -G: the template's next hop serves every IPv6 target. */
+	x->hops.routes6 =
+	    x->n4 < x->n && !c->dry_run && !isw_scan_route_given(s) ? &s->routes6 : NULL;
 	x->hops.routes = s->route_per_probe ? &s->routes : NULL;
 	x->hops.lan = s->lan_active ? &s->lan : NULL;
 	x->hops.lan_link = s->lan_link;
