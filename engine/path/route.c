@@ -19,6 +19,11 @@
 #include <sys/socket.h>
 #include <ifaddrs.h>
 
+/* GRE over IPv6 (Linux's if_arp.h has it; glibc's, which this file needs, does not). */
+#ifndef ARPHRD_IP6GRE
+#define ARPHRD_IP6GRE 823
+#endif
+
 #include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "netlink.h"
@@ -60,6 +65,8 @@ static int iface_info(struct isw_route *r, char *errbuf)
 	case ARPHRD_TUNNEL:
 	case ARPHRD_IPGRE:
 	case ARPHRD_SIT:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_IP6GRE:
 		r->raw_ip = 1;
 		break;
 	default:

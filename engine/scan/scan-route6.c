@@ -34,12 +34,6 @@ static int hop_elsewhere(const struct isw_hop *h, const void *arg)
 	return hop_routed(h) && h->ifindex != *(const int *)arg;
 }
 
-static int hop_raw(const struct isw_hop *h, const void *arg)
-{
-	(void)arg;
-	return hop_routed(h) && h->raw_ip;
-}
-
 static int hop_onlink(const struct isw_hop *h, const void *arg)
 {
 	(void)arg;
@@ -191,20 +185,9 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
 	struct isw_route6_map *m = &s->routes6;
-	char list[ISW_ERRBUF_SIZE / 2];
 	int rc;
 
-	/* No-root mode: the kernel finds every next hop behind the ping socket. */
-	for (size_t i = 0; s->ping_fd < 0 && i < m->nhops; i++) {
-		if (!hop_raw(&m->hop[i], NULL))
-			continue;
-		isw_route6_map_describe(m, s->targets, hop_raw, NULL, NULL, list, sizeof(list));
-		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "IPv6 targets %s are routed through %s, a link without Ethernet: ICMPv6 "
-		         "probes are sent on Ethernet links only so far",
-		         list, s->link[m->hop[i].link].route.iface);
-		return -EOPNOTSUPP;
-	}
+	/* A link without Ethernet (and no-root mode's) has no MACs: the frame is the packet. */
 	for (size_t i = 0; i < m->nhops; i++) {
 		struct isw_hop *h = &m->hop[i];
 		struct isw_route *r = &s->link[h->link].route;

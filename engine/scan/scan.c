@@ -262,6 +262,7 @@ static int open_links_tx(struct isw_scan *s, char *errbuf)
 	for (unsigned l = 0; l < s->nlinks; l++) {
 		tp.iface = s->link[l].route.iface;
 		tp.raw_ip = s->link[l].route.raw_ip;
+		tp.ipv6 = s->link[l].route.have_src6;
 		/* "auto" becomes the backend it picks: the same for every sender thread. */
 		rc = l ? isw_tx_open_n(&s->send.tx_ops, s->send.link[l].tx, s->send.nsenders, &tp,
 		                       errbuf)

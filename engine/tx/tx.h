@@ -17,6 +17,7 @@ struct isw_output;
 struct isw_tx_params {
 	const char *iface;
 	int raw_ip;             /* the link has no Ethernet header */
+	int ipv6;               /* the link also sends ICMPv6 probes (raw_ip: raw IPv6 frames) */
 	unsigned queue;         /* the device queue to bind, where the backend binds one (xdp) */
 	int zerocopy;           /* xdp: the config's xdp_zerocopy */
 	struct isw_output *out; /* "dry-run" only: where the listing goes */
