@@ -39,6 +39,10 @@ struct isw_scan_link {
 	 * who answered (nh_arp_mac, then nh_arp_at_ns with release). */
 	uint32_t nh_watch; /* the watched next hop, 0 for none */
 	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns;
+	/* The first IPv6 gateway its IPv6 targets use, watched through the kernel's neighbour
+	 * table (NDP), and the MAC the probes go to (scan-route6.c). */
+	int have_nh6;
+	uint8_t nh6_watch[16], nh6_mac[6];
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop; /* the capture thread's last reading */
 };
 
@@ -111,6 +115,7 @@ struct isw_scan {
 	atomic_uint_least64_t carrier_losses;
 	atomic_uint_least64_t neigh_mac_now; /* the next hop's MAC, when it moved */
 	atomic_uint fault_link; /* the link of the latest fault: carrier, link gone, next hop */
+	atomic_int fault_nh6;   /* 1: the latest next-hop fault is of the link's IPv6 gateway */
 };
 
 /* Raw frames, or the ping socket of no-root mode (scan-mode.c): opens the socket when it is

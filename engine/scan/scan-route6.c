@@ -202,6 +202,12 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 		rc = isw_neigh_resolve(r->iface, r->ifindex, &gw, h->mac, NDP_WAIT_MS, errbuf);
 		if (rc < 0)
 			return rc;
+		/* Path health watches each link's first IPv6 gateway, as the IPv4 one. */
+		if (!s->link[h->link].have_nh6) {
+			s->link[h->link].have_nh6 = 1;
+			memcpy(s->link[h->link].nh6_watch, h->gateway6, 16);
+			memcpy(s->link[h->link].nh6_mac, h->mac, 6);
+		}
 		/* A link only IPv6 targets use shows their first gateway as its next hop. */
 		if (!r->src && !(r->next_hop_mac[0] | r->next_hop_mac[1] | r->next_hop_mac[2] |
 		                 r->next_hop_mac[3] | r->next_hop_mac[4] | r->next_hop_mac[5]))

@@ -5,6 +5,7 @@
 #    sweep pauses, sends again what went into the dead link, finds exactly the live set and
 #    says what happened;
 #  - the next hop changes its MAC mid-sweep (answers stop): noticed, warned, exit 1;
+#  - the IPv6 gateway changes its MAC mid-sweep (its neighbour entry follows): the same;
 #  - the next hop stops answering anything, ARP included: noticed, warned, exit 1;
 #  - SIGSTOP / SIGCONT at -r 2k: no burst after the pause;
 #  - carrier gone for longer than the bound: sending stops, exit 1;
@@ -112,6 +113,30 @@ neighbour_moves() {
 	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address "$TGT_MAC"
 	# The scanner's kernel learned the moved MAC: the next sweep resolves it afresh.
 	ip -n "$LAB_SCAN" neigh flush dev "$LAB_SCAN_IF"
+}
+
+# The IPv6 gateway is replaced by a box with another MAC 1.5 s into an IPv6 sweep; it says so
+# with an unsolicited neighbour advertisement (ndisc_notify), the scanner's neighbour table
+# takes the new MAC, and the run says so and fails, as for an IPv4 next hop.
+neighbour_moves6() {
+	local d="$WORK/neigh6" gw=$LAB_TGT_ADDR6 old
+	lab_ipv6
+	lab_live_set6 "$WORK/live6.txt" 2001:db8:3::/112
+	ip netns exec "$LAB_TGT" sysctl -qw "net.ipv6.conf.$LAB_TGT_IF.ndisc_notify=1"
+	bg_sweep "$d" -n -r 6k -P 1 -c 1 -O csv --metadata "$d/meta.json" 2001:db8:3::/112
+	sleep 1.5
+	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address 02:00:00:00:00:42
+	bg_wait
+	e2e_expect_rc 1 "$d/err.txt"
+	old=$(printf '%s' "$TGT_MAC" | tr 'A-F' 'a-f')
+	grep -q "warning: next hop $gw on $LAB_SCAN_IF is now at 02:00:00:00:00:42, probes go to $old: they are lost" "$d/err.txt" ||
+		e2e_fail "the IPv6 gateway's new MAC not reported: $(head -c 1500 "$d/err.txt")"
+	grep -q "error: the path through next hop $gw was lost" "$d/err.txt" ||
+		e2e_fail "no final error for the lost IPv6 path: $(tail -n 5 "$d/err.txt")"
+	grep -q '"next_hop_moved"' "$d/meta.json" || e2e_fail "metadata lacks next_hop_moved: $(grep -o '"path_faults"[^]]*]' "$d/meta.json")"
+	e2e_log "IPv6 gateway moved: $(grep -c warning "$d/err.txt") warnings, exit 1"
+	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address "$TGT_MAC"
+	ip -n "$LAB_SCAN" -6 neigh flush dev "$LAB_SCAN_IF"
 }
 
 # The next hop goes deaf 1.5 s in (its link drops everything it receives, ARP included):
@@ -244,6 +269,11 @@ main() {
 	local have_xdp=0
 	lab_random_live_set "$LIVE" "$PREFIX" "$WORK/live.txt" "$E2E_SEED"
 	lab_live_set "$WORK/live.txt"
+	# The IPv6 sweep's live set: a random 500 of 2001:db8:3::/112.
+	python3 -c 'import random, sys
+r = random.Random(int(sys.argv[1]))
+for i in sorted(r.sample(range(65536), 500)): print("2001:db8:3::%x" % i)' "$E2E_SEED" |
+		sed 's/::0$/::/' >"$WORK/live6.txt"
 	TGT_MAC=$(lab_tgt_mac)
 
 	e2e_sweep "$WORK/xprobe.out" "$WORK/xprobe.err" -q -n -c 0 --tx xdp 198.18.0.1
@@ -262,12 +292,13 @@ main() {
 		flap scanner xdp
 	fi
 	neighbour_moves
+	neighbour_moves6
 	neighbour_silent
 	pause_no_burst
 	carrier_timeout
 	send_failure
 	link_gone
-	e2e_pass "carrier flaps recovered exactly, next hop loss, pauses, carrier timeout and a deleted link reported"
+	e2e_pass "carrier flaps recovered exactly, next hop loss (IPv4 and IPv6), pauses, carrier timeout and a deleted link reported"
 }
 
 main
