@@ -12,7 +12,8 @@
  *   answers stop while       a warning, and we ask the next hop ourselves: ARP who-has from
  *   probes go out (pass 1)   our source, broadcast, through the transmit handle, up to 3
  *                            tries 1 s apart; answered from the MAC we send to: fine.  An
- *                            IPv6 gateway: a datagram makes the kernel's NDP check it
+ *                            IPv6 gateway: a datagram every 2 s makes the kernel's NDP
+ *                            check it once its entry is stale
  *   next hop fails ARP or    a warning at once, and the run has failed (probes went nowhere)
  *   NDP, or answers at
  *   another MAC
@@ -39,12 +40,16 @@
 /* Answers are "stopped" after a silence this many times the mean gap between them. */
 #define SILENT_GAPS   20
 #define SILENT_MIN_NS 2000000000u
+/* While answers stay stopped, the IPv6 gateway is kicked this often: the kernel checks its
+ * entry only once it is stale (after its reachable time), and only when something is sent. */
+#define KICK6_GAP_NS 2000000000u
 
 /* One interface's watch: its link and next hop's events, and our ARP check of that hop. */
 struct link_health {
 	struct isw_path_watch *w;
 	struct isw_path_state st;
 	struct isw_nh_check nh;
+	uint64_t next_kick6; /* when the IPv6 gateway is kicked again (0: not while answers come) */
 };
 
 struct health {
@@ -192,7 +197,15 @@ static void watch_answers(struct isw_scan *s, struct health *h, uint64_t now)
 		h->quiet_since = now;
 		h->sent_at_quiet = sent;
 		h->silence_reported = 0;
+		for (unsigned k = 0; k < s->nlinks; k++)
+			h->l[k].next_kick6 = 0;
 		return;
+	}
+	for (unsigned k = 0; k < s->nlinks; k++) {
+		if (!h->l[k].next_kick6 || now < h->l[k].next_kick6)
+			continue;
+		kick_nh6(s, k);
+		h->l[k].next_kick6 = now + KICK6_GAP_NS;
 	}
 	if (h->silence_reported || !first || replies < SILENT_GAPS || h->quiet_since <= first)
 		return;
@@ -207,8 +220,10 @@ static void watch_answers(struct isw_scan *s, struct health *h, uint64_t now)
 	for (unsigned k = 0; k < s->nlinks; k++) {
 		if (s->link[k].nh_watch)
 			isw_nh_check_start(&h->l[k].nh, now);
-		if (s->link[k].have_nh6)
+		if (s->link[k].have_nh6) {
 			kick_nh6(s, k);
+			h->l[k].next_kick6 = now + KICK6_GAP_NS;
+		}
 	}
 }
 

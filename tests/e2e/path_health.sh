@@ -6,6 +6,7 @@
 #    says what happened;
 #  - the next hop changes its MAC mid-sweep (answers stop): noticed, warned, exit 1;
 #  - the IPv6 gateway changes its MAC mid-sweep (its neighbour entry follows): the same;
+#  - the IPv6 gateway goes deaf (NDP included): its entry fails, warned, exit 1;
 #  - the next hop stops answering anything, ARP included: noticed, warned, exit 1;
 #  - SIGSTOP / SIGCONT at -r 2k: no burst after the pause;
 #  - carrier gone for longer than the bound: sending stops, exit 1;
@@ -120,7 +121,7 @@ neighbour_moves() {
 # takes the new MAC, and the run says so and fails, as for an IPv4 next hop.
 neighbour_moves6() {
 	local d="$WORK/neigh6" gw=$LAB_TGT_ADDR6 old
-	lab_ipv6
+	((LAB_IPV6_UP)) || lab_ipv6
 	lab_live_set6 "$WORK/live6.txt" 2001:db8:3::/112
 	ip netns exec "$LAB_TGT" sysctl -qw "net.ipv6.conf.$LAB_TGT_IF.ndisc_notify=1"
 	bg_sweep "$d" -n -r 6k -P 1 -c 1 -O csv --metadata "$d/meta.json" 2001:db8:3::/112
@@ -136,6 +137,38 @@ neighbour_moves6() {
 	grep -q '"next_hop_moved"' "$d/meta.json" || e2e_fail "metadata lacks next_hop_moved: $(grep -o '"path_faults"[^]]*]' "$d/meta.json")"
 	e2e_log "IPv6 gateway moved: $(grep -c warning "$d/err.txt") warnings, exit 1"
 	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address "$TGT_MAC"
+	ip -n "$LAB_SCAN" -6 neigh flush dev "$LAB_SCAN_IF"
+}
+
+# The IPv6 gateway goes deaf 1.5 s into an IPv6 sweep (its link drops everything, neighbour
+# solicitations included): answers stop, icmpsweep's datagrams make the scanner's kernel check
+# the entry once it is stale (reachable time shortened here to 2 s, first probe after 1 s), its
+# solicitations go unanswered, the entry fails, and the run names it and fails.
+neighbour_silent6() {
+	local d="$WORK/deaf6" gw=$LAB_TGT_ADDR6 p=net.ipv6.neigh.$LAB_SCAN_IF
+	((LAB_IPV6_UP)) || lab_ipv6
+	lab_live_set6 "$WORK/live6.txt" 2001:db8:3::/112
+	lab_exec_scanner sysctl -qw "$p.base_reachable_time_ms=2000" "$p.delay_first_probe_time=1"
+	bg_sweep "$d" -n -r 6k -P 1 -c 1 2001:db8:3::/112
+	sleep 1.5
+	ip netns exec "$LAB_TGT" nft -f - <<-EOF
+	table netdev isw_deaf6 {
+		chain in {
+			type filter hook ingress device "$LAB_TGT_IF" priority 0; policy drop;
+		}
+	}
+	EOF
+	bg_wait
+	ip netns exec "$LAB_TGT" nft delete table netdev isw_deaf6
+	lab_exec_scanner sysctl -qw "$p.base_reachable_time_ms=30000" "$p.delay_first_probe_time=5"
+	e2e_expect_rc 1 "$d/err.txt"
+	grep -q "warning: answers stopped at .* while probes go out on $LAB_SCAN_IF; checking next hop $gw" "$d/err.txt" ||
+		e2e_fail "deaf IPv6 gateway: answer collapse not reported: $(head -c 1500 "$d/err.txt")"
+	grep -q "next hop $gw on $LAB_SCAN_IF stopped answering NDP" "$d/err.txt" ||
+		e2e_fail "deaf IPv6 gateway not reported: $(head -c 1500 "$d/err.txt")"
+	grep -q "error: the path through next hop $gw was lost" "$d/err.txt" ||
+		e2e_fail "deaf IPv6 gateway: no final error: $(tail -n 5 "$d/err.txt")"
+	e2e_log "IPv6 gateway deaf: $(grep -c warning "$d/err.txt") warnings, exit 1"
 	ip -n "$LAB_SCAN" -6 neigh flush dev "$LAB_SCAN_IF"
 }
 
@@ -293,6 +326,7 @@ for i in sorted(r.sample(range(65536), 500)): print("2001:db8:3::%x" % i)' "$E2E
 	fi
 	neighbour_moves
 	neighbour_moves6
+	neighbour_silent6
 	neighbour_silent
 	pause_no_burst
 	carrier_timeout
