@@ -94,16 +94,24 @@ flap() {
 	e2e_log "--tx $tx, carrier lost 3 s ($side side): all $LIVE live hosts, sent $sent, received $rx; $(grep 'path:' "$d/err.txt")"
 }
 
+# moved_sweep DIR ARGS...: a sweep whose next hop takes the MAC 02:00:00:00:00:42 1.5 s in; it
+# must fail.
+moved_sweep() {
+	local d=$1
+	shift
+	bg_sweep "$d" "$@"
+	sleep 1.5
+	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address 02:00:00:00:00:42
+	bg_wait
+	e2e_expect_rc 1 "$d/err.txt"
+}
+
 # The next hop is replaced by a box with another MAC 1.5 s in: answers stop, icmpsweep's own
 # ARP request (sent with privileges dropped, as by default) is answered from the new MAC, and
 # the run says so and fails.
 neighbour_moves() {
 	local d="$WORK/neigh"
-	bg_sweep "$d" -n -r 6k -P 1 -c 1 "$PREFIX"
-	sleep 1.5
-	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address 02:00:00:00:00:42
-	bg_wait
-	e2e_expect_rc 1 "$d/err.txt"
+	moved_sweep "$d" -n -r 6k -P 1 -c 1 "$PREFIX"
 	grep -q "warning: answers stopped at .* while probes go out on $LAB_SCAN_IF; checking next hop $LAB_TGT_ADDR" "$d/err.txt" ||
 		e2e_fail "answer collapse not reported: $(head -c 1500 "$d/err.txt")"
 	grep -q "next hop $LAB_TGT_ADDR on $LAB_SCAN_IF is now at 02:00:00:00:00:42" "$d/err.txt" ||
@@ -124,11 +132,7 @@ neighbour_moves6() {
 	((LAB_IPV6_UP)) || lab_ipv6
 	lab_live_set6 "$WORK/live6.txt" 2001:db8:3::/112
 	ip netns exec "$LAB_TGT" sysctl -qw "net.ipv6.conf.$LAB_TGT_IF.ndisc_notify=1"
-	bg_sweep "$d" -n -r 6k -P 1 -c 1 -O csv --metadata "$d/meta.json" 2001:db8:3::/112
-	sleep 1.5
-	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address 02:00:00:00:00:42
-	bg_wait
-	e2e_expect_rc 1 "$d/err.txt"
+	moved_sweep "$d" -n -r 6k -P 1 -c 1 -O csv --metadata "$d/meta.json" 2001:db8:3::/112
 	old=$(printf '%s' "$TGT_MAC" | tr 'A-F' 'a-f')
 	grep -q "warning: next hop $gw on $LAB_SCAN_IF is now at 02:00:00:00:00:42, probes go to $old: they are lost" "$d/err.txt" ||
 		e2e_fail "the IPv6 gateway's new MAC not reported: $(head -c 1500 "$d/err.txt")"
@@ -140,43 +144,12 @@ neighbour_moves6() {
 	ip -n "$LAB_SCAN" -6 neigh flush dev "$LAB_SCAN_IF"
 }
 
-# The IPv6 gateway goes deaf 1.5 s into an IPv6 sweep (its link drops everything, neighbour
-# solicitations included): answers stop, icmpsweep's datagrams make the scanner's kernel check
-# the entry once it is stale (reachable time shortened here to 2 s, first probe after 1 s), its
-# solicitations go unanswered, the entry fails, and the run names it and fails.
-neighbour_silent6() {
-	local d="$WORK/deaf6" gw=$LAB_TGT_ADDR6 p=net.ipv6.neigh.$LAB_SCAN_IF
-	((LAB_IPV6_UP)) || lab_ipv6
-	lab_live_set6 "$WORK/live6.txt" 2001:db8:3::/112
-	lab_exec_scanner sysctl -qw "$p.base_reachable_time_ms=2000" "$p.delay_first_probe_time=1"
-	bg_sweep "$d" -n -r 6k -P 1 -c 1 2001:db8:3::/112
-	sleep 1.5
-	ip netns exec "$LAB_TGT" nft -f - <<-EOF
-	table netdev isw_deaf6 {
-		chain in {
-			type filter hook ingress device "$LAB_TGT_IF" priority 0; policy drop;
-		}
-	}
-	EOF
-	bg_wait
-	ip netns exec "$LAB_TGT" nft delete table netdev isw_deaf6
-	lab_exec_scanner sysctl -qw "$p.base_reachable_time_ms=30000" "$p.delay_first_probe_time=5"
-	e2e_expect_rc 1 "$d/err.txt"
-	grep -q "warning: answers stopped at .* while probes go out on $LAB_SCAN_IF; checking next hop $gw" "$d/err.txt" ||
-		e2e_fail "deaf IPv6 gateway: answer collapse not reported: $(head -c 1500 "$d/err.txt")"
-	grep -q "next hop $gw on $LAB_SCAN_IF stopped answering NDP" "$d/err.txt" ||
-		e2e_fail "deaf IPv6 gateway not reported: $(head -c 1500 "$d/err.txt")"
-	grep -q "error: the path through next hop $gw was lost" "$d/err.txt" ||
-		e2e_fail "deaf IPv6 gateway: no final error: $(tail -n 5 "$d/err.txt")"
-	e2e_log "IPv6 gateway deaf: $(grep -c warning "$d/err.txt") warnings, exit 1"
-	ip -n "$LAB_SCAN" -6 neigh flush dev "$LAB_SCAN_IF"
-}
-
-# The next hop goes deaf 1.5 s in (its link drops everything it receives, ARP included):
-# answers stop, three ARP requests 1 s apart go unanswered, the run names it and fails.
-neighbour_silent() {
-	local d="$WORK/deaf" n
-	bg_sweep "$d" -n -r 6k -P 1 -c 1 -w "$d/t.pcapng" --pcapng --trace-probes "$PREFIX"
+# deaf_sweep DIR ARGS...: a sweep whose next hop goes deaf 1.5 s in (its link drops everything
+# it receives, ARP and neighbour solicitations included).
+deaf_sweep() {
+	local d=$1
+	shift
+	bg_sweep "$d" "$@"
 	sleep 1.5
 	ip netns exec "$LAB_TGT" nft -f - <<-EOF
 	table netdev isw_deaf {
@@ -187,13 +160,43 @@ neighbour_silent() {
 	EOF
 	bg_wait
 	ip netns exec "$LAB_TGT" nft delete table netdev isw_deaf
+}
+
+# expect_deaf DIR NEXT_HOP PROTOCOL: the sweep in DIR noticed the silence, named the deaf next
+# hop (stopped answering ARP or NDP) and failed.
+expect_deaf() {
+	local d=$1 nh=$2 proto=$3
 	e2e_expect_rc 1 "$d/err.txt"
-	grep -q "warning: answers stopped at .* while probes go out on $LAB_SCAN_IF; checking next hop $LAB_TGT_ADDR" "$d/err.txt" ||
-		e2e_fail "deaf next hop: answer collapse not reported: $(head -c 1500 "$d/err.txt")"
-	grep -q "next hop $LAB_TGT_ADDR on $LAB_SCAN_IF stopped answering ARP" "$d/err.txt" ||
-		e2e_fail "deaf next hop not reported: $(head -c 1500 "$d/err.txt")"
-	grep -q "error: the path through next hop $LAB_TGT_ADDR was lost" "$d/err.txt" ||
-		e2e_fail "deaf next hop: no final error: $(tail -n 5 "$d/err.txt")"
+	grep -q "warning: answers stopped at .* while probes go out on $LAB_SCAN_IF; checking next hop $nh" "$d/err.txt" ||
+		e2e_fail "deaf next hop $nh: answer collapse not reported: $(head -c 1500 "$d/err.txt")"
+	grep -q "next hop $nh on $LAB_SCAN_IF stopped answering $proto" "$d/err.txt" ||
+		e2e_fail "deaf next hop $nh not reported: $(head -c 1500 "$d/err.txt")"
+	grep -q "error: the path through next hop $nh was lost" "$d/err.txt" ||
+		e2e_fail "deaf next hop $nh: no final error: $(tail -n 5 "$d/err.txt")"
+}
+
+# The IPv6 gateway goes deaf 1.5 s into an IPv6 sweep (its link drops everything, neighbour
+# solicitations included): answers stop, icmpsweep's datagrams make the scanner's kernel check
+# the entry once it is stale (reachable time shortened here to 2 s, first probe after 1 s), its
+# solicitations go unanswered, the entry fails, and the run names it and fails.
+neighbour_silent6() {
+	local d="$WORK/deaf6" gw=$LAB_TGT_ADDR6 p=net.ipv6.neigh.$LAB_SCAN_IF
+	((LAB_IPV6_UP)) || lab_ipv6
+	lab_live_set6 "$WORK/live6.txt" 2001:db8:3::/112
+	lab_exec_scanner sysctl -qw "$p.base_reachable_time_ms=2000" "$p.delay_first_probe_time=1"
+	deaf_sweep "$d" -n -r 6k -P 1 -c 1 2001:db8:3::/112
+	lab_exec_scanner sysctl -qw "$p.base_reachable_time_ms=30000" "$p.delay_first_probe_time=5"
+	expect_deaf "$d" "$gw" NDP
+	e2e_log "IPv6 gateway deaf: $(grep -c warning "$d/err.txt") warnings, exit 1"
+	ip -n "$LAB_SCAN" -6 neigh flush dev "$LAB_SCAN_IF"
+}
+
+# The next hop goes deaf 1.5 s in (its link drops everything it receives, ARP included):
+# answers stop, three ARP requests 1 s apart go unanswered, the run names it and fails.
+neighbour_silent() {
+	local d="$WORK/deaf" n
+	deaf_sweep "$d" -n -r 6k -P 1 -c 1 -w "$d/t.pcapng" --pcapng --trace-probes "$PREFIX"
+	expect_deaf "$d" "$LAB_TGT_ADDR" ARP
 	# The re-check's ARP requests are in the trace with the probes, rebuilt as sent.
 	n=$(tshark -r "$d/t.pcapng" -Y "arp.opcode == 1 && arp.dst.proto_ipv4 == $LAB_TGT_ADDR && arp.src.proto_ipv4 == $LAB_SCAN_ADDR" \
 		-T fields -e frame.comment 2>/dev/null | grep -c "ARP request for $LAB_TGT_ADDR (the next hop's re-check)" || true)
