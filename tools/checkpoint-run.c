@@ -84,6 +84,16 @@ struct opt_value {
 	char now[96], rec[96];
 };
 
+/* Eight bytes of an IPv6 address from off, as one number for the comparison. */
+static unsigned long long half6(const uint8_t *a, int off)
+{
+	unsigned long long v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | a[off + i];
+	return v;
+}
+
 static const char *str_or(const char *s, const char *dflt)
 {
 	return s ? s : dflt;
@@ -117,6 +127,8 @@ int ckpt_compare(const struct cli_options *now, const struct cli_options *rec,
 	OPT("-n", "%d", x->no_resolve);
 	OPT("-i", "%s", str_or(x->cfg.iface, "(route)"));
 	OPT("-S", "%" PRIu32, x->cfg.src_addr);
+	OPT("-S (IPv6)", "%d %016llx%016llx", x->cfg.have_src6, half6(x->cfg.src6, 0),
+	    half6(x->cfg.src6, 8));
 	OPT("--arp-only/--no-arp", "%d", (int)x->cfg.arp);
 	OPT("--dry-run", "%d", x->cfg.dry_run);
 	OPT("--tx", "%s", str_or(x->cfg.tx, "auto"));

@@ -151,7 +151,8 @@ void cli_usage(FILE *fp)
 	    "      --shards N            the number of shards (with --shard I or auto)\n"
 	    "Network:\n"
 	    "  -i, --interface IFACE     send and capture here (default: route to the targets)\n"
-	    "  -S, --source ADDR         source address (default: the interface's)\n"
+	    "  -S, --source ADDR         source address (default: the interface's); once per\n"
+	    "                            family: an IPv6 one for the IPv6 targets\n"
 	    "  -G, --gateway-mac MAC     next hop's MAC (default: from the neighbour table)\n"
 	    "      --arp-only            on-link targets: the ARP pass alone, no ICMP\n"
 	    "      --no-arp              no ARP pass: every frame goes to the next hop\n"
@@ -403,6 +404,54 @@ static uint64_t max_targets_count(const struct cli_options *o)
 	return k ? k : 1;
 }
 
+/* -S: the source of its family's probes, once per family (as masscan's --source-ip takes
+ * either); an IPv6 one has to be a unicast address of its own. */
+static int parse_source(struct cli_options *o, const char *text, char *errbuf)
+{
+	struct isw_addr a;
+	uint32_t v4;
+
+	if (!strchr(text, ':')) {
+		if (cli_parse_ipv4(text, &v4) < 0 || !v4)
+			BAD("invalid source address '%s'", text);
+		if (o->cfg.src_addr && o->cfg.src_addr != v4)
+			BAD("-S '%s': an IPv4 source was given already (one -S per address family)",
+			    text);
+		o->cfg.src_addr = v4;
+		return 0;
+	}
+	if (isw_addr_parse(text, &a, NULL) < 0 || a.family != AF_INET6 || a.bytes[0] == 0xff ||
+	    !memcmp(a.bytes, (const uint8_t[16]){0}, 16))
+		BAD("invalid source address '%s'", text);
+	if (o->cfg.have_src6 && memcmp(o->cfg.src6, a.bytes, 16))
+		BAD("-S '%s': an IPv6 source was given already (one -S per address family)", text);
+	memcpy(o->cfg.src6, a.bytes, 16);
+	o->cfg.have_src6 = 1;
+	return 0;
+}
+
+/* A -S whose family no target has would be left unused: refused, naming it. */
+static int check_sources(const struct cli_options *o, char *errbuf)
+{
+	uint64_t n = isw_targets_count(o->targets), n6 = isw_targets_count_v6(o->targets);
+	char a[ISW_ADDR_TEXT_MAX];
+	struct isw_addr s6;
+
+	if (o->read_path)
+		return 0;
+	if (o->cfg.src_addr && n6 == n)
+		BAD("-S %s is an IPv4 source, but every target is IPv6: give an IPv6 address "
+		    "with -S, or leave it out",
+		    isw_addr_str(o->cfg.src_addr, a));
+	if (o->cfg.have_src6 && !n6) {
+		s6 = isw_addr_from_v6(o->cfg.src6);
+		BAD("-S %s is an IPv6 source, but every target is IPv4: give an IPv4 address "
+		    "with -S, or leave it out",
+		    isw_addr_format(&s6, a));
+	}
+	return 0;
+}
+
 /* Modes whose pipeline carries IPv4 only so far: IPv6 targets are refused there, naming the
  * option (nothing has been sent). */
 static int refuse_ipv6(const struct cli_options *o, char *errbuf)
@@ -414,9 +463,7 @@ static int refuse_ipv6(const struct cli_options *o, char *errbuf)
 
 	if (!n6 || o->read_path)
 		return 0;
-	if (o->cfg.tx && !strcmp(o->cfg.tx, "socket"))
-		opt = "--tx socket", why = "(no-root mode) sends over an IPv4 ping socket";
-	else if (o->localnet)
+	if (o->localnet)
 		opt = "-l", why = "sweeps this host's IPv4 networks";
 	else if (o->cfg.arp == ISW_ARP_ONLY)
 		opt = "--arp-only", why = "is an IPv4 (ARP) sweep";
@@ -571,8 +618,9 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			o->cfg.iface = optarg;
 			break;
 		case 'S':
-			if (cli_parse_ipv4(optarg, &o->cfg.src_addr) < 0 || !o->cfg.src_addr)
-				BAD("invalid source address '%s'", optarg);
+			rc = parse_source(o, optarg, errbuf);
+			if (rc < 0)
+				return rc;
 			break;
 		case 'G':
 			if (cli_parse_mac(optarg, o->cfg.gw_mac) < 0)
@@ -868,6 +916,8 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 		if (rc < 0)
 			return rc == -ENOMEM ? rc : -EINVAL;
 		rc = refuse_ipv6(o, errbuf);
+		if (rc == 0)
+			rc = check_sources(o, errbuf);
 		if (rc < 0)
 			return rc;
 	}

@@ -423,6 +423,7 @@ static struct isw_offline_config offline_config(const struct cli_options *o, FIL
 	    .seed = o->cfg.seed,
 	    .have_seed = o->seed_given,
 	    .src_addr = o->cfg.src_addr,
+	    .src6 = o->cfg.have_src6 ? o->cfg.src6 : NULL,
 	    .no_validate = o->no_validate,
 	    .targets = o->nspecs ? o->targets : NULL,
 	    .oui_path = o->cfg.oui_path,
@@ -890,7 +891,7 @@ int main(int argc, char **argv)
 	isw_scan_get_route(scan, &rt);
 	if (!o.quiet && !o.cfg.dry_run) {
 		uint32_t a = rt.src_addr;
-		char abuf[ISW_ADDR_STRLEN], tbuf[96], sbuf[2 * ISW_ADDR_TEXT_MAX + 8];
+		char tbuf[96], sbuf[2 * ISW_ADDR_TEXT_MAX + 8];
 		uint64_t onlink = isw_scan_onlink(scan);
 
 		if (onlink)
@@ -910,15 +911,13 @@ int main(int argc, char **argv)
 		}
 		if (rt.tx_why[0])
 			/* No-root mode: no MACs to show; the kernel routes each probe. */
-			fprintf(
-			    stderr,
-			    "icmpsweep: %llu targets from %s on %s through ICMP datagram (ping) "
-			    "sockets, rate %llu/s, seed %llu, %u sender%s, tx %s (no-root mode: "
-			    "%s)\n",
-			    (unsigned long long)isw_targets_count(o.targets), isw_addr_str(a, abuf),
-			    rt.iface, (unsigned long long)o.cfg.rate,
-			    (unsigned long long)o.cfg.seed, rt.senders, rt.senders == 1 ? "" : "s",
-			    rt.tx, rt.tx_why);
+			fprintf(stderr,
+			        "icmpsweep: %s from %s on %s through ICMP datagram (ping) sockets, "
+			        "rate %llu/s, seed %llu, %u sender%s, tx %s (no-root mode: %s)\n",
+			        targets_text(o.targets, tbuf, sizeof(tbuf)),
+			        sources_text(a, &rt.src6, sbuf, sizeof(sbuf)), rt.iface,
+			        (unsigned long long)o.cfg.rate, (unsigned long long)o.cfg.seed,
+			        rt.senders, rt.senders == 1 ? "" : "s", rt.tx, rt.tx_why);
 		else
 			fprintf(stderr,
 			        "icmpsweep: %s from %s on %s via "

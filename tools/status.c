@@ -130,6 +130,19 @@ static struct isw_scan_iface fault_iface(const struct status *st, const struct i
 	return f;
 }
 
+/* The next hop of the latest next-hop fault on interface f, as text, and the MAC the probes
+ * go to: its IPv6 gateway when that was it. */
+static const char *fault_next_hop(const struct isw_scan_stats *s, const struct isw_scan_iface *f,
+                                  char buf[ISW_ADDR_TEXT_MAX], const uint8_t **mac)
+{
+	if (s->fault_next_hop_v6 && f->next_hop6.family) {
+		*mac = f->gw6_mac;
+		return isw_addr_format(&f->next_hop6, buf);
+	}
+	*mac = f->gw_mac;
+	return isw_addr_str(f->next_hop, buf);
+}
+
 /* The interfaces in use, for messages about all of them. */
 static const char *ifaces(const struct status *st)
 {
@@ -146,7 +159,8 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 	unsigned fresh = s->path_faults & ~st->faults_told;
 	const char *ifc = ifaces(st);
 	const struct isw_scan_iface f = fault_iface(st, s), *nh = &f;
-	char a[ISW_ADDR_STRLEN], m1[18], m2[18];
+	char a[ISW_ADDR_STRLEN], a6[ISW_ADDR_TEXT_MAX], m1[18], m2[18];
+	const uint8_t *gw_mac = NULL;
 
 	/* A deleted interface also takes carrier and capture with it: one message says it. */
 	if (s->path_faults & ISW_FAULT_LINK_GONE) {
@@ -184,24 +198,33 @@ void status_health(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		        "icmpsweep: error: %s lost carrier after the last probe: answers on their "
 		        "way are lost\n",
 		        nh->iface);
-	if (fresh & ISW_FAULT_ANSWERS_STOPPED)
+	if (fresh & ISW_FAULT_ANSWERS_STOPPED) {
+		/* The next hop checked: the IPv4 one, else the IPv6 gateway. */
+		const struct isw_addr *g6 =
+		    st->route.nifaces ? &st->route.ifaces[0].next_hop6 : NULL;
+		const char *checked = st->route.next_hop ? isw_addr_str(st->route.next_hop, a)
+		                      : g6 && g6->family ? isw_addr_format(g6, a6)
+		                                         : NULL;
+
 		fprintf(
 		    fp,
 		    "icmpsweep: warning: answers stopped at %.1f s while probes go out on %s%s%s\n",
-		    s->elapsed_s, ifc, st->route.next_hop ? "; checking next hop " : "",
-		    st->route.next_hop ? isw_addr_str(st->route.next_hop, a) : "");
+		    s->elapsed_s, ifc, checked ? "; checking next hop " : "",
+		    checked ? checked : "");
+	}
+	if (fresh & (ISW_FAULT_NEIGH_FAILED | ISW_FAULT_NEIGH_MOVED))
+		fault_next_hop(s, nh, a6, &gw_mac);
 	if (fresh & ISW_FAULT_NEIGH_FAILED)
 		fprintf(fp,
-		        "icmpsweep: warning: next hop %s on %s stopped answering ARP at %.1f s: "
+		        "icmpsweep: warning: next hop %s on %s stopped answering %s at %.1f s: "
 		        "probes to %s are lost\n",
-		        isw_addr_str(nh->next_hop, a), nh->iface, s->elapsed_s,
-		        mac_str(nh->gw_mac, m1));
+		        a6, nh->iface, s->fault_next_hop_v6 ? "NDP" : "ARP", s->elapsed_s,
+		        mac_str(gw_mac, m1));
 	if (fresh & ISW_FAULT_NEIGH_MOVED)
 		fprintf(fp,
 		        "icmpsweep: warning: next hop %s on %s is now at %s, probes go to %s: "
 		        "they are lost\n",
-		        isw_addr_str(nh->next_hop, a), nh->iface, mac_str(s->next_hop_mac_now, m2),
-		        mac_str(nh->gw_mac, m1));
+		        a6, nh->iface, mac_str(s->next_hop_mac_now, m2), mac_str(gw_mac, m1));
 	if (fresh & ISW_FAULT_SEND_FAILED)
 		fprintf(
 		    fp,
@@ -223,7 +246,8 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 	unsigned fatal = s->path_faults & ISW_FAULTS_FATAL;
 	const char *ifc = ifaces(st);
 	const struct isw_scan_iface f = fault_iface(st, s);
-	char a[ISW_ADDR_STRLEN];
+	char a[ISW_ADDR_TEXT_MAX];
+	const uint8_t *gw_mac;
 
 	if (fatal & ISW_FAULT_LINK_GONE)
 		fatal &= ~ISW_FAULT_CAPTURE;
@@ -252,7 +276,7 @@ int status_health_final(const struct status *st, FILE *fp, const struct isw_scan
 		fprintf(fp,
 		        "icmpsweep: error: the path through next hop %s was lost during the scan: "
 		        "hosts may be missing\n",
-		        isw_addr_str(fault_iface(st, s).next_hop, a));
+		        fault_next_hop(s, &f, a, &gw_mac));
 	if (fatal & ISW_FAULT_SEND_FAILED)
 		fprintf(fp, "icmpsweep: error: sending on %s failed: scan stopped\n", ifc);
 	if (fatal & ISW_FAULT_CAPTURE)

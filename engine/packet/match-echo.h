@@ -22,12 +22,11 @@ static inline void isw_match_set_v4(struct isw_addr *a, const uint8_t *wire)
 
 /* The identifier and sequence of an echo (request or reply) against the destination tag of
  * dst (v6: dst_wire, else the host-order dst): all 32 bits, or the sequence alone where the
- * kernel owns the identifier (IPv4 ping sockets; IPv6 probes leave by raw frames only, all 32
- * bits theirs). */
+ * kernel owns the identifier (ping sockets of either family). */
 static inline int isw_match_dst_tag_ok(const struct isw_matcher *m, int v6, const uint8_t *echo,
                                        uint32_t dst, const uint8_t *dst_wire)
 {
-	uint32_t mask = !v6 && m->ident_by_kernel ? 0xffffu : 0xffffffffu;
+	uint32_t mask = m->ident_by_kernel ? 0xffffu : 0xffffffffu;
 
 	return ((isw_get_be32(echo + 4) ^
 	         (v6 ? isw_tag_dst6(&m->key, dst_wire) : isw_tag_dst(&m->key, dst))) &

@@ -103,11 +103,14 @@ static inline int isw_next_hop6(const struct isw_next_hops *h, uint64_t k, uint8
 {
 	const struct isw_route6_map *m = h->routes6;
 	const struct isw_nd_host *nd;
+	const struct isw_hop *hop;
 	int v;
 
 	if (!m)
 		return ISW_NEXT_HOP_TEMPLATE;
-	v = isw_next_hop_of(&m->hop[isw_route6_map_find(m, k)], 1, mac, link);
+	hop = &m->hop[isw_route6_map_find(m, k)];
+	/* No MACs on a raw-IP link (no-root mode's too): the frame is the IPv6 packet. */
+	v = isw_next_hop_of(hop, !hop->raw_ip, mac, link);
 	if (v != ISW_NEXT_HOP_ONLINK_TABLE)
 		return v;
 	nd = isw_route6_map_onlink(m, k);

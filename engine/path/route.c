@@ -19,6 +19,11 @@
 #include <sys/socket.h>
 #include <ifaddrs.h>
 
+/* GRE over IPv6 (Linux's if_arp.h has it; glibc's, which this file needs, does not). */
+#ifndef ARPHRD_IP6GRE
+#define ARPHRD_IP6GRE 823
+#endif
+
 #include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "netlink.h"
@@ -60,6 +65,8 @@ static int iface_info(struct isw_route *r, char *errbuf)
 	case ARPHRD_TUNNEL:
 	case ARPHRD_IPGRE:
 	case ARPHRD_SIT:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_IP6GRE:
 		r->raw_ip = 1;
 		break;
 	default:
@@ -231,7 +238,7 @@ static void neigh_expire(int ifindex, const struct isw_addr *nh)
 
 /* A datagram to the discard port makes the kernel resolve the next hop like any sender: ARP,
  * or an NDP neighbour solicitation to the next hop's solicited-node multicast group. */
-static void kick_resolution(const char *iface, int ifindex, const struct isw_addr *nh)
+void isw_neigh_kick(const char *iface, int ifindex, const struct isw_addr *nh)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9)};
 	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6, .sin6_port = htons(9)};
@@ -263,7 +270,7 @@ int isw_neigh_resolve(const char *iface, int ifindex, const struct isw_addr *nh,
 		return 0;
 	if (state & (NUD_STALE | NUD_DELAY | NUD_PROBE))
 		neigh_expire(ifindex, nh);
-	kick_resolution(iface, ifindex, nh);
+	isw_neigh_kick(iface, ifindex, nh);
 	for (int waited = 0; waited < timeout_ms; waited += 20) {
 		nanosleep(&step, NULL);
 		if (neigh_usable(ifindex, nh, mac, &state))
@@ -289,7 +296,7 @@ size_t isw_neigh_resolve_all(const char *iface, int ifindex, const struct isw_ad
 			continue;
 		if (state & (NUD_STALE | NUD_DELAY | NUD_PROBE))
 			neigh_expire(ifindex, &hosts[i]);
-		kick_resolution(iface, ifindex, &hosts[i]);
+		isw_neigh_kick(iface, ifindex, &hosts[i]);
 	}
 	for (int waited = 0; got < n && waited < timeout_ms; waited += 20) {
 		nanosleep(&step, NULL);

@@ -40,6 +40,10 @@ int isw_neigh_resolve(const char *iface, int ifindex, const struct isw_addr *nh,
 size_t isw_neigh_resolve_all(const char *iface, int ifindex, const struct isw_addr *hosts, size_t n,
                              uint8_t (*mac)[6], uint8_t *have, int timeout_ms);
 
+/* Makes the kernel resolve nh (ARP, or NDP to its solicited-node group) as any sender would,
+ * with a datagram to the discard port: no privilege needed, nothing waited for. */
+void isw_neigh_kick(const char *iface, int ifindex, const struct isw_addr *nh);
+
 /* The IPv4 networks directly attached to iface (its addresses with their prefixes), sorted and
  * disjoint: targets in them are on-link and reached by their own MAC.  Returns how many were
  * stored in out. */

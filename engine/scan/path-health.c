@@ -11,9 +11,12 @@
  *   last probe
  *   answers stop while       a warning, and we ask the next hop ourselves: ARP who-has from
  *   probes go out (pass 1)   our source, broadcast, through the transmit handle, up to 3
- *                            tries 1 s apart; answered from the MAC we send to: fine
- *   next hop fails ARP, or   a warning at once, and the run has failed (probes went nowhere)
- *   answers at another MAC
+ *                            tries 1 s apart; answered from the MAC we send to: fine.  An
+ *                            IPv6 gateway: a datagram every 2 s makes the kernel's NDP
+ *                            check it once its entry is stale
+ *   next hop fails ARP or    a warning at once, and the run has failed (probes went nowhere)
+ *   NDP, or answers at
+ *   another MAC
  *   every send fails for     stop sending: failed (sender.c)
  *   ISW_SEND_FAIL_S
  *   capture fails            stop: failed (scan-capture.c)
@@ -25,22 +28,28 @@
 
 #include <linux/neighbour.h>
 
+#include "icmpsweep/addr.h"
 #include "icmpsweep/error.h"
 #include "bytes.h"
 #include "nh-check.h"
 #include "path-watch.h"
+#include "route.h"
 #include "scan-internal.h"
 
 #define TICK_MS 50
 /* Answers are "stopped" after a silence this many times the mean gap between them. */
 #define SILENT_GAPS   20
 #define SILENT_MIN_NS 2000000000u
+/* While answers stay stopped, the IPv6 gateway is kicked this often: the kernel checks its
+ * entry only once it is stale (after its reachable time), and only when something is sent. */
+#define KICK6_GAP_NS 2000000000u
 
 /* One interface's watch: its link and next hop's events, and our ARP check of that hop. */
 struct link_health {
 	struct isw_path_watch *w;
 	struct isw_path_state st;
 	struct isw_nh_check nh;
+	uint64_t next_kick6; /* when the IPv6 gateway is kicked again (0: not while answers come) */
 };
 
 struct health {
@@ -81,32 +90,62 @@ static void carrier_changed(struct isw_scan *s, const struct health *h, uint64_t
 	}
 }
 
-/* Link k's next hop is elsewhere now (mac, as the neighbour table or our ARP says). */
-static void neigh_moved(struct isw_scan *s, unsigned k, uint64_t packed_mac)
+/* A fault of link k's next hop: its IPv4 one, or (v6) its IPv6 gateway. */
+static void neigh_fault(struct isw_scan *s, unsigned k, int v6, unsigned fault)
 {
 	atomic_store(&s->fault_link, k);
+	atomic_store(&s->fault_nh6, v6);
+	isw_scan_fault(s, fault, 0);
+}
+
+/* Link k's next hop is elsewhere now (mac, as the neighbour table or our ARP says). */
+static void neigh_moved(struct isw_scan *s, unsigned k, int v6, uint64_t packed_mac)
+{
 	atomic_store(&s->neigh_mac_now, packed_mac);
-	isw_scan_fault(s, ISW_FAULT_NEIGH_MOVED, 0);
+	neigh_fault(s, k, v6, ISW_FAULT_NEIGH_MOVED);
+}
+
+/* The kernel's NDP asked to check link k's IPv6 gateway: it solicits it when its entry is
+ * stale or failed, and the answer (or its absence) comes back as a neighbour event. */
+static void kick_nh6(struct isw_scan *s, unsigned k)
+{
+	const struct isw_scan_link *l = &s->link[k];
+	struct isw_addr gw = isw_addr_from_v6(l->nh6_watch);
+
+	isw_neigh_kick(l->route.iface, l->route.ifindex, &gw);
+}
+
+/* One next hop's entry in the neighbour table: failed, or at another MAC than expected. */
+static void neigh_entry(struct isw_scan *s, struct link_health *lh, unsigned k, int v6, int state,
+                        const uint8_t *mac, int mac_known, const uint8_t *expected)
+{
+	const int usable =
+	    NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
+
+	if ((state & NUD_FAILED) &&
+	    !(atomic_load(&s->flags.path_faults) & ISW_FAULT_NEIGH_FAILED)) {
+		neigh_fault(s, k, v6, ISW_FAULT_NEIGH_FAILED);
+		/* Ask it (again): if it answers elsewhere, say where. */
+		if (v6)
+			kick_nh6(s, k);
+		else
+			isw_nh_check_start(&lh->nh, isw_now_ns());
+	}
+	if ((state & usable) && mac_known && memcmp(mac, expected, 6) != 0)
+		neigh_moved(s, k, v6, isw_get_be48(mac));
 }
 
 static void neigh_changed(struct isw_scan *s, struct link_health *lh, unsigned k)
 {
 	const struct isw_path_state *st = &lh->st;
-	const int usable =
-	    NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
+	const struct isw_scan_link *l = &s->link[k];
 
-	if (!s->link[k].nh_watch)
-		return;
-	if ((st->neigh & NUD_FAILED) &&
-	    !(atomic_load(&s->flags.path_faults) & ISW_FAULT_NEIGH_FAILED)) {
-		atomic_store(&s->fault_link, k);
-		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
-		/* Ask it ourselves: if it answers ARP elsewhere, say where. */
-		isw_nh_check_start(&lh->nh, isw_now_ns());
-	}
-	if ((st->neigh & usable) && st->neigh_mac_known &&
-	    memcmp(st->neigh_mac, s->link[k].route.next_hop_mac, 6) != 0)
-		neigh_moved(s, k, isw_get_be48(st->neigh_mac));
+	if (l->nh_watch)
+		neigh_entry(s, lh, k, 0, st->neigh, st->neigh_mac, st->neigh_mac_known,
+		            l->route.next_hop_mac);
+	if (l->have_nh6)
+		neigh_entry(s, lh, k, 1, st->neigh6, st->neigh6_mac, st->neigh6_mac_known,
+		            l->nh6_mac);
 }
 
 /* Our own ARP check of link k's next hop (nh-check.h): the kernel's events above are an
@@ -134,11 +173,10 @@ static void nh_step(struct isw_scan *s, struct link_health *lh, unsigned k, uint
 		atomic_fetch_or(&s->flags.nh_arp_want, 1u << k);
 		break;
 	case ISW_NH_MOVED:
-		neigh_moved(s, k, atomic_load(&l->nh_arp_mac));
+		neigh_moved(s, k, 0, atomic_load(&l->nh_arp_mac));
 		break;
 	case ISW_NH_SILENT:
-		atomic_store(&s->fault_link, k);
-		isw_scan_fault(s, ISW_FAULT_NEIGH_FAILED, 0);
+		neigh_fault(s, k, 0, ISW_FAULT_NEIGH_FAILED);
 		break;
 	default:
 		break;
@@ -159,7 +197,15 @@ static void watch_answers(struct isw_scan *s, struct health *h, uint64_t now)
 		h->quiet_since = now;
 		h->sent_at_quiet = sent;
 		h->silence_reported = 0;
+		for (unsigned k = 0; k < s->nlinks; k++)
+			h->l[k].next_kick6 = 0;
 		return;
+	}
+	for (unsigned k = 0; k < s->nlinks; k++) {
+		if (!h->l[k].next_kick6 || now < h->l[k].next_kick6)
+			continue;
+		kick_nh6(s, k);
+		h->l[k].next_kick6 = now + KICK6_GAP_NS;
 	}
 	if (h->silence_reported || !first || replies < SILENT_GAPS || h->quiet_since <= first)
 		return;
@@ -171,9 +217,14 @@ static void watch_answers(struct isw_scan *s, struct health *h, uint64_t now)
 		return;
 	h->silence_reported = 1;
 	isw_scan_fault(s, ISW_FAULT_ANSWERS_STOPPED, 0);
-	for (unsigned k = 0; k < s->nlinks; k++)
+	for (unsigned k = 0; k < s->nlinks; k++) {
 		if (s->link[k].nh_watch)
 			isw_nh_check_start(&h->l[k].nh, now);
+		if (s->link[k].have_nh6) {
+			kick_nh6(s, k);
+			h->l[k].next_kick6 = now + KICK6_GAP_NS;
+		}
+	}
 }
 
 /* Waits for events on every interface's watch, TICK_MS in all: 1 if a state changed. */
@@ -205,6 +256,7 @@ void isw_health_run(struct isw_scan *s)
 	 * nh_watch).  Without rtnetlink, send errors and capture failures still count. */
 	for (unsigned k = 0; k < s->nlinks; k++)
 		if (isw_path_watch_open(&h.l[k].w, s->link[k].route.ifindex, s->link[k].nh_watch,
+		                        s->link[k].have_nh6 ? s->link[k].nh6_watch : NULL,
 		                        &h.l[k].st, err) < 0)
 			h.l[k].w = NULL;
 	while (atomic_load(&s->count.sending) || atomic_load(&s->capturing)) {

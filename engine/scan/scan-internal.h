@@ -39,6 +39,10 @@ struct isw_scan_link {
 	 * who answered (nh_arp_mac, then nh_arp_at_ns with release). */
 	uint32_t nh_watch; /* the watched next hop, 0 for none */
 	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns;
+	/* The first IPv6 gateway its IPv6 targets use, watched through the kernel's neighbour
+	 * table (NDP), and the MAC the probes go to (scan-route6.c). */
+	int have_nh6;
+	uint8_t nh6_watch[16], nh6_mac[6];
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop; /* the capture thread's last reading */
 };
 
@@ -69,8 +73,9 @@ struct isw_scan {
 	struct isw_route6_map routes6;
 	uint64_t unrouted6; /* of unrouted, the IPv6 ones */
 	/* No-root mode (scan-mode.c): the ICMP datagram socket the probes go out and the
-	 * answers come in through instead of rx (-1, NULL otherwise), and why it runs. */
-	int ping_fd;
+	 * answers come in through instead of rx (-1, NULL otherwise), the ICMPv6 one for IPv6
+	 * targets (-1 without), and why it runs. */
+	int ping_fd, ping_fd6;
 	struct isw_ping_rx *ping_rx;
 	char mode_why[200];
 	/* Targets that answered with an echo reply, and with an ICMP error: each is reported
@@ -110,6 +115,7 @@ struct isw_scan {
 	atomic_uint_least64_t carrier_losses;
 	atomic_uint_least64_t neigh_mac_now; /* the next hop's MAC, when it moved */
 	atomic_uint fault_link; /* the link of the latest fault: carrier, link gone, next hop */
+	atomic_int fault_nh6;   /* 1: the latest next-hop fault is of the link's IPv6 gateway */
 };
 
 /* Raw frames, or the ping socket of no-root mode (scan-mode.c): opens the socket when it is
@@ -117,6 +123,9 @@ struct isw_scan {
 int isw_scan_choose_mode(struct isw_scan *s, char *errbuf);
 /* Decides interface, source and next hops (scan-route.c). */
 int isw_scan_choose_route(struct isw_scan *s, char *errbuf);
+/* 1 when -i, -G and a -S for every family of targets say where every frame goes: no route is
+ * asked (scan-route.c). */
+int isw_scan_route_given(const struct isw_scan *s);
 /* The sweep's interface for a routed hop: an existing link, or a new one taking the hop's
  * source (src6 non-NULL: an IPv6 hop, whose probes take src6).  The link's index, or -errno
  * (scan-route.c). */

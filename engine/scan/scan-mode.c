@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Which way a scan sends: raw frames (the raw backends and the packet capture), or in no-root
- * mode the ICMP datagram socket (ping-socket.h) -- asked for with --tx socket, or chosen by
- * --tx auto when raw packets are not permitted -- and why, for the start line. */
+ * mode the ICMP datagram sockets (ping-socket.h; an ICMPv6 one too for IPv6 targets) -- asked
+ * for with --tx socket, or chosen by --tx auto when raw packets are not permitted -- and why,
+ * for the start line. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "icmpsweep/error.h"
 #include "ping-socket.h"
@@ -26,8 +29,10 @@ int isw_scan_choose_mode(struct isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
 	struct isw_ping_socket_params pp = {
+	    .family = AF_INET,
 	    .iface = c->iface,
 	    .src = c->src_addr,
+	    .src6 = c->have_src6 ? c->src6 : NULL,
 	    .ttl = c->ttl,
 	    .rcvbuf_bytes = c->pcap_buffer,
 	};
@@ -51,6 +56,16 @@ int isw_scan_choose_mode(struct isw_scan *s, char *errbuf)
 		return -EPERM;
 	}
 	fd = isw_ping_socket_open(&pp, reason);
+	if (fd >= 0 && isw_targets_count_v6(s->targets)) {
+		pp.family = AF_INET6;
+		pp.ttl = c->hop_limit;
+		s->ping_fd6 = isw_ping_socket_open(&pp, reason);
+		if (s->ping_fd6 < 0) {
+			close(fd);
+			fd = s->ping_fd6;
+			s->ping_fd6 = -1;
+		}
+	}
 	if (fd < 0) {
 		if (asked)
 			snprintf(errbuf, ISW_ERRBUF_SIZE, "--tx socket: %s", reason);

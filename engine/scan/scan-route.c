@@ -25,6 +25,10 @@ static int choose_given(struct isw_scan *s, char *errbuf)
 		return rc;
 	s->nlinks = 1;
 	r->src = c->src_addr;
+	if (c->have_src6) {
+		memcpy(r->src6, c->src6, 16);
+		r->have_src6 = 1;
+	}
 	/* The ping socket takes IPv4 packets and the kernel finds each next hop: no MACs, no
 	 * ARP pass, as on a link without Ethernet. */
 	if (s->ping_fd >= 0)
@@ -81,12 +85,12 @@ static int refuse_elsewhere(struct isw_scan *s, int oif, char *errbuf)
 	    h, oif, list, " (or give -i, -S and -G to send regardless of routes)", errbuf);
 }
 
-/* An IPv6 hop's link takes the first IPv6 source routed through it. */
-static void take_src6(struct isw_route *r, const uint8_t *src6)
+/* An IPv6 hop's link takes -S's IPv6 source, or the first one routed through it. */
+static void take_src6(const struct isw_config *c, struct isw_route *r, const uint8_t *src6)
 {
 	if (!src6 || r->have_src6)
 		return;
-	memcpy(r->src6, src6, 16);
+	memcpy(r->src6, c->have_src6 ? c->src6 : src6, 16);
 	r->have_src6 = 1;
 }
 
@@ -100,7 +104,7 @@ int isw_scan_link_for(struct isw_scan *s, const struct isw_hop *h, const uint8_t
 
 	for (k = 0; k < s->nlinks; k++) {
 		if (s->link[k].route.ifindex == h->ifindex) {
-			take_src6(&s->link[k].route, src6);
+			take_src6(c, &s->link[k].route, src6);
 			return (int)k;
 		}
 	}
@@ -118,12 +122,14 @@ int isw_scan_link_for(struct isw_scan *s, const struct isw_hop *h, const uint8_t
 		         list, name, s->link[0].route.iface);
 		return -EINVAL;
 	}
-	if (k && (k == ISW_MAX_LINKS || c->src_addr)) {
+	if (k && (k == ISW_MAX_LINKS || c->src_addr || c->have_src6)) {
 		int first = s->link[0].route.ifindex;
 
-		isw_route_map_describe(&s->routes, isw_hop_elsewhere, &first, NULL, list,
-		                       sizeof(list));
-		if (c->src_addr)
+		isw_route_map_describe(&s->routes, isw_hop_elsewhere, &first, NULL, list, sizeof(list));
+		if (!*list)
+			isw_route6_map_describe(&s->routes6, s->targets, isw_hop_elsewhere, &first,
+			                        NULL, list, sizeof(list));
+		if (c->src_addr || c->have_src6)
 			snprintf(errbuf, ISW_ERRBUF_SIZE,
 			         "targets %s are routed through other interfaces than %s (%s among "
 			         "them), but -S gives one source address: add -i to sweep one "
@@ -149,7 +155,7 @@ int isw_scan_link_for(struct isw_scan *s, const struct isw_hop *h, const uint8_t
 			return rc;
 	}
 	l->route.src = c->src_addr ? c->src_addr : h->src;
-	take_src6(&l->route, src6);
+	take_src6(c, &l->route, src6);
 	if (s->ping_fd >= 0)
 		l->route.raw_ip = 1;
 	if (!l->route.src && !src6) {
@@ -394,6 +400,38 @@ static int resolve_hops(struct isw_scan *s, char *errbuf)
 	return isw_targets_count_v6(s->targets) ? isw_scan_resolve_hops6(s, errbuf) : 0;
 }
 
+int isw_scan_route_given(const struct isw_scan *s)
+{
+	const struct isw_config *c = &s->cfg;
+	uint64_t n6 = isw_targets_count_v6(s->targets);
+
+	return c->iface && c->have_gw_mac && (c->src_addr || c->have_src6) &&
+	       (s->n == n6 || c->src_addr) && (!n6 || c->have_src6);
+}
+
+/* -i, -G and a -S for one family: the other family's targets would need a route after all. */
+static int given_missing_source(const struct isw_scan *s, char *errbuf)
+{
+	const struct isw_config *c = &s->cfg;
+	uint64_t n6 = isw_targets_count_v6(s->targets);
+
+	if (!c->iface || !c->have_gw_mac || isw_scan_route_given(s))
+		return 0;
+	if (c->src_addr && n6)
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "-i, -S and -G send regardless of routes, but -S gives no IPv6 source for "
+		         "the IPv6 targets: add -S with an IPv6 address, or leave -S out so that "
+		         "they take their route's source");
+	else if (c->have_src6 && s->n > n6)
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "-i, -S and -G send regardless of routes, but -S gives no IPv4 source for "
+		         "the IPv4 targets: add -S with an IPv4 address, or leave -S out so that "
+		         "they take their route's source");
+	else
+		return 0;
+	return -EINVAL;
+}
+
 /* Decides interface, source and next hops: the kernel's route to each target, with the
  * user's overrides on top. */
 int isw_scan_choose_route(struct isw_scan *s, char *errbuf)
@@ -408,19 +446,19 @@ int isw_scan_choose_route(struct isw_scan *s, char *errbuf)
 		s->nlinks = 1;
 		snprintf(r->iface, sizeof(r->iface), "%s", c->iface ? c->iface : "dry-run");
 		r->src = c->src_addr;
+		if (c->have_src6) {
+			memcpy(r->src6, c->src6, 16);
+			r->have_src6 = 1;
+		}
 		if (c->have_gw_mac)
 			memcpy(r->next_hop_mac, c->gw_mac, 6);
 		return 0;
 	}
-	if (c->iface && c->src_addr && c->have_gw_mac && isw_targets_count_v6(s->targets)) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "-S gives an IPv4 source, but there are IPv6 targets: leave -S out (with "
-		         "-i and -G) so that they take their route's IPv6 source");
-		return -EINVAL;
-	}
-	rc = c->iface && c->src_addr && c->have_gw_mac ? choose_given(s, errbuf)
-	                                               : plan_routes(s, errbuf);
-	if (rc == 0 && !(c->iface && c->src_addr && c->have_gw_mac))
+	rc = given_missing_source(s, errbuf);
+	if (rc < 0)
+		return rc;
+	rc = isw_scan_route_given(s) ? choose_given(s, errbuf) : plan_routes(s, errbuf);
+	if (rc == 0 && !isw_scan_route_given(s))
 		rc = resolve_hops(s, errbuf);
 	if (rc < 0)
 		return rc;

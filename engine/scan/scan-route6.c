@@ -16,12 +16,6 @@
  * is 1024) and wants the NDP sweep of the local segment, a later phase. */
 #define ONLINK6_MAX 256
 
-static int hop_raw(const struct isw_hop *h, const void *arg)
-{
-	(void)arg;
-	return isw_hop_routed(h) && h->raw_ip;
-}
-
 static int hop_onlink(const struct isw_hop *h, const void *arg)
 {
 	(void)arg;
@@ -74,14 +68,6 @@ int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf)
 	const struct isw_hop *h;
 	int rc;
 
-	/* The ping socket of no-root mode is an IPv4 one. */
-	if (s->ping_fd >= 0) {
-		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "IPv6 targets need raw packets: no-root mode (%s) sends ICMP over an IPv4 "
-		         "ping socket; run as root or with CAP_NET_RAW, or sweep IPv4 targets only",
-		         s->mode_why[0] ? s->mode_why : "--tx socket");
-		return -EOPNOTSUPP;
-	}
 	rc = isw_route6_map_build(m, s->targets, oif, errbuf);
 	if (rc < 0)
 		return rc;
@@ -173,25 +159,15 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
 	struct isw_route6_map *m = &s->routes6;
-	char list[ISW_ERRBUF_SIZE / 2];
 	int rc;
 
-	for (size_t i = 0; i < m->nhops; i++) {
-		if (!hop_raw(&m->hop[i], NULL))
-			continue;
-		isw_route6_map_describe(m, s->targets, hop_raw, NULL, NULL, list, sizeof(list));
-		snprintf(errbuf, ISW_ERRBUF_SIZE,
-		         "IPv6 targets %s are routed through %s, a link without Ethernet: ICMPv6 "
-		         "probes are sent on Ethernet links only so far",
-		         list, s->link[m->hop[i].link].route.iface);
-		return -EOPNOTSUPP;
-	}
+	/* A link without Ethernet (and no-root mode's) has no MACs: the frame is the packet. */
 	for (size_t i = 0; i < m->nhops; i++) {
 		struct isw_hop *h = &m->hop[i];
 		struct isw_route *r = &s->link[h->link].route;
 		struct isw_addr gw = isw_addr_from_v6(h->gateway6);
 
-		if (h->kind != ISW_HOP_GATEWAY)
+		if (h->kind != ISW_HOP_GATEWAY || h->raw_ip)
 			continue;
 		if (c->have_gw_mac) {
 			memcpy(h->mac, c->gw_mac, 6);
@@ -200,12 +176,20 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 		rc = isw_neigh_resolve(r->iface, r->ifindex, &gw, h->mac, NDP_WAIT_MS, errbuf);
 		if (rc < 0)
 			return rc;
+		/* Path health watches each link's first IPv6 gateway, as the IPv4 one. */
+		if (!s->link[h->link].have_nh6) {
+			s->link[h->link].have_nh6 = 1;
+			memcpy(s->link[h->link].nh6_watch, h->gateway6, 16);
+			memcpy(s->link[h->link].nh6_mac, h->mac, 6);
+		}
 		/* A link only IPv6 targets use shows their first gateway as its next hop. */
 		if (!r->src && !(r->next_hop_mac[0] | r->next_hop_mac[1] | r->next_hop_mac[2] |
 		                 r->next_hop_mac[3] | r->next_hop_mac[4] | r->next_hop_mac[5]))
 			memcpy(r->next_hop_mac, h->mac, 6);
 	}
 	for (unsigned l = 0; l < s->nlinks; l++) {
+		if (s->link[l].route.raw_ip)
+			continue; /* no MACs: the kernel finds on-link hosts itself */
 		rc = resolve_onlink6(s, &s->link[l].route, errbuf);
 		if (rc < 0)
 			return rc;

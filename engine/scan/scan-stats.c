@@ -64,6 +64,7 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 		const struct isw_scan_link *l = &s->link[atomic_load(&s->fault_link) % s->nlinks];
 
 		st->fault_next_hop = l->route.next_hop;
+		st->fault_next_hop_v6 = atomic_load(&s->fault_nh6);
 		snprintf(st->fault_iface, sizeof(st->fault_iface), "%s", l->route.iface);
 	}
 	for (unsigned k = 0; k < s->nlinks && k < ISW_SCAN_MAX_IFACES; k++) {
@@ -72,8 +73,10 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	}
 }
 
-static void get_iface(const struct isw_route *r, struct isw_scan_iface *f)
+static void get_iface(const struct isw_scan_link *l, struct isw_scan_iface *f)
 {
+	const struct isw_route *r = &l->route;
+
 	snprintf(f->iface, sizeof(f->iface), "%s", r->iface);
 	f->src_addr = r->src;
 	memcpy(f->src_mac, r->src_mac, 6);
@@ -81,6 +84,10 @@ static void get_iface(const struct isw_route *r, struct isw_scan_iface *f)
 	f->next_hop = r->next_hop;
 	if (r->have_src6)
 		f->src6 = isw_addr_from_v6(r->src6);
+	if (l->have_nh6) {
+		f->next_hop6 = isw_addr_from_v6(l->nh6_watch);
+		memcpy(f->gw6_mac, l->nh6_mac, 6);
+	}
 }
 
 /* A gateway's key: its interface and MAC; before the MACs are known (a dry run), its
@@ -147,7 +154,7 @@ void isw_scan_get_route(const isw_scan *s, struct isw_scan_route *r)
 	memcpy(r->gw_mac, first->next_hop_mac, 6);
 	r->next_hop = first->next_hop;
 	for (unsigned k = 0; k < s->nlinks && k < ISW_SCAN_MAX_IFACES; k++)
-		get_iface(&s->link[k].route, &r->ifaces[r->nifaces++]);
+		get_iface(&s->link[k], &r->ifaces[r->nifaces++]);
 	r->gateways = count_gateways(s);
 	r->tx = s->send.tx_ops ? s->send.tx_ops->name : NULL;
 	r->senders = s->send.nsenders;

@@ -55,6 +55,7 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	s->sink = sink;
 	s->sink_arg = sink_arg;
 	s->ping_fd = -1;
+	s->ping_fd6 = -1;
 	isw_done_flag_init(&s->finished);
 	rc = isw_perm_init(&s->send.perm, s->n, cfg->seed);
 	if (rc < 0) {
@@ -257,9 +258,11 @@ static int open_links_tx(struct isw_scan *s, char *errbuf)
 	tp.out = c->dry_run_out;
 	tp.hold = &s->flags.path_pause;
 	tp.ping_fd = s->ping_fd;
+	tp.ping_fd6 = s->ping_fd6;
 	for (unsigned l = 0; l < s->nlinks; l++) {
 		tp.iface = s->link[l].route.iface;
 		tp.raw_ip = s->link[l].route.raw_ip;
+		tp.ipv6 = s->link[l].route.have_src6;
 		/* "auto" becomes the backend it picks: the same for every sender thread. */
 		rc = l ? isw_tx_open_n(&s->send.tx_ops, s->send.link[l].tx, s->send.nsenders, &tp,
 		                       errbuf)
@@ -311,7 +314,9 @@ static void fill_send_ctx(struct isw_scan *s)
 	x->n = s->n;
 	x->n4 = s->n - isw_targets_count_v6(s->targets);
 	x->targets = s->targets;
-	x->hops.routes6 = x->n4 < x->n && !c->dry_run ? &s->routes6 : NULL;
+	/* None with -i, -S and -G: the template's next hop serves every IPv6 target. */
+	x->hops.routes6 =
+	    x->n4 < x->n && !c->dry_run && !isw_scan_route_given(s) ? &s->routes6 : NULL;
 	x->hops.routes = s->route_per_probe ? &s->routes : NULL;
 	x->hops.lan = s->lan_active ? &s->lan : NULL;
 	x->hops.lan_link = s->lan_link;
@@ -381,7 +386,11 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 		l->matcher.src_addr = l->route.src;
 		l->matcher.link = ISW_LINK_RAW_IP;
 		l->matcher.ident_by_kernel = 1;
-		rc = isw_ping_rx_open(&s->ping_rx, s->ping_fd, l->route.src, errbuf);
+		l->matcher.ipv6 = l->route.have_src6;
+		memcpy(l->matcher.src6, l->route.src6, 16);
+		l->matcher.ifindex = (uint32_t)l->route.ifindex;
+		rc = isw_ping_rx_open(&s->ping_rx, s->ping_fd, s->ping_fd6, l->route.src,
+		                      l->route.have_src6 ? l->route.src6 : NULL, errbuf);
 		if (rc < 0)
 			return rc;
 	} else if (!c->dry_run) {
@@ -481,6 +490,8 @@ void isw_scan_free(isw_scan *s)
 	isw_ping_rx_close(s->ping_rx);
 	if (s->ping_fd >= 0)
 		close(s->ping_fd);
+	if (s->ping_fd6 >= 0)
+		close(s->ping_fd6);
 	isw_lan_free(&s->lan);
 	isw_route_map_free(&s->routes);
 	isw_route6_map_free(&s->routes6);

@@ -296,6 +296,8 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	/* A trace may hold IPv6 sweeps (or, --no-validate, another tool's ICMPv6 answers): to
 	 * any of our addresses, as the trace does not say which were ours. */
 	m.ipv6 = 1;
+	if (cfg->src6)
+		memcpy(m.src6, cfg->src6, 16);
 	st->seed = seed;
 
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {

@@ -59,11 +59,51 @@ static int set_int(int fd, int level, int name, int v)
 	return setsockopt(fd, level, name, &v, sizeof(v));
 }
 
+/* Error queue, TTL or hop limit and receive time of each reply, drop count; the probes' TTL
+ * or hop limit.  A send that finds the buffer full waits a little (SO_SNDTIMEO) rather than
+ * failing at once. */
+static int set_options(int fd, const struct isw_ping_socket_params *p)
+{
+	struct timeval tv = {0, 100 * 1000};
+	int v6 = p->family == AF_INET6;
+
+	if (v6 ? set_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1) < 0 ||
+	             set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) < 0 ||
+	             set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, p->ttl) < 0
+	       : set_int(fd, IPPROTO_IP, IP_RECVERR, 1) < 0 ||
+	             set_int(fd, IPPROTO_IP, IP_RECVTTL, 1) < 0 ||
+	             set_int(fd, IPPROTO_IP, IP_TTL, p->ttl) < 0)
+		return -1;
+	return set_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0 ||
+	               set_int(fd, SOL_SOCKET, SO_RXQ_OVFL, 1) < 0 ||
+	               setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0
+	           ? -1
+	           : 0;
+}
+
+/* Bound now, so the kernel's identifier (the port) is fixed before the first probe and every
+ * sender thread shares it. */
+static int bind_source(int fd, const struct isw_ping_socket_params *p)
+{
+	if (p->family == AF_INET6) {
+		struct sockaddr_in6 a = {.sin6_family = AF_INET6};
+
+		if (p->src6)
+			memcpy(&a.sin6_addr, p->src6, 16);
+		return bind(fd, (struct sockaddr *)&a, sizeof(a));
+	}
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(p->src)};
+
+	return bind(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
 int isw_ping_socket_open(const struct isw_ping_socket_params *p, char *errbuf)
 {
 	char why[160];
-	struct timeval tv = {0, 100 * 1000};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP), err;
+	int v6 = p->family == AF_INET6;
+	int fd = socket(p->family, SOCK_DGRAM | SOCK_CLOEXEC, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP),
+	    err;
+	const char *what = v6 ? "ICMPv6 ping socket" : "ping socket";
 
 	if (fd < 0) {
 		err = errno;
@@ -72,20 +112,12 @@ int isw_ping_socket_open(const struct isw_ping_socket_params *p, char *errbuf)
 			snprintf(errbuf, ISW_ERRBUF_SIZE, "ping sockets are not permitted: %s",
 			         why);
 		else
-			snprintf(errbuf, ISW_ERRBUF_SIZE, "ping socket: %s", strerror(err));
+			snprintf(errbuf, ISW_ERRBUF_SIZE, "%s: %s", what, strerror(err));
 		return err == EPERM ? -EACCES : -err;
 	}
-	/* ICMP errors for our probes come back on the error queue; TTL, kernel receive time
-	 * and the socket's drop count with every reply.  A send that finds the buffer full
-	 * waits a little (SO_SNDTIMEO) rather than failing at once. */
-	if (set_int(fd, IPPROTO_IP, IP_RECVERR, 1) < 0 ||
-	    set_int(fd, IPPROTO_IP, IP_RECVTTL, 1) < 0 ||
-	    set_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0 ||
-	    set_int(fd, SOL_SOCKET, SO_RXQ_OVFL, 1) < 0 ||
-	    set_int(fd, IPPROTO_IP, IP_TTL, p->ttl) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+	if (set_options(fd, p) < 0) {
 		err = errno;
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "ping socket options: %s", strerror(err));
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "%s options: %s", what, strerror(err));
 		close(fd);
 		return -err;
 	}
@@ -96,19 +128,14 @@ int isw_ping_socket_open(const struct isw_ping_socket_params *p, char *errbuf)
 	if (p->iface)
 		(void)setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p->iface,
 		                 (socklen_t)strlen(p->iface));
-	{
-		struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(p->src)};
-
-		/* Bound now, so the kernel's identifier (the port) is fixed before the first
-		 * probe and every sender thread shares it. */
-		if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-			err = errno;
-			snprintf(errbuf, ISW_ERRBUF_SIZE, "ping socket: cannot bind %s: %s",
-			         p->src ? "the source address (-S)" : "an identifier",
-			         strerror(err));
-			close(fd);
-			return -err;
-		}
+	if (bind_source(fd, p) < 0) {
+		err = errno;
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "%s: cannot bind %s: %s", what,
+		         (v6 ? p->src6 != NULL : p->src != 0) ? "the source address (-S)"
+		                                              : "an identifier",
+		         strerror(err));
+		close(fd);
+		return -err;
 	}
 	return fd;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The portable transmit path: libnet's link-layer writer (one PF_PACKET send per frame), or
- * its raw IPv4 socket for links without Ethernet. */
+ * for links without Ethernet its raw IPv4 socket, and its raw IPv6 one for ICMPv6 probes. */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -14,33 +14,64 @@
 
 struct isw_tx {
 	libnet_t *l;
+	libnet_t *l6; /* raw_ip links with IPv6 probes: libnet's raw IPv6 socket */
 	int raw_ip;
 	int last_err;
 	atomic_int *hold;
 };
 
-static int libnet_tx_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
+static void libnet_tx_close(struct isw_tx *tx);
+
+/* One libnet handle of type on the interface, or NULL with the reason in errbuf and *rc. */
+static libnet_t *open_handle(int type, const char *iface, char *errbuf, int *rc)
 {
 	char lerr[LIBNET_ERRBUF_SIZE];
+	/* libnet wants a writable device string. */
+	libnet_t *l = libnet_init(type, (char *)iface, lerr);
+	int err = errno;
+
+	if (l)
+		return l;
+	snprintf(errbuf, ISW_ERRBUF_SIZE, "libnet cannot open %s%s: %s", iface,
+	         type == LIBNET_RAW6_ADV ? " for IPv6" : "", lerr);
+	/* libnet keeps no code, but its socket() leaves errno, and its message names the
+	 * capability it missed. */
+	*rc = err == EPERM || err == EACCES || strstr(lerr, "CAP_NET_RAW") ? -EPERM : -EIO;
+	return NULL;
+}
+
+static int libnet_tx_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
+{
 	struct isw_tx *tx = calloc(1, sizeof(*tx));
+	int rc = 0;
 
 	if (!tx)
 		return -ENOMEM;
 	tx->raw_ip = p->raw_ip;
 	tx->hold = p->hold;
-	/* libnet wants a writable device string. */
-	tx->l = libnet_init(p->raw_ip ? LIBNET_RAW4_ADV : LIBNET_LINK_ADV, (char *)p->iface, lerr);
-	if (!tx->l) {
-		int err = errno;
-
-		snprintf(errbuf, ISW_ERRBUF_SIZE, "libnet cannot open %s: %s", p->iface, lerr);
-		free(tx);
-		/* libnet keeps no code, but its socket() leaves errno, and its message names the
-		 * capability it missed. */
-		return err == EPERM || err == EACCES || strstr(lerr, "CAP_NET_RAW") ? -EPERM : -EIO;
+	tx->l = open_handle(p->raw_ip ? LIBNET_RAW4_ADV : LIBNET_LINK_ADV, p->iface, errbuf, &rc);
+	if (tx->l && p->raw_ip && p->ipv6)
+		tx->l6 = open_handle(LIBNET_RAW6_ADV, p->iface, errbuf, &rc);
+	if (rc < 0) {
+		libnet_tx_close(tx);
+		return rc;
 	}
 	*out = tx;
 	return 0;
+}
+
+/* One frame through the handle its link and family take. */
+static int write_frame(struct isw_tx *tx, const uint8_t *frame, uint32_t len)
+{
+	if (!tx->raw_ip)
+		return libnet_adv_write_link(tx->l, frame, len);
+	if (frame[0] >> 4 != 6)
+		return libnet_adv_write_raw_ipv4(tx->l, frame, len);
+	if (!tx->l6) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	return libnet_write_raw_ipv6(tx->l6, frame, len);
 }
 
 static int libnet_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens,
@@ -51,8 +82,7 @@ static int libnet_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint3
 	for (unsigned i = 0; i < n; i++) {
 		/* A full device queue is transient: yield and retry a bounded number of times. */
 		for (int tries = 0; tries < 1000; tries++) {
-			int rc = tx->raw_ip ? libnet_adv_write_raw_ipv4(tx->l, frames[i], lens[i])
-			                    : libnet_adv_write_link(tx->l, frames[i], lens[i]);
+			int rc = write_frame(tx, frames[i], lens[i]);
 			if (rc >= 0) {
 				sent++;
 				break;
@@ -85,7 +115,10 @@ static void libnet_tx_close(struct isw_tx *tx)
 {
 	if (!tx)
 		return;
-	libnet_destroy(tx->l);
+	if (tx->l)
+		libnet_destroy(tx->l);
+	if (tx->l6)
+		libnet_destroy(tx->l6);
 	free(tx);
 }
 

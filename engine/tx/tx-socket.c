@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* No-root transmit path: the probes go out through the scan's ICMP datagram socket
- * (ping-socket.h), a batch per sendmmsg.  The frames are the probe module's raw IPv4 packets;
- * the kernel takes the ICMP part, rewrites the identifier to the socket's own, recomputes the
- * checksum and routes it to the destination read from the IP header. */
+/* No-root transmit path: the probes go out through the scan's ICMP datagram sockets
+ * (ping-socket.h), a batch per sendmmsg.  The frames are the probe modules' raw IPv4 or IPv6
+ * packets (a batch is all of one family); the kernel takes the ICMP or ICMPv6 part, rewrites
+ * the identifier to the socket's own, recomputes the checksum and routes it to the
+ * destination read from the IP header. */
 #define _GNU_SOURCE /* sendmmsg */
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -15,17 +17,20 @@
 #include "icmpsweep/error.h"
 #include "bytes.h"
 #include "probe.h"
+#include "probe6.h"
 #include "sender.h"
 #include "tx.h"
 
 struct isw_tx {
-	int fd; /* the scan's, shared by every sender thread */
+	int fd, fd6;    /* the scan's, shared by every sender thread (fd6 -1: no IPv6 targets) */
+	uint32_t scope; /* the interface's index: the scope of link-local destinations */
 	int last_err;
 	unsigned drops;
 	atomic_int *hold;
-	struct mmsghdr msgs[ISW_SEND_BATCH];
+	struct mmsghdr msgs[ISW_SEND_BATCH], msgs6[ISW_SEND_BATCH];
 	struct iovec iov[ISW_SEND_BATCH];
 	struct sockaddr_in to[ISW_SEND_BATCH];
+	struct sockaddr_in6 to6[ISW_SEND_BATCH];
 };
 
 static int socket_tx_open(struct isw_tx **out, const struct isw_tx_params *p, char *errbuf)
@@ -40,6 +45,8 @@ static int socket_tx_open(struct isw_tx **out, const struct isw_tx_params *p, ch
 	if (!tx)
 		return -ENOMEM;
 	tx->fd = p->ping_fd;
+	tx->fd6 = p->ping_fd6;
+	tx->scope = p->iface ? if_nametoindex(p->iface) : 0;
 	tx->hold = p->hold;
 	for (int k = 0; k < ISW_SEND_BATCH; k++) {
 		tx->msgs[k].msg_hdr.msg_iov = &tx->iov[k];
@@ -47,6 +54,11 @@ static int socket_tx_open(struct isw_tx **out, const struct isw_tx_params *p, ch
 		tx->msgs[k].msg_hdr.msg_name = &tx->to[k];
 		tx->msgs[k].msg_hdr.msg_namelen = sizeof(tx->to[k]);
 		tx->to[k].sin_family = AF_INET;
+		tx->msgs6[k].msg_hdr.msg_iov = &tx->iov[k];
+		tx->msgs6[k].msg_hdr.msg_iovlen = 1;
+		tx->msgs6[k].msg_hdr.msg_name = &tx->to6[k];
+		tx->msgs6[k].msg_hdr.msg_namelen = sizeof(tx->to6[k]);
+		tx->to6[k].sin6_family = AF_INET6;
 	}
 	*out = tx;
 	return 0;
@@ -100,22 +112,16 @@ static void before_retry(int fd, int tries)
 	(void)getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
 }
 
-static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens,
-                          unsigned n)
+/* Sends msgs[0..n) through fd, each probe retried as the errors above allow; returns how
+ * many were sent. */
+static unsigned send_msgs(struct isw_tx *tx, int fd, struct mmsghdr *msgs, unsigned n)
 {
 	unsigned done = 0, sent = 0;
 	int waits = 0, last = 0, retries = 0;
 	int64_t refused_since = 0;
 
-	if (n > ISW_SEND_BATCH)
-		n = ISW_SEND_BATCH;
-	for (unsigned k = 0; k < n; k++) {
-		tx->to[k].sin_addr.s_addr = htonl(isw_get_be32(frames[k] + 16));
-		tx->iov[k].iov_base = frames[k] + ISW_IP_LEN;
-		tx->iov[k].iov_len = lens[k] - ISW_IP_LEN;
-	}
 	while (done < n) {
-		int rc = sendmmsg(tx->fd, tx->msgs + done, n - done, 0);
+		int rc = sendmmsg(fd, msgs + done, n - done, 0);
 
 		if (rc > 0) {
 			done += (unsigned)rc;
@@ -137,7 +143,7 @@ static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint3
 				refused_since = t;
 			if (t - refused_since < ICMP_ERROR_WAIT_NS &&
 			    !(tx->hold && atomic_load_explicit(tx->hold, memory_order_relaxed))) {
-				before_retry(tx->fd, ++retries);
+				before_retry(fd, ++retries);
 				continue;
 			}
 		}
@@ -152,7 +158,50 @@ static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint3
 		retries = 0;
 		refused_since = 0;
 	}
-	return (int)sent;
+	return sent;
+}
+
+/* fe80::/10: the destination needs the interface as its scope. */
+static int link_local(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* A batch of IPv6 probes (the sender keeps them apart from IPv4 ones): the destination from
+ * each IPv6 header, the ICMPv6 part to the kernel. */
+static unsigned send6(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		const uint8_t *dst = frames[k] + 24;
+
+		memcpy(&tx->to6[k].sin6_addr, dst, 16);
+		tx->to6[k].sin6_scope_id = link_local(dst) ? tx->scope : 0;
+		tx->iov[k].iov_base = frames[k] + ISW_IP6_LEN;
+		tx->iov[k].iov_len = lens[k] - ISW_IP6_LEN;
+	}
+	return send_msgs(tx, tx->fd6, tx->msgs6, n);
+}
+
+static int socket_tx_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *lens,
+                          unsigned n)
+{
+	if (n > ISW_SEND_BATCH)
+		n = ISW_SEND_BATCH;
+	if (!n)
+		return 0;
+	if (frames[0][0] >> 4 == 6) {
+		if (tx->fd6 < 0) {
+			tx->last_err = EAFNOSUPPORT;
+			return 0;
+		}
+		return (int)send6(tx, frames, lens, n);
+	}
+	for (unsigned k = 0; k < n; k++) {
+		tx->to[k].sin_addr.s_addr = htonl(isw_get_be32(frames[k] + 16));
+		tx->iov[k].iov_base = frames[k] + ISW_IP_LEN;
+		tx->iov[k].iov_len = lens[k] - ISW_IP_LEN;
+	}
+	return (int)send_msgs(tx, tx->fd, tx->msgs, n);
 }
 
 static unsigned socket_tx_take_drops(struct isw_tx *tx, int *last_err)

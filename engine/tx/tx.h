@@ -17,15 +17,17 @@ struct isw_output;
 struct isw_tx_params {
 	const char *iface;
 	int raw_ip;             /* the link has no Ethernet header */
+	int ipv6;               /* the link also sends ICMPv6 probes (raw_ip: raw IPv6 frames) */
 	unsigned queue;         /* the device queue to bind, where the backend binds one (xdp) */
 	int zerocopy;           /* xdp: the config's xdp_zerocopy */
 	struct isw_output *out; /* "dry-run" only: where the listing goes */
 	/* While set (the link has no carrier), a send that waits for room in a full ring gives
 	 * up at once instead of kicking a dead device for a second. */
 	atomic_int *hold;
-	/* "socket" only: the scan's ICMP datagram socket (ping-socket.h), shared by every
-	 * handle; the frames are then raw IPv4 (raw_ip). */
-	int ping_fd;
+	/* "socket" only: the scan's ICMP datagram sockets (ping-socket.h), shared by every
+	 * handle; the frames are then raw IPv4 or IPv6 (raw_ip), the IPv6 ones for ping_fd6
+	 * (-1 when the scan has no IPv6 targets). */
+	int ping_fd, ping_fd6;
 };
 
 struct isw_tx_ops {

@@ -28,7 +28,9 @@ struct isw_output;
 struct isw_config {
 	const char *iface; /* NULL: from the kernel's route to the targets */
 	uint32_t src_addr; /* 0: from the route (host byte order) */
-	int have_gw_mac;   /* gw_mac overrides the next hop's MAC */
+	int have_src6;     /* src6 (-S with an IPv6 address) is the IPv6 targets' source */
+	uint8_t src6[16];
+	int have_gw_mac; /* gw_mac overrides the next hop's MAC */
 	uint8_t gw_mac[6];
 	uint64_t rate;     /* probes per second; 0 = as fast as possible */
 	unsigned probes;   /* probes per target (passes); >= 1 */

@@ -75,6 +75,7 @@ struct isw_scan_stats {
 	/* The interface of the latest fault (carrier, link gone, next hop), and its next hop. */
 	char fault_iface[32];
 	uint32_t fault_next_hop;
+	int fault_next_hop_v6; /* the latest next-hop fault is the interface's IPv6 gateway's */
 	/* Per interface, in isw_scan_route's order: probes handed to it, and failed on it. */
 	uint64_t iface_sent[ISW_SCAN_MAX_IFACES], iface_send_errors[ISW_SCAN_MAX_IFACES];
 };
@@ -116,6 +117,9 @@ struct isw_scan_iface {
 	uint8_t gw_mac[6];
 	uint32_t next_hop;    /* 0 when the next hop was given as a MAC, or none (on-link only) */
 	struct isw_addr src6; /* the IPv6 targets' source here; family 0: none leave here */
+	/* The IPv6 gateway path health watches here (family 0: none), and its MAC. */
+	struct isw_addr next_hop6;
+	uint8_t gw6_mac[6];
 };
 
 /* Where probes leave from, as chosen by the route lookup or the overrides: the first

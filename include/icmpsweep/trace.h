@@ -18,6 +18,7 @@ struct isw_offline_config {
 	uint64_t seed;
 	int have_seed;              /* 0: take the seed from the pcapng section header */
 	uint32_t src_addr;          /* our address in the trace; 0 = any */
+	const uint8_t *src6;        /* our IPv6 address in the trace; NULL = any */
 	int no_validate;            /* accept every echo reply (traces of other tools) */
 	const isw_targets *targets; /* NULL: report every validated address */
 	const char *oui_path;       /* MAC vendors; NULL: Debian's ieee-data registry */

@@ -63,7 +63,7 @@ main() {
 	local tx0 opt
 	lab_sent_start
 	tx0=$(lab_sent)
-	for opt in "--tx socket" --arp-only -l; do
+	for opt in --arp-only -l; do
 		# shellcheck disable=SC2086 # $opt may be an option and its value
 		e2e_sweep "$WORK/refused.out" "$WORK/refused.err" -q $opt 198.18.5.1 2001:db8:2::1
 		e2e_expect_rc 2 "$WORK/refused.err"
@@ -72,7 +72,7 @@ main() {
 	done
 	[[ $(lab_sent) -eq $tx0 ]] || e2e_fail "refused runs sent $(($(lab_sent) - tx0)) probes"
 	e2e_pass "unreachable and (with --hop-limit 1) time exceeded reported from $r; echo" \
-		"replies unchanged; --hop-limit 0, --tx socket, --arp-only, -l refused"
+		"replies unchanged; --hop-limit 0, --arp-only, -l refused"
 }
 
 main

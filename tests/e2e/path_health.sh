@@ -5,6 +5,8 @@
 #    sweep pauses, sends again what went into the dead link, finds exactly the live set and
 #    says what happened;
 #  - the next hop changes its MAC mid-sweep (answers stop): noticed, warned, exit 1;
+#  - the IPv6 gateway changes its MAC mid-sweep (its neighbour entry follows): the same;
+#  - the IPv6 gateway goes deaf (NDP included): its entry fails, warned, exit 1;
 #  - the next hop stops answering anything, ARP included: noticed, warned, exit 1;
 #  - SIGSTOP / SIGCONT at -r 2k: no burst after the pause;
 #  - carrier gone for longer than the bound: sending stops, exit 1;
@@ -92,16 +94,24 @@ flap() {
 	e2e_log "--tx $tx, carrier lost 3 s ($side side): all $LIVE live hosts, sent $sent, received $rx; $(grep 'path:' "$d/err.txt")"
 }
 
+# moved_sweep DIR ARGS...: a sweep whose next hop takes the MAC 02:00:00:00:00:42 1.5 s in; it
+# must fail.
+moved_sweep() {
+	local d=$1
+	shift
+	bg_sweep "$d" "$@"
+	sleep 1.5
+	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address 02:00:00:00:00:42
+	bg_wait
+	e2e_expect_rc 1 "$d/err.txt"
+}
+
 # The next hop is replaced by a box with another MAC 1.5 s in: answers stop, icmpsweep's own
 # ARP request (sent with privileges dropped, as by default) is answered from the new MAC, and
 # the run says so and fails.
 neighbour_moves() {
 	local d="$WORK/neigh"
-	bg_sweep "$d" -n -r 6k -P 1 -c 1 "$PREFIX"
-	sleep 1.5
-	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address 02:00:00:00:00:42
-	bg_wait
-	e2e_expect_rc 1 "$d/err.txt"
+	moved_sweep "$d" -n -r 6k -P 1 -c 1 "$PREFIX"
 	grep -q "warning: answers stopped at .* while probes go out on $LAB_SCAN_IF; checking next hop $LAB_TGT_ADDR" "$d/err.txt" ||
 		e2e_fail "answer collapse not reported: $(head -c 1500 "$d/err.txt")"
 	grep -q "next hop $LAB_TGT_ADDR on $LAB_SCAN_IF is now at 02:00:00:00:00:42" "$d/err.txt" ||
@@ -114,11 +124,32 @@ neighbour_moves() {
 	ip -n "$LAB_SCAN" neigh flush dev "$LAB_SCAN_IF"
 }
 
-# The next hop goes deaf 1.5 s in (its link drops everything it receives, ARP included):
-# answers stop, three ARP requests 1 s apart go unanswered, the run names it and fails.
-neighbour_silent() {
-	local d="$WORK/deaf" n
-	bg_sweep "$d" -n -r 6k -P 1 -c 1 -w "$d/t.pcapng" --pcapng --trace-probes "$PREFIX"
+# The IPv6 gateway is replaced by a box with another MAC 1.5 s into an IPv6 sweep; it says so
+# with an unsolicited neighbour advertisement (ndisc_notify), the scanner's neighbour table
+# takes the new MAC, and the run says so and fails, as for an IPv4 next hop.
+neighbour_moves6() {
+	local d="$WORK/neigh6" gw=$LAB_TGT_ADDR6 old
+	((LAB_IPV6_UP)) || lab_ipv6
+	lab_live_set6 "$WORK/live6.txt" 2001:db8:3::/112
+	ip netns exec "$LAB_TGT" sysctl -qw "net.ipv6.conf.$LAB_TGT_IF.ndisc_notify=1"
+	moved_sweep "$d" -n -r 6k -P 1 -c 1 -O csv --metadata "$d/meta.json" 2001:db8:3::/112
+	old=$(printf '%s' "$TGT_MAC" | tr 'A-F' 'a-f')
+	grep -q "warning: next hop $gw on $LAB_SCAN_IF is now at 02:00:00:00:00:42, probes go to $old: they are lost" "$d/err.txt" ||
+		e2e_fail "the IPv6 gateway's new MAC not reported: $(head -c 1500 "$d/err.txt")"
+	grep -q "error: the path through next hop $gw was lost" "$d/err.txt" ||
+		e2e_fail "no final error for the lost IPv6 path: $(tail -n 5 "$d/err.txt")"
+	grep -q '"next_hop_moved"' "$d/meta.json" || e2e_fail "metadata lacks next_hop_moved: $(grep -o '"path_faults"[^]]*]' "$d/meta.json")"
+	e2e_log "IPv6 gateway moved: $(grep -c warning "$d/err.txt") warnings, exit 1"
+	ip -n "$LAB_TGT" link set "$LAB_TGT_IF" address "$TGT_MAC"
+	ip -n "$LAB_SCAN" -6 neigh flush dev "$LAB_SCAN_IF"
+}
+
+# deaf_sweep DIR ARGS...: a sweep whose next hop goes deaf 1.5 s in (its link drops everything
+# it receives, ARP and neighbour solicitations included).
+deaf_sweep() {
+	local d=$1
+	shift
+	bg_sweep "$d" "$@"
 	sleep 1.5
 	ip netns exec "$LAB_TGT" nft -f - <<-EOF
 	table netdev isw_deaf {
@@ -129,13 +160,43 @@ neighbour_silent() {
 	EOF
 	bg_wait
 	ip netns exec "$LAB_TGT" nft delete table netdev isw_deaf
+}
+
+# expect_deaf DIR NEXT_HOP PROTOCOL: the sweep in DIR noticed the silence, named the deaf next
+# hop (stopped answering ARP or NDP) and failed.
+expect_deaf() {
+	local d=$1 nh=$2 proto=$3
 	e2e_expect_rc 1 "$d/err.txt"
-	grep -q "warning: answers stopped at .* while probes go out on $LAB_SCAN_IF; checking next hop $LAB_TGT_ADDR" "$d/err.txt" ||
-		e2e_fail "deaf next hop: answer collapse not reported: $(head -c 1500 "$d/err.txt")"
-	grep -q "next hop $LAB_TGT_ADDR on $LAB_SCAN_IF stopped answering ARP" "$d/err.txt" ||
-		e2e_fail "deaf next hop not reported: $(head -c 1500 "$d/err.txt")"
-	grep -q "error: the path through next hop $LAB_TGT_ADDR was lost" "$d/err.txt" ||
-		e2e_fail "deaf next hop: no final error: $(tail -n 5 "$d/err.txt")"
+	grep -q "warning: answers stopped at .* while probes go out on $LAB_SCAN_IF; checking next hop $nh" "$d/err.txt" ||
+		e2e_fail "deaf next hop $nh: answer collapse not reported: $(head -c 1500 "$d/err.txt")"
+	grep -q "next hop $nh on $LAB_SCAN_IF stopped answering $proto" "$d/err.txt" ||
+		e2e_fail "deaf next hop $nh not reported: $(head -c 1500 "$d/err.txt")"
+	grep -q "error: the path through next hop $nh was lost" "$d/err.txt" ||
+		e2e_fail "deaf next hop $nh: no final error: $(tail -n 5 "$d/err.txt")"
+}
+
+# The IPv6 gateway goes deaf 1.5 s into an IPv6 sweep (its link drops everything, neighbour
+# solicitations included): answers stop, icmpsweep's datagrams make the scanner's kernel check
+# the entry once it is stale (reachable time shortened here to 2 s, first probe after 1 s), its
+# solicitations go unanswered, the entry fails, and the run names it and fails.
+neighbour_silent6() {
+	local d="$WORK/deaf6" gw=$LAB_TGT_ADDR6 p=net.ipv6.neigh.$LAB_SCAN_IF
+	((LAB_IPV6_UP)) || lab_ipv6
+	lab_live_set6 "$WORK/live6.txt" 2001:db8:3::/112
+	lab_exec_scanner sysctl -qw "$p.base_reachable_time_ms=2000" "$p.delay_first_probe_time=1"
+	deaf_sweep "$d" -n -r 6k -P 1 -c 1 2001:db8:3::/112
+	lab_exec_scanner sysctl -qw "$p.base_reachable_time_ms=30000" "$p.delay_first_probe_time=5"
+	expect_deaf "$d" "$gw" NDP
+	e2e_log "IPv6 gateway deaf: $(grep -c warning "$d/err.txt") warnings, exit 1"
+	ip -n "$LAB_SCAN" -6 neigh flush dev "$LAB_SCAN_IF"
+}
+
+# The next hop goes deaf 1.5 s in (its link drops everything it receives, ARP included):
+# answers stop, three ARP requests 1 s apart go unanswered, the run names it and fails.
+neighbour_silent() {
+	local d="$WORK/deaf" n
+	deaf_sweep "$d" -n -r 6k -P 1 -c 1 -w "$d/t.pcapng" --pcapng --trace-probes "$PREFIX"
+	expect_deaf "$d" "$LAB_TGT_ADDR" ARP
 	# The re-check's ARP requests are in the trace with the probes, rebuilt as sent.
 	n=$(tshark -r "$d/t.pcapng" -Y "arp.opcode == 1 && arp.dst.proto_ipv4 == $LAB_TGT_ADDR && arp.src.proto_ipv4 == $LAB_SCAN_ADDR" \
 		-T fields -e frame.comment 2>/dev/null | grep -c "ARP request for $LAB_TGT_ADDR (the next hop's re-check)" || true)
@@ -244,6 +305,11 @@ main() {
 	local have_xdp=0
 	lab_random_live_set "$LIVE" "$PREFIX" "$WORK/live.txt" "$E2E_SEED"
 	lab_live_set "$WORK/live.txt"
+	# The IPv6 sweep's live set: a random 500 of 2001:db8:3::/112.
+	python3 -c 'import random, sys
+r = random.Random(int(sys.argv[1]))
+for i in sorted(r.sample(range(65536), 500)): print("2001:db8:3::%x" % i)' "$E2E_SEED" |
+		sed 's/::0$/::/' >"$WORK/live6.txt"
 	TGT_MAC=$(lab_tgt_mac)
 
 	e2e_sweep "$WORK/xprobe.out" "$WORK/xprobe.err" -q -n -c 0 --tx xdp 198.18.0.1
@@ -262,12 +328,14 @@ main() {
 		flap scanner xdp
 	fi
 	neighbour_moves
+	neighbour_moves6
+	neighbour_silent6
 	neighbour_silent
 	pause_no_burst
 	carrier_timeout
 	send_failure
 	link_gone
-	e2e_pass "carrier flaps recovered exactly, next hop loss, pauses, carrier timeout and a deleted link reported"
+	e2e_pass "carrier flaps recovered exactly, next hop loss (IPv4 and IPv6), pauses, carrier timeout and a deleted link reported"
 }
 
 main

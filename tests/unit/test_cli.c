@@ -758,16 +758,13 @@ static void test_typo_suggestion(void **state __attribute__((unused)))
 }
 
 /* IPv6 targets are taken beside IPv4 ones and counted apart; modes that carry IPv4 only
- * refuse them naming the option (--dry-run lists them); --hop-limit is checked like --ttl. */
+ * refuse them naming the option (--dry-run and --tx socket take them); --hop-limit is checked
+ * like --ttl. */
 static void test_ipv6_target(void **state __attribute__((unused)))
 {
 	static const struct {
 		const char *opt, *arg, *want;
 	} refused[] = {
-	    {"--tx", "socket",
-	     "--tx socket (no-root mode) sends over an IPv4 ping socket: it "
-	     "cannot take the 9 IPv6 targets (2001:db8::1 and more); sweep "
-	     "them in a separate run without it"},
 	    {"--arp-only", NULL,
 	     "--arp-only is an IPv4 (ARP) sweep: it cannot take the 9 IPv6 "
 	     "targets (2001:db8::1 and more); sweep them in a separate run "
@@ -821,6 +818,58 @@ static void test_ipv6_target(void **state __attribute__((unused)))
 	assert_int_equal(PARSE(&o, err, "--dry-run", "198.18.0.1", "2001:db8::1-2001:db8::9"), 0);
 	assert_int_equal(isw_targets_count_v6(o.targets), 9);
 	cli_free(&o);
+	/* No-root mode sends ICMPv6 through its own ping socket. */
+	assert_int_equal(PARSE(&o, err, "--tx", "socket", "198.18.0.1", "2001:db8::1"), 0);
+	assert_int_equal(isw_targets_count_v6(o.targets), 1);
+	cli_free(&o);
+}
+
+/* -S once per family: an IPv6 source for the IPv6 targets beside an IPv4 one; a second of
+ * one family, a family no target has, multicast and unspecified sources refused by name. */
+static void test_source_per_family(void **state __attribute__((unused)))
+{
+	static const uint8_t want6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 5};
+	static const struct {
+		const char *a, *b, *target, *want;
+	} bad[] = {
+	    {"2001:db8::5", NULL, "198.18.0.1",
+	     "-S 2001:db8::5 is an IPv6 source, but every target is IPv4: give an IPv4 address "
+	     "with -S, or leave it out"},
+	    {"198.18.9.9", NULL, "2001:db8::1",
+	     "-S 198.18.9.9 is an IPv4 source, but every target is IPv6: give an IPv6 address "
+	     "with -S, or leave it out"},
+	    {"2001:db8::5", "2001:db8::6", "2001:db8::1",
+	     "-S '2001:db8::6': an IPv6 source was given already (one -S per address family)"},
+	    {"198.18.9.9", "198.18.9.8", "198.18.0.1",
+	     "-S '198.18.9.8': an IPv4 source was given already (one -S per address family)"},
+	    {"ff02::1", NULL, "2001:db8::1", "invalid source address 'ff02::1'"},
+	    {"::", NULL, "2001:db8::1", "invalid source address '::'"},
+	    {"2001:db8::5%lo", NULL, "2001:db8::1", "invalid source address '2001:db8::5%lo'"},
+	    {"2001:db8::zz", NULL, "2001:db8::1", "invalid source address '2001:db8::zz'"},
+	};
+	char err[ISW_ERRBUF_SIZE];
+	struct cli_options o;
+
+	assert_int_equal(
+	    PARSE(&o, err, "-S", "2001:db8::5", "-S", "198.18.9.9", "198.18.0.1", "2001:db8::1"),
+	    0);
+	assert_int_equal(o.cfg.have_src6, 1);
+	assert_memory_equal(o.cfg.src6, want6, 16);
+	assert_int_equal(o.cfg.src_addr, 0xc6120909u);
+	cli_free(&o);
+	/* The same source twice is no conflict. */
+	assert_int_equal(PARSE(&o, err, "-S", "2001:db8::5", "-S", "2001:db8::5", "2001:db8::1"),
+	                 0);
+	cli_free(&o);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (bad[i].b)
+			assert_int_equal(
+			    PARSE(&o, err, "-S", bad[i].a, "-S", bad[i].b, bad[i].target), -EINVAL);
+		else
+			assert_int_equal(PARSE(&o, err, "-S", bad[i].a, bad[i].target), -EINVAL);
+		assert_string_equal(err, bad[i].want);
+		cli_free(&o);
+	}
 }
 
 /* Every IPv6 form, mixed with IPv4, taken by a sweep and a dry run alike; what cannot be
@@ -1139,6 +1188,7 @@ int main(void)
 	    cmocka_unit_test(test_reparse),
 	    cmocka_unit_test(test_typo_suggestion),
 	    cmocka_unit_test(test_ipv6_target),
+	    cmocka_unit_test(test_source_per_family),
 	    cmocka_unit_test(test_ipv6_forms),
 	    cmocka_unit_test(test_iid),
 	    cmocka_unit_test(test_limits_and_fields),

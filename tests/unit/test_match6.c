@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for engine/packet/match6.c: ICMPv6 echo replies to our probes validate (Ethernet,
  * VLAN, Linux SLL and raw links), forged, foreign and truncated ones do not, errors quoting our
- * probe are reported for the target with the router that sent them, and a matcher without
+ * probe are reported for the target with the router that sent them, the kernel's identifier
+ * of ping sockets is taken where it owns it, and a matcher without
  * IPv6 leaves IPv6 frames alone as before. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -220,6 +221,44 @@ static void test_errors_name_router(void **state)
 	}
 }
 
+/* ICMPv6 ping sockets: the kernel rewrote the identifier of the probe (replies and quotes
+ * carry its own); refused by the raw matcher, taken with ident_by_kernel, and the sequence and
+ * payload tags still have to hold. */
+static void test_ident_by_kernel(void **state)
+{
+	struct isw_matcher raw, ping;
+	struct isw_result r;
+	uint8_t pkt[160];
+	size_t n = reply(pkt, NULL, 0);
+	char a[ISW_ADDR_TEXT_MAX];
+
+	(void)state;
+	matcher(&raw, ISW_LINK_RAW_IP);
+	matcher(&ping, ISW_LINK_RAW_IP);
+	ping.ident_by_kernel = 1;
+	pkt[40 + 4] ^= 0x5a; /* the kernel's identifier, not our tag's */
+	pkt[40 + 5] ^= 0xa5;
+	assert_int_equal(isw_match_packet(&raw, pkt, n, TS_US, &r), ISW_MATCH_BAD_TAG);
+	assert_int_equal(isw_match_packet(&ping, pkt, n, TS_US, &r), ISW_MATCH_VALID);
+	assert_string_equal(isw_addr_format(&r.addr, a), "2001:db8:1::1234");
+	assert_int_equal(r.probe, 2);
+	pkt[40 + 7] ^= 1; /* the sequence is still ours */
+	assert_int_equal(isw_match_packet(&ping, pkt, n, TS_US, &r), ISW_MATCH_BAD_TAG);
+	pkt[40 + 7] ^= 1;
+	pkt[40 + 8 + ISW_PAYLOAD_OFF_TAG] ^= 1; /* and so is the payload */
+	assert_int_equal(isw_match_packet(&ping, pkt, n, TS_US, &r), ISW_MATCH_BAD_TAG);
+
+	/* An error quoting the probe with the kernel's identifier. */
+	n = error(pkt, 1, 200);
+	pkt[48 + 40 + 4] ^= 0x33;
+	assert_int_equal(isw_match_packet(&raw, pkt, n, TS_US, &r), ISW_MATCH_BAD_TAG);
+	assert_int_equal(isw_match_packet(&ping, pkt, n, TS_US, &r), ISW_MATCH_VALID);
+	assert_int_equal(r.type, ISW_RESULT_UNREACHABLE);
+	assert_string_equal(isw_addr_format(&r.responder, a), "2001:db8:ffff::fe");
+	pkt[48 + 40 + 6] ^= 0x33; /* the sequence */
+	assert_int_equal(isw_match_packet(&ping, pkt, n, TS_US, &r), ISW_MATCH_BAD_TAG);
+}
+
 static void test_ipv4_matcher_ignores_ipv6(void **state)
 {
 	struct isw_matcher m;
@@ -243,6 +282,7 @@ int main(void)
 	    cmocka_unit_test(test_echo_reply_links),
 	    cmocka_unit_test(test_forged_and_foreign),
 	    cmocka_unit_test(test_errors_name_router),
+	    cmocka_unit_test(test_ident_by_kernel),
 	    cmocka_unit_test(test_ipv4_matcher_ignores_ipv6),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
