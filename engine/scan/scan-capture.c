@@ -11,6 +11,7 @@
 #include "scan-internal.h"
 
 static void on_arp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, int64_t ts_us);
+static void on_ndp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, int64_t ts_us);
 
 static void trace_packet(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us,
                          enum isw_match_verdict v, const struct isw_result *r, int duplicate)
@@ -35,6 +36,11 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 
 	if ((s->lan_active || l->nh_watch) && caplen >= 14 && pkt[12] == 0x08 && pkt[13] == 0x06) {
 		on_arp(l, pkt, caplen, ts_us);
+		return;
+	}
+	if (s->lan6_active && l->matcher.link == ISW_LINK_ETHERNET &&
+	    isw_ndp_is_advert(pkt, caplen)) {
+		on_ndp(l, pkt, caplen, ts_us);
 		return;
 	}
 	v = isw_match_packet(&l->matcher, pkt, caplen, ts_us, &r);
@@ -94,7 +100,25 @@ static void on_arp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, i
 	                     s->cfg.trace_pcapng ? comment : NULL);
 }
 
-/* After the cooldown: on-link hosts that answered ARP but never ICMP are present too. */
+static void on_ndp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, int64_t ts_us)
+{
+	struct isw_scan *s = l->s;
+	struct isw_ndp_packet a;
+	char comment[120];
+	int learned = 0, ok = isw_ndp_parse(pkt, caplen, &a);
+
+	if (ok)
+		learned = isw_lan6_learn(&s->lan6, l->index, l->route.src6, &a);
+	if (!s->trace)
+		return;
+	if (s->cfg.trace_pcapng)
+		isw_ndp_describe(ok ? &a : NULL, learned, comment, sizeof(comment));
+	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
+	                     s->cfg.trace_pcapng ? comment : NULL);
+}
+
+/* After the cooldown: on-link hosts that answered ARP (or NDP) but never ICMP are present
+ * too. */
 static void report_arp_only(struct isw_scan *s)
 {
 	isw_report_arp_only(&s->report, (int64_t)(isw_wall_ns() / 1000), &s->stop_capture);
@@ -130,7 +154,15 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 		const struct isw_arp_template *at = rec.nh ? &k->nh_arp : &s->lan.tmpl;
 		uint32_t len = arp ? at->len : k->tmpl.len;
 
-		if (rec.v6) {
+		if (rec.v6 && arp) {
+			struct isw_addr dst =
+			    isw_targets_at_addr(s->targets, s->send.n4 + isw_probe_rec_v6k(&rec));
+
+			isw_ndp_patch(&k->ns, frame, dst.bytes);
+			len = k->ns.len;
+			if (s->cfg.trace_pcapng)
+				isw_addr_format(&dst, a);
+		} else if (rec.v6) {
 			len = rebuild_probe6(s, &rec, frame, a);
 		} else if (arp) {
 			isw_arp_patch(at, frame, rec.dst);
@@ -147,7 +179,10 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 		if (s->cfg.trace_pcapng) {
 			if (!rec.v6)
 				isw_addr_str(rec.dst, a);
-			if (arp)
+			if (arp && rec.v6)
+				snprintf(comment, sizeof(comment), "neighbour solicitation for %s",
+				         a);
+			else if (arp)
 				snprintf(comment, sizeof(comment), "ARP request for %s%s", a,
 				         rec.nh ? " (the next hop's re-check)" : "");
 			else
@@ -279,7 +314,7 @@ void *isw_capture_main(void *arg)
 	for (int i = 0; i < 1000 && dispatch_all(s, 0) > 0; i++)
 		;
 	publish_rx_stats(s);
-	if (s->lan_active)
+	if (s->lan_active || s->lan6_active)
 		report_arp_only(s);
 	if (s->trace_probes)
 		trace_probes(s);

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "done-flag.h"
 #include "lan.h"
+#include "lan6.h"
 #include "match.h"
 #include "probe-log.h"
 #include "report.h"
@@ -85,8 +86,11 @@ struct isw_scan {
 	/* On-link targets, swept with ARP first when lan_active. */
 	struct isw_lan lan;
 	int lan_active;
+	/* On-link IPv6 targets, swept with NDP first when lan6_active (any interface). */
+	struct isw_lan6 lan6;
+	int lan6_active;
 	int prepared;
-	atomic_uint_least64_t arp_only;
+	atomic_uint_least64_t arp_only, ndp_only;
 	/* RTTs of new answers (cooldown.h, the pauses between passes, --adaptive). */
 	struct isw_rtt_hist rtt;
 	struct isw_probe_log probe_log[ISW_MAX_SENDERS]; /* one producer each */

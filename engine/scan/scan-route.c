@@ -448,7 +448,7 @@ int isw_scan_choose_route(struct isw_scan *s, char *errbuf)
 
 uint64_t isw_scan_onlink(const isw_scan *s)
 {
-	return s->lan_active ? s->lan.n : 0;
+	return (s->lan_active ? s->lan.n : 0) + (s->lan6_active ? s->lan6.n : 0);
 }
 
 uint64_t isw_scan_unrouted(const isw_scan *s, char *buf, size_t size)

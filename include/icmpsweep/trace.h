@@ -31,6 +31,7 @@ struct isw_offline_stats {
 	uint64_t hits, icmp_errors, duplicates, probes;
 	uint64_t invalid; /* answers that do not validate; packets with an impossible time */
 	uint64_t arp_replies, arp_only; /* LAN sweeps: ARP replies to us; hosts by ARP alone */
+	uint64_t ndp_only;              /* ... and IPv6 hosts by NDP alone (replies: arp_replies) */
 	uint64_t seed;                  /* the seed used */
 	int truncated; /* the file ends mid-packet; records up to there were reported */
 };

@@ -203,8 +203,7 @@ static void test_ipv6_beside_ipv4(void **state)
 	};
 	uint64_t first[3] = {0, 8, 12};
 	uint32_t hops[3] = {0, 1, 2};
-	struct isw_nd_host onlink[4] = {
-	    {.k = 8}, {.k = 9, .have_mac = 1}, {.k = 10}, {.k = 11, .have_mac = 1}};
+	struct isw_nd_host onlink[4] = {{.k = 8}, {.k = 9}, {.k = 10}, {.k = 11}};
 	struct isw_route6_map m6 = {.first = first,
 	                            .hops = hops,
 	                            .n = 3,
@@ -221,8 +220,8 @@ static void test_ipv6_beside_ipv4(void **state)
 
 	(void)state;
 	memcpy(hop[0].mac, mac_gw, 6);
-	memcpy(onlink[1].mac, mac_h, 6);
-	memcpy(onlink[3].mac, mac_h, 6);
+	onlink[1].word = ISW_ARP_KNOWN | isw_get_be48(mac_h);
+	onlink[3].word = ISW_ARP_KNOWN | isw_get_be48(mac_h);
 	fixture_init(&x, t);
 	assert_int_equal(x.c.n4, 16);
 	link_init(&x.c.link[0], A(192, 0, 2, 1), &tx0);
