@@ -219,8 +219,11 @@ int isw_trace_has_arp_replies(const char *path, uint32_t src_addr)
 	if (pcap_datalink(p) == DLT_EN10MB) {
 		while (!found && pcap_next_ex(p, &h, &data) == 1) {
 			struct isw_arp_packet a;
-			found = isw_arp_parse(data, h->caplen, &a) && a.op == 2 &&
-			        (!src_addr || a.tpa == src_addr);
+			struct isw_ndp_packet na;
+
+			found = (isw_arp_parse(data, h->caplen, &a) && a.op == 2 &&
+			         (!src_addr || a.tpa == src_addr)) ||
+			        (isw_ndp_parse(data, h->caplen, &na) && na.solicited);
 		}
 	}
 	pcap_close(p);

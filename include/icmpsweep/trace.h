@@ -51,8 +51,9 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
  * gives one) and a supported link type.  0, or its error. */
 int isw_trace_check(const struct isw_offline_config *cfg, char *errbuf);
 
-/* 1 if the trace holds an ARP reply (to src_addr; 0 = to anyone): the output then needs the
- * LAN columns.  Stops at the first; 0 for anything unreadable (isw_trace_analyse says why). */
+/* 1 if the trace holds an ARP reply (to src_addr; 0 = to anyone) or a solicited neighbour
+ * advertisement: the output then needs the LAN columns.  Stops at the first; 0 for anything
+ * unreadable (isw_trace_analyse says why). */
 int isw_trace_has_arp_replies(const char *path, uint32_t src_addr);
 
 struct isw_scan;
