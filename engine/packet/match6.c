@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "group6.h"
 #include "match.h"
 
 #define ICMP6_UNREACH        1
@@ -27,7 +28,29 @@ static const uint8_t any6[16];
 
 static int ours(const struct isw_matcher *m, const uint8_t *addr)
 {
-	return memcmp(m->src6, any6, 16) == 0 || memcmp(addr, m->src6, 16) == 0;
+	return memcmp(m->src6, any6, 16) == 0 || memcmp(addr, m->src6, 16) == 0 ||
+	       (m->group6 && memcmp(m->ll6, any6, 16) != 0 && memcmp(addr, m->ll6, 16) == 0);
+}
+
+/* Whether an echo reply answers our all-nodes probe (group6.h): both tags keyed on the group
+ * address of the interface the payload names, which live must be the capture's own.  *ifindex
+ * is that index. */
+static int group_answer(const struct isw_matcher *m, const uint8_t *icmp, uint8_t *probe,
+                        uint64_t *send_ns, uint32_t *ifindex)
+{
+	uint8_t k[16], payload[ISW_PAYLOAD_LEN];
+
+	*ifindex = isw_get_be16(icmp + 8 + ISW_GROUP6_OFF_IFINDEX);
+	if (!*ifindex || (m->ifindex && (m->ifindex & 0xffff) != *ifindex))
+		return 0;
+	isw_group6_key(*ifindex, k);
+	/* The index is under both tags through the key: the bytes themselves are not. */
+	memcpy(payload, icmp + 8, ISW_PAYLOAD_LEN);
+	payload[ISW_GROUP6_OFF_IFINDEX] = payload[ISW_GROUP6_OFF_IFINDEX + 1] = 0;
+	if (m->ifindex)
+		*ifindex = m->ifindex;
+	return isw_get_be32(icmp + 4) == isw_tag_dst6(&m->key, k) &&
+	       isw_tag_check_payload6(&m->key, payload, k, probe, send_ns);
 }
 
 static enum isw_match_verdict echo_reply6(const struct isw_matcher *m, const uint8_t *from,
@@ -36,6 +59,7 @@ static enum isw_match_verdict echo_reply6(const struct isw_matcher *m, const uin
 {
 	uint8_t probe = 0;
 	uint64_t send_ns = 0;
+	uint32_t ifindex;
 
 	if (icmp_len < 8)
 		return ISW_MATCH_MALFORMED;
@@ -43,8 +67,12 @@ static enum isw_match_verdict echo_reply6(const struct isw_matcher *m, const uin
 		if (icmp_len < 8 + ISW_PAYLOAD_LEN)
 			return ISW_MATCH_MALFORMED;
 		if (isw_get_be32(icmp + 4) != isw_tag_dst6(&m->key, from) ||
-		    !isw_tag_check_payload6(&m->key, icmp + 8, from, &probe, &send_ns))
-			return ISW_MATCH_BAD_TAG;
+		    !isw_tag_check_payload6(&m->key, icmp + 8, from, &probe, &send_ns)) {
+			if (!m->group6 || !group_answer(m, icmp, &probe, &send_ns, &ifindex))
+				return ISW_MATCH_BAD_TAG;
+			r->via_group = 1;
+			r->scope_id = ifindex;
+		}
 	} else if (icmp_len >= 8 + ISW_PAYLOAD_LEN) {
 		isw_tag_check_payload6(&m->key, icmp + 8, from, &probe, &send_ns);
 	}
@@ -139,8 +167,10 @@ enum isw_match_verdict isw_match_ip6(const struct isw_matcher *m, const uint8_t 
 	default:
 		return ISW_MATCH_OTHER_ICMP;
 	}
-	/* An error's target may be global and its router link-local: either needs the scope. */
-	if (isw_addr_is_link_local(&r->addr) || isw_addr_is_link_local(&r->responder))
+	/* An error's target may be global and its router link-local: either needs the scope (a
+	 * group answer read back from a trace: the interface its probe named). */
+	if ((isw_addr_is_link_local(&r->addr) || isw_addr_is_link_local(&r->responder)) &&
+	    (m->ifindex || !r->via_group))
 		r->scope_id = m->ifindex;
 	return v;
 }

@@ -65,6 +65,29 @@ static int seen_test(const struct isw_report *rep, const struct isw_addr *addr, 
 	return isw_bitmap_test(error ? rep->errored : rep->alive, (uint64_t)idx);
 }
 
+static void count(atomic_uint_least64_t *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+static struct isw_report_keyed *keyed_new(size_t cap)
+{
+	struct isw_report_keyed *k = calloc(1, sizeof(*k));
+
+	if (k && isw_addr_map_init(&k->map, sizeof(uint8_t), cap) < 0) {
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+static void keyed_free(struct isw_report_keyed *k)
+{
+	if (k)
+		isw_addr_map_free(&k->map);
+	free(k);
+}
+
 void isw_report_init_indexed(struct isw_report *rep, const isw_targets *targets,
                              const struct isw_shard *shard, struct isw_bitmap *alive,
                              struct isw_bitmap *errored, const struct isw_arp_view *arp,
@@ -91,29 +114,35 @@ int isw_report_init_keyed(struct isw_report *rep, const struct isw_arp_view *arp
 {
 	*rep = (struct isw_report){.count = count, .sink = sink, .sink_arg = sink_arg};
 	isw_report_add_view(rep, arp);
-	rep->keyed = calloc(1, sizeof(*rep->keyed));
-	if (!rep->keyed)
-		return -ENOMEM;
 	/* A trace holds at most a few million answers: start small, grow by doubling. */
-	if (isw_addr_map_init(&rep->keyed->map, sizeof(uint8_t), 512) < 0) {
-		free(rep->keyed);
-		rep->keyed = NULL;
-		return -ENOMEM;
-	}
-	return 0;
+	rep->keyed = keyed_new(512);
+	return rep->keyed ? 0 : -ENOMEM;
 }
 
 void isw_report_free(struct isw_report *rep)
 {
-	if (rep->keyed)
-		isw_addr_map_free(&rep->keyed->map);
-	free(rep->keyed);
-	rep->keyed = NULL;
+	keyed_free(rep->keyed);
+	keyed_free(rep->extra);
+	rep->keyed = rep->extra = NULL;
 }
 
-static void count(atomic_uint_least64_t *c)
+int isw_report_extra(struct isw_report *rep, struct isw_result *r)
 {
-	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+	int seen;
+
+	/* The hosts of one link: a small set, made when the first answers. */
+	if (!rep->extra && !(rep->extra = keyed_new(64)))
+		return -ENOMEM;
+	seen = keyed_test_and_set(rep->extra, &r->addr, KIND_ECHO);
+	if (seen < 0)
+		return seen;
+	if (seen) {
+		count(rep->count.duplicates);
+		return ISW_REPORT_DUPLICATE;
+	}
+	count(rep->count.hits);
+	rep->sink(r, rep->sink_arg);
+	return ISW_REPORT_NEW;
 }
 
 int isw_report_answer(struct isw_report *rep, struct isw_result *r, int64_t idx)

@@ -38,6 +38,8 @@ struct isw_report {
 	struct isw_bitmap *alive, *errored;
 	/* Offline (no targets): by address. */
 	struct isw_report_keyed *keyed;
+	/* Live answers from addresses that are not targets (isw_report_extra): by address. */
+	struct isw_report_keyed *extra;
 	/* What ARP and NDP taught (live: the IPv4 LAN's and the IPv6 one's; offline: one view
 	 * of both families); none: no LAN sweep. */
 	const struct isw_arp_view *views[ISW_REPORT_VIEWS];
@@ -66,6 +68,10 @@ enum { ISW_REPORT_NEW = 0, ISW_REPORT_DUPLICATE = 1 };
  * counted and dropped; a new one is annotated, counted and handed to the sink.  Returns
  * ISW_REPORT_NEW or ISW_REPORT_DUPLICATE, or -ENOMEM (offline, r is then lost). */
 int isw_report_answer(struct isw_report *rep, struct isw_result *r, int64_t idx);
+
+/* Live: a validated answer from an address that is no target (a link-local host answering
+ * the all-nodes echo request), deduped by address.  As isw_report_answer. */
+int isw_report_extra(struct isw_report *rep, struct isw_result *r);
 
 /* After the answers: the addresses ARP or NDP knows that never answered echo, once each (a
  * second call reports none; IPv4 ones arp-only, IPv6 ones ndp-only), in address order (unordered

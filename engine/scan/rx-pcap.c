@@ -51,6 +51,13 @@ static void build_filter(const struct isw_rx_params *prm, char *buf, size_t size
 	if (prm->src6 && prm->ndp)
 		n += snprintf(buf + n, size - (size_t)n,
 		              " or (ip6 and ip6[6] = 58 and ip6[40] = 136 and dst host %s)", src6);
+	/* Answers to the all-nodes echo request (--ipv6-multicast) come to our link-local one. */
+	if (prm->ll6) {
+		a6 = isw_addr_from_v6(prm->ll6);
+		n += snprintf(buf + n, size - (size_t)n,
+		              " or (ip6 and ip6[6] = 58 and ip6[40] = 129 and dst host %s)",
+		              isw_addr_format(&a6, src6));
+	}
 	if (prm->arp)
 		snprintf(buf + n, size - (size_t)n, " or (arp and arp[6:2] = 2)");
 }

@@ -8,6 +8,7 @@
 #include <net/if.h>
 
 #include "cooldown.h"
+#include "oui.h"
 #include "scan-internal.h"
 
 static void on_arp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, int64_t ts_us);
@@ -22,6 +23,33 @@ static void trace_packet(struct isw_scan *s, const uint8_t *pkt, size_t caplen, 
 		isw_match_describe(v, r, duplicate, comment, sizeof(comment));
 	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
 	                     s->cfg.trace_pcapng ? comment : NULL);
+}
+
+/* An answer to the echo request to all nodes from an address that is not a target: a
+ * link-local one is reported (with its interface, and the MAC it came from), as it could not
+ * have been swept; the sweep named its targets, so another global one is not. */
+static void on_group_answer(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen,
+                            int64_t ts_us, struct isw_result *r)
+{
+	struct isw_scan *s = l->s;
+	int reported = ISW_REPORT_DUPLICATE;
+
+	if (!isw_addr_is_link_local(&r->addr)) {
+		atomic_fetch_add_explicit(&s->invalid, 1, memory_order_relaxed);
+		if (s->trace)
+			trace_packet(s, pkt, caplen, ts_us, ISW_MATCH_BAD_TAG, r, 0);
+		return;
+	}
+	atomic_fetch_add_explicit(&s->replies, 1, memory_order_relaxed);
+	if (l->matcher.link == ISW_LINK_ETHERNET) {
+		r->have_mac = 1;
+		memcpy(r->mac, pkt + 6, 6);
+		r->vendor = isw_oui_vendor(s->lan6.oui, r->mac);
+	}
+	reported = isw_report_extra(&s->report, r);
+	if (s->trace)
+		trace_packet(s, pkt, caplen, ts_us, ISW_MATCH_VALID, r,
+		             reported == ISW_REPORT_DUPLICATE);
 }
 
 /* arg: the struct isw_scan_link whose capture saw the packet. */
@@ -44,6 +72,11 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 		return;
 	}
 	v = isw_match_packet(&l->matcher, pkt, caplen, ts_us, &r);
+	if (v == ISW_MATCH_VALID && r.via_group &&
+	    isw_targets_index_addr(s->targets, &r.addr) < 0) {
+		on_group_answer(l, pkt, caplen, ts_us, &r);
+		return;
+	}
 	/* A valid tag for an address we never probed comes from an earlier scan with the same
 	 * seed: not an answer to this one. */
 	if (v == ISW_MATCH_VALID && (idx = isw_targets_index_addr(s->targets, &r.addr)) < 0)
@@ -154,7 +187,12 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 		const struct isw_arp_template *at = rec.nh ? &k->nh_arp : &s->lan.tmpl;
 		uint32_t len = arp ? at->len : k->tmpl.len;
 
-		if (rec.v6 && arp) {
+		if (rec.v6 == ISW_PROBE_REC_V6_GROUP) {
+			isw_group6_patch(&k->tmpl6, &s->send.key, frame, k->group_src, k->ifindex,
+			                 rec.probe, rec.send_ns);
+			len = k->tmpl6.len;
+			snprintf(a, sizeof(a), "ff02::1");
+		} else if (rec.v6 && arp) {
 			struct isw_addr dst =
 			    isw_targets_at_addr(s->targets, s->send.n4 + isw_probe_rec_v6k(&rec));
 

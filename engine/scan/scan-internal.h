@@ -39,6 +39,10 @@ struct isw_scan_link {
 	 * flags.nh_arp_want, a sender sends send.link[index].nh_arp, the capture thread records
 	 * who answered (nh_arp_mac, then nh_arp_at_ns with release). */
 	uint32_t nh_watch; /* the watched next hop, 0 for none */
+	/* --ipv6-multicast: this interface gets the echo request to all nodes, from ll6, our
+	 * link-local address on it (scan-group6.c). */
+	int group;
+	uint8_t ll6[16];
 	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns;
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop; /* the capture thread's last reading */
 };
@@ -132,6 +136,9 @@ int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf);
 int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf);
 /* The IPv6 targets without a route, as isw_route6_map_describe writes them. */
 void isw_scan_describe_unrouted6(const struct isw_scan *s, char *buf, size_t size);
+/* --ipv6-multicast: marks the interfaces with on-link IPv6 targets for the all-nodes echo
+ * request, with their link-local source (scan-group6.c). */
+void isw_scan_plan_group6(struct isw_scan *s);
 /* The capture thread (scan-capture.c): arg is the scan. */
 void *isw_capture_main(void *arg);
 

@@ -237,6 +237,9 @@ static int link_templates(struct isw_scan *s, struct isw_scan_link *l, char *err
 			return rc;
 		if (s->lan6_active && !r->raw_ip)
 			isw_ndp_template_init(&k->ns, r->src_mac, r->src6);
+		k->group = l->group;
+		memcpy(k->group_src, l->ll6, 16);
+		k->ifindex = (uint32_t)r->ifindex;
 	}
 	/* The next hop is watched only where the kernel resolved it for us: not with -G, not
 	 * on-link (the ARP pass covers those), not on a link without MACs. */
@@ -288,6 +291,7 @@ static int open_links_rx(struct isw_scan *s, char *errbuf)
 		    .buffer_bytes = c->pcap_buffer,
 		    .arp = (s->lan_active && s->lan_link == k) || l->nh_watch,
 		    .ndp = s->lan6_active && l->route.have_src6,
+		    .ll6 = l->group ? l->ll6 : NULL,
 		};
 
 		l->matcher.key = s->send.key;
@@ -295,6 +299,8 @@ static int open_links_rx(struct isw_scan *s, char *errbuf)
 		/* ICMPv6 answers to this link's IPv6 source; link-local ones get its scope. */
 		l->matcher.ipv6 = l->route.have_src6;
 		memcpy(l->matcher.src6, l->route.src6, 16);
+		l->matcher.group6 = l->group;
+		memcpy(l->matcher.ll6, l->ll6, 16);
 		l->matcher.ifindex = (uint32_t)l->route.ifindex;
 		/* Capture opens before the first probe leaves, or early answers would be lost. */
 		rc = isw_rx_open(&l->rx, &rp, errbuf);
@@ -367,6 +373,8 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 	rc = isw_scan_choose_route(s, errbuf);
 	if (rc < 0)
 		return rc;
+	if (!c->dry_run)
+		isw_scan_plan_group6(s);
 
 	for (unsigned l = 0; l < s->nlinks; l++) {
 		s->link[l].s = s;

@@ -593,6 +593,35 @@ static void ndp_pass(struct sender *sd, struct isw_ratelimit *rl, struct ns_batc
 	}
 }
 
+/* --ipv6-multicast: one echo request to all nodes on each interface with on-link IPv6
+ * targets (group6.h), once their MACs are known, so hosts that answer it are found even where
+ * the address space cannot be swept.  Counted with the probes. */
+static void send_group_probes(struct sender *sd)
+{
+	const struct isw_send_ctx *c = sd->c;
+	uint8_t frame[ISW_PROBE6_MAX_LEN], *frames[1] = {frame};
+
+	for (unsigned l = 0; l < c->nlinks; l++) {
+		const struct isw_send_link *k = &c->link[l];
+		uint64_t wall = isw_wall_ns();
+		struct isw_probe_rec rec = {
+		    .send_ns = wall, .probe = 1, .link = (uint8_t)l, .v6 = ISW_PROBE_REC_V6_GROUP};
+		uint32_t lens[1] = {k->tmpl6.len};
+		int rc;
+
+		if (!k->group || !k->tmpl6.len)
+			continue;
+		isw_group6_patch(&k->tmpl6, &c->key, frame, k->group_src, k->ifindex, 1, wall);
+		rc = c->tx_ops->send(sd->tx[l], frames, lens, 1);
+		/* Queued in a ring: out now, not at the next batch. */
+		if (rc > 0)
+			c->tx_ops->send(sd->tx[l], NULL, NULL, 0);
+		if (rc > 0 && sd->log)
+			log_probes(sd, &rec, 1);
+		account_send(sd, l, rc, 1, isw_now_ns());
+	}
+}
+
 /* The ARP and NDP passes, retried like -P (as arp-scan does), at the whole rate, on thread
  * 0: the ICMP passes then go only to the hosts that answered. */
 static void neighbour_passes(struct sender *sd, uint64_t rate)
@@ -620,6 +649,8 @@ static void neighbour_passes(struct sender *sd, uint64_t rate)
 	/* Shared MACs are ARP's note only (arp-view.h). */
 	if (c->lan)
 		isw_lan_mark_shared(c->lan);
+	if (c->lan6 && !stopping(sd))
+		send_group_probes(sd);
 	free(nb);
 }
 

@@ -22,6 +22,7 @@
 #include "probe-log.h"
 #include "probe.h"
 #include "probe6.h"
+#include "group6.h"
 #include "rtt-hist.h"
 #include "tag.h"
 #include "tx.h"
@@ -95,6 +96,11 @@ struct isw_send_link {
 	uint32_t nh_watch;
 	struct isw_arp_template nh_arp;
 	struct isw_ndp_template ns; /* neighbour solicitations of the NDP pass (len 0: none) */
+	/* --ipv6-multicast: the echo request to all nodes leaves here from group_src (our
+	 * link-local address) when group is set; ifindex names the interface in its key. */
+	int group;
+	uint8_t group_src[16];
+	uint32_t ifindex;
 };
 
 /* Everything a sender reads.  The tables it points into belong to the scan and are written

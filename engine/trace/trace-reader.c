@@ -329,6 +329,8 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	/* A trace may hold IPv6 sweeps (or, --no-validate, another tool's ICMPv6 answers): to
 	 * any of our addresses, as the trace does not say which were ours. */
 	m.ipv6 = 1;
+	/* ... and answers to an all-nodes echo request (--ipv6-multicast), keyed on its group. */
+	m.group6 = 1;
 	st->seed = seed;
 
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {

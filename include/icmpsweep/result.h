@@ -47,6 +47,9 @@ struct isw_result {
 	/* Interface index that scopes a link-local (fe80::/10) addr or responder, as the
 	 * capture saw it; 0 when neither is link-local or the interface is unknown. */
 	uint32_t scope_id;
+	/* 1: an answer to the echo request to all nodes (ff02::1, --ipv6-multicast), from
+	 * whichever address the host answered with. */
+	uint8_t via_group;
 };
 
 /* Short stable name of a result type: "echo-reply", "unreachable", "time-exceeded",

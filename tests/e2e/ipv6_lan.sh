@@ -29,7 +29,7 @@ trap 'exit 143' TERM
 ns() { ip netns exec "$P-$1" "${@:2}"; }
 mac_of() { ip -n "$P-$1" -o link show eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 # The host's link-local address (the kernel's, from its MAC).
-ll_of() { ip -n "$P-$1" -6 -o addr show dev eth0 scope link | sed -n 's/.*inet6 \([0-9a-f:]*\)\/.*/\1/p'; }
+ll_of() { ip -n "$P-$1" -6 -o addr show dev "${2:-eth0}" scope link | sed -n 's/.*inet6 \([0-9a-f:]*\)\/.*/\1/p'; }
 
 build() {
 	local n
@@ -79,7 +79,7 @@ row_of() { grep "^$2," "$1" || true; }
 check_sweep() {
 	local row
 	sweep "$WORK/out.csv" "$WORK/err.txt" -r 5k -c 0.5 -O csv --metadata "$WORK/meta.json" \
-		2001:db8:5::/120
+		--no-ipv6-multicast 2001:db8:5::/120
 	head -n 1 "$WORK/out.csv" | grep -qx 'ip,type,rtt_ms,ttl,probe,ts,responder,mac,vendor,note' ||
 		e2e_fail "CSV header is $(head -n 1 "$WORK/out.csv")"
 	printf '%s\n' 2001:db8:5::10 2001:db8:5::20 2001:db8:5::21 2001:db8:5::30 >"$WORK/truth.txt"
@@ -119,10 +119,10 @@ check_sweep() {
 check_formats() {
 	local row
 	sweep "$WORK/out.txt" "$WORK/err2.txt" -r 5k -c 0.5 -w "$WORK/t.pcapng" --pcapng --trace-probes \
-		--metadata "$WORK/t.json" 2001:db8:5::/120
+		--metadata "$WORK/t.json" --no-ipv6-multicast 2001:db8:5::/120
 	printf '%s\n' 2001:db8:5::10 2001:db8:5::20 2001:db8:5::21 2001:db8:5::30 >"$WORK/truth.txt"
 	e2e_same_set "$WORK/truth.txt" "$WORK/out.txt" "text output"
-	sweep "$WORK/out.json" "$WORK/err3.txt" -r 5k -c 0.5 -O json 2001:db8:5::/120
+	sweep "$WORK/out.json" "$WORK/err3.txt" -r 5k -c 0.5 -O json --no-ipv6-multicast 2001:db8:5::/120
 	row=$(grep '"2001:db8:5::30"' "$WORK/out.json" || true)
 	[[ $row == *'"ndp-only"'* && $row == *"\"$(mac_of h3)\""* ]] || e2e_fail "JSON h3 row: $row"
 	"$ISW" -n -q --read "$WORK/t.pcapng" -O csv >"$WORK/read.csv" 2>"$WORK/read.err" ||
@@ -149,6 +149,40 @@ check_formats() {
 	fi
 }
 
+# --ipv6-multicast (the default): one echo request to ff02::1 after the NDP pass; the hosts
+# answer it from their link-local addresses, reported with the scanner's interface and their
+# MACs besides the targets (h3 drops echo: not among them; the switch's bridge answers too).  CSV, JSON, text and --read alike.
+check_multicast() {
+	local n row
+	sweep "$WORK/mc.csv" "$WORK/err5.txt" -r 5k -c 0.5 -O csv --metadata "$WORK/mc.json" \
+		-w "$WORK/mc.pcapng" --pcapng 2001:db8:5::/120
+	{
+		cat "$WORK/truth.txt"
+		for n in h1 h2; do echo "$(ll_of "$n")%eth0"; done
+		echo "$(ll_of sw br0)%eth0"
+	} | LC_ALL=C sort >"$WORK/mc-truth.txt"
+	tail -n +2 "$WORK/mc.csv" | cut -d, -f1 >"$WORK/mc-found.txt"
+	e2e_no_duplicates "$WORK/mc-found.txt" "--ipv6-multicast sweep"
+	e2e_same_set "$WORK/mc-truth.txt" "$WORK/mc-found.txt" "--ipv6-multicast sweep"
+	for n in h1 h2; do
+		row=$(row_of "$WORK/mc.csv" "$(ll_of "$n")%eth0")
+		[[ $row == *",echo-reply,"* && $row == *",$(mac_of "$n"),"* ]] ||
+			e2e_fail "$n's link-local answer: $row"
+	done
+	[[ $(e2e_meta_int "$WORK/mc.json" sent) -eq 5 ]] ||
+		e2e_fail "sent $(e2e_meta_int "$WORK/mc.json" sent) probes, expected 4 + 1 to ff02::1"
+	[[ $(e2e_meta_int "$WORK/mc.json" hits) -eq 6 ]] || e2e_fail "hits is not 6"
+	"$ISW" -n -q --read "$WORK/mc.pcapng" -O json >"$WORK/mc-read.json" 2>"$WORK/read2.err" ||
+		e2e_fail "--read failed: $(cat "$WORK/read2.err")"
+	for n in h1 h2; do
+		grep -q "\"$(ll_of "$n")%" "$WORK/mc-read.json" ||
+			e2e_fail "--read lacks $n's scoped link-local answer: $(cat "$WORK/mc-read.json")"
+	done
+	# Off: the same sweep finds the targets alone.
+	sweep "$WORK/nomc.txt" "$WORK/err6.txt" -r 5k -c 0.5 --no-ipv6-multicast 2001:db8:5::/120
+	e2e_same_set "$WORK/truth.txt" "$WORK/nomc.txt" "--no-ipv6-multicast sweep"
+}
+
 # 30% of the solicitations lost at every host: the NDP pass is retried as often as -P says
 # (at least twice), and every host is still found (0.3^8 per host of missing one).
 check_loss() {
@@ -159,7 +193,7 @@ check_loss() {
 		ns "$n" nft add rule ip6 loss in icmpv6 type nd-neighbor-solicit numgen random mod 10 '<' 3 drop
 	done
 	sweep "$WORK/loss.txt" "$WORK/err4.txt" -r 5k -c 0.5 -P 8 --metadata "$WORK/loss.json" \
-		2001:db8:5::/120
+		--no-ipv6-multicast 2001:db8:5::/120
 	e2e_same_set "$WORK/truth.txt" "$WORK/loss.txt" "IPv6 LAN sweep under 30% NDP loss"
 	[[ $(e2e_meta_int "$WORK/loss.json" ndp_hosts) -eq 4 ]] || e2e_fail "under loss, ndp_hosts is not 4"
 	for n in h1 h2 h3; do ns "$n" nft delete table ip6 loss; done
@@ -169,9 +203,11 @@ main() {
 	build
 	check_sweep
 	check_formats
+	check_multicast
 	check_loss
 	e2e_pass "on-link IPv6 hosts found by the NDP pass with their MACs, ndp-only for the one" \
-		"dropping echo (CSV, text, JSON, --read), retries under 30% NDP loss"
+		"dropping echo (CSV, text, JSON, --read); link-local hosts found by --ipv6-multicast" \
+		"with %eth0 and MACs; retries under 30% NDP loss"
 }
 
 main
