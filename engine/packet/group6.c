@@ -26,7 +26,8 @@ void isw_group6_patch(const struct isw_probe6_template *t, const struct isw_tag_
 	/* The probe as if to the key address, then to the group from src: summed afresh. */
 	isw_group6_key(ifindex, k);
 	isw_probe6_patch(t, key, frame, k, probe, send_ns);
-	memcpy(frame, group_mac, 6);
+	if (t->ip_off)
+		memcpy(frame, group_mac, 6);
 	ip[7] = 1;
 	memcpy(ip + 8, src, 16);
 	memcpy(ip + 24, all_nodes, 16);

@@ -190,6 +190,8 @@ static void report_arp_only(struct isw_report *rep, const struct isw_arp_view *v
 	memset(&r, 0, sizeof(r));
 	r.addr = r.responder = *addr;
 	r.type = isw_addr_is_v4(addr) ? ISW_RESULT_ARP_ONLY : ISW_RESULT_NDP_ONLY;
+	if (isw_addr_is_link_local(addr))
+		r.scope_id = rep->scope6;
 	r.rtt_ms = -1;
 	r.ts_us = v->ops->learnt_us ? v->ops->learnt_us(v->ctx, slot) : ts_us;
 	isw_arp_view_annotate(v, w, &r);

@@ -44,6 +44,7 @@ struct isw_report {
 	 * of both families); none: no LAN sweep. */
 	const struct isw_arp_view *views[ISW_REPORT_VIEWS];
 	unsigned nviews;
+	uint32_t scope6; /* the interface of link-local targets, for their ndp-only results */
 	struct isw_report_counters count;
 	isw_sink_fn sink;
 	void *sink_arg;

@@ -260,5 +260,6 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 	}
 	s->lan6_active = 1;
 	isw_report_add_view(&s->report, &s->lan6.view);
+	s->report.scope6 = isw_targets_scope6(s->targets);
 	return 0;
 }

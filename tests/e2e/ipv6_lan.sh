@@ -183,6 +183,25 @@ check_multicast() {
 	e2e_same_set "$WORK/truth.txt" "$WORK/nomc.txt" "--no-ipv6-multicast sweep"
 }
 
+# Link-local targets with their interface are swept there (NDP, then echo) and reported with
+# it; one without is refused (exit 2, naming it, before anything is sent).
+check_link_local() {
+	local row rc=0
+	sweep "$WORK/ll.csv" "$WORK/err7.txt" -r 5k -c 0.5 -O csv --no-ipv6-multicast \
+		"$(ll_of h1)%eth0" "$(ll_of h3)%eth0" fe80::dead%eth0
+	printf '%s\n' "$(ll_of h1)%eth0" "$(ll_of h3)%eth0" | LC_ALL=C sort >"$WORK/ll-truth.txt"
+	tail -n +2 "$WORK/ll.csv" | cut -d, -f1 >"$WORK/ll-found.txt"
+	e2e_same_set "$WORK/ll-truth.txt" "$WORK/ll-found.txt" "link-local targets"
+	row=$(row_of "$WORK/ll.csv" "$(ll_of h1)%eth0")
+	[[ $row == *",echo-reply,"* && $row == *",$(mac_of h1),"* ]] || e2e_fail "h1 link-local row: $row"
+	row=$(row_of "$WORK/ll.csv" "$(ll_of h3)%eth0")
+	[[ $row == *",ndp-only,"* && $row == *",$(mac_of h3),"* ]] || e2e_fail "h3 link-local row: $row"
+	ns s timeout 10 "$ISW" -n -q "$(ll_of h1)" >/dev/null 2>"$WORK/ll.err" || rc=$?
+	[[ $rc -eq 2 ]] || e2e_fail "an unscoped link-local target: exit $rc, expected 2"
+	grep -q "IPv6 target '$(ll_of h1)' is link-local: give the interface" "$WORK/ll.err" ||
+		e2e_fail "unscoped link-local target: $(cat "$WORK/ll.err")"
+}
+
 # 30% of the solicitations lost at every host: the NDP pass is retried as often as -P says
 # (at least twice), and every host is still found (0.3^8 per host of missing one).
 check_loss() {
@@ -204,10 +223,12 @@ main() {
 	check_sweep
 	check_formats
 	check_multicast
+	check_link_local
 	check_loss
 	e2e_pass "on-link IPv6 hosts found by the NDP pass with their MACs, ndp-only for the one" \
 		"dropping echo (CSV, text, JSON, --read); link-local hosts found by --ipv6-multicast" \
-		"with %eth0 and MACs; retries under 30% NDP loss"
+		"with %eth0 and MACs; scoped link-local targets swept, unscoped refused; retries" \
+		"under 30% NDP loss"
 }
 
 main
