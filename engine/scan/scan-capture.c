@@ -178,7 +178,8 @@ static uint32_t rebuild_probe6(struct isw_scan *s, const struct isw_probe_rec *r
 static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 {
 	struct isw_probe_rec rec;
-	uint8_t frame[ISW_PROBE6_MAX_LEN];
+	/* The longest frame a record rebuilds: an ICMPv6 probe or a neighbour solicitation. */
+	uint8_t frame[ISW_PROBE6_MAX_LEN > ISW_NDP_NS_LEN ? ISW_PROBE6_MAX_LEN : ISW_NDP_NS_LEN];
 	char comment[96], a[ISW_ADDR_TEXT_MAX];
 
 	while (isw_probe_log_pop(log, &rec)) {

@@ -141,7 +141,9 @@ check_formats() {
 		bad=$(tshark -r "$WORK/t.pcapng" -Y \
 			'icmpv6.type == 135 && (icmpv6.checksum.status != 1 || ipv6.hlim != 255 || !(ipv6.dst == ff02::1:ff00:0/104))' \
 			2>/dev/null | wc -l)
-		[[ $bad -eq 0 ]] || e2e_fail "$bad solicitations in the trace are malformed"
+		[[ $bad -eq 0 ]] || e2e_fail "$bad solicitations in the trace are malformed, such as" \
+			"$(tshark -r "$WORK/t.pcapng" -Y 'icmpv6.type == 135' -T fields -e icmpv6.checksum.status \
+				-e ipv6.hlim -e ipv6.dst 2>/dev/null | head -n 2)"
 		na=$(tshark -r "$WORK/t.pcapng" -Y 'icmpv6.type == 136' 2>/dev/null | wc -l)
 		[[ $na -ge 4 ]] || e2e_fail "trace holds $na advertisements, expected at least 4"
 	else
