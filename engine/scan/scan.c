@@ -496,6 +496,7 @@ void isw_scan_free(isw_scan *s)
 		close(s->ping_fd);
 	isw_lan_free(&s->lan);
 	isw_lan6_free(&s->lan6);
+	isw_report_free(&s->report); /* the link-local answers of --ipv6-multicast */
 	isw_route_map_free(&s->routes);
 	isw_route6_map_free(&s->routes6);
 	isw_trace_writer_close(s->trace);
