@@ -31,6 +31,8 @@ enum {
 	OPT_ARP_ONLY,
 	OPT_ADAPTIVE,
 	OPT_NO_ARP,
+	OPT_IPV6_MULTICAST,
+	OPT_NO_IPV6_MULTICAST,
 	OPT_RESOLVER,
 	OPT_RESOLVE_CONCURRENCY,
 	OPT_RESOLVE_TIMEOUT,
@@ -88,6 +90,8 @@ static const struct option long_options[] = {
     {"adaptive", no_argument, NULL, OPT_ADAPTIVE},
     {"senders", required_argument, NULL, 'T'},
     {"no-arp", no_argument, NULL, OPT_NO_ARP},
+    {"ipv6-multicast", no_argument, NULL, OPT_IPV6_MULTICAST},
+    {"no-ipv6-multicast", no_argument, NULL, OPT_NO_IPV6_MULTICAST},
     {"user", required_argument, NULL, OPT_USER},
     {"output-fields", required_argument, NULL, 'f'},
     {"list-output-fields", no_argument, NULL, OPT_LIST_FIELDS},
@@ -155,7 +159,12 @@ void cli_usage(FILE *fp)
 	    "                            family: an IPv6 one for the IPv6 targets\n"
 	    "  -G, --gateway-mac MAC     next hop's MAC (default: from the neighbour table)\n"
 	    "      --arp-only            on-link targets: the ARP pass alone, no ICMP\n"
-	    "      --no-arp              no ARP pass: every frame goes to the next hop\n"
+	    "      --no-arp              no ARP pass: every frame goes to the next hop (IPv6:\n"
+	    "                            no NDP pass, on-link hosts from the neighbour table)\n"
+	    "      --ipv6-multicast      one echo request to ff02::1 on each interface with\n"
+	    "                            on-link IPv6 targets (default); link-local hosts that\n"
+	    "                            answer are reported as fe80::...%IFACE\n"
+	    "      --no-ipv6-multicast   no echo request to ff02::1\n"
 	    "      --tx NAME             transmit backend: auto (default), xdp, ring, libnet, or\n"
 	    "                            socket: no root, ICMP datagram sockets (auto falls\n"
 	    "                            back to it without CAP_NET_RAW)\n"
@@ -731,6 +740,10 @@ int cli_parse(struct cli_options *o, int argc, char **argv, char *errbuf)
 			if (o->cfg.arp != ISW_ARP_AUTO)
 				BAD("--arp-only and --no-arp exclude each other");
 			o->cfg.arp = c == OPT_ARP_ONLY ? ISW_ARP_ONLY : ISW_ARP_OFF;
+			break;
+		case OPT_IPV6_MULTICAST:
+		case OPT_NO_IPV6_MULTICAST:
+			o->cfg.ipv6_multicast = c == OPT_IPV6_MULTICAST;
 			break;
 		case OPT_USER:
 			o->user = optarg;

@@ -248,7 +248,7 @@ static const struct column host_cols[] = {
 /* The latest known value of a column for the host, from the rows where it is up. */
 #define LATEST(col, cond)                                                                          \
 	"(SELECT " col " FROM results x WHERE x.address = r.address AND x.type IN "                \
-	"('echo-reply', 'arp-only') AND " cond " ORDER BY x.time DESC LIMIT 1)"
+	"('echo-reply', 'arp-only', 'ndp-only') AND " cond " ORDER BY x.time DESC LIMIT 1)"
 
 static const char hosts_sql[] =
     "SELECT r.ip, min(r.time), max(r.time), count(DISTINCT r.run_id), min(r.run_id), "
@@ -256,7 +256,7 @@ static const char hosts_sql[] =
         "vendor",
         "x.vendor IS NOT "
         "NULL") ", " LATEST("hostname", "x.lookup = 'ok'") " FROM results r WHERE r.type IN "
-                                                           "('echo-reply', 'arp-only') "
+                                                           "('echo-reply', 'arp-only', 'ndp-only') "
                                                            "AND r.address BETWEEN ? AND ? "
                                                            "GROUP BY r.address ORDER BY r.address";
 

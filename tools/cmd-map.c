@@ -182,8 +182,9 @@ static void draw(hilbert_map *m, const struct rf_set *set)
 		struct isw_result r = {
 		    .addr = h->addr,
 		    .responder = h->addr,
-		    .type = h->type == ISW_RESULT_ARP_ONLY ? ISW_RESULT_ARP_ONLY
-		                                           : ISW_RESULT_ECHO_REPLY,
+		    .type = isw_result_is_neigh_only((enum isw_result_type)h->type)
+		                ? (enum isw_result_type)h->type
+		                : ISW_RESULT_ECHO_REPLY,
 		    .rtt_ms = h->rtt_ms,
 		};
 

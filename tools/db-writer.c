@@ -144,7 +144,7 @@ static int insert(db_writer *w, const struct dbw_entry *e)
 		sqlite3_bind_blob(st, 2, r->addr.bytes, 16, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, isw_result_addr_text(r, ip), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, isw_result_type_name(r->type), -1, SQLITE_STATIC);
-	if (r->type != ISW_RESULT_ARP_ONLY)
+	if (!isw_result_is_neigh_only(r->type))
 		sqlite3_bind_text(st, 5, isw_result_responder_text(r, resp), -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 5);
@@ -152,7 +152,7 @@ static int insert(db_writer *w, const struct dbw_entry *e)
 		sqlite3_bind_double(st, 6, r->rtt_ms);
 	else
 		sqlite3_bind_null(st, 6);
-	if (r->type != ISW_RESULT_ARP_ONLY)
+	if (!isw_result_is_neigh_only(r->type))
 		sqlite3_bind_int(st, 7, r->ttl);
 	else
 		sqlite3_bind_null(st, 7);

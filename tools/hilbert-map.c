@@ -132,7 +132,7 @@ int map_put(void *arg, const struct isw_result *r)
 	hilbert_map *m = arg;
 	uint32_t d;
 
-	if (r->type != ISW_RESULT_ECHO_REPLY && r->type != ISW_RESULT_ARP_ONLY)
+	if (r->type != ISW_RESULT_ECHO_REPLY && !isw_result_is_neigh_only(r->type))
 		return 0;
 	if (!isw_addr_is_v4(&r->addr)) {
 		m->left_out_v6++;

@@ -32,7 +32,8 @@ static const char *const migrations[HDB_SCHEMA_VERSION] = {
     " run_id INTEGER NOT NULL REFERENCES runs(id),"
     " address INTEGER NOT NULL," /* IPv4 as an integer, IPv6 a 16-byte blob: a CIDR is a range */
     " ip TEXT NOT NULL,"
-    " type TEXT NOT NULL," /* echo-reply, arp-only, unreachable, time-exceeded, icmp-error */
+    " type TEXT NOT NULL," /* echo-reply, arp-only, ndp-only, unreachable, time-exceeded, icmp-error
+                            */
     " responder TEXT,"
     " rtt_ms REAL, ttl INTEGER, mac TEXT, vendor TEXT,"
     " hostname TEXT," /* as the resolver gave it; NULL: not looked up or no name */

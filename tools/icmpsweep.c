@@ -117,7 +117,7 @@ static void sink(const struct isw_result *r, void *arg)
 	if (c->max_results) {
 		if (atomic_load_explicit(&c->limit_reached, memory_order_relaxed))
 			return;
-		if ((r->type == ISW_RESULT_ECHO_REPLY || r->type == ISW_RESULT_ARP_ONLY) &&
+		if ((r->type == ISW_RESULT_ECHO_REPLY || isw_result_is_neigh_only(r->type)) &&
 		    ++c->found == c->max_results)
 			atomic_store(&c->limit_reached, 1);
 	}
@@ -277,6 +277,14 @@ static void print_summary(FILE *fp, const struct isw_scan_stats *s, const struct
 		        (unsigned long long)s->onlink, (unsigned long long)s->arp_sent,
 		        (unsigned long long)s->arp_hosts, (unsigned long long)s->arp_only,
 		        (unsigned long long)s->arp_conflicts);
+	if (s->onlink6)
+		fprintf(fp,
+		        "icmpsweep: local IPv6 network: %llu on-link targets, %llu neighbour "
+		        "solicitations, %llu answered, %llu present by NDP only, %llu address "
+		        "conflicts\n",
+		        (unsigned long long)s->onlink6, (unsigned long long)s->ndp_sent,
+		        (unsigned long long)s->ndp_hosts, (unsigned long long)s->ndp_only,
+		        (unsigned long long)s->ndp_conflicts);
 	if (s->arp_send_errors)
 		fprintf(fp, "icmpsweep: %llu ARP requests could not be sent\n",
 		        (unsigned long long)s->arp_send_errors);
@@ -896,8 +904,8 @@ int main(int argc, char **argv)
 
 		if (onlink)
 			fprintf(stderr,
-			        "icmpsweep: %llu targets are on the local network: ARP first, then "
-			        "ICMP to each host's own MAC\n",
+			        "icmpsweep: %llu targets are on the local network: ARP (IPv6: NDP) "
+			        "first, then ICMP to each host's own MAC\n",
 			        (unsigned long long)onlink);
 		if (o.shard.count > 1) {
 			struct isw_scan_stats before;

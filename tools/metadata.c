@@ -158,6 +158,7 @@ static void write_offline(FILE *fp, const struct cli_options *o, const struct ru
 	counter(fp, "probes", st->probes);
 	counter(fp, "arp_replies", st->arp_replies);
 	counter(fp, "arp_only", st->arp_only);
+	counter(fp, "ndp_only", st->ndp_only);
 	key(fp, "truncated");
 	fputs(st->truncated ? "true" : "false", fp);
 	key(fp, "resolve");
@@ -366,6 +367,16 @@ int metadata_write(FILE *fp, const struct cli_options *o, const isw_scan *scan,
 	fprintf(fp, "%llu", (unsigned long long)st.arp_only);
 	key(fp, "arp_conflicts");
 	fprintf(fp, "%llu", (unsigned long long)st.arp_conflicts);
+	key(fp, "onlink6_targets");
+	fprintf(fp, "%llu", (unsigned long long)st.onlink6);
+	key(fp, "ndp_sent");
+	fprintf(fp, "%llu", (unsigned long long)st.ndp_sent);
+	key(fp, "ndp_hosts");
+	fprintf(fp, "%llu", (unsigned long long)st.ndp_hosts);
+	key(fp, "ndp_only");
+	fprintf(fp, "%llu", (unsigned long long)st.ndp_only);
+	key(fp, "ndp_conflicts");
+	fprintf(fp, "%llu", (unsigned long long)st.ndp_conflicts);
 	key(fp, "resolve");
 	resolve_metadata_write(fp, o, ri->resolver);
 	fputs("\n}\n", fp);

@@ -105,9 +105,9 @@ static int row_type(const char *name, int *type)
 		const char *name;
 		int type;
 	} types[] = {
-	    {"echo-reply", ISW_RESULT_ECHO_REPLY},   {"arp-only", ISW_RESULT_ARP_ONLY},
-	    {"unreachable", ISW_RESULT_UNREACHABLE}, {"time-exceeded", ISW_RESULT_TIME_EXCEEDED},
-	    {"icmp-error", ISW_RESULT_OTHER_ERROR},
+	    {"echo-reply", ISW_RESULT_ECHO_REPLY},       {"arp-only", ISW_RESULT_ARP_ONLY},
+	    {"ndp-only", ISW_RESULT_NDP_ONLY},           {"unreachable", ISW_RESULT_UNREACHABLE},
+	    {"time-exceeded", ISW_RESULT_TIME_EXCEEDED}, {"icmp-error", ISW_RESULT_OTHER_ERROR},
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -133,7 +133,7 @@ int rf_add_row(struct rf_set *set, const struct rf_input *in, unsigned long line
 		return rf_fail(in, line, "unknown result type '%.40s'", row->type);
 	set->rows++;
 	if (h.type != RF_TYPE_UP && h.type != ISW_RESULT_ECHO_REPLY &&
-	    h.type != ISW_RESULT_ARP_ONLY) {
+	    !isw_result_is_neigh_only((enum isw_result_type)h.type)) {
 		set->icmp_errors++;
 		return 0;
 	}

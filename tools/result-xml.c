@@ -215,6 +215,7 @@ static int host_element(struct parser *x, struct host_acc *a, const struct tag *
 		a->up = (v = attr(t, "state")) && !strcmp(v, "up");
 		a->h.type = reason && !strcmp(reason, "echo-reply")     ? ISW_RESULT_ECHO_REPLY
 		            : reason && !strcmp(reason, "arp-response") ? ISW_RESULT_ARP_ONLY
+		            : reason && !strcmp(reason, "nd-response")  ? ISW_RESULT_NDP_ONLY
 		                                                        : RF_TYPE_UP;
 		unsigned long ttl;
 		if (a->h.type == ISW_RESULT_ECHO_REPLY && (v = attr(t, "reason_ttl")) &&

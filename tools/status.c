@@ -65,11 +65,16 @@ void status_print(struct status *st, FILE *fp, const struct isw_scan_stats *s)
 		snprintf(eta, sizeof(eta), "cooldown");
 	fmt_rate(sr, sizeof(sr), send_rate);
 	fmt_rate(rr, sizeof(rr), recv_rate);
-	if (s->pass == 0 && s->onlink) {
-		/* The ARP pass of on-link targets runs before the first ICMP pass. */
-		fprintf(fp, "%s ARP pass: %llu requests for %llu on-link targets; %llu answered\n",
-		        el, (unsigned long long)s->arp_sent, (unsigned long long)s->onlink,
-		        (unsigned long long)s->arp_hosts);
+	if (s->pass == 0 && (s->onlink || s->onlink6)) {
+		/* The ARP and NDP passes of on-link targets run before the first ICMP pass. */
+		fprintf(fp, "%s %s pass: %llu requests for %llu on-link targets; %llu answered\n",
+		        el,
+		        !s->onlink6 ? "ARP"
+		        : s->onlink ? "ARP/NDP"
+		                    : "NDP",
+		        (unsigned long long)(s->arp_sent + s->ndp_sent),
+		        (unsigned long long)(s->onlink + s->onlink6),
+		        (unsigned long long)(s->arp_hosts + s->ndp_hosts));
 		fflush(fp);
 		return;
 	}

@@ -152,7 +152,7 @@ _icmpsweep()
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "--adaptive --arp-only --checkpoint --checkpoint-interval --resume --list-output-fields --max-results --max-runtime --max-targets --map --map-by --db --output-fields -f --cooldown --dry-run --exclude --exclude-file --file-size \
-			--gateway-mac --help --hop-limit --iid --input-file --interface --localnet --localnet-max --metadata --no-arp --no-resolve \
+			--gateway-mac --help --hop-limit --iid --input-file --interface --localnet --localnet-max --metadata --no-arp --ipv6-multicast --no-ipv6-multicast --no-resolve \
 			--no-validate --output --output-format --pcap-buffer --pcapng --probes --quiet \
 			--rate --read --resolve-concurrency --resolve-timeout --resolve-tries --resolver \
 			--seed --senders --shard --shards --source --trace-probes --ttl --tx --user --version --write -C \

@@ -15,4 +15,5 @@ void isw_config_init(struct isw_config *cfg)
 	cfg->pcap_buffer = ISW_DEFAULT_PCAP_BUFFER;
 	cfg->ttl = ISW_DEFAULT_TTL;
 	cfg->hop_limit = ISW_DEFAULT_HOP_LIMIT;
+	cfg->ipv6_multicast = 1;
 }

@@ -683,6 +683,11 @@ uint64_t isw_targets_run_v6_below(const isw_targets *t, size_t i, const uint8_t 
 	return isw_targets6_run_below(&t->v6, i, addr);
 }
 
+uint32_t isw_targets_scope6(const isw_targets *t)
+{
+	return t->v6.scope;
+}
+
 int isw_targets_has_subprefix(const isw_targets *t)
 {
 	return t->v6.has_subprefix;

@@ -3,6 +3,7 @@
  * flattened set.  Ranges are 32 bytes each, so a hitlist costs memory in proportion to its
  * lines until finalize merges neighbours. */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,11 @@ static int add_subprefix(struct isw_targets6 *t, isw_u128 p, unsigned plen, cons
 	                           p + (((isw_u128)1 << (len - plen)) - 1));
 }
 
+static int is_link_local(isw_u128 a)
+{
+	return (unsigned)(a >> 118) == 0x3fa; /* fe80::/10 */
+}
+
 int isw_targets6_add_address(struct isw_targets6 *t, const char *spec, int exclude)
 {
 	uint8_t b[16];
@@ -128,27 +134,90 @@ int isw_targets6_add_address(struct isw_targets6 *t, const char *spec, int exclu
 	if (!strchr(spec, ':') || strpbrk(spec, "/-%") || inet_pton(AF_INET6, spec, b) != 1)
 		return 1;
 	a = isw_u128_from_bytes(b);
-	if (a >> 32 == MAPPED_V4 >> 32)
+	if (a >> 32 == MAPPED_V4 >> 32 || (!exclude && is_link_local(a)))
 		return 1; /* refused with its message by isw_targets6_add */
 	if (exclude)
 		return push(&t->exc, &t->nexc, &t->capexc, a, a);
 	return push(&t->inc, &t->ninc, &t->capinc, a, a);
 }
 
+/* Link-local targets need their interface, and one sweep's share one (it probes them there,
+ * as -i would).  lo..hi is the target as parsed, scope its interface (0: none given). */
+static int check_scope(struct isw_targets6 *t, isw_u128 lo, isw_u128 hi, uint32_t scope,
+                       const char *shown, int exclude, char *errbuf)
+{
+	char a[IF_NAMESIZE], b[IF_NAMESIZE];
+
+	if (scope && !(is_link_local(lo) && is_link_local(hi))) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "IPv6 target '%s': a scope (%%interface) is for link-local addresses "
+		         "(fe80::/10) only",
+		         shown);
+		return -EINVAL;
+	}
+	if (!scope && !exclude && (is_link_local(lo) || is_link_local(hi))) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "IPv6 target '%s' is link-local: give the interface it is on, as "
+		         "fe80::1%%eth0",
+		         shown);
+		return -EINVAL;
+	}
+	if (scope && t->scope && scope != t->scope) {
+		if (!if_indextoname(t->scope, a))
+			snprintf(a, sizeof(a), "%u", t->scope);
+		if (!if_indextoname(scope, b))
+			snprintf(b, sizeof(b), "%u", scope);
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "IPv6 target '%s': link-local targets on %s and on %s: one sweep takes "
+		         "those of one interface; run one sweep per interface",
+		         shown, a, b);
+		return -EINVAL;
+	}
+	if (scope && !exclude)
+		t->scope = scope;
+	return 0;
+}
+
+/* "ADDR%IFACE" (any target form before the '%'): the interface's index into *scope and the
+ * target's text without it into buf.  -EINVAL with a message naming it. */
+static int split_scope(const char *spec, const char *shown, char *buf, size_t size, uint32_t *scope,
+                       char *errbuf)
+{
+	const char *pct = strchr(spec, '%');
+	size_t n = (size_t)(pct - spec);
+
+	*scope = if_nametoindex(pct + 1);
+	if (!pct[1] || !*scope) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "IPv6 target '%s': no interface '%.*s'", shown,
+		         IF_NAMESIZE, pct + 1);
+		return -EINVAL;
+	}
+	if (n >= size) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "invalid IPv6 target '%s'", shown);
+		return -EINVAL;
+	}
+	memcpy(buf, spec, n);
+	buf[n] = 0;
+	return 0;
+}
+
 int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown, int exclude,
                      char *errbuf)
 {
-	const char *slash = strchr(spec, '/'), *dash = strchr(spec, '-');
+	const char *slash, *dash;
+	char unscoped[128];
+	uint32_t scope = 0;
 	isw_u128 lo, hi;
+	int rc;
 
 	if (strchr(spec, '%')) {
-		snprintf(
-		    errbuf, ISW_ERRBUF_SIZE,
-		    "IPv6 target '%s': a scope (%%interface) is for link-local addresses on the "
-		    "local segment, which are not swept yet",
-		    shown);
-		return -EINVAL;
+		rc = split_scope(spec, shown, unscoped, sizeof(unscoped), &scope, errbuf);
+		if (rc < 0)
+			return rc;
+		spec = unscoped;
 	}
+	slash = strchr(spec, '/');
+	dash = strchr(spec, '-');
 	if (slash) {
 		char *end;
 		unsigned long plen;
@@ -165,9 +234,12 @@ int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown
 		}
 		hi = plen == 0 ? ~(isw_u128)0 : (((isw_u128)1 << (128 - plen)) - 1);
 		lo &= ~hi; /* as ip route does: 2001:db8::5/64 means its /64 */
-		if (*end == '-')
-			return add_subprefix(t, lo, (unsigned)plen, end + 1, shown, exclude,
-			                     errbuf);
+		if (*end == '-') {
+			rc = check_scope(t, lo, lo | hi, scope, shown, exclude, errbuf);
+			return rc < 0 ? rc
+			              : add_subprefix(t, lo, (unsigned)plen, end + 1, shown,
+			                              exclude, errbuf);
+		}
 		if (!exclude && 128 - plen > ENUM_MAX_BITS)
 			return too_large(shown, errbuf);
 		hi |= lo;
@@ -187,6 +259,9 @@ int isw_targets6_add(struct isw_targets6 *t, const char *spec, const char *shown
 			goto bad;
 		hi = lo;
 	}
+	rc = check_scope(t, lo, hi, scope, shown, exclude, errbuf);
+	if (rc < 0)
+		return rc;
 	if (!exclude && lo >> 32 == MAPPED_V4 >> 32 && hi >> 32 == MAPPED_V4 >> 32) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE,
 		         "IPv6 target '%s' is IPv4-mapped (::ffff:0:0/96), which never leaves a "

@@ -32,6 +32,7 @@ struct isw_targets6 {
 	struct isw_subprefix6_set sub;    /* its indices follow r's */
 	struct isw_iid6 iid;
 	int has_subprefix; /* a "P/len-sublen" target was added */
+	uint32_t scope;    /* the interface of the link-local targets ("fe80::1%eth0"), or 0 */
 };
 
 /* spec is known to be IPv6 text (an address, "lo-hi", "prefix/len" or, not as an exclusion,

@@ -16,6 +16,13 @@ struct isw_arp_entry *isw_arp_table_find(const struct isw_arp_table *t, uint32_t
 int isw_arp_table_learn(struct isw_arp_table *t, uint32_t addr, const uint8_t mac[6], int64_t ts_us)
 {
 	struct isw_addr key = isw_addr_from_v4(addr);
+
+	return isw_arp_table_learn_addr(t, &key, mac, ts_us);
+}
+
+int isw_arp_table_learn_addr(struct isw_arp_table *t, const struct isw_addr *key,
+                             const uint8_t mac[6], int64_t ts_us)
+{
 	struct isw_arp_entry *e;
 	int created;
 
@@ -24,7 +31,7 @@ int isw_arp_table_learn(struct isw_arp_table *t, uint32_t addr, const uint8_t ma
 		return 0;
 	if (!t->map.cap && isw_addr_map_init(&t->map, sizeof(*e), 128) < 0)
 		return -ENOMEM;
-	e = isw_addr_map_insert(&t->map, &key, &created);
+	e = isw_addr_map_insert(&t->map, key, &created);
 	if (!e)
 		return -ENOMEM;
 	/* A new entry is zeroed: word 0, nothing known yet, so the word's own rules apply. */
@@ -33,14 +40,14 @@ int isw_arp_table_learn(struct isw_arp_table *t, uint32_t addr, const uint8_t ma
 	return (int)isw_arp_word_learn(&e->word, mac);
 }
 
-static const struct isw_arp_entry *entry_at(const void *ctx, uint64_t slot, uint32_t *addr)
+static const struct isw_arp_entry *entry_at(const void *ctx, uint64_t slot, struct isw_addr *addr)
 {
 	const struct isw_addr *key;
 	const struct isw_arp_entry *e =
 	    isw_addr_map_at(&((const struct isw_arp_table *)ctx)->map, (size_t)slot, &key);
 
 	if (e && addr)
-		*addr = isw_addr_v4(key);
+		*addr = *key;
 	return e;
 }
 
@@ -57,19 +64,17 @@ static _Atomic uint64_t *view_word(const void *ctx, uint64_t slot)
 	return (_Atomic uint64_t *)(e ? &e->word : &t->empty);
 }
 
-static uint32_t view_addr(const void *ctx, uint64_t slot)
+static struct isw_addr view_addr(const void *ctx, uint64_t slot)
 {
-	uint32_t addr = 0;
+	struct isw_addr addr = {0};
 
 	entry_at(ctx, slot, &addr);
 	return addr;
 }
 
-static int64_t view_find(const void *ctx, uint32_t addr)
+static int64_t view_find(const void *ctx, const struct isw_addr *addr)
 {
-	struct isw_addr key = isw_addr_from_v4(addr);
-
-	return isw_addr_map_slot_of(&((const struct isw_arp_table *)ctx)->map, &key);
+	return isw_addr_map_slot_of(&((const struct isw_arp_table *)ctx)->map, addr);
 }
 
 static int64_t view_learnt_us(const void *ctx, uint64_t slot)

@@ -7,6 +7,8 @@
 #include "oui.h"
 
 const char isw_note_arp_conflict[] = "conflict: several MACs answer ARP for this address";
+const char isw_note_ndp_conflict[] =
+    "conflict: several MACs answer neighbour solicitations for this address";
 const char isw_note_arp_shared[] =
     "shared MAC: it answers ARP for other addresses too (one host with several, or proxy ARP)";
 
@@ -31,7 +33,7 @@ enum isw_arp_learnt isw_arp_word_learn(_Atomic uint64_t *w, const uint8_t mac[6]
 	return ISW_ARP_LEARNT_CONFLICT;
 }
 
-uint64_t isw_arp_view_word(const struct isw_arp_view *v, uint32_t addr)
+uint64_t isw_arp_view_word(const struct isw_arp_view *v, const struct isw_addr *addr)
 {
 	int64_t slot = v->ops ? v->ops->find(v->ctx, addr) : -1;
 
@@ -58,6 +60,19 @@ static int mac_is_shared(const uint64_t *sorted, size_t n, uint64_t mac)
 	return (k > 0 && sorted[k - 1] == mac) || (k + 1 < n && sorted[k + 1] == mac);
 }
 
+/* Whether slot i (word w) is an IPv4 address ARP taught.  Shared MACs are ARP's note only: an
+ * IPv6 host commonly has several addresses of one prefix (stable and temporary ones), so
+ * NDP's would flag the ordinary case. */
+static int known_v4(const struct isw_arp_view *v, uint64_t i, uint64_t w)
+{
+	struct isw_addr a;
+
+	if (!(w & ISW_ARP_KNOWN))
+		return 0;
+	a = v->ops->addr(v->ctx, i);
+	return isw_addr_is_v4(&a);
+}
+
 /* Sort the MACs seen, then ask of each one whether another address answered with it too
  * (bsearch: n log n for the whole table). */
 uint64_t isw_arp_view_mark_shared(const struct isw_arp_view *v)
@@ -69,7 +84,7 @@ uint64_t isw_arp_view_mark_shared(const struct isw_arp_view *v)
 		return 0;
 	for (uint64_t i = 0; i < nslots; i++) {
 		uint64_t w = atomic_load_explicit(v->ops->word(v->ctx, i), memory_order_relaxed);
-		if (w & ISW_ARP_KNOWN)
+		if (known_v4(v, i, w))
 			m[n++] = w & ISW_ARP_MAC_BITS;
 	}
 	qsort(m, n, sizeof(*m), cmp_u64);
@@ -77,7 +92,7 @@ uint64_t isw_arp_view_mark_shared(const struct isw_arp_view *v)
 		_Atomic uint64_t *w = v->ops->word(v->ctx, i);
 		uint64_t x = atomic_load_explicit(w, memory_order_relaxed);
 
-		if ((x & ISW_ARP_KNOWN) && mac_is_shared(m, n, x & ISW_ARP_MAC_BITS)) {
+		if (known_v4(v, i, x) && mac_is_shared(m, n, x & ISW_ARP_MAC_BITS)) {
 			atomic_fetch_or_explicit(w, ISW_ARP_SHARED, memory_order_relaxed);
 			shared++;
 		}
@@ -93,7 +108,8 @@ void isw_arp_view_annotate(const struct isw_arp_view *v, uint64_t w, struct isw_
 	r->have_mac = 1;
 	isw_arp_mac_bytes(w & ISW_ARP_MAC_BITS, r->mac);
 	r->vendor = isw_oui_vendor(v->oui, r->mac);
-	r->note = w & ISW_ARP_CONFLICT ? isw_note_arp_conflict
+	r->note = w & ISW_ARP_CONFLICT
+	              ? (isw_addr_is_v4(&r->addr) ? isw_note_arp_conflict : isw_note_ndp_conflict)
 	          : w & ISW_ARP_SHARED ? isw_note_arp_shared
 	                               : NULL;
 }

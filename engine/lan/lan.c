@@ -20,14 +20,14 @@ static _Atomic uint64_t *view_word(const void *ctx, uint64_t slot)
 	return &((const struct isw_lan *)ctx)->macs[slot];
 }
 
-static uint32_t view_addr(const void *ctx, uint64_t slot)
+static struct isw_addr view_addr(const void *ctx, uint64_t slot)
 {
-	return isw_targets_at(((const struct isw_lan *)ctx)->onlink, slot);
+	return isw_addr_from_v4(isw_targets_at(((const struct isw_lan *)ctx)->onlink, slot));
 }
 
-static int64_t view_find(const void *ctx, uint32_t addr)
+static int64_t view_find(const void *ctx, const struct isw_addr *addr)
 {
-	return isw_lan_index(ctx, addr);
+	return isw_addr_is_v4(addr) ? isw_lan_index(ctx, isw_addr_v4(addr)) : -1;
 }
 
 static const struct isw_arp_view_ops lan_ops = {view_slots, view_word, view_addr, view_find, NULL};

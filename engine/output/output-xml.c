@@ -86,17 +86,17 @@ int isw_xml_host(FILE *fp, const struct isw_result *r, int hostnames)
 	const uint8_t *m = r->mac;
 	char a[ISW_ADDR_SCOPED_MAX];
 
-	if (r->type != ISW_RESULT_ECHO_REPLY && r->type != ISW_RESULT_ARP_ONLY)
+	if (r->type != ISW_RESULT_ECHO_REPLY && !isw_result_is_neigh_only(r->type))
 		return 0;
 	isw_result_addr_text(r, a);
-	/* nmap's reasons: an echo reply's TTL, and 0 for ARP. */
+	/* nmap's reasons: an echo reply's TTL, and 0 for ARP and NDP (nmap -6's nd-response). */
 	if (r->type == ISW_RESULT_ECHO_REPLY)
 		fprintf(fp,
 		        "<host><status state=\"up\" reason=\"echo-reply\" reason_ttl=\"%u\"/>\n",
 		        r->ttl);
 	else
-		fputs("<host><status state=\"up\" reason=\"arp-response\" reason_ttl=\"0\"/>\n",
-		      fp);
+		fprintf(fp, "<host><status state=\"up\" reason=\"%s\" reason_ttl=\"0\"/>\n",
+		        r->type == ISW_RESULT_NDP_ONLY ? "nd-response" : "arp-response");
 	/* A link-local address's "%interface": interface names may hold any byte but '/', ':'
 	 * and white space. */
 	fputs("<address addr=\"", fp);

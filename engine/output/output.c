@@ -148,7 +148,8 @@ static enum cell_kind col_note(const struct isw_result *r, char *buf, size_t siz
 /* New columns go at the end: scripts that cut by position keep working. */
 static const struct column columns[] = {
     {"ip", col_ip, 0, "the probed address"},
-    {"type", col_type, 0, "echo-reply, unreachable, time-exceeded, icmp-error or arp-only"},
+    {"type", col_type, 0,
+     "echo-reply, unreachable, time-exceeded, icmp-error, arp-only or ndp-only"},
     {"rtt_ms", col_rtt, 0, "round-trip time from the send time echoed in the probe"},
     {"ttl", col_ttl, 0, "IP TTL of the answer"},
     {"probe", col_probe, 0, "the attempt (1-based) that got the answer"},
@@ -448,8 +449,8 @@ int isw_output_write(isw_output *o, const struct isw_result *r)
 	errno = 0;
 	switch (o->format) {
 	case ISW_FORMAT_TEXT:
-		/* Present hosts: answered echo, or (on-link) at least ARP. */
-		if (r->type == ISW_RESULT_ECHO_REPLY || r->type == ISW_RESULT_ARP_ONLY) {
+		/* Present hosts: answered echo, or (on-link) at least ARP or NDP. */
+		if (r->type == ISW_RESULT_ECHO_REPLY || isw_result_is_neigh_only(r->type)) {
 			fputs(isw_result_addr_text(r, buf), o->fp);
 			if (o->hostnames && r->hostname && *r->hostname) {
 				fputc(' ', o->fp);

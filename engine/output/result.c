@@ -16,6 +16,8 @@ const char *isw_result_type_name(enum isw_result_type type)
 		return "time-exceeded";
 	case ISW_RESULT_ARP_ONLY:
 		return "arp-only";
+	case ISW_RESULT_NDP_ONLY:
+		return "ndp-only";
 	case ISW_RESULT_OTHER_ERROR:
 	case ISW_RESULT_TYPE_COUNT:
 		break;

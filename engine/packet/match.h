@@ -38,6 +38,11 @@ struct isw_matcher {
 	 * IPv6 address, all zero to accept any destination. */
 	int ipv6;
 	uint8_t src6[16];
+	/* --ipv6-multicast (group6.h): echo replies that fail the tags keyed on their source may
+	 * answer the all-nodes probe, keyed on the group; ll6 is our link-local address, where
+	 * those answers come (all zero: none). */
+	int group6;
+	uint8_t ll6[16];
 	/* Index of the capture interface: the scope of link-local answers (result scope_id);
 	 * 0 when unknown (a trace read back). */
 	uint32_t ifindex;

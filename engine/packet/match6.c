@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "group6.h"
 #include "match-echo.h"
 
 #define ICMP6_UNREACH        1
@@ -27,7 +28,49 @@ static const uint8_t any6[16];
 
 static int ours(const struct isw_matcher *m, const uint8_t *addr)
 {
-	return memcmp(m->src6, any6, 16) == 0 || memcmp(addr, m->src6, 16) == 0;
+	return memcmp(m->src6, any6, 16) == 0 || memcmp(addr, m->src6, 16) == 0 ||
+	       (m->group6 && memcmp(m->ll6, any6, 16) != 0 && memcmp(addr, m->ll6, 16) == 0);
+}
+
+/* Whether an echo reply answers our all-nodes probe (group6.h): both tags keyed on the group
+ * address of the interface the payload names, which live must be the capture's own.  *ifindex
+ * is that index. */
+static int group_answer(const struct isw_matcher *m, const uint8_t *icmp, uint8_t *probe,
+                        uint64_t *send_ns, uint32_t *ifindex)
+{
+	uint8_t k[16], payload[ISW_PAYLOAD_LEN];
+
+	*ifindex = isw_get_be16(icmp + 8 + ISW_GROUP6_OFF_IFINDEX);
+	if (!*ifindex || (m->ifindex && (m->ifindex & 0xffff) != *ifindex))
+		return 0;
+	isw_group6_key(*ifindex, k);
+	/* The index is under both tags through the key: the bytes themselves are not. */
+	memcpy(payload, icmp + 8, ISW_PAYLOAD_LEN);
+	payload[ISW_GROUP6_OFF_IFINDEX] = payload[ISW_GROUP6_OFF_IFINDEX + 1] = 0;
+	if (m->ifindex)
+		*ifindex = m->ifindex;
+	return isw_get_be32(icmp + 4) == isw_tag_dst6(&m->key, k) &&
+	       isw_tag_check_payload6(&m->key, payload, k, probe, send_ns);
+}
+
+/* An echo reply that failed its own tags may answer our all-nodes probe instead. */
+static enum isw_match_verdict group_reply6(const struct isw_matcher *m, const uint8_t *from,
+                                           const uint8_t *icmp, int64_t ts_us,
+                                           struct isw_result *r)
+{
+	uint8_t probe = 0;
+	uint64_t send_ns = 0;
+	uint32_t ifindex;
+
+	if (!group_answer(m, icmp, &probe, &send_ns, &ifindex))
+		return ISW_MATCH_BAD_TAG;
+	r->via_group = 1;
+	r->scope_id = ifindex;
+	r->addr = isw_addr_from_v6(from);
+	r->type = ISW_RESULT_ECHO_REPLY;
+	r->probe = probe;
+	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
+	return ISW_MATCH_VALID;
 }
 
 static enum isw_match_verdict error6(const struct isw_matcher *m, const uint8_t *icmp,
@@ -104,6 +147,8 @@ enum isw_match_verdict isw_match_ip6(const struct isw_matcher *m, const uint8_t 
 	switch (icmp[0]) {
 	case ICMP6_ECHO_REPLY:
 		v = isw_match_echo_reply(m, 1, 0, ip + OFF_IP6_SRC, icmp, icmp_len, ts_us, r);
+		if (v == ISW_MATCH_BAD_TAG && m->group6)
+			v = group_reply6(m, ip + OFF_IP6_SRC, icmp, ts_us, r);
 		break;
 	case ICMP6_UNREACH:
 	case ICMP6_PACKET_TOO_BIG:
@@ -114,8 +159,10 @@ enum isw_match_verdict isw_match_ip6(const struct isw_matcher *m, const uint8_t 
 	default:
 		return ISW_MATCH_OTHER_ICMP;
 	}
-	/* An error's target may be global and its router link-local: either needs the scope. */
-	if (isw_addr_is_link_local(&r->addr) || isw_addr_is_link_local(&r->responder))
+	/* An error's target may be global and its router link-local: either needs the scope (a
+	 * group answer read back from a trace: the interface its probe named). */
+	if ((isw_addr_is_link_local(&r->addr) || isw_addr_is_link_local(&r->responder)) &&
+	    (m->ifindex || !r->via_group))
 		r->scope_id = m->ifindex;
 	return v;
 }

@@ -97,13 +97,14 @@ static inline int isw_next_hop(const struct isw_next_hops *h, uint32_t dst, uint
 }
 
 /* The same for IPv6 target k (its index among the IPv6 targets): a gateway's MAC, an on-link
- * host's own (found through the neighbour table before the sweep), or nowhere. */
+ * host's own (from the NDP pass, or the neighbour table with --no-arp), or nowhere. */
 static inline int isw_next_hop6(const struct isw_next_hops *h, uint64_t k, uint8_t mac[6],
                                 unsigned *link)
 {
 	const struct isw_route6_map *m = h->routes6;
 	const struct isw_nd_host *nd;
 	const struct isw_hop *hop;
+	uint64_t w;
 	int v;
 
 	if (!m)
@@ -114,9 +115,10 @@ static inline int isw_next_hop6(const struct isw_next_hops *h, uint64_t k, uint8
 	if (v != ISW_NEXT_HOP_ONLINK_TABLE)
 		return v;
 	nd = isw_route6_map_onlink(m, k);
-	if (!nd || !nd->have_mac)
+	w = nd ? atomic_load_explicit(&nd->word, memory_order_relaxed) : 0;
+	if (!(w & ISW_ARP_KNOWN))
 		return ISW_NEXT_HOP_NONE;
-	memcpy(mac, nd->mac, 6);
+	isw_arp_mac_bytes(w & ISW_ARP_MAC_BITS, mac);
 	return ISW_NEXT_HOP_MAC;
 }
 

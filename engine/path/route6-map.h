@@ -3,21 +3,22 @@
  * kernel's route lookup may change, one lookup per piece (as route-map.h does for IPv4).
  * Keyed by IPv6 target index (the set's IPv6 indices follow address order), so the sender
  * finds a target's hop by a binary search over a small table of index runs.  On-link targets
- * carry their own MACs, found by NDP before the sweep. */
+ * carry their own MACs, found by the NDP pass (lan6.h). */
 #ifndef ISW_ROUTE6_MAP_H
 #define ISW_ROUTE6_MAP_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "icmpsweep/targets.h"
 #include "route-map.h"
 
-/* An on-link IPv6 target: its IPv6 index and, once NDP answered, its MAC. */
+/* An on-link IPv6 target: its IPv6 index and what NDP taught about it, an arp-view.h word
+ * (0 until it answers; the capture thread learns, the senders read). */
 struct isw_nd_host {
 	uint64_t k;
-	uint8_t mac[6];
-	uint8_t have_mac;
+	_Atomic uint64_t word;
 };
 
 struct isw_route6_map {

@@ -35,6 +35,9 @@ static inline uint64_t isw_probe_rec_v6k(const struct isw_probe_rec *r)
 }
 
 #define ISW_PROBE_REC_ARP 0 /* an ARP request for dst (the LAN sweep's first pass) */
+/* v6 of the echo request to all nodes (--ipv6-multicast) of interface link: IPv6 target
+ * indices stay below 2^32, so their v6 stays below it. */
+#define ISW_PROBE_REC_V6_GROUP 0xff
 
 struct isw_probe_log {
 	struct isw_ring ring; /* of struct isw_probe_rec */

@@ -52,20 +52,40 @@ static int seen_test_and_set(struct isw_report *rep, const struct isw_addr *addr
 	return isw_bitmap_test_and_set(error ? rep->errored : rep->alive, (uint64_t)idx);
 }
 
-/* -1 when addr is none of the targets (live), so never reported.  IPv4 only: the ARP pass
- * asks, and it knows IPv4 addresses only. */
-static int seen_test(const struct isw_report *rep, uint32_t addr, int error)
+/* -1 when addr is none of the targets (live), so never reported. */
+static int seen_test(const struct isw_report *rep, const struct isw_addr *addr, int error)
 {
 	int64_t idx;
 
-	if (rep->keyed) {
-		struct isw_addr key = isw_addr_from_v4(addr);
-		return keyed_test(rep->keyed, &key, keyed_kind(error));
-	}
-	idx = isw_targets_index(rep->targets, addr);
+	if (rep->keyed)
+		return keyed_test(rep->keyed, addr, keyed_kind(error));
+	idx = isw_targets_index_addr(rep->targets, addr);
 	if (idx < 0 || (idx = isw_shard_slot(rep->shard, (uint64_t)idx)) < 0)
 		return -1;
 	return isw_bitmap_test(error ? rep->errored : rep->alive, (uint64_t)idx);
+}
+
+static void count(atomic_uint_least64_t *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+static struct isw_report_keyed *keyed_new(size_t cap)
+{
+	struct isw_report_keyed *k = calloc(1, sizeof(*k));
+
+	if (k && isw_addr_map_init(&k->map, sizeof(uint8_t), cap) < 0) {
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+static void keyed_free(struct isw_report_keyed *k)
+{
+	if (k)
+		isw_addr_map_free(&k->map);
+	free(k);
 }
 
 void isw_report_init_indexed(struct isw_report *rep, const isw_targets *targets,
@@ -77,39 +97,52 @@ void isw_report_init_indexed(struct isw_report *rep, const isw_targets *targets,
 	                           .shard = shard,
 	                           .alive = alive,
 	                           .errored = errored,
-	                           .arp = arp,
 	                           .count = count,
 	                           .sink = sink,
 	                           .sink_arg = sink_arg};
+	isw_report_add_view(rep, arp);
+}
+
+void isw_report_add_view(struct isw_report *rep, const struct isw_arp_view *v)
+{
+	if (v && rep->nviews < ISW_REPORT_VIEWS)
+		rep->views[rep->nviews++] = v;
 }
 
 int isw_report_init_keyed(struct isw_report *rep, const struct isw_arp_view *arp,
                           struct isw_report_counters count, isw_sink_fn sink, void *sink_arg)
 {
-	*rep = (struct isw_report){.arp = arp, .count = count, .sink = sink, .sink_arg = sink_arg};
-	rep->keyed = calloc(1, sizeof(*rep->keyed));
-	if (!rep->keyed)
-		return -ENOMEM;
+	*rep = (struct isw_report){.count = count, .sink = sink, .sink_arg = sink_arg};
+	isw_report_add_view(rep, arp);
 	/* A trace holds at most a few million answers: start small, grow by doubling. */
-	if (isw_addr_map_init(&rep->keyed->map, sizeof(uint8_t), 512) < 0) {
-		free(rep->keyed);
-		rep->keyed = NULL;
-		return -ENOMEM;
-	}
-	return 0;
+	rep->keyed = keyed_new(512);
+	return rep->keyed ? 0 : -ENOMEM;
 }
 
 void isw_report_free(struct isw_report *rep)
 {
-	if (rep->keyed)
-		isw_addr_map_free(&rep->keyed->map);
-	free(rep->keyed);
-	rep->keyed = NULL;
+	keyed_free(rep->keyed);
+	keyed_free(rep->extra);
+	rep->keyed = rep->extra = NULL;
 }
 
-static void count(atomic_uint_least64_t *c)
+int isw_report_extra(struct isw_report *rep, struct isw_result *r)
 {
-	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+	int seen;
+
+	/* The hosts of one link: a small set, made when the first answers. */
+	if (!rep->extra && !(rep->extra = keyed_new(64)))
+		return -ENOMEM;
+	seen = keyed_test_and_set(rep->extra, &r->addr, KIND_ECHO);
+	if (seen < 0)
+		return seen;
+	if (seen) {
+		count(rep->count.duplicates);
+		return ISW_REPORT_DUPLICATE;
+	}
+	count(rep->count.hits);
+	rep->sink(r, rep->sink_arg);
+	return ISW_REPORT_NEW;
 }
 
 int isw_report_answer(struct isw_report *rep, struct isw_result *r, int64_t idx)
@@ -124,74 +157,81 @@ int isw_report_answer(struct isw_report *rep, struct isw_result *r, int64_t idx)
 		return ISW_REPORT_DUPLICATE;
 	}
 	count(error ? rep->count.icmp_errors : rep->count.hits);
-	/* The ARP view knows IPv4 neighbours only. */
-	if (rep->arp && isw_addr_is_v4(&r->addr))
-		isw_arp_view_annotate(rep->arp, isw_arp_view_word(rep->arp, isw_addr_v4(&r->addr)),
-		                      r);
+	/* Each view knows its own neighbours: the first with a word for the address says it. */
+	for (unsigned k = 0; k < rep->nviews; k++) {
+		uint64_t w = isw_arp_view_word(rep->views[k], &r->addr);
+
+		if (w) {
+			isw_arp_view_annotate(rep->views[k], w, r);
+			break;
+		}
+	}
 	rep->sink(r, rep->sink_arg);
 	return ISW_REPORT_NEW;
 }
 
 struct arp_only {
-	uint32_t addr;
+	struct isw_addr addr;
 	uint64_t slot;
 };
 
 static int cmp_addr(const void *a, const void *b)
 {
-	uint32_t x = ((const struct arp_only *)a)->addr, y = ((const struct arp_only *)b)->addr;
-	return x < y ? -1 : x > y;
+	return isw_addr_cmp(&((const struct arp_only *)a)->addr,
+	                    &((const struct arp_only *)b)->addr);
 }
 
-static void report_arp_only(struct isw_report *rep, uint32_t addr, uint64_t slot, uint64_t w,
-                            int64_t ts_us)
+/* An IPv4 host seen by ARP alone is arp-only, an IPv6 one seen by NDP alone ndp-only. */
+static void report_arp_only(struct isw_report *rep, const struct isw_arp_view *v,
+                            const struct isw_addr *addr, uint64_t slot, uint64_t w, int64_t ts_us)
 {
-	const struct isw_arp_view *v = rep->arp;
 	struct isw_result r;
 
 	memset(&r, 0, sizeof(r));
-	r.addr = r.responder = isw_addr_from_v4(addr);
-	r.type = ISW_RESULT_ARP_ONLY;
+	r.addr = r.responder = *addr;
+	r.type = isw_addr_is_v4(addr) ? ISW_RESULT_ARP_ONLY : ISW_RESULT_NDP_ONLY;
+	if (isw_addr_is_link_local(addr))
+		r.scope_id = rep->scope6;
 	r.rtt_ms = -1;
 	r.ts_us = v->ops->learnt_us ? v->ops->learnt_us(v->ctx, slot) : ts_us;
 	isw_arp_view_annotate(v, w, &r);
-	count(rep->count.arp_only);
+	count(r.type == ISW_RESULT_NDP_ONLY && rep->count.ndp_only ? rep->count.ndp_only
+	                                                           : rep->count.arp_only);
 	rep->sink(&r, rep->sink_arg);
 }
 
-/* The ARP word of slot when its address is to be reported arp-only, else 0. */
-static uint64_t arp_only_word(const struct isw_report *rep, uint64_t slot, uint32_t *addr)
+/* The word of v's slot when its address is to be reported arp-only, else 0. */
+static uint64_t arp_only_word(const struct isw_report *rep, const struct isw_arp_view *v,
+                              uint64_t slot, struct isw_addr *addr)
 {
-	const struct isw_arp_view *v = rep->arp;
 	uint64_t w = atomic_load_explicit(v->ops->word(v->ctx, slot), memory_order_relaxed);
 
 	if (!(w & ISW_ARP_KNOWN))
 		return 0;
 	*addr = v->ops->addr(v->ctx, slot);
-	return seen_test(rep, *addr, 0) == 0 ? w : 0;
+	return seen_test(rep, addr, 0) == 0 ? w : 0;
 }
 
-uint64_t isw_report_arp_only(struct isw_report *rep, int64_t ts_us, atomic_int *stop)
+static uint64_t report_view_only(struct isw_report *rep, const struct isw_arp_view *v,
+                                 int64_t ts_us, atomic_int *stop)
 {
-	const struct isw_arp_view *v = rep->arp;
 	uint64_t nslots, n = 0, cap, done = 0;
 	struct arp_only *list;
-	uint32_t addr;
+	struct isw_addr addr;
 
-	if (!v || !v->ops || rep->arp_only_done)
+	if (!v->ops)
 		return 0;
-	rep->arp_only_done = 1;
 	nslots = v->ops->slots(v->ctx);
 	for (uint64_t i = 0; i < nslots; i++)
-		n += arp_only_word(rep, i, &addr) != 0;
+		n += arp_only_word(rep, v, i, &addr) != 0;
 	cap = n;
 	list = n ? malloc(n * sizeof(*list)) : NULL;
 	if (!list) {
 		/* No memory to sort: report them all the same, in slot order. */
 		for (uint64_t i = 0; i < nslots && !(stop && atomic_load(stop)); i++) {
-			uint64_t w = arp_only_word(rep, i, &addr);
+			uint64_t w = arp_only_word(rep, v, i, &addr);
 			if (w) {
-				report_arp_only(rep, addr, i, w, ts_us);
+				report_arp_only(rep, v, &addr, i, w, ts_us);
 				done++;
 			}
 		}
@@ -199,15 +239,27 @@ uint64_t isw_report_arp_only(struct isw_report *rep, int64_t ts_us, atomic_int *
 	}
 	n = 0;
 	for (uint64_t i = 0; i < nslots && n < cap; i++)
-		if (arp_only_word(rep, i, &addr))
+		if (arp_only_word(rep, v, i, &addr))
 			list[n++] = (struct arp_only){addr, i};
 	qsort(list, n, sizeof(*list), cmp_addr);
 	for (uint64_t k = 0; k < n && !(stop && atomic_load(stop)); k++) {
 		uint64_t w =
 		    atomic_load_explicit(v->ops->word(v->ctx, list[k].slot), memory_order_relaxed);
-		report_arp_only(rep, list[k].addr, list[k].slot, w, ts_us);
+		report_arp_only(rep, v, &list[k].addr, list[k].slot, w, ts_us);
 		done++;
 	}
 	free(list);
+	return done;
+}
+
+uint64_t isw_report_arp_only(struct isw_report *rep, int64_t ts_us, atomic_int *stop)
+{
+	uint64_t done = 0;
+
+	if (rep->arp_only_done)
+		return 0;
+	rep->arp_only_done = 1;
+	for (unsigned k = 0; k < rep->nviews; k++)
+		done += report_view_only(rep, rep->views[k], ts_us, stop);
 	return done;
 }

@@ -30,7 +30,8 @@ static int fail(pcap_t *p, char *errbuf, const char *what, const char *iface)
 
 /* ICMP to our IPv4 address; with an IPv6 one, ICMPv6 echo replies and the four error types
  * to it (their type is the byte after the fixed header: our answers carry no extension
- * headers, and match6.c counts none that do); ARP replies for an on-link sweep. */
+ * headers, and match6.c counts none that do), and neighbour advertisements to it for an NDP
+ * pass; ARP replies for an on-link sweep. */
 static void build_filter(const struct isw_rx_params *prm, char *buf, size_t size)
 {
 	char src[ISW_ADDR_STRLEN], src6[ISW_ADDR_TEXT_MAX];
@@ -46,6 +47,17 @@ static void build_filter(const struct isw_rx_params *prm, char *buf, size_t size
 		              "(ip6[40] >= 1 and ip6[40] <= 4)))",
 		              n ? " or " : "", isw_addr_format(&a6, src6));
 	}
+	/* Advertisements answering our solicitations come to our address, never to a group. */
+	if (prm->src6 && prm->ndp)
+		n += snprintf(buf + n, size - (size_t)n,
+		              " or (ip6 and ip6[6] = 58 and ip6[40] = 136 and dst host %s)", src6);
+	/* Answers to the all-nodes echo request (--ipv6-multicast) come to our link-local one. */
+	if (prm->ll6) {
+		a6 = isw_addr_from_v6(prm->ll6);
+		n += snprintf(buf + n, size - (size_t)n,
+		              " or (ip6 and ip6[6] = 58 and ip6[40] = 129 and dst host %s)",
+		              isw_addr_format(&a6, src6));
+	}
 	if (prm->arp)
 		snprintf(buf + n, size - (size_t)n, " or (arp and arp[6:2] = 2)");
 }
@@ -53,7 +65,7 @@ static void build_filter(const struct isw_rx_params *prm, char *buf, size_t size
 int isw_rx_open(struct isw_rx **out, const struct isw_rx_params *prm, char *errbuf)
 {
 	char perr[PCAP_ERRBUF_SIZE];
-	char filter[400];
+	char filter[512];
 	struct bpf_program prog;
 	struct isw_rx *rx;
 	pcap_t *p;

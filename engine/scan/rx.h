@@ -22,6 +22,8 @@ struct isw_rx_params {
 	const uint8_t *src6;   /* our IPv6 address (NULL: none): and ICMPv6 answers to it */
 	unsigned buffer_bytes; /* capture ring size */
 	int arp;               /* also pass ARP replies (on-link sweep) */
+	int ndp;               /* also pass neighbour advertisements to src6 (on-link IPv6) */
+	const uint8_t *ll6;    /* our link-local address (NULL: none): echo replies to it too */
 };
 
 typedef void (*isw_rx_cb)(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_us);

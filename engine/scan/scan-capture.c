@@ -8,9 +8,11 @@
 #include <net/if.h>
 
 #include "cooldown.h"
+#include "oui.h"
 #include "scan-internal.h"
 
 static void on_arp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, int64_t ts_us);
+static void on_ndp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, int64_t ts_us);
 
 static void trace_packet(struct isw_scan *s, const uint8_t *pkt, size_t caplen, int64_t ts_us,
                          enum isw_match_verdict v, const struct isw_result *r, int duplicate)
@@ -21,6 +23,33 @@ static void trace_packet(struct isw_scan *s, const uint8_t *pkt, size_t caplen, 
 		isw_match_describe(v, r, duplicate, comment, sizeof(comment));
 	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
 	                     s->cfg.trace_pcapng ? comment : NULL);
+}
+
+/* An answer to the echo request to all nodes from an address that is not a target: a
+ * link-local one is reported (with its interface, and the MAC it came from), as it could not
+ * have been swept; the sweep named its targets, so another global one is not. */
+static void on_group_answer(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen,
+                            int64_t ts_us, struct isw_result *r)
+{
+	struct isw_scan *s = l->s;
+	int reported = ISW_REPORT_DUPLICATE;
+
+	if (!isw_addr_is_link_local(&r->addr)) {
+		atomic_fetch_add_explicit(&s->invalid, 1, memory_order_relaxed);
+		if (s->trace)
+			trace_packet(s, pkt, caplen, ts_us, ISW_MATCH_BAD_TAG, r, 0);
+		return;
+	}
+	atomic_fetch_add_explicit(&s->replies, 1, memory_order_relaxed);
+	if (l->matcher.link == ISW_LINK_ETHERNET) {
+		r->have_mac = 1;
+		memcpy(r->mac, pkt + 6, 6);
+		r->vendor = isw_oui_vendor(s->lan6.oui, r->mac);
+	}
+	reported = isw_report_extra(&s->report, r);
+	if (s->trace)
+		trace_packet(s, pkt, caplen, ts_us, ISW_MATCH_VALID, r,
+		             reported == ISW_REPORT_DUPLICATE);
 }
 
 /* arg: the struct isw_scan_link whose capture saw the packet. */
@@ -37,7 +66,17 @@ static void on_packet(void *arg, const uint8_t *pkt, size_t caplen, int64_t ts_u
 		on_arp(l, pkt, caplen, ts_us);
 		return;
 	}
+	if (s->lan6_active && l->matcher.link == ISW_LINK_ETHERNET &&
+	    isw_ndp_is_advert(pkt, caplen)) {
+		on_ndp(l, pkt, caplen, ts_us);
+		return;
+	}
 	v = isw_match_packet(&l->matcher, pkt, caplen, ts_us, &r);
+	if (v == ISW_MATCH_VALID && r.via_group &&
+	    isw_targets_index_addr(s->targets, &r.addr) < 0) {
+		on_group_answer(l, pkt, caplen, ts_us, &r);
+		return;
+	}
 	/* A valid tag for an address we never probed comes from an earlier scan with the same
 	 * seed: not an answer to this one. */
 	if (v == ISW_MATCH_VALID && (idx = isw_targets_index_addr(s->targets, &r.addr)) < 0)
@@ -94,7 +133,25 @@ static void on_arp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, i
 	                     s->cfg.trace_pcapng ? comment : NULL);
 }
 
-/* After the cooldown: on-link hosts that answered ARP but never ICMP are present too. */
+static void on_ndp(struct isw_scan_link *l, const uint8_t *pkt, size_t caplen, int64_t ts_us)
+{
+	struct isw_scan *s = l->s;
+	struct isw_ndp_packet a;
+	char comment[120];
+	int learned = 0, ok = isw_ndp_parse(pkt, caplen, &a);
+
+	if (ok)
+		learned = isw_lan6_learn(&s->lan6, l->index, l->route.src6, &a);
+	if (!s->trace)
+		return;
+	if (s->cfg.trace_pcapng)
+		isw_ndp_describe(ok ? &a : NULL, learned, comment, sizeof(comment));
+	isw_trace_writer_put(s->trace, ts_us, pkt, (uint32_t)caplen, (uint32_t)caplen,
+	                     s->cfg.trace_pcapng ? comment : NULL);
+}
+
+/* After the cooldown: on-link hosts that answered ARP (or NDP) but never ICMP are present
+ * too. */
 static void report_arp_only(struct isw_scan *s)
 {
 	isw_report_arp_only(&s->report, (int64_t)(isw_wall_ns() / 1000), &s->stop_capture);
@@ -121,7 +178,8 @@ static uint32_t rebuild_probe6(struct isw_scan *s, const struct isw_probe_rec *r
 static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 {
 	struct isw_probe_rec rec;
-	uint8_t frame[ISW_PROBE6_MAX_LEN];
+	/* The longest frame a record rebuilds: an ICMPv6 probe or a neighbour solicitation. */
+	uint8_t frame[ISW_PROBE6_MAX_LEN > ISW_NDP_NS_LEN ? ISW_PROBE6_MAX_LEN : ISW_NDP_NS_LEN];
 	char comment[96], a[ISW_ADDR_TEXT_MAX];
 
 	while (isw_probe_log_pop(log, &rec)) {
@@ -130,7 +188,20 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 		const struct isw_arp_template *at = rec.nh ? &k->nh_arp : &s->lan.tmpl;
 		uint32_t len = arp ? at->len : k->tmpl.len;
 
-		if (rec.v6) {
+		if (rec.v6 == ISW_PROBE_REC_V6_GROUP) {
+			isw_group6_patch(&k->tmpl6, &s->send.key, frame, k->group_src, k->ifindex,
+			                 rec.probe, rec.send_ns);
+			len = k->tmpl6.len;
+			snprintf(a, sizeof(a), "ff02::1");
+		} else if (rec.v6 && arp) {
+			struct isw_addr dst =
+			    isw_targets_at_addr(s->targets, s->send.n4 + isw_probe_rec_v6k(&rec));
+
+			isw_ndp_patch(&k->ns, frame, dst.bytes);
+			len = k->ns.len;
+			if (s->cfg.trace_pcapng)
+				isw_addr_format(&dst, a);
+		} else if (rec.v6) {
 			len = rebuild_probe6(s, &rec, frame, a);
 		} else if (arp) {
 			isw_arp_patch(at, frame, rec.dst);
@@ -147,7 +218,10 @@ static void trace_probe_log(struct isw_scan *s, struct isw_probe_log *log)
 		if (s->cfg.trace_pcapng) {
 			if (!rec.v6)
 				isw_addr_str(rec.dst, a);
-			if (arp)
+			if (arp && rec.v6)
+				snprintf(comment, sizeof(comment), "neighbour solicitation for %s",
+				         a);
+			else if (arp)
 				snprintf(comment, sizeof(comment), "ARP request for %s%s", a,
 				         rec.nh ? " (the next hop's re-check)" : "");
 			else
@@ -279,7 +353,7 @@ void *isw_capture_main(void *arg)
 	for (int i = 0; i < 1000 && dispatch_all(s, 0) > 0; i++)
 		;
 	publish_rx_stats(s);
-	if (s->lan_active)
+	if (s->lan_active || s->lan6_active)
 		report_arp_only(s);
 	if (s->trace_probes)
 		trace_probes(s);

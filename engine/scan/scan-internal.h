@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "done-flag.h"
 #include "lan.h"
+#include "lan6.h"
 #include "match.h"
 #include "probe-log.h"
 #include "report.h"
@@ -38,6 +39,10 @@ struct isw_scan_link {
 	 * flags.nh_arp_want, a sender sends send.link[index].nh_arp, the capture thread records
 	 * who answered (nh_arp_mac, then nh_arp_at_ns with release). */
 	uint32_t nh_watch; /* the watched next hop, 0 for none */
+	/* --ipv6-multicast: this interface gets the echo request to all nodes, from ll6, our
+	 * link-local address on it (scan-group6.c). */
+	int group;
+	uint8_t ll6[16];
 	atomic_uint_least64_t nh_arp_mac, nh_arp_at_ns;
 	/* The first IPv6 gateway its IPv6 targets use, watched through the kernel's neighbour
 	 * table (NDP), and the MAC the probes go to (scan-route6.c). */
@@ -90,8 +95,11 @@ struct isw_scan {
 	/* On-link targets, swept with ARP first when lan_active. */
 	struct isw_lan lan;
 	int lan_active;
+	/* On-link IPv6 targets, swept with NDP first when lan6_active (any interface). */
+	struct isw_lan6 lan6;
+	int lan6_active;
 	int prepared;
-	atomic_uint_least64_t arp_only;
+	atomic_uint_least64_t arp_only, ndp_only;
 	/* RTTs of new answers (cooldown.h, the pauses between passes, --adaptive). */
 	struct isw_rtt_hist rtt;
 	struct isw_probe_log probe_log[ISW_MAX_SENDERS]; /* one producer each */
@@ -141,6 +149,9 @@ int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf);
 int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf);
 /* The IPv6 targets without a route, as isw_route6_map_describe writes them. */
 void isw_scan_describe_unrouted6(const struct isw_scan *s, char *buf, size_t size);
+/* --ipv6-multicast: marks the interfaces with on-link IPv6 targets for the all-nodes echo
+ * request, with their link-local source (scan-group6.c). */
+void isw_scan_plan_group6(struct isw_scan *s);
 /* The capture thread (scan-capture.c): arg is the scan. */
 void *isw_capture_main(void *arg);
 

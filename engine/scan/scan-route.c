@@ -209,8 +209,8 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 {
 	const struct isw_config *c = &s->cfg;
 	struct isw_route_map *m = &s->routes;
-	char list[ISW_ERRBUF_SIZE / 2];
-	int oif = 0, rc, any = 0;
+	char list[ISW_ERRBUF_SIZE / 2], name[IF_NAMESIZE];
+	int oif = 0, rc, any = 0, scope = (int)isw_targets_scope6(s->targets);
 
 	if (c->iface) {
 		oif = (int)if_nametoindex(c->iface);
@@ -219,6 +219,17 @@ static int plan_routes(struct isw_scan *s, char *errbuf)
 			return -ENODEV;
 		}
 	}
+	/* Link-local targets name their interface: the sweep's, as if -i named it. */
+	if (scope && oif && scope != oif) {
+		iface_name(scope, name);
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "the link-local targets are on %s, but -i names %s: sweep them in a "
+		         "separate run",
+		         name, c->iface);
+		return -EINVAL;
+	}
+	if (!oif)
+		oif = scope;
 	/* Only IPv6 targets: the IPv4 map stays empty (no IPv4 index is ever walked). */
 	if (s->n > isw_targets_count_v6(s->targets)) {
 		rc = isw_route_map_build(m, s->targets, oif, errbuf);
@@ -472,7 +483,7 @@ int isw_scan_choose_route(struct isw_scan *s, char *errbuf)
 
 uint64_t isw_scan_onlink(const isw_scan *s)
 {
-	return s->lan_active ? s->lan.n : 0;
+	return (s->lan_active ? s->lan.n : 0) + (s->lan6_active ? s->lan6.n : 0);
 }
 
 uint64_t isw_scan_unrouted(const isw_scan *s, char *buf, size_t size)

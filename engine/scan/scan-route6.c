@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Route choice for a scan's IPv6 targets: each one's hop from route6-map.h, the interfaces
- * and IPv6 sources they leave by, the gateways' MACs and the on-link hosts' own through the
- * kernel's neighbour table (NDP), before any probe leaves.  The IPv4 side is scan-route.c. */
+ * and IPv6 sources they leave by, the gateways' MACs through the kernel's neighbour table, and
+ * the table of on-link hosts the NDP pass fills, before any probe leaves.  The IPv4 side is
+ * scan-route.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,9 @@
 #include "scan-internal.h"
 
 #define NDP_WAIT_MS 1000
-/* On-link IPv6 targets are resolved one by one through the neighbour table, all asked at
- * once and waited for together; more than this would flood the table (its default gc_thresh3
- * is 1024) and wants the NDP sweep of the local segment, a later phase. */
+/* With --no-arp, on-link IPv6 targets are resolved one by one through the neighbour table,
+ * all asked at once and waited for together; more than this would flood the table (its
+ * default gc_thresh3 is 1024): the NDP pass is the way for more. */
 #define ONLINK6_MAX 256
 
 static int hop_onlink(const struct isw_hop *h, const void *arg)
@@ -84,64 +85,75 @@ int isw_scan_plan_routes6(struct isw_scan *s, int oif, int *any, char *errbuf)
 	return 0;
 }
 
-/* Every on-link IPv6 target on r's interface, with its MAC from the neighbour table (those
- * that do not answer are not probed, as on-link IPv4 hosts silent to ARP). */
-static int resolve_onlink6(struct isw_scan *s, const struct isw_route *r, char *errbuf)
+/* Every on-link IPv6 target of this shard on r's interface, into the on-link table: silent
+ * ones are not probed, as on-link IPv4 hosts silent to ARP.  Their MACs come from the NDP pass
+ * (lan6.h), as many as the ARP pass would take: the table costs 16 bytes a host, and the
+ * IPv6 target set itself is bounded (targets6.h).  With --no-arp, from the kernel's neighbour
+ * table instead, one by one, at most ONLINK6_MAX. */
+static int collect_onlink6(struct isw_scan *s, const struct isw_route *r, char *errbuf)
 {
 	struct isw_route6_map *m = &s->routes6;
-	struct isw_addr *hosts;
-	uint8_t(*mac)[6], *have;
-	uint64_t n = 0;
+	const struct isw_shard *sh = &s->send.shard;
+	const int kernel = s->cfg.arp == ISW_ARP_OFF;
+	struct isw_addr *hosts = NULL;
+	uint8_t(*mac)[6] = NULL, *have = NULL;
+	uint64_t n = 0, first = m->nonlink;
 	char list[ISW_ERRBUF_SIZE / 2];
+	struct isw_nd_host *v;
 
 	for (size_t i = 0; i < m->n; i++)
 		if (m->hop[m->hops[i]].kind == ISW_HOP_ONLINK &&
 		    m->hop[m->hops[i]].ifindex == r->ifindex)
-			n += entry_end(s, i) - m->first[i];
+			for (uint64_t k = m->first[i]; k < entry_end(s, i); k++)
+				n += isw_shard_has(sh, index6(s, k));
 	if (!n)
 		return 0;
-	if (n > ONLINK6_MAX) {
+	if (kernel && n > ONLINK6_MAX) {
 		isw_route6_map_describe(m, s->targets, hop_onlink, NULL, NULL, list, sizeof(list));
-		snprintf(
-		    errbuf, ISW_ERRBUF_SIZE,
-		    "%llu IPv6 targets are on-link on %s (%s): at most %d are resolved through "
-		    "the neighbour table (NDP) before a sweep; sweep fewer at a time, or "
-		    "through a router",
-		    (unsigned long long)n, r->iface, list, ONLINK6_MAX);
+		snprintf(errbuf, ISW_ERRBUF_SIZE,
+		         "%llu IPv6 targets are on-link on %s (%s): with --no-arp at most %d are "
+		         "resolved through the neighbour table before a sweep; leave --no-arp out "
+		         "for the NDP pass, or sweep fewer at a time",
+		         (unsigned long long)n, r->iface, list, ONLINK6_MAX);
 		return -EINVAL;
 	}
-	hosts = calloc(n, sizeof(*hosts));
-	mac = calloc(n, sizeof(*mac));
-	have = calloc(n, 1);
-	struct isw_nd_host *v = realloc(m->onlink, (m->nonlink + n) * sizeof(*v));
-	if (!hosts || !mac || !have || !v) {
+	v = realloc(m->onlink, (m->nonlink + n) * sizeof(*v));
+	if (v)
+		m->onlink = v;
+	if (v && kernel) {
+		hosts = calloc(n, sizeof(*hosts));
+		mac = calloc(n, sizeof(*mac));
+		have = calloc(n, 1);
+	}
+	if (!v || (kernel && (!hosts || !mac || !have))) {
 		free(hosts);
 		free(mac);
 		free(have);
-		if (v)
-			m->onlink = v;
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %llu on-link IPv6 targets",
 		         (unsigned long long)n);
 		return -ENOMEM;
 	}
-	m->onlink = v;
-	n = 0;
 	for (size_t i = 0; i < m->n; i++) {
 		if (m->hop[m->hops[i]].kind != ISW_HOP_ONLINK ||
 		    m->hop[m->hops[i]].ifindex != r->ifindex)
 			continue;
 		for (uint64_t k = m->first[i]; k < entry_end(s, i); k++) {
-			hosts[n] = isw_targets_at_addr(s->targets, index6(s, k));
-			m->onlink[m->nonlink + n].k = k;
-			n++;
+			if (!isw_shard_has(sh, index6(s, k)))
+				continue;
+			if (kernel)
+				hosts[m->nonlink - first] =
+				    isw_targets_at_addr(s->targets, index6(s, k));
+			m->onlink[m->nonlink].k = k;
+			atomic_init(&m->onlink[m->nonlink].word, 0);
+			m->nonlink++;
 		}
 	}
-	isw_neigh_resolve_all(r->iface, r->ifindex, hosts, n, mac, have, NDP_WAIT_MS);
-	for (size_t j = 0; j < n; j++) {
-		memcpy(m->onlink[m->nonlink + j].mac, mac[j], 6);
-		m->onlink[m->nonlink + j].have_mac = have[j];
+	if (kernel) {
+		isw_neigh_resolve_all(r->iface, r->ifindex, hosts, n, mac, have, NDP_WAIT_MS);
+		for (size_t j = 0; j < n; j++)
+			if (have[j])
+				isw_arp_word_learn(&m->onlink[first + j].word, mac[j]);
 	}
-	m->nonlink += n;
 	free(hosts);
 	free(mac);
 	free(have);
@@ -190,11 +202,22 @@ int isw_scan_resolve_hops6(struct isw_scan *s, char *errbuf)
 	for (unsigned l = 0; l < s->nlinks; l++) {
 		if (s->link[l].route.raw_ip)
 			continue; /* no MACs: the kernel finds on-link hosts itself */
-		rc = resolve_onlink6(s, &s->link[l].route, errbuf);
+		rc = collect_onlink6(s, &s->link[l].route, errbuf);
 		if (rc < 0)
 			return rc;
 	}
-	if (m->nonlink)
-		qsort(m->onlink, m->nonlink, sizeof(*m->onlink), cmp_nd_host);
+	if (!m->nonlink || c->arp == ISW_ARP_OFF)
+		return 0;
+	qsort(m->onlink, m->nonlink, sizeof(*m->onlink), cmp_nd_host);
+	rc = (int)isw_lan6_init(&s->lan6, m, s->targets, s->n - isw_targets_count_v6(s->targets),
+	                        c->seed, c->oui_path);
+	if (rc < 0) {
+		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory for %zu on-link IPv6 targets",
+		         m->nonlink);
+		return rc;
+	}
+	s->lan6_active = 1;
+	isw_report_add_view(&s->report, &s->lan6.view);
+	s->report.scope6 = isw_targets_scope6(s->targets);
 	return 0;
 }

@@ -38,6 +38,11 @@ void isw_scan_get_stats(const isw_scan *cs, struct isw_scan_stats *st)
 	st->arp_hosts = atomic_load(&s->lan.hosts);
 	st->arp_conflicts = atomic_load(&s->lan.conflicts);
 	st->arp_only = atomic_load(&s->arp_only);
+	st->onlink6 = s->lan6_active ? s->lan6.n : 0;
+	st->ndp_sent = atomic_load(&s->count.ndp_sent);
+	st->ndp_hosts = atomic_load(&s->lan6.hosts);
+	st->ndp_conflicts = atomic_load(&s->lan6.conflicts);
+	st->ndp_only = atomic_load(&s->ndp_only);
 	st->absent = atomic_load(&s->count.absent);
 	st->unrouted = s->unrouted;
 	st->current_rate = atomic_load(&s->count.current_rate);

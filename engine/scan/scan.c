@@ -79,7 +79,8 @@ int isw_scan_new(isw_scan **out, const struct isw_config *cfg, const isw_targets
 	}
 	isw_report_init_indexed(
 	    &s->report, targets, &s->send.shard, &s->alive, &s->errored, &s->lan.view,
-	    (struct isw_report_counters){&s->hits, &s->icmp_errors, &s->duplicates, &s->arp_only},
+	    (struct isw_report_counters){&s->hits, &s->icmp_errors, &s->duplicates, &s->arp_only,
+	                                 &s->ndp_only},
 	    sink, sink_arg);
 	*out = s;
 	return 0;
@@ -235,6 +236,11 @@ static int link_templates(struct isw_scan *s, struct isw_scan_link *l, char *err
 		rc = isw_probe6_template_init(&k->tmpl6, &p6, errbuf);
 		if (rc < 0)
 			return rc;
+		if (s->lan6_active && !r->raw_ip)
+			isw_ndp_template_init(&k->ns, r->src_mac, r->src6);
+		k->group = l->group;
+		memcpy(k->group_src, l->ll6, 16);
+		k->ifindex = (uint32_t)r->ifindex;
 	}
 	/* The next hop is watched only where the kernel resolved it for us: not with -G, not
 	 * on-link (the ARP pass covers those), not on a link without MACs. */
@@ -287,6 +293,8 @@ static int open_links_rx(struct isw_scan *s, char *errbuf)
 		    .src6 = l->route.have_src6 ? l->route.src6 : NULL,
 		    .buffer_bytes = c->pcap_buffer,
 		    .arp = (s->lan_active && s->lan_link == k) || l->nh_watch,
+		    .ndp = s->lan6_active && l->route.have_src6,
+		    .ll6 = l->group ? l->ll6 : NULL,
 		};
 
 		l->matcher.key = s->send.key;
@@ -294,6 +302,8 @@ static int open_links_rx(struct isw_scan *s, char *errbuf)
 		/* ICMPv6 answers to this link's IPv6 source; link-local ones get its scope. */
 		l->matcher.ipv6 = l->route.have_src6;
 		memcpy(l->matcher.src6, l->route.src6, 16);
+		l->matcher.group6 = l->group;
+		memcpy(l->matcher.ll6, l->ll6, 16);
 		l->matcher.ifindex = (uint32_t)l->route.ifindex;
 		/* Capture opens before the first probe leaves, or early answers would be lost. */
 		rc = isw_rx_open(&l->rx, &rp, errbuf);
@@ -321,6 +331,7 @@ static void fill_send_ctx(struct isw_scan *s)
 	x->hops.lan = s->lan_active ? &s->lan : NULL;
 	x->hops.lan_link = s->lan_link;
 	x->lan = s->lan_active ? &s->lan : NULL;
+	x->lan6 = s->lan6_active ? &s->lan6 : NULL;
 	x->nlinks = s->nlinks;
 	x->lan_link = s->lan_link;
 	x->alive = &s->alive;
@@ -367,6 +378,8 @@ int isw_scan_prepare(isw_scan *s, char *errbuf)
 	rc = isw_scan_choose_route(s, errbuf);
 	if (rc < 0)
 		return rc;
+	if (!c->dry_run)
+		isw_scan_plan_group6(s);
 
 	for (unsigned l = 0; l < s->nlinks; l++) {
 		s->link[l].s = s;
@@ -493,6 +506,8 @@ void isw_scan_free(isw_scan *s)
 	if (s->ping_fd6 >= 0)
 		close(s->ping_fd6);
 	isw_lan_free(&s->lan);
+	isw_lan6_free(&s->lan6);
+	isw_report_free(&s->report); /* the link-local answers of --ipv6-multicast */
 	isw_route_map_free(&s->routes);
 	isw_route6_map_free(&s->routes6);
 	isw_trace_writer_close(s->trace);

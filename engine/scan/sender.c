@@ -519,6 +519,141 @@ static void pause_for_answers(const struct isw_send_ctx *c, uint64_t max_ns)
 	isw_sleep_unless(gap < max_ns ? gap : max_ns, &c->flags->stop_sending);
 }
 
+/* Room for one batch of solicitations per interface: its frames and what the trace learns. */
+struct ns_batches {
+	uint8_t frames[ISW_MAX_LINKS][ISW_SEND_BATCH][ISW_NDP_NS_LEN];
+	struct batch b[ISW_MAX_LINKS];
+};
+
+/* Sends link's solicitations, counts and logs them. */
+static void send_ns(struct sender *sd, unsigned link, struct batch *b)
+{
+	int rc;
+
+	if (!b->cnt)
+		return;
+	rc = sd->c->tx_ops->send(sd->tx[link], b->frames, b->lens, b->cnt);
+	/* As an ARP request: retried by the next try, but counted now. */
+	if (rc < (int)b->cnt)
+		atomic_fetch_add_explicit(&sd->count->arp_errors,
+		                          b->cnt - (unsigned)(rc > 0 ? rc : 0),
+		                          memory_order_relaxed);
+	if (rc > 0) {
+		if (sd->log)
+			log_probes(sd, b->recs, (unsigned)rc);
+		atomic_fetch_add_explicit(&sd->count->ndp_sent, (uint64_t)rc, memory_order_relaxed);
+	}
+	b->cnt = 0;
+}
+
+/* One neighbour solicitation to every on-link IPv6 target whose MAC is still unknown, in their
+ * own keyed order, at the scan's rate, each through the interface it is on: the ARP pass for
+ * IPv6 (lan6.h). */
+static void ndp_pass(struct sender *sd, struct isw_ratelimit *rl, struct ns_batches *nb)
+{
+	const struct isw_send_ctx *c = sd->c;
+	const struct isw_lan6 *lan6 = c->lan6;
+	struct isw_send_flags *f = sd->flags;
+	uint64_t j = 0;
+
+	for (unsigned l = 0; l < c->nlinks; l++)
+		batch_init(&nb->b[l], nb->frames[l][0], ISW_NDP_NS_LEN, ISW_NDP_NS_LEN);
+	while (j < lan6->n && !stopping(sd)) {
+		uint32_t allowed;
+		unsigned cnt = 0;
+
+		while (atomic_load_explicit(&f->path_pause, memory_order_relaxed) && !stopping(sd))
+			isw_sleep_unless(OUTAGE_POLL_NS, &f->stop_sending);
+		allowed = batch_allowance(sd, rl, isw_now_ns());
+		uint64_t wall = sd->log ? isw_wall_ns() : 0;
+
+		if (!allowed)
+			continue;
+		while (cnt < allowed && j < lan6->n) {
+			uint64_t h = isw_perm_at(&lan6->perm, j++);
+			unsigned link = isw_lan6_link(lan6, h);
+			struct batch *b = &nb->b[link];
+			struct isw_addr dst;
+
+			if (isw_lan6_known(lan6, h) || !c->link[link].ns.len)
+				continue;
+			dst = isw_lan6_addr(lan6, h);
+			b->recs[b->cnt] = (struct isw_probe_rec){
+			    .send_ns = wall, .probe = ISW_PROBE_REC_ARP, .link = (uint8_t)link};
+			isw_probe_rec_set_v6(&b->recs[b->cnt], lan6->m->onlink[h].k);
+			isw_ndp_patch(&c->link[link].ns, b->frames[b->cnt], dst.bytes);
+			b->cnt++;
+			cnt++;
+		}
+		if (!cnt)
+			continue;
+		for (unsigned l = 0; l < c->nlinks; l++)
+			send_ns(sd, l, &nb->b[l]);
+		isw_ratelimit_commit(rl, cnt);
+	}
+}
+
+/* --ipv6-multicast: one echo request to all nodes on each interface with on-link IPv6
+ * targets (group6.h), once their MACs are known, so hosts that answer it are found even where
+ * the address space cannot be swept.  Counted with the probes. */
+static void send_group_probes(struct sender *sd)
+{
+	const struct isw_send_ctx *c = sd->c;
+	uint8_t frame[ISW_PROBE6_MAX_LEN], *frames[1] = {frame};
+
+	for (unsigned l = 0; l < c->nlinks; l++) {
+		const struct isw_send_link *k = &c->link[l];
+		uint64_t wall = isw_wall_ns();
+		struct isw_probe_rec rec = {
+		    .send_ns = wall, .probe = 1, .link = (uint8_t)l, .v6 = ISW_PROBE_REC_V6_GROUP};
+		uint32_t lens[1] = {k->tmpl6.len};
+		int rc;
+
+		if (!k->group || !k->tmpl6.len)
+			continue;
+		isw_group6_patch(&k->tmpl6, &c->key, frame, k->group_src, k->ifindex, 1, wall);
+		rc = c->tx_ops->send(sd->tx[l], frames, lens, 1);
+		/* Queued in a ring: out now, not at the next batch. */
+		if (rc > 0)
+			c->tx_ops->send(sd->tx[l], NULL, NULL, 0);
+		if (rc > 0 && sd->log)
+			log_probes(sd, &rec, 1);
+		account_send(sd, l, rc, 1, isw_now_ns());
+	}
+}
+
+/* The ARP and NDP passes, retried like -P (as arp-scan does), at the whole rate, on thread
+ * 0: the ICMP passes then go only to the hosts that answered. */
+static void neighbour_passes(struct sender *sd, uint64_t rate)
+{
+	const struct isw_send_ctx *c = sd->c;
+	struct ns_batches *nb = c->lan6 ? malloc(sizeof(*nb)) : NULL;
+	struct isw_ratelimit rl;
+
+	if (c->lan6 && !nb) {
+		/* Without room to solicit, no IPv6 on-link host would be probed: say so. */
+		isw_send_flags_fault(sd->flags, ISW_FAULT_SEND_FAILED, 1);
+		atomic_store(&sd->count->send_errno, ENOMEM);
+		return;
+	}
+	isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
+	atomic_store(&sd->count->pass, 0); /* the status line shows them as pass 0 */
+	for (unsigned t = 1; t <= c->arp_tries && !stopping(sd); t++) {
+		if (c->lan)
+			arp_pass(sd, &rl);
+		if (c->lan6)
+			ndp_pass(sd, &rl, nb);
+		pause_for_answers(c, ARP_ANSWER_WAIT_MAX_NS);
+		isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
+	}
+	/* Shared MACs are ARP's note only (arp-view.h). */
+	if (c->lan)
+		isw_lan_mark_shared(c->lan);
+	if (c->lan6 && !stopping(sd))
+		send_group_probes(sd);
+	free(nb);
+}
+
 static void *slice_main(void *arg)
 {
 	send_pass(arg);
@@ -591,19 +726,8 @@ void *isw_sender_main(void *arg)
 		isw_ratelimit_init(&sd[t].rl, sd[t].asked, ISW_SEND_BATCH, now);
 		isw_adaptive_init(&sd[t].ad, sd[t].asked);
 	}
-	if (c->lan) {
-		/* ARP first (thread 0, at the whole rate): retried like -P (as arp-scan does),
-		 * and the ICMP passes go only to the hosts that answered. */
-		struct isw_ratelimit rl;
-
-		isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, now);
-		atomic_store(&count->pass, 0); /* the status line shows the ARP pass as pass 0 */
-		for (unsigned t = 1; t <= c->arp_tries && !stopping(&sd[0]); t++) {
-			arp_pass(&sd[0], &rl);
-			pause_for_answers(c, ARP_ANSWER_WAIT_MAX_NS);
-			isw_ratelimit_init(&rl, rate, ISW_SEND_BATCH, isw_now_ns());
-		}
-		isw_lan_mark_shared(c->lan);
+	if (c->lan || c->lan6) {
+		neighbour_passes(&sd[0], rate);
 		for (unsigned t = 0; t < n; t++)
 			isw_ratelimit_init(&sd[t].rl, sd[t].rl.rate, ISW_SEND_BATCH, isw_now_ns());
 	}

@@ -14,12 +14,15 @@
 #include "bitmap.h"
 #include "cooldown.h"
 #include "lan.h"
+#include "lan6.h"
+#include "ndp.h"
 #include "next-hop.h"
 #include "permute.h"
 #include "shard.h"
 #include "probe-log.h"
 #include "probe.h"
 #include "probe6.h"
+#include "group6.h"
 #include "rtt-hist.h"
 #include "tag.h"
 #include "tx.h"
@@ -67,6 +70,7 @@ struct isw_send_counters {
 	atomic_uint_least64_t sent, send_errors, skipped, done, absent, arp_sent;
 	atomic_uint_least64_t resent, send_errors_resent; /* after an outage */
 	atomic_uint_least64_t nh_arp_sent, arp_errors;
+	atomic_uint_least64_t ndp_sent; /* neighbour solicitations (their errors: arp_errors) */
 	/* Per interface (struct isw_send_ctx's link): frames sent and failed. */
 	atomic_uint_least64_t link_sent[ISW_MAX_LINKS], link_errors[ISW_MAX_LINKS];
 	atomic_uint pass;   /* 0: the ARP pass */
@@ -91,6 +95,12 @@ struct isw_send_link {
 	struct isw_tx *tx[ISW_MAX_SENDERS];
 	uint32_t nh_watch;
 	struct isw_arp_template nh_arp;
+	struct isw_ndp_template ns; /* neighbour solicitations of the NDP pass (len 0: none) */
+	/* --ipv6-multicast: the echo request to all nodes leaves here from group_src (our
+	 * link-local address) when group is set; ifindex names the interface in its key. */
+	int group;
+	uint8_t group_src[16];
+	uint32_t ifindex;
 };
 
 /* Everything a sender reads.  The tables it points into belong to the scan and are written
@@ -105,6 +115,7 @@ struct isw_send_ctx {
 	struct isw_tag_key key;
 	struct isw_next_hops hops; /* also says which link each target leaves by */
 	struct isw_lan *lan;       /* on-link targets swept with ARP first; NULL for none */
+	struct isw_lan6 *lan6;     /* on-link IPv6 targets swept with NDP first; NULL for none */
 	/* Targets that answered (echo reply, ICMP error): not probed again on later passes. */
 	const struct isw_bitmap *alive, *errored;
 

@@ -13,6 +13,7 @@
 #include "icmpsweep/trace.h"
 #include "arp-table.h"
 #include "arp.h"
+#include "ndp.h"
 #include "match.h"
 #include "oui.h"
 #include "report.h"
@@ -165,6 +166,35 @@ static int offline_arp(const struct isw_offline_config *cfg, struct isw_arp_tabl
 	return isw_arp_table_learn(t, a.spa, a.sha, ts) < 0 ? -ENOMEM : 1;
 }
 
+/* The same for an IPv6 sweep's neighbour discovery: our solicitations count as probes, a
+ * solicited advertisement about a target is learnt.  1 if pkt was one (handled), 0 if not,
+ * -ENOMEM. */
+static int offline_ndp(const struct isw_offline_config *cfg, struct isw_arp_table *t,
+                       const uint8_t *pkt, size_t caplen, int64_t ts, struct isw_offline_stats *st)
+{
+	struct isw_ndp_packet a = {0};
+	struct isw_addr target = {0};
+
+	/* A trace of ours holds only the solicitations we sent: the capture passes none. */
+	if (caplen >= 14 + 40 + 24 && pkt[12] == 0x86 && pkt[13] == 0xdd && pkt[20] == 58 &&
+	    pkt[54] == 135) {
+		st->probes++;
+		return 1;
+	}
+	if (!isw_ndp_is_advert(pkt, caplen))
+		return 0;
+	/* Nothing learnt from it: counted as ICMPv6 of no use, as before NDP was understood. */
+	if (isw_ndp_parse(pkt, caplen, &a))
+		target = isw_addr_from_v6(a.target);
+	if (!target.family || !a.solicited ||
+	    (cfg->targets && isw_targets_index_addr(cfg->targets, &target) < 0)) {
+		st->invalid++;
+		return 1;
+	}
+	st->arp_replies++;
+	return isw_arp_table_learn_addr(t, &target, a.mac, ts) < 0 ? -ENOMEM : 1;
+}
+
 /* Once the table is complete (the first ICMP answer, or the end): shared MACs and vendors. */
 static void offline_arp_ready(struct isw_arp_table *t, struct isw_arp_view *view,
                               struct isw_oui **oui, const char *oui_path)
@@ -189,8 +219,11 @@ int isw_trace_has_arp_replies(const char *path, uint32_t src_addr)
 	if (pcap_datalink(p) == DLT_EN10MB) {
 		while (!found && pcap_next_ex(p, &h, &data) == 1) {
 			struct isw_arp_packet a;
-			found = isw_arp_parse(data, h->caplen, &a) && a.op == 2 &&
-			        (!src_addr || a.tpa == src_addr);
+			struct isw_ndp_packet na;
+
+			found = (isw_arp_parse(data, h->caplen, &a) && a.op == 2 &&
+			         (!src_addr || a.tpa == src_addr)) ||
+			        (isw_ndp_parse(data, h->caplen, &na) && na.solicited);
 		}
 	}
 	pcap_close(p);
@@ -270,7 +303,7 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	struct isw_arp_table arp = {0};
 	struct isw_arp_view view = {0}; /* empty until the table is complete */
 	struct isw_oui *oui = NULL;
-	atomic_uint_least64_t hits = 0, icmp_errors = 0, duplicates = 0, arp_only = 0;
+	atomic_uint_least64_t hits = 0, icmp_errors = 0, duplicates = 0, arp_only = 0, ndp_only = 0;
 	struct isw_report report;
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -282,10 +315,10 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	rc = open_checked(cfg, &p, &m.link, &seed, errbuf);
 	if (rc < 0)
 		return rc;
-	if (isw_report_init_keyed(
-	        &report, &view,
-	        (struct isw_report_counters){&hits, &icmp_errors, &duplicates, &arp_only}, sink,
-	        arg) < 0) {
+	if (isw_report_init_keyed(&report, &view,
+	                          (struct isw_report_counters){&hits, &icmp_errors, &duplicates,
+	                                                       &arp_only, &ndp_only},
+	                          sink, arg) < 0) {
 		snprintf(errbuf, ISW_ERRBUF_SIZE, "out of memory reading '%s'", cfg->path);
 		pcap_close(p);
 		return -ENOMEM;
@@ -298,6 +331,8 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	m.ipv6 = 1;
 	if (cfg->src6)
 		memcpy(m.src6, cfg->src6, 16);
+	/* ... and answers to an all-nodes echo request (--ipv6-multicast), keyed on its group. */
+	m.group6 = 1;
 	st->seed = seed;
 
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
@@ -312,6 +347,8 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 		}
 		if (m.link == ISW_LINK_ETHERNET) {
 			int handled = offline_arp(cfg, &arp, data, h->caplen, ts, st);
+			if (!handled)
+				handled = offline_ndp(cfg, &arp, data, h->caplen, ts, st);
 			if (handled < 0) {
 				rc = handled;
 				break;
@@ -370,6 +407,7 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
 	st->icmp_errors = icmp_errors;
 	st->duplicates = duplicates;
 	st->arp_only = arp_only;
+	st->ndp_only = ndp_only;
 	isw_report_free(&report);
 	isw_oui_free(oui);
 	isw_arp_table_free(&arp);

@@ -60,6 +60,9 @@ struct isw_config {
 	const char *trace_comment;   /* section header comment (pcapng) */
 	enum isw_arp_mode arp;
 	const char *oui_path; /* NULL: Debian's ieee-data registry */
+	/* --ipv6-multicast (default 1): one echo request to ff02::1 on each interface with
+	 * on-link IPv6 targets swept with NDP; 0 with --no-ipv6-multicast. */
+	int ipv6_multicast;
 	/* --max-targets: probe only the first this many targets of the keyed order (zmap's -n);
 	 * 0: all of them. */
 	uint64_t max_targets;

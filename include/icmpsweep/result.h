@@ -13,6 +13,7 @@ enum isw_result_type {
 	ISW_RESULT_TIME_EXCEEDED,  /* ICMP time exceeded quoting our probe */
 	ISW_RESULT_OTHER_ERROR,    /* another ICMP error quoting our probe */
 	ISW_RESULT_ARP_ONLY,       /* on-link host that answered ARP but not ICMP echo */
+	ISW_RESULT_NDP_ONLY,       /* on-link IPv6 host that answered NDP but not ICMPv6 echo */
 	ISW_RESULT_TYPE_COUNT      /* not a type: how many there are (keep last) */
 };
 
@@ -46,11 +47,20 @@ struct isw_result {
 	/* Interface index that scopes a link-local (fe80::/10) addr or responder, as the
 	 * capture saw it; 0 when neither is link-local or the interface is unknown. */
 	uint32_t scope_id;
+	/* 1: an answer to the echo request to all nodes (ff02::1, --ipv6-multicast), from
+	 * whichever address the host answered with. */
+	uint8_t via_group;
 };
 
 /* Short stable name of a result type: "echo-reply", "unreachable", "time-exceeded",
- * "icmp-error", "arp-only". */
+ * "icmp-error", "arp-only", "ndp-only". */
 const char *isw_result_type_name(enum isw_result_type type);
+
+/* A host present by neighbour discovery alone (ARP or NDP): up, without an echo reply. */
+static inline int isw_result_is_neigh_only(enum isw_result_type type)
+{
+	return type == ISW_RESULT_ARP_ONLY || type == ISW_RESULT_NDP_ONLY;
+}
 
 /* "ok", "nxdomain", "servfail", "timeout"; NULL for ISW_LOOKUP_NONE. */
 const char *isw_lookup_name(enum isw_lookup lookup);

@@ -53,6 +53,11 @@ struct isw_scan_stats {
 	uint64_t arp_hosts;     /* on-link targets that answered ARP */
 	uint64_t arp_conflicts; /* addresses claimed by more than one MAC */
 	uint64_t arp_only;      /* reported as present by ARP alone */
+	uint64_t onlink6;       /* IPv6 targets on attached networks (NDP pass) */
+	uint64_t ndp_sent;      /* neighbour solicitations sent (refused ones: arp_send_errors) */
+	uint64_t ndp_hosts;     /* on-link IPv6 targets that answered them */
+	uint64_t ndp_conflicts; /* IPv6 addresses claimed by more than one MAC */
+	uint64_t ndp_only;      /* reported as present by NDP alone */
 	uint64_t absent;        /* ICMP probes not sent: on-link target silent to ARP */
 	uint64_t unrouted;      /* targets never probed: blackhole, unreachable, prohibit, none */
 	uint64_t current_rate;  /* --adaptive: the rate now (0 = unlimited) */

@@ -81,6 +81,9 @@ void isw_targets_run_v6(const isw_targets *t, size_t i, struct isw_targets_run6 
 uint64_t isw_targets_run_v6_below(const isw_targets *t, size_t i, const uint8_t addr[16]);
 /* Whether any target spec was a sub-prefix sweep (before or after finalize). */
 int isw_targets_has_subprefix(const isw_targets *t);
+/* The interface index of the link-local IPv6 targets ("fe80::1%eth0": they all share one), or
+ * 0 when there are none. */
+uint32_t isw_targets_scope6(const isw_targets *t);
 
 /* The index-th address of either family (index < count), and its inverse (-1: not a target). */
 struct isw_addr isw_targets_at_addr(const isw_targets *t, uint64_t index);

@@ -32,6 +32,7 @@ struct isw_offline_stats {
 	uint64_t hits, icmp_errors, duplicates, probes;
 	uint64_t invalid; /* answers that do not validate; packets with an impossible time */
 	uint64_t arp_replies, arp_only; /* LAN sweeps: ARP replies to us; hosts by ARP alone */
+	uint64_t ndp_only;              /* ... and IPv6 hosts by NDP alone (replies: arp_replies) */
 	uint64_t seed;                  /* the seed used */
 	int truncated; /* the file ends mid-packet; records up to there were reported */
 };
@@ -51,8 +52,9 @@ int isw_trace_analyse(const struct isw_offline_config *cfg, isw_offline_sink_fn 
  * gives one) and a supported link type.  0, or its error. */
 int isw_trace_check(const struct isw_offline_config *cfg, char *errbuf);
 
-/* 1 if the trace holds an ARP reply (to src_addr; 0 = to anyone): the output then needs the
- * LAN columns.  Stops at the first; 0 for anything unreadable (isw_trace_analyse says why). */
+/* 1 if the trace holds an ARP reply (to src_addr; 0 = to anyone) or a solicited neighbour
+ * advertisement: the output then needs the LAN columns.  Stops at the first; 0 for anything
+ * unreadable (isw_trace_analyse says why). */
 int isw_trace_has_arp_replies(const char *path, uint32_t src_addr);
 
 struct isw_scan;

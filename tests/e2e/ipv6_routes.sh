@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# IPv6 targets and the scanner's routes: on-link targets on the lab link are resolved through
-# the kernel's neighbour table (NDP) first - the target end answers and is swept, silent
-# addresses and our own are not probed; targets the scanner blackholes are counted and named
-# as unrouted (in a shard, that shard's share); -i naming another interface, and more on-link
-# IPv6 targets than are resolved one by one, are refused with the reason (exit 2).
+# IPv6 targets and the scanner's routes: on-link targets on the lab link are found by the NDP
+# pass first - the target end answers and is swept, silent addresses and our own are not
+# probed; targets the scanner blackholes are counted and named as unrouted (in a shard, that
+# shard's share); -i naming another interface, and with --no-arp more on-link IPv6 targets than
+# the neighbour table resolves one by one, are refused with the reason (exit 2).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 E2E_TAG=v6routes e2e_init "$@"
@@ -14,8 +14,9 @@ main() {
 	lab_all_alive6 2001:db8:2::/126
 	ip -n "$LAB_SCAN" -6 route add blackhole 2001:db8:9::/126
 
-	# 2001:db8:ffff::/125: ::1 is ours, ::2 the target end, the rest nobody.
-	e2e_sweep "$WORK/out.txt" "$WORK/err.txt" -n -c 1 --metadata "$WORK/meta.json" \
+	# 2001:db8:ffff::/125: ::1 is ours, ::2 the target end, the rest nobody.  Exact probe
+	# counts: no echo request to ff02::1 (ipv6_lan tests it).
+	e2e_sweep "$WORK/out.txt" "$WORK/err.txt" -n -c 1 --metadata "$WORK/meta.json" --no-ipv6-multicast \
 		2001:db8:ffff::/125 2001:db8:9::/126 2001:db8:2::/126
 	e2e_expect_rc 0 "$WORK/err.txt"
 	printf '%s\n' 2001:db8:ffff::2 2001:db8:2:: 2001:db8:2::1 2001:db8:2::2 2001:db8:2::3 >"$WORK/want.txt"
@@ -52,12 +53,24 @@ main() {
 	e2e_sweep "$WORK/lo.txt" "$WORK/lo.err" -n -c 1 -i lo 2001:db8:2::/126
 	e2e_expect_rc 2 "$WORK/lo.err"
 	grep -q "routed through $LAB_SCAN_IF, not -i lo" "$WORK/lo.err" || e2e_fail "-i lo: $(cat "$WORK/lo.err")"
-	e2e_sweep "$WORK/big.txt" "$WORK/big.err" -n -c 1 2001:db8:ffff::/119
-	e2e_expect_rc 2 "$WORK/big.err"
-	grep -q "511 IPv6 targets are on-link on $LAB_SCAN_IF .*at most 256" "$WORK/big.err" ||
-		e2e_fail "/119 on-link: $(cat "$WORK/big.err")"
+	# More on-link targets than the neighbour table takes: the NDP pass solicits them all
+	# (each of the 2 tries), only the target end answers and is probed.
+	e2e_sweep "$WORK/big.txt" "$WORK/big.err" -n -c 1 --metadata "$WORK/big.json" --no-ipv6-multicast \
+		2001:db8:ffff::/119
+	e2e_expect_rc 0 "$WORK/big.err"
+	printf '%s\n' 2001:db8:ffff::2 >"$WORK/want3.txt"
+	e2e_same_set "$WORK/want3.txt" "$WORK/big.txt" "/119 on-link"
+	[[ $(e2e_meta_int "$WORK/big.json" sent) -eq 1 ]] || e2e_fail "/119: $(e2e_meta_int "$WORK/big.json" sent) probes, expected 1"
+	[[ $(e2e_meta_int "$WORK/big.json" ndp_hosts) -eq 1 ]] || e2e_fail "/119: ndp_hosts is not 1"
+	(($(e2e_meta_int "$WORK/big.json" ndp_sent) >= 2 * 510)) || e2e_fail "/119: too few solicitations"
+	# --no-arp keeps the neighbour table's way, and its bound.
+	e2e_sweep "$WORK/big2.txt" "$WORK/big2.err" -n -c 1 --no-arp 2001:db8:ffff::/119
+	e2e_expect_rc 2 "$WORK/big2.err"
+	grep -q "511 IPv6 targets are on-link on $LAB_SCAN_IF .*with --no-arp at most 256" "$WORK/big2.err" ||
+		e2e_fail "/119 on-link with --no-arp: $(cat "$WORK/big2.err")"
 	e2e_pass "on-link IPv6 target found through NDP, silent ones and our own not probed;" \
-		"unrouted counted (also per shard); -i elsewhere and 511 on-link targets refused"
+		"unrouted counted (also per shard); -i elsewhere refused; 511 on-link targets swept" \
+		"by the NDP pass, refused with --no-arp"
 }
 
 main

@@ -903,8 +903,12 @@ static void test_ipv6_forms(void **state __attribute__((unused)))
 	assert_int_equal(PARSE(&o, err, "2001:db8::/32"), -EINVAL);
 	assert_non_null(strstr(err, "'2001:db8::/32' has more than 2^32 addresses"));
 	cli_free(&o);
-	assert_int_equal(PARSE(&o, err, "--dry-run", "fe80::1%eth0"), -EINVAL);
-	assert_non_null(strstr(err, "'fe80::1%eth0'"));
+	assert_int_equal(PARSE(&o, err, "--dry-run", "fe80::1"), -EINVAL);
+	assert_string_equal(err, "IPv6 target 'fe80::1' is link-local: give the interface it is "
+	                         "on, as fe80::1%eth0");
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--dry-run", "fe80::1%no-such-if"), -EINVAL);
+	assert_string_equal(err, "IPv6 target 'fe80::1%no-such-if': no interface 'no-such-if'");
 	cli_free(&o);
 	assert_int_equal(PARSE(&o, err, "--dry-run", "::ffff:198.18.0.1"), -EINVAL);
 	assert_string_equal(err, "IPv6 target '::ffff:198.18.0.1' is IPv4-mapped (::ffff:0:0/96), "

@@ -15,6 +15,7 @@
 #include "icmpsweep/error.h"
 #include "bytes.h"
 #include "match.h"
+#include "group6.h"
 #include "probe6.h"
 
 #define SEND_NS 1700000000000000000ULL
@@ -276,6 +277,55 @@ static void test_ipv4_matcher_ignores_ipv6(void **state)
 	assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_VALID);
 }
 
+/* --ipv6-multicast: a host's answer to our echo request to all nodes on interface 7 comes
+ * from its own (link-local) address to ours; it validates through the group's key, on that
+ * interface only, and only when the matcher takes group answers. */
+static void test_group_answers(void **state)
+{
+	static const uint8_t ll[16] = {0xfe, 0x80, [15] = 1}, host[16] = {0xfe, 0x80, [15] = 9};
+	uint8_t pkt[ISW_PROBE6_MAX_LEN];
+	struct isw_matcher m;
+	struct isw_result r;
+	size_t n = tmpl.len;
+
+	(void)state;
+	isw_group6_patch(&tmpl, &key, pkt, ll, 7, 1, SEND_NS);
+	assert_int_equal(pkt[7], 1);
+	assert_int_equal(pkt[24], 0xff);
+	assert_int_equal(pkt[25], 0x02);
+	assert_int_equal(pkt[39], 0x01);
+	memcpy(pkt + 24, pkt + 8, 16);
+	memcpy(pkt + 8, host, 16);
+	pkt[40] = 129;
+	matcher(&m, ISW_LINK_RAW_IP);
+	m.ifindex = 7;
+	/* Not taking group answers: our link-local address is not ours to the matcher. */
+	assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_NOT_ICMP);
+	m.group6 = 1;
+	memcpy(m.ll6, ll, 16);
+	assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_VALID);
+	assert_int_equal(r.via_group, 1);
+	assert_int_equal(r.scope_id, 7);
+	assert_memory_equal(r.addr.bytes, host, 16);
+	assert_int_equal(r.probe, 1);
+	assert_true(r.rtt_ms > 2.4 && r.rtt_ms < 2.6);
+	/* Read back from a trace (no interface): the payload's index is the scope. */
+	m.ifindex = 0;
+	assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_VALID);
+	assert_int_equal(r.scope_id, 7);
+	/* Captured on another interface; another index in the payload; a forged tag. */
+	m.ifindex = 8;
+	assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_BAD_TAG);
+	m.ifindex = 7;
+	pkt[48 + ISW_GROUP6_OFF_IFINDEX + 1] = 8;
+	assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_BAD_TAG);
+	m.ifindex = 0;
+	assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_BAD_TAG);
+	pkt[48 + ISW_GROUP6_OFF_IFINDEX + 1] = 7;
+	pkt[48 + ISW_PAYLOAD_OFF_TAG] ^= 1;
+	assert_int_equal(isw_match_packet(&m, pkt, n, TS_US, &r), ISW_MATCH_BAD_TAG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +334,7 @@ int main(void)
 	    cmocka_unit_test(test_errors_name_router),
 	    cmocka_unit_test(test_ident_by_kernel),
 	    cmocka_unit_test(test_ipv4_matcher_ignores_ipv6),
+	    cmocka_unit_test(test_group_answers),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -118,7 +118,7 @@ static void test_format_parse(void **state __attribute__((unused)))
 static const char *const type_names[] = {
     [ISW_RESULT_ECHO_REPLY] = "echo-reply",       [ISW_RESULT_UNREACHABLE] = "unreachable",
     [ISW_RESULT_TIME_EXCEEDED] = "time-exceeded", [ISW_RESULT_OTHER_ERROR] = "icmp-error",
-    [ISW_RESULT_ARP_ONLY] = "arp-only",
+    [ISW_RESULT_ARP_ONLY] = "arp-only",           [ISW_RESULT_NDP_ONLY] = "ndp-only",
 };
 _Static_assert(sizeof(type_names) / sizeof(type_names[0]) == ISW_RESULT_TYPE_COUNT,
                "a result type without an expected name");

@@ -102,14 +102,14 @@ static void feed_answers(struct isw_report *rep, const isw_targets *t)
 }
 
 struct counts {
-	atomic_uint_least64_t hits, icmp_errors, duplicates, arp_only;
+	atomic_uint_least64_t hits, icmp_errors, duplicates, arp_only, ndp_only;
 };
 
 static struct isw_report_counters counters(struct counts *c)
 {
 	memset(c, 0, sizeof(*c));
-	return (struct isw_report_counters){&c->hits, &c->icmp_errors, &c->duplicates,
-	                                    &c->arp_only};
+	return (struct isw_report_counters){&c->hits, &c->icmp_errors, &c->duplicates, &c->arp_only,
+	                                    &c->ndp_only};
 }
 
 static const struct isw_result *find(const struct collected *c, uint32_t addr,

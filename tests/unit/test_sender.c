@@ -23,7 +23,7 @@ struct isw_tx {
 	/* ICMPv6 frames: length, source, destination, next-hop MAC. */
 	unsigned icmp6;
 	uint32_t len6[64];
-	uint8_t src6[64][16], dst6[64][16], mac6[64][6];
+	uint8_t src6[64][16], dst6[64][16], mac6[64][6], type6[64];
 };
 
 static uint32_t be32(const uint8_t *p)
@@ -44,6 +44,7 @@ static int fake_send(struct isw_tx *tx, uint8_t *const *frames, const uint32_t *
 			memcpy(tx->src6[tx->icmp6], f + 14 + 8, 16);
 			memcpy(tx->dst6[tx->icmp6], f + 14 + 24, 16);
 			memcpy(tx->mac6[tx->icmp6], f, 6);
+			tx->type6[tx->icmp6] = f[14 + 40];
 			tx->icmp6++;
 			ok++;
 			continue;
@@ -166,8 +167,7 @@ static void test_ipv6_beside_ipv4(void **state)
 	};
 	uint64_t first[3] = {0, 8, 12};
 	uint32_t hops[3] = {0, 1, 2};
-	struct isw_nd_host onlink[4] = {
-	    {.k = 8}, {.k = 9, .have_mac = 1}, {.k = 10}, {.k = 11, .have_mac = 1}};
+	struct isw_nd_host onlink[4] = {{.k = 8}, {.k = 9}, {.k = 10}, {.k = 11}};
 	struct isw_route6_map m6 = {.first = first,
 	                            .hops = hops,
 	                            .n = 3,
@@ -184,8 +184,8 @@ static void test_ipv6_beside_ipv4(void **state)
 
 	(void)state;
 	memcpy(hop[0].mac, mac_gw, 6);
-	memcpy(onlink[1].mac, mac_h, 6);
-	memcpy(onlink[3].mac, mac_h, 6);
+	onlink[1].word = ISW_ARP_KNOWN | isw_get_be48(mac_h);
+	onlink[3].word = ISW_ARP_KNOWN | isw_get_be48(mac_h);
 	fixture_init(&x, t);
 	assert_int_equal(x.c.n4, 16);
 	link_init(&x.c.link[0], A(192, 0, 2, 1), &tx0);
@@ -257,10 +257,98 @@ static void test_arp_errors_counted(void **state)
 	isw_targets_free(t);
 }
 
+/* The NDP pass: a neighbour solicitation per try to each on-link IPv6 host whose MAC is not
+ * known, through its own interface, to its solicited-node group; then one echo request to all
+ * nodes there (--ipv6-multicast); then echo to the hosts with a MAC only. */
+static void test_ndp_pass(void **state)
+{
+	static const uint8_t mac_gw[6] = {2, 0, 0, 0, 0, 0x66}, mac_h[6] = {2, 0, 0, 0, 0, 0x77};
+	static const uint8_t src0[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0xf},
+	                     src1[16] = {0x20, 0x01, 0x0d, 0xb8, 0xff, 0xfe, [15] = 1},
+	                     ll0[16] = {0xfe, 0x80, [15] = 1}, all[16] = {0xff, 2, [15] = 1};
+	struct isw_hop hop[2] = {
+	    {.kind = ISW_HOP_GATEWAY, .link = 1, .count = 8},
+	    {.kind = ISW_HOP_ONLINK, .link = 0, .count = 8},
+	};
+	uint64_t first[2] = {0, 8};
+	uint32_t hops[2] = {0, 1};
+	struct isw_nd_host onlink[4] = {{.k = 8}, {.k = 9}, {.k = 10}, {.k = 11}};
+	struct isw_route6_map m6 = {.first = first,
+	                            .hops = hops,
+	                            .n = 2,
+	                            .hop = hop,
+	                            .nhops = 2,
+	                            .onlink = onlink,
+	                            .nonlink = 4};
+	isw_targets *t = targets("198.18.0.0/28", "2001:db8:1::/124");
+	struct isw_tx tx0 = {0}, tx1 = {0};
+	struct isw_probe6_params p6 = {.hop_limit = 64};
+	struct isw_lan6 lan6;
+	struct fixture x;
+	unsigned ns = 0, group = 0, echo = 0, asked = 0;
+	char err[256];
+
+	(void)state;
+	memcpy(hop[0].mac, mac_gw, 6);
+	onlink[1].word = ISW_ARP_KNOWN | isw_get_be48(mac_h);
+	onlink[3].word = ISW_ARP_KNOWN | isw_get_be48(mac_h);
+	fixture_init(&x, t);
+	link_init(&x.c.link[0], A(192, 0, 2, 1), &tx0);
+	link_init(&x.c.link[1], A(192, 0, 2, 5), &tx1);
+	memcpy(p6.src, src0, 16);
+	memcpy(p6.src_mac, our_mac, 6);
+	assert_int_equal(isw_probe6_template_init(&x.c.link[0].tmpl6, &p6, err), 0);
+	memcpy(p6.src, src1, 16);
+	assert_int_equal(isw_probe6_template_init(&x.c.link[1].tmpl6, &p6, err), 0);
+	isw_ndp_template_init(&x.c.link[0].ns, our_mac, src0);
+	x.c.link[0].group = 1;
+	memcpy(x.c.link[0].group_src, ll0, 16);
+	x.c.link[0].ifindex = 5;
+	assert_int_equal(isw_lan6_init(&lan6, &m6, t, 16, 7, "/nonexistent"), 4);
+	x.c.lan6 = &lan6;
+	x.c.nlinks = 2;
+	x.c.hops.routes6 = &m6;
+	isw_sender_main(&x.c);
+
+	for (unsigned k = 0; k < tx0.icmp6; k++) {
+		if (tx0.type6[k] == 135) {
+			/* To ff02::1:ff00:8 or :a, the unknown hosts 2001:db8:1::8 and ::a. */
+			assert_int_equal(tx0.len6[k], ISW_NDP_NS_LEN);
+			assert_memory_equal(tx0.mac6[k],
+			                    ((const uint8_t[]){0x33, 0x33, 0xff, 0, 0}), 5);
+			assert_int_equal(tx0.dst6[k][0], 0xff);
+			assert_int_equal(tx0.dst6[k][12], 0xff);
+			asked |= 1u << tx0.dst6[k][15];
+			ns++;
+		} else if (!memcmp(tx0.dst6[k], all, 16)) {
+			assert_memory_equal(tx0.src6[k], ll0, 16);
+			group++;
+		} else {
+			assert_int_equal(tx0.type6[k], 128);
+			assert_memory_equal(tx0.mac6[k], mac_h, 6);
+			echo |= 1u << tx0.dst6[k][15];
+		}
+	}
+	assert_int_equal(ns, 4); /* 2 hosts, 2 tries */
+	assert_int_equal(asked, 1u << 8 | 1u << 10);
+	assert_int_equal(group, 1);
+	assert_int_equal(echo, 1u << 9 | 1u << 11);
+	for (unsigned k = 0; k < tx1.icmp6; k++)
+		assert_int_equal(tx1.type6[k],
+		                 128); /* no solicitation through the gateway's link */
+	assert_int_equal(tx1.icmp6, 8);
+	assert_int_equal(atomic_load(&x.count.ndp_sent), 4);
+	assert_int_equal(atomic_load(&x.count.sent), 16 + 8 + 2 + 1);
+	isw_lan6_free(&lan6);
+	fixture_free(&x);
+	isw_targets_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_two_links),
+	    cmocka_unit_test(test_ndp_pass),
 	    cmocka_unit_test(test_ipv6_beside_ipv4),
 	    cmocka_unit_test(test_arp_errors_counted),
 	};

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <net/if.h>
 #include <unistd.h>
 
 #include "icmpsweep/error.h"
@@ -84,7 +86,7 @@ static void test_limits_and_errors(void **state)
 	assert_int_equal(isw_targets_add(t, "2001:db8::9-2001:db8::1", 0, err), -EINVAL);
 	assert_non_null(strstr(err, "start after end"));
 	assert_int_equal(isw_targets_add(t, "2001:db8::1-zz", 0, err), -EINVAL);
-	assert_int_equal(isw_targets_add(t, "fe80::1%lo", 0, err), -EINVAL);
+	assert_int_equal(isw_targets_add(t, "fe80::1", 0, err), -EINVAL);
 	assert_non_null(strstr(err, "link-local"));
 	/* The /96 is wholly excluded: nothing left. */
 	assert_int_equal(isw_targets_finalize(t, err), -EINVAL);
@@ -120,6 +122,37 @@ static void test_refused_unless_allowed(void **state)
 	assert_int_equal(isw_targets_new(&t), 0);
 	assert_int_equal(isw_targets_add(t, "2001:db8::1", 0, err), -EINVAL);
 	assert_non_null(strstr(err, "IPv4 only"));
+	isw_targets_free(t);
+}
+
+/* Link-local targets carry their interface ("fe80::1%lo"), all the same one; without it, or a
+ * scope on another address, they are refused naming the target. */
+static void test_link_local_scope(void **state)
+{
+	isw_targets *t = new6();
+	char err[ISW_ERRBUF_SIZE], buf[ISW_ADDR_TEXT_MAX];
+
+	(void)state;
+	assert_int_equal(isw_targets_add(t, "fe80::1", 0, err), -EINVAL);
+	assert_non_null(strstr(err, "'fe80::1' is link-local: give the interface"));
+	assert_int_equal(isw_targets_add(t, "fe80::/126", 0, err), -EINVAL);
+	assert_int_equal(isw_targets_add(t, "2001:db8::1%lo", 0, err), -EINVAL);
+	assert_non_null(strstr(err, "for link-local addresses (fe80::/10) only"));
+	assert_int_equal(isw_targets_add(t, "fe80::1%no-such-if", 0, err), -EINVAL);
+	assert_non_null(strstr(err, "no interface 'no-such-if'"));
+	assert_int_equal(isw_targets_add(t, "fe80::1%", 0, err), -EINVAL);
+	assert_int_equal(isw_targets_scope6(t), 0);
+	add(t, "fe80::1%lo", 0);
+	add(t, "fe80::8-fe80::9%lo", 0);
+	/* Excluding one needs no interface. */
+	add(t, "fe80::9", 1);
+	add(t, "2001:db8::5", 0);
+	assert_int_equal(isw_targets_finalize(t, err), 0);
+	assert_int_equal(isw_targets_scope6(t), if_nametoindex("lo"));
+	assert_int_equal(isw_targets_count(t), 3);
+	assert_string_equal(at(t, 0, buf), "2001:db8::5");
+	assert_string_equal(at(t, 1, buf), "fe80::1");
+	assert_string_equal(at(t, 2, buf), "fe80::8");
 	isw_targets_free(t);
 }
 
@@ -161,6 +194,7 @@ int main(void)
 	    cmocka_unit_test(test_host_bits_and_reserved),
 	    cmocka_unit_test(test_refused_unless_allowed),
 	    cmocka_unit_test(test_file_all_or_nothing),
+	    cmocka_unit_test(test_link_local_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
