@@ -36,7 +36,12 @@
 	X(arp_send_errors) \
 	X(arp_hosts) \
 	X(arp_only) \
-	X(arp_conflicts)
+	X(arp_conflicts) \
+	X(onlink6_targets) \
+	X(ndp_sent) \
+	X(ndp_hosts) \
+	X(ndp_only) \
+	X(ndp_conflicts)
 // clang-format on
 
 enum shard_meta_counter {

@@ -284,7 +284,7 @@ static void test_ndp_pass(void **state)
 	struct isw_tx tx0 = {0}, tx1 = {0};
 	struct isw_probe6_params p6 = {.hop_limit = 64};
 	struct isw_lan6 lan6;
-	struct fixture x;
+	struct send_fixture x;
 	unsigned ns = 0, group = 0, echo = 0, asked = 0;
 	char err[256];
 
@@ -340,7 +340,7 @@ static void test_ndp_pass(void **state)
 	assert_int_equal(atomic_load(&x.count.ndp_sent), 4);
 	assert_int_equal(atomic_load(&x.count.sent), 16 + 8 + 2 + 1);
 	isw_lan6_free(&lan6);
-	fixture_free(&x);
+	send_fixture_free(&x);
 	isw_targets_free(t);
 }
 
