@@ -128,7 +128,7 @@ mixed() {
 
 retries() {
 	# The first two echo requests to each address dropped at the target end.
-	lab_nft6_table
+	lab_nft_table 6
 	lab_nft add set ip6 "$LAB_NFT6_TABLE" first1 "{ type ipv6_addr; size 65536; flags dynamic; }"
 	lab_nft add set ip6 "$LAB_NFT6_TABLE" first2 "{ type ipv6_addr; size 65536; flags dynamic; }"
 	lab_nft add rule ip6 "$LAB_NFT6_TABLE" pre icmpv6 type echo-request ip6 daddr @first1 \
