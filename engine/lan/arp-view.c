@@ -33,6 +33,22 @@ enum isw_arp_learnt isw_arp_word_learn(_Atomic uint64_t *w, const uint8_t mac[6]
 	return ISW_ARP_LEARNT_CONFLICT;
 }
 
+int isw_arp_word_take(_Atomic uint64_t *w, const uint8_t mac[6], atomic_uint_least64_t *replies,
+                      atomic_uint_least64_t *hosts, atomic_uint_least64_t *conflicts)
+{
+	atomic_fetch_add_explicit(replies, 1, memory_order_relaxed);
+	switch (isw_arp_word_learn(w, mac)) {
+	case ISW_ARP_LEARNT_HOST:
+		atomic_fetch_add_explicit(hosts, 1, memory_order_relaxed);
+		return 1;
+	case ISW_ARP_LEARNT_CONFLICT:
+		atomic_fetch_add_explicit(conflicts, 1, memory_order_relaxed);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 uint64_t isw_arp_view_word(const struct isw_arp_view *v, const struct isw_addr *addr)
 {
 	int64_t slot = v->ops ? v->ops->find(v->ctx, addr) : -1;

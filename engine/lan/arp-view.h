@@ -39,6 +39,11 @@ enum isw_arp_learnt {
 /* A reply says the address of *w is at mac.  Safe against a concurrent mark_shared. */
 enum isw_arp_learnt isw_arp_word_learn(_Atomic uint64_t *w, const uint8_t mac[6]);
 
+/* The same for a table's reply about the host of *w, counted in replies and, for what it
+ * taught, in hosts or conflicts.  Returns 1 if it taught the table something. */
+int isw_arp_word_take(_Atomic uint64_t *w, const uint8_t mac[6], atomic_uint_least64_t *replies,
+                      atomic_uint_least64_t *hosts, atomic_uint_least64_t *conflicts);
+
 static inline void isw_arp_mac_bytes(uint64_t v, uint8_t m[6])
 {
 	isw_put_be48(m, v);

@@ -146,17 +146,7 @@ int isw_lan_learn(struct isw_lan *l, const struct isw_arp_packet *a)
 	oidx = isw_lan_index(l, a->spa);
 	if (oidx < 0)
 		return 0;
-	atomic_fetch_add_explicit(&l->replies, 1, memory_order_relaxed);
-	switch (isw_arp_word_learn(&l->macs[oidx], a->sha)) {
-	case ISW_ARP_LEARNT_HOST:
-		atomic_fetch_add_explicit(&l->hosts, 1, memory_order_relaxed);
-		return 1;
-	case ISW_ARP_LEARNT_CONFLICT:
-		atomic_fetch_add_explicit(&l->conflicts, 1, memory_order_relaxed);
-		return 1;
-	default:
-		return 0;
-	}
+	return isw_arp_word_take(&l->macs[oidx], a->sha, &l->replies, &l->hosts, &l->conflicts);
 }
 
 uint64_t isw_lan_mark_shared(struct isw_lan *l)

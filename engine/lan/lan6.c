@@ -86,15 +86,6 @@ int isw_lan6_learn(struct isw_lan6 *l, unsigned link, const uint8_t src6[16],
 	j = host_of_addr(l, &target);
 	if (j < 0 || isw_lan6_link(l, (uint64_t)j) != link)
 		return 0;
-	atomic_fetch_add_explicit(&l->replies, 1, memory_order_relaxed);
-	switch (isw_arp_word_learn(&l->m->onlink[j].word, a->mac)) {
-	case ISW_ARP_LEARNT_HOST:
-		atomic_fetch_add_explicit(&l->hosts, 1, memory_order_relaxed);
-		return 1;
-	case ISW_ARP_LEARNT_CONFLICT:
-		atomic_fetch_add_explicit(&l->conflicts, 1, memory_order_relaxed);
-		return 1;
-	default:
-		return 0;
-	}
+	return isw_arp_word_take(&l->m->onlink[j].word, a->mac, &l->replies, &l->hosts,
+	                         &l->conflicts);
 }

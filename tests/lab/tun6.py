@@ -19,26 +19,11 @@ import struct
 import sys
 import time
 
+from icmp6pkt import icmp6  # tests/lab/icmp6pkt.py, beside this script
+
 TUNSETIFF = 0x400454CA
 IFF_TUN = 0x0001
 IFF_NO_PI = 0x1000
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def icmp6(src, dst, body):
-    """An IPv6 packet carrying ICMPv6 body (its checksum field zero), checksum filled."""
-    pseudo = src + dst + struct.pack("!I3xB", len(body), 58)
-    c = checksum(pseudo + body)
-    body = body[:2] + struct.pack("!H", c) + body[4:]
-    return struct.pack("!IHBB", 6 << 28, len(body), 58, 64) + src + dst + body
 
 
 def main():
