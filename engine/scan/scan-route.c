@@ -125,7 +125,8 @@ int isw_scan_link_for(struct isw_scan *s, const struct isw_hop *h, const uint8_t
 	if (k && (k == ISW_MAX_LINKS || c->src_addr || c->have_src6)) {
 		int first = s->link[0].route.ifindex;
 
-		isw_route_map_describe(&s->routes, isw_hop_elsewhere, &first, NULL, list, sizeof(list));
+		isw_route_map_describe(&s->routes, isw_hop_elsewhere, &first, NULL, list,
+		                       sizeof(list));
 		if (!*list)
 			isw_route6_map_describe(&s->routes6, s->targets, isw_hop_elsewhere, &first,
 			                        NULL, list, sizeof(list));
