@@ -42,6 +42,22 @@ static inline int isw_match_payload_ok(const struct isw_matcher *m, int v6, cons
 	          : isw_tag_check_payload(&m->key, payload, from, probe, send_ns);
 }
 
+/* A valid echo reply's result: the host from_wire (16 bytes for v6, else 4) answered attempt
+ * probe, sent at send_ns (0: unknown, no RTT). */
+static inline enum isw_match_verdict isw_match_echo_result(int v6, const uint8_t *from_wire,
+                                                           uint8_t probe, uint64_t send_ns,
+                                                           int64_t ts_us, struct isw_result *r)
+{
+	if (v6)
+		r->addr = isw_addr_from_v6(from_wire);
+	else
+		isw_match_set_v4(&r->addr, from_wire);
+	r->type = ISW_RESULT_ECHO_REPLY;
+	r->probe = probe;
+	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
+	return ISW_MATCH_VALID;
+}
+
 /* An echo reply from from_wire (16 bytes for v6, else 4, with from their host-order value):
  * r (zeroed, its header fields set) gets the target, attempt and RTT. */
 static inline enum isw_match_verdict isw_match_echo_reply(const struct isw_matcher *m, int v6,
@@ -64,14 +80,7 @@ static inline enum isw_match_verdict isw_match_echo_reply(const struct isw_match
 		/* Our own probes still yield RTT and attempt when the key is not known. */
 		isw_match_payload_ok(m, v6, icmp + 8, from, from_wire, &probe, &send_ns);
 	}
-	if (v6)
-		r->addr = isw_addr_from_v6(from_wire);
-	else
-		isw_match_set_v4(&r->addr, from_wire);
-	r->type = ISW_RESULT_ECHO_REPLY;
-	r->probe = probe;
-	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
-	return ISW_MATCH_VALID;
+	return isw_match_echo_result(v6, from_wire, probe, send_ns, ts_us, r);
 }
 
 #endif

@@ -55,8 +55,7 @@ static int group_answer(const struct isw_matcher *m, const uint8_t *icmp, uint8_
 
 /* An echo reply that failed its own tags may answer our all-nodes probe instead. */
 static enum isw_match_verdict group_reply6(const struct isw_matcher *m, const uint8_t *from,
-                                           const uint8_t *icmp, int64_t ts_us,
-                                           struct isw_result *r)
+                                           const uint8_t *icmp, int64_t ts_us, struct isw_result *r)
 {
 	uint8_t probe = 0;
 	uint64_t send_ns = 0;
@@ -66,11 +65,7 @@ static enum isw_match_verdict group_reply6(const struct isw_matcher *m, const ui
 		return ISW_MATCH_BAD_TAG;
 	r->via_group = 1;
 	r->scope_id = ifindex;
-	r->addr = isw_addr_from_v6(from);
-	r->type = ISW_RESULT_ECHO_REPLY;
-	r->probe = probe;
-	r->rtt_ms = send_ns ? isw_match_rtt_ms(ts_us, send_ns) : -1.0;
-	return ISW_MATCH_VALID;
+	return isw_match_echo_result(1, from, probe, send_ns, ts_us, r);
 }
 
 static enum isw_match_verdict error6(const struct isw_matcher *m, const uint8_t *icmp,
